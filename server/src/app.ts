@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { isAllowedOrigin } from "./auth/origin";
+import { resolveUser } from "./auth/sessions";
+import type { AppEnv, Deps } from "./context";
+import { HttpError } from "./errors";
+import { agreementRoutes } from "./routes/agreement";
+import { authRoutes } from "./routes/auth";
+import { curationRoutes } from "./routes/curation";
+import { documentRoutes } from "./routes/documents";
+import { exportRoutes } from "./routes/export";
+import { layerRoutes } from "./routes/layers";
+import { projectRoutes } from "./routes/projects";
+import { tokenRoutes } from "./routes/tokens";
+
+export type { AppEnv, Deps } from "./context";
+
+const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../client/dist");
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Builds the HTTP app (API + client) from its dependencies. Listening is index/server's job. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) {
+      return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+    }
+    if (err instanceof ZodError) {
+      const details = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+      const first = details[0];
+      return c.json(
+        {
+          error: {
+            code: "invalid_input",
+            message: first ? `${first.path || "body"}: ${first.message}` : "Invalid input",
+            details,
+          },
+        },
+        400,
+      );
+    }
+    if (err instanceof HTTPException) {
+      return c.json({ error: { code: "http_error", message: err.message } }, err.status);
+    }
+    if (err instanceof SyntaxError) {
+      return c.json(
+        { error: { code: "invalid_json", message: `Body is not valid JSON: ${err.message}` } },
+        400,
+      );
+    }
+    deps.log.error("unhandled error", {
+      path: c.req.path,
+      method: c.req.method,
+      err: String(err?.stack ?? err),
+    });
+    return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
+  });
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+    c.header("X-Frame-Options", "DENY");
+    if (!c.req.path.startsWith("/api/")) {
+      c.header(
+        "Content-Security-Policy",
+        "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+      );
+    }
+  });
+
+  // Who is asking: a session cookie or an API token. Every route decides what that caller may do.
+  app.use("/api/*", async (c, next) => {
+    const resolved = resolveUser(deps.db, {
+      cookie: c.req.header("cookie"),
+      authorization: c.req.header("authorization"),
+    });
+    c.set("user", resolved?.user ?? null);
+    c.set("authVia", resolved?.via ?? null);
+    // CSRF: a state-changing request that is not token-authenticated must come from our own origin when
+    // it carries an Origin header or a cookie (a browser always sends Origin on such requests).
+    if (!SAFE_METHODS.has(c.req.method) && resolved?.via !== "token") {
+      const origin = c.req.header("origin");
+      const hasCookie = !!c.req.header("cookie");
+      if ((origin || hasCookie) && !isAllowedOrigin(origin, c.req.header("host"), deps.config)) {
+        return c.json({ error: { code: "bad_origin", message: "Cross-origin request refused" } }, 403);
+      }
+    }
+    await next();
+  });
+
+  app.get("/api/health", (c) => c.json({ ok: true, ...deps.collab.stats() }));
+  app.route("/api/auth", authRoutes(deps));
+  app.route("/api/tokens", tokenRoutes(deps));
+  app.route("/api/projects", projectRoutes(deps));
+  app.route("/api/projects", agreementRoutes(deps));
+  app.route("/api/projects", exportRoutes(deps));
+  app.route("/api/documents", documentRoutes(deps));
+  app.route("/api/documents", layerRoutes(deps));
+  app.route("/api", curationRoutes(deps));
+  app.all("/api/*", (c) =>
+    c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  // The built client, with the SPA's index.html for every other GET.
+  if (fs.existsSync(CLIENT_DIST)) {
+    const index = fs.readFileSync(path.join(CLIENT_DIST, "index.html"), "utf8");
+    app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), CLIENT_DIST) }));
+    app.get("*", (c) => c.html(index));
+  } else {
+    app.get("*", (c) => c.text("The client is not built: run `pnpm build` (or use `pnpm dev`).", 503));
+  }
+  return app;
+}

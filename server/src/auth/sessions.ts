@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { UserDto } from "@gloss/shared";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { apiTokens, sessions, users } from "../db/schema";
+
+export const SESSION_COOKIE = "gloss_session";
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+export const TOKEN_PREFIX = "gloss_";
+
+export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const randomToken = () => randomBytes(32).toString("base64url");
+
+/** Creates a server-side session; returns the cookie value (only its sha256 is stored). */
+export function createSession(db: Db, userId: number): { value: string; expiresAt: number } {
+  const value = randomToken();
+  const expiresAt = Date.now() + SESSION_TTL_MS;
+  db.insert(sessions)
+    .values({ id: sha256(value), userId, expiresAt })
+    .run();
+  return { value, expiresAt };
+}
+
+export function deleteSession(db: Db, value: string): void {
+  db.delete(sessions)
+    .where(eq(sessions.id, sha256(value)))
+    .run();
+}
+
+/** Creates a personal API token; returns the token (shown once). */
+export function createApiToken(db: Db, userId: number, name: string) {
+  const token = TOKEN_PREFIX + randomToken();
+  const row = db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) })
+    .returning()
+    .get();
+  return { token, row };
+}
+
+export const toUserDto = (u: typeof users.$inferSelect): UserDto => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  isAdmin: u.isAdmin,
+});
+
+/** Reads one cookie from a Cookie header. */
+export function readCookie(header: string | undefined | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+export type AuthVia = "cookie" | "token";
+
+/**
+ * Resolves the caller from a session cookie or an `Authorization: Bearer` API token.
+ * Used by the HTTP middleware and by the WebSocket upgrade (authentication before any Y.Doc exists).
+ */
+export function resolveUser(
+  db: Db,
+  headers: { cookie?: string | null; authorization?: string | null },
+): { user: UserDto; via: AuthVia } | null {
+  const auth = headers.authorization;
+  if (auth?.startsWith("Bearer ")) {
+    const token = auth.slice(7).trim();
+    const row = db
+      .select({ user: users, tokenId: apiTokens.id })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+      .get();
+    if (!row) return null;
+    db.update(apiTokens).set({ lastUsedAt: Date.now() }).where(eq(apiTokens.id, row.tokenId)).run();
+    return { user: toUserDto(row.user), via: "token" };
+  }
+  const value = readCookie(headers.cookie, SESSION_COOKIE);
+  if (!value) return null;
+  const row = db
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sha256(value)), gt(sessions.expiresAt, Date.now())))
+    .get();
+  return row ? { user: toUserDto(row.user), via: "cookie" } : null;
+}

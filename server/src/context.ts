@@ -1,0 +1,22 @@
+import type { UserDto } from "@gloss/shared";
+import type { AuthVia } from "./auth/sessions";
+import type { Collab } from "./collab";
+import type { Db } from "./db/client";
+import type { Config } from "./env";
+import type { Logger } from "./log";
+
+/** Everything a route or service needs, passed in (no singletons): a test builds its own in one line. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  collab: Collab;
+}
+
+/** Hono environment: per-request variables set by the auth middleware. */
+export interface AppEnv {
+  Variables: {
+    user: UserDto | null;
+    authVia: AuthVia | null;
+  };
+}

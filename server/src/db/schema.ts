@@ -1,0 +1,245 @@
+import { sql } from "drizzle-orm";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Milliseconds since the epoch; every timestamp column uses it. */
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** Server-side sessions; `id` is the sha256 of the cookie value, never the value itself. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Personal API tokens; only the sha256 is stored, the token is shown once. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+export const projects = sqliteTable("projects", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  mode: text("mode", { enum: ["independent", "shared"] })
+    .notNull()
+    .default("independent"),
+  annotatorsPerDocument: integer("annotators_per_document").notNull().default(2),
+  snapping: text("snapping", { enum: ["word", "character"] })
+    .notNull()
+    .default("word"),
+  /** JSON array of relation type names, e.g. ["attributes"]. */
+  relationTypes: text("relation_types").notNull().default('["attributes"]'),
+  createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const projectMembers = sqliteTable(
+  "project_members",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["manager", "curator", "annotator"] }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index("project_members_user_idx").on(t.userId)],
+);
+
+export const labels = sqliteTable(
+  "labels",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    color: text("color").notNull(),
+    hotkey: text("hotkey"),
+    description: text("description").notNull().default(""),
+    order: integer("order").notNull().default(0),
+  },
+  (t) => [uniqueIndex("labels_project_name_uq").on(t.projectId, t.name)],
+);
+
+/** Immutable once imported: `text` is stored exactly as given. */
+export const documents = sqliteTable(
+  "documents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    text: text("text").notNull(),
+    sha256: text("sha256").notNull(),
+    /** Length in UTF-16 code units (JavaScript string length). */
+    length: integer("length").notNull(),
+    meta: text("meta").notNull().default("{}"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("documents_project_sha_uq").on(t.projectId, t.sha256),
+    index("documents_name_idx").on(t.projectId, t.name),
+  ],
+);
+
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["todo", "in_progress", "done"] })
+      .notNull()
+      .default("todo"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.userId] }), index("assignments_user_idx").on(t.userId)],
+);
+
+/** Curation (adjudication) status of a document's gold layer. */
+export const curations = sqliteTable("curations", {
+  documentId: integer("document_id")
+    .primaryKey()
+    .references(() => documents.id, { onDelete: "cascade" }),
+  status: text("status", { enum: ["todo", "in_progress", "done"] })
+    .notNull()
+    .default("todo"),
+  updatedBy: integer("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull().default(now),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    projectId: integer("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    action: text("action").notNull(),
+    target: text("target"),
+    details: text("details").notNull().default("{}"),
+  },
+  (t) => [index("audit_log_project_idx").on(t.projectId, t.id)],
+);
+
+/** Append-only Yjs update log, one row per accepted update (batched per tick). */
+export const yjsUpdates = sqliteTable(
+  "yjs_updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    room: text("room").notNull(),
+    update: blob("update", { mode: "buffer" }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("yjs_updates_room_idx").on(t.room, t.id)],
+);
+
+/** Compacted Yjs state per room; the log rows merged into it are deleted in the same transaction. */
+export const yjsSnapshots = sqliteTable("yjs_snapshots", {
+  room: text("room").primaryKey(),
+  state: blob("state", { mode: "buffer" }).notNull(),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/**
+ * Projection of every layer's spans, derived from the Yjs state (rebuildable with `gloss rebuild-projection`).
+ * Offsets are UTF-16 code units, end-exclusive, as in the layer.
+ */
+export const annotations = sqliteTable(
+  "annotations",
+  {
+    projectId: integer("project_id").notNull(),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    layer: text("layer").notNull(),
+    spanId: text("span_id").notNull(),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    labelId: integer("label_id").notNull(),
+    author: integer("author"),
+    note: text("note"),
+    /** JSON object for extra fields (provenance in gold, scores of imported predictions). */
+    extra: text("extra"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.documentId, t.layer, t.spanId] }),
+    index("annotations_project_idx").on(t.projectId, t.layer),
+    index("annotations_label_idx").on(t.labelId),
+  ],
+);
+
+export const annotationRelations = sqliteTable(
+  "annotation_relations",
+  {
+    projectId: integer("project_id").notNull(),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    layer: text("layer").notNull(),
+    relationId: text("relation_id").notNull(),
+    fromSpan: text("from_span").notNull(),
+    toSpan: text("to_span").notNull(),
+    type: text("type").notNull(),
+    author: integer("author"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.documentId, t.layer, t.relationId] }),
+    index("annotation_relations_project_idx").on(t.projectId, t.layer),
+  ],
+);
+
+/** Layer status (in_progress | done) projected from each layer's `state` map. */
+export const layerStates = sqliteTable(
+  "layer_states",
+  {
+    projectId: integer("project_id").notNull(),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    layer: text("layer").notNull(),
+    status: text("status").notNull(),
+    setBy: integer("set_by"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.layer] })],
+);

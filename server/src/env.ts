@@ -1,0 +1,75 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default("127.0.0.1"),
+  GLOSS_DATA_DIR: z.string().default("./data"),
+  GLOSS_ALLOW_SIGNUP: bool.default(true),
+  /** Public origin(s) allowed for cookie-authenticated writes and sockets, comma separated; default: the request's own host. */
+  GLOSS_ORIGINS: z.string().optional(),
+  GLOSS_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
+  GLOSS_SECURE_COOKIES: bool.optional(),
+  GLOSS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Runtime configuration, parsed once at boot; the rest of the server receives it, never reads process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbFile: string;
+  allowSignup: boolean;
+  origins: string[] | null;
+  maxDocumentBytes: number;
+  secureCookies: boolean | null;
+  logLevel: Env["GLOSS_LOG_LEVEL"];
+}
+
+/** Parses the environment; throws an Error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.GLOSS_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    dbFile: path.join(dataDir, "gloss.db"),
+    allowSignup: e.GLOSS_ALLOW_SIGNUP,
+    origins: e.GLOSS_ORIGINS ? e.GLOSS_ORIGINS.split(",").map((s) => s.trim()) : null,
+    maxDocumentBytes: e.GLOSS_MAX_DOCUMENT_BYTES,
+    secureCookies: e.GLOSS_SECURE_COOKIES ?? null,
+    logLevel: e.GLOSS_LOG_LEVEL,
+  };
+}
+
+/** A configuration for tests: in-memory-ish defaults, overridable. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    dataDir: "",
+    dbFile: ":memory:",
+    allowSignup: true,
+    origins: null,
+    maxDocumentBytes: 5 * 1024 * 1024,
+    secureCookies: false,
+    logLevel: "silent",
+    ...overrides,
+  };
+}

@@ -1,0 +1,8 @@
+import { Hono } from "hono";
+import type { AppEnv, Deps } from "../../context";
+
+/** Routes under construction: mounted by createApp. */
+export function curationRoutes(_deps: Deps) {
+  const app = new Hono<AppEnv>();
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { createApp } from "./app";
+import { createCollab } from "./collab";
+import type { Deps } from "./context";
+import { type Db, openDb } from "./db/client";
+import type { Config } from "./env";
+import { createLogger } from "./log";
+
+export interface RunningGloss {
+  url: string;
+  port: number;
+  deps: Deps;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), builds the app and the collaboration service, and listens on one
+ * port for the client, the API and the WebSocket. Tests call it with port 0.
+ */
+export async function startGloss(config: Config, opts: { db?: Db } = {}): Promise<RunningGloss> {
+  const log = createLogger(config.logLevel);
+  const db = opts.db ?? openDb(config.dbFile);
+  const collab = createCollab({ db, config, log });
+  const deps: Deps = { db, config, log, collab };
+  const app = createApp(deps);
+  const server = createAdaptorServer({ fetch: app.fetch });
+  server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let closed = false;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    deps,
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await collab.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // keep-alive HTTP connections would hold close() open
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (!opts.db) db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The layer model: the one module that reads and writes the shape of a (document, layer) Y.Doc.
+ *
+ * A layer Y.Doc holds three top-level maps:
+ * - `spans`:     span id → SpanRecord     (offsets in UTF-16 code units of the immutable text, end-exclusive)
+ * - `relations`: relation id → RelationRecord
+ * - `state`:     "status" → "in_progress" | "done", "setBy" → user id, "updatedAt" → ms
+ * and, in `gold` only, `rejected`: disagreement key → { by, at } (what a curator rejected; auto-merge skips it).
+ *
+ * Values are plain JSON objects: an update replaces the whole record (last writer wins per span),
+ * which keeps every span internally consistent under concurrent edits.
+ */
+import type * as Y from "yjs";
+import { splitsSurrogatePair } from "./offsets";
+
+export interface SpanProvenance {
+  /** User ids of the annotators whose layers had this span (exact match). */
+  annotators: number[];
+  /** Who decided (curator user id), null for auto-merge. */
+  decidedBy: number | null;
+  decidedAt: number;
+  /** How it got here. */
+  via: "auto-merge" | "accept" | "edit" | "manual" | "import";
+}
+
+export interface SpanRecord {
+  start: number;
+  end: number;
+  /** Label id (labels can be renamed; ids are stable). */
+  label: number;
+  author: number | null;
+  createdAt: number;
+  updatedAt?: number;
+  note?: string;
+  /** Gold spans: where they came from. */
+  provenance?: SpanProvenance;
+  /** Imported predictions: the model's score. */
+  score?: number;
+}
+
+export interface Span extends SpanRecord {
+  id: string;
+}
+
+export interface RelationRecord {
+  from: string;
+  to: string;
+  type: string;
+  author: number | null;
+  createdAt: number;
+}
+
+export interface Relation extends RelationRecord {
+  id: string;
+}
+
+export type LayerStatus = "in_progress" | "done";
+
+export interface LayerStateRecord {
+  status: LayerStatus;
+  setBy: number | null;
+  updatedAt: number;
+}
+
+/** What validation needs to know about the document and project. */
+export interface LayerContext {
+  /** The document text (immutable). */
+  text: string;
+  /** Ids of the project's labels. */
+  labelIds: ReadonlySet<number>;
+  /** Allowed relation types; undefined = any. */
+  relationTypes?: ReadonlySet<string>;
+}
+
+export class LayerValidationError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = "LayerValidationError";
+  }
+}
+
+export const spansOf = (doc: Y.Doc) => doc.getMap<SpanRecord>("spans");
+export const relationsOf = (doc: Y.Doc) => doc.getMap<RelationRecord>("relations");
+export const stateOf = (doc: Y.Doc) => doc.getMap<unknown>("state");
+export const rejectedOf = (doc: Y.Doc) => doc.getMap<{ by: number | null; at: number }>("rejected");
+
+/** A short random id (12 chars of base36), unique enough for spans and relations within a layer. */
+export function newId(): string {
+  const bytes = new Uint8Array(9);
+  (
+    globalThis as unknown as { crypto: { getRandomValues(a: Uint8Array): Uint8Array } }
+  ).crypto.getRandomValues(bytes);
+  let s = "";
+  for (const b of bytes) s += (b % 36).toString(36);
+  return s + Date.now().toString(36).slice(-3);
+}
+
+/** Checks a span against the text and labels; throws LayerValidationError naming the field. */
+export function validateSpan(span: Pick<SpanRecord, "start" | "end" | "label">, ctx: LayerContext): void {
+  const { start, end, label } = span;
+  if (!Number.isInteger(start) || start < 0)
+    throw new LayerValidationError(`start ${start} must be an integer ≥ 0`, "start");
+  if (!Number.isInteger(end) || end > ctx.text.length) {
+    throw new LayerValidationError(
+      `end ${end} must be an integer ≤ the text length ${ctx.text.length}`,
+      "end",
+    );
+  }
+  if (start >= end) throw new LayerValidationError(`start ${start} must be before end ${end}`, "start");
+  if (splitsSurrogatePair(ctx.text, start))
+    throw new LayerValidationError(`start ${start} splits a surrogate pair`, "start");
+  if (splitsSurrogatePair(ctx.text, end))
+    throw new LayerValidationError(`end ${end} splits a surrogate pair`, "end");
+  if (!ctx.labelIds.has(label)) throw new LayerValidationError(`unknown label ${label}`, "label");
+}
+
+/** All spans, in reading order (start, then longer first, then id). */
+export function listSpans(doc: Y.Doc): Span[] {
+  const out: Span[] = [];
+  spansOf(doc).forEach((rec, id) => {
+    out.push({ ...rec, id });
+  });
+  return out.sort(compareSpans);
+}
+
+/** Reading order: start ascending, then end descending (outer before inner), then id. */
+export function compareSpans(a: Span, b: Span): number {
+  return a.start - b.start || b.end - a.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function getSpan(doc: Y.Doc, id: string): Span | null {
+  const rec = spansOf(doc).get(id);
+  return rec ? { ...rec, id } : null;
+}
+
+export interface NewSpan {
+  start: number;
+  end: number;
+  label: number;
+  author: number | null;
+  note?: string;
+  provenance?: SpanProvenance;
+  score?: number;
+  id?: string;
+  createdAt?: number;
+}
+
+/** Validates and adds a span; returns it with its id. `origin` tags the transaction (for undo). */
+export function addSpan(doc: Y.Doc, input: NewSpan, ctx: LayerContext, origin?: unknown): Span {
+  validateSpan(input, ctx);
+  const id = input.id ?? newId();
+  const rec: SpanRecord = {
+    start: input.start,
+    end: input.end,
+    label: input.label,
+    author: input.author,
+    createdAt: input.createdAt ?? Date.now(),
+  };
+  if (input.note) rec.note = input.note;
+  if (input.provenance) rec.provenance = input.provenance;
+  if (input.score !== undefined) rec.score = input.score;
+  doc.transact(() => spansOf(doc).set(id, rec), origin);
+  return { ...rec, id };
+}
+
+export type SpanPatch = Partial<Pick<SpanRecord, "start" | "end" | "label" | "note" | "provenance">>;
+
+/** Validates and applies a patch to an existing span; returns the new span, or null when it does not exist. */
+export function updateSpan(
+  doc: Y.Doc,
+  id: string,
+  patch: SpanPatch,
+  ctx: LayerContext,
+  origin?: unknown,
+): Span | null {
+  const spans = spansOf(doc);
+  const cur = spans.get(id);
+  if (!cur) return null;
+  const next: SpanRecord = { ...cur, ...stripUndefined(patch), updatedAt: Date.now() };
+  if (patch.note === "") delete next.note;
+  validateSpan(next, ctx);
+  doc.transact(() => spans.set(id, next), origin);
+  return { ...next, id };
+}
+
+/** Removes a span and every relation that touches it, in one transaction. Returns false if absent. */
+export function removeSpan(doc: Y.Doc, id: string, origin?: unknown): boolean {
+  const spans = spansOf(doc);
+  if (!spans.has(id)) return false;
+  const relations = relationsOf(doc);
+  doc.transact(() => {
+    spans.delete(id);
+    relations.forEach((r, rid) => {
+      if (r.from === id || r.to === id) relations.delete(rid);
+    });
+  }, origin);
+  return true;
+}
+
+export function listRelations(doc: Y.Doc): Relation[] {
+  const out: Relation[] = [];
+  relationsOf(doc).forEach((rec, id) => {
+    out.push({ ...rec, id });
+  });
+  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+export interface NewRelation {
+  from: string;
+  to: string;
+  type: string;
+  author: number | null;
+  id?: string;
+  createdAt?: number;
+}
+
+/** Validates (both ends exist, not a self-loop, known type) and adds a relation. */
+export function addRelation(doc: Y.Doc, input: NewRelation, ctx: LayerContext, origin?: unknown): Relation {
+  validateRelation(doc, input, ctx);
+  const id = input.id ?? newId();
+  const rec: RelationRecord = {
+    from: input.from,
+    to: input.to,
+    type: input.type,
+    author: input.author,
+    createdAt: input.createdAt ?? Date.now(),
+  };
+  doc.transact(() => relationsOf(doc).set(id, rec), origin);
+  return { ...rec, id };
+}
+
+export function validateRelation(
+  doc: Y.Doc,
+  r: Pick<RelationRecord, "from" | "to" | "type">,
+  ctx: LayerContext,
+): void {
+  const spans = spansOf(doc);
+  if (!spans.has(r.from))
+    throw new LayerValidationError(`relation source span ${r.from} does not exist`, "from");
+  if (!spans.has(r.to)) throw new LayerValidationError(`relation target span ${r.to} does not exist`, "to");
+  if (r.from === r.to) throw new LayerValidationError("a relation cannot link a span to itself", "to");
+  if (!r.type || (ctx.relationTypes && !ctx.relationTypes.has(r.type))) {
+    throw new LayerValidationError(`unknown relation type ${JSON.stringify(r.type)}`, "type");
+  }
+}
+
+/** Changes a relation's type or ends; null when it does not exist. */
+export function updateRelation(
+  doc: Y.Doc,
+  id: string,
+  patch: Partial<Pick<RelationRecord, "from" | "to" | "type">>,
+  ctx: LayerContext,
+  origin?: unknown,
+): Relation | null {
+  const relations = relationsOf(doc);
+  const cur = relations.get(id);
+  if (!cur) return null;
+  const next = { ...cur, ...stripUndefined(patch) };
+  validateRelation(doc, next, ctx);
+  doc.transact(() => relations.set(id, next), origin);
+  return { ...next, id };
+}
+
+export function removeRelation(doc: Y.Doc, id: string, origin?: unknown): boolean {
+  const relations = relationsOf(doc);
+  if (!relations.has(id)) return false;
+  doc.transact(() => relations.delete(id), origin);
+  return true;
+}
+
+/** The layer's status, or null when nobody set one. */
+export function getLayerState(doc: Y.Doc): LayerStateRecord | null {
+  const s = stateOf(doc);
+  const status = s.get("status");
+  if (status !== "in_progress" && status !== "done") return null;
+  return {
+    status,
+    setBy: (s.get("setBy") as number | null) ?? null,
+    updatedAt: (s.get("updatedAt") as number) ?? 0,
+  };
+}
+
+export function setLayerStatus(
+  doc: Y.Doc,
+  status: LayerStatus,
+  userId: number | null,
+  origin?: unknown,
+): void {
+  const s = stateOf(doc);
+  doc.transact(() => {
+    s.set("status", status);
+    s.set("setBy", userId);
+    s.set("updatedAt", Date.now());
+  }, origin);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * A small HTTP client for tests that behaves like a browser session: it keeps the session cookie and
+ * sends the server's own Origin on state-changing requests (or a bearer token, like a script).
+ */
+export class ApiClient {
+  cookie: string | null = null;
+  token: string | null = null;
+  origin: string;
+
+  constructor(readonly baseUrl: string) {
+    this.origin = baseUrl;
+  }
+
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (method !== "GET" && method !== "HEAD" && !("origin" in h)) h.origin = this.origin;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData || typeof body === "string" || body instanceof Uint8Array)
+      payload = body as BodyInit;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h["content-type"] ??= "application/json";
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload, redirect: "manual" });
+    const setCookie = res.headers.get("set-cookie");
+    if (setCookie) {
+      const m = /gloss_session=([^;]*)/.exec(setCookie);
+      if (m) this.cookie = m[1] ? `gloss_session=${m[1]}` : null;
+    }
+    return res;
+  }
+
+  /** Sends and parses JSON; throws with the server's error when the status is not the expected one. */
+  async json<T = unknown>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T> {
+    const res = await this.request(method, path, body);
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : null;
+    const ok = expectStatus === undefined ? res.ok : res.status === expectStatus;
+    if (!ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return data as T;
+  }
+
+  get = <T = unknown>(path: string) => this.json<T>("GET", path);
+  post = <T = unknown>(path: string, body?: unknown) => this.json<T>("POST", path, body);
+  patch = <T = unknown>(path: string, body?: unknown) => this.json<T>("PATCH", path, body);
+  delete = <T = unknown>(path: string) => this.json<T>("DELETE", path);
+}
