@@ -96,14 +96,19 @@ export function createApp(deps: Deps) {
   });
 
   app.get("/api/health", (c) => c.json({ ok: true, ...deps.collab.stats() }));
-  app.route("/api/auth", authRoutes(deps));
-  app.route("/api/tokens", tokenRoutes(deps));
-  app.route("/api/projects", projectRoutes(deps));
-  app.route("/api/projects", agreementRoutes(deps));
-  app.route("/api/projects", exportRoutes(deps));
-  app.route("/api/documents", documentRoutes(deps));
-  app.route("/api/documents", layerRoutes(deps));
-  app.route("/api", curationRoutes(deps));
+  // Each resource's router defines its full paths under /api (one folder per resource).
+  for (const routes of [
+    authRoutes,
+    tokenRoutes,
+    projectRoutes,
+    documentRoutes,
+    layerRoutes,
+    agreementRoutes,
+    curationRoutes,
+    exportRoutes,
+  ]) {
+    app.route("/api", routes(deps));
+  }
   app.all("/api/*", (c) =>
     c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404),
   );

@@ -1,4 +1,12 @@
+import { agreementCommands } from "./agreement";
+import { exportCommands } from "./export";
+import { importCommands } from "./import";
+import { importAnnotationsCommands } from "./importAnnotations";
+import { projectCommands } from "./projects";
+import { rebuildCommands } from "./rebuild";
 import { serveCommand } from "./serve";
+import { tokenCommands } from "./tokens";
+import { userCommands } from "./users";
 
 export interface Command {
   /** "serve", or two words such as "user add". */
@@ -9,4 +17,14 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [serveCommand];
+export const commands: Command[] = [
+  serveCommand,
+  ...userCommands,
+  ...projectCommands,
+  ...tokenCommands,
+  ...importCommands,
+  ...rebuildCommands,
+  ...agreementCommands,
+  ...exportCommands,
+  ...importAnnotationsCommands,
+];
