@@ -1,8 +1,132 @@
+/**
+ * Adjudication routes (issue 5), for curators, managers and admins only (annotators 403, non-members 404):
+ *   GET  /documents/:id/curation               aligned layers, disagreements, gold, status, counts
+ *   POST /documents/:id/curation/auto-merge    agreed spans → gold (idempotent)
+ *   POST /documents/:id/curation/decisions     accept | edit | reject | unreject | remove | accept-relation | remove-relation
+ *   PUT  /documents/:id/curation/status        todo | in_progress | done
+ *   GET  /projects/:id/curation                per-document progress and the next document to curate
+ * Offsets are code points unless `?offsets=utf16`. docs/curation.md describes the rules.
+ */
+import {
+  AutoMergeBody,
+  type AutoMergeResultDto,
+  CurationDecisionBody,
+  type CurationDecisionResultDto,
+  CurationStatusBody,
+  canCurate,
+  type DocumentCurationDto,
+  type ProjectCurationDto,
+} from "@gloss/shared";
+import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
+import { type DocumentAccess, documentAccess, type ProjectAccess, projectAccess } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
+import { forbidden } from "../../errors";
+import { audit } from "../../services/audit";
+import { curationStatus, labelNames, loadAnnotatorLayers, setCurationStatus } from "../../services/curation";
+import { autoMerge } from "./autoMerge";
+import { applyDecision } from "./decisions";
+import { type DtoContext, Offsets, offsetsParam } from "./dto";
+import { documentCuration, projectCuration } from "./views";
 
-/** Routes under construction: mounted by createApp. */
-export function curationRoutes(_deps: Deps) {
+const CurationQuery = z.object({
+  threshold: z.coerce.number().int().min(1).max(1000).optional(),
+  minAnnotators: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** A numeric path parameter (digits only); anything else reads as NaN, which access reports as 404. */
+function idParam(c: Context, name: string): number {
+  const raw = c.req.param(name) ?? "";
+  return /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+const CURATORS_ONLY = "Curation is for the project's curators and managers";
+
+/** The document, if the caller may curate it. */
+function curatorDocument(deps: Deps, c: Context<AppEnv>): DocumentAccess {
+  const access = documentAccess(deps.db, c.get("user"), idParam(c, "id"));
+  if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
+  return access;
+}
+
+function curatorProject(deps: Deps, c: Context<AppEnv>): ProjectAccess {
+  const access = projectAccess(deps.db, c.get("user"), idParam(c, "id"));
+  if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
+  return access;
+}
+
+const dtoContext = (deps: Deps, access: DocumentAccess, c: Context): DtoContext => ({
+  offsets: new Offsets(access.document.text, offsetsParam(c)),
+  labels: labelNames(deps.db, access.project.id),
+});
+
+/** An optional JSON body: empty means `{}`. */
+async function optionalJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  return text.trim() === "" ? {} : JSON.parse(text);
+}
+
+/** Routes under /api (full paths). */
+export function curationRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
+
+  app.get("/documents/:id/curation", async (c) => {
+    const access = curatorDocument(deps, c);
+    const opts = CurationQuery.parse(c.req.query());
+    const body: DocumentCurationDto = await documentCuration(deps, access, dtoContext(deps, access, c), opts);
+    return c.json(body);
+  });
+
+  app.post("/documents/:id/curation/auto-merge", async (c) => {
+    const access = curatorDocument(deps, c);
+    const body = AutoMergeBody.parse(await optionalJson(c));
+    const result: AutoMergeResultDto = await autoMerge(deps, access, body, dtoContext(deps, access, c));
+    deps.log.info("auto-merge", {
+      documentId: access.document.id,
+      by: access.user.id,
+      spans: result.added.spans.length,
+      relations: result.added.relations.length,
+    });
+    return c.json(result);
+  });
+
+  app.post("/documents/:id/curation/decisions", async (c) => {
+    const access = curatorDocument(deps, c);
+    const body = CurationDecisionBody.parse(await c.req.json());
+    const dto = dtoContext(deps, access, c);
+    await deps.collab.flush(); // accept/reject read the annotator layers from the projection
+    const layers = loadAnnotatorLayers(deps.db, [access.document.id]).get(access.document.id)?.layers ?? [];
+    const result: CurationDecisionResultDto = await applyDecision(
+      { deps, access, layers, dto, now: Date.now() },
+      body,
+    );
+    return c.json(result);
+  });
+
+  app.put("/documents/:id/curation/status", async (c) => {
+    const access = curatorDocument(deps, c);
+    const { status } = CurationStatusBody.parse(await c.req.json());
+    const documentId = access.document.id;
+    deps.db.transaction(() => {
+      const from = curationStatus(deps.db, documentId);
+      setCurationStatus(deps.db, documentId, status, access.user.id);
+      audit(deps.db, {
+        userId: access.user.id,
+        projectId: access.project.id,
+        action: "curation.status",
+        target: `document:${documentId}`,
+        details: { from, to: status },
+      });
+    });
+    return c.json({ documentId, status });
+  });
+
+  app.get("/projects/:id/curation", async (c) => {
+    const access = curatorProject(deps, c);
+    const body: ProjectCurationDto = await projectCuration(deps, access);
+    return c.json(body);
+  });
+
   return app;
 }

@@ -1,0 +1,262 @@
+/**
+ * Curator decisions on one document's gold layer (POST /documents/:id/curation/decisions): accept an
+ * annotator's span, write an edited one, reject a disagreement, remove a gold span, and the same for
+ * relations. Each is decided from the live gold state and written with its audit row in one step
+ * (services/curation `goldChange`). A removal or a `replaces` records the removed version's key in
+ * gold's `rejected` map so auto-merge never brings it back; writing a version clears its own key and the
+ * keys of the disagreements it answers (the curator changed their mind).
+ */
+import {
+  type AnnotatorLayer,
+  addSpan,
+  alignLayers,
+  type CurationDecisionBody,
+  type CurationDecisionResultDto,
+  getSpan,
+  goldAnswers,
+  LayerValidationError,
+  listRelations,
+  type NewSpan,
+  newId,
+  rejectedOf,
+  relationsOf,
+  removeSpan,
+  type SpanProvenance,
+  spanKey,
+  spanSignature,
+  spansOf,
+  updateSpan,
+  validateSpan,
+} from "@gloss/shared";
+import type * as Y from "yjs";
+import { badRequest, conflict, notFound } from "../../errors";
+import { type GoldChange, goldChange, layerContext, projectedSpan, readGold } from "../../services/curation";
+import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
+import { relationDto, spanDto } from "./dto";
+import { reject, unreject } from "./rejectDecisions";
+import { acceptRelation, removeRelationDecision } from "./relationDecisions";
+
+/** Applies one decision; returns the response body. */
+export async function applyDecision(
+  env: DecisionEnv,
+  body: CurationDecisionBody,
+): Promise<CurationDecisionResultDto> {
+  const decide = (doc: Y.Doc): GoldChange<DecisionOutcome> => {
+    switch (body.action) {
+      case "accept":
+        return acceptSpan(env, doc, body);
+      case "edit":
+        return editSpan(env, doc, body);
+      case "reject":
+        return reject(env, doc, body);
+      case "unreject":
+        return unreject(env, doc, body.key);
+      case "remove":
+        return removeGoldSpan(env, doc, body.goldSpanId);
+      case "accept-relation":
+        return acceptRelation(env, doc, body);
+      case "remove-relation":
+        return removeRelationDecision(env, doc, body.goldRelationId);
+    }
+  };
+  const { result, status } = await goldChange(env.deps, env.access, decide);
+  return {
+    action: body.action,
+    span: result.span ? spanDto(env.dto, result.span) : null,
+    relation: result.relation ? relationDto(result.relation) : null,
+    removed: result.removed,
+    rejected: result.rejected,
+    status,
+  };
+}
+
+const annotatorsWith = (layers: readonly AnnotatorLayer[], sig: string) =>
+  layers.filter((l) => l.spans.some((s) => spanSignature(s) === sig)).map((l) => l.userId);
+
+/**
+ * Writes a new gold version: validates it, removes the span it replaces (recording that version as
+ * rejected), and clears the rejections it overrides. Shared by accept and edit.
+ */
+function writeVersion(
+  env: DecisionEnv,
+  doc: Y.Doc,
+  input: { start: number; end: number; label: number; note?: string; replaces?: string },
+  via: SpanProvenance["via"],
+  action: string,
+  details: Record<string, unknown>,
+): GoldChange<DecisionOutcome> {
+  const ctx = layerContext(env.deps.db, env.access);
+  try {
+    validateSpan(input, ctx);
+  } catch (e) {
+    if (e instanceof LayerValidationError) throw badRequest(`${e.field}: ${e.message}`, { path: e.field });
+    throw e;
+  }
+  const gold = readGold(doc);
+  const sig = spanSignature(input);
+  const replaced = input.replaces ? getSpan(doc, input.replaces) : null;
+  if (input.replaces && !replaced) throw notFound(`No gold span ${input.replaces}`);
+  const same = gold.spans.find((s) => spanSignature(s) === sig && s.id !== input.replaces);
+  const out = emptyOutcome();
+  if (same && !replaced) {
+    out.span = same; // already in gold: nothing to decide
+    return { audit: [], apply: () => {}, result: out };
+  }
+  if (same)
+    throw conflict(
+      `Gold already has this span (${same.id}); remove it instead of replacing ${input.replaces}`,
+      { goldSpanId: same.id },
+    );
+
+  const provenance: SpanProvenance = {
+    annotators: annotatorsWith(env.layers, sig),
+    decidedBy: env.access.user.id,
+    decidedAt: env.now,
+    via,
+  };
+  // same version as the span it replaces (e.g. only the note changed): update in place, keep the id
+  const inPlace = replaced !== null && spanSignature(replaced) === sig;
+  const id = inPlace ? replaced.id : freshSpanId(doc);
+  // clear what this version overrides: its own rejection and the rejected disagreements it answers
+  const al = alignLayers(env.layers, gold);
+  const unrejected = [spanKey(input)];
+  for (const site of al.sites)
+    for (const d of site.disagreements)
+      if (
+        d.resolution === "rejected" &&
+        site.candidates.some((c) => d.candidates.includes(c.key) && goldAnswers(input, c))
+      )
+        unrejected.push(d.key);
+  const replacedKey = replaced && !inPlace ? spanKey(replaced) : null;
+  if (replacedKey) {
+    out.removed.spans.push(replaced!.id);
+    out.rejected.push(replacedKey);
+  }
+  const by = env.access.user.id;
+  return {
+    audit: [
+      auditEntry(env, action, `/span:${id}`, {
+        ...details,
+        key: spanKey(input),
+        span: { start: input.start, end: input.end, label: input.label },
+        provenance,
+        replaced: replaced ? { id: replaced.id, key: spanKey(replaced) } : null,
+      }),
+    ],
+    apply: (d) => {
+      if (inPlace) {
+        out.span = updateSpan(d, id, { note: input.note ?? "", provenance }, ctx);
+      } else {
+        // relations of the replaced span move to its replacement (removeSpan would drop them)
+        const moved = replaced
+          ? listRelations(d).filter((r) => r.from === replaced.id || r.to === replaced.id)
+          : [];
+        if (replaced) removeSpan(d, replaced.id);
+        const span: NewSpan = {
+          id,
+          start: input.start,
+          end: input.end,
+          label: input.label,
+          author: by,
+          provenance,
+        };
+        if (input.note) span.note = input.note;
+        out.span = addSpan(d, { ...span, createdAt: env.now }, ctx);
+        for (const { id: relationId, ...r } of moved) {
+          const from = r.from === replaced!.id ? id : r.from;
+          const to = r.to === replaced!.id ? id : r.to;
+          relationsOf(d).set(relationId, { ...r, from, to });
+        }
+      }
+      const rejected = rejectedOf(d);
+      for (const k of unrejected) rejected.delete(k);
+      if (replacedKey) rejected.set(replacedKey, { by, at: env.now });
+    },
+    result: out,
+  };
+}
+
+/** A new span id not used in this layer (ids are random; the loop only guards a collision). */
+function freshSpanId(doc: Y.Doc): string {
+  let id = newId();
+  while (spansOf(doc).has(id)) id = newId();
+  return id;
+}
+
+function acceptSpan(
+  env: DecisionEnv,
+  doc: Y.Doc,
+  body: Extract<CurationDecisionBody, { action: "accept" }>,
+): GoldChange<DecisionOutcome> {
+  const row = projectedSpan(env.deps.db, env.access.document.id, body.layer, body.spanId);
+  if (!row) throw notFound(`No span ${body.spanId} in layer ${body.layer}`);
+  return writeVersion(
+    env,
+    doc,
+    {
+      start: row.start,
+      end: row.end,
+      label: row.labelId,
+      note: row.note ?? undefined,
+      replaces: body.replaces,
+    },
+    "accept",
+    "gold.accept",
+    { from: { layer: body.layer, spanId: body.spanId } },
+  );
+}
+
+function editSpan(
+  env: DecisionEnv,
+  doc: Y.Doc,
+  body: Extract<CurationDecisionBody, { action: "edit" }>,
+): GoldChange<DecisionOutcome> {
+  const start = env.dto.offsets.in(body.start, "start");
+  const end = env.dto.offsets.in(body.end, "end");
+  const label = resolveLabel(env.dto.labels, body.label);
+  return writeVersion(
+    env,
+    doc,
+    { start, end, label, note: body.note, replaces: body.replaces },
+    "edit",
+    "gold.edit",
+    {},
+  );
+}
+
+/** A label id or name of the project → its id; a 400 naming the label otherwise. */
+function resolveLabel(labels: Map<number, string>, label: number | string): number {
+  if (typeof label === "number") {
+    if (labels.has(label)) return label;
+    throw badRequest(`label: unknown label id ${label}`, { path: "label" });
+  }
+  for (const [id, name] of labels) if (name === label) return id;
+  const asId = /^[0-9]+$/.test(label) ? Number(label) : Number.NaN;
+  if (labels.has(asId)) return asId;
+  throw badRequest(`label: unknown label ${JSON.stringify(label)}`, { path: "label" });
+}
+
+function removeGoldSpan(env: DecisionEnv, doc: Y.Doc, goldSpanId: string): GoldChange<DecisionOutcome> {
+  const span = getSpan(doc, goldSpanId);
+  if (!span) throw notFound(`No gold span ${goldSpanId}`);
+  const relations = readGold(doc).relations.filter((r) => r.from === span.id || r.to === span.id);
+  const out = emptyOutcome();
+  out.removed.spans.push(span.id);
+  out.removed.relations.push(...relations.map((r) => r.id));
+  out.rejected.push(spanKey(span));
+  return {
+    audit: [
+      auditEntry(env, "gold.remove", `/span:${span.id}`, {
+        key: spanKey(span),
+        span: { start: span.start, end: span.end, label: span.label },
+        provenance: span.provenance ?? null,
+        removedRelations: out.removed.relations,
+      }),
+    ],
+    apply: (d) => {
+      removeSpan(d, span.id);
+      rejectedOf(d).set(spanKey(span), { by: env.access.user.id, at: env.now });
+    },
+    result: out,
+  };
+}

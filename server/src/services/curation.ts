@@ -1,0 +1,296 @@
+/**
+ * Adjudication (issue 5): what the curation routes read and write.
+ *
+ * Sources: the annotator layers come from the projection (`annotations`, `annotation_relations`,
+ * `layer_states`) after `collab.flush()` — fast, no Y.Doc per annotator, and current because flush
+ * writes every pending projection change first. Gold comes from its live room (`collab.withDoc`), since
+ * that is what curators are editing and its `rejected` map is not projected.
+ *
+ * Writes go through `goldChange`: inside the live gold room, the change is decided from the room's
+ * current state, then one SQLite transaction writes the audit rows and the curation status and, as its
+ * last step, applies the Yjs change (so a failed audit never leaves an unaudited gold edit, and two
+ * curators' decisions cannot interleave between reading gold and writing it).
+ */
+import {
+  type AnnotatorLayer,
+  type AssignmentStatus,
+  type GoldState,
+  type LayerContext,
+  type LayerName,
+  layerUserId,
+  listRelations,
+  listSpans,
+  type Relation,
+  rejectedOf,
+  type Span,
+} from "@gloss/shared";
+import { and, eq, inArray, like } from "drizzle-orm";
+import type * as Y from "yjs";
+import type { DocumentAccess } from "../auth/access";
+import type { Deps } from "../context";
+import type { Db } from "../db/client";
+import {
+  annotationRelations,
+  annotations,
+  assignments,
+  curations,
+  labels,
+  layerStates,
+  users,
+} from "../db/schema";
+import { type AuditEntry, audit } from "./audit";
+
+/** Transaction origin of every curation write (so observers can tell them from a browser's edits). */
+export const CURATION_ORIGIN = "curation";
+
+export interface AnnotatorInfo {
+  userId: number;
+  username: string;
+  layer: LayerName;
+  status: string | null;
+  spans: number;
+}
+
+/** The live gold layer: spans, relations and the `rejected` map. */
+export interface LiveGold extends GoldState {
+  spans: Span[];
+  relations: Relation[];
+  rejectedEntries: Array<{ key: string; by: number | null; at: number }>;
+}
+
+/** Reads the gold layer's state out of its Y.Doc. */
+export function readGold(doc: Y.Doc): LiveGold {
+  const rejectedEntries: LiveGold["rejectedEntries"] = [];
+  rejectedOf(doc).forEach((v, key) => {
+    rejectedEntries.push({ key, by: v?.by ?? null, at: v?.at ?? 0 });
+  });
+  rejectedEntries.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  return {
+    spans: listSpans(doc),
+    relations: listRelations(doc),
+    rejected: rejectedEntries.map((e) => e.key),
+    rejectedEntries,
+  };
+}
+
+/**
+ * The annotator layers of some documents, from the projection: every `user-<id>` layer with spans or a
+ * status, plus every assigned annotator (an assigned layer with nothing in it counts as "missing").
+ */
+export function loadAnnotatorLayers(
+  db: Db,
+  documentIds: number[],
+): Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[] }> {
+  const out = new Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[] }>();
+  if (documentIds.length === 0) return out;
+  const byDoc = new Map<number, Map<number, { layer: AnnotatorLayer; info: AnnotatorInfo }>>();
+  const entry = (documentId: number, userId: number) => {
+    let m = byDoc.get(documentId);
+    if (!m) {
+      m = new Map();
+      byDoc.set(documentId, m);
+    }
+    let e = m.get(userId);
+    if (!e) {
+      const layer: LayerName = `user-${userId}`;
+      e = {
+        layer: { layer, userId, spans: [], relations: [] },
+        info: { userId, username: "", layer, status: null, spans: 0 },
+      };
+      m.set(userId, e);
+    }
+    return e;
+  };
+  // chunks keep each IN (…) well under SQLite's parameter limit
+  for (let i = 0; i < documentIds.length; i += 500) {
+    const ids = documentIds.slice(i, i + 500);
+    for (const a of db.select().from(assignments).where(inArray(assignments.documentId, ids)).all()) {
+      entry(a.documentId, a.userId).info.status ??= a.status;
+    }
+    const userLayers = (t: typeof annotations | typeof annotationRelations | typeof layerStates) =>
+      and(inArray(t.documentId, ids), like(t.layer, "user-%"));
+    for (const s of db.select().from(layerStates).where(userLayers(layerStates)).all()) {
+      const uid = layerUserId(s.layer);
+      if (uid !== null) entry(s.documentId, uid).info.status = s.status;
+    }
+    for (const r of db.select().from(annotations).where(userLayers(annotations)).all()) {
+      const uid = layerUserId(r.layer);
+      if (uid === null) continue;
+      const e = entry(r.documentId, uid);
+      (e.layer.spans as Span[]).push({
+        id: r.spanId,
+        start: r.start,
+        end: r.end,
+        label: r.labelId,
+        author: r.author,
+        createdAt: r.createdAt,
+      });
+      e.info.spans++;
+    }
+    for (const r of db.select().from(annotationRelations).where(userLayers(annotationRelations)).all()) {
+      const uid = layerUserId(r.layer);
+      if (uid === null) continue;
+      const rels = entry(r.documentId, uid).layer.relations as Relation[];
+      rels.push({
+        id: r.relationId,
+        from: r.fromSpan,
+        to: r.toSpan,
+        type: r.type,
+        author: r.author,
+        createdAt: r.createdAt,
+      });
+    }
+  }
+  const userIds = [...new Set([...byDoc.values()].flatMap((m) => [...m.keys()]))];
+  const names = new Map<number, string>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const ids = userIds.slice(i, i + 500);
+    for (const u of db
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(inArray(users.id, ids))
+      .all())
+      names.set(u.id, u.username);
+  }
+  for (const id of documentIds) {
+    const m = [...(byDoc.get(id)?.values() ?? [])].sort((a, b) => a.layer.userId - b.layer.userId);
+    for (const e of m) e.info.username = names.get(e.layer.userId) ?? `(deleted user ${e.layer.userId})`;
+    out.set(id, { layers: m.map((e) => e.layer), info: m.map((e) => e.info) });
+  }
+  return out;
+}
+
+/** One annotator span from the projection, or null. */
+export function projectedSpan(db: Db, documentId: number, layer: string, spanId: string) {
+  return (
+    db
+      .select()
+      .from(annotations)
+      .where(
+        and(
+          eq(annotations.documentId, documentId),
+          eq(annotations.layer, layer),
+          eq(annotations.spanId, spanId),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
+/** One annotator relation from the projection, or null. */
+export function projectedRelation(db: Db, documentId: number, layer: string, relationId: string) {
+  return (
+    db
+      .select()
+      .from(annotationRelations)
+      .where(
+        and(
+          eq(annotationRelations.documentId, documentId),
+          eq(annotationRelations.layer, layer),
+          eq(annotationRelations.relationId, relationId),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
+/** Label id → name for a project. */
+export function labelNames(db: Db, projectId: number): Map<number, string> {
+  const rows = db
+    .select({ id: labels.id, name: labels.name })
+    .from(labels)
+    .where(eq(labels.projectId, projectId))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** What validating a gold write needs: the text, the project's labels and relation types. */
+export function layerContext(db: Db, access: DocumentAccess): LayerContext {
+  let relationTypes: Set<string> | undefined;
+  try {
+    const parsed = JSON.parse(access.project.relationTypes) as unknown;
+    if (Array.isArray(parsed)) relationTypes = new Set(parsed.map(String));
+  } catch {
+    relationTypes = undefined; // a malformed setting should not block curation; any type is accepted
+  }
+  return {
+    text: access.document.text,
+    labelIds: new Set(labelNames(db, access.project.id).keys()),
+    relationTypes,
+  };
+}
+
+/** A document's curation status ("todo" when no curator has touched it). */
+export function curationStatus(db: Db, documentId: number): AssignmentStatus {
+  return (
+    db.select({ s: curations.status }).from(curations).where(eq(curations.documentId, documentId)).get()?.s ??
+    "todo"
+  );
+}
+
+/** Curation statuses of some documents. */
+export function curationStatuses(db: Db, documentIds: number[]): Map<number, AssignmentStatus> {
+  const out = new Map<number, AssignmentStatus>();
+  for (let i = 0; i < documentIds.length; i += 500) {
+    const ids = documentIds.slice(i, i + 500);
+    for (const r of db.select().from(curations).where(inArray(curations.documentId, ids)).all())
+      out.set(r.documentId, r.status);
+  }
+  return out;
+}
+
+/** Sets a document's curation status (call inside a transaction with its audit row). */
+export function setCurationStatus(
+  db: Db,
+  documentId: number,
+  status: AssignmentStatus,
+  userId: number,
+): void {
+  db.insert(curations)
+    .values({ documentId, status, updatedBy: userId, updatedAt: Date.now() })
+    .onConflictDoUpdate({
+      target: curations.documentId,
+      set: { status, updatedBy: userId, updatedAt: Date.now() },
+    })
+    .run();
+}
+
+/** A decision starts curation: todo → in_progress (in_progress and done stay). Returns the status after. */
+export function markInProgress(db: Db, documentId: number, userId: number): AssignmentStatus {
+  const cur = curationStatus(db, documentId);
+  if (cur !== "todo") return cur;
+  setCurationStatus(db, documentId, "in_progress", userId);
+  return "in_progress";
+}
+
+/** A change to gold, decided from its live state: audit rows, the Yjs edit, and what to answer. */
+export interface GoldChange<T> {
+  audit: AuditEntry[];
+  /** Applies the edit to the doc (runs inside one Yjs transaction); must not throw: validate first. */
+  apply: (doc: Y.Doc) => void;
+  result: T;
+}
+
+/**
+ * Decides and applies a gold change atomically (see the module comment). `decide` reads the live doc and
+ * throws an HttpError for bad input before anything is written. Returns the result and the status after.
+ */
+export function goldChange<T>(
+  deps: Deps,
+  access: DocumentAccess,
+  decide: (doc: Y.Doc) => GoldChange<T>,
+): Promise<{ result: T; status: AssignmentStatus }> {
+  const documentId = access.document.id;
+  return deps.collab.withDoc(documentId, "gold", (doc) => {
+    const change = decide(doc);
+    return deps.db.transaction(() => {
+      for (const e of change.audit) audit(deps.db, e);
+      const status =
+        change.audit.length > 0
+          ? markInProgress(deps.db, documentId, access.user.id)
+          : curationStatus(deps.db, documentId);
+      doc.transact(() => change.apply(doc), CURATION_ORIGIN);
+      return { result: change.result, status };
+    });
+  });
+}
