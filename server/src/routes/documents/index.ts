@@ -1,8 +1,21 @@
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../context";
+import { assignmentRoutes } from "./assignments";
+import { importRoutes } from "./import";
+import { readRoutes } from "./read";
 
-/** Routes under construction: mounted by createApp. */
-export function documentRoutes(_deps: Deps) {
+/**
+ * Documents, their import, and assignments (mounted under /api by createApp):
+ * - POST /projects/:id/documents        import (manager)                      → import.ts
+ * - GET  /projects/:id/documents        list (annotators: assigned ones)      → read.ts
+ * - GET  /documents/:id                 one document with its exact text      → read.ts
+ * - POST|GET|DELETE /projects/:id/assignments, GET /projects/:id/queue,
+ *   PATCH /documents/:id/assignment                                           → assignments.ts
+ */
+export function documentRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
+  app.route("/", importRoutes(deps));
+  app.route("/", readRoutes(deps));
+  app.route("/", assignmentRoutes(deps));
   return app;
 }

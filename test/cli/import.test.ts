@@ -1,0 +1,319 @@
+/**
+ * `gloss import` as a child process on a real database file (GLOSS_DATA_DIR=<temp dir>): folders, every
+ * format, exact storage, all-or-nothing failures with file:line, duplicates, usage errors; and the
+ * progress bar it shares with other commands.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createProgress, formatBytes, formatDuration } from "@gloss/server/cli/progress";
+import { openDb } from "@gloss/server/db/client";
+import { auditLog, documents } from "@gloss/server/db/schema";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A data dir with a migrated gloss.db holding one project (and a user for --as). */
+function dataDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-cli-import-"));
+  dirs.push(dir);
+  const db = openDb(path.join(dir, "gloss.db"));
+  const user = seedUser(db, { username: `importer${dirs.length}` });
+  const project = seedProject(db, { members: [{ user, role: "manager" }] });
+  db.$client.close();
+  return { dir, projectId: project.id, username: user.username, userId: user.id };
+}
+
+/** Reads back from the data dir's database. */
+function inspect<T>(dir: string, read: (db: ReturnType<typeof openDb>) => T): T {
+  const db = openDb(path.join(dir, "gloss.db"));
+  try {
+    return read(db);
+  } finally {
+    db.$client.close();
+  }
+}
+
+const docsIn = (dir: string, projectId: number) =>
+  inspect(dir, (db) =>
+    db.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.id).all(),
+  );
+
+function gloss(
+  dir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    GLOSS_DATA_DIR: dir,
+    GLOSS_LOG_LEVEL: "silent",
+    ...env,
+  };
+  if (!("INIT_CWD" in env)) delete childEnv.INIT_CWD; // set when vitest runs under pnpm
+  const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/main.ts", ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// Each case spawns `node --import tsx` (a few seconds each on a busy machine): a generous ceiling, not a timing.
+describe("gloss import", { timeout: 180_000 }, () => {
+  it("imports a folder (every .txt/.jsonl/.csv inside, sorted), audits it --as the user, prints the counts", async () => {
+    const { dir, projectId, username, userId } = dataDir();
+    const r = await gloss(dir, ["import", String(projectId), fixture("folder"), "--as", username]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Imported 4 documents into project \d+ .*; skipped 0 duplicates\./);
+    expect(r.stderr).toMatch(/ignoring 1 file/);
+    // not a TTY: no redraws, one summary line per phase
+    expect(r.stderr).not.toContain("\r");
+    expect(r.stderr).toMatch(/^reading: \d+ B in .*$/m);
+    expect(r.stderr).toMatch(/^storing: 4 documents in .*$/m);
+    expect(docsIn(dir, projectId).map((d) => [d.name, d.text])).toEqual([
+      ["a", "Folder text A.\n"],
+      ["b1", "Folder jsonl B1"],
+      ["b2", "Folder jsonl B2"],
+      ["c1", "Folder csv C1"],
+    ]);
+    const entry = inspect(dir, (db) =>
+      db.select().from(auditLog).where(eq(auditLog.action, "documents.import")).get(),
+    );
+    expect(entry).toMatchObject({ projectId, userId });
+    expect(JSON.parse(entry!.details)).toMatchObject({ via: "cli", imported: 4, skipped: 0 });
+  });
+
+  it("imports single files of every format, byte for byte (CRLF, emoji, NFD; BOM stripped)", async () => {
+    const { dir, projectId } = dataDir();
+    const files = ["crlf.txt", "emoji.txt", "bom.txt", "docs-crlf.ndjson", "docs.csv"];
+    const r = await gloss(dir, ["import", String(projectId), ...files.map(fixture)]);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = docsIn(dir, projectId);
+    expect(docs.map((d) => d.name)).toEqual([
+      "crlf",
+      "emoji",
+      "bom",
+      "c1",
+      "c2",
+      "c3",
+      "alpha",
+      "beta",
+      "docs-5",
+    ]);
+    const bytes = (i: number) => Buffer.from(docs[i]!.text, "utf8");
+    expect(bytes(0).equals(fs.readFileSync(fixture("crlf.txt")))).toBe(true);
+    expect(bytes(1).equals(fs.readFileSync(fixture("emoji.txt")))).toBe(true);
+    expect(bytes(2).equals(fs.readFileSync(fixture("bom.txt")).subarray(3))).toBe(true);
+    expect(docs[7]!.text).toBe("A quoted field\r\nspanning two lines  ");
+  });
+
+  it("a bad file anywhere: prints file:line: reason, exits 1, stores nothing (not even the good files)", async () => {
+    const { dir, projectId } = dataDir();
+    const r = await gloss(dir, ["import", String(projectId), fixture("folder"), fixture("broken.jsonl")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${fixture("broken.jsonl")}:2: not valid JSON`);
+    expect(r.stderr).toContain("Nothing was imported.");
+    expect(docsIn(dir, projectId)).toEqual([]);
+
+    const utf8 = await gloss(dir, [
+      "import",
+      String(projectId),
+      fixture("plain.txt"),
+      fixture("invalid-utf8.txt"),
+    ]);
+    expect(utf8.code).toBe(1);
+    expect(utf8.stderr).toContain(`${fixture("invalid-utf8.txt")}:2: invalid UTF-8`);
+    const csv = await gloss(dir, ["import", String(projectId), fixture("no-text-column.csv")]);
+    expect(csv.code).toBe(1);
+    expect(csv.stderr).toContain(`${fixture("no-text-column.csv")}:1 (text): no "text" column`);
+    expect(docsIn(dir, projectId)).toEqual([]);
+  });
+
+  it("honours GLOSS_MAX_DOCUMENT_BYTES", async () => {
+    const { dir, projectId } = dataDir();
+    const r = await gloss(dir, ["import", String(projectId), fixture("plain.txt")], {
+      GLOSS_MAX_DOCUMENT_BYTES: "16",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${fixture("plain.txt")}:1 (text): the text passes the limit of 16 bytes`);
+    expect(docsIn(dir, projectId)).toEqual([]);
+  });
+
+  it("reports duplicates on a second run; resolves relative paths from INIT_CWD (where `pnpm gloss` was typed)", async () => {
+    const { dir, projectId } = dataDir();
+    const first = await gloss(dir, ["import", String(projectId), "plain.txt"], { INIT_CWD: FIXTURES });
+    expect(first.code, first.stderr).toBe(0);
+    const [doc] = docsIn(dir, projectId);
+    const again = await gloss(dir, ["import", String(projectId), "plain.txt", "emoji.txt"], {
+      INIT_CWD: FIXTURES,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("Imported 1 document into project");
+    expect(again.stdout).toContain("skipped 1 duplicate.");
+    expect(again.stdout).toContain(`skipped plain.txt:1 "plain": same text as document ${doc!.id}`);
+    expect(docsIn(dir, projectId)).toHaveLength(2);
+  });
+
+  it("usage errors exit 2 and print the usage", async () => {
+    const { dir, projectId } = dataDir();
+    for (const [args, message] of [
+      [["import", String(projectId)], /at least one file/],
+      [["import", String(projectId), fixture("plain.txt"), "--bogus"], /unknown option --bogus/],
+    ] as const) {
+      const r = await gloss(dir, [...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain("Usage: pnpm gloss import <projectId>");
+    }
+  });
+
+  it("an unknown project, user or path, or an unsupported file exits 1 with nothing stored", async () => {
+    const { dir, projectId } = dataDir();
+    const cases: Array<[string[], RegExp]> = [
+      [["import", "424242", fixture("plain.txt")], /no project 424242/],
+      [["import", String(projectId), fixture("plain.txt"), "--as", "nobody-here"], /no user "nobody-here"/],
+      [["import", String(projectId), fixture("missing.txt")], /missing\.txt: no such file or folder/],
+      [["import", String(projectId), fixture("folder/notes.md")], /notes\.md: unsupported file type/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => gloss(dir, args)));
+    runs.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(" ")).toBe(1);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
+    expect(docsIn(dir, projectId)).toEqual([]);
+  });
+
+  it("imports the same corpus-like folder again as duplicates only, even with a document seeded before", async () => {
+    const { dir, projectId } = dataDir();
+    inspect(dir, (db) => seedDocument(db, projectId, "Folder text A.\n", { name: "seeded" }));
+    const r = await gloss(dir, ["import", String(projectId), fixture("folder")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Imported 3 documents");
+    expect(r.stdout).toMatch(/skipped .*folder\/a\.txt:1 "a": same text as document \d+/);
+  });
+});
+
+describe("progress bar", () => {
+  /** A fake terminal (or pipe) and clock. */
+  function fake(isTTY: boolean) {
+    const out: string[] = [];
+    let t = 1_000_000;
+    return {
+      stream: { isTTY, columns: 100, write: (s: string) => out.push(s) },
+      out,
+      now: () => t,
+      advance: (ms: number) => {
+        t += ms;
+      },
+    };
+  }
+
+  it("on a TTY redraws in place with bar, count/total, rate and ETA, at most once per interval", () => {
+    const f = fake(true);
+    const bar = createProgress({
+      label: "reading",
+      total: 4 * 1024 * 1024,
+      unit: "bytes",
+      stream: f.stream,
+      now: f.now,
+    });
+    f.advance(1000);
+    bar.tick(1024 * 1024);
+    expect(f.out).toHaveLength(1);
+    expect(f.out[0]).toMatch(
+      /^\rreading \[█+░+\] {2}25% {2}1\.0 MB\/4\.0 MB {2}1\.0 MB\/s {2}ETA 3\.0s\x1b\[K$/,
+    );
+    bar.tick(1024); // within the 100 ms interval: no redraw
+    expect(f.out).toHaveLength(1);
+    f.advance(1000);
+    bar.update(2 * 1024 * 1024);
+    expect(f.out[1]).toContain(" 50%  2.0 MB/4.0 MB");
+    bar.finish();
+    expect(f.out.at(-1)).toBe("\n");
+    bar.tick(5); // after finish: nothing more
+    expect(f.out.at(-1)).toBe("\n");
+  });
+
+  it("counts items with a unit; an unknown total shows no bar", () => {
+    const f = fake(true);
+    const bar = createProgress({
+      label: "storing",
+      total: 0,
+      unit: "documents",
+      stream: f.stream,
+      now: f.now,
+    });
+    f.advance(2000);
+    bar.update(12_000);
+    expect(f.out[0]).toBe("\rstoring 12,000 documents  6,000 documents/s\x1b[K");
+  });
+
+  it("off a TTY prints nothing while running and one summary line at the end", () => {
+    const f = fake(false);
+    const bar = createProgress({
+      label: "storing",
+      total: 100,
+      unit: "documents",
+      stream: f.stream,
+      now: f.now,
+    });
+    for (let i = 0; i < 100; i++) {
+      f.advance(50);
+      bar.tick(1);
+    }
+    expect(f.out).toEqual([]);
+    bar.finish();
+    expect(f.out).toEqual(["storing: 100 documents in 5.0s (20 documents/s)\n"]);
+  });
+
+  it("abort ends a drawn line before an error message", () => {
+    const f = fake(true);
+    const bar = createProgress({ label: "reading", total: 10, unit: "bytes", stream: f.stream, now: f.now });
+    bar.tick(3);
+    bar.abort();
+    expect(f.out.at(-1)).toBe("\n");
+    bar.finish();
+    expect(f.out.at(-1)).toBe("\n");
+    expect(f.out.filter((s) => s === "\n")).toHaveLength(1);
+  });
+
+  it("formats sizes and durations", () => {
+    expect([0, 1023, 1536, 5 * 1024 ** 2, 3 * 1024 ** 3].map(formatBytes)).toEqual([
+      "0 B",
+      "1023 B",
+      "1.5 KB",
+      "5.0 MB",
+      "3.0 GB",
+    ]);
+    expect([0.42, 42, 59.6, 185, 3725, Number.NaN].map(formatDuration)).toEqual([
+      "0.4s",
+      "42s",
+      "1m00s",
+      "3m05s",
+      "1h02m",
+      "?",
+    ]);
+  });
+});
