@@ -5,6 +5,16 @@
  */
 import { commands } from "./commands";
 
+// pnpm runs package scripts from the package folder (server/); paths the user typed (files, GLOSS_DATA_DIR=./data)
+// are relative to where they ran `pnpm gloss`/`pnpm start`, which pnpm passes as INIT_CWD.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
+// `pnpm gloss export … | head` closes stdout early: that is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 async function main(argv: string[]) {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
