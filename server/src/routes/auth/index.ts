@@ -1,8 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../context";
+import { sessionRoutes } from "./session";
+import { userRoutes } from "./users";
 
-/** Routes under construction: mounted by createApp. */
-export function authRoutes(_deps: Deps) {
+/** Accounts: /auth/register|login|logout|me and the admin's /users. */
+export function authRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
+  app.route("/", sessionRoutes(deps));
+  app.route("/", userRoutes(deps));
   return app;
 }

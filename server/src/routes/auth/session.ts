@@ -1,0 +1,87 @@
+/** Register, sign in, sign out, who am I. */
+import { LoginBody, RegisterBody } from "@gloss/shared";
+import { type Context, Hono } from "hono";
+import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
+import { LoginRateLimiter } from "../../auth/rateLimit";
+import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
+import type { AppEnv, Deps } from "../../context";
+import { HttpError, unauthorized } from "../../errors";
+import { createUser, findUserByUsername } from "../../services/users";
+import { clientIp } from "./clientIp";
+import { clearSessionCookie, setSessionCookie } from "./cookie";
+
+/** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
+const BAD_CREDENTIALS = "Wrong username or password";
+
+/** Session routes; each app gets its own rate limiter (no module-level state). */
+export function sessionRoutes(deps: Deps) {
+  const { db, config, log } = deps;
+  const limiter = new LoginRateLimiter();
+  const app = new Hono<AppEnv>();
+
+  /** Starts a session for the user, replacing the one the request came with (if any). */
+  const signIn = (c: Context<AppEnv>, userId: number) => {
+    const previous = readCookie(c.req.header("cookie"), SESSION_COOKIE);
+    if (previous) deleteSession(db, previous);
+    const session = createSession(db, userId);
+    setSessionCookie(c, config, session.value, session.expiresAt);
+  };
+
+  app.post("/auth/register", async (c) => {
+    if (!config.allowSignup) {
+      throw new HttpError(403, "signup_closed", "Sign-up is closed on this instance: ask an administrator");
+    }
+    const body = RegisterBody.parse(await c.req.json());
+    const row = await createUser(db, body);
+    signIn(c, row.id);
+    log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
+    return c.json(toUserDto(row), 201);
+  });
+
+  app.post("/auth/login", async (c) => {
+    const body = LoginBody.parse(await c.req.json());
+    const ip = clientIp(c);
+    const attempt = limiter.begin(body.username, ip);
+    if ("retryAfterMs" in attempt) {
+      const seconds = Math.ceil(attempt.retryAfterMs / 1000);
+      log.warn("sign-in rate limited", { username: body.username, ip, retryAfterSeconds: seconds });
+      c.header("Retry-After", String(seconds));
+      return c.json(
+        {
+          error: {
+            code: "rate_limited",
+            message: `Too many sign-in attempts: try again in ${seconds} s`,
+            details: { retryAfterSeconds: seconds },
+          },
+        },
+        429,
+      );
+    }
+    const user = findUserByUsername(db, body.username);
+    // verify against a dummy hash when there is no such user, so both failures take the same time
+    const ok = (await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
+    attempt.settle(ok);
+    if (!ok || !user) {
+      log.warn("sign-in failed", { username: body.username, ip });
+      throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
+    }
+    signIn(c, user.id);
+    log.debug("signed in", { userId: user.id, ip });
+    return c.json(toUserDto(user));
+  });
+
+  app.post("/auth/logout", (c) => {
+    const value = readCookie(c.req.header("cookie"), SESSION_COOKIE);
+    if (value) deleteSession(db, value);
+    clearSessionCookie(c, config);
+    return c.body(null, 204);
+  });
+
+  app.get("/auth/me", (c) => {
+    const user = c.get("user");
+    if (!user) throw unauthorized();
+    return c.json(user);
+  });
+
+  return app;
+}

@@ -1,0 +1,237 @@
+/**
+ * A project's labels: the initial set, create, edit, reorder, delete. Names are unique per project
+ * ignoring case, hotkeys unique per project; `order` is kept dense (0…n-1). Every change is audited in
+ * its own transaction.
+ */
+import {
+  DEFAULT_LABELS,
+  LABEL_PALETTE,
+  type LabelDto,
+  type LabelInput,
+  type LabelPatch,
+} from "@gloss/shared";
+import { and, asc, count, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { annotations, labels } from "../db/schema";
+import { badRequest, HttpError, notFound } from "../errors";
+import { audit } from "./audit";
+
+export type LabelRow = typeof labels.$inferSelect;
+type LabelFields = Pick<LabelRow, "name" | "color" | "hotkey" | "description">;
+
+/** Hotkeys handed out to labels that do not name one, in this order. */
+const AUTO_HOTKEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+/** The wire shape of a label row. */
+export const toLabelDto = (l: LabelRow): LabelDto => ({
+  id: l.id,
+  projectId: l.projectId,
+  name: l.name,
+  color: l.color,
+  hotkey: l.hotkey,
+  description: l.description,
+  order: l.order,
+});
+
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The project's labels in display order. */
+export function listLabels(db: Db, projectId: number): LabelRow[] {
+  return db
+    .select()
+    .from(labels)
+    .where(eq(labels.projectId, projectId))
+    .orderBy(asc(labels.order), asc(labels.id))
+    .all();
+}
+
+/**
+ * The labels a new project starts with: the default set, or the given ones with colours from the palette
+ * in turn and hotkeys 1–9 (skipping those named explicitly) for the first nine that do not give one
+ * (`hotkey: null` means none). A repeated name or hotkey → 400 naming both indexes.
+ */
+export function resolveInitialLabels(inputs: LabelInput[] | undefined): LabelFields[] {
+  if (!inputs) return DEFAULT_LABELS.map((l) => ({ ...l }));
+  inputs.forEach((l, i) => {
+    const j = inputs.findIndex((o) => sameName(o.name, l.name));
+    if (j < i)
+      throw badRequest(`labels.${i}.name: '${l.name}' repeats labels.${j}`, { path: `labels.${i}.name` });
+    const k = l.hotkey ? inputs.findIndex((o) => o.hotkey === l.hotkey) : i;
+    if (k < i) {
+      throw badRequest(`labels.${i}.hotkey: '${l.hotkey}' repeats labels.${k}`, {
+        path: `labels.${i}.hotkey`,
+      });
+    }
+  });
+  const free = AUTO_HOTKEYS.filter((h) => !inputs.some((l) => l.hotkey === h));
+  return inputs.map((l, i) => ({
+    name: l.name,
+    color: l.color ?? LABEL_PALETTE[i % LABEL_PALETTE.length]!,
+    hotkey: l.hotkey !== undefined ? l.hotkey : i < AUTO_HOTKEYS.length ? (free.shift() ?? null) : null,
+    description: l.description ?? "",
+  }));
+}
+
+/** Inserts resolved labels after the project's existing ones (call inside the project's transaction). */
+export function insertLabels(db: Db, projectId: number, defs: LabelFields[]): LabelRow[] {
+  const start = listLabels(db, projectId).length;
+  return defs.map((l, i) =>
+    db
+      .insert(labels)
+      .values({ projectId, ...l, order: start + i })
+      .returning()
+      .get(),
+  );
+}
+
+/** 409 when another label of the project already has this name or hotkey. */
+function assertUnique(existing: LabelRow[], fields: Partial<LabelFields>, selfId?: number): void {
+  const others = existing.filter((l) => l.id !== selfId);
+  const name = fields.name;
+  const byName = name !== undefined && others.find((l) => sameName(l.name, name));
+  if (byName) {
+    throw new HttpError(409, "label_name_taken", `A label named '${byName.name}' already exists`, {
+      field: "name",
+      labelId: byName.id,
+    });
+  }
+  const byKey = fields.hotkey && others.find((l) => l.hotkey === fields.hotkey);
+  if (byKey) {
+    throw new HttpError(409, "hotkey_taken", `Hotkey '${fields.hotkey}' is already used by '${byKey.name}'`, {
+      field: "hotkey",
+      labelId: byKey.id,
+    });
+  }
+}
+
+function getLabel(db: Db, projectId: number, labelId: number): LabelRow {
+  const row = Number.isSafeInteger(labelId)
+    ? db
+        .select()
+        .from(labels)
+        .where(and(eq(labels.id, labelId), eq(labels.projectId, projectId)))
+        .get()
+    : undefined;
+  if (!row) throw notFound("No such label in this project");
+  return row;
+}
+
+/** Writes `order = index` for the ids in the given order. */
+function renumber(db: Db, ids: number[]): void {
+  ids.forEach((id, order) => {
+    db.update(labels).set({ order }).where(eq(labels.id, id)).run();
+  });
+}
+
+/** Adds a label at the end; colour from the palette and the first free hotkey 1–9 when not given. */
+export function createLabel(db: Db, actorId: number, projectId: number, input: LabelInput): LabelRow {
+  return db.transaction(() => {
+    const existing = listLabels(db, projectId);
+    const hotkey =
+      input.hotkey !== undefined
+        ? input.hotkey
+        : (AUTO_HOTKEYS.find((h) => !existing.some((l) => l.hotkey === h)) ?? null);
+    const fields: LabelFields = {
+      name: input.name,
+      color: input.color ?? LABEL_PALETTE[existing.length % LABEL_PALETTE.length]!,
+      hotkey,
+      description: input.description ?? "",
+    };
+    assertUnique(existing, fields);
+    const [row] = insertLabels(db, projectId, [fields]);
+    audit(db, {
+      userId: actorId,
+      projectId,
+      action: "label.create",
+      target: `label:${row!.id}`,
+      details: fields,
+    });
+    return row!;
+  });
+}
+
+/** Renames, recolours, changes hotkey or description, or moves a label to a new position. */
+export function updateLabel(
+  db: Db,
+  actorId: number,
+  projectId: number,
+  labelId: number,
+  patch: LabelPatch,
+): LabelRow {
+  return db.transaction(() => {
+    const before = getLabel(db, projectId, labelId);
+    if (!Object.keys(patch).length) return before; // nothing to change, nothing to audit
+    const existing = listLabels(db, projectId);
+    const { order, ...fields } = patch;
+    assertUnique(existing, fields, labelId);
+    if (Object.keys(fields).length) db.update(labels).set(fields).where(eq(labels.id, labelId)).run();
+    if (order !== undefined) {
+      const ids = existing.map((l) => l.id).filter((id) => id !== labelId);
+      ids.splice(Math.min(order, ids.length), 0, labelId);
+      renumber(db, ids);
+    }
+    const after = getLabel(db, projectId, labelId);
+    audit(db, {
+      userId: actorId,
+      projectId,
+      action: "label.update",
+      target: `label:${labelId}`,
+      details: { before: toLabelDto(before), patch },
+    });
+    return after;
+  });
+}
+
+/** Sets the display order; `ids` must be exactly the project's label ids, each once. */
+export function reorderLabels(db: Db, actorId: number, projectId: number, ids: number[]): LabelRow[] {
+  return db.transaction(() => {
+    const current = new Set(listLabels(db, projectId).map((l) => l.id));
+    const seen = new Set<number>();
+    ids.forEach((id, i) => {
+      if (!current.has(id))
+        throw badRequest(`order.${i}: ${id} is not a label of this project`, { path: `order.${i}` });
+      if (seen.has(id)) throw badRequest(`order.${i}: label ${id} appears twice`, { path: `order.${i}` });
+      seen.add(id);
+    });
+    const missing = [...current].filter((id) => !seen.has(id));
+    if (missing.length) {
+      throw badRequest(`order: label ids missing: ${missing.join(", ")}`, { path: "order", missing });
+    }
+    renumber(db, ids);
+    audit(db, { userId: actorId, projectId, action: "label.reorder", details: { order: ids } });
+    return listLabels(db, projectId);
+  });
+}
+
+/** Deletes a label no annotation uses; one in use → 409 `label_in_use` with the count. */
+export function deleteLabel(db: Db, actorId: number, projectId: number, labelId: number): void {
+  db.transaction(() => {
+    const label = getLabel(db, projectId, labelId);
+    const used =
+      db
+        .select({ n: count() })
+        .from(annotations)
+        .where(and(eq(annotations.projectId, projectId), eq(annotations.labelId, labelId)))
+        .get()?.n ?? 0;
+    if (used > 0) {
+      throw new HttpError(
+        409,
+        "label_in_use",
+        `Label '${label.name}' is used by ${used} annotation${used === 1 ? "" : "s"}: relabel or delete them first`,
+        { count: used },
+      );
+    }
+    db.delete(labels).where(eq(labels.id, labelId)).run();
+    renumber(
+      db,
+      listLabels(db, projectId).map((l) => l.id),
+    );
+    audit(db, {
+      userId: actorId,
+      projectId,
+      action: "label.delete",
+      target: `label:${labelId}`,
+      details: { label: toLabelDto(label) },
+    });
+  });
+}

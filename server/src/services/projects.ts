@@ -1,0 +1,199 @@
+/** Projects: creation (API and CLI), settings, and the DTO with labels and progress figures. */
+import {
+  type CreateProjectBody,
+  DEFAULT_RELATION_TYPES,
+  type PatchProjectBody,
+  type ProjectDto,
+  type ProjectRole,
+  type UserDto,
+} from "@gloss/shared";
+import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { ProjectRow } from "../auth/access";
+import type { Db } from "../db/client";
+import {
+  assignments,
+  curations,
+  documents,
+  labels as labelsTable,
+  projectMembers,
+  projects,
+} from "../db/schema";
+import { badRequest } from "../errors";
+import { audit } from "./audit";
+import { insertLabels, type LabelRow, listLabels, resolveInitialLabels, toLabelDto } from "./labels";
+
+export type ProjectStats = NonNullable<ProjectDto["stats"]>;
+
+/** 400 naming the index when a relation type repeats. */
+function checkRelationTypes(types: string[], field: string): string[] {
+  types.forEach((t, i) => {
+    const j = types.indexOf(t);
+    if (j < i) throw badRequest(`${field}.${i}: '${t}' repeats ${field}.${j}`, { path: `${field}.${i}` });
+  });
+  return types;
+}
+
+/** Creates a project with its labels; the creator becomes its manager. One transaction. */
+export function createProject(db: Db, ownerId: number, body: CreateProjectBody): ProjectRow {
+  const labelDefs = resolveInitialLabels(body.labels);
+  const relationTypes = checkRelationTypes(body.relationTypes ?? DEFAULT_RELATION_TYPES, "relationTypes");
+  return db.transaction(() => {
+    const project = db
+      .insert(projects)
+      .values({
+        name: body.name,
+        description: body.description ?? "",
+        mode: body.mode ?? "independent",
+        annotatorsPerDocument: body.annotatorsPerDocument ?? 2,
+        snapping: body.snapping ?? "word",
+        relationTypes: JSON.stringify(relationTypes),
+        createdBy: ownerId,
+      })
+      .returning()
+      .get();
+    insertLabels(db, project.id, labelDefs);
+    db.insert(projectMembers).values({ projectId: project.id, userId: ownerId, role: "manager" }).run();
+    audit(db, {
+      userId: ownerId,
+      projectId: project.id,
+      action: "project.create",
+      target: `project:${project.id}`,
+      details: { name: project.name, mode: project.mode, labels: labelDefs.map((l) => l.name) },
+    });
+    return project;
+  });
+}
+
+/** Applies a settings patch (manager); returns the updated row. */
+export function updateProject(
+  db: Db,
+  actorId: number,
+  project: ProjectRow,
+  patch: PatchProjectBody,
+): ProjectRow {
+  const { relationTypes, ...rest } = patch;
+  const values: Partial<typeof projects.$inferInsert> = { ...rest };
+  if (relationTypes)
+    values.relationTypes = JSON.stringify(checkRelationTypes(relationTypes, "relationTypes"));
+  if (!Object.keys(values).length) return project; // nothing to change, nothing to audit
+  return db.transaction(() => {
+    const row = db.update(projects).set(values).where(eq(projects.id, project.id)).returning().get()!;
+    const before: Record<string, unknown> = {};
+    for (const k of Object.keys(patch)) before[k] = project[k as keyof ProjectRow];
+    audit(db, {
+      userId: actorId,
+      projectId: project.id,
+      action: "project.update",
+      target: `project:${project.id}`,
+      details: { before, patch },
+    });
+    return row;
+  });
+}
+
+/** Progress figures per project: documents, assignments, assignments done, documents curated (gold done). */
+export function projectStats(db: Db, ids: number[]): Map<number, ProjectStats> {
+  const out = new Map<number, ProjectStats>(
+    ids.map((id) => [id, { documents: 0, assignments: 0, done: 0, curated: 0 }]),
+  );
+  if (!ids.length) return out;
+  for (const r of db
+    .select({ p: documents.projectId, n: count() })
+    .from(documents)
+    .where(inArray(documents.projectId, ids))
+    .groupBy(documents.projectId)
+    .all())
+    out.get(r.p)!.documents = r.n;
+  for (const r of db
+    .select({
+      p: documents.projectId,
+      n: count(),
+      done: sql<number>`coalesce(sum(${assignments.status} = 'done'), 0)`,
+    })
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(inArray(documents.projectId, ids))
+    .groupBy(documents.projectId)
+    .all()) {
+    const s = out.get(r.p)!;
+    s.assignments = r.n;
+    s.done = Number(r.done);
+  }
+  for (const r of db
+    .select({ p: documents.projectId, n: count() })
+    .from(curations)
+    .innerJoin(documents, eq(documents.id, curations.documentId))
+    .where(sql`${inArray(documents.projectId, ids)} and ${curations.status} = 'done'`)
+    .groupBy(documents.projectId)
+    .all())
+    out.get(r.p)!.curated = r.n;
+  return out;
+}
+
+/** The project as the API shows it to a caller with `role` ("admin" shows as null: not a member). */
+export function toProjectDto(
+  project: ProjectRow,
+  role: ProjectRole | null,
+  labelRows: LabelRow[],
+  stats?: ProjectStats,
+): ProjectDto {
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    mode: project.mode,
+    annotatorsPerDocument: project.annotatorsPerDocument,
+    snapping: project.snapping,
+    relationTypes: JSON.parse(project.relationTypes) as string[],
+    createdAt: project.createdAt,
+    role: role === "admin" ? null : role,
+    labels: labelRows.map(toLabelDto),
+    ...(stats ? { stats } : {}),
+  };
+}
+
+/** One project's full DTO (labels and stats). */
+export function projectDto(db: Db, project: ProjectRow, role: ProjectRole | null): ProjectDto {
+  return toProjectDto(
+    project,
+    role,
+    listLabels(db, project.id),
+    projectStats(db, [project.id]).get(project.id),
+  );
+}
+
+/** The projects a user belongs to (an instance admin: every project), newest first. */
+export function listProjectsFor(db: Db, user: UserDto): ProjectDto[] {
+  const rows = user.isAdmin
+    ? db
+        .select({ project: projects, role: projectMembers.role })
+        .from(projects)
+        .leftJoin(
+          projectMembers,
+          sql`${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${user.id}`,
+        )
+        .orderBy(sql`${projects.id} desc`)
+        .all()
+    : db
+        .select({ project: projects, role: projectMembers.role })
+        .from(projectMembers)
+        .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+        .where(eq(projectMembers.userId, user.id))
+        .orderBy(sql`${projects.id} desc`)
+        .all();
+  const ids = rows.map((r) => r.project.id);
+  const stats = projectStats(db, ids);
+  const labelsByProject = new Map<number, LabelRow[]>(ids.map((id) => [id, []]));
+  if (ids.length) {
+    for (const l of db
+      .select()
+      .from(labelsTable)
+      .where(inArray(labelsTable.projectId, ids))
+      .orderBy(asc(labelsTable.order), asc(labelsTable.id))
+      .all())
+      labelsByProject.get(l.projectId)!.push(l);
+  }
+  return rows.map((r) =>
+    toProjectDto(r.project, r.role, labelsByProject.get(r.project.id)!, stats.get(r.project.id)),
+  );
+}

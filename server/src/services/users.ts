@@ -1,0 +1,71 @@
+/** Accounts: creation (API register, admin POST /users, CLI `user add`) and look-ups. */
+import { randomBytes } from "node:crypto";
+import type { UserDto } from "@gloss/shared";
+import { asc, count, eq, sql } from "drizzle-orm";
+import { hashPassword } from "../auth/passwords";
+import { toUserDto } from "../auth/sessions";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import { HttpError } from "../errors";
+import { audit } from "./audit";
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName?: string;
+  isAdmin?: boolean;
+}
+
+/** A random password for accounts created without one (shown once, never stored in clear). */
+export const generatePassword = () => randomBytes(18).toString("base64url");
+
+/** The account with exactly this username, if any. */
+export function findUserByUsername(db: Db, username: string): UserRow | undefined {
+  return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+/** Every account, by username (the admin's user list). */
+export function listUsers(db: Db): UserDto[] {
+  return db.select().from(users).orderBy(asc(users.username)).all().map(toUserDto);
+}
+
+/**
+ * Creates an account. The first account ever created becomes the instance administrator; a username
+ * that differs from an existing one only by case is refused too (no look-alike accounts) → 409.
+ */
+export async function createUser(db: Db, input: NewUser, actorId: number | null = null): Promise<UserRow> {
+  // hash outside the transaction: it is slow and async, and the transaction must stay synchronous
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(() => {
+    const taken = db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${input.username})`)
+      .get();
+    if (taken) {
+      throw new HttpError(409, "username_taken", `The username '${input.username}' is taken`, {
+        field: "username",
+      });
+    }
+    const first = (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+    const row = db
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName?.trim() || input.username,
+        passwordHash,
+        isAdmin: first || !!input.isAdmin,
+      })
+      .returning()
+      .get();
+    audit(db, {
+      userId: actorId ?? row.id,
+      action: "user.create",
+      target: `user:${row.id}`,
+      details: { username: row.username, isAdmin: row.isAdmin, firstAccount: first },
+    });
+    return row;
+  });
+}

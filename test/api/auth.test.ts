@@ -1,0 +1,501 @@
+/**
+ * Accounts and sessions: register (first account is admin, sign-up can be closed), sign in/out, me,
+ * cookie flags, CSRF, sign-in rate limits, secrets kept out of the log, admin account management and
+ * the `gloss user add` CLI.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ipBucket, SlidingWindowLimiter } from "@gloss/server/auth/rateLimit";
+import { openDb } from "@gloss/server/db/client";
+import { auditLog, sessions, users } from "@gloss/server/db/schema";
+import { createUser } from "@gloss/server/services/users";
+import type { ApiErrorBody, CreatedUserDto, UserDto } from "@gloss/shared";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import {
+  createToken,
+  DEFAULT_PASSWORD,
+  loginUser,
+  registerUser,
+  runCli,
+  tokenClient,
+  uniqueName,
+  useServer,
+} from "../helpers/factories";
+import { ApiClient } from "../helpers/http";
+import { startServer } from "../helpers/server";
+
+const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
+
+describe("register", () => {
+  const ctx = useServer();
+
+  it("creates the account, signs it in, and makes only the first account an admin", async () => {
+    const first = await registerUser(ctx.server.url, { displayName: "First Person" });
+    expect(first.user).toMatchObject({
+      username: first.username,
+      displayName: "First Person",
+      isAdmin: true,
+    });
+    expect(await first.client.get<UserDto>("/api/auth/me")).toEqual(first.user);
+
+    const second = await registerUser(ctx.server.url);
+    expect(second.user.isAdmin).toBe(false);
+    expect(second.user.displayName).toBe(second.username);
+    expect(await second.client.get<UserDto>("/api/auth/me")).toEqual(second.user);
+    const rows = ctx.server.db.select().from(users).all();
+    expect(rows.map((r) => [r.username, r.isAdmin])).toEqual([
+      [first.username, true],
+      [second.username, false],
+    ]);
+    // only a scrypt hash is stored
+    expect(
+      rows.every((r) => r.passwordHash.startsWith("scrypt$") && !r.passwordHash.includes(DEFAULT_PASSWORD)),
+    ).toBe(true);
+  });
+
+  it("refuses a taken username, also when it differs only by case (409)", async () => {
+    const a = await registerUser(ctx.server.url);
+    for (const username of [a.username, a.username.toUpperCase()]) {
+      const res = await new ApiClient(ctx.server.url).request("POST", "/api/auth/register", {
+        username,
+        password: DEFAULT_PASSWORD,
+      });
+      expect(res.status).toBe(409);
+      expect(await errorOf(res)).toMatchObject({ code: "username_taken" });
+    }
+  });
+
+  it("validates the body and names the field (400)", async () => {
+    const client = new ApiClient(ctx.server.url);
+    const cases: Array<[unknown, string]> = [
+      [{ username: "ok_name", password: "short" }, "password"],
+      [{ username: "bad name!", password: DEFAULT_PASSWORD }, "username"],
+      [{ password: DEFAULT_PASSWORD }, "username"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await client.request("POST", "/api/auth/register", body);
+      expect(res.status).toBe(400);
+      const err = await errorOf(res);
+      expect(err.code).toBe("invalid_input");
+      expect(err.message.startsWith(`${field}:`)).toBe(true);
+    }
+    const broken = await client.request("POST", "/api/auth/register", "{not json", {
+      "content-type": "application/json",
+    });
+    expect(broken.status).toBe(400);
+    expect(ctx.server.db.select().from(users).all()).toHaveLength(0);
+  });
+});
+
+describe("register with sign-up closed", () => {
+  const ctx = useServer({ config: { allowSignup: false } });
+
+  it("answers 403 signup_closed and stores nothing", async () => {
+    const res = await new ApiClient(ctx.server.url).request("POST", "/api/auth/register", {
+      username: uniqueName(),
+      password: DEFAULT_PASSWORD,
+    });
+    expect(res.status).toBe(403);
+    expect(await errorOf(res)).toMatchObject({ code: "signup_closed" });
+    expect(ctx.server.db.select().from(users).all()).toHaveLength(0);
+  });
+});
+
+describe("sign in, me, sign out", () => {
+  const ctx = useServer();
+
+  it("signs in with the right password and sets a session cookie with safe flags", async () => {
+    const { username } = await registerUser(ctx.server.url);
+    const client = new ApiClient(ctx.server.url);
+    const res = await client.request("POST", "/api/auth/login", { username, password: DEFAULT_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as UserDto).username).toBe(username);
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^gloss_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(Number(/Max-Age=(\d+)/.exec(cookie)?.[1])).toBeGreaterThan(24 * 3600);
+    expect(cookie).not.toMatch(/Secure/); // testConfig: secureCookies false, plain http
+    expect((await client.get<UserDto>("/api/auth/me")).username).toBe(username);
+  });
+
+  it("answers a wrong password and an unknown user with the same 401", async () => {
+    const { username } = await registerUser(ctx.server.url);
+    const client = new ApiClient(ctx.server.url);
+    const wrong = await client.request("POST", "/api/auth/login", { username, password: "not the password" });
+    const unknown = await client.request("POST", "/api/auth/login", {
+      username: uniqueName("ghost"),
+      password: DEFAULT_PASSWORD,
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+    expect(await errorOf(wrong)).toEqual(await errorOf(unknown));
+  });
+
+  it("signs out: the session is deleted on the server and the cookie cleared", async () => {
+    const { client, user } = await registerUser(ctx.server.url);
+    const stolen = client.cookie!;
+    expect(ctx.server.db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+    const res = await client.request("POST", "/api/auth/logout");
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toMatch(/^gloss_session=;.*Max-Age=0/);
+    expect(client.cookie).toBeNull();
+    expect(ctx.server.db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+    // the old cookie value is worthless now
+    const replay = new ApiClient(ctx.server.url);
+    replay.cookie = stolen;
+    expect((await replay.request("GET", "/api/auth/me")).status).toBe(401);
+  });
+
+  it("answers /auth/me with 401 when anonymous or with a made-up cookie", async () => {
+    const client = new ApiClient(ctx.server.url);
+    const res = await client.request("GET", "/api/auth/me");
+    expect(res.status).toBe(401);
+    expect(await errorOf(res)).toMatchObject({ code: "unauthorized" });
+    client.cookie = "gloss_session=forged";
+    expect((await client.request("GET", "/api/auth/me")).status).toBe(401);
+  });
+});
+
+describe("secure cookies", () => {
+  it("marks the cookie Secure when configured so", async () => {
+    const server = await startServer({ config: { secureCookies: true } });
+    try {
+      const res = await new ApiClient(server.url).request("POST", "/api/auth/register", {
+        username: uniqueName(),
+        password: DEFAULT_PASSWORD,
+      });
+      expect(res.headers.get("set-cookie")).toMatch(/; Secure/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves Secure off for plain http when not configured (secureCookies null)", async () => {
+    const server = await startServer({ config: { secureCookies: null } });
+    try {
+      const res = await new ApiClient(server.url).request("POST", "/api/auth/register", {
+        username: uniqueName(),
+        password: DEFAULT_PASSWORD,
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get("set-cookie")).not.toMatch(/Secure/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("CSRF: cookie-authenticated writes must come from our origin", () => {
+  const ctx = useServer();
+
+  it("refuses a cookie POST from a foreign Origin or with no Origin; a bearer token needs none", async () => {
+    const { client } = await registerUser(ctx.server.url);
+    const foreign = await client.request(
+      "POST",
+      "/api/projects",
+      { name: "evil" },
+      { origin: "https://evil.example" },
+    );
+    expect(foreign.status).toBe(403);
+    expect(await errorOf(foreign)).toMatchObject({ code: "bad_origin" });
+    const noOrigin = await fetch(`${ctx.server.url}/api/projects`, {
+      method: "POST",
+      headers: { cookie: client.cookie!, "content-type": "application/json" },
+      body: JSON.stringify({ name: "evil" }),
+    });
+    expect(noOrigin.status).toBe(403);
+    expect((await client.get<{ projects: unknown[] }>("/api/projects")).projects).toHaveLength(0);
+
+    const { token } = await createToken(client);
+    const script = tokenClient(ctx.server.url, token);
+    const res = await fetch(`${ctx.server.url}/api/projects`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "scripted" }),
+    });
+    expect(res.status).toBe(201);
+    expect(
+      (await script.get<{ projects: Array<{ name: string }> }>("/api/projects")).projects.map((p) => p.name),
+    ).toEqual(["scripted"]);
+  });
+
+  it("refuses a sign-in posted from a foreign origin (login CSRF)", async () => {
+    const { username } = await registerUser(ctx.server.url);
+    const res = await new ApiClient(ctx.server.url).request(
+      "POST",
+      "/api/auth/login",
+      { username, password: DEFAULT_PASSWORD },
+      { origin: "https://evil.example" },
+    );
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("sign-in rate limits", { timeout: 60_000 }, () => {
+  const ctx = useServer();
+  const attempt = (username: string, password: string) =>
+    new ApiClient(ctx.server.url).request("POST", "/api/auth/login", { username, password });
+
+  it("locks an account after 10 failures (429 + Retry-After), even for the right password; others unaffected", async () => {
+    const victim = await registerUser(ctx.server.url);
+    const bystander = await registerUser(ctx.server.url);
+    for (let i = 0; i < 10; i++)
+      expect((await attempt(victim.username, `guess-${i}-wrong`)).status).toBe(401);
+    const locked = await attempt(victim.username, DEFAULT_PASSWORD);
+    expect(locked.status).toBe(429);
+    const retryAfter = Number(locked.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(await errorOf(locked)).toMatchObject({ code: "rate_limited" });
+    // the case-folded username is the same account
+    expect((await attempt(victim.username.toUpperCase(), "x")).status).toBe(429);
+    expect((await attempt(bystander.username, DEFAULT_PASSWORD)).status).toBe(200);
+  });
+
+  it("clears an account's failures after a successful sign-in", async () => {
+    const u = await registerUser(ctx.server.url);
+    for (let i = 0; i < 9; i++) expect((await attempt(u.username, "wrong password")).status).toBe(401);
+    expect((await attempt(u.username, DEFAULT_PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 9; i++) expect((await attempt(u.username, "wrong password")).status).toBe(401);
+    expect((await attempt(u.username, DEFAULT_PASSWORD)).status).toBe(200);
+  });
+
+  it("counts concurrent guesses exactly: 20 at once against one account give 10 × 401 and 10 × 429", async () => {
+    const u = await registerUser(ctx.server.url);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attempt(u.username, `wrong-${i}`)),
+    );
+    const counts: Record<number, number> = {};
+    for (const r of statuses) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    expect(counts).toEqual({ 401: 10, 429: 10 });
+  });
+
+  it("locks an IP after 100 failures across accounts", { timeout: 120_000 }, async () => {
+    const u = await registerUser(ctx.server.url);
+    // 100 failures spread over 100 unknown accounts, so no per-account limit is reached
+    for (let batch = 0; batch < 10; batch++) {
+      const res = await Promise.all(
+        Array.from({ length: 10 }, () => attempt(uniqueName("ghost"), "wrong password")),
+      );
+      expect(res.map((r) => r.status)).toEqual(Array(10).fill(401));
+    }
+    const blocked = await attempt(u.username, DEFAULT_PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("rate-limit window (unit, with a fake clock)", () => {
+  it("slides: a key is refused at the limit and allowed again once the oldest hit leaves the window", () => {
+    let now = 1_000_000;
+    const limiter = new SlidingWindowLimiter({ max: 3, windowMs: 60_000 }, 100, () => now);
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.retryAfterMs("k")).toBe(0);
+      limiter.hit("k");
+      now += 10_000;
+    }
+    // hits at 0 s, 10 s, 20 s; now 30 s: the first leaves the window at 60 s
+    expect(limiter.retryAfterMs("k")).toBe(30_000);
+    expect(limiter.retryAfterMs("other")).toBe(0);
+    now += 30_000;
+    expect(limiter.retryAfterMs("k")).toBe(0);
+    now += 60_000;
+    expect(limiter.retryAfterMs("k")).toBe(0);
+    expect(limiter.size).toBe(0); // expired keys are dropped
+  });
+
+  it("stays bounded: past maxKeys the least recently hit keys are dropped", () => {
+    const limiter = new SlidingWindowLimiter({ max: 1, windowMs: 60_000 }, 10, () => 5);
+    for (let i = 0; i < 25; i++) limiter.hit(`k${i}`);
+    expect(limiter.size).toBe(10);
+    expect(limiter.retryAfterMs("k24")).toBeGreaterThan(0);
+    expect(limiter.retryAfterMs("k0")).toBe(0);
+  });
+
+  it("buckets IPv6 clients by /64 and IPv4-mapped addresses as IPv4", () => {
+    expect(ipBucket("127.0.0.1")).toBe("127.0.0.1");
+    expect(ipBucket("::ffff:10.1.2.3")).toBe("10.1.2.3");
+    expect(ipBucket("2001:db8:abcd:12:1:2:3:4")).toBe(ipBucket("2001:db8:abcd:12::9"));
+    expect(ipBucket("2001:db8:abcd:12::1")).not.toBe(ipBucket("2001:db8:abcd:13::1"));
+    expect(ipBucket("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+  });
+});
+
+describe("secrets never reach the log", () => {
+  it("logs sign-in events without passwords, tokens or session cookies, even at debug level", async () => {
+    const server = await startServer({ config: { logLevel: "debug" } });
+    const lines: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const password = "Sup3r-Secret-Passphrase!";
+      const { client, username } = await registerUser(server.url, { password });
+      await new ApiClient(server.url).request("POST", "/api/auth/login", {
+        username,
+        password: "Wr0ng-Secret-Guess!",
+      });
+      const session = await loginUser(server.url, username, password);
+      const { token } = await createToken(session);
+      await tokenClient(server.url, token).get("/api/auth/me");
+      await client.request("POST", "/api/projects", { name: "p" }, { origin: "https://evil.example" });
+      const log = lines.join("");
+      // the capture works: the events are there
+      expect(log).toMatch(/user registered/);
+      expect(log).toMatch(/sign-in failed/);
+      expect(log).toMatch(/api token created/);
+      for (const secret of [
+        password,
+        "Wr0ng-Secret-Guess!",
+        token,
+        token.slice(6),
+        client.cookie!.split("=")[1]!,
+        session.cookie!.split("=")[1]!,
+      ]) {
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      process.stderr.write = original;
+      await server.close();
+    }
+  });
+});
+
+describe("account administration (/users)", () => {
+  const ctx = useServer({ config: { allowSignup: false } });
+
+  it("lets an admin list and create accounts; others get 403, anonymous 401", async () => {
+    // with sign-up closed, the first admin comes from the CLI (the same service underneath)
+    const adminRow = await createUser(ctx.server.db, {
+      username: uniqueName("root"),
+      password: DEFAULT_PASSWORD,
+    });
+    expect(adminRow.isAdmin).toBe(true);
+    const admin = await loginUser(ctx.server.url, adminRow.username);
+
+    const created = await admin.json<CreatedUserDto>(
+      "POST",
+      "/api/users",
+      { username: "chosen_pw", password: "another password", displayName: "Chosen" },
+      201,
+    );
+    expect(created).toMatchObject({ username: "chosen_pw", displayName: "Chosen", isAdmin: false });
+    expect(created.password).toBeUndefined();
+    const generated = await admin.json<CreatedUserDto>(
+      "POST",
+      "/api/users",
+      { username: "gen_pw", isAdmin: true },
+      201,
+    );
+    expect(generated.isAdmin).toBe(true);
+    expect(generated.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    await loginUser(ctx.server.url, "chosen_pw", "another password");
+    const genClient = await loginUser(ctx.server.url, "gen_pw", generated.password!);
+    expect((await genClient.get<UserDto>("/api/auth/me")).isAdmin).toBe(true);
+
+    const dup = await admin.request("POST", "/api/users", {
+      username: "chosen_pw",
+      password: DEFAULT_PASSWORD,
+    });
+    expect(dup.status).toBe(409);
+
+    const list = await admin.get<{ users: UserDto[] }>("/api/users");
+    expect(list.users.map((u) => u.username).sort()).toEqual(
+      [adminRow.username, "chosen_pw", "gen_pw"].sort(),
+    );
+    expect(JSON.stringify(list)).not.toMatch(/scrypt|password/i);
+
+    const plain = await loginUser(ctx.server.url, "chosen_pw", "another password");
+    expect((await plain.request("GET", "/api/users")).status).toBe(403);
+    expect(
+      (await plain.request("POST", "/api/users", { username: "x_y", password: DEFAULT_PASSWORD })).status,
+    ).toBe(403);
+    expect((await new ApiClient(ctx.server.url).request("GET", "/api/users")).status).toBe(401);
+    const actions = ctx.server.db
+      .select()
+      .from(auditLog)
+      .all()
+      .map((a) => a.action);
+    expect(actions.filter((a) => a === "user.create")).toHaveLength(3);
+  });
+});
+
+// each CLI run starts a fresh Node + tsx process (1–3 s on a busy machine)
+const CLI_TIMEOUT = { timeout: 120_000 };
+
+describe("CLI: gloss user add", () => {
+  const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "gloss-cli-"));
+
+  it(
+    "creates accounts (first one admin), with a password from stdin or a generated one",
+    CLI_TIMEOUT,
+    async () => {
+      const dataDir = tempDir();
+      const first = await runCli(["user", "add", "alice", "--display-name", "Alice A"], { dataDir });
+      expect(first.code).toBe(0);
+      const generated = /Password \(shown once\): (\S+)/.exec(first.stdout)?.[1];
+      expect(generated).toBeTruthy();
+      const second = await runCli(["user", "add", "bob", "--password-stdin"], {
+        dataDir,
+        input: "bobs secret pass\n",
+      });
+      expect(second.code).toBe(0);
+      expect(second.stdout).not.toMatch(/Password/);
+      const third = await runCli(["user", "add", "carol", "--admin", "--password-stdin"], {
+        dataDir,
+        input: "carols secret pass",
+      });
+      expect(third.code).toBe(0);
+
+      const db = openDb(path.join(dataDir, "gloss.db"));
+      try {
+        const rows = db.select().from(users).all();
+        expect(rows.map((r) => [r.username, r.displayName, r.isAdmin])).toEqual([
+          ["alice", "Alice A", true],
+          ["bob", "bob", false],
+          ["carol", "carol", true],
+        ]);
+      } finally {
+        db.$client.close();
+      }
+      // the stored hashes are real: sign in through a server on the same database
+      const server = await startServer({ dataDir });
+      try {
+        await loginUser(server.url, "alice", generated!);
+        await loginUser(server.url, "bob", "bobs secret pass");
+        await loginUser(server.url, "carol", "carols secret pass");
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it("exits 2 with the usage on bad arguments and 1 on a taken username", CLI_TIMEOUT, async () => {
+    const dataDir = tempDir();
+    for (const args of [
+      ["user", "add"],
+      ["user", "add", "bad name!"],
+      ["user", "add", "dave", "extra"],
+      ["user", "add", "dave", "--bogus"],
+    ]) {
+      const r = await runCli(args, { dataDir });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^error: .+\nusage: pnpm gloss user add/);
+    }
+    const short = await runCli(["user", "add", "dave", "--password-stdin"], { dataDir, input: "short\n" });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/password: at least 8 characters/);
+    expect((await runCli(["user", "add", "dave"], { dataDir })).code).toBe(0);
+    const dup = await runCli(["user", "add", "Dave"], { dataDir });
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/taken/);
+  });
+});
