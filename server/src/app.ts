@@ -113,13 +113,16 @@ export function createApp(deps: Deps) {
     c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404),
   );
 
-  // The built client, with the SPA's index.html for every other GET.
-  if (fs.existsSync(CLIENT_DIST)) {
-    const index = fs.readFileSync(path.join(CLIENT_DIST, "index.html"), "utf8");
-    app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), CLIENT_DIST) }));
-    app.get("*", (c) => c.html(index));
-  } else {
-    app.get("*", (c) => c.text("The client is not built: run `pnpm build` (or use `pnpm dev`).", 503));
-  }
+  // The built client, with the SPA's index.html for every other GET. Read per request (it is small and
+  // cached by the OS) so a rebuild while the server runs never leaves it serving a stale or missing file.
+  const indexFile = path.join(CLIENT_DIST, "index.html");
+  app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), CLIENT_DIST) }));
+  app.get("*", async (c) => {
+    try {
+      return c.html(await fs.promises.readFile(indexFile, "utf8"));
+    } catch {
+      return c.text("The client is not built: run `pnpm build` (or use `pnpm dev`).", 503);
+    }
+  });
   return app;
 }
