@@ -1,0 +1,69 @@
+/**
+ * Streams an export job into an HTTP response at the client's pace: each pull takes the next chunk from
+ * the job (a synchronous page of reads), so nothing but one chunk waits in memory. The counts known only
+ * at the end (documents, spans, dropped spans) go out as HTTP trailers, declared in the `Trailer` header.
+ */
+import type { ServerResponse } from "node:http";
+import { totalDropped } from "@gloss/shared";
+import type { Context } from "hono";
+import type { Logger } from "../../log";
+import type { ExportJob } from "../../services/export";
+
+export const EXPORT_TRAILERS = [
+  "X-Gloss-Documents",
+  "X-Gloss-Spans",
+  "X-Gloss-Dropped-Spans",
+  "X-Gloss-Dropped-Overlap",
+  "X-Gloss-Dropped-No-Token",
+] as const;
+
+/** `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 5987 form. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** The streamed response of an export job. */
+export function exportResponse(c: Context, job: ExportJob, log: Logger): Response {
+  const chunks = job.chunks();
+  // @hono/node-server passes the raw response as c.env.outgoing: trailers are only reachable there
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      try {
+        const next = chunks.next();
+        if (!next.done) return controller.enqueue(next.value);
+        const s = job.stats;
+        outgoing?.addTrailers({
+          "X-Gloss-Documents": String(s.work),
+          "X-Gloss-Spans": String(s.spans),
+          "X-Gloss-Dropped-Spans": String(totalDropped(s.drops)),
+          "X-Gloss-Dropped-Overlap": String(s.drops.overlap),
+          "X-Gloss-Dropped-No-Token": String(s.drops.noToken),
+        });
+        controller.close();
+      } catch (err) {
+        // the headers are gone already: all we can do is cut the response short (the client sees an error)
+        log.error("export failed mid-stream", {
+          file: job.filename,
+          err: String((err as Error)?.stack ?? err),
+        });
+        controller.error(err);
+      }
+    },
+    cancel() {
+      chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "Content-Type": job.contentType,
+      "Content-Disposition": contentDisposition(job.filename),
+      "Cache-Control": "no-store",
+      // chunked on purpose: trailers need it, and the adapter must not buffer a small export to measure it
+      "Transfer-Encoding": "chunked",
+      Trailer: EXPORT_TRAILERS.join(", "),
+    },
+  });
+}

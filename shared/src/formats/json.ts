@@ -1,0 +1,65 @@
+/** Small parsing helpers shared by the JSON-based readers: line numbers, type checks, clear issues. */
+import { type FormatIssue, issue, type SourcePosition } from "./types";
+
+export interface JsonLine {
+  value: unknown;
+  line: number;
+}
+
+/** Drops a UTF-8 byte order mark, which editors on Windows like to add. */
+export const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
+
+/** Parses JSON Lines; every broken line becomes a `parse_error` naming its line number. */
+export function readJsonLines(input: string, file?: string): { lines: JsonLine[]; issues: FormatIssue[] } {
+  const lines: JsonLine[] = [];
+  const issues: FormatIssue[] = [];
+  const raw = stripBom(input).split("\n");
+  raw.forEach((text, i) => {
+    const t = text.endsWith("\r") ? text.slice(0, -1) : text;
+    if (!t.trim()) return;
+    try {
+      lines.push({ value: JSON.parse(t), line: i + 1 });
+    } catch (e) {
+      issues.push(issue("parse_error", { file, line: i + 1 }, `not valid JSON (${(e as Error).message})`));
+    }
+  });
+  return { lines, issues };
+}
+
+/** Parses one JSON document; a syntax error becomes a `parse_error` for the file. */
+export function readJson(input: string, file?: string): { value: unknown; issues: FormatIssue[] } {
+  try {
+    return { value: JSON.parse(stripBom(input)), issues: [] };
+  } catch (e) {
+    return {
+      value: undefined,
+      issues: [issue("parse_error", { file }, `not valid JSON (${(e as Error).message})`)],
+    };
+  }
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+/** A string field, or undefined; pushes an `invalid_record` issue when present with another type. */
+export function optString(
+  o: Record<string, unknown>,
+  key: string,
+  pos: SourcePosition,
+  issues: FormatIssue[],
+): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  issues.push(issue("invalid_record", { ...pos, field: key }, `must be a string`));
+  return undefined;
+}
+
+/** Document id from a field that may hold a number or a numeric string. */
+export function optDocId(v: unknown): number | undefined {
+  if (isInt(v) && v > 0) return v;
+  if (typeof v === "string" && /^[1-9][0-9]{0,15}$/.test(v)) return Number(v);
+  return undefined;
+}

@@ -1,0 +1,37 @@
+/** A seeded, reproducible shuffle for train/validation/test splits (the same seed gives the same split). */
+
+/** mulberry32: a small, fast 32-bit PRNG; deterministic across platforms. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Assigns each id to a split: Fisher–Yates shuffle with `seed`, then the first round(n·r0) to split 0, the
+ * next round(n·r1) to split 1, the rest to split 2. Ratios are normalised to sum 1.
+ */
+export function splitIds(
+  ids: readonly number[],
+  ratios: readonly number[],
+  seed: number,
+): Map<number, number> {
+  const order = [...ids].sort((a, b) => a - b);
+  const rnd = seededRandom(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const sum = ratios.reduce((a, b) => a + b, 0) || 1;
+  const n = order.length;
+  const cut1 = Math.round((n * (ratios[0] ?? 0)) / sum);
+  const cut2 = Math.min(n, cut1 + Math.round((n * (ratios[1] ?? 0)) / sum));
+  const out = new Map<number, number>();
+  for (const [i, id] of order.entries()) out.set(id, i < cut1 ? 0 : i < cut2 ? 1 : 2);
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * `gloss export` and `gloss import-annotations` as child processes on a real database file: the same
+ * streaming job as the API, dropped-span counts printed, directory layout for zip formats, and an
+ * all-or-nothing import written through the collaboration layer.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDb } from "@gloss/server/db/client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { seedWorld, type World } from "../fixtures/formats/world";
+import { runCli } from "../helpers/factories";
+
+let dataDir: string;
+let w: World;
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-export-cli-"));
+  const db = openDb(path.join(dataDir, "gloss.db"));
+  w = seedWorld(db);
+  db.$client.close();
+});
+afterEach(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("gloss export", () => {
+  it("writes CoNLL to a file and prints the dropped-span counts", async () => {
+    const out = path.join(dataDir, "gold.conll");
+    const r = await runCli(["export", String(w.project.id), "--format", "conll", "--out", out], { dataDir });
+    expect(r.stderr).toMatch(/^exporting: 7 documents in /m); // not a TTY: one summary line
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Exported 7 records (20 spans, 5 relations) to ${out}.`);
+    expect(r.stdout).toContain(
+      "Dropped spans: 1 (overlapping a kept span: 1, covering no token: 0) — by label: attribution 1",
+    );
+    const text = fs.readFileSync(out, "utf8");
+    expect(text.match(/^-DOCSTART- -X- -X- O$/gm)).toHaveLength(7);
+    expect(text).toContain("there -X- _ B-claim\n");
+  });
+
+  it("writes Hugging Face as a directory when --out ends with /, and streams gloss JSONL to stdout", async () => {
+    const dir = path.join(dataDir, "hf/");
+    const r = await runCli(
+      ["export", String(w.project.id), "--format=huggingface", "--out", dir, "--seed", "1"],
+      { dataDir },
+    );
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      "README.md",
+      "test.jsonl",
+      "train.jsonl",
+      "validation.jsonl",
+    ]);
+    expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toContain("1 span(s) are not in the tags");
+    const stdout = await runCli(
+      [
+        "export",
+        String(w.project.id),
+        "--format",
+        "gloss",
+        "--out",
+        "-",
+        "--documents",
+        String(w.docs[1]!.id),
+      ],
+      { dataDir },
+    );
+    expect(stdout.code).toBe(0);
+    expect(JSON.parse(stdout.stdout).name).toBe("zwj");
+    expect(stdout.stderr).toContain("Exported 1 record");
+  });
+
+  it("refuses bad options with exit code 2 and names them", async () => {
+    const r = await runCli(["export", String(w.project.id), "--format", "docx"], { dataDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--format:");
+    const missing = await runCli(["export", "999", "--format", "gloss"], { dataDir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("gloss export: No such project\n");
+  });
+});
+
+describe("gloss import-annotations", () => {
+  it("imports a Label Studio export into an annotator layer, and refuses a broken file storing nothing", async () => {
+    const file = path.join(dataDir, "tasks.json");
+    expect(
+      (await runCli(["export", String(w.project.id), "--format", "labelstudio", "--out", file], { dataDir }))
+        .code,
+    ).toBe(0);
+    const layer = `user-${w.annotator.id}`;
+    const bad = path.join(dataDir, "bad.jsonl");
+    fs.writeFileSync(bad, `${JSON.stringify({ text: w.docs[0]!.text, label: [[0, 2, "gossip"]] })}\n`);
+    const refused = await runCli(
+      ["import-annotations", String(w.project.id), bad, "--format", "doccano", "--layer", layer],
+      { dataDir },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "Unknown labels: gossip (create them with createLabels=true). Nothing was imported.",
+    );
+    expect(refused.stderr).toContain('  bad.jsonl line 1, field label[0]: unknown label "gossip"');
+    const count = (sql: string, arg: string) => {
+      const db = openDb(path.join(dataDir, "gloss.db"));
+      try {
+        return (db.$client.prepare(sql).get(arg) as { n: number }).n;
+      } finally {
+        db.$client.close();
+      }
+    };
+    expect(count("SELECT COUNT(*) AS n FROM yjs_updates WHERE room LIKE ?", `doc/%/${layer}`)).toBe(0);
+
+    const r = await runCli(
+      ["import-annotations", String(w.project.id), file, "--format", "labelstudio", "--layer", layer],
+      { dataDir },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Imported 20 span(s) and 5 relation(s) into ${layer} of 7 document(s).\n`);
+    expect(count("SELECT COUNT(*) AS n FROM annotations WHERE layer = ?", layer)).toBe(20);
+  });
+});
