@@ -1,0 +1,293 @@
+/**
+ * A project's agreement report, read from the projection (`annotations`, `layer_states`, `documents`),
+ * never from the Yjs store. Used by GET /api/projects/:id/agreement, `gloss agreement` and the benchmark.
+ *
+ * Built for 10,000 documents × 3 layers × 20 spans in well under 3 s: each layer's spans arrive as one
+ * string from SQLite and go into typed arrays, bucketed by (document, layer) with a counting sort, and are
+ * handed to the one-pass computation in shared/ as array views; a document's text is read (by primary key)
+ * only when two or more layers took part in it.
+ */
+import {
+  AgreementComputation,
+  type AgreementDocument,
+  type AgreementQuery,
+  type AgreementReport,
+  isLayerName,
+  layerUserId,
+  type SpanSet,
+  sortSpanSet,
+} from "@gloss/shared";
+import type { Db } from "../db/client";
+import { badRequest } from "../errors";
+
+/**
+ * The agreement report of a project for `query` (filters are validated: unknown labels or documents are a
+ * 400). A layer takes part in a document when it has spans there or a recorded status (done with no spans).
+ */
+export function projectAgreement(
+  db: Db,
+  projectId: number,
+  query: Partial<AgreementQuery> = {},
+): AgreementReport {
+  const started = performance.now();
+  const labels = resolveLabels(db, projectId, query.labels);
+  const layers = resolveLayers(db, projectId, query);
+  const docs = resolveDocuments(db, projectId, query.documents);
+  const spans = loadSpans(db, projectId, layers, docs, labels);
+  const C = spans.layers;
+
+  const textOf = db.$client.prepare<[number], string>("SELECT text FROM documents WHERE id = ?").pluck();
+  const computation = new AgreementComputation({
+    projectId,
+    labels,
+    coders: layers,
+    minIou: query.minIou ?? 0,
+    documentFilter: query.documents ?? null,
+  });
+  docs.forEach((d, di) => {
+    const perLayer: Array<SpanSet | null> = [];
+    let present = 0;
+    for (let c = 0; c < layers.length; c++) {
+      if (!spans.took[di * C + c]) {
+        perLayer.push(null);
+        continue;
+      }
+      present++;
+      const from = spans.first[di * C + c]!;
+      const to = spans.first[di * C + c + 1]!;
+      perLayer.push(
+        sortSpanSet({
+          n: to - from,
+          start: spans.start.subarray(from, to),
+          end: spans.end.subarray(from, to),
+          label: spans.label.subarray(from, to),
+        }),
+      );
+    }
+    if (present === 0) return;
+    // the text is only needed where two or more layers meet
+    const doc: AgreementDocument = {
+      id: d.id,
+      name: d.name,
+      text: present > 1 ? textOf.get(d.id)! : "",
+      layers: perLayer,
+    };
+    computation.addDocument(doc);
+  });
+  const report = computation.result();
+  report.elapsedMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Every compared layer's spans, bucketed by (document index × layers + layer index): bucket b is
+ * start/end/label[first[b] … first[b + 1]], labels as indices ≥ 1 in label order; `took` marks the
+ * (document, layer) pairs that took part (spans of any label, or a `layer_states` row).
+ */
+function loadSpans(
+  db: Db,
+  projectId: number,
+  layers: Array<{ layer: string }>,
+  docs: Array<{ id: number }>,
+  labels: Array<{ id: number }>,
+) {
+  const sqlite = db.$client;
+  const coderOf = new Map(layers.map((l, i) => [l.layer, i]));
+  const docOf = new Map(docs.map((d, i) => [d.id, i]));
+  const labelOf = new Map(labels.map((l, i) => [l.id, i + 1]));
+  const C = Math.max(1, layers.length);
+  const buckets = docs.length * C;
+  const took = new Uint8Array(buckets);
+
+  const cols = new SpanColumns();
+  layers.forEach((l, c) => {
+    readLayer(sqlite, projectId, l.layer, (documentId, start, end, labelId) => {
+      const d = docOf.get(documentId);
+      if (d === undefined) return;
+      took[d * C + c] = 1;
+      // a span outside the label filter still shows the layer took part
+      const label = labelOf.get(labelId) ?? 0;
+      if (label !== 0 && end > start && start >= 0) cols.push(d * C + c, start, end, label);
+    });
+  });
+  const states = sqlite
+    .prepare<[number], [number, string]>("SELECT document_id, layer FROM layer_states WHERE project_id = ?")
+    .raw(true);
+  for (const [documentId, layer] of states.iterate(projectId)) {
+    const c = coderOf.get(layer);
+    const d = docOf.get(documentId);
+    if (c !== undefined && d !== undefined) took[d * C + c] = 1;
+  }
+
+  // counting sort by bucket
+  const n = cols.length;
+  const first = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) first[cols.key[i]! + 1]! += 1;
+  for (let b = 0; b < buckets; b++) first[b + 1]! += first[b]!;
+  const next = first.slice(0, buckets);
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  const label = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = next[cols.key[i]!]!++;
+    start[at] = cols.start[i]!;
+    end[at] = cols.end[i]!;
+    label[at] = cols.label[i]!;
+  }
+  return { layers: C, took, first, start, end, label };
+}
+
+/** Growable parallel Int32Arrays: bucket key (document × layer), start, end, label index. */
+class SpanColumns {
+  length = 0;
+  key = new Int32Array(1024);
+  start = new Int32Array(1024);
+  end = new Int32Array(1024);
+  label = new Int32Array(1024);
+
+  push(key: number, start: number, end: number, label: number): void {
+    if (this.length === this.key.length) {
+      for (const col of ["key", "start", "end", "label"] as const) {
+        const next = new Int32Array(this.length * 2);
+        next.set(this[col]);
+        this[col] = next;
+      }
+    }
+    this.key[this.length] = key;
+    this.start[this.length] = start;
+    this.end[this.length] = end;
+    this.label[this.length] = label;
+    this.length++;
+  }
+}
+
+/**
+ * Calls `each` for every span of one layer. SQLite concatenates the layer's rows into one string of
+ * integers, which is parsed here: crossing from SQLite to JavaScript once per layer instead of once per
+ * row is what keeps 600,000 spans in the time budget (about 5× faster than iterating rows). A layer too
+ * big for one SQLite string (over ~1 GB) falls back to reading rows.
+ */
+function readLayer(
+  sqlite: Db["$client"],
+  projectId: number,
+  layer: string,
+  each: (documentId: number, start: number, end: number, labelId: number) => void,
+): void {
+  let packed: string | null;
+  try {
+    packed =
+      sqlite
+        .prepare<[number, string], string | null>(
+          `SELECT group_concat(document_id || ',' || start || ',' || "end" || ',' || label_id)
+         FROM annotations WHERE project_id = ? AND layer = ?`,
+        )
+        .pluck()
+        .get(projectId, layer) ?? null;
+  } catch (err) {
+    if (!/too big/i.test(String(err))) throw err;
+    const rows = sqlite
+      .prepare<[number, string], [number, number, number, number]>(
+        'SELECT document_id, start, "end", label_id FROM annotations WHERE project_id = ? AND layer = ?',
+      )
+      .raw(true);
+    for (const [d, s, e, l] of rows.iterate(projectId, layer)) each(d, s, e, l);
+    return;
+  }
+  if (!packed) return;
+  const values = [0, 0, 0, 0];
+  let field = 0;
+  let value = 0;
+  let negative = false;
+  for (let i = 0; i <= packed.length; i++) {
+    const ch = i < packed.length ? packed.charCodeAt(i) : 44;
+    if (ch === 44 /* , */) {
+      values[field] = negative ? -value : value;
+      value = 0;
+      negative = false;
+      if (++field === 4) {
+        each(values[0]!, values[1]!, values[2]!, values[3]!);
+        field = 0;
+      }
+    } else if (ch === 45 /* - */) negative = true;
+    else value = value * 10 + (ch - 48);
+  }
+}
+
+/** The project's labels in label order, narrowed to `filter` (ids or names); unknown ones are a 400. */
+function resolveLabels(db: Db, projectId: number, filter: string[] | undefined) {
+  const all = db.$client
+    .prepare<[number], { id: number; name: string }>(
+      'SELECT id, name FROM labels WHERE project_id = ? ORDER BY "order", id',
+    )
+    .all(projectId);
+  if (!filter) return all;
+  const wanted = new Set<number>();
+  const unknown: string[] = [];
+  for (const f of filter) {
+    const hit =
+      all.find((l) => String(l.id) === f) ??
+      all.find((l) => l.name === f) ??
+      all.find((l) => l.name.toLowerCase() === f.toLowerCase());
+    if (hit) wanted.add(hit.id);
+    else unknown.push(f);
+  }
+  if (unknown.length)
+    throw badRequest(`labels: no label ${unknown.map((u) => `"${u}"`).join(", ")} in this project`, {
+      field: "labels",
+      unknown,
+    });
+  return all.filter((l) => wanted.has(l.id));
+}
+
+/** The layers compared: explicit `layers`, the `annotators`' layers, or every user-<id> layer with data. */
+function resolveLayers(db: Db, projectId: number, q: Partial<AgreementQuery>) {
+  if (q.layers && q.annotators)
+    throw badRequest("Give either annotators (user ids) or layers (layer names), not both", {
+      field: "layers",
+    });
+  let names: string[];
+  if (q.layers) names = [...new Set(q.layers)];
+  else if (q.annotators) names = [...new Set(q.annotators)].map((id) => `user-${id}`);
+  else {
+    // distinct layers by hopping through the (project_id, layer) index: one seek per layer, not a scan
+    const found = db.$client
+      .prepare<[{ project: number }], string>(
+        `WITH RECURSIVE l(layer) AS (
+           SELECT min(layer) FROM annotations WHERE project_id = @project
+           UNION ALL
+           SELECT (SELECT min(layer) FROM annotations WHERE project_id = @project AND layer > l.layer)
+           FROM l WHERE l.layer IS NOT NULL)
+         SELECT layer FROM l WHERE layer IS NOT NULL
+         UNION SELECT DISTINCT layer FROM layer_states WHERE project_id = @project`,
+      )
+      .pluck()
+      .all({ project: projectId });
+    names = found
+      .filter((l) => isLayerName(l) && layerUserId(l) !== null)
+      .sort((a, b) => layerUserId(a)! - layerUserId(b)!);
+  }
+  const userName = db.$client.prepare<[number], string>("SELECT username FROM users WHERE id = ?").pluck();
+  return names.map((layer) => {
+    const userId = layerUserId(layer);
+    return { layer, userId, username: userId === null ? null : (userName.get(userId) ?? null) };
+  });
+}
+
+/** The project's documents in id order, narrowed to `filter`; ids not in the project are a 400. */
+function resolveDocuments(db: Db, projectId: number, filter: number[] | undefined) {
+  const all = db.$client
+    .prepare<[number], { id: number; name: string }>(
+      "SELECT id, name FROM documents WHERE project_id = ? ORDER BY id",
+    )
+    .all(projectId);
+  if (!filter) return all;
+  const wanted = new Set(filter);
+  const found = all.filter((d) => wanted.has(d.id));
+  const missing = filter.filter((id) => !found.some((d) => d.id === id));
+  if (missing.length)
+    throw badRequest(`documents: no document ${missing.join(", ")} in this project`, {
+      field: "documents",
+      unknown: missing,
+    });
+  return found;
+}
