@@ -1,0 +1,216 @@
+/**
+ * `pnpm bench:editor`: the annotation editor in headless Chromium over a ~200 KB document with 3,000 spans
+ * (a third overlapping). Serves client/dist (build first: `pnpm build`), opens editor-bench.html and prints
+ * open-to-interactive, hotkey-label-to-paint and scrolling figures against the issue's targets.
+ *
+ *   npx tsx bench/editor.ts [--labels 30] [--screenshots]
+ *
+ * --screenshots also saves PNGs of the editor (overlaps, palette, hover card, selected span, shared mode,
+ * keyboard help) under test-results/.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { launchBrowser, screenshotPath } from "../test/helpers/browser";
+
+/** What client/src/editor/bench/main.tsx exposes on the page. */
+interface BenchPage {
+  ready: boolean;
+  opens: number[];
+  labelTimes: number[];
+  spanCount: number;
+  overlapping: number;
+  relationCount: number;
+  textLength: number;
+  prepare(i: number): void;
+  scroll(step: number): Promise<number[]>;
+  reopen(): Promise<number>;
+}
+
+declare global {
+  interface Window {
+    __bench: BenchPage;
+  }
+}
+
+const DIST = path.resolve(import.meta.dirname, "../client/dist");
+const args = process.argv.slice(2);
+const LABELS = Number(args[args.indexOf("--labels") + 1]) || 30;
+/** Labellings before the measured ones (JIT warm-up, collection of the reopened editors' garbage). */
+const WARMUP = 5;
+const SCREENSHOTS = args.includes("--screenshots");
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+/** A static file server for client/dist on 127.0.0.1, port chosen by the OS. */
+function serve(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function main() {
+  if (!fs.existsSync(path.join(DIST, "editor-bench.html"))) {
+    console.error(
+      "client/dist/editor-bench.html is missing: run `pnpm build` first (or `pnpm bench:editor`).",
+    );
+    process.exit(1);
+  }
+  const server = await serve();
+  const { browser, close } = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      // Failed loads are reported (with their address) by the response handler below.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+    });
+    page.on("response", (r) => {
+      if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(`${server.url}/editor-bench.html`);
+    await page.waitForFunction(() => window.__bench?.ready, null, { timeout: 30_000 });
+    const reopens: number[] = [];
+    for (let i = 0; i < 3; i++) reopens.push(await page.evaluate(() => window.__bench.reopen()));
+    const info = await page.evaluate(() => {
+      const b = window.__bench;
+      return {
+        spans: b.spanCount,
+        overlapping: b.overlapping,
+        relations: b.relationCount,
+        length: b.textLength,
+        firstOpen: b.opens[0]!,
+      };
+    });
+
+    // Hotkey labelling: select a stretch of words, press "1", time keydown → first frame with the span drawn.
+    await page.locator(".ProseMirror").click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < WARMUP + LABELS; i++) {
+      await page.evaluate((n) => window.__bench.prepare(n), i);
+      await page.keyboard.press("1");
+      await page.waitForFunction((n) => window.__bench.labelTimes.length > n, i, { timeout: 10_000 });
+    }
+    const allLabelTimes = await page.evaluate(() => window.__bench.labelTimes);
+    const labelTimes = allLabelTimes.slice(WARMUP);
+
+    const frames = await page.evaluate(() => window.__bench.scroll(240));
+    const scrolled = frames.reduce((a, b) => a + b, 0);
+    if (SCREENSHOTS) await screenshots(page);
+
+    console.log(
+      `Editor benchmark — ${(info.length / 1000).toFixed(0)} K chars, ${info.spans} spans (${info.overlapping} overlapping), ${info.relations} relations, Chromium headless`,
+    );
+    const rows: Array<[string, string, string, string]> = [
+      ["open → interactive (first)", ms(info.firstOpen), "< 1000 ms", (info.firstOpen / 1000).toFixed(2)],
+      [
+        "open → interactive (reopen, median of 3)",
+        ms(quantile(reopens, 0.5)),
+        "< 1000 ms",
+        (quantile(reopens, 0.5) / 1000).toFixed(2),
+      ],
+      ["hotkey label → painted, first (cold, not counted)", ms(allLabelTimes[0]!), "", ""],
+      [
+        `hotkey label → painted p50 (n=${labelTimes.length}, after ${WARMUP} warm-up)`,
+        ms(quantile(labelTimes, 0.5)),
+        "< 50 ms",
+        (quantile(labelTimes, 0.5) / 50).toFixed(2),
+      ],
+      [
+        "hotkey label → painted p95",
+        ms(quantile(labelTimes, 0.95)),
+        "< 50 ms",
+        (quantile(labelTimes, 0.95) / 50).toFixed(2),
+      ],
+      [`scroll: frames (${(scrolled / 1000).toFixed(1)} s, 240 px/frame)`, String(frames.length), "", ""],
+      [
+        "scroll: frame p50 / p95",
+        `${ms(quantile(frames, 0.5))} / ${ms(quantile(frames, 0.95))}`,
+        "≈ 16.7 ms",
+        "",
+      ],
+      [
+        "scroll: frames > 16.7 ms (> 20 ms)",
+        `${frames.filter((f) => f > 16.7).length} (${frames.filter((f) => f > 20).length})`,
+        "few",
+        "",
+      ],
+      ["scroll: frames > 50 ms", String(frames.filter((f) => f > 50).length), "0", ""],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log(`${"measure".padEnd(w)}  ${"value".padStart(16)}  ${"target".padEnd(10)}  ratio`);
+    for (const [name, value, target, ratio] of rows) {
+      console.log(`${name.padEnd(w)}  ${value.padStart(16)}  ${target.padEnd(10)}  ${ratio}`);
+    }
+    const distinct = [...new Set(errors)];
+    if (distinct.length > 0)
+      console.log(`page errors (${errors.length}):\n  ${distinct.slice(0, 10).join("\n  ")}`);
+    const out = path.resolve(import.meta.dirname, "results");
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(
+      path.join(out, "editor.json"),
+      JSON.stringify({ info, reopens, labelTimes: allLabelTimes, warmup: WARMUP, frames }, null, 1),
+    );
+  } finally {
+    await close();
+    await server.close();
+  }
+}
+
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchBrowser>>["browser"]["newPage"]>>;
+
+/** PNGs of the editor for a human to look at (test-results/ is git-ignored). */
+async function screenshots(page: Page) {
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.evaluate(() => document.querySelector(".gl-scroll")!.scrollTo(0, 0));
+  // Hover a span that has another stacked on it, for the hover card.
+  const stacked = page.locator(".gl-span .gl-span:not(.gl-start)").first();
+  await stacked.hover();
+  await page.waitForSelector(".gl-card");
+  await page.screenshot({ path: screenshotPath("editor-hover") });
+  await stacked.click();
+  await page.waitForSelector(".gl-selected");
+  await page.mouse.move(5, 5);
+  await page.screenshot({ path: screenshotPath("editor-selected") });
+  await page.keyboard.press("?");
+  await page.waitForSelector(".gl-help");
+  await page.screenshot({ path: screenshotPath("editor-help") });
+  await page.keyboard.press("Escape");
+  // Shared mode: authors on the tags, another person's selection drawn faintly.
+  await page.goto(`${page.url().split("?")[0]}?authors&presence&bytes=20000&spans=300&relations=20`);
+  await page.waitForFunction(() => window.__bench?.ready);
+  await page.waitForSelector(".gl-remote");
+  await page.screenshot({ path: screenshotPath("editor-shared") });
+  const names = ["editor-hover", "editor-selected", "editor-help", "editor-shared"];
+  console.log(`screenshots: ${names.map(screenshotPath).join(", ")}`);
+}
+
+await main();

@@ -1,0 +1,116 @@
+/**
+ * Typed calls for every REST route the client uses (the contract is shared/src/api.ts). Request bodies are
+ * the shared zod input types, so the client builds exactly what the server validates.
+ */
+import type {
+  AssignmentDto,
+  AssignmentStatus,
+  AssignmentsBody,
+  CreateProjectBody,
+  DocumentDto,
+  DocumentSummaryDto,
+  ImportResultDto,
+  LabelDto,
+  LabelInput,
+  LabelPatch,
+  LoginBody,
+  MemberDto,
+  PatchProjectBody,
+  ProjectDto,
+  RegisterBody,
+  Role,
+  SpanDto,
+  UserDto,
+} from "@gloss/shared";
+import { type Api, createApi, type RequestOptions } from "./client";
+
+/** One layer of a document, as listed by GET /api/documents/:id/layers (only those the caller may read). */
+export interface LayerInfo {
+  layer: string;
+  permission?: "read" | "write";
+  /** Spans in the layer. */
+  spans?: number;
+  status?: "in_progress" | "done" | null;
+  /** The owner of a `user-<id>` layer. */
+  user?: { id: number; username: string; displayName: string } | null;
+  /** The owner's username, when only that is known (e.g. from an assignment). */
+  username?: string | null;
+}
+
+/** The REST API, grouped by resource. */
+export function createEndpoints(api: Api = createApi()) {
+  const enc = encodeURIComponent;
+  return {
+    auth: {
+      me: (o?: RequestOptions) => api.get<UserDto>("/api/auth/me", o),
+      login: (body: LoginBody) => api.post<UserDto>("/api/auth/login", body),
+      register: (body: RegisterBody) => api.post<UserDto>("/api/auth/register", body),
+      logout: () => api.post<void>("/api/auth/logout"),
+    },
+    projects: {
+      list: (o?: RequestOptions) => api.get<{ projects: ProjectDto[] }>("/api/projects", o),
+      get: (id: number, o?: RequestOptions) => api.get<ProjectDto>(`/api/projects/${id}`, o),
+      create: (body: CreateProjectBody) => api.post<ProjectDto>("/api/projects", body),
+      update: (id: number, body: PatchProjectBody) => api.patch<ProjectDto>(`/api/projects/${id}`, body),
+    },
+    members: {
+      list: (projectId: number, o?: RequestOptions) =>
+        api.get<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`, o),
+      add: (projectId: number, body: { username: string; role: Role }) =>
+        api.post<MemberDto>(`/api/projects/${projectId}/members`, body),
+      setRole: (projectId: number, userId: number, role: Role) =>
+        api.patch<MemberDto>(`/api/projects/${projectId}/members/${userId}`, { role }),
+      remove: (projectId: number, userId: number) =>
+        api.delete<void>(`/api/projects/${projectId}/members/${userId}`),
+    },
+    labels: {
+      list: (projectId: number, o?: RequestOptions) =>
+        api.get<{ labels: LabelDto[] }>(`/api/projects/${projectId}/labels`, o),
+      create: (projectId: number, body: LabelInput) =>
+        api.post<LabelDto>(`/api/projects/${projectId}/labels`, body),
+      update: (projectId: number, labelId: number, body: LabelPatch) =>
+        api.patch<LabelDto>(`/api/projects/${projectId}/labels/${labelId}`, body),
+      remove: (projectId: number, labelId: number) =>
+        api.delete<void>(`/api/projects/${projectId}/labels/${labelId}`),
+      /** The full list of label ids in their new order. */
+      reorder: (projectId: number, order: number[]) =>
+        api.put<{ labels: LabelDto[] }>(`/api/projects/${projectId}/labels/order`, { order }),
+    },
+    documents: {
+      /** A page of documents (the server's default page is 100); `total` counts every match. */
+      list: (
+        projectId: number,
+        filter: { status?: string; q?: string; limit?: number; offset?: number } = {},
+        o?: RequestOptions,
+      ) =>
+        api.get<{ documents: DocumentSummaryDto[]; total?: number }>(`/api/projects/${projectId}/documents`, {
+          ...o,
+          query: { status: filter.status, q: filter.q, limit: filter.limit, offset: filter.offset },
+        }),
+      get: (id: number, o?: RequestOptions) => api.get<DocumentDto>(`/api/documents/${id}`, o),
+      upload: (projectId: number, files: Iterable<File>) => {
+        const form = new FormData();
+        for (const f of files) form.append("files", f, f.name);
+        return api.post<ImportResultDto>(`/api/projects/${projectId}/documents`, form);
+      },
+      layers: (id: number, o?: RequestOptions) =>
+        api.get<{ layers: LayerInfo[] }>(`/api/documents/${id}/layers`, o),
+      spans: (id: number, layer: string, o?: RequestOptions) =>
+        api.get<{ spans: SpanDto[] }>(`/api/documents/${id}/layers/${enc(layer)}/spans`, o),
+    },
+    assignments: {
+      create: (projectId: number, body: AssignmentsBody) =>
+        api.post<{ assignments: AssignmentDto[] }>(`/api/projects/${projectId}/assignments`, body),
+      queue: (projectId: number, o?: RequestOptions) =>
+        api.get<QueueResponse>(`/api/projects/${projectId}/queue`, o),
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;
+
+/** GET /api/projects/:id/queue: the caller's assigned documents in order, and the next one to do. */
+export interface QueueResponse {
+  queue: Array<{ documentId: number; name: string; status: AssignmentStatus; updatedAt: number }>;
+  next: number | null;
+}

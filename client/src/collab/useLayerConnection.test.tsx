@@ -1,0 +1,111 @@
+import { act, StrictMode } from "react";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { flush, render } from "../test-utils";
+import { type LayerConnection, useLayerConnection } from "./useLayerConnection";
+
+/** A stand-in for the browser's WebSocket that records every socket y-websocket opens. */
+class RecordingSocket {
+  static OPEN = 1;
+  static all: RecordingSocket[] = [];
+  readyState = 0;
+  binaryType = "";
+  closed = false;
+  onopen: (() => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onmessage: ((e: unknown) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+  constructor(readonly url: string) {
+    RecordingSocket.all.push(this);
+  }
+  send() {}
+  close() {
+    this.closed = true;
+    this.readyState = 3;
+  }
+}
+
+const realWebSocket = globalThis.WebSocket;
+beforeEach(() => {
+  RecordingSocket.all = [];
+  (globalThis as { WebSocket: unknown }).WebSocket = RecordingSocket;
+});
+afterEach(() => {
+  (globalThis as { WebSocket: unknown }).WebSocket = realWebSocket;
+  document.body.innerHTML = "";
+});
+
+const seen: Array<{ connection: LayerConnection | null; state: string }> = [];
+function Harness() {
+  const r = useLayerConnection({
+    documentId: 5,
+    layer: "user-3",
+    user: { id: 3, name: "Ada", color: "#123456" },
+    persist: false,
+  });
+  seen.push(r);
+  return <p data-state={r.state}>{r.state}</p>;
+}
+const open = () => RecordingSocket.all.filter((s) => !s.closed);
+
+test("StrictMode's double mount leaves exactly one live provider, and unmounting closes it", async () => {
+  seen.length = 0;
+  const r = await render(
+    <StrictMode>
+      <Harness />
+    </StrictMode>,
+  );
+  await flush();
+  // the first mount's provider was destroyed with its socket; one socket remains, to the right room
+  expect(RecordingSocket.all).toHaveLength(2);
+  expect(RecordingSocket.all[0]!.closed).toBe(true);
+  expect(open()).toHaveLength(1);
+  expect(open()[0]!.url).toBe(`ws://${window.location.host}/collab/doc/5/user-3`);
+  const conn = seen.at(-1)!.connection!;
+  expect(conn.awareness.getLocalState()?.user).toEqual({ id: 3, name: "Ada", color: "#123456" });
+  expect(r.container.querySelector("p")?.dataset.state).toBe("syncing");
+  await r.unmount();
+  expect(open()).toHaveLength(0);
+});
+
+test("4408 is retried, 4401 is terminal (signed out, no new socket); going offline disconnects at once", async () => {
+  const r = await render(<Harness />);
+  await flush();
+  const first = open()[0]!;
+  await act(async () => {
+    first.readyState = 1;
+    first.onopen?.();
+  });
+  await act(async () => {
+    window.dispatchEvent(new Event("offline"));
+  });
+  // the browser said offline: the socket is closed at once, not after a 30 s watchdog
+  expect(first.closed).toBe(true);
+  await act(async () => {
+    window.dispatchEvent(new Event("online"));
+  });
+  const second = open()[0]!;
+  expect(second).not.toBe(first);
+  // fake timers from here: the reconnect backoff (at most 2.5 s) is run through without waiting
+  vi.useFakeTimers();
+  try {
+    // 4408 (ping timeout) is in y-websocket's default "give up" range 4400–4499, but it is transient: retry
+    await act(async () => {
+      second.onclose?.({ code: 4408, reason: "no pong" });
+      vi.advanceTimersByTime(3000);
+    });
+    const third = open()[0]!;
+    expect(third).not.toBe(second);
+    await act(async () => {
+      third.onclose?.({ code: 4401, reason: "Sign in first" });
+    });
+    expect(r.container.querySelector("p")?.dataset.state).toBe("signed-out");
+    const count = RecordingSocket.all.length;
+    await act(async () => {
+      vi.advanceTimersByTime(60_000);
+    });
+    expect(RecordingSocket.all.length).toBe(count);
+  } finally {
+    vi.useRealTimers();
+  }
+  await r.unmount();
+});

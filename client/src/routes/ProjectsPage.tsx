@@ -1,0 +1,160 @@
+/** The user's projects with their role and progress, and a form to create one. */
+import { type CreateProjectBody, DEFAULT_LABELS, type ProjectDto, type ProjectMode } from "@gloss/shared";
+import { type FormEvent, useState } from "react";
+import { useApi } from "../api/context";
+import { useResource } from "../api/useResource";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { ProgressBar } from "../components/ProgressBar";
+import { usePageTitle } from "../components/usePageTitle";
+import { Link, navigate } from "../router";
+
+const ROLE_TEXT: Record<string, string> = { manager: "Manager", curator: "Curator", annotator: "Annotator" };
+
+/** The projects page. */
+export function ProjectsPage() {
+  usePageTitle("Projects");
+  const api = useApi();
+  const projects = useResource((signal) => api.projects.list({ signal }), [api]);
+
+  return (
+    <div className="page">
+      <h1>Projects</h1>
+      <ErrorMessage error={projects.error} title="Could not load projects" />
+      {projects.data ? (
+        projects.data.projects.length === 0 ? (
+          <p className="empty">No projects yet. Create one below, or ask a manager to add you to theirs.</p>
+        ) : (
+          <ul className="project-list">
+            {projects.data.projects.map((p) => (
+              <ProjectCard key={p.id} project={p} />
+            ))}
+          </ul>
+        )
+      ) : projects.loading ? (
+        <p className="muted">Loading…</p>
+      ) : null}
+      <CreateProjectForm />
+    </div>
+  );
+}
+
+function ProjectCard({ project: p }: { project: ProjectDto }) {
+  const stats = p.stats;
+  return (
+    <li className="card">
+      <h2>
+        <Link to={`/projects/${p.id}`} className="project-title-link">
+          {p.name}
+        </Link>
+      </h2>
+      <p className="meta">
+        <span>{p.role ? ROLE_TEXT[p.role] : "Administrator"}</span>
+        <span>{p.mode === "shared" ? "Shared layer" : "Independent layers"}</span>
+        {stats ? <span>{stats.documents === 1 ? "1 document" : `${stats.documents} documents`}</span> : null}
+      </p>
+      {p.description ? <p>{p.description}</p> : null}
+      {stats ? (
+        <ProgressBar done={stats.done} total={stats.assignments} label={`Progress of ${p.name}`} />
+      ) : null}
+    </li>
+  );
+}
+
+/** Parses "one label per line" into names (blank lines dropped, duplicates kept for the server to refuse). */
+export function parseLabelLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+function CreateProjectForm() {
+  const api = useApi();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [labelChoice, setLabelChoice] = useState<"default" | "custom">("default");
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const body: CreateProjectBody = {
+      name: String(form.get("name") ?? ""),
+      mode: String(form.get("mode")) as ProjectMode,
+    };
+    const description = String(form.get("description") ?? "").trim();
+    if (description) body.description = description;
+    if (labelChoice === "custom") {
+      body.labels = parseLabelLines(String(form.get("labels") ?? "")).map((name) => ({ name }));
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.projects.create(body);
+      navigate(`/projects/${created.id}/settings`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="new-project">
+      <h2 id="new-project">New project</h2>
+      <form onSubmit={onSubmit} className="stack">
+        <label>
+          Name
+          <input name="name" required maxLength={200} />
+        </label>
+        <label>
+          <span>
+            Description <span className="muted">(optional)</span>
+          </span>
+          <textarea name="description" rows={2} maxLength={5000} />
+        </label>
+        <fieldset>
+          <legend>Mode</legend>
+          <label className="inline">
+            <input type="radio" name="mode" value="independent" defaultChecked /> Independent — each annotator
+            works blind in their own layer
+          </label>
+          <label className="inline">
+            <input type="radio" name="mode" value="shared" /> Shared — one layer for the whole team
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Labels</legend>
+          <label className="inline">
+            <input
+              type="radio"
+              name="labelChoice"
+              checked={labelChoice === "default"}
+              onChange={() => setLabelChoice("default")}
+            />{" "}
+            Default set: {DEFAULT_LABELS.map((l) => l.name).join(", ")}
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="labelChoice"
+              checked={labelChoice === "custom"}
+              onChange={() => setLabelChoice("custom")}
+            />{" "}
+            My own labels
+          </label>
+          {labelChoice === "custom" ? (
+            <label>
+              One label per line (colours and hotkeys can be changed in the settings)
+              <textarea name="labels" rows={4} required />
+            </label>
+          ) : null}
+        </fieldset>
+        <ErrorMessage error={error} />
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Creating…" : "Create project"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+/** The user's queue in a project: their assigned documents, with "Next document". */
+import { ApiError } from "../api/client";
+import { useApi } from "../api/context";
+import type { QueueResponse } from "../api/endpoints";
+import { useResource } from "../api/useResource";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { StatusChip } from "../components/StatusChip";
+import { Link, navigate } from "../router";
+
+type QueueItem = QueueResponse["queue"][number];
+
+/** The next document to work on: the first in queue order that is not done and not the current one. */
+export function nextInQueue(queue: readonly QueueItem[], currentId?: number): QueueItem | null {
+  return queue.find((d) => d.status !== "done" && d.documentId !== currentId) ?? null;
+}
+
+/** The queue section of the project page (hidden when the user has nothing assigned). */
+export function QueuePanel({ projectId }: { projectId: number }) {
+  const api = useApi();
+  const queue = useResource((signal) => api.assignments.queue(projectId, { signal }), [api, projectId]);
+  if (queue.error) {
+    // 404/403: no queue for this caller (not an annotator here); nothing to show
+    if (queue.error instanceof ApiError && (queue.error.status === 404 || queue.error.status === 403))
+      return null;
+    return <ErrorMessage error={queue.error} title="Could not load your queue" />;
+  }
+  const docs = queue.data?.queue;
+  if (!docs || docs.length === 0) return null;
+  const next = nextInQueue(docs);
+  const remaining = docs.filter((d) => d.status !== "done").length;
+  return (
+    <section className="panel queue" aria-labelledby="queue-title">
+      <div className="page-title">
+        <h2 id="queue-title">Your queue</h2>
+        <button
+          type="button"
+          className="primary"
+          disabled={!next}
+          onClick={() => next && navigate(`/documents/${next.documentId}`)}
+        >
+          Next document
+        </button>
+      </div>
+      <p className="muted">
+        {remaining === 0 ? "All done — thank you." : `${remaining} of ${docs.length} left.`}
+      </p>
+      <ol className="queue-list">
+        {docs.map((d) => (
+          <li key={d.documentId}>
+            <Link to={`/documents/${d.documentId}`}>{d.name}</Link> <StatusChip status={d.status} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

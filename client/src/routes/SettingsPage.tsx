@@ -1,0 +1,73 @@
+/** Project settings for managers: general settings, labels, members, assignment, import. */
+import { canManage, type ProjectDto } from "@gloss/shared";
+import { useState } from "react";
+import { useApi } from "../api/context";
+import { useResource } from "../api/useResource";
+import { useAnnounceProject } from "../components/CurrentProject";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { usePageTitle } from "../components/usePageTitle";
+import { Link, type RouteProps } from "../router";
+import { useUser } from "../session";
+import { AssignmentSettings } from "./settings/AssignmentSettings";
+import { GeneralSettings } from "./settings/GeneralSettings";
+import { ImportDocuments } from "./settings/ImportDocuments";
+import { LabelSettings } from "./settings/LabelSettings";
+import { MemberSettings } from "./settings/MemberSettings";
+
+/** The settings page. */
+export function SettingsPage({ params }: RouteProps) {
+  const projectId = Number(params.projectId);
+  const api = useApi();
+  const user = useUser();
+  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
+  // shared by the sections: a member added above can be assigned below, an import shows up in assignment
+  const members = useResource((signal) => api.members.list(projectId, { signal }), [api, projectId]);
+  const [imports, setImports] = useState(0);
+  useAnnounceProject(project.data);
+  usePageTitle(project.data ? `Settings — ${project.data.name}` : "Settings");
+
+  if (project.error) {
+    return (
+      <div className="page">
+        <h1>Settings</h1>
+        <ErrorMessage error={project.error} />
+      </div>
+    );
+  }
+  const p = project.data;
+  if (!p) return <p className="page muted">Loading…</p>;
+  const role = p.role ?? (user.isAdmin ? "admin" : "annotator");
+  if (!canManage(role)) {
+    return (
+      <div className="page">
+        <h1>Settings</h1>
+        <p>Only the project's managers can change its settings.</p>
+        <Link to={`/projects/${p.id}`}>Back to the documents</Link>
+      </div>
+    );
+  }
+  const onProjectChange = (next: ProjectDto) => project.set(next);
+  return (
+    <div className="page settings">
+      <h1>Settings — {p.name}</h1>
+      <nav aria-label="Settings sections" className="section-nav">
+        <a href="#general">General</a>
+        <a href="#labels">Labels</a>
+        <a href="#members">Members</a>
+        <a href="#assignment">Assignment</a>
+        <a href="#import">Import documents</a>
+      </nav>
+      <GeneralSettings project={p} onChange={onProjectChange} />
+      <LabelSettings projectId={p.id} initial={p.labels} />
+      <MemberSettings
+        projectId={p.id}
+        selfId={user.id}
+        members={members.data?.members}
+        loadError={members.error}
+        onChange={(next) => members.set({ members: next })}
+      />
+      <AssignmentSettings project={p} members={members.data?.members ?? []} documentsVersion={imports} />
+      <ImportDocuments projectId={p.id} onImported={() => setImports((n) => n + 1)} />
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * /projects/:projectId/export (managers, curators): choose a format, a layer, offsets, filters and the
+ * format's options; the download is a plain link to the streaming export (the browser saves it as it
+ * arrives); a preview shows the first records. Below, the annotation import (managers; curators into gold).
+ */
+import { canManage, type MemberDto, type ProjectRole } from "@gloss/shared";
+import { useState } from "react";
+import { useApi } from "../../api/context";
+import { useResource } from "../../api/useResource";
+import { useAnnounceProject } from "../../components/CurrentProject";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { usePageTitle } from "../../components/usePageTitle";
+import type { RouteProps } from "../../router";
+import { useUser } from "../../session";
+import { ExportForm, type LayerChoice } from "./ExportForm";
+import { ExportPreview } from "./ExportPreview";
+import { DEFAULT_EXPORT, type ExportState, exportProblem, exportUrl } from "./exportQuery";
+import { ImportPanel } from "./ImportPanel";
+import "./export.css";
+
+/** The export layers: gold, majority, every annotator, the shared layer, then each annotator. */
+export function exportLayers(members: readonly MemberDto[]): LayerChoice[] {
+  return [
+    { value: "gold", text: "Gold (curated)" },
+    { value: "majority", text: "Majority vote of the annotators" },
+    { value: "all", text: "Every annotator (one record per document and annotator)" },
+    { value: "shared", text: "Shared layer" },
+    ...annotatorLayers(members),
+  ];
+}
+
+function annotatorLayers(members: readonly MemberDto[]): LayerChoice[] {
+  return members
+    .filter((m) => m.role === "annotator")
+    .map((m) => ({ value: `user-${m.userId}`, text: `${m.displayName || m.username}'s layer` }));
+}
+
+/** The export page. */
+export function ExportPage({ params }: RouteProps) {
+  const projectId = Number(params.projectId);
+  const api = useApi();
+  const me = useUser();
+  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
+  const members = useResource(
+    (signal) => api.members.list(projectId, { signal }).then((r) => r.members),
+    [api, projectId],
+  );
+  const documents = useResource(
+    (signal) => api.documents.list(projectId, { limit: 1000 }, { signal }).then((r) => r.documents),
+    [api, projectId],
+  );
+  useAnnounceProject(project.data);
+  usePageTitle(project.data ? `Export — ${project.data.name}` : "Export");
+  const [state, setState] = useState<ExportState>(DEFAULT_EXPORT);
+
+  if (project.error) {
+    return (
+      <div className="page">
+        <h1>Export</h1>
+        <ErrorMessage error={project.error} />
+      </div>
+    );
+  }
+  if (!project.data) return <p className="page muted">Loading…</p>;
+  const role: ProjectRole = project.data.role ?? (me.isAdmin ? "admin" : "annotator");
+  const labels = [...project.data.labels].sort((a, b) => a.order - b.order);
+  const layers = exportLayers(members.data ?? []);
+  const problem = exportProblem(state);
+  const url = problem ? null : exportUrl(projectId, state);
+  // managers import into any layer; curators into gold only (the server checks the same)
+  const importLayers = canManage(role)
+    ? [
+        { value: "gold", text: "Gold" },
+        { value: "shared", text: "Shared layer" },
+        ...annotatorLayers(members.data ?? []),
+      ]
+    : [{ value: "gold", text: "Gold" }];
+
+  return (
+    <div className="page export-page">
+      <h1>Export</h1>
+      <p className="muted">
+        Offsets count Unicode code points by default (what Python indexes), end-exclusive; every span carries
+        the text it covers.
+      </p>
+      <ExportForm
+        state={state}
+        onChange={setState}
+        layers={layers}
+        labels={labels}
+        documents={documents.data ?? []}
+      />
+      <div className="row export-actions">
+        {url ? (
+          <a className="button primary" href={url} download>
+            Download
+          </a>
+        ) : (
+          <span className="error-text" role="alert">
+            {problem}
+          </span>
+        )}
+        <code className="export-url" title="The same export from a script (with an API token)">
+          GET {url ?? "…"}
+        </code>
+      </div>
+      <section aria-labelledby="preview-title" className="export-preview-section">
+        <h2 id="preview-title">Preview</h2>
+        <ExportPreview url={url} format={state.format} />
+      </section>
+      {role !== "annotator" ? <ImportPanel projectId={projectId} layers={importLayers} /> : null}
+    </div>
+  );
+}

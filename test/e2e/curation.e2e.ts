@@ -1,0 +1,291 @@
+/**
+ * Adjudication in the browser (issue 5) against a real server and the live gold room:
+ * (a) a curator auto-merges two annotators' layers, settles a label mismatch (their own version, by the
+ *     keyboard) and a boundary mismatch (accepting one annotator's version), rejects a missing span, and
+ *     the gold layer's projection holds exactly the result;
+ * (b) two curators on the same document: a decision by one appears for the other without a reload, and
+ *     each sees the other's presence (in the header and at the disagreement they look at);
+ * plus the project's curation progress page with its "next document".
+ */
+import { annotations } from "@gloss/server/db/schema";
+import {
+  addSpan,
+  type DocumentCurationDto,
+  type LayerContext,
+  type ProjectCurationDto,
+  userLayer,
+} from "@gloss/shared";
+import { and, eq } from "drizzle-orm";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { apiAs, connectionLabel, newContext, pageErrors } from "../helpers/e2e";
+import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// An astral character first: the page must keep UTF-16 (layers) and code points (API) apart.
+const TEXT = "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so.";
+const at = (s: string) => TEXT.indexOf(s);
+const range = (s: string, extra = 0) => [at(s), at(s) + s.length + extra] as const;
+
+interface World {
+  project: SeededProject;
+  label: Record<"claim" | "denial" | "attribution" | "speculation", number>;
+  curator: SeededUser;
+  ann: SeededUser;
+  bob: SeededUser;
+  documentId: number;
+}
+
+/** Two annotators with one agreed span, a label, a boundary and a missing disagreement. */
+async function world(curators: SeededUser[], name = "bulletin"): Promise<World> {
+  const ann = seedUser(server.db, { displayName: "Ann" });
+  const bob = seedUser(server.db, { displayName: "Bob" });
+  const project = seedProject(server.db, {
+    members: [
+      ...curators.map((user) => ({ user, role: "curator" as const })),
+      { user: ann, role: "annotator" },
+      { user: bob, role: "annotator" },
+    ],
+  });
+  const id = (n: string) => project.labels.find((l) => l.name === n)!.id;
+  const label = {
+    claim: id("claim"),
+    denial: id("denial"),
+    attribution: id("attribution"),
+    speculation: id("speculation"),
+  };
+  const doc = seedDocument(server.db, project.id, TEXT, { name, assignTo: [ann, bob] });
+  const ctx: LayerContext = { text: TEXT, labelIds: new Set(Object.values(label)) };
+  const write = (user: SeededUser, spans: Array<readonly [number, number, number]>) =>
+    server.deps.collab.withDoc(doc.id, userLayer(user.id), (ydoc) => {
+      for (const [start, end, l] of spans) addSpan(ydoc, { start, end, label: l, author: user.id }, ctx);
+    });
+  await write(ann, [
+    [...range("taxes will rise"), label.claim],
+    [...range("Critics denied it"), label.denial],
+    [...range("Prices may fall"), label.speculation],
+    [...range("Sources"), label.attribution],
+  ]);
+  await write(bob, [
+    [...range("taxes will rise"), label.claim],
+    [...range("Critics denied it"), label.claim],
+    [...range("Prices may fall", 1), label.speculation], // with the full stop
+  ]);
+  return { project, label, curator: curators[0]!, ann, bob, documentId: doc.id };
+}
+
+/** Opens the curation view and waits for the aligned layers and the live gold room. */
+async function openCuration(page: Page, documentId: number) {
+  await page.goto(`${server.url}/documents/${documentId}/curate`);
+  await page.locator(".curation-workspace[data-view-ready]").waitFor();
+  await expect.poll(() => connectionLabel(page), { timeout: 10_000 }).toBe("Connected");
+}
+
+const panelTitle = (page: Page) => page.locator(".dis-panel h2").textContent();
+const openCount = (page: Page) => page.locator(".curation-counts").getAttribute("data-open");
+const notice = (page: Page) => page.locator(".notice").textContent();
+/** The labels drawn in the gold lane, in reading order (one per span: its first cell). */
+const goldLane = (page: Page) =>
+  page.locator(".lane-gold .cell.first").evaluateAll((els) => els.map((e) => e.getAttribute("data-label")));
+
+/** The gold layer's projection (annotations table) after the server flushed every pending write. */
+async function goldProjection(documentId: number) {
+  await server.deps.collab.flush();
+  return server.db
+    .select({ start: annotations.start, end: annotations.end, labelId: annotations.labelId })
+    .from(annotations)
+    .where(and(eq(annotations.documentId, documentId), eq(annotations.layer, "gold")))
+    .orderBy(annotations.start)
+    .all();
+}
+
+test("a curator auto-merges, settles a label and a boundary mismatch, and gold's projection holds the result", async () => {
+  const curator = seedUser(server.db, { displayName: "Cora Curator" });
+  const w = await world([curator]);
+  const context = await newContext(browser.browser, server, curator);
+  const page = await context.newPage();
+  await openCuration(page, w.documentId);
+
+  // lanes: Ann, Bob, Gold; three open disagreements, each named by its kind in words
+  expect(await page.locator(".lane-legend li").allTextContents()).toEqual([
+    "ANAnn (4)",
+    "BOBob (3)",
+    "GGold (0)",
+  ]);
+  expect(await openCount(page)).toBe("3");
+  const badges = await page
+    .locator(".dis-badge")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+  expect(badges).toEqual([
+    "Disagreement 1 of 3: label, open",
+    "Disagreement 2 of 3: boundary, open",
+    "Disagreement 3 of 3: missing, open",
+  ]);
+
+  // auto-merge writes the one agreed span and says what it skipped
+  await page.getByRole("button", { name: "Auto-merge" }).click();
+  await expect.poll(() => page.locator(".merge-result").textContent()).toContain("Merged 1 span");
+  expect(await page.locator(".merged").textContent()).toBe("claim taxes will rise");
+  await expect.poll(() => goldLane(page)).toEqual(["claim"]);
+
+  // J: the first open disagreement (label); E opens "your version"; pick the label and save
+  await page.keyboard.press("j");
+  await expect.poll(() => panelTitle(page)).toBe("Disagreement 1 of 3");
+  expect(await page.locator(".dis-kinds .kind-badge").allTextContents()).toEqual(["label"]);
+  await page.keyboard.press("e");
+  const edit = page.getByRole("form", { name: "Edit the gold version" });
+  await edit.getByLabel("Label").selectOption({ label: "denial" });
+  expect(await edit.locator(".edit-preview q").textContent()).toBe("Critics denied it");
+  // the boundaries read in characters (code points): one fewer than UTF-16 after the emoji
+  expect(await edit.getByLabel("Start (character)").inputValue()).toBe(String(at("Critics") - 1));
+  await page.screenshot({ path: screenshotPath("curation-edit"), fullPage: true });
+  await edit.getByRole("button", { name: "Save to gold" }).click();
+  await expect.poll(() => notice(page)).toBe("Saved your version, denial “Critics denied it”, to gold.");
+  await expect.poll(() => openCount(page)).toBe("2");
+
+  // J again: the boundary mismatch; accept Bob's version (with the full stop) by its number key
+  await page.keyboard.press("j");
+  await expect.poll(() => panelTitle(page)).toBe("Disagreement 2 of 3");
+  const versions = await page.locator(".candidate .candidate-who").allTextContents();
+  const bobs = versions.findIndex((t) => t.startsWith("Marked by Bob"));
+  expect(bobs).toBeGreaterThanOrEqual(0);
+  expect(await page.locator(".candidate .candidate-text").nth(bobs).textContent()).toBe("Prices may fall.");
+  await page.keyboard.press(String(bobs + 1));
+  await expect.poll(() => notice(page)).toBe("Accepted speculation “Prices may fall.” into gold.");
+
+  // J: the attribution only Ann marked; R rejects it
+  await page.keyboard.press("j");
+  await expect.poll(() => panelTitle(page)).toBe("Disagreement 3 of 3");
+  await page.keyboard.press("r");
+  await expect.poll(() => openCount(page)).toBe("0");
+  await expect
+    .poll(() => page.locator(".dis-badge").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label"))))
+    .toEqual([
+      "Disagreement 1 of 3: label, resolved in gold",
+      "Disagreement 2 of 3: boundary, resolved in gold",
+      "Disagreement 3 of 3: missing, rejected",
+    ]);
+  await expect.poll(() => goldLane(page)).toEqual(["claim", "denial", "speculation"]);
+
+  // the status control
+  await page.getByLabel("Curation status").selectOption("done");
+  await expect.poll(() => notice(page)).toBe("Curation status: done.");
+  await page.keyboard.press("k");
+  await expect.poll(() => notice(page)).toBe("No open disagreement left.");
+  // with "open ones only" off, K steps back through the settled ones (a checkbox keeps the page's keys)
+  await page.getByLabel("Open ones only").uncheck();
+  await page.keyboard.press("k");
+  await expect.poll(() => panelTitle(page)).toBe("Disagreement 2 of 3");
+  await page.screenshot({ path: screenshotPath("curation-resolved"), fullPage: true });
+
+  // gold's projection holds exactly the result (UTF-16 offsets inside layers)
+  expect(await goldProjection(w.documentId)).toEqual([
+    { start: range("taxes will rise")[0], end: range("taxes will rise")[1], labelId: w.label.claim },
+    { start: range("Critics denied it")[0], end: range("Critics denied it")[1], labelId: w.label.denial },
+    {
+      start: range("Prices may fall", 1)[0],
+      end: range("Prices may fall", 1)[1],
+      labelId: w.label.speculation,
+    },
+  ]);
+  const view = await apiAs(server, curator).get<DocumentCurationDto>(
+    `/api/documents/${w.documentId}/curation`,
+  );
+  expect(view.status).toBe("done");
+  expect(view.counts).toMatchObject({ open: 0, resolved: 3 });
+  expect(view.gold.spans.find((s) => s.labelName === "denial")?.provenance).toMatchObject({
+    via: "edit",
+    decidedBy: curator.id,
+  });
+  expect(pageErrors(context)).toEqual([]);
+  await context.close();
+});
+
+test("two curators on one document see each other's decisions and presence live", async () => {
+  const cora = seedUser(server.db, { displayName: "Cora Curator" });
+  const carl = seedUser(server.db, { displayName: "Carl Checker" });
+  const w = await world([cora, carl], "live-bulletin");
+  const ctxA = await newContext(browser.browser, server, cora);
+  const ctxB = await newContext(browser.browser, server, carl);
+  const a = await ctxA.newPage();
+  const b = await ctxB.newPage();
+  await openCuration(a, w.documentId);
+  await openCuration(b, w.documentId);
+
+  // presence in the header, both ways
+  await a.getByText("Carl Checker is here").waitFor({ state: "attached" });
+  await b.getByText("Cora Curator is here").waitFor({ state: "attached" });
+
+  // Cora goes to the label mismatch; Carl sees where she is
+  await a.locator('[data-disagreement="1"]').click();
+  await expect.poll(() => panelTitle(a)).toBe("Disagreement 1 of 3");
+  await b.getByText("Cora Curator is looking at this").waitFor({ state: "attached" });
+  expect(await b.locator(".badge-row").first().getByText("Cora Curator is looking at this").count()).toBe(1);
+
+  // Cora accepts Ann's version; Carl's view updates without a reload
+  const navigations: string[] = [];
+  b.on("framenavigated", (f) => navigations.push(f.url()));
+  await a.getByRole("button", { name: /^Accept version \d: denial by Ann$/ }).click();
+  await expect.poll(() => notice(a)).toBe("Accepted denial “Critics denied it” into gold.");
+  await expect
+    .poll(() => b.locator('[data-disagreement="1"]').getAttribute("aria-label"), { timeout: 5_000 })
+    .toBe("Disagreement 1 of 3: label, resolved in gold");
+  await expect.poll(() => openCount(b)).toBe("2");
+  await expect.poll(() => goldLane(b)).toEqual(["denial"]);
+
+  // and the other way round: Carl auto-merges, Cora sees the merged claim appear
+  await b.getByRole("button", { name: "Auto-merge" }).click();
+  await expect.poll(() => b.locator(".merge-result").textContent()).toContain("Merged 1 span");
+  await expect.poll(() => goldLane(a), { timeout: 5_000 }).toEqual(["claim", "denial"]);
+  expect(navigations).toEqual([]);
+  await a.screenshot({ path: screenshotPath("curation-live-a"), fullPage: true });
+  await b.screenshot({ path: screenshotPath("curation-live-b"), fullPage: true });
+
+  // Carl leaves: Cora's presence list empties
+  await ctxB.close();
+  await a.getByText("Only you here").waitFor();
+  expect(pageErrors(ctxA)).toEqual([]);
+  await ctxA.close();
+});
+
+test("the project's curation page lists progress and leads to the next document to curate", async () => {
+  const curator = seedUser(server.db, { displayName: "Cora Curator" });
+  const w = await world([curator], "to-curate");
+  const context = await newContext(browser.browser, server, curator);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/projects/${w.project.id}/curation`);
+  const row = page.locator(`tr[data-document="${w.documentId}"]`);
+  await row.waitFor();
+  const api = await apiAs(server, curator).get<ProjectCurationDto>(`/api/projects/${w.project.id}/curation`);
+  const mine = api.documents.find((d) => d.documentId === w.documentId)!;
+  expect(await row.locator("td").allTextContents()).toEqual([
+    "to-curate",
+    "○ to do",
+    `${mine.annotatedLayers} of ${mine.annotators} annotated`,
+    String(mine.disagreements),
+    String(mine.open),
+    String(mine.goldSpans),
+  ]);
+  await page.screenshot({ path: screenshotPath("curation-progress"), fullPage: true });
+  await page.getByRole("button", { name: "Next document to curate: to-curate" }).click();
+  await page.waitForURL(`${server.url}/documents/${w.documentId}/curate`);
+  await page.locator(".curation-workspace[data-view-ready]").waitFor();
+  // the header links the project's curation pages
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Agreement", "Curation", "Export"]) await nav.getByRole("link", { name }).waitFor();
+  expect(pageErrors(context)).toEqual([]);
+  await context.close();
+});

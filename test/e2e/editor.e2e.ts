@@ -1,0 +1,148 @@
+/**
+ * The annotation view in the browser: keyboard-only labelling, and a hostile text (markup, emoji, combining
+ * marks, CRLF) rendered as text with highlights over exactly the intended characters.
+ */
+import { addSpan, spansOf } from "@gloss/shared";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser, screenshotPath } from "../helpers/browser";
+import {
+  dragSelect,
+  highlightedTexts,
+  newContext,
+  openDocument,
+  pageErrors,
+  projectedSpans,
+  sidebarSpans,
+} from "../helpers/e2e";
+import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("keyboard only: skip to the text, Shift+arrows, then the label's hotkey", async () => {
+  const text = "Officials said the bridge is safe.\nCritics deny it.";
+  const ada = seedUser(server.db, { displayName: "Ada" });
+  const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
+  const claim = project.labels.find((l) => l.name === "claim")!;
+  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
+  const ctx = await newContext(browser.browser, server, ada);
+  const page = await ctx.newPage();
+  await openDocument(page, server, doc.id);
+
+  // Tab from the top of the page to "Skip to the text" (no mouse anywhere in this test)
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  let found = false;
+  for (let i = 0; i < 25 && !found; i++) {
+    await page.keyboard.press("Tab");
+    found = await page.evaluate(() => document.activeElement?.textContent === "Skip to the text");
+  }
+  expect(found).toBe(true);
+  await page.keyboard.press("Enter");
+  expect(await page.evaluate(() => document.activeElement?.classList.contains("ProseMirror"))).toBe(true);
+
+  await page.keyboard.press("Control+Home");
+  for (let i = 0; i < "Officials".length; i++) await page.keyboard.press("Shift+ArrowRight");
+  await page.keyboard.press("1");
+
+  await expect.poll(() => sidebarSpans(page)).toEqual(["claim: Officials"]);
+  expect(Object.values(await highlightedTexts(page))).toEqual(["Officials"]);
+  await expect
+    .poll(() =>
+      projectedSpans(server, doc.id, `user-${ada.id}`).map(({ start, end, labelId }) => ({
+        start,
+        end,
+        labelId,
+      })),
+    )
+    .toEqual([{ start: 0, end: 9, labelId: claim.id }]);
+  await page.screenshot({ path: screenshotPath("editor-keyboard") });
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});
+
+test("a text with <script>, emoji, combining marks and CRLF renders as text with exact highlights", async () => {
+  const text =
+    "Intro 😀 <script>window.__pwned = 1</script> and 👩‍👩‍👧 family, café e\u0301te\u0301.\r\n" +
+    'Second line 🎉 done <b>not bold</b> <img src=x onerror="window.__pwned = 2">. 🌉 bridge ahead.';
+  const ada = seedUser(server.db, { displayName: "Ada" });
+  const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
+  const id = (name: string) => project.labels.find((l) => l.name === name)!.id;
+  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
+  const layer = `user-${ada.id}` as const;
+
+  // spans written through the server's live layer (what the span REST routes do)
+  const wanted: Array<[string, string]> = [
+    ["<script>window.__pwned = 1</script>", "claim"],
+    ["😀", "denial"],
+    ["👩‍👩‍👧", "attribution"],
+    ["café e\u0301te\u0301", "speculation"],
+    ["e\u0301te\u0301.", "denial"],
+    ["🎉 done", "claim"],
+    ['<img src=x onerror="window.__pwned = 2">', "attribution"],
+  ];
+  const ids = await server.deps.collab.withDoc(doc.id, layer, (ydoc) =>
+    wanted.map(([part, label]) => {
+      const start = text.indexOf(part);
+      const ctx = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
+      return addSpan(ydoc, { start, end: start + part.length, label: id(label), author: ada.id }, ctx).id;
+    }),
+  );
+
+  const ctx = await newContext(browser.browser, server, ada);
+  const page = await ctx.newPage();
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await openDocument(page, server, doc.id);
+  await expect.poll(async () => Object.keys(await highlightedTexts(page)).length).toBe(wanted.length);
+  const drawn = await highlightedTexts(page);
+  expect(ids.map((i) => drawn[i])).toEqual(wanted.map(([part]) => part));
+
+  // nothing of the text became markup, nothing ran
+  const dom = await page.evaluate(() => ({
+    elements: document.querySelectorAll(".ProseMirror script, .ProseMirror img, .ProseMirror b").length,
+    pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+    lines: Array.from(document.querySelectorAll(".ProseMirror p")).map((p) => {
+      const copy = p.cloneNode(true) as HTMLElement;
+      for (const t of Array.from(copy.querySelectorAll(".gl-tag"))) t.remove();
+      return copy.textContent;
+    }),
+  }));
+  expect(dom.elements).toBe(0);
+  expect(dom.pwned).toBeNull();
+  expect(dialogs).toEqual([]);
+  expect(dom.lines).toEqual(text.split("\r\n"));
+  // the sidebar shows the markup as text too
+  expect(await sidebarSpans(page)).toContain("claim: <script>window.__pwned = 1</script>");
+
+  // a mouse selection starting at an emoji, labelled through the UI, stores whole code points (Alt keeps
+  // the selection exact)
+  await page.keyboard.down("Alt");
+  await dragSelect(page, "🌉 bridge");
+  await page.keyboard.press("2");
+  await page.keyboard.up("Alt");
+  await expect
+    .poll(() =>
+      projectedSpans(server, doc.id, layer)
+        .filter((s) => !ids.includes(s.spanId))
+        .map((s) => text.slice(s.start, s.end)),
+    )
+    .toEqual(["🌉 bridge"]);
+  const live = await server.deps.collab.withDoc(doc.id, layer, (ydoc) => spansOf(ydoc).size);
+  expect(live).toBe(wanted.length + 1);
+  await page.screenshot({ path: screenshotPath("editor-script-emoji") });
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});
