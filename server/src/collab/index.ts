@@ -5,14 +5,37 @@ import type * as Y from "yjs";
 import type { Db } from "../db/client";
 import type { Config } from "../env";
 import type { Logger } from "../log";
+import { authorizeUpgrade, type LayerGrant } from "./auth";
+import { startCheckpointer } from "./checkpointer";
+import type { CollabSocket, Connection } from "./connection";
+import { type CollabLimits, resolveLimits } from "./limits";
+import { type CollabMetrics, newCounters } from "./metrics";
+import { type LayerStore, SqliteLayerStore } from "./persistence";
+import { Projector } from "./projection";
+import { RoomRegistry } from "./rooms";
+import { TimerRegistry } from "./timers";
+import { WsTransport } from "./transport";
+
+export type { LayerAuth, LayerGrant } from "./auth";
+export { authorizeLayer } from "./auth";
+export type { CollabSocket } from "./connection";
+export { type LayerWriteContext, loadLayerContext } from "./layerContext";
+export type { CollabLimits } from "./limits";
+export type { CollabMetrics } from "./metrics";
 
 /** The collaboration service: the y-websocket server, its rooms, persistence and projection. */
 export interface Collab {
   /** Handles an HTTP upgrade on /collab/doc/<id>/<layer>: authenticates, authorises, then joins the room. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /**
+   * Joins an already authorised socket to its room: the transport-free entry point of the core (the ws
+   * shim uses it; so can a test with a hand-made socket). Null when refused (the socket is closed).
+   */
+  connect(socket: CollabSocket, grant: LayerGrant): Connection | null;
+  /**
    * Runs `fn` against the live Y.Doc of a room (loading it if needed, keeping it alive meanwhile), so a
-   * server-side write reaches connected clients at once and is persisted like any other update.
+   * server-side write reaches connected clients at once and is persisted like any other update. The
+   * writes are committed when the promise resolves.
    */
   withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
   /** Writes every pending update and projection change now. */
@@ -20,25 +43,68 @@ export interface Collab {
   /** Closes every socket, flushes and unloads every room. */
   close(): Promise<void>;
   stats(): { rooms: number; connections: number };
+  /** Counters for tests and the benchmark: live docs, timers, persisted updates, refusals… */
+  metrics(): CollabMetrics;
+  /** The live limits of this server (a test may tighten one before connecting). */
+  readonly limits: CollabLimits;
 }
 
 export interface CollabDeps {
   db: Db;
   config: Config;
   log: Logger;
+  /** Overrides of the default limits. */
+  limits?: Partial<CollabLimits>;
+  /** The layer store (default: SQLite in `db`); a test may wrap it. */
+  store?: (timers: TimerRegistry) => LayerStore;
 }
 
-/** Placeholder until the collaboration server lands (issue 3). */
-export function createCollab(_deps: CollabDeps): Collab {
+/** Builds the collaboration service over a database; listening is the HTTP server's job. */
+export function createCollab(deps: CollabDeps): Collab {
+  const { db, config, log } = deps;
+  const limits = resolveLimits(deps.limits);
+  const timers = new TimerRegistry();
+  const counters = newCounters();
+  const store = deps.store ? deps.store(timers) : new SqliteLayerStore(db.$client, timers);
+  const projector = new Projector(db.$client, timers, log, limits);
+  const checkpointer = startCheckpointer(db.$client, log);
+  const registry = new RoomRegistry({ db, store, projector, limits, log, counters, timers });
+  const transport = new WsTransport({
+    limits,
+    log,
+    timers,
+    counters,
+    authorize: (req) => authorizeUpgrade(db, config, req),
+    join: (socket, grant) => registry.join(socket, grant),
+  });
+  let closed: Promise<void> | null = null;
+
   return {
-    handleUpgrade(_req, socket) {
-      socket.destroy();
+    limits,
+    handleUpgrade: (req, socket, head) => transport.handleUpgrade(req, socket, head),
+    connect: (socket, grant) => registry.join(socket, grant),
+    withDoc: (documentId, layer, fn) => registry.withDoc(documentId, layer, fn),
+    async flush() {
+      store.flush();
+      projector.flushAll();
     },
-    async withDoc() {
-      throw new Error("collaboration server not available");
+    close() {
+      closed ??= (async () => {
+        registry.close();
+        await transport.drain();
+        store.close();
+        await checkpointer?.stop();
+      })();
+      return closed;
     },
-    async flush() {},
-    async close() {},
-    stats: () => ({ rooms: 0, connections: 0 }),
+    stats: () => ({ rooms: registry.rooms.size, connections: registry.connectionCount }),
+    metrics: () => ({
+      ...counters,
+      rooms: registry.rooms.size,
+      connections: registry.connectionCount,
+      timers: timers.size,
+      persisted: store.persisted,
+      pendingWrites: store.pending,
+    }),
   };
 }

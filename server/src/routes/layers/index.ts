@@ -1,8 +1,20 @@
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../context";
+import { listRoutes } from "./list";
+import { relationRoutes } from "./relations";
+import { spanRoutes } from "./spans";
+import { stateRoutes } from "./state";
 
-/** Routes under construction: mounted by createApp. */
-export function layerRoutes(_deps: Deps) {
+/**
+ * Server-side access to live layers (mounted by createApp under /api): spans, relations and status are
+ * read and written through the room's Y.Doc (collab.withDoc), so connected browsers see a script's or a
+ * model's pre-annotations at once. Offsets are Unicode code points unless `?offsets=utf16`.
+ */
+export function layerRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
+  app.route("/", listRoutes(deps));
+  app.route("/", spanRoutes(deps));
+  app.route("/", relationRoutes(deps));
+  app.route("/", stateRoutes(deps));
   return app;
 }

@@ -1,0 +1,21 @@
+/**
+ * Benchmark child: a real Gloss server (API + collaboration on one port) over a file database that the
+ * parent has seeded (GLOSS_BENCH_DATA_DIR). Prints `{ url }` when listening; SIGTERM shuts it down cleanly.
+ */
+import path from "node:path";
+import { testConfig } from "../../server/src/env";
+import { startGloss } from "../../server/src/server";
+import { serveBenchRequests } from "./ipc";
+
+const dataDir = process.env.GLOSS_BENCH_DATA_DIR;
+if (!dataDir) throw new Error("GLOSS_BENCH_DATA_DIR is required");
+const gloss = await startGloss(
+  testConfig({ dataDir, dbFile: path.join(dataDir, "gloss.db"), logLevel: "error" }),
+);
+// GLOSS_BENCH_LIMITS (JSON) overrides collab limits, e.g. to see what the projection costs.
+Object.assign(gloss.deps.collab.limits, JSON.parse(process.env.GLOSS_BENCH_LIMITS ?? "{}"));
+serveBenchRequests(() => gloss.deps.collab.metrics());
+process.once("SIGTERM", () => {
+  gloss.close().then(() => process.exit(0));
+});
+process.stdout.write(`${JSON.stringify({ url: gloss.url })}\n`);

@@ -1,0 +1,53 @@
+/** The benchmark's world, seeded straight into a fresh Gloss database file before its server starts. */
+import path from "node:path";
+import { openDb } from "../../server/src/db/client";
+import { seedDocument, seedProject, seedUser } from "../../test/helpers/seed";
+
+export const BENCH_TEXT =
+  "The minister said on Tuesday that the reform would cut waiting times by half, a claim the opposition " +
+  "called fanciful. Hospital managers, speaking on condition of anonymity, said staffing, not rules, was the " +
+  "problem. A spokesperson for the health service declined to comment, while independent analysts suggested " +
+  "the figures might improve slightly if funding arrived before winter. Unions denied that any agreement had " +
+  "been reached and warned of strikes in the spring.";
+
+export interface BenchWorld {
+  /** Credentials of each client (one annotator per client; half use a cookie, half a token). */
+  auth: Array<{ cookie?: string; token?: string }>;
+  labelIds: number[];
+  /** Documents per workload, so no workload inherits another's state. */
+  docs: Record<"two" | "twenty" | "twoHundred" | "spread" | "durable" | "idle", number[]>;
+}
+
+/** Seeds `users` annotators in a shared-mode project, each assigned to every document. */
+export function seedBenchWorld(dataDir: string, users: number): BenchWorld {
+  const db = openDb(path.join(dataDir, "gloss.db"));
+  try {
+    const people = Array.from({ length: users }, () => seedUser(db));
+    const project = seedProject(db, {
+      mode: "shared",
+      members: people.map((user) => ({ user, role: "annotator" as const })),
+    });
+    let n = 0;
+    const make = (count: number) =>
+      Array.from({ length: count }, () => seedDocument(db, project.id, `${BENCH_TEXT} (${++n})`).id);
+    const docs = {
+      two: make(1),
+      twenty: make(1),
+      twoHundred: make(1),
+      spread: make(50),
+      durable: make(50),
+      idle: make(50),
+    };
+    const assign = db.$client.prepare("INSERT INTO assignments (document_id, user_id) VALUES (?, ?)");
+    db.$client.transaction(() => {
+      for (const id of Object.values(docs).flat()) for (const u of people) assign.run(id, u.id);
+    })();
+    return {
+      auth: people.map((u, i) => (i % 2 ? { token: u.token } : { cookie: u.cookie })),
+      labelIds: project.labels.map((l) => l.id),
+      docs,
+    };
+  } finally {
+    db.$client.close();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Who may open which layer: one rule for the socket and the REST span routes.
+ *
+ * The socket is authenticated on the upgrade request, before any Y.Doc exists (STYLE 7): a session cookie
+ * or an `Authorization: Bearer` API token (scripts in Node may pass the token as `?token=`, since browsers
+ * cannot set headers on a WebSocket). The Origin check stops cross-site WebSocket hijacking: a present
+ * Origin must be ours; a cookie without an Origin is refused (browsers always send one on a handshake);
+ * a bearer token without an Origin is a script and is allowed.
+ */
+import type { IncomingMessage } from "node:http";
+import {
+  CloseCode,
+  COLLAB_PATH_PREFIX,
+  isLayerName,
+  type LayerName,
+  type LayerPermission,
+  layerPermission,
+  layerUserId,
+  parseRoomName,
+  roomName,
+  type UserDto,
+} from "@gloss/shared";
+import type { Statement } from "better-sqlite3";
+import { type DocumentAccess, documentAccess } from "../auth/access";
+import { isAllowedOrigin } from "../auth/origin";
+import { resolveUser } from "../auth/sessions";
+import type { Db } from "../db/client";
+import type { Config } from "../env";
+import { HttpError } from "../errors";
+
+/** What an authorised caller may do in one (document, layer). */
+export interface LayerGrant {
+  user: UserDto;
+  access: DocumentAccess;
+  documentId: number;
+  projectId: number;
+  layer: LayerName;
+  room: string;
+  permission: Exclude<LayerPermission, "none">;
+}
+
+export type LayerAuth =
+  | { ok: true; grant: LayerGrant }
+  | { ok: false; status: 401 | 403 | 404; message: string };
+
+// Prepared once per database: every upgrade runs it.
+const layerOwnerQuery = new WeakMap<Db["$client"], Statement>();
+
+/** True when a `user-<id>` layer exists for this document: the owner is the caller, a member, assigned, or has stored data. */
+function userLayerExists(db: Db, access: DocumentAccess, ownerId: number, room: string): boolean {
+  if (ownerId === access.user.id) return true;
+  let stmt = layerOwnerQuery.get(db.$client);
+  if (!stmt) {
+    stmt = db.$client.prepare(
+      "SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? " +
+        "UNION ALL SELECT 1 FROM assignments WHERE document_id = ? AND user_id = ? " +
+        "UNION ALL SELECT 1 FROM yjs_snapshots WHERE room = ? " +
+        "UNION ALL SELECT 1 FROM yjs_updates WHERE room = ? LIMIT 1",
+    );
+    layerOwnerQuery.set(db.$client, stmt);
+  }
+  return stmt.get(access.project.id, ownerId, access.document.id, ownerId, room, room) !== undefined;
+}
+
+/**
+ * Decides a caller's permission on a layer: documentAccess (annotators only see assigned documents,
+ * non-members get 404) then layerPermission. "none" is 403; an unknown document or layer is 404.
+ */
+export function authorizeLayer(db: Db, user: UserDto | null, documentId: number, layer: string): LayerAuth {
+  if (!user) return { ok: false, status: 401, message: "Sign in first" };
+  if (!isLayerName(layer)) return { ok: false, status: 404, message: `No layer ${JSON.stringify(layer)}` };
+  let access: DocumentAccess;
+  try {
+    access = documentAccess(db, user, documentId);
+  } catch (err) {
+    if (err instanceof HttpError && (err.status === 401 || err.status === 403 || err.status === 404))
+      return { ok: false, status: err.status, message: err.message };
+    throw err;
+  }
+  const room = roomName(documentId, layer);
+  const owner = layerUserId(layer);
+  if (owner !== null && !userLayerExists(db, access, owner, room))
+    return { ok: false, status: 404, message: `No layer ${layer} in document ${documentId}` };
+  const permission = layerPermission(access.role, access.project.mode, user.id, layer);
+  if (permission === "none") return { ok: false, status: 403, message: `You may not open layer ${layer}` };
+  return {
+    ok: true,
+    grant: { user, access, documentId, projectId: access.project.id, layer, room, permission },
+  };
+}
+
+export type UpgradeDecision = { ok: true; grant: LayerGrant } | { ok: false; code: number; reason: string };
+
+const CLOSE_BY_STATUS = {
+  401: CloseCode.Unauthorized,
+  403: CloseCode.Forbidden,
+  404: CloseCode.NotFound,
+} as const;
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** Authenticates and authorises a WebSocket upgrade on `/collab/doc/<documentId>/<layer>` from its headers. */
+export function authorizeUpgrade(
+  db: Db,
+  config: Pick<Config, "origins">,
+  req: IncomingMessage,
+): UpgradeDecision {
+  const url = new URL(req.url ?? "/", "http://upgrade.invalid");
+  const parsed = url.pathname.startsWith(COLLAB_PATH_PREFIX)
+    ? parseRoomName(url.pathname.slice(COLLAB_PATH_PREFIX.length))
+    : null;
+  if (!parsed) return { ok: false, code: CloseCode.NotFound, reason: "no such room" };
+  const origin = header(req, "origin");
+  if (origin !== undefined && !isAllowedOrigin(origin, header(req, "host"), config))
+    return { ok: false, code: CloseCode.Forbidden, reason: "cross-origin socket refused" };
+  const queryToken = url.searchParams.get("token");
+  let authorization = header(req, "authorization");
+  if (!authorization && queryToken) authorization = `Bearer ${queryToken}`;
+  const resolved = resolveUser(db, { cookie: header(req, "cookie"), authorization });
+  if (!resolved) return { ok: false, code: CloseCode.Unauthorized, reason: "sign in first" };
+  if (resolved.via === "cookie" && origin === undefined)
+    return { ok: false, code: CloseCode.Forbidden, reason: "a cookie-authenticated socket needs an Origin" };
+  const auth = authorizeLayer(db, resolved.user, parsed.documentId, parsed.layer);
+  if (!auth.ok) return { ok: false, code: CLOSE_BY_STATUS[auth.status], reason: auth.message.slice(0, 100) };
+  return auth;
+}

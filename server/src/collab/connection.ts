@@ -1,0 +1,170 @@
+/**
+ * One client connection to a room. The core never sees a WebSocket: it takes a minimal socket
+ * (send, close, bufferedAmount, ping) so the transport is a short shim and a test can drive a room directly
+ * (tldraw `TLSocketRoom`, hocuspocus' Hono playground). Kept small: an idle connection should cost
+ * well under the 3 KB per connection of issue 3, most of which is the socket itself.
+ */
+import { CloseCode } from "@gloss/shared";
+import type { Logger } from "../log";
+import type { CollabLimits } from "./limits";
+import type { CollabCounters } from "./metrics";
+import { decodeClientMessage } from "./protocol";
+import type { Room } from "./room";
+
+/** The socket the core writes to (a `ws` WebSocket has this shape). */
+export interface CollabSocket {
+  send(data: Uint8Array): void;
+  close(code: number, reason?: string): void;
+  /** Bytes queued for the peer and not yet written out. */
+  readonly bufferedAmount: number;
+  ping(): void;
+}
+
+/** What a connection needs from the registry that owns it (reached through its room). */
+export interface ConnectionHost {
+  readonly limits: CollabLimits;
+  readonly log: Logger;
+  readonly counters: CollabCounters;
+  leave(conn: Connection): void;
+}
+
+const STARTED = 1;
+const CLOSED = 2;
+const ALIVE = 4;
+const WRITABLE = 8;
+let nextId = 1;
+
+export class Connection {
+  /** For logs: which socket misbehaved. */
+  readonly id = nextId++;
+  private flags: number;
+  /** Awareness client ids this connection speaks for. */
+  awarenessIds: Set<number> | null = null;
+  /** Frames that arrived while the room was loading, replayed once it is ready (allocated on demand). */
+  private pending: Uint8Array[] | null = null;
+
+  constructor(
+    readonly socket: CollabSocket,
+    readonly room: Room,
+    /** Read-only connections have their sync step 2 and update frames dropped, never applied. */
+    writable: boolean,
+  ) {
+    this.flags = ALIVE | (writable ? WRITABLE : 0);
+  }
+
+  /** Synced with the room: receives broadcasts and has its frames handled. */
+  get started(): boolean {
+    return (this.flags & STARTED) !== 0;
+  }
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+  get writable(): boolean {
+    return (this.flags & WRITABLE) !== 0;
+  }
+  private get host(): ConnectionHost {
+    return this.room.host;
+  }
+
+  /** A binary frame from the peer. */
+  receive(frame: Uint8Array): void {
+    if (this.flags & CLOSED) return;
+    this.flags |= ALIVE;
+    if (this.flags & STARTED) {
+      this.handle(frame);
+      return;
+    }
+    // Bounded: a client cannot make the server hold unbounded bytes before its room is ready.
+    this.pending ??= [];
+    const pending = this.pending;
+    pending.push(frame);
+    const { maxPendingFrames, maxPendingBytes } = this.host.limits;
+    const bytes = pending.reduce((n, f) => n + f.byteLength, 0);
+    if (pending.length > maxPendingFrames || bytes > maxPendingBytes)
+      this.close(CloseCode.TooBig, "too much data before the room was ready");
+  }
+
+  /** A frame that cannot be part of the protocol (e.g. a text frame). */
+  reject(why: string): void {
+    if (this.flags & CLOSED) return;
+    this.host.counters.malformed++;
+    this.host.log.warn("collab: malformed frame", { room: this.room.name, socket: this.id, err: why });
+    this.close(CloseCode.MalformedFrame, "malformed frame");
+  }
+
+  /** The room is ready: greet the peer (sync step 1 after the stored state is applied), then replay. */
+  start(): void {
+    if (this.flags & (CLOSED | STARTED)) return;
+    this.flags |= STARTED;
+    this.room.greet(this);
+    const frames = this.pending ?? [];
+    this.pending = null;
+    for (const f of frames) {
+      if (this.flags & CLOSED) break;
+      this.handle(f);
+    }
+  }
+
+  private handle(frame: Uint8Array): void {
+    try {
+      this.room.handle(this, decodeClientMessage(frame));
+    } catch (err) {
+      // Bad input never escapes a socket callback (STYLE 12): this socket goes, the process stays.
+      this.reject(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Sends a frame, or drops a peer that has stopped reading (it resyncs when it reconnects). */
+  send(msg: Uint8Array): void {
+    if (this.flags & CLOSED) return;
+    if (this.socket.bufferedAmount > this.host.limits.maxBufferedBytes) {
+      this.host.counters.slowConsumers++;
+      this.close(CloseCode.SlowConsumer, "send buffer full: resync on reconnect");
+      return;
+    }
+    try {
+      this.socket.send(msg);
+    } catch (err) {
+      this.host.log.warn("collab: send failed", { room: this.room.name, socket: this.id, err: String(err) });
+      this.close(CloseCode.InternalError, "send failed");
+    }
+  }
+
+  pong(): void {
+    this.flags |= ALIVE;
+  }
+
+  /** Called every ping interval: a connection that did not answer the previous ping is gone. */
+  heartbeat(): void {
+    if ((this.flags & (CLOSED | STARTED)) !== STARTED) return;
+    if (!(this.flags & ALIVE)) {
+      this.close(CloseCode.Timeout, "no pong");
+      return;
+    }
+    this.flags &= ~ALIVE;
+    try {
+      this.socket.ping();
+    } catch {
+      this.close(CloseCode.Timeout, "ping failed");
+    }
+  }
+
+  /** Closes the socket with a named code and leaves the room. */
+  close(code: number, reason?: string): void {
+    if (this.flags & CLOSED) return;
+    this.flags |= CLOSED;
+    try {
+      this.socket.close(code, reason);
+    } catch (err) {
+      this.host.log.debug("collab: close failed", { socket: this.id, err: String(err) });
+    }
+    this.host.leave(this);
+  }
+
+  /** The peer or the network closed the socket. */
+  socketClosed(): void {
+    if (this.flags & CLOSED) return;
+    this.flags |= CLOSED;
+    this.host.leave(this);
+  }
+}

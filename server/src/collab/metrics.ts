@@ -1,0 +1,33 @@
+/** Counters the collaboration server keeps (tests prove leaks are gone with them; the bench reads them). */
+export interface CollabCounters {
+  /** Y.Docs created for rooms and not yet destroyed. */
+  liveDocs: number;
+  /** Sockets refused at the upgrade (4401/4403/4404…). */
+  refused: number;
+  /** Sockets closed for a malformed frame (4400). */
+  malformed: number;
+  /** Sync step 2 / update frames from read-only connections, dropped unapplied. */
+  readOnlyDropped: number;
+  /** Connections closed because they stopped reading (4413). */
+  slowConsumers: number;
+}
+
+export const newCounters = (): CollabCounters => ({
+  liveDocs: 0,
+  refused: 0,
+  malformed: 0,
+  readOnlyDropped: 0,
+  slowConsumers: 0,
+});
+
+/** A point-in-time view of the server. */
+export interface CollabMetrics extends CollabCounters {
+  rooms: number;
+  connections: number;
+  /** Timers scheduled by the collaboration server (including each room's Awareness interval). */
+  timers: number;
+  /** Updates committed to the log since start. */
+  persisted: number;
+  /** Updates queued and not yet committed. */
+  pendingWrites: number;
+}

@@ -1,0 +1,270 @@
+/**
+ * The queryable projection of every layer: `annotations`, `annotation_relations` and `layer_states` rows
+ * derived from the Yjs state (the source of truth), which agreement, curation and export read.
+ *
+ * A loaded room is watched: changed span/relation keys are collected and written at most
+ * `projectionDelayMs` after the first change (a coalescing window, not a debounce that a busy room could
+ * starve) — in transactions of at most ROWS_PER_WRITE rows (a savepoint per room), the rest on the next turn
+ * of the event loop, so no single write stalls the updates waiting behind it — and at once on unload. A room that
+ * was just loaded is reconciled in full, which also heals a projection left behind by a crash between the
+ * update commit and the projection write. `rebuildProjection` (rebuild.ts) recomputes everything.
+ */
+import { layerUserId, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import type Database from "better-sqlite3";
+import type * as Y from "yjs";
+import type { Logger } from "../log";
+import type { CollabLimits } from "./limits";
+import { ProjectionSql } from "./projectionSql";
+import { toRelationRow, toSpanRow, toStateRow } from "./rows";
+import type { TimerRegistry } from "./timers";
+
+/** What the projector needs to know about a room. */
+export interface ProjectedRoom {
+  readonly name: string;
+  readonly documentId: number;
+  readonly projectId: number;
+  readonly layer: string;
+  readonly doc: Y.Doc;
+}
+
+/** Rows per timer-driven projection write: ≈0.5 ms of SQLite, so updates never queue long behind one. */
+const ROWS_PER_WRITE = 64;
+
+interface Dirty {
+  spans: Set<string>;
+  relations: Set<string>;
+  state: boolean;
+  full: boolean;
+}
+
+const sameRow = (a: object, b: object) => {
+  for (const [k, v] of Object.entries(a)) if ((b as Record<string, unknown>)[k] !== v) return false;
+  return true;
+};
+
+/** Keeps the projection of every loaded room in step with its Y.Doc. */
+export class Projector {
+  private readonly dirty = new Map<ProjectedRoom, Dirty>();
+  private readonly sql: ProjectionSql;
+  private readonly writeRoom;
+  private readonly writeAll;
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(
+    sqlite: Database.Database,
+    private readonly timers: TimerRegistry,
+    private readonly log: Logger,
+    private readonly limits: CollabLimits,
+  ) {
+    this.sql = new ProjectionSql(sqlite);
+    // Nested in writeAll, a room's write is a savepoint: one bad room does not undo the others.
+    this.writeRoom = sqlite.transaction((room: ProjectedRoom, d: Dirty) => this.write(room, d));
+    this.writeAll = sqlite.transaction((batch: Array<[ProjectedRoom, Dirty]>) => {
+      for (const [room, d] of batch) this.tryWrite(room, d);
+    });
+  }
+
+  /** Starts watching a freshly loaded room (reconciled in full on the first write); returns the unwatch. */
+  watch(room: ProjectedRoom): () => void {
+    this.touch(room, (x) => {
+      x.full = true;
+    });
+    const spans = spansOf(room.doc);
+    const relations = relationsOf(room.doc);
+    const state = stateOf(room.doc);
+    const onSpans = (e: { keysChanged: Set<string> }) =>
+      this.touch(room, (x) => addAll(x.spans, e.keysChanged));
+    const onRelations = (e: { keysChanged: Set<string> }) =>
+      this.touch(room, (x) => addAll(x.relations, e.keysChanged));
+    const onState = () =>
+      this.touch(room, (x) => {
+        x.state = true;
+      });
+    spans.observe(onSpans);
+    relations.observe(onRelations);
+    state.observe(onState);
+    return () => {
+      spans.unobserve(onSpans);
+      relations.unobserve(onRelations);
+      state.unobserve(onState);
+    };
+  }
+
+  /** True while a room has changes not yet written. */
+  hasPending(room: ProjectedRoom): boolean {
+    return this.dirty.has(room);
+  }
+
+  /** Writes one room's pending changes now (its last write, before it unloads). */
+  flush(room: ProjectedRoom): void {
+    const d = this.dirty.get(room);
+    if (!d) return;
+    this.dirty.delete(room);
+    this.tryWrite(room, d);
+    this.stopTimerIfIdle();
+  }
+
+  /** Writes every room's pending changes now, in one transaction. */
+  flushAll(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    if (this.dirty.size === 0) return;
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    this.writeBatch(batch);
+  }
+
+  /** The timer's write: about ROWS_PER_WRITE rows, then the rest on the next turn of the event loop. */
+  private flushSome(): void {
+    this.cancelTimer = null;
+    const batch: Array<[ProjectedRoom, Dirty]> = [];
+    let budget = ROWS_PER_WRITE;
+    for (const [room, d] of this.dirty) {
+      if (budget <= 0) break;
+      const chunk = takeChunk(d, budget);
+      budget -= chunk.full ? ROWS_PER_WRITE : chunk.spans.size + chunk.relations.size + 1;
+      batch.push([room, chunk]);
+      if (!d.full && !d.state && d.spans.size === 0 && d.relations.size === 0) this.dirty.delete(room);
+    }
+    this.writeBatch(batch);
+    if (this.dirty.size > 0) this.cancelTimer ??= this.timers.soon(() => this.flushSome());
+  }
+
+  private writeBatch(batch: Array<[ProjectedRoom, Dirty]>): void {
+    try {
+      this.writeAll(batch);
+    } catch (err) {
+      // COMMIT itself failed: nothing was written; reconcile those rooms in full on their next change.
+      this.log.error("collab: projection write failed", { rooms: batch.length, err: String(err) });
+      for (const [room] of batch) this.entry(room).full = true;
+    }
+  }
+
+  /** Drops a room's pending state (after its final flush). */
+  forget(room: ProjectedRoom): void {
+    this.dirty.delete(room);
+    this.stopTimerIfIdle();
+  }
+
+  private tryWrite(room: ProjectedRoom, d: Dirty): void {
+    try {
+      this.writeRoom(room, d);
+    } catch (err) {
+      // The projection is rebuildable: log loudly, reconcile this room in full on its next change.
+      this.log.error("collab: projection write failed", { room: room.name, err: String(err) });
+      this.entry(room).full = true;
+    }
+  }
+
+  private stopTimerIfIdle(): void {
+    if (this.dirty.size > 0) return;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  private entry(room: ProjectedRoom): Dirty {
+    let d = this.dirty.get(room);
+    if (!d) {
+      d = { spans: new Set(), relations: new Set(), state: false, full: false };
+      this.dirty.set(room, d);
+    }
+    return d;
+  }
+
+  private touch(room: ProjectedRoom, mark: (d: Dirty) => void): void {
+    mark(this.entry(room));
+    this.cancelTimer ??= this.timers.after(this.limits.projectionDelayMs, () => this.flushSome());
+  }
+
+  private write(room: ProjectedRoom, d: Dirty): void {
+    if (d.full) this.reconcile(room);
+    else this.writeDirty(room, d);
+    // Assignments follow live changes only (a reconcile at load must not undo a manager's reset).
+    const owner = layerUserId(room.layer);
+    if (owner === null) return;
+    const now = Date.now();
+    if (d.state) {
+      // An annotator marking their layer in progress or done moves their assignment with it.
+      const state = toStateRow(stateOf(room.doc));
+      if (state) this.sql.setAssignment(room.documentId, owner, state.status, now);
+    }
+    // The first span in a personal layer starts the assignment.
+    if (d.spans.size > 0 && spansOf(room.doc).size > 0) this.sql.startAssignment(room.documentId, owner, now);
+  }
+
+  /** Writes the changed keys only. */
+  private writeDirty(room: ProjectedRoom, d: Dirty): void {
+    const spans = spansOf(room.doc);
+    const relations = relationsOf(room.doc);
+    for (const id of d.spans) {
+      const row = toSpanRow(id, spans.get(id));
+      if (row) this.sql.putSpan(room, row);
+      else this.sql.dropSpan(room, id);
+    }
+    for (const id of d.relations) {
+      const row = toRelationRow(id, relations.get(id));
+      if (row) this.sql.putRelation(room, row);
+      else this.sql.dropRelation(room, id);
+    }
+    if (d.state) {
+      const state = toStateRow(stateOf(room.doc));
+      if (state) this.sql.putState(room, state);
+      else this.sql.dropState(room);
+    }
+  }
+
+  /** Compares the whole layer with its rows and writes the differences. */
+  private reconcile(room: ProjectedRoom): void {
+    const oldSpans = new Map(this.sql.spans(room).map((r) => [r.spanId, r]));
+    spansOf(room.doc).forEach((rec, id) => {
+      const row = toSpanRow(id, rec);
+      const old = oldSpans.get(id);
+      oldSpans.delete(id);
+      if (row && (!old || !sameRow(row, old))) this.sql.putSpan(room, row);
+      else if (!row && old) this.sql.dropSpan(room, id);
+    });
+    for (const id of oldSpans.keys()) this.sql.dropSpan(room, id);
+    const oldRelations = new Map(this.sql.relations(room).map((r) => [r.relationId, r]));
+    relationsOf(room.doc).forEach((rec, id) => {
+      const row = toRelationRow(id, rec);
+      const old = oldRelations.get(id);
+      oldRelations.delete(id);
+      if (row && (!old || !sameRow(row, old))) this.sql.putRelation(room, row);
+      else if (!row && old) this.sql.dropRelation(room, id);
+    });
+    for (const id of oldRelations.keys()) this.sql.dropRelation(room, id);
+    const state = toStateRow(stateOf(room.doc));
+    const oldState = this.sql.state(room);
+    if (state && (!oldState || !sameRow(state, oldState))) this.sql.putState(room, state);
+    else if (!state && oldState) this.sql.dropState(room);
+  }
+}
+
+/** Moves up to `budget` changed keys (or the whole entry, when it needs a full reconcile) out of `d`. */
+function takeChunk(d: Dirty, budget: number): Dirty {
+  if (d.full) {
+    const all = { ...d };
+    d.spans = new Set();
+    d.relations = new Set();
+    d.state = false;
+    d.full = false;
+    return all;
+  }
+  const chunk: Dirty = { spans: new Set(), relations: new Set(), state: d.state, full: false };
+  d.state = false;
+  for (const k of d.spans) {
+    if (chunk.spans.size >= budget) break;
+    chunk.spans.add(k);
+    d.spans.delete(k);
+  }
+  for (const k of d.relations) {
+    if (chunk.spans.size + chunk.relations.size >= budget) break;
+    chunk.relations.add(k);
+    d.relations.delete(k);
+  }
+  return chunk;
+}
+
+function addAll(target: Set<string>, keys: Set<string>) {
+  for (const k of keys) target.add(k);
+}

@@ -1,0 +1,77 @@
+/** `gloss rebuild-projection`: recompute the projection tables from the Yjs store (the source of truth). */
+import { parseRoomName, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import type Database from "better-sqlite3";
+import * as Y from "yjs";
+import type { LayerStore } from "./persistence";
+import { ProjectionSql } from "./projectionSql";
+import { toRelationRow, toSpanRow, toStateRow } from "./rows";
+
+export interface RebuildCounts {
+  rooms: number;
+  annotations: number;
+  relations: number;
+  layerStates: number;
+}
+
+/**
+ * Rebuilds the projection tables from the Yjs store, for every project or one, in one transaction
+ * (so a reader never sees a half-rebuilt table). Rooms of deleted documents are skipped.
+ */
+export function rebuildProjection(
+  sqlite: Database.Database,
+  store: Pick<LayerStore, "readState">,
+  opts: { projectId?: number } = {},
+): RebuildCounts {
+  const sql = new ProjectionSql(sqlite);
+  const roomNames = sqlite
+    .prepare<[], { room: string }>(
+      "SELECT room FROM yjs_snapshots UNION SELECT DISTINCT room FROM yjs_updates ORDER BY room",
+    )
+    .all()
+    .map((r) => r.room);
+  const projectOf = sqlite.prepare<[number], { projectId: number }>(
+    "SELECT project_id AS projectId FROM documents WHERE id = ?",
+  );
+  const counts: RebuildCounts = { rooms: 0, annotations: 0, relations: 0, layerStates: 0 };
+  const run = sqlite.transaction(() => {
+    const scope = opts.projectId === undefined ? "" : " WHERE project_id = ?";
+    const args = opts.projectId === undefined ? [] : [opts.projectId];
+    for (const table of ["annotations", "annotation_relations", "layer_states"])
+      sqlite.prepare(`DELETE FROM ${table}${scope}`).run(...args);
+    for (const name of roomNames) {
+      const parsed = parseRoomName(name);
+      if (!parsed) continue;
+      const projectId = projectOf.get(parsed.documentId)?.projectId;
+      if (projectId === undefined || (opts.projectId !== undefined && projectId !== opts.projectId)) continue;
+      const state = store.readState(name);
+      if (!state) continue;
+      const doc = new Y.Doc({ gc: true });
+      try {
+        Y.applyUpdate(doc, state);
+        const key = { projectId, documentId: parsed.documentId, layer: parsed.layer };
+        counts.rooms++;
+        spansOf(doc).forEach((rec, id) => {
+          const row = toSpanRow(id, rec);
+          if (!row) return;
+          sql.putSpan(key, row);
+          counts.annotations++;
+        });
+        relationsOf(doc).forEach((rec, id) => {
+          const row = toRelationRow(id, rec);
+          if (!row) return;
+          sql.putRelation(key, row);
+          counts.relations++;
+        });
+        const st = toStateRow(stateOf(doc));
+        if (st) {
+          sql.putState(key, st);
+          counts.layerStates++;
+        }
+      } finally {
+        doc.destroy();
+      }
+    }
+  });
+  run.immediate();
+  return counts;
+}

@@ -1,0 +1,295 @@
+/**
+ * One live (document, layer): its Y.Doc, its awareness and its connections, speaking the y-websocket
+ * protocol. Updates are durable before they are fanned out: a broadcast (or a sync reply that may carry an
+ * uncommitted update) waits in the outbox until the store has committed every update appended before it.
+ */
+import { relationsOf, spansOf, stateOf } from "@gloss/shared";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { Logger } from "../log";
+import { Connection, type ConnectionHost } from "./connection";
+import type { CollabLimits } from "./limits";
+import type { CollabCounters } from "./metrics";
+import type { CommitSink, LayerStore, StoredLayer } from "./persistence";
+import type { ProjectedRoom, Projector } from "./projection";
+import {
+  type ClientMessage,
+  decodeAwarenessUpdate,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+} from "./protocol";
+import type { TimerRegistry } from "./timers";
+
+/** Transaction origin of the stored state being applied at load: not logged again, not broadcast. */
+export const LOAD_ORIGIN = Symbol("gloss:load");
+
+export interface RoomEnv {
+  /** The registry, which its connections report to. */
+  host: ConnectionHost;
+  store: LayerStore;
+  projector: Projector;
+  limits: CollabLimits;
+  log: Logger;
+  counters: CollabCounters;
+  timers: TimerRegistry;
+  /** After a commit: the registry decides whether the log needs compacting. */
+  afterCommit(room: Room): void;
+  /** A commit failed: the registry drops the room. */
+  persistFailed(room: Room, err: unknown): void;
+}
+
+interface Outgoing {
+  /** Sent once this many of the room's appended updates are committed. */
+  after: number;
+  msg: Uint8Array;
+  to: Connection | null;
+  except: Connection | null;
+}
+
+export type RoomStatus = "loading" | "ready" | "destroyed";
+
+export class Room implements CommitSink, ProjectedRoom {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  status: RoomStatus = "loading";
+  /** Connections in the room (waiting for the load or started). */
+  readonly connections = new Set<Connection>();
+  /** withDoc calls in progress: they keep the room loaded. */
+  holds = 0;
+  /** Settles when the stored state is applied (or the load failed). */
+  loaded: Promise<void> = Promise.resolve();
+  /** Log rows (and bytes) not yet compacted into the snapshot. */
+  logRows = 0;
+  logBytes = 0;
+  cancelUnload: (() => void) | null = null;
+  cancelCompaction: (() => void) | null = null;
+  private appended = 0;
+  private committedCount = 0;
+  private outbox: Outgoing[] = [];
+  private readonly awarenessOwner = new Map<number, Connection>();
+  private unwatch: (() => void) | null = null;
+  private readonly releaseAwarenessTimer: () => void;
+
+  constructor(
+    readonly name: string,
+    readonly documentId: number,
+    readonly layer: string,
+    readonly projectId: number,
+    private readonly env: RoomEnv,
+  ) {
+    env.counters.liveDocs++;
+    this.doc.on("destroy", () => {
+      env.counters.liveDocs--;
+    });
+    // Define the three maps before any update names them, so a hostile update cannot make them another type.
+    spansOf(this.doc);
+    relationsOf(this.doc);
+    stateOf(this.doc);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    // The Awareness runs an interval until the doc is destroyed; count it with ours.
+    this.releaseAwarenessTimer = env.timers.track();
+    this.doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+  }
+
+  get host(): ConnectionHost {
+    return this.env.host;
+  }
+
+  /** True while some of the room's updates are queued and not yet committed. */
+  get uncommitted(): boolean {
+    return this.committedCount < this.appended;
+  }
+
+  /** No connection, no withDoc, no uncommitted write: the one predicate under which a room may unload. */
+  get idle(): boolean {
+    return this.connections.size === 0 && this.holds === 0 && this.committedCount >= this.appended;
+  }
+
+  /** Applies the stored state; only then is the room ready and does sync start (STYLE 8). */
+  applyStored(stored: StoredLayer): void {
+    this.doc.transact(() => {
+      for (const u of stored.updates) Y.applyUpdate(this.doc, u);
+    }, LOAD_ORIGIN);
+    this.logRows = stored.rows;
+    this.logBytes = stored.bytes;
+    this.status = "ready";
+    this.unwatch = this.env.projector.watch(this);
+  }
+
+  /** First frames to a started connection: our state vector, then who else is here. */
+  greet(conn: Connection): void {
+    conn.send(encodeSyncStep1(this.doc));
+    const states = this.awareness.getStates();
+    if (states.size > 0)
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+  }
+
+  /** Handles one decoded frame of a started connection; throws on a protocol violation. */
+  handle(conn: Connection, msg: ClientMessage): void {
+    switch (msg.kind) {
+      case "sync-step1":
+        // Ordered behind the outbox: the reply may carry updates that are not committed yet.
+        this.enqueue(encodeSyncStep2(this.doc, msg.stateVector), conn, null);
+        return;
+      case "sync-step2":
+      case "update":
+        if (!conn.writable) {
+          // Read-only: never applied. Dropped silently rather than closed, because a stock provider always
+          // answers our sync step 1 with a (normally empty) step 2.
+          this.env.counters.readOnlyDropped++;
+          return;
+        }
+        this.applyClientUpdate(conn, msg.update);
+        return;
+      case "awareness":
+        this.applyAwareness(conn, msg.update);
+        return;
+      case "query-awareness": {
+        const states = this.awareness.getStates();
+        if (states.size > 0)
+          conn.send(
+            encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+          );
+        return;
+      }
+    }
+  }
+
+  private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    let failure: unknown = null;
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch (err) {
+      failure = err;
+    }
+    const store = this.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // Every update a real client sends depends only on what it got from us (we never lose a committed
+      // update), so one that waits for unknown operations is forged or corrupt: drop what it parked — also
+      // when decoding failed halfway, or the next good update would be blamed for it.
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      failure ??= new ProtocolError("update depends on operations the server does not have");
+    }
+    if (failure) throw failure;
+  }
+
+  private applyAwareness(conn: Connection, update: Uint8Array): void {
+    const entries = decodeAwarenessUpdate(update);
+    const max = this.env.limits.maxAwarenessClientsPerConnection;
+    // A connection speaks only for the client ids it introduced, and for a bounded number of them.
+    // (Providers echo other clients' changes back; a removal introduces nobody, so it claims nothing.)
+    const kept = entries.filter((e) => {
+      const owner = this.awarenessOwner.get(e.clientID);
+      if (owner === conn) return true;
+      if (owner) return false;
+      if (e.json === "null") return true;
+      conn.awarenessIds ??= new Set();
+      if (conn.awarenessIds.size >= max) return false;
+      conn.awarenessIds.add(e.clientID);
+      this.awarenessOwner.set(e.clientID, conn);
+      return true;
+    });
+    if (kept.length === 0) return;
+    const filtered = kept.length === entries.length ? update : encodeAwarenessEntries(kept);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn);
+  }
+
+  /** A connection left: its awareness states go too, and everyone else hears of it. */
+  releaseAwareness(conn: Connection): void {
+    const ids = conn.awarenessIds;
+    if (!ids || ids.size === 0) return;
+    for (const id of ids) this.awarenessOwner.delete(id);
+    conn.awarenessIds = null;
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOAD_ORIGIN || this.status === "destroyed") return;
+    this.appended++;
+    this.logBytes += update.byteLength;
+    this.env.store.append(this, update);
+    const except = origin instanceof Connection ? origin : null;
+    if (this.hasAudience(except)) this.enqueue(encodeUpdate(update), null, except);
+  };
+
+  /** True when a started connection other than `except` would receive a broadcast. */
+  private hasAudience(except: Connection | null): boolean {
+    for (const conn of this.connections) if (conn.started && conn !== except) return true;
+    return false;
+  }
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    for (const id of changes.removed) {
+      const owner = this.awarenessOwner.get(id);
+      if (owner) {
+        owner.awarenessIds?.delete(id);
+        this.awarenessOwner.delete(id);
+      }
+    }
+    const changed = [...changes.added, ...changes.updated, ...changes.removed];
+    if (changed.length === 0 || this.status !== "ready") return;
+    const msg = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    // Awareness is ephemeral and never stored, so it does not wait for commits.
+    this.deliver(msg, null, origin instanceof Connection ? origin : null);
+  };
+
+  private enqueue(msg: Uint8Array, to: Connection | null, except: Connection | null): void {
+    if (this.outbox.length === 0 && this.committedCount >= this.appended) this.deliver(msg, to, except);
+    else this.outbox.push({ after: this.appended, msg, to, except });
+  }
+
+  private deliver(msg: Uint8Array, to: Connection | null, except: Connection | null): void {
+    if (to) {
+      to.send(msg);
+      return;
+    }
+    for (const conn of this.connections) if (conn.started && conn !== except) conn.send(msg);
+  }
+
+  /** CommitSink: `count` more of this room's updates are durable; send what waited for them. */
+  committed(count: number): void {
+    this.committedCount += count;
+    this.logRows += count;
+    let i = 0;
+    try {
+      while (i < this.outbox.length && this.outbox[i]!.after <= this.committedCount) {
+        const { msg, to, except } = this.outbox[i++]!;
+        this.deliver(msg, to, except);
+      }
+    } finally {
+      this.outbox.splice(0, i);
+    }
+    this.env.afterCommit(this);
+  }
+
+  /** CommitSink: the write failed; nothing of it was fanned out. */
+  persistFailed(err: unknown): void {
+    this.env.persistFailed(this, err);
+  }
+
+  /** Destroys the Y.Doc (and with it the Awareness and its interval); the room is unusable afterwards. */
+  destroy(): void {
+    if (this.status === "destroyed") return;
+    this.status = "destroyed";
+    this.cancelUnload?.();
+    this.cancelCompaction?.();
+    this.unwatch?.();
+    this.env.projector.forget(this);
+    this.outbox = [];
+    this.awarenessOwner.clear();
+    this.doc.off("update", this.onDocUpdate);
+    this.awareness.off("update", this.onAwarenessUpdate);
+    this.doc.destroy();
+    this.releaseAwarenessTimer();
+  }
+}

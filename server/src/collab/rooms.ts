@@ -1,0 +1,247 @@
+/**
+ * The room registry: loads each room once, joins connections to it, and unloads it when the last one
+ * leaves. Lifecycle (STYLE 8 and 10; hocuspocus #954/#1156, y-websocket #47/#100):
+ * - one in-flight load per room; connections that join meanwhile buffer their frames (bounded) and are
+ *   started — sync step 1 first — only once the stored state is applied;
+ * - a failed load closes its connections with 1011 and destroys the doc; nothing is ever stored over it;
+ * - last one out: flush the pending writes and the projection, re-check the idle predicate, compact, destroy.
+ */
+import { CloseCode, type LayerName, roomName } from "@gloss/shared";
+import * as Y from "yjs";
+import type { Db } from "../db/client";
+import type { Logger } from "../log";
+import type { LayerGrant } from "./auth";
+import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
+import type { CollabLimits } from "./limits";
+import type { CollabCounters } from "./metrics";
+import type { LayerStore } from "./persistence";
+import type { Projector } from "./projection";
+import { Room, type RoomEnv } from "./room";
+import type { TimerRegistry } from "./timers";
+
+export interface RegistryDeps {
+  db: Db;
+  store: LayerStore;
+  projector: Projector;
+  limits: CollabLimits;
+  log: Logger;
+  counters: CollabCounters;
+  timers: TimerRegistry;
+}
+
+export class RoomRegistry implements ConnectionHost {
+  readonly rooms = new Map<string, Room>();
+  /** Connections in all rooms (each room holds its own set; one more set entry per socket is memory). */
+  connectionCount = 0;
+  readonly limits: CollabLimits;
+  readonly log: Logger;
+  readonly counters: CollabCounters;
+  private closing = false;
+  private stopHeartbeat: (() => void) | null = null;
+  private readonly roomEnv: RoomEnv;
+  private readonly projectOf;
+
+  constructor(private readonly deps: RegistryDeps) {
+    this.limits = deps.limits;
+    this.log = deps.log;
+    this.counters = deps.counters;
+    this.projectOf = deps.db.$client.prepare<[number], { projectId: number }>(
+      "SELECT project_id AS projectId FROM documents WHERE id = ?",
+    );
+    this.roomEnv = {
+      host: this,
+      store: deps.store,
+      projector: deps.projector,
+      limits: deps.limits,
+      log: deps.log,
+      counters: deps.counters,
+      timers: deps.timers,
+      afterCommit: (room) => this.afterCommit(room),
+      persistFailed: (room, err) => {
+        this.log.error("collab: writing updates failed", { room: room.name, err: String(err) });
+        this.fail(room, CloseCode.InternalError, "could not save");
+      },
+    };
+  }
+
+  /** Joins an authorised socket to its room; null (socket closed with a named code) when refused. */
+  join(socket: CollabSocket, grant: LayerGrant): Connection | null {
+    if (this.closing) {
+      socket.close(CloseCode.GoingAway, "server shutting down");
+      return null;
+    }
+    const room = this.acquire(grant.room, grant.documentId, grant.layer, grant.projectId);
+    if (room.connections.size >= this.limits.maxConnectionsPerRoom) {
+      socket.close(CloseCode.RoomFull, "room is full");
+      this.maybeUnload(room);
+      return null;
+    }
+    const conn = new Connection(socket, room, grant.permission === "write");
+    room.connections.add(conn);
+    this.connectionCount++;
+    this.stopHeartbeat ??= this.deps.timers.every(this.limits.pingIntervalMs, () => {
+      for (const r of this.rooms.values()) for (const c of r.connections) c.heartbeat();
+    });
+    if (room.status === "ready") conn.start();
+    return conn;
+  }
+
+  /** ConnectionHost: a connection closed. */
+  leave(conn: Connection): void {
+    const room = conn.room;
+    if (!room.connections.delete(conn)) return;
+    this.connectionCount--;
+    room.releaseAwareness(conn);
+    if (this.connectionCount === 0) {
+      this.stopHeartbeat?.();
+      this.stopHeartbeat = null;
+    }
+    this.maybeUnload(room);
+  }
+
+  /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
+  async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
+    if (this.closing) throw new Error("the collaboration server is shutting down");
+    const doc = this.projectOf.get(documentId);
+    if (!doc) throw new Error(`no document ${documentId}`);
+    const room = this.acquire(roomName(documentId, layer), documentId, layer, doc.projectId);
+    room.holds++;
+    try {
+      await room.loaded;
+      if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
+      const result = await fn(room.doc);
+      this.deps.store.flush();
+      if (room.status !== "ready") throw new Error(`layer ${room.name} could not be saved`);
+      return result;
+    } finally {
+      room.holds--;
+      this.maybeUnload(room);
+    }
+  }
+
+  /** The loaded room, or a new one whose (single) load starts now. */
+  private acquire(name: string, documentId: number, layer: string, projectId: number): Room {
+    const existing = this.rooms.get(name);
+    if (existing) {
+      existing.cancelUnload?.();
+      existing.cancelUnload = null;
+      return existing;
+    }
+    const room = new Room(name, documentId, layer, projectId, this.roomEnv);
+    this.rooms.set(name, room);
+    room.loaded = this.load(room);
+    // Joiners learn of a failure through the room's status; withDoc re-awaits this promise.
+    room.loaded.catch(() => {});
+    return room;
+  }
+
+  private async load(room: Room): Promise<void> {
+    const cancelDeadline = this.deps.timers.after(this.limits.preAuthDeadlineMs, () =>
+      this.fail(room, CloseCode.Timeout, "room load timed out"),
+    );
+    try {
+      const stored = await this.deps.store.load(room.name);
+      if (room.status !== "loading") return; // failed or shut down meanwhile
+      room.applyStored(stored);
+    } catch (err) {
+      this.log.error("collab: loading a room failed", { room: room.name, err: String(err) });
+      this.fail(room, CloseCode.InternalError, "could not load the layer");
+      throw err;
+    } finally {
+      cancelDeadline();
+    }
+    for (const conn of [...room.connections]) conn.start();
+    this.maybeUnload(room);
+  }
+
+  /** Closes a room's connections with `code` and destroys it (no flush: its state is not to be trusted). */
+  private fail(room: Room, code: number, reason: string): void {
+    if (room.status === "destroyed") return;
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+    room.destroy();
+    for (const conn of [...room.connections]) conn.close(code, reason);
+  }
+
+  private maybeUnload(room: Room): void {
+    if (room.status !== "ready" || !room.idle || room.cancelUnload) return;
+    const unload = () => {
+      room.cancelUnload = null;
+      this.unload(room);
+    };
+    // Deferred: leave() may run inside a broadcast loop or a socket callback.
+    room.cancelUnload =
+      this.limits.unloadDelayMs > 0
+        ? this.deps.timers.after(this.limits.unloadDelayMs, unload)
+        : this.deps.timers.soon(unload);
+  }
+
+  /**
+   * Last one out: flush, re-check, destroy. Every step below is synchronous with the SQLite store, but the
+   * idle predicate is re-checked after each one anyway, so an asynchronous store cannot unload a room that
+   * a client re-joined in between.
+   */
+  private unload(room: Room): void {
+    if (room.status !== "ready" || !room.idle) return;
+    this.deps.store.flush();
+    if (room.status !== "ready" || !room.idle) return;
+    this.deps.projector.flush(room);
+    if (!room.idle) return;
+    this.compact(room, true);
+    if (!room.idle) return;
+    this.rooms.delete(room.name);
+    room.destroy();
+  }
+
+  /**
+   * A log over the threshold is compacted at the first pause in writing: compaction re-encodes the room
+   * (milliseconds for a large layer), which every client of the room would otherwise wait on mid-edit.
+   * A room that never pauses is compacted at ten times the threshold anyway.
+   */
+  private afterCommit(room: Room): void {
+    const { compactAfterUpdates, compactAfterBytes, compactWhenQuietMs } = this.limits;
+    if (room.logRows < compactAfterUpdates && room.logBytes < compactAfterBytes) return;
+    const overdue = room.logRows >= 10 * compactAfterUpdates || room.logBytes >= 10 * compactAfterBytes;
+    room.cancelCompaction?.();
+    const run = () => {
+      room.cancelCompaction = null;
+      if (room.status === "ready") this.compact(room, false);
+    };
+    room.cancelCompaction = overdue
+      ? this.deps.timers.soon(run)
+      : this.deps.timers.after(compactWhenQuietMs, run);
+  }
+
+  private compact(room: Room, gc: boolean): void {
+    // With nothing uncommitted, the live doc holds exactly the stored log: it can be the snapshot.
+    if (room.logRows === 0 || room.uncommitted) return;
+    try {
+      this.deps.store.compact(room.name, {
+        gc,
+        live: { rows: room.logRows, state: () => Y.encodeStateAsUpdate(room.doc) },
+      });
+      room.logRows = 0;
+      room.logBytes = 0;
+    } catch (err) {
+      // The log is intact (the transaction rolled back); compaction is retried at the next threshold.
+      this.log.error("collab: compaction failed", { room: room.name, err: String(err) });
+    }
+  }
+
+  /** Closes every connection, flushes and unloads every room. */
+  close(): void {
+    this.closing = true;
+    for (const room of [...this.rooms.values()])
+      for (const conn of [...room.connections]) conn.close(CloseCode.GoingAway, "server shutting down");
+    this.deps.store.flush();
+    for (const room of [...this.rooms.values()]) {
+      if (room.status === "ready") {
+        this.deps.projector.flush(room);
+        this.compact(room, true);
+      }
+      this.rooms.delete(room.name);
+      room.destroy();
+    }
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = null;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Layer records → projection rows. A layer is written by clients, so a record may be junk (a client bug or
+ * a hostile writer): a record without the shape of the layer model is left out of the projection rather
+ * than breaking the write for the whole room.
+ */
+import type * as Y from "yjs";
+
+/** One `annotations` row, minus the room key. Offsets in UTF-16 code units, as in the layer. */
+export interface SpanRow {
+  spanId: string;
+  start: number;
+  end: number;
+  labelId: number;
+  author: number | null;
+  note: string | null;
+  /** JSON of the extra fields (provenance, score), or null. */
+  extra: string | null;
+  createdAt: number;
+  updatedAt: number | null;
+}
+
+export interface RelationRow {
+  relationId: string;
+  fromSpan: string;
+  toSpan: string;
+  type: string;
+  author: number | null;
+  createdAt: number;
+}
+
+export interface StateRow {
+  status: string;
+  setBy: number | null;
+  updatedAt: number;
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const time = (v: unknown): number | null =>
+  typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : null;
+const record = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** The projection row of a span record, or null when the record is not a span. */
+export function toSpanRow(spanId: string, value: unknown): SpanRow | null {
+  const r = record(value);
+  if (!r || !isInt(r.start) || !isInt(r.end) || !isInt(r.label)) return null;
+  const createdAt = time(r.createdAt);
+  if (createdAt === null) return null;
+  let extra: string | null = null;
+  if (r.provenance !== undefined || r.score !== undefined) {
+    const e: Record<string, unknown> = {};
+    if (r.provenance !== undefined) e.provenance = r.provenance;
+    if (r.score !== undefined) e.score = r.score;
+    extra = JSON.stringify(e);
+  }
+  return {
+    spanId,
+    start: r.start,
+    end: r.end,
+    labelId: r.label,
+    author: isInt(r.author) ? r.author : null,
+    note: typeof r.note === "string" && r.note !== "" ? r.note : null,
+    extra,
+    createdAt,
+    updatedAt: time(r.updatedAt),
+  };
+}
+
+/** The projection row of a relation record, or null when the record is not a relation. */
+export function toRelationRow(relationId: string, value: unknown): RelationRow | null {
+  const r = record(value);
+  if (!r || typeof r.from !== "string" || typeof r.to !== "string" || typeof r.type !== "string") return null;
+  const createdAt = time(r.createdAt);
+  if (createdAt === null) return null;
+  return {
+    relationId,
+    fromSpan: r.from,
+    toSpan: r.to,
+    type: r.type,
+    author: isInt(r.author) ? r.author : null,
+    createdAt,
+  };
+}
+
+/** The `layer_states` row of a layer's state map, or null when no valid status is set. */
+export function toStateRow(state: Y.Map<unknown>): StateRow | null {
+  const status = state.get("status");
+  if (status !== "in_progress" && status !== "done") return null;
+  const setBy = state.get("setBy");
+  return { status, setBy: isInt(setBy) ? setBy : null, updatedAt: time(state.get("updatedAt")) ?? 0 };
+}

@@ -1,0 +1,37 @@
+/** `PUT /documents/:id/layers/:layer/state`: an annotator marks their layer in progress or done. */
+import { getLayerState, setLayerStatus } from "@gloss/shared";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv, Deps } from "../../context";
+import { openLayer, REST_ORIGIN } from "./access";
+
+export const LayerStateBody = z.object({ status: z.enum(["in_progress", "done"]) });
+
+export function stateRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/documents/:id/layers/:layer/state", async (c) => {
+    const layer = openLayer(deps, c, "read");
+    const state = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => getLayerState(doc));
+    return c.json({
+      layer: layer.layer,
+      status: state?.status ?? null,
+      setBy: state?.setBy ?? null,
+      updatedAt: state?.updatedAt ?? null,
+    });
+  });
+  app.put("/documents/:id/layers/:layer/state", async (c) => {
+    const layer = openLayer(deps, c, "write");
+    const { status } = LayerStateBody.parse(await c.req.json());
+    const state = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => {
+      setLayerStatus(doc, status, layer.user.id, REST_ORIGIN);
+      return getLayerState(doc);
+    });
+    return c.json({
+      layer: layer.layer,
+      status: state?.status ?? status,
+      setBy: state?.setBy ?? null,
+      updatedAt: state?.updatedAt ?? null,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * Every resource the collaboration server bounds, in one object (STYLE 11; hocuspocus `defaultConfiguration`,
+ * advisory GHSA-xwhh-v746-pj9m: unbounded buffering before authentication). The client may read the same
+ * numbers, e.g. to refuse a frame the server would close the socket over.
+ */
+export interface CollabLimits {
+  /** Largest WebSocket frame accepted; a bigger one closes the socket with 1009 (TooBig). */
+  maxFrameBytes: number;
+  /** Connections per room; the next one is closed with 4429 (RoomFull). */
+  maxConnectionsPerRoom: number;
+  /**
+   * Deadline from the upgrade request to a ready connection (authorised, room loaded); after it the socket
+   * is closed with 4408 (Timeout). Authentication itself happens on the upgrade request's headers, so the
+   * only pre-ready state a client can hold open is this window.
+   */
+  preAuthDeadlineMs: number;
+  /** Frames buffered per connection while its room loads (count and bytes); more closes with 1009. */
+  maxPendingFrames: number;
+  maxPendingBytes: number;
+  /** Bytes queued for a socket that has not read them; above it the client is closed with 4413 (SlowConsumer). */
+  maxBufferedBytes: number;
+  /** A ping every interval; a connection that has not answered the previous one is closed with 4408. */
+  pingIntervalMs: number;
+  /** After the server closes a socket, how long the peer has to answer the close frame before it is cut. */
+  closeGraceMs: number;
+  /** Awareness client ids one connection may control (a tab normally has one). */
+  maxAwarenessClientsPerConnection: number;
+  /** Compact a room's update log into its snapshot once it holds this many rows… */
+  compactAfterUpdates: number;
+  /** …or this many bytes; at the first pause in writing (see below), or at ten times either, regardless. */
+  compactAfterBytes: number;
+  /** A room over the threshold compacts once it has had no write for this long (compaction stalls the loop). */
+  compactWhenQuietMs: number;
+  /** The projection of a changed layer is written at most this long after the change. */
+  projectionDelayMs: number;
+  /** How long an empty room stays loaded before it is flushed and destroyed (0: at once). */
+  unloadDelayMs: number;
+}
+
+/** The defaults; the server accepts overrides per instance. */
+export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
+  maxFrameBytes: 4 * 1024 * 1024,
+  maxConnectionsPerRoom: 1000,
+  preAuthDeadlineMs: 10_000,
+  maxPendingFrames: 64,
+  maxPendingBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  pingIntervalMs: 30_000,
+  closeGraceMs: 2_000,
+  maxAwarenessClientsPerConnection: 8,
+  compactAfterUpdates: 1000,
+  compactAfterBytes: 1024 * 1024,
+  compactWhenQuietMs: 250,
+  projectionDelayMs: 150,
+  unloadDelayMs: 0,
+});

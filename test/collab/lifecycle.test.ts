@@ -1,0 +1,250 @@
+/**
+ * Room lifecycle (STYLE 8, 10): one load per room, frames buffered during it, sync only after the stored
+ * state is applied, failed loads destroy the doc, and every doc and timer is gone when the rooms are.
+ * The first tests drive the core through its transport-free entry point with a hand-made socket.
+ */
+import { authorizeLayer, type CollabSocket, createCollab, type LayerGrant } from "@gloss/server/collab/index";
+import { SqliteLayerStore } from "@gloss/server/collab/persistence";
+import { type Db, openDb } from "@gloss/server/db/client";
+import { testConfig } from "@gloss/server/env";
+import { createLogger } from "@gloss/server/log";
+import { CloseCode, type LayerName, roomName, userLayer } from "@gloss/shared";
+import { afterEach, describe, expect, it } from "vitest";
+import { collabPath, frames, parseFrame, rawSocket, Y } from "../helpers/collab";
+import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer } from "../helpers/server";
+
+class HandSocket implements CollabSocket {
+  sent: Uint8Array[] = [];
+  closedWith: { code: number; reason?: string } | null = null;
+  bufferedAmount = 0;
+  send(data: Uint8Array) {
+    this.sent.push(data);
+  }
+  close(code: number, reason?: string) {
+    this.closedWith ??= { code, reason };
+  }
+  ping() {}
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function fixture() {
+  const db = openDb(":memory:");
+  cleanups.push(() => {
+    db.$client.close();
+  });
+  const user = seedUser(db);
+  const project = seedProject(db, { mode: "shared", members: [{ user, role: "manager" }] });
+  const doc = seedDocument(db, project.id, "Some text that is long enough for a few spans.");
+  const grant = (layer: LayerName = "shared"): LayerGrant => {
+    const auth = authorizeLayer(
+      db,
+      { id: user.id, username: user.username, displayName: "", isAdmin: false },
+      doc.id,
+      layer,
+    );
+    if (!auth.ok) throw new Error(auth.message);
+    return auth.grant;
+  };
+  return { db, user, project, doc, grant };
+}
+
+/** A store whose loads wait for `release()` (or fail), wrapping the real SQLite store. */
+function gatedStore(db: Db, opts: { fail?: boolean } = {}) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let loads = 0;
+  class Gated extends SqliteLayerStore {
+    override async load(room: string) {
+      loads++;
+      await gate;
+      if (opts.fail) throw new Error("disk on fire");
+      return super.load(room);
+    }
+  }
+  return {
+    release: () => release(),
+    loads: () => loads,
+    factory: (timers: ConstructorParameters<typeof SqliteLayerStore>[1]) => new Gated(db.$client, timers),
+  };
+}
+
+function collabOver(db: Db, store: ReturnType<typeof gatedStore>, limits = {}) {
+  const collab = createCollab({
+    db,
+    config: testConfig(),
+    log: createLogger("silent"),
+    store: store.factory,
+    limits,
+  });
+  cleanups.push(async () => {
+    store.release();
+    await collab.close();
+  });
+  return collab;
+}
+
+const spanUpdate = (key: string) => {
+  const d = new Y.Doc();
+  d.getMap("spans").set(key, { start: 0, end: 4, label: 1, author: null, createdAt: 1 });
+  return { doc: d, update: Y.encodeStateAsUpdate(d) };
+};
+
+describe("room lifecycle", () => {
+  it("one load per room; frames during it are buffered; sync step 1 comes after the stored state", async () => {
+    const { db, doc, grant } = fixture();
+    const room = roomName(doc.id, "shared");
+    const stored = spanUpdate("stored");
+    db.$client
+      .prepare('INSERT INTO yjs_updates (room, "update") VALUES (?, ?)')
+      .run(room, Buffer.from(stored.update));
+    const store = gatedStore(db);
+    const collab = collabOver(db, store);
+
+    const a = new HandSocket();
+    const connA = collab.connect(a, grant())!;
+    const mine = spanUpdate("mine");
+    connA.receive(frames.syncStep1(mine.doc));
+    connA.receive(frames.update(mine.update));
+    const b = new HandSocket();
+    const connB = collab.connect(b, grant())!;
+    connB.receive(frames.syncStep1(new Y.Doc()));
+    await new Promise((r) => setImmediate(r));
+    expect(a.sent).toEqual([]);
+    expect(store.loads()).toBe(1);
+    expect(collab.metrics()).toMatchObject({ rooms: 1, liveDocs: 1, connections: 2 });
+
+    store.release();
+    await expect.poll(() => a.sent.length).toBeGreaterThanOrEqual(2);
+    const step1 = parseFrame(a.sent[0]!);
+    expect(step1.syncType).toBe(0);
+    expect(Y.decodeStateVector(step1.payload!).get(stored.doc.clientID)).toBe(1);
+    const step2 = parseFrame(a.sent[1]!);
+    expect(step2.syncType).toBe(1);
+    const seenByA = new Y.Doc();
+    Y.applyUpdate(seenByA, step2.payload!);
+    expect([...seenByA.getMap("spans").keys()]).toContain("stored");
+    // The buffered update was applied, stored and reached the other connection (in its sync reply or relayed).
+    const seenByB = new Y.Doc();
+    await expect
+      .poll(() => {
+        for (const f of b.sent) {
+          const { syncType, payload } = parseFrame(f);
+          if (syncType === 1 || syncType === 2) Y.applyUpdate(seenByB, payload!);
+        }
+        return [...seenByB.getMap("spans").keys()].sort();
+      })
+      .toEqual(["mine", "stored"]);
+    const keys = await collab.withDoc(doc.id, "shared", (d) => [...d.getMap("spans").keys()].sort());
+    expect(keys).toEqual(["mine", "stored"]);
+    expect(collab.metrics().persisted).toBe(1);
+
+    connA.socketClosed();
+    connB.socketClosed();
+    await expect.poll(() => collab.metrics()).toMatchObject({ rooms: 0, liveDocs: 0, timers: 0 });
+    // Unloading compacted the log into the snapshot.
+    expect(db.$client.prepare("SELECT count(*) AS n FROM yjs_updates").get()).toEqual({ n: 0 });
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(
+      snapshot,
+      (db.$client.prepare("SELECT state FROM yjs_snapshots").get() as { state: Buffer }).state,
+    );
+    expect([...snapshot.getMap("spans").keys()].sort()).toEqual(["mine", "stored"]);
+  });
+
+  it("a failed load closes its sockets with 1011, destroys the doc and stores nothing", async () => {
+    const { db, doc, grant } = fixture();
+    const store = gatedStore(db, { fail: true });
+    const collab = collabOver(db, store);
+    const a = new HandSocket();
+    collab.connect(a, grant());
+    store.release();
+    await expect.poll(() => a.closedWith?.code).toBe(CloseCode.InternalError);
+    await expect(collab.withDoc(doc.id, "shared", () => 1)).rejects.toThrow(/disk on fire/);
+    await expect
+      .poll(() => collab.metrics())
+      .toMatchObject({ rooms: 0, liveDocs: 0, timers: 0, connections: 0 });
+    expect(db.$client.prepare("SELECT count(*) AS n FROM yjs_snapshots").get()).toEqual({ n: 0 });
+  });
+
+  it("a load that misses the deadline closes with 4408; too much buffered data closes with 1009", async () => {
+    const { db, user, grant } = fixture();
+    const store = gatedStore(db);
+    const collab = collabOver(db, store, { preAuthDeadlineMs: 50, maxPendingFrames: 3 });
+    const slow = new HandSocket();
+    collab.connect(slow, grant());
+    const chatty = new HandSocket();
+    const conn = collab.connect(chatty, grant(userLayer(user.id)))!;
+    for (let i = 0; i < 4; i++) conn.receive(frames.queryAwareness());
+    expect(chatty.closedWith?.code).toBe(CloseCode.TooBig);
+    await expect.poll(() => slow.closedWith?.code).toBe(CloseCode.Timeout);
+    await expect.poll(() => collab.metrics()).toMatchObject({ liveDocs: 0, timers: 0, connections: 0 });
+  });
+
+  it("a log over the threshold is compacted at the first pause, while the room stays loaded", async () => {
+    const server = await startServer();
+    cleanups.push(() => server.close());
+    Object.assign(server.deps.collab.limits, { compactAfterUpdates: 20, compactWhenQuietMs: 50 });
+    const user = seedUser(server.db);
+    const project = seedProject(server.db, { mode: "shared", members: [{ user, role: "annotator" }] });
+    const doc = seedDocument(server.db, project.id, "Twenty-five spans in a row.", { assignTo: [user] });
+    const room = roomName(doc.id, "shared");
+    const rows = () =>
+      (
+        server.db.$client.prepare("SELECT count(*) AS n FROM yjs_updates WHERE room = ?").get(room) as {
+          n: number;
+        }
+      ).n;
+    const c = rawSocket(server, collabPath(doc.id, "shared"), { auth: { token: user.token } });
+    await c.next();
+    const d = new Y.Doc();
+    d.on("update", (u: Uint8Array) => c.send(frames.update(u)));
+    for (let i = 0; i < 25; i++)
+      d.getMap("spans").set(`s${i}`, { start: 0, end: 1, label: 1, author: null, createdAt: i });
+    await expect.poll(() => server.deps.collab.metrics().persisted).toBe(25);
+    await expect.poll(rows).toBe(0);
+    expect(server.deps.collab.metrics().rooms).toBe(1);
+    d.getMap("spans").set("after", { start: 0, end: 1, label: 1, author: null, createdAt: 99 });
+    await expect.poll(rows).toBe(1);
+    const keys = await server.deps.collab.withDoc(doc.id, "shared", (x) => x.getMap("spans").size);
+    expect(keys).toBe(26);
+    c.close();
+  });
+
+  it("2,000 rooms opened and closed: live docs and timers return to zero", async () => {
+    const server = await startServer();
+    cleanups.push(() => server.close());
+    const curator: SeededUser = seedUser(server.db);
+    const project = seedProject(server.db, { mode: "shared", members: [{ user: curator, role: "curator" }] });
+    const docIds = server.db.$client.transaction(() =>
+      Array.from({ length: 1000 }, (_, i) => seedDocument(server.db, project.id, `Document number ${i}.`).id),
+    )();
+    const rooms = docIds.flatMap((id) => [collabPath(id, "shared"), collabPath(id, "gold")]);
+    let peak = 0;
+    for (let i = 0; i < rooms.length; i += 50) {
+      const batch = rooms
+        .slice(i, i + 50)
+        .map((path) => rawSocket(server, path, { auth: { token: curator.token } }));
+      await Promise.all(batch.map((s) => s.next()));
+      peak = Math.max(peak, server.deps.collab.metrics().rooms);
+      for (const s of batch) s.close();
+      await Promise.all(batch.map((s) => s.closed));
+    }
+    expect(peak).toBeGreaterThanOrEqual(50);
+    // The REST path (withDoc) loads and unloads rooms too.
+    await Promise.all(
+      docIds.slice(0, 100).map((id) => server.deps.collab.withDoc(id, "gold", (d) => d.clientID)),
+    );
+    await expect
+      .poll(() => server.deps.collab.metrics(), { timeout: 10_000 })
+      .toMatchObject({ rooms: 0, connections: 0, liveDocs: 0, timers: 0 });
+    // Rooms nobody wrote to leave nothing behind.
+    expect(server.db.$client.prepare("SELECT count(*) AS n FROM yjs_snapshots").get()).toEqual({ n: 0 });
+  }, 120_000);
+});

@@ -1,0 +1,246 @@
+/**
+ * The projection (annotations, annotation_relations, layer_states) follows each layer within a second,
+ * heals at load, and `gloss rebuild-projection` recomputes exactly the same tables from the Yjs store.
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import {
+  addRelation,
+  addSpan,
+  type LayerContext,
+  listRelations,
+  listSpans,
+  removeRelation,
+  removeSpan,
+  setLayerStatus,
+  updateSpan,
+  userLayer,
+} from "@gloss/shared";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type CollabClient, connectClient, type Y } from "../helpers/collab";
+import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+let server: TestServer;
+const clients: CollabClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.close();
+});
+
+const TEXT = "Sources close to the talks said a deal was near; the ministry called that premature.";
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What the projection must hold for a layer, computed from the Y.Doc with the layer model alone. */
+function expected(doc: Y.Doc) {
+  return {
+    spans: listSpans(doc)
+      .map((s) => ({
+        spanId: s.id,
+        start: s.start,
+        end: s.end,
+        labelId: s.label,
+        author: s.author,
+        note: s.note ?? null,
+        createdAt: s.createdAt,
+        updatedAt: s.updatedAt ?? null,
+      }))
+      .sort((a, b) => (a.spanId < b.spanId ? -1 : 1)),
+    relations: listRelations(doc)
+      .map((r) => ({
+        relationId: r.id,
+        fromSpan: r.from,
+        toSpan: r.to,
+        type: r.type,
+        author: r.author,
+        createdAt: r.createdAt,
+      }))
+      .sort((a, b) => (a.relationId < b.relationId ? -1 : 1)),
+    state: (() => {
+      const s = doc.getMap("state");
+      return s.has("status") ? [{ status: s.get("status"), setBy: s.get("setBy") }] : [];
+    })(),
+  };
+}
+
+function projected(documentId: number, layer: string) {
+  const q = (sql: string) => server.db.$client.prepare(sql).all(documentId, layer);
+  return {
+    spans: q(
+      'SELECT span_id AS spanId, start, "end", label_id AS labelId, author, note, created_at AS createdAt, updated_at AS updatedAt ' +
+        "FROM annotations WHERE document_id = ? AND layer = ? ORDER BY span_id",
+    ),
+    relations: q(
+      "SELECT relation_id AS relationId, from_span AS fromSpan, to_span AS toSpan, type, author, created_at AS createdAt " +
+        "FROM annotation_relations WHERE document_id = ? AND layer = ? ORDER BY relation_id",
+    ),
+    state: q("SELECT status, set_by AS setBy FROM layer_states WHERE document_id = ? AND layer = ?"),
+  };
+}
+
+const dump = () => {
+  const all = (sql: string) => server.db.$client.prepare(sql).all();
+  return {
+    annotations: all("SELECT * FROM annotations ORDER BY document_id, layer, span_id"),
+    relations: all("SELECT * FROM annotation_relations ORDER BY document_id, layer, relation_id"),
+    states: all("SELECT * FROM layer_states ORDER BY document_id, layer"),
+  };
+};
+
+describe("projection", () => {
+  it("matches the Yjs state after random operations, and the rebuild gives the same tables", async () => {
+    server = await startServer({ file: true });
+    const ann = seedUser(server.db);
+    const curator = seedUser(server.db);
+    const project = seedProject(server.db, {
+      members: [
+        { user: ann, role: "annotator" },
+        { user: curator, role: "curator" },
+      ],
+    });
+    const otherProject = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
+    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+    const otherDoc = seedDocument(server.db, otherProject.id, TEXT, { assignTo: [ann] });
+    const ctx: LayerContext = {
+      text: TEXT,
+      labelIds: new Set(project.labels.map((l) => l.id)),
+      relationTypes: new Set(["attributes"]),
+    };
+    const labels = project.labels.map((l) => l.id);
+    const mine = userLayer(ann.id);
+    const layerClient = connectClient(server, {
+      documentId: doc.id,
+      layer: mine,
+      auth: { cookie: ann.cookie },
+    });
+    const goldClient = connectClient(server, {
+      documentId: doc.id,
+      layer: "gold",
+      auth: { cookie: curator.cookie },
+    });
+    const otherClient = connectClient(server, {
+      documentId: otherDoc.id,
+      layer: mine,
+      auth: { token: ann.token },
+    });
+    clients.push(layerClient, goldClient, otherClient);
+    await Promise.all(clients.map((c) => c.synced()));
+    addSpan(
+      otherClient.doc,
+      { start: 0, end: 7, label: otherProject.labels[0]!.id, author: ann.id },
+      { ...ctx, labelIds: new Set(otherProject.labels.map((l) => l.id)) },
+    );
+
+    const rand = prng(42);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+    for (let i = 0; i < 300; i++) {
+      const c = rand() < 0.7 ? layerClient : goldClient;
+      const author = c === layerClient ? ann.id : curator.id;
+      const spans = listSpans(c.doc);
+      const start = Math.floor(rand() * (TEXT.length - 10));
+      const r = rand();
+      if (r < 0.4 || spans.length < 2) {
+        addSpan(
+          c.doc,
+          {
+            start,
+            end: start + 1 + Math.floor(rand() * 9),
+            label: pick(labels),
+            author,
+            note: rand() < 0.3 ? `n${i}` : undefined,
+          },
+          ctx,
+        );
+      } else if (r < 0.6) {
+        updateSpan(
+          c.doc,
+          pick(spans).id,
+          { start, end: start + 3, label: pick(labels), note: rand() < 0.5 ? "" : "edited" },
+          ctx,
+        );
+      } else if (r < 0.72) {
+        removeSpan(c.doc, pick(spans).id);
+      } else if (r < 0.85) {
+        const [a, b] = [pick(spans), pick(spans)];
+        if (a.id !== b.id) addRelation(c.doc, { from: a.id, to: b.id, type: "attributes", author }, ctx);
+      } else if (r < 0.92) {
+        const rel = listRelations(c.doc);
+        if (rel.length) removeRelation(c.doc, pick(rel).id);
+      } else {
+        setLayerStatus(c.doc, rand() < 0.5 ? "in_progress" : "done", author);
+      }
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Within a second of the last change (the projection writes at most 150 ms after one).
+    await vi.waitFor(
+      () => {
+        expect(projected(doc.id, mine)).toEqual(expected(layerClient.doc));
+        expect(projected(doc.id, "gold")).toEqual(expected(goldClient.doc));
+      },
+      { timeout: 2_000, interval: 25 },
+    );
+    expect(projected(doc.id, mine).spans.length).toBeGreaterThan(5);
+    // The annotator's own layer state moved their assignment.
+    const status = layerClient.doc.getMap("state").get("status");
+    expect(
+      server.db.$client
+        .prepare("SELECT status FROM assignments WHERE document_id = ? AND user_id = ?")
+        .get(doc.id, ann.id),
+    ).toEqual({ status: status ?? "in_progress" });
+
+    await server.deps.collab.flush();
+    const before = dump();
+    // Wreck this project's projection; the CLI rebuild (a separate process on the same file) restores it.
+    for (const t of ["annotations", "annotation_relations", "layer_states"])
+      server.db.$client.prepare(`DELETE FROM ${t} WHERE project_id = ?`).run(project.id);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "server/src/cli/main.ts", "rebuild-projection", "--project", String(project.id)],
+      { cwd: ROOT, env: { ...process.env, GLOSS_DATA_DIR: server.dataDir, GLOSS_LOG_LEVEL: "error" } },
+    );
+    expect(stdout).toContain(
+      `annotations  ${before.annotations.filter((r) => (r as { project_id: number }).project_id === project.id).length}`,
+    );
+    expect(dump()).toEqual(before);
+  }, 60_000);
+
+  it("a projection left stale (e.g. by a crash) is reconciled when the layer loads", async () => {
+    server = await startServer();
+    const ann = seedUser(server.db);
+    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
+    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+    const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
+    const layer = userLayer(ann.id);
+    const c = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
+    clients.push(c);
+    await c.synced();
+    for (let i = 0; i < 5; i++)
+      addSpan(c.doc, { start: i, end: i + 4, label: project.labels[0]!.id, author: ann.id }, ctx);
+    await vi.waitFor(() => expect(projected(doc.id, layer)).toEqual(expected(c.doc)));
+    const want = expected(c.doc);
+    c.destroy();
+    await expect.poll(() => server.deps.collab.metrics().rooms).toBe(0);
+    server.db.$client
+      .prepare("DELETE FROM annotations WHERE span_id IN (SELECT span_id FROM annotations LIMIT 2)")
+      .run();
+    server.db.$client
+      .prepare(
+        "INSERT INTO annotations (project_id, document_id, layer, span_id, start, \"end\", label_id, created_at) VALUES (?, ?, ?, 'ghost', 0, 1, 1, 1)",
+      )
+      .run(project.id, doc.id, layer);
+    const again = await server.deps.collab.withDoc(doc.id, layer, (d) => listSpans(d).length);
+    expect(again).toBe(5);
+    await vi.waitFor(() => expect(projected(doc.id, layer)).toEqual(want));
+  });
+});
