@@ -128,7 +128,7 @@ test("the agreement page draws the pair heat map and per-label bars with the API
   expect(report.perPair).toHaveLength(3);
   const pairOf = (a: string | null, b: string | null) =>
     report.perPair.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a))!;
-  const names = new Map([
+  const names = new Map<string, string>([
     [userLayer(ann.id), "Ann"],
     [userLayer(bob.id), "Bob"],
     [userLayer(cy.id), "Cy"],

@@ -73,7 +73,9 @@ test("shared mode: a span labelled by one annotator appears for the other within
   const id = await pageB.locator(".span-list li").first().getAttribute("data-span-id");
   expect((await highlightedTexts(pageB))[id!]).toBe("the bridge is safe");
   await expect
-    .poll(() => pageB.locator(`[data-start-for="${id}"]`).first().getAttribute("data-author", { timeout: 2000 }))
+    .poll(() =>
+      pageB.locator(`[data-start-for="${id}"]`).first().getAttribute("data-author", { timeout: 2000 }),
+    )
     .toBe("AL");
 
   // and back: Bob's label reaches Ada

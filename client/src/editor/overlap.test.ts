@@ -1,6 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { type Interval, layoutOverlaps, SpanIndex } from "./overlap";
-import fc from "./testing/fc";
 
 const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 

@@ -1,7 +1,7 @@
 import { splitsSurrogatePair } from "@gloss/shared";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { clusterLength, snapExact, snapRange, snapToCharacters, snapToWords, stepBoundary } from "./snapping";
-import fc from "./testing/fc";
 
 const cut = (text: string, r: { start: number; end: number } | null) =>
   r ? text.slice(r.start, r.end) : null;

@@ -1,7 +1,7 @@
 import { getSchema } from "@tiptap/core";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { textSchemaExtensions } from "./schema";
-import fc from "./testing/fc";
 import { buildPmDoc, layoutText, offsetToPos, posToOffset, textToPmJson } from "./textLayout";
 
 const schema = getSchema(textSchemaExtensions);

@@ -7,7 +7,6 @@
 import type {
   AssignmentStatus,
   CurationDecisionBody,
-  CurationDecisionResultDto,
   DocumentDto,
   MemberDto,
   ProjectDto,
