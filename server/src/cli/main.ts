@@ -19,7 +19,7 @@ async function main(argv: string[]) {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write("Usage: pnpm gloss <command> [options]\n\nCommands:\n");
-    for (const c of commands) process.stdout.write(`  ${c.usage.padEnd(52)} ${c.summary}\n`);
+    for (const c of commands) process.stdout.write(`  ${c.usage}\n      ${c.summary}\n`);
     return 0;
   }
   // two-word commands: "user add", "project create", "token create"
