@@ -61,6 +61,9 @@ export function startCheckpointer(
   return {
     async stop() {
       if (!running) return;
+      // Hold the process open until the worker has finished: awaiting an unref'd worker lets a CLI's event
+      // loop run dry, and Node then exits mid-close with code 0 (losing the command's exit code).
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },
