@@ -1,8 +1,8 @@
 import type { ProjectRole, UserDto } from "@gloss/shared";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { assignments, documents, projectMembers, projects } from "../db/schema";
+import type { documents, projects } from "../db/schema";
 import { forbidden, notFound, unauthorized } from "../errors";
+import { authStatements } from "./statements";
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
@@ -15,11 +15,7 @@ export interface ProjectAccess {
 
 /** The caller's role in a project, or null when they are not a member (admins count as "admin"). */
 export function roleIn(db: Db, user: UserDto, projectId: number): ProjectRole | null {
-  const m = db
-    .select({ role: projectMembers.role })
-    .from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id)))
-    .get();
+  const m = authStatements(db).role.get({ projectId, userId: user.id });
   if (m) return m.role;
   return user.isAdmin ? "admin" : null;
 }
@@ -31,7 +27,7 @@ export function roleIn(db: Db, user: UserDto, projectId: number): ProjectRole | 
 export function projectAccess(db: Db, user: UserDto | null, projectId: number): ProjectAccess {
   if (!user) throw unauthorized();
   if (!Number.isSafeInteger(projectId) || projectId < 1) throw notFound("No such project");
-  const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
+  const project = authStatements(db).project.get({ id: projectId });
   const role = project ? roleIn(db, user, projectId) : null;
   if (!project || !role) throw notFound("No such project");
   return { user, role, project };
@@ -54,18 +50,15 @@ export interface DocumentAccess extends ProjectAccess {
 export function documentAccess(db: Db, user: UserDto | null, documentId: number): DocumentAccess {
   if (!user) throw unauthorized();
   if (!Number.isSafeInteger(documentId) || documentId < 1) throw notFound("No such document");
-  const document = db.select().from(documents).where(eq(documents.id, documentId)).get();
+  const q = authStatements(db);
+  const document = q.document.get({ id: documentId });
   if (!document) throw notFound("No such document");
   const role = roleIn(db, user, document.projectId);
   if (!role) throw notFound("No such document");
   if (role === "annotator") {
-    const a = db
-      .select({ s: assignments.status })
-      .from(assignments)
-      .where(and(eq(assignments.documentId, documentId), eq(assignments.userId, user.id)))
-      .get();
+    const a = q.assigned.get({ documentId, userId: user.id });
     if (!a) throw notFound("No such document");
   }
-  const project = db.select().from(projects).where(eq(projects.id, document.projectId)).get()!;
+  const project = q.project.get({ id: document.projectId })!;
   return { user, role, project, document };
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { UserDto } from "@gloss/shared";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { apiTokens, sessions, users } from "../db/schema";
+import { apiTokens, sessions, type users } from "../db/schema";
+import { authStatements } from "./statements";
 
 export const SESSION_COOKIE = "gloss_session";
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -66,26 +67,17 @@ export function resolveUser(
   db: Db,
   headers: { cookie?: string | null; authorization?: string | null },
 ): { user: UserDto; via: AuthVia } | null {
+  const q = authStatements(db);
   const auth = headers.authorization;
   if (auth?.startsWith("Bearer ")) {
     const token = auth.slice(7).trim();
-    const row = db
-      .select({ user: users, tokenId: apiTokens.id })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
-      .get();
+    const row = q.userByToken.get({ hash: sha256(token) });
     if (!row) return null;
-    db.update(apiTokens).set({ lastUsedAt: Date.now() }).where(eq(apiTokens.id, row.tokenId)).run();
+    q.touchToken.run({ id: row.tokenId, now: Date.now() });
     return { user: toUserDto(row.user), via: "token" };
   }
   const value = readCookie(headers.cookie, SESSION_COOKIE);
   if (!value) return null;
-  const row = db
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sha256(value)), gt(sessions.expiresAt, Date.now())))
-    .get();
+  const row = q.userBySession.get({ id: sha256(value), now: Date.now() });
   return row ? { user: toUserDto(row.user), via: "cookie" } : null;
 }
