@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ipBucket, SlidingWindowLimiter } from "@gloss/server/auth/rateLimit";
+import { ipBucket, REGISTRATION_RATE_LIMIT, SlidingWindowLimiter } from "@gloss/server/auth/rateLimit";
 import { openDb } from "@gloss/server/db/client";
 import { auditLog, sessions, users } from "@gloss/server/db/schema";
 import { createUser } from "@gloss/server/services/users";
@@ -288,6 +288,23 @@ describe("sign-in rate limits", { timeout: 60_000 }, () => {
     const blocked = await attempt(u.username, DEFAULT_PASSWORD);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("registration rate limit", { timeout: 120_000 }, () => {
+  const ctx = useServer();
+
+  it("refuses more than REGISTRATION_RATE_LIMIT.max new accounts per IP within the window (429 + Retry-After)", async () => {
+    const register = () =>
+      new ApiClient(ctx.server.url).request("POST", "/api/auth/register", {
+        username: uniqueName("reg"),
+        password: DEFAULT_PASSWORD,
+      });
+    for (let i = 0; i < REGISTRATION_RATE_LIMIT.max; i++) expect((await register()).status).toBe(201);
+    const refused = await register();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await errorOf(refused)).toMatchObject({ code: "rate_limited" });
   });
 });
 

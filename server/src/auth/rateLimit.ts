@@ -14,6 +14,12 @@ export const LOGIN_RATE_LIMITS = {
   maxKeys: 50_000,
 } as const;
 
+/**
+ * Accounts created per client IP within the window: each registration costs a password hash (~75 ms of
+ * CPU), so an open sign-up page must not be a way to keep the server busy.
+ */
+export const REGISTRATION_RATE_LIMIT = { max: 30, windowMs: 60 * 60 * 1000 } as const;
+
 export interface WindowLimit {
   max: number;
   windowMs: number;

@@ -2,7 +2,7 @@
 import { LoginBody, RegisterBody } from "@gloss/shared";
 import { type Context, Hono } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
-import { LoginRateLimiter } from "../../auth/rateLimit";
+import { LoginRateLimiter, REGISTRATION_RATE_LIMIT, SlidingWindowLimiter } from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
 import { HttpError, unauthorized } from "../../errors";
@@ -13,10 +13,26 @@ import { clearSessionCookie, setSessionCookie } from "./cookie";
 /** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
 const BAD_CREDENTIALS = "Wrong username or password";
 
+/** 429 with Retry-After and the wait in the message. */
+function rateLimited(c: Context<AppEnv>, seconds: number, what: string) {
+  c.header("Retry-After", String(seconds));
+  return c.json(
+    {
+      error: {
+        code: "rate_limited",
+        message: `${what}: try again in ${seconds} s`,
+        details: { retryAfterSeconds: seconds },
+      },
+    },
+    429,
+  );
+}
+
 /** Session routes; each app gets its own rate limiter (no module-level state). */
 export function sessionRoutes(deps: Deps) {
   const { db, config, log } = deps;
   const limiter = new LoginRateLimiter();
+  const registrations = new SlidingWindowLimiter(REGISTRATION_RATE_LIMIT);
   const app = new Hono<AppEnv>();
 
   /** Starts a session for the user, replacing the one the request came with (if any). */
@@ -32,6 +48,11 @@ export function sessionRoutes(deps: Deps) {
       throw new HttpError(403, "signup_closed", "Sign-up is closed on this instance: ask an administrator");
     }
     const body = RegisterBody.parse(await c.req.json());
+    const ip = clientIp(c);
+    const wait = registrations.retryAfterMs(ip);
+    if (wait > 0)
+      return rateLimited(c, Math.ceil(wait / 1000), "Too many accounts created from this address");
+    registrations.hit(ip);
     const row = await createUser(db, body);
     signIn(c, row.id);
     log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
@@ -45,17 +66,7 @@ export function sessionRoutes(deps: Deps) {
     if ("retryAfterMs" in attempt) {
       const seconds = Math.ceil(attempt.retryAfterMs / 1000);
       log.warn("sign-in rate limited", { username: body.username, ip, retryAfterSeconds: seconds });
-      c.header("Retry-After", String(seconds));
-      return c.json(
-        {
-          error: {
-            code: "rate_limited",
-            message: `Too many sign-in attempts: try again in ${seconds} s`,
-            details: { retryAfterSeconds: seconds },
-          },
-        },
-        429,
-      );
+      return rateLimited(c, seconds, "Too many sign-in attempts");
     }
     const user = findUserByUsername(db, body.username);
     // verify against a dummy hash when there is no such user, so both failures take the same time
