@@ -3,50 +3,22 @@
  * `shared`, independent → the user's own; curators and managers may pick any layer, others' read-only),
  * then hands over to the workspace.
  */
-import {
-  canCurate,
-  type DocumentDto,
-  type MemberDto,
-  type ProjectDto,
-  type ProjectRole,
-} from "@gloss/shared";
+import { canCurate, type ProjectRole } from "@gloss/shared";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
-import { useAnnounceProject } from "../components/CurrentProject";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePageTitle } from "../components/usePageTitle";
 import { Link, navigate, type RouteProps } from "../router";
 import { useUser } from "../session";
 import { chooseLayer, layerOptions } from "./annotate/layers";
 import { Workspace } from "./annotate/Workspace";
-
-interface Loaded {
-  document: DocumentDto;
-  project: ProjectDto;
-  /** Empty when the caller may not list members. */
-  members: MemberDto[];
-}
+import { type DocumentContext, useDocumentContext } from "./useDocumentContext";
 
 /** The annotation page. */
 export function AnnotatePage({ params, query }: RouteProps) {
   const documentId = Number(params.documentId);
-  const api = useApi();
-  const data = useResource<Loaded>(
-    async (signal) => {
-      const document = await api.documents.get(documentId, { signal });
-      const [project, members] = await Promise.all([
-        api.projects.get(document.projectId, { signal }),
-        api.members.list(document.projectId, { signal }).then(
-          (r) => r.members,
-          () => [] as MemberDto[],
-        ),
-      ]);
-      return { document, project, members };
-    },
-    [api, documentId],
-  );
-  useAnnounceProject(data.data?.project);
+  const data = useDocumentContext(documentId);
   usePageTitle(data.data?.document.name ?? "Document");
 
   if (data.error) {
@@ -60,10 +32,15 @@ export function AnnotatePage({ params, query }: RouteProps) {
     );
   }
   if (!data.data) return <p className="page muted">Loading the document…</p>;
-  return <Loaded {...data.data} requestedLayer={query.get("layer")} />;
+  return <LoadedDocument {...data.data} requestedLayer={query.get("layer")} />;
 }
 
-function Loaded({ document, project, members, requestedLayer }: Loaded & { requestedLayer: string | null }) {
+function LoadedDocument({
+  document,
+  project,
+  members,
+  requestedLayer,
+}: DocumentContext & { requestedLayer: string | null }) {
   const api = useApi();
   const me = useUser();
   const role: ProjectRole = project.role ?? (me.isAdmin ? "admin" : "annotator");

@@ -4,20 +4,12 @@
  * auto-merge; the document's curation status. Gold is live: another curator's decisions re-read the view
  * and their presence shows beside the title and at the disagreement they are looking at.
  */
-import type {
-  AssignmentStatus,
-  CurationDecisionBody,
-  DocumentDto,
-  MemberDto,
-  ProjectDto,
-} from "@gloss/shared";
+import type { AssignmentStatus, CurationDecisionBody } from "@gloss/shared";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../../api/client";
-import { useApi } from "../../api/context";
 import { useResource } from "../../api/useResource";
 import { userColor } from "../../collab/colors";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
-import { useAnnounceProject } from "../../components/CurrentProject";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { PresenceList } from "../../components/PresenceList";
 import { usePageTitle } from "../../components/usePageTitle";
@@ -35,32 +27,12 @@ import { CurationCounts, StatusControl } from "./StatusControl";
 import { useCurationKeys } from "./useCurationKeys";
 import { CURATING_FIELD, useCuratorsAt, useGoldRoom } from "./useGoldRoom";
 import "./curation.css";
-
-interface Loaded {
-  document: DocumentDto;
-  project: ProjectDto;
-  members: MemberDto[];
-}
+import { type DocumentContext, useDocumentContext } from "../useDocumentContext";
 
 /** The curation page. */
 export function CurationPage({ params }: RouteProps) {
   const documentId = Number(params.documentId);
-  const api = useApi();
-  const data = useResource<Loaded>(
-    async (signal) => {
-      const document = await api.documents.get(documentId, { signal });
-      const [project, members] = await Promise.all([
-        api.projects.get(document.projectId, { signal }),
-        api.members.list(document.projectId, { signal }).then(
-          (r) => r.members,
-          () => [] as MemberDto[],
-        ),
-      ]);
-      return { document, project, members };
-    },
-    [api, documentId],
-  );
-  useAnnounceProject(data.data?.project);
+  const data = useDocumentContext(documentId);
   usePageTitle(data.data ? `Curate — ${data.data.document.name}` : "Curate");
   if (data.error) {
     return (
@@ -74,7 +46,7 @@ export function CurationPage({ params }: RouteProps) {
   return <CurationWorkspace {...data.data} />;
 }
 
-function CurationWorkspace({ document: doc, project, members }: Loaded) {
+function CurationWorkspace({ document: doc, project, members }: DocumentContext) {
   const me = useUser();
   const cur = useMemo(() => curationApi(), []);
   const view = useResource((signal) => cur.view(doc.id, { signal }), [cur, doc.id]);
