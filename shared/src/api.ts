@@ -163,6 +163,27 @@ export interface DocumentDto extends DocumentSummaryDto {
   meta: Record<string, unknown>;
 }
 
+/** GET /projects/:id/documents?status=&q=&limit=&offset= */
+export const ListDocumentsQuery = z.object({
+  status: AssignmentStatus.optional(),
+  q: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
+
+/** GET /projects/:id/documents: a page of documents; `total` counts every match. */
+export interface DocumentListDto {
+  documents: DocumentSummaryDto[];
+  total: number;
+}
+
+/**
+ * POST /projects/:id/documents?name= — the file name of a streamed (non-multipart) body. (Not `ImportQuery`:
+ * that name is the annotation import's, in formats/options.ts.)
+ */
+export const ImportDocumentsQuery = z.object({ name: z.string().min(1).max(500).optional() });
+
 // ---------- assignments ----------
 export const AssignmentsBody = z.union([
   z.object({ documentIds: z.array(z.number().int()).min(1), userIds: z.array(z.number().int()).min(1) }),
@@ -171,10 +192,33 @@ export const AssignmentsBody = z.union([
 export type AssignmentsBody = z.infer<typeof AssignmentsBody>;
 export const PatchAssignmentBody = z.object({ status: AssignmentStatus });
 
+/** DELETE /projects/:id/assignments */
+export const RemoveAssignmentsBody = z.object({
+  documentIds: z.array(z.number().int()).min(1),
+  userIds: z.array(z.number().int()).min(1),
+});
+
 export interface AssignmentDto {
   documentId: number;
   userId: number;
   status: AssignmentStatus;
+}
+
+/** One entry of an annotator's queue. */
+export interface QueueItemDto {
+  documentId: number;
+  name: string;
+  status: AssignmentStatus;
+  updatedAt: number;
+}
+
+/**
+ * GET /projects/:id/queue: the caller's queue in document order, and the document to open next (first not
+ * done), or null.
+ */
+export interface QueueDto {
+  queue: QueueItemDto[];
+  next: number | null;
 }
 
 // ---------- spans (REST over live layers) ----------

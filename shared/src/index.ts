@@ -1,6 +1,7 @@
 export * from "./agreement";
 export * from "./api";
 export * from "./api-admin";
+export * from "./api-layers";
 export * from "./closeCodes";
 export * from "./collabLimits";
 export * from "./curation";

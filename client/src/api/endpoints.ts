@@ -4,19 +4,20 @@
  */
 import type {
   AssignmentDto,
-  AssignmentStatus,
   AssignmentsBody,
   CreateProjectBody,
   DocumentDto,
-  DocumentSummaryDto,
+  DocumentListDto,
   ImportResultDto,
   LabelDto,
   LabelInput,
   LabelPatch,
+  LayerSummaryDto,
   LoginBody,
   MemberDto,
   PatchProjectBody,
   ProjectDto,
+  QueueDto,
   RegisterBody,
   Role,
   SpanDto,
@@ -24,15 +25,12 @@ import type {
 } from "@gloss/shared";
 import { type Api, createApi, type RequestOptions } from "./client";
 
-/** One layer of a document, as listed by GET /api/documents/:id/layers (only those the caller may read). */
-export interface LayerInfo {
+/**
+ * A layer as the client knows it: an entry of GET /api/documents/:id/layers (`LayerSummaryDto`), or a partial
+ * one built from elsewhere (e.g. an assignment).
+ */
+export interface LayerInfo extends Partial<Omit<LayerSummaryDto, "layer">> {
   layer: string;
-  permission?: "read" | "write";
-  /** Spans in the layer. */
-  spans?: number;
-  status?: "in_progress" | "done" | null;
-  /** The owner of a `user-<id>` layer. */
-  user?: { id: number; username: string; displayName: string } | null;
   /** The owner's username, when only that is known (e.g. from an assignment). */
   username?: string | null;
 }
@@ -83,7 +81,7 @@ export function createEndpoints(api: Api = createApi()) {
         filter: { status?: string; q?: string; limit?: number; offset?: number } = {},
         o?: RequestOptions,
       ) =>
-        api.get<{ documents: DocumentSummaryDto[]; total?: number }>(`/api/projects/${projectId}/documents`, {
+        api.get<DocumentListDto>(`/api/projects/${projectId}/documents`, {
           ...o,
           query: { status: filter.status, q: filter.q, limit: filter.limit, offset: filter.offset },
         }),
@@ -94,7 +92,7 @@ export function createEndpoints(api: Api = createApi()) {
         return api.post<ImportResultDto>(`/api/projects/${projectId}/documents`, form);
       },
       layers: (id: number, o?: RequestOptions) =>
-        api.get<{ layers: LayerInfo[] }>(`/api/documents/${id}/layers`, o),
+        api.get<{ layers: LayerSummaryDto[] }>(`/api/documents/${id}/layers`, o),
       spans: (id: number, layer: string, o?: RequestOptions) =>
         api.get<{ spans: SpanDto[] }>(`/api/documents/${id}/layers/${enc(layer)}/spans`, o),
     },
@@ -102,15 +100,9 @@ export function createEndpoints(api: Api = createApi()) {
       create: (projectId: number, body: AssignmentsBody) =>
         api.post<{ assignments: AssignmentDto[] }>(`/api/projects/${projectId}/assignments`, body),
       queue: (projectId: number, o?: RequestOptions) =>
-        api.get<QueueResponse>(`/api/projects/${projectId}/queue`, o),
+        api.get<QueueDto>(`/api/projects/${projectId}/queue`, o),
     },
   };
 }
 
 export type Endpoints = ReturnType<typeof createEndpoints>;
-
-/** GET /api/projects/:id/queue: the caller's assigned documents in order, and the next one to do. */
-export interface QueueResponse {
-  queue: Array<{ documentId: number; name: string; status: AssignmentStatus; updatedAt: number }>;
-  next: number | null;
-}

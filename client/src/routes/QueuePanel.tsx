@@ -1,13 +1,13 @@
 /** The user's queue in a project: their assigned documents, with "Next document". */
+import type { QueueItemDto } from "@gloss/shared";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
-import type { QueueResponse } from "../api/endpoints";
 import { useResource } from "../api/useResource";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusChip } from "../components/StatusChip";
 import { Link, navigate } from "../router";
 
-type QueueItem = QueueResponse["queue"][number];
+type QueueItem = QueueItemDto;
 
 /** The next document to work on: the first in queue order that is not done and not the current one. */
 export function nextInQueue(queue: readonly QueueItem[], currentId?: number): QueueItem | null {

@@ -1,22 +1,8 @@
-import type { AssignmentDto, AssignmentStatus } from "@gloss/shared";
+import type { AssignmentDto, AssignmentStatus, QueueDto, QueueItemDto } from "@gloss/shared";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
 import { badRequest, notFound } from "../errors";
 import { audit } from "./audit";
-
-/** One entry of an annotator's queue. */
-export interface QueueItemDto {
-  documentId: number;
-  name: string;
-  status: AssignmentStatus;
-  updatedAt: number;
-}
-
-/** The caller's queue in document order, and the document to open next (first not done), or null. */
-export interface QueueDto {
-  queue: QueueItemDto[];
-  next: number | null;
-}
 
 /** Most pairs one explicit request may create or remove (documents × users). */
 export const MAX_ASSIGNMENT_PAIRS = 200_000;

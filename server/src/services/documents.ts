@@ -2,8 +2,10 @@ import {
   type AssignmentStatus,
   codePointLength,
   type DocumentDto,
+  type DocumentListDto,
   type DocumentSummaryDto,
   type ImportResultDto,
+  type ListDocumentsQuery,
 } from "@gloss/shared";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
@@ -69,13 +71,6 @@ export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptio
   return result;
 }
 
-export interface ListDocumentsQuery {
-  status?: AssignmentStatus;
-  q?: string;
-  limit: number;
-  offset: number;
-}
-
 interface SummaryRow {
   id: number;
   projectId: number;
@@ -91,11 +86,7 @@ interface SummaryRow {
  * assignment on each (independent mode is blind); `status` filters on the caller's own assignments for
  * annotators, on any assignment otherwise; `q` searches name and text (ASCII case-insensitive).
  */
-export function listDocuments(
-  db: Db,
-  access: ProjectAccess,
-  query: ListDocumentsQuery,
-): { documents: DocumentSummaryDto[]; total: number } {
+export function listDocuments(db: Db, access: ProjectAccess, query: ListDocumentsQuery): DocumentListDto {
   const sqlite = db.$client;
   const annotator = access.role === "annotator";
   const where = ["d.project_id = ?"];

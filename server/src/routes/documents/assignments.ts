@@ -1,4 +1,4 @@
-import { AssignmentsBody, PatchAssignmentBody } from "@gloss/shared";
+import { AssignmentsBody, PatchAssignmentBody, RemoveAssignmentsBody } from "@gloss/shared";
 import { Hono } from "hono";
 import { documentAccess, projectAccess, requireRole } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
@@ -11,7 +11,6 @@ import {
   setOwnStatus,
 } from "../../services/assignments";
 import { idParam } from "./params";
-import { RemoveAssignmentsBody } from "./schema";
 
 /** Assignments (manager assigns; everyone sees their own), the annotator's queue, and own status. */
 export function assignmentRoutes(deps: Deps) {

@@ -1,3 +1,4 @@
+import { ImportDocumentsQuery } from "@gloss/shared";
 import { Hono } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
@@ -5,7 +6,6 @@ import { ImportBatch } from "../../import/batch";
 import { commitImport } from "../../services/documents";
 import { readImportRequest } from "./importBody";
 import { idParam } from "./params";
-import { ImportQuery } from "./schema";
 
 /** POST /projects/:id/documents — import (manager): JSON, multipart files, or a streamed NDJSON/CSV/text body. */
 export function importRoutes(deps: Deps) {
@@ -14,7 +14,7 @@ export function importRoutes(deps: Deps) {
   app.post("/projects/:id/documents", async (c) => {
     const access = projectAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
     requireRole(access, "manager");
-    const { name } = ImportQuery.parse(c.req.query());
+    const { name } = ImportDocumentsQuery.parse(c.req.query());
     const batch = new ImportBatch(deps.config.maxDocumentBytes);
     try {
       // phase 1 (async, streaming): validate everything into a spool; phase 2 (sync): one transaction

@@ -1,9 +1,9 @@
+import { ListDocumentsQuery } from "@gloss/shared";
 import { Hono } from "hono";
 import { documentAccess, projectAccess } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
 import { getDocument, listDocuments } from "../../services/documents";
 import { idParam } from "./params";
-import { ListDocumentsQuery } from "./schema";
 
 /** GET /projects/:id/documents (any member; annotators: their assigned ones) and GET /documents/:id. */
 export function readRoutes(deps: Deps) {

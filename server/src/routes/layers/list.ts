@@ -1,25 +1,8 @@
 /** `GET /documents/:id/layers`: the layers of a document the caller can read, with counts and status. */
-import {
-  isLayerName,
-  type LayerName,
-  type LayerPermission,
-  layerPermission,
-  layerUserId,
-  userLayer,
-} from "@gloss/shared";
+import { isLayerName, type LayerSummaryDto, layerPermission, layerUserId, userLayer } from "@gloss/shared";
 import { Hono } from "hono";
 import { documentAccess } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
-
-export interface LayerSummaryDto {
-  layer: LayerName;
-  permission: Exclude<LayerPermission, "none">;
-  /** Spans in the layer (from the projection, flushed first). */
-  spans: number;
-  status: "in_progress" | "done" | null;
-  /** The owner of a `user-<id>` layer. */
-  user: { id: number; username: string; displayName: string } | null;
-}
 
 const idParam = (raw: string | undefined) =>
   /^[1-9][0-9]{0,15}$/.test(raw ?? "") ? Number(raw) : Number.NaN;

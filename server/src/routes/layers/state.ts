@@ -1,11 +1,8 @@
 /** `PUT /documents/:id/layers/:layer/state`: an annotator marks their layer in progress or done. */
-import { getLayerState, setLayerStatus } from "@gloss/shared";
+import { getLayerState, LayerStateBody, setLayerStatus } from "@gloss/shared";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv, Deps } from "../../context";
 import { openLayer, REST_ORIGIN } from "./access";
-
-export const LayerStateBody = z.object({ status: z.enum(["in_progress", "done"]) });
 
 export function stateRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
