@@ -211,3 +211,21 @@ test("an annotator follows the queue: next document, mark as done, next again", 
   expect(pageErrors(ctx)).toEqual([]);
   await ctx.close();
 });
+
+test("a curator without a queue of their own steps through the project's documents", async () => {
+  const cur = seedUser(server.db, { displayName: "Cora" });
+  const project = seedProject(server.db, { members: [{ user: cur, role: "curator" }] });
+  const first = seedDocument(server.db, project.id, "First text.", { name: "one.txt" });
+  const second = seedDocument(server.db, project.id, "Second text.", { name: "two.txt" });
+  const ctx = await newContext(browser.browser, server, cur);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/documents/${first.id}`);
+  await page.locator(".workspace[data-editor-ready]").waitFor();
+  await page.getByRole("button", { name: "Next document" }).click();
+  await page.waitForURL((u) => u.pathname === `/documents/${second.id}`);
+  await page.locator(".workspace[data-editor-ready]").waitFor();
+  await page.getByRole("button", { name: "Next document" }).click();
+  await statusText(page, "This is the project's last document.").waitFor();
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});

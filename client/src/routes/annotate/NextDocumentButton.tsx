@@ -1,4 +1,7 @@
-/** "Next document": asks the queue for the next unfinished document and goes there. */
+/**
+ * "Next document": asks the queue for the next unfinished document and goes there. Curators and managers
+ * usually have no queue of their own: for them an empty queue falls back to the project's next document.
+ */
 import { useState } from "react";
 import { errorMessage } from "../../api/client";
 import { useApi } from "../../api/context";
@@ -6,7 +9,13 @@ import { navigate } from "../../router";
 import { nextInQueue } from "../QueuePanel";
 
 /** The button; says so when the queue is empty. */
-export function NextDocumentButton(props: { projectId: number; currentId: number; primary?: boolean }) {
+export function NextDocumentButton(props: {
+  projectId: number;
+  currentId: number;
+  primary?: boolean;
+  /** The caller reads every document (curator, manager, admin). */
+  oversees?: boolean;
+}) {
   const api = useApi();
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
@@ -16,8 +25,11 @@ export function NextDocumentButton(props: { projectId: number; currentId: number
     try {
       const queue = await api.assignments.queue(props.projectId);
       const next = nextInQueue(queue.queue, props.currentId);
-      if (next) navigate(`/documents/${next.documentId}`);
-      else setMessage("No more documents in your queue.");
+      if (next) return navigate(`/documents/${next.documentId}`);
+      if (!props.oversees) return setMessage("No more documents in your queue.");
+      const after = await nextInProject(api, props.projectId, props.currentId);
+      if (after) navigate(`/documents/${after}`);
+      else setMessage("This is the project's last document.");
     } catch (err) {
       setMessage(errorMessage(err));
     } finally {
@@ -41,4 +53,16 @@ export function NextDocumentButton(props: { projectId: number; currentId: number
       ) : null}
     </>
   );
+}
+
+const PAGE = 1000;
+
+/** The id of the project's first document after `currentId` (documents are listed in id order). */
+async function nextInProject(api: ReturnType<typeof useApi>, projectId: number, currentId: number) {
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await api.documents.list(projectId, { limit: PAGE, offset });
+    const found = page.documents.find((d) => d.id > currentId);
+    if (found) return found.id;
+    if (offset + PAGE >= page.total) return null;
+  }
 }

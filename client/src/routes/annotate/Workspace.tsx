@@ -133,7 +133,12 @@ export function Workspace(props: WorkspaceProps) {
           ) : done ? (
             <span className="chip status-done">● done</span>
           ) : null}
-          <NextDocumentButton projectId={project.id} currentId={doc.id} primary={done} />
+          <NextDocumentButton
+            projectId={project.id}
+            currentId={doc.id}
+            primary={done}
+            oversees={canCurate(role)}
+          />
         </div>
       </div>
       {terminal ? (
