@@ -4,7 +4,6 @@ import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
-import { useAnnounceProject } from "../components/CurrentProject";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusChip } from "../components/StatusChip";
@@ -12,13 +11,13 @@ import { usePageTitle } from "../components/usePageTitle";
 import { Link, type RouteProps } from "../router";
 import { useUser } from "../session";
 import { QueuePanel } from "./QueuePanel";
+import { useProject } from "./useProjectResources";
 
 /** The project page. */
 export function ProjectPage({ params }: RouteProps) {
   const projectId = Number(params.projectId);
-  const api = useApi();
-  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
-  useAnnounceProject(project.data);
+  const _api = useApi();
+  const project = useProject(projectId);
   usePageTitle(project.data?.name ?? "Project");
 
   if (project.error) {

@@ -3,7 +3,6 @@ import { canManage, type ProjectDto } from "@gloss/shared";
 import { useState } from "react";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
-import { useAnnounceProject } from "../components/CurrentProject";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePageTitle } from "../components/usePageTitle";
 import { Link, type RouteProps } from "../router";
@@ -13,17 +12,17 @@ import { GeneralSettings } from "./settings/GeneralSettings";
 import { ImportDocuments } from "./settings/ImportDocuments";
 import { LabelSettings } from "./settings/LabelSettings";
 import { MemberSettings } from "./settings/MemberSettings";
+import { useProject } from "./useProjectResources";
 
 /** The settings page. */
 export function SettingsPage({ params }: RouteProps) {
   const projectId = Number(params.projectId);
   const api = useApi();
   const user = useUser();
-  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
+  const project = useProject(projectId);
   // shared by the sections: a member added above can be assigned below, an import shows up in assignment
   const members = useResource((signal) => api.members.list(projectId, { signal }), [api, projectId]);
   const [imports, setImports] = useState(0);
-  useAnnounceProject(project.data);
   usePageTitle(project.data ? `Settings — ${project.data.name}` : "Settings");
 
   if (project.error) {

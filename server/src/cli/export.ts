@@ -135,7 +135,7 @@ export async function runExport(args: string[]): Promise<number> {
   const db = openDb(config.dbFile);
   try {
     const job = createExport(db, parsed.projectId, query);
-    const base = process.env.INIT_CWD ?? process.cwd(); // `pnpm gloss` runs in server/
+    const base = process.cwd(); // where the user ran `pnpm gloss` (cli/main.ts moves there)
     const out = parsed.out ?? job.filename;
     const toStdout = out === "-";
     const target = toStdout ? "" : path.resolve(base, out);

@@ -103,8 +103,8 @@ export async function runImport(args: string[]): Promise<number> {
   let files: InputFile[];
   try {
     parsed = parseArgs(args);
-    // `pnpm gloss` runs from server/; INIT_CWD is where the user typed the command
-    files = expandPaths(parsed.paths, process.env.INIT_CWD ?? process.cwd(), (s) => err.write(`${s}\n`));
+    // relative to where the user ran `pnpm gloss` (cli/main.ts moves there)
+    files = expandPaths(parsed.paths, process.cwd(), (s) => err.write(`${s}\n`));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err.write(`gloss import: ${e.message}\n${e.exitCode === 2 ? `Usage: pnpm gloss ${USAGE}\n` : ""}`);

@@ -67,7 +67,7 @@ export async function runImportAnnotations(args: string[]): Promise<number> {
     process.stderr.write(`gloss import-annotations: ${e.message}\n\n${HELP}`);
     return 2;
   }
-  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), parsed.file);
+  const file = path.resolve(parsed.file);
   if (!fs.existsSync(file)) {
     process.stderr.write(`gloss import-annotations: ${parsed.file}: no such file\n`);
     return 1;

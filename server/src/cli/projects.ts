@@ -3,8 +3,8 @@ import { CreateProjectBody, ProjectMode } from "@gloss/shared";
 import { HttpError } from "../errors";
 import { createProject } from "../services/projects";
 import { findUserByUsername } from "../services/users";
+import { argValue, positionals, runDbCommand, UsageError } from "./args";
 import type { Command } from "./commands";
-import { argValue, positionals, runDbCommand, UsageError } from "./users";
 
 const USAGE = "project create <name> --owner <username> [--mode independent|shared] [--labels a,b,...]";
 

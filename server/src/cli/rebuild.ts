@@ -3,8 +3,8 @@ import { SqliteLayerStore } from "../collab/persistence";
 import { rebuildProjection } from "../collab/rebuild";
 import { TimerRegistry } from "../collab/timers";
 import { HttpError } from "../errors";
+import { positionals, runDbCommand, UsageError } from "./args";
 import type { Command } from "./commands";
-import { positionals, runDbCommand, UsageError } from "./users";
 
 const USAGE = "rebuild-projection [--project N]";
 

@@ -4,8 +4,8 @@ import { createApiToken } from "../auth/sessions";
 import { HttpError } from "../errors";
 import { audit } from "../services/audit";
 import { findUserByUsername } from "../services/users";
+import { positionals, runDbCommand } from "./args";
 import type { Command } from "./commands";
-import { positionals, runDbCommand } from "./users";
 
 const USAGE = "token create <username> [--name N]";
 

@@ -33,7 +33,7 @@ import {
 import { type AsyncFlateStreamHandler, Zip, type ZipInputFile } from "fflate";
 import type { Db } from "../db/client";
 import { badRequest, notFound } from "../errors";
-import { type ExportSource, openSource } from "../routes/export/source";
+import { type ExportSource, openSource } from "./exportSource";
 
 export interface ExportStats {
   /** Documents read so far (every pass). */

@@ -4,7 +4,7 @@
  * (doccano's own example file, backend/data_import/pipeline/examples/relation_extraction/example.jsonl).
  * doccano keeps unknown keys as metadata, so `document_id` and `document_name` travel through it.
  */
-import { isInt, isObject, optDocId, optString, readJsonLines } from "./json";
+import { isInt, isObject, optDocId, optString, readJsonObjectLines } from "./json";
 import {
   type ExportContext,
   type ExportRecord,
@@ -52,14 +52,9 @@ export function doccanoRelationLine(r: ExportRecord, ctx: Pick<ExportContext, "o
 
 /** Parses either doccano JSONL flavour (also the older `labels` key). doccano carries no covered text. */
 export function readDoccano(input: string, file?: string): ParseResult {
-  const { lines, issues } = readJsonLines(input, file);
+  const { records, issues } = readJsonObjectLines(input, file);
   const documents: ImportDocument[] = [];
-  for (const { value, line } of lines) {
-    const pos = { file, line };
-    if (!isObject(value)) {
-      issues.push(issue("invalid_record", pos, "each line must be a JSON object"));
-      continue;
-    }
+  for (const { value, pos } of records) {
     const text = optString(value, "text", pos, issues);
     if (text === undefined) issues.push(issue("invalid_record", { ...pos, field: "text" }, "is required"));
     const spans: ImportSpan[] = [];

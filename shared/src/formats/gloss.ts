@@ -3,7 +3,7 @@
  * layer, the offset unit, every span (with its covered text, author, note and stored extras) and relation.
  */
 import type { OffsetUnit } from "../offsets";
-import { isInt, isObject, optDocId, optString, readJsonLines } from "./json";
+import { isInt, isObject, optDocId, optString, readJsonObjectLines } from "./json";
 import {
   type ExportContext,
   type ExportRecord,
@@ -53,14 +53,9 @@ export function glossLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">):
 
 /** Parses Gloss JSONL into import documents; offsets are declared by each line's `offsets` field. */
 export function readGloss(input: string, file?: string): ParseResult {
-  const { lines, issues } = readJsonLines(input, file);
+  const { records, issues } = readJsonObjectLines(input, file);
   const documents: ImportDocument[] = [];
-  for (const { value, line } of lines) {
-    const pos = { file, line };
-    if (!isObject(value)) {
-      issues.push(issue("invalid_record", pos, "each line must be a JSON object"));
-      continue;
-    }
+  for (const { value, pos } of records) {
     const text = optString(value, "text", pos, issues);
     const unit = value.offsets;
     if (unit !== undefined && unit !== "codepoint" && unit !== "utf16") {

@@ -26,6 +26,26 @@ export function readJsonLines(input: string, file?: string): { lines: JsonLine[]
   return { lines, issues };
 }
 
+export interface JsonObjectLine {
+  value: Record<string, unknown>;
+  pos: { file?: string; line: number };
+}
+
+/** Parses JSON Lines whose every line must be an object; any other line becomes an `invalid_record` issue. */
+export function readJsonObjectLines(
+  input: string,
+  file?: string,
+): { records: JsonObjectLine[]; issues: FormatIssue[] } {
+  const { lines, issues } = readJsonLines(input, file);
+  const records: JsonObjectLine[] = [];
+  for (const { value, line } of lines) {
+    const pos = { file, line };
+    if (isObject(value)) records.push({ value, pos });
+    else issues.push(issue("invalid_record", pos, "each line must be a JSON object"));
+  }
+  return { records, issues };
+}
+
 /** Parses one JSON document; a syntax error becomes a `parse_error` for the file. */
 export function readJson(input: string, file?: string): { value: unknown; issues: FormatIssue[] } {
   try {

@@ -7,7 +7,6 @@ import type { AgreementReport, Figure } from "@gloss/shared";
 import { useEffect, useMemo, useState } from "react";
 import { useApi } from "../../api/context";
 import { useResource } from "../../api/useResource";
-import { useAnnounceProject } from "../../components/CurrentProject";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { usePageTitle } from "../../components/usePageTitle";
 import { Link, type RouteProps } from "../../router";
@@ -20,6 +19,7 @@ import { DocumentRanking } from "./DocumentRanking";
 import { OverallFigures } from "./OverallFigures";
 import { PairTable } from "./PairTable";
 import "./agreement.css";
+import { useProject, useProjectDocuments, useProjectMembers } from "../useProjectResources";
 
 type Pair = AgreementReport["perPair"][number];
 
@@ -45,18 +45,11 @@ function useDebounced<T>(value: T, ms: number): T {
 /** The agreement page. */
 export function AgreementPage({ params }: RouteProps) {
   const projectId = Number(params.projectId);
-  const api = useApi();
+  const _api = useApi();
   const agreement = useMemo(() => agreementApi(), []);
-  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
-  const members = useResource(
-    (signal) => api.members.list(projectId, { signal }).then((r) => r.members),
-    [api, projectId],
-  );
-  const documents = useResource(
-    (signal) => api.documents.list(projectId, { limit: 1000 }, { signal }).then((r) => r.documents),
-    [api, projectId],
-  );
-  useAnnounceProject(project.data);
+  const project = useProject(projectId);
+  const members = useProjectMembers(projectId);
+  const documents = useProjectDocuments(projectId);
   usePageTitle(project.data ? `Agreement — ${project.data.name}` : "Agreement");
 
   const [filter, setFilter] = useState<AgreementFilter>(NO_FILTER);

@@ -5,7 +5,6 @@
 import { useMemo } from "react";
 import { useApi } from "../../api/context";
 import { useResource } from "../../api/useResource";
-import { useAnnounceProject } from "../../components/CurrentProject";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusChip } from "../../components/StatusChip";
@@ -13,15 +12,15 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { Link, navigate, type RouteProps } from "../../router";
 import { curationApi } from "./curationApi";
 import "./curation.css";
+import { useProject } from "../useProjectResources";
 
 /** The project curation page. */
 export function CurationProgressPage({ params }: RouteProps) {
   const projectId = Number(params.projectId);
-  const api = useApi();
+  const _api = useApi();
   const cur = useMemo(() => curationApi(), []);
-  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
+  const project = useProject(projectId);
   const progress = useResource((signal) => cur.project(projectId, { signal }), [cur, projectId]);
-  useAnnounceProject(project.data);
   usePageTitle(project.data ? `Curation — ${project.data.name}` : "Curation");
   const p = progress.data;
   const next = p?.documents.find((d) => d.documentId === p.nextDocumentId);

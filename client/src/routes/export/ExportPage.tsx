@@ -6,8 +6,6 @@
 import { canManage, type MemberDto, type ProjectRole } from "@gloss/shared";
 import { useState } from "react";
 import { useApi } from "../../api/context";
-import { useResource } from "../../api/useResource";
-import { useAnnounceProject } from "../../components/CurrentProject";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { usePageTitle } from "../../components/usePageTitle";
 import type { RouteProps } from "../../router";
@@ -17,6 +15,7 @@ import { ExportPreview } from "./ExportPreview";
 import { DEFAULT_EXPORT, type ExportState, exportProblem, exportUrl } from "./exportQuery";
 import { ImportPanel } from "./ImportPanel";
 import "./export.css";
+import { useProject, useProjectDocuments, useProjectMembers } from "../useProjectResources";
 
 /** The export layers: gold, majority, every annotator, the shared layer, then each annotator. */
 export function exportLayers(members: readonly MemberDto[]): LayerChoice[] {
@@ -38,18 +37,11 @@ function annotatorLayers(members: readonly MemberDto[]): LayerChoice[] {
 /** The export page. */
 export function ExportPage({ params }: RouteProps) {
   const projectId = Number(params.projectId);
-  const api = useApi();
+  const _api = useApi();
   const me = useUser();
-  const project = useResource((signal) => api.projects.get(projectId, { signal }), [api, projectId]);
-  const members = useResource(
-    (signal) => api.members.list(projectId, { signal }).then((r) => r.members),
-    [api, projectId],
-  );
-  const documents = useResource(
-    (signal) => api.documents.list(projectId, { limit: 1000 }, { signal }).then((r) => r.documents),
-    [api, projectId],
-  );
-  useAnnounceProject(project.data);
+  const project = useProject(projectId);
+  const members = useProjectMembers(projectId);
+  const documents = useProjectDocuments(projectId);
   usePageTitle(project.data ? `Export — ${project.data.name}` : "Export");
   const [state, setState] = useState<ExportState>(DEFAULT_EXPORT);
 

@@ -10,7 +10,7 @@ import {
   type ExportSpan,
   majorityVote,
 } from "@gloss/shared";
-import type { Db } from "../../db/client";
+import type { Db } from "../db/client";
 
 /** Documents per page: bounds memory (texts of one page) and the size of each synchronous step. */
 export const PAGE = 200;
