@@ -29,6 +29,29 @@ afterAll(async () => {
   await server?.close();
 });
 
+test("a hotkey pressed right after clicking and Shift+arrows labels that selection", async () => {
+  // A click on a blank line, the selection grown with the keyboard, the hotkey at once: the label must go
+  // to what is selected on screen. (On a corpus article, with the same steps, the editor once read a stale
+  // selection and labelled nothing; actions.ts now reads the DOM selection before labelling.)
+  const text =
+    "Report: terrorists enter Gaza\n\nISIS terrorists recently entered Gaza with the support of Hamas.\n\nMore.";
+  const ada = seedUser(server.db, { displayName: "Ada" });
+  const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
+  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
+  const ctx = await newContext(browser.browser, server, ada);
+  const page = await ctx.newPage();
+  await openDocument(page, server, doc.id);
+  // on the blank line, as a user clicking just before the paragraph they want
+  await page.locator(".ProseMirror").click({ position: { x: 30, y: 80 } });
+  await page.keyboard.down("Shift");
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.up("Shift");
+  await page.keyboard.press("2");
+  await expect.poll(() => sidebarSpans(page)).toEqual(["denial: ISIS"]);
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});
+
 test("keyboard only: skip to the text, Shift+arrows, then the label's hotkey", async () => {
   const text = "Officials said the bridge is safe.\nCritics deny it.";
   const ada = seedUser(server.db, { displayName: "Ada" });

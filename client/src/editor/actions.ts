@@ -5,6 +5,7 @@
  */
 import { LayerValidationError, listRelations } from "@gloss/shared";
 import { TextSelection } from "@tiptap/pm/state";
+import type { EditorView } from "@tiptap/pm/view";
 import type { EditorSession } from "./session";
 import { offsetToPos, posToOffset } from "./textLayout";
 
@@ -49,6 +50,7 @@ export class EditorActions {
   applyLabel(labelId: number, exact = false): void {
     this.s.batch(() => {
       const view = this.s.view;
+      syncSelectionFromDom(view);
       const sel = view.state.selection;
       const selectedId = this.s.store.get().selectedId;
       if (!sel.empty) return this.labelSelection(labelId, exact);
@@ -226,4 +228,14 @@ export class EditorActions {
     const el = node instanceof Element ? node : node.parentElement;
     el?.scrollIntoView({ block: "center", inline: "nearest" });
   }
+}
+
+/**
+ * Makes ProseMirror read the DOM selection now. It learns of keyboard and mouse selection changes from
+ * `selectionchange`, which the browser dispatches as a later task: a hotkey pressed right after Shift+→
+ * (or right after a click) otherwise sees the previous selection and labels nothing. `domObserver` is
+ * ProseMirror's own observer (not in its typings); `flush()` is what its own handlers call for this.
+ */
+function syncSelectionFromDom(view: EditorView): void {
+  (view as unknown as { domObserver?: { flush(): void } }).domObserver?.flush();
 }
