@@ -21,8 +21,12 @@ export const CloseCode = {
   RoomFull: 4429,
   /** The client could not keep up (send buffer over the limit); it resyncs on reconnect. */
   SlowConsumer: 4413,
-  /** A read-only connection sent an update. */
-  ReadOnly: 4405,
+  /**
+   * An update that would make the layer invalid (offsets outside the text, an unknown label, wrong types,
+   * a record over a size limit, too many spans…). Nothing of it was stored or relayed; the client's local
+   * copy holds content the server will never accept, so it must drop its local state and resync.
+   */
+  InvalidUpdate: 4422,
   /** The frame exceeds the maximum size. */
   TooBig: 1009,
   /** The server failed to load the room. */
@@ -36,4 +40,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.Unauthorized,
   CloseCode.Forbidden,
   CloseCode.NotFound,
+  CloseCode.InvalidUpdate,
 ]);

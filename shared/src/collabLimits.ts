@@ -25,6 +25,16 @@ export interface CollabLimits {
   closeGraceMs: number;
   /** Awareness client ids one connection may control (a tab normally has one). */
   maxAwarenessClientsPerConnection: number;
+  /** Awareness client ids one user may control in one room, over all their connections. */
+  maxAwarenessClientsPerUser: number;
+  /** Largest awareness state (JSON bytes) of one client id; a bigger one closes the socket with 4413. */
+  maxAwarenessStateBytes: number;
+  /** Spans one layer may hold; an update that would exceed it is refused (4422). */
+  maxSpansPerLayer: number;
+  /** Relations one layer may hold. */
+  maxRelationsPerLayer: number;
+  /** Longest span note, in UTF-16 code units. */
+  maxNoteChars: number;
   /** Compact a room's update log into its snapshot once it holds this many rows… */
   compactAfterUpdates: number;
   /** …or this many bytes; at the first pause in writing (see below), or at ten times either, regardless. */
@@ -48,6 +58,11 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   pingIntervalMs: 30_000,
   closeGraceMs: 2_000,
   maxAwarenessClientsPerConnection: 8,
+  maxAwarenessClientsPerUser: 32,
+  maxAwarenessStateBytes: 8 * 1024,
+  maxSpansPerLayer: 200_000,
+  maxRelationsPerLayer: 200_000,
+  maxNoteChars: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 1024 * 1024,
   compactWhenQuietMs: 250,

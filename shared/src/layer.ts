@@ -11,6 +11,7 @@
  * which keeps every span internally consistent under concurrent edits.
  */
 import type * as Y from "yjs";
+import { DEFAULT_COLLAB_LIMITS } from "./collabLimits";
 import { splitsSurrogatePair } from "./offsets";
 
 export interface SpanProvenance {
@@ -70,7 +71,29 @@ export interface LayerContext {
   labelIds: ReadonlySet<number>;
   /** Allowed relation types; undefined = any. */
   relationTypes?: ReadonlySet<string>;
+  /** Longest note accepted (default: the collaboration limits' `maxNoteChars`). */
+  maxNoteChars?: number;
 }
+
+/** Longest span, relation or rejected-key id accepted in a layer. */
+export const MAX_RECORD_ID_CHARS = 64;
+/** Longest relation type name. */
+export const MAX_RELATION_TYPE_CHARS = 64;
+/** Most annotator ids a gold span's provenance may list. */
+export const MAX_PROVENANCE_ANNOTATORS = 1000;
+const PROVENANCE_VIA = new Set(["auto-merge", "accept", "edit", "manual", "import"]);
+const SPAN_FIELDS = new Set([
+  "start",
+  "end",
+  "label",
+  "author",
+  "createdAt",
+  "updatedAt",
+  "note",
+  "provenance",
+  "score",
+]);
+const RELATION_FIELDS = new Set(["from", "to", "type", "author", "createdAt"]);
 
 export class LayerValidationError extends Error {
   constructor(
@@ -101,11 +124,11 @@ export function newId(): string {
 /** Checks a span against the text and labels; throws LayerValidationError naming the field. */
 export function validateSpan(span: Pick<SpanRecord, "start" | "end" | "label">, ctx: LayerContext): void {
   const { start, end, label } = span;
-  if (!Number.isInteger(start) || start < 0)
-    throw new LayerValidationError(`start ${start} must be an integer ≥ 0`, "start");
-  if (!Number.isInteger(end) || end > ctx.text.length) {
+  if (!Number.isSafeInteger(start) || start < 0)
+    throw new LayerValidationError(`start ${String(start)} must be an integer ≥ 0`, "start");
+  if (!Number.isSafeInteger(end) || end > ctx.text.length) {
     throw new LayerValidationError(
-      `end ${end} must be an integer ≤ the text length ${ctx.text.length}`,
+      `end ${String(end)} must be an integer ≤ the text length ${ctx.text.length}`,
       "end",
     );
   }
@@ -114,7 +137,143 @@ export function validateSpan(span: Pick<SpanRecord, "start" | "end" | "label">, 
     throw new LayerValidationError(`start ${start} splits a surrogate pair`, "start");
   if (splitsSurrogatePair(ctx.text, end))
     throw new LayerValidationError(`end ${end} splits a surrogate pair`, "end");
-  if (!ctx.labelIds.has(label)) throw new LayerValidationError(`unknown label ${label}`, "label");
+  if (!Number.isSafeInteger(label) || !ctx.labelIds.has(label))
+    throw new LayerValidationError(`unknown label ${String(label).slice(0, 40)}`, "label");
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const isUserId = (v: unknown): boolean => v === null || (Number.isSafeInteger(v) && (v as number) > 0);
+
+/** A record id (span, relation, rejected key): a non-empty string of at most MAX_RECORD_ID_CHARS. */
+export function validateRecordId(id: unknown, field = "id"): void {
+  if (typeof id !== "string" || id.length === 0 || id.length > MAX_RECORD_ID_CHARS)
+    throw new LayerValidationError(`${field} must be a string of 1–${MAX_RECORD_ID_CHARS} characters`, field);
+}
+
+function rejectUnknownFields(
+  value: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  what: string,
+): void {
+  for (const key in value)
+    if (!allowed.has(key))
+      throw new LayerValidationError(`${what} has an unknown field ${JSON.stringify(key.slice(0, 40))}`, key);
+}
+
+/**
+ * The whole layer model for one stored span value, whatever wrote it (editor, REST, import, curation, or a
+ * raw socket client): a plain object with exactly the schema's fields and types, offsets inside the text and
+ * on code point boundaries, a label of the project, a note within `maxNoteChars`, a well-formed provenance.
+ */
+export function validateSpanRecord(
+  id: unknown,
+  value: unknown,
+  ctx: LayerContext,
+): asserts value is SpanRecord {
+  validateRecordId(id, "span id");
+  if (!isPlainObject(value)) throw new LayerValidationError("a span must be an object", "span");
+  rejectUnknownFields(value, SPAN_FIELDS, "span");
+  validateSpan(value as unknown as SpanRecord, ctx);
+  if (!isUserId(value.author)) throw new LayerValidationError("author must be a user id or null", "author");
+  if (!isTime(value.createdAt)) throw new LayerValidationError("createdAt must be a time in ms", "createdAt");
+  if (value.updatedAt !== undefined && !isTime(value.updatedAt))
+    throw new LayerValidationError("updatedAt must be a time in ms", "updatedAt");
+  if (value.note !== undefined) {
+    const max = ctx.maxNoteChars ?? DEFAULT_COLLAB_LIMITS.maxNoteChars;
+    if (typeof value.note !== "string") throw new LayerValidationError("note must be a string", "note");
+    if (value.note.length > max)
+      throw new LayerValidationError(`note is ${value.note.length} characters; the limit is ${max}`, "note");
+  }
+  if (value.score !== undefined && (typeof value.score !== "number" || !Number.isFinite(value.score)))
+    throw new LayerValidationError("score must be a finite number", "score");
+  if (value.provenance !== undefined) validateProvenance(value.provenance);
+}
+
+function validateProvenance(p: unknown): void {
+  if (!isPlainObject(p)) throw new LayerValidationError("provenance must be an object", "provenance");
+  rejectUnknownFields(p, new Set(["annotators", "decidedBy", "decidedAt", "via"]), "provenance");
+  const { annotators, decidedBy, decidedAt, via } = p;
+  if (
+    !Array.isArray(annotators) ||
+    annotators.length > MAX_PROVENANCE_ANNOTATORS ||
+    !annotators.every((a) => Number.isSafeInteger(a) && a > 0)
+  )
+    throw new LayerValidationError(
+      "provenance.annotators must be a list of user ids",
+      "provenance.annotators",
+    );
+  if (!isUserId(decidedBy))
+    throw new LayerValidationError("provenance.decidedBy must be a user id or null", "provenance.decidedBy");
+  if (!isTime(decidedAt))
+    throw new LayerValidationError("provenance.decidedAt must be a time in ms", "provenance.decidedAt");
+  if (typeof via !== "string" || !PROVENANCE_VIA.has(via))
+    throw new LayerValidationError("provenance.via is not a known origin", "provenance.via");
+}
+
+/**
+ * One stored relation value: the schema's fields and types, a known type, two different ends that exist
+ * (`spanExists` answers for the layer as it will be once the write is applied).
+ */
+export function validateRelationRecord(
+  id: unknown,
+  value: unknown,
+  ctx: LayerContext,
+  spanExists: (spanId: string) => boolean,
+): asserts value is RelationRecord {
+  validateRecordId(id, "relation id");
+  if (!isPlainObject(value)) throw new LayerValidationError("a relation must be an object", "relation");
+  rejectUnknownFields(value, RELATION_FIELDS, "relation");
+  validateRecordId(value.from, "from");
+  validateRecordId(value.to, "to");
+  if (typeof value.type !== "string" || value.type.length > MAX_RELATION_TYPE_CHARS)
+    throw new LayerValidationError("type must be a relation type name", "type");
+  validateRelationEnds(value as unknown as RelationRecord, ctx, spanExists);
+  if (!isUserId(value.author)) throw new LayerValidationError("author must be a user id or null", "author");
+  if (!isTime(value.createdAt)) throw new LayerValidationError("createdAt must be a time in ms", "createdAt");
+}
+
+function validateRelationEnds(
+  r: Pick<RelationRecord, "from" | "to" | "type">,
+  ctx: LayerContext,
+  spanExists: (spanId: string) => boolean,
+): void {
+  if (!spanExists(r.from))
+    throw new LayerValidationError(`relation source span ${r.from} does not exist`, "from");
+  if (!spanExists(r.to)) throw new LayerValidationError(`relation target span ${r.to} does not exist`, "to");
+  if (r.from === r.to) throw new LayerValidationError("a relation cannot link a span to itself", "to");
+  if (!r.type || (ctx.relationTypes && !ctx.relationTypes.has(r.type))) {
+    throw new LayerValidationError(`unknown relation type ${JSON.stringify(r.type.slice(0, 40))}`, "type");
+  }
+}
+
+/** One value of gold's `rejected` map: `{ by, at }`. */
+export function validateRejectedRecord(key: unknown, value: unknown): void {
+  if (typeof key !== "string" || key.length === 0 || key.length > 512)
+    throw new LayerValidationError("a rejected key must be a string of 1–512 characters", "rejected");
+  if (!isPlainObject(value)) throw new LayerValidationError("a rejected entry must be an object", "rejected");
+  rejectUnknownFields(value, new Set(["by", "at"]), "rejected entry");
+  if (!isUserId(value.by))
+    throw new LayerValidationError("rejected.by must be a user id or null", "rejected.by");
+  if (!isTime(value.at)) throw new LayerValidationError("rejected.at must be a time in ms", "rejected.at");
+}
+
+/** One entry of a layer's `state` map (status, setBy, updatedAt). */
+export function validateStateEntry(key: unknown, value: unknown): void {
+  if (key === "status") {
+    if (value !== "in_progress" && value !== "done")
+      throw new LayerValidationError("status must be in_progress or done", "status");
+  } else if (key === "setBy") {
+    if (!isUserId(value)) throw new LayerValidationError("setBy must be a user id or null", "setBy");
+  } else if (key === "updatedAt") {
+    if (!isTime(value)) throw new LayerValidationError("updatedAt must be a time in ms", "updatedAt");
+  } else {
+    throw new LayerValidationError(
+      `the layer state has no field ${JSON.stringify(String(key).slice(0, 40))}`,
+      "state",
+    );
+  }
 }
 
 /** All spans, in reading order (start, then longer first, then id). */
@@ -162,6 +321,7 @@ export function addSpan(doc: Y.Doc, input: NewSpan, ctx: LayerContext, origin?: 
   if (input.note) rec.note = input.note;
   if (input.provenance) rec.provenance = input.provenance;
   if (input.score !== undefined) rec.score = input.score;
+  validateSpanRecord(id, rec, ctx);
   doc.transact(() => spansOf(doc).set(id, rec), origin);
   return { ...rec, id };
 }
@@ -181,7 +341,7 @@ export function updateSpan(
   if (!cur) return null;
   const next: SpanRecord = { ...cur, ...stripUndefined(patch), updatedAt: Date.now() };
   if (patch.note === "") delete next.note;
-  validateSpan(next, ctx);
+  validateSpanRecord(id, next, ctx);
   doc.transact(() => spans.set(id, next), origin);
   return { ...next, id };
 }
@@ -228,6 +388,7 @@ export function addRelation(doc: Y.Doc, input: NewRelation, ctx: LayerContext, o
     author: input.author,
     createdAt: input.createdAt ?? Date.now(),
   };
+  validateRelationRecord(id, rec, ctx, (s) => spansOf(doc).has(s));
   doc.transact(() => relationsOf(doc).set(id, rec), origin);
   return { ...rec, id };
 }
@@ -238,13 +399,7 @@ export function validateRelation(
   ctx: LayerContext,
 ): void {
   const spans = spansOf(doc);
-  if (!spans.has(r.from))
-    throw new LayerValidationError(`relation source span ${r.from} does not exist`, "from");
-  if (!spans.has(r.to)) throw new LayerValidationError(`relation target span ${r.to} does not exist`, "to");
-  if (r.from === r.to) throw new LayerValidationError("a relation cannot link a span to itself", "to");
-  if (!r.type || (ctx.relationTypes && !ctx.relationTypes.has(r.type))) {
-    throw new LayerValidationError(`unknown relation type ${JSON.stringify(r.type)}`, "type");
-  }
+  validateRelationEnds(r, ctx, (id) => spans.has(id));
 }
 
 /** Changes a relation's type or ends; null when it does not exist. */
@@ -259,7 +414,7 @@ export function updateRelation(
   const cur = relations.get(id);
   if (!cur) return null;
   const next = { ...cur, ...stripUndefined(patch) };
-  validateRelation(doc, next, ctx);
+  validateRelationRecord(id, next, ctx, (s) => spansOf(doc).has(s));
   doc.transact(() => relations.set(id, next), origin);
   return { ...next, id };
 }

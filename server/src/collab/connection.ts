@@ -4,7 +4,7 @@
  * (tldraw `TLSocketRoom`, hocuspocus' Hono playground). Kept small: an idle connection should cost
  * well under the 3 KB per connection of issue 3, most of which is the socket itself.
  */
-import { CloseCode } from "@gloss/shared";
+import { CloseCode, LayerValidationError } from "@gloss/shared";
 import type { Logger } from "../log";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
@@ -109,6 +109,18 @@ export class Connection {
     try {
       this.room.handle(this, decodeClientMessage(frame));
     } catch (err) {
+      if (err instanceof LayerValidationError) {
+        // Well-formed, but it would make the layer invalid: nothing of it was applied.
+        this.host.counters.invalidUpdates++;
+        this.host.log.warn("collab: update refused", {
+          room: this.room.name,
+          socket: this.id,
+          field: err.field,
+          err: err.message.slice(0, 200),
+        });
+        this.close(CloseCode.InvalidUpdate, `refused: ${err.field}: ${err.message}`.slice(0, 120));
+        return;
+      }
       // Bad input never escapes a socket callback (STYLE 12): this socket goes, the process stays.
       this.reject(err instanceof Error ? err.message : String(err));
     }

@@ -10,6 +10,14 @@ export interface CollabCounters {
   readOnlyDropped: number;
   /** Connections closed because they stopped reading (4413). */
   slowConsumers: number;
+  /** Client updates refused for breaking the layer model (4422): never applied, stored or relayed. */
+  invalidUpdates: number;
+  /** Awareness states dropped or sockets closed for awareness over its bounds. */
+  awarenessRefused: number;
+  /** Connections closed or narrowed because the user's rights changed while connected. */
+  rightsRevoked: number;
+  /** Updates another process appended to a loaded room's log, applied live. */
+  externalUpdates: number;
 }
 
 export const newCounters = (): CollabCounters => ({
@@ -18,6 +26,10 @@ export const newCounters = (): CollabCounters => ({
   malformed: 0,
   readOnlyDropped: 0,
   slowConsumers: 0,
+  invalidUpdates: 0,
+  awarenessRefused: 0,
+  rightsRevoked: 0,
+  externalUpdates: 0,
 });
 
 /** A point-in-time view of the server. */

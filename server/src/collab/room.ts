@@ -3,7 +3,7 @@
  * protocol. Updates are durable before they are fanned out: a broadcast (or a sync reply that may carry an
  * uncommitted update) waits in the outbox until the store has committed every update appended before it.
  */
-import { relationsOf, spansOf, stateOf } from "@gloss/shared";
+import { CloseCode, LayerValidationError, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../log";
@@ -23,9 +23,12 @@ import {
   ProtocolError,
 } from "./protocol";
 import type { TimerRegistry } from "./timers";
+import { type RoomRules, validateClientUpdate, validateTransaction } from "./validate";
 
 /** Transaction origin of the stored state being applied at load: not logged again, not broadcast. */
 export const LOAD_ORIGIN = Symbol("gloss:load");
+/** Transaction origin of rows another process (the CLI, another server) appended to this room's log. */
+export const EXTERNAL_ORIGIN = Symbol("gloss:external");
 
 export interface RoomEnv {
   /** The registry, which its connections report to. */
@@ -40,6 +43,10 @@ export interface RoomEnv {
   afterCommit(room: Room): void;
   /** A commit failed: the registry drops the room. */
   persistFailed(room: Room, err: unknown): void;
+  /** The rules a room's writes are held to (the document's text, the project's labels), read from the database. */
+  loadRules(room: Room): RoomRules;
+  /** A server-side write broke the layer model (a bug): the registry drops the room without storing it. */
+  invalidWrite(room: Room, err: LayerValidationError): void;
 }
 
 interface Outgoing {
@@ -67,12 +74,15 @@ export class Room implements CommitSink, ProjectedRoom {
   logBytes = 0;
   cancelUnload: (() => void) | null = null;
   cancelCompaction: (() => void) | null = null;
+  /** Set when a server-side write broke the layer model: withDoc rethrows it to the caller. */
+  invalidWriteError: LayerValidationError | null = null;
   private appended = 0;
   private committedCount = 0;
   private outbox: Outgoing[] = [];
   private readonly awarenessOwner = new Map<number, Connection>();
   private unwatch: (() => void) | null = null;
   private readonly releaseAwarenessTimer: () => void;
+  private rulesCache: RoomRules | null = null;
 
   constructor(
     readonly name: string,
@@ -89,6 +99,7 @@ export class Room implements CommitSink, ProjectedRoom {
     spansOf(this.doc);
     relationsOf(this.doc);
     stateOf(this.doc);
+    rejectedOf(this.doc);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     // The Awareness runs an interval until the doc is destroyed; count it with ours.
@@ -161,7 +172,25 @@ export class Room implements CommitSink, ProjectedRoom {
     }
   }
 
+  /** The rules this room's writes are held to (loaded on first use; `fresh` re-reads labels). */
+  rules(fresh = false): RoomRules {
+    if (fresh || !this.rulesCache) this.rulesCache = this.env.loadRules(this);
+    return this.rulesCache;
+  }
+
+  /** Labels or relation types of the project changed: re-read them before the next check. */
+  invalidateRules(): void {
+    this.rulesCache = null;
+  }
+
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    try {
+      validateClientUpdate(this.doc, update, this.rules(), this.env.limits);
+    } catch (err) {
+      if (!(err instanceof LayerValidationError)) throw err;
+      // A label added a moment ago is not in the cached rules yet: check once more against the database.
+      validateClientUpdate(this.doc, update, this.rules(true), this.env.limits);
+    }
     let failure: unknown = null;
     try {
       Y.applyUpdate(this.doc, update, conn);
@@ -210,12 +239,32 @@ export class Room implements CommitSink, ProjectedRoom {
     awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onDocUpdate = (
+    update: Uint8Array,
+    origin: unknown,
+    _doc: Y.Doc,
+    tr: Y.Transaction,
+  ): void => {
     if (origin === LOAD_ORIGIN || this.status === "destroyed") return;
+    if (!(origin instanceof Connection) && origin !== EXTERNAL_ORIGIN) {
+      // A server-side write (REST, import, curation, CLI): held to the same rules after the fact.
+      try {
+        validateTransaction(this.doc, tr, this.rules());
+      } catch (err) {
+        if (!(err instanceof LayerValidationError)) throw err;
+        this.env.invalidWrite(this, err);
+        return;
+      }
+    }
+    const except = origin instanceof Connection ? origin : null;
+    if (origin === EXTERNAL_ORIGIN) {
+      // Already in the log (another process wrote it): relay only, behind what is still uncommitted here.
+      if (this.hasAudience(null)) this.enqueue(encodeUpdate(update), null, null);
+      return;
+    }
     this.appended++;
     this.logBytes += update.byteLength;
     this.env.store.append(this, update);
-    const except = origin instanceof Connection ? origin : null;
     if (this.hasAudience(except)) this.enqueue(encodeUpdate(update), null, except);
   };
 

@@ -7,17 +7,20 @@
  * - last one out: flush the pending writes and the projection, re-check the idle predicate, compact, destroy.
  */
 import { CloseCode, type LayerName, roomName } from "@gloss/shared";
+import type { Statement } from "better-sqlite3";
 import * as Y from "yjs";
 import type { Db } from "../db/client";
 import type { Logger } from "../log";
 import type { LayerGrant } from "./auth";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
+import { parseRelationTypes } from "./layerContext";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import type { LayerStore } from "./persistence";
 import type { Projector } from "./projection";
 import { Room, type RoomEnv } from "./room";
 import type { TimerRegistry } from "./timers";
+import type { RoomRules } from "./validate";
 
 export interface RegistryDeps {
   db: Db;
@@ -40,6 +43,8 @@ export class RoomRegistry implements ConnectionHost {
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
   private readonly projectOf;
+  private readonly rulesDocument: Statement<[number], { text: string; relationTypes: string }>;
+  private readonly rulesLabels: Statement<[number], { id: number }>;
 
   constructor(private readonly deps: RegistryDeps) {
     this.limits = deps.limits;
@@ -48,6 +53,11 @@ export class RoomRegistry implements ConnectionHost {
     this.projectOf = deps.db.$client.prepare<[number], { projectId: number }>(
       "SELECT project_id AS projectId FROM documents WHERE id = ?",
     );
+    this.rulesDocument = deps.db.$client.prepare(
+      "SELECT d.text AS text, p.relation_types AS relationTypes FROM documents d " +
+        "JOIN projects p ON p.id = d.project_id WHERE d.id = ?",
+    );
+    this.rulesLabels = deps.db.$client.prepare("SELECT id FROM labels WHERE project_id = ?");
     this.roomEnv = {
       host: this,
       store: deps.store,
@@ -60,6 +70,16 @@ export class RoomRegistry implements ConnectionHost {
       persistFailed: (room, err) => {
         this.log.error("collab: writing updates failed", { room: room.name, err: String(err) });
         this.fail(room, CloseCode.InternalError, "could not save");
+      },
+      loadRules: (room) => this.loadRules(room),
+      invalidWrite: (room, err) => {
+        this.log.error("collab: a server-side write broke the layer model; not stored", {
+          room: room.name,
+          field: err.field,
+          err: err.message,
+        });
+        room.invalidWriteError = err;
+        this.fail(room, CloseCode.InternalError, "invalid server write");
       },
     };
   }
@@ -99,6 +119,26 @@ export class RoomRegistry implements ConnectionHost {
     this.maybeUnload(room);
   }
 
+  private loadRules(room: Room): RoomRules {
+    const doc = this.rulesDocument.get(room.documentId);
+    if (!doc) throw new Error(`no document ${room.documentId}`);
+    return {
+      ctx: {
+        text: doc.text,
+        labelIds: new Set(this.rulesLabels.all(room.projectId).map((l) => l.id)),
+        relationTypes: parseRelationTypes(doc.relationTypes),
+        maxNoteChars: this.limits.maxNoteChars,
+      },
+      gold: room.layer === "gold",
+    };
+  }
+
+  /** Labels, relation types or rights of a project changed: rooms re-read their rules before the next check. */
+  invalidateRules(projectId?: number): void {
+    for (const room of this.rooms.values())
+      if (projectId === undefined || room.projectId === projectId) room.invalidateRules();
+  }
+
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
   async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
     if (this.closing) throw new Error("the collaboration server is shutting down");
@@ -111,6 +151,7 @@ export class RoomRegistry implements ConnectionHost {
       if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
       const result = await fn(room.doc);
       this.deps.store.flush();
+      if (room.invalidWriteError) throw room.invalidWriteError;
       if (room.status !== "ready") throw new Error(`layer ${room.name} could not be saved`);
       return result;
     } finally {
