@@ -60,9 +60,9 @@ export function validateClientUpdate(
   const byClient = new Map<number, Y.Item[]>();
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue;
-    let list = byClient.get(s.id.client);
-    if (!list) byClient.set(s.id.client, (list = []));
-    list.push(s);
+    const list = byClient.get(s.id.client);
+    if (list) list.push(s);
+    else byClient.set(s.id.client, [s]);
   }
   const findInUpdate = (id: Y.ID): Y.Item | null => {
     const list = byClient.get(id.client);
