@@ -9,6 +9,7 @@ import { isAllowedOrigin } from "./auth/origin";
 import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
 import { HttpError } from "./errors";
+import { rightsScopeOf } from "./rightsScope";
 import { agreementRoutes } from "./routes/agreement";
 import { authRoutes } from "./routes/auth";
 import { curationRoutes } from "./routes/curation";
@@ -93,6 +94,11 @@ export function createApp(deps: Deps) {
       }
     }
     await next();
+    // Rights follow the user live: after a write that may change them, open sockets are decided again.
+    if (!SAFE_METHODS.has(c.req.method) && c.res.status < 400) {
+      const scope = rightsScopeOf(c.req.path, resolved?.user.id ?? null);
+      if (scope) deps.collab.rightsChanged(scope);
+    }
   });
 
   app.get("/api/health", (c) => c.json({ ok: true, ...deps.collab.stats() }));

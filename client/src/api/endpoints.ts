@@ -95,6 +95,11 @@ export function createEndpoints(api: Api = createApi()) {
         api.get<{ layers: LayerSummaryDto[] }>(`/api/documents/${id}/layers`, o),
       spans: (id: number, layer: string, o?: RequestOptions) =>
         api.get<{ spans: SpanDto[] }>(`/api/documents/${id}/layers/${enc(layer)}/spans`, o),
+      /** Marks a layer done (read-only until reopened) or reopens it: the server's to decide, never the socket's. */
+      setStatus: (id: number, layer: string, status: "in_progress" | "done") =>
+        api.put<{ layer: string; status: string }>(`/api/documents/${id}/layers/${enc(layer)}/state`, {
+          status,
+        }),
     },
     assignments: {
       create: (projectId: number, body: AssignmentsBody) =>

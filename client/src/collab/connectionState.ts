@@ -13,7 +13,9 @@ export type ConnectionState =
   /** The server closed with 4403: no access to this layer. */
   | "forbidden"
   /** The server closed with 4404: no such document or layer. */
-  | "not-found";
+  | "not-found"
+  /** The server closed with 4422: it refused a change from this device (it broke the layer's rules). */
+  | "refused";
 
 export interface ConnectionFacts {
   /** navigator.onLine */
@@ -31,6 +33,7 @@ export function connectionState(f: ConnectionFacts): ConnectionState {
   if (f.terminalCode === CloseCode.Unauthorized) return "signed-out";
   if (f.terminalCode === CloseCode.Forbidden) return "forbidden";
   if (f.terminalCode === CloseCode.NotFound) return "not-found";
+  if (f.terminalCode === CloseCode.InvalidUpdate) return "refused";
   if (!f.online) return "offline";
   if (f.wsconnected) return f.synced ? "connected" : "syncing";
   // the first attempt is "syncing"; once an attempt has failed we are working offline until one succeeds
@@ -48,4 +51,9 @@ export const CONNECTION_TEXT: Record<ConnectionState, { label: string; detail: s
   "signed-out": { label: "Signed out", detail: "Your session has ended. Sign in again to keep syncing." },
   forbidden: { label: "No access", detail: "You do not have access to this layer." },
   "not-found": { label: "Not found", detail: "This document or layer does not exist." },
+  refused: {
+    label: "Change refused",
+    detail:
+      "The server refused a change from this device (it broke the layer's rules). Reload to continue from the server's copy.",
+  },
 };

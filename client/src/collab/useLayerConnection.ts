@@ -5,7 +5,7 @@
  * Everything lives in one effect with full teardown: React StrictMode mounts twice, and two providers on
  * one editor would double every update (style guide "client providers live in effects"; tiptap #4482).
  */
-import { type LayerName, roomName, TERMINAL_CLOSE_CODES } from "@gloss/shared";
+import { CloseCode, type LayerName, roomName, TERMINAL_CLOSE_CODES } from "@gloss/shared";
 import { useEffect, useState } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { Awareness } from "y-protocols/awareness";
@@ -34,7 +34,7 @@ export function collabServerUrl(loc: Pick<Location, "protocol" | "host"> = windo
 /** The IndexedDB database that keeps a user's copy of a room (per user: two accounts on one browser stay apart). */
 export const offlineDbName = (room: string, userId: number) => `gloss:${room}:${userId}`;
 
-/** Reconnect after anything but 4401/4403/4404 (y-websocket's default would also stop on 4408/4413/4429). */
+/** Reconnect after anything but 4401/4403/4404/4422 (y-websocket's default would also stop on 4408/4413/4429). */
 const shouldReconnect = (event: CloseEvent) => !TERMINAL_CLOSE_CODES.has(event.code);
 
 const INITIAL_FACTS: ConnectionFacts = {
@@ -85,6 +85,9 @@ export function useLayerConnection(opts: {
       });
     const onClosed = (e: { code: number; reason: string }) => {
       terminalCode = e.code;
+      // The server refused content this copy holds and always will: drop the offline copy, so a reload
+      // starts from the server's state instead of sending the refused update again.
+      if (e.code === CloseCode.InvalidUpdate) void persistence?.clearData();
       refresh();
     };
     // A dropped network can leave a socket half-open until y-websocket's 30 s watchdog fires; the browser

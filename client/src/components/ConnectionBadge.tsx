@@ -8,6 +8,7 @@ const MARK: Record<ConnectionState, string> = {
   "signed-out": "■",
   forbidden: "■",
   "not-found": "■",
+  refused: "■",
 };
 
 /** Shows the connection state. */

@@ -60,13 +60,33 @@ export function readCookie(header: string | undefined | null, name: string): str
 export type AuthVia = "cookie" | "token";
 
 /**
+ * Which credential authenticated a caller, without the secret: `s:<session id>` (the sha256 that is the
+ * row's key) or `t:<token row id>`. A long-lived connection keeps it to re-check that it still holds.
+ */
+export type CredentialRef = string;
+
+/** The user a credential still belongs to (the session exists and has not expired; the token is not revoked). */
+export function resolveCredential(db: Db, credential: CredentialRef): UserDto | null {
+  const q = authStatements(db);
+  if (credential.startsWith("s:")) {
+    const row = q.userBySession.get({ id: credential.slice(2), now: Date.now() });
+    return row ? toUserDto(row.user) : null;
+  }
+  if (credential.startsWith("t:")) {
+    const row = q.userByTokenId.get({ id: Number(credential.slice(2)) });
+    return row ? toUserDto(row.user) : null;
+  }
+  return null;
+}
+
+/**
  * Resolves the caller from a session cookie or an `Authorization: Bearer` API token.
  * Used by the HTTP middleware and by the WebSocket upgrade (authentication before any Y.Doc exists).
  */
 export function resolveUser(
   db: Db,
   headers: { cookie?: string | null; authorization?: string | null },
-): { user: UserDto; via: AuthVia } | null {
+): { user: UserDto; via: AuthVia; credential: CredentialRef } | null {
   const q = authStatements(db);
   const auth = headers.authorization;
   if (auth?.startsWith("Bearer ")) {
@@ -74,10 +94,11 @@ export function resolveUser(
     const row = q.userByToken.get({ hash: sha256(token) });
     if (!row) return null;
     q.touchToken.run({ id: row.tokenId, now: Date.now() });
-    return { user: toUserDto(row.user), via: "token" };
+    return { user: toUserDto(row.user), via: "token", credential: `t:${row.tokenId}` };
   }
   const value = readCookie(headers.cookie, SESSION_COOKIE);
   if (!value) return null;
-  const row = q.userBySession.get({ id: sha256(value), now: Date.now() });
-  return row ? { user: toUserDto(row.user), via: "cookie" } : null;
+  const id = sha256(value);
+  const row = q.userBySession.get({ id, now: Date.now() });
+  return row ? { user: toUserDto(row.user), via: "cookie", credential: `s:${id}` } : null;
 }

@@ -15,6 +15,12 @@ function prepare(db: Db) {
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, p("hash")), isNull(apiTokens.revokedAt)))
       .prepare(),
+    userByTokenId: db
+      .select({ user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.id, p("id")), isNull(apiTokens.revokedAt)))
+      .prepare(),
     touchToken: db
       .update(apiTokens)
       .set({ lastUsedAt: sql`${p("now")}` })

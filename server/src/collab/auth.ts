@@ -23,7 +23,7 @@ import {
 import type { Statement } from "better-sqlite3";
 import { type DocumentAccess, documentAccess } from "../auth/access";
 import { isAllowedOrigin } from "../auth/origin";
-import { resolveUser } from "../auth/sessions";
+import { type CredentialRef, resolveCredential, resolveUser } from "../auth/sessions";
 import type { Db } from "../db/client";
 import type { Config } from "../env";
 import { HttpError } from "../errors";
@@ -37,7 +37,15 @@ export interface LayerGrant {
   layer: LayerName;
   room: string;
   permission: Exclude<LayerPermission, "none">;
+  /** What the role alone allows, before a lock narrows it (a locked layer's owner may still reopen it). */
+  rolePermission: Exclude<LayerPermission, "none">;
+  /** Why a layer the caller could write is read-only now: marked done, or its document's curation is done. */
+  lock: LayerLock | null;
+  /** The credential a socket was opened with, re-checked when rights change; null for in-process grants. */
+  credential: CredentialRef | null;
 }
+
+export type LayerLock = "layer-done" | "curation-done";
 
 export type LayerAuth =
   | { ok: true; grant: LayerGrant }
@@ -45,6 +53,31 @@ export type LayerAuth =
 
 // Prepared once per database: every upgrade runs it.
 const layerOwnerQuery = new WeakMap<Db["$client"], Statement>();
+const lockQuery = new WeakMap<
+  Db["$client"],
+  Statement<[number, string, number], { layer: string | null; curation: string | null }>
+>();
+
+/**
+ * Finished work is read-only (INCEpTION's document states): an annotator layer marked done, until its owner
+ * or a manager reopens it; every annotator layer (and shared) of a document whose curation is done.
+ * Gold stays writable for curators.
+ */
+function layerLock(db: Db, documentId: number, layer: LayerName): LayerLock | null {
+  if (layer === "gold") return null;
+  let stmt = lockQuery.get(db.$client);
+  if (!stmt) {
+    stmt = db.$client.prepare(
+      "SELECT (SELECT status FROM layer_states WHERE document_id = ? AND layer = ?) AS layer, " +
+        "(SELECT status FROM curations WHERE document_id = ?) AS curation",
+    );
+    lockQuery.set(db.$client, stmt);
+  }
+  const row = stmt.get(documentId, layer, documentId);
+  if (row?.curation === "done") return "curation-done";
+  if (row?.layer === "done") return "layer-done";
+  return null;
+}
 
 /** True when a `user-<id>` layer exists for this document: the owner is the caller, a member, assigned, or has stored data. */
 function userLayerExists(db: Db, access: DocumentAccess, ownerId: number, room: string): boolean {
@@ -81,17 +114,44 @@ export function authorizeLayer(db: Db, user: UserDto | null, documentId: number,
   const owner = layerUserId(layer);
   if (owner !== null && !userLayerExists(db, access, owner, room))
     return { ok: false, status: 404, message: `No layer ${layer} in document ${documentId}` };
-  const permission = layerPermission(access.role, access.project.mode, user.id, layer);
-  if (permission === "none") return { ok: false, status: 403, message: `You may not open layer ${layer}` };
+  const rolePermission = layerPermission(access.role, access.project.mode, user.id, layer);
+  if (rolePermission === "none")
+    return { ok: false, status: 403, message: `You may not open layer ${layer}` };
+  const lock = rolePermission === "write" ? layerLock(db, documentId, layer) : null;
   return {
     ok: true,
-    grant: { user, access, documentId, projectId: access.project.id, layer, room, permission },
+    grant: {
+      user,
+      access,
+      documentId,
+      projectId: access.project.id,
+      layer,
+      room,
+      permission: lock ? "read" : rolePermission,
+      rolePermission,
+      lock,
+      credential: null,
+    },
   };
+}
+
+/**
+ * Decides a grant again from the database (membership, role, assignment, layer and curation state) and,
+ * for a socket, from its credential (session signed out or expired, token revoked): what an open
+ * connection may do now.
+ */
+export function reauthorizeGrant(db: Db, grant: LayerGrant): LayerAuth {
+  let user: UserDto | null = grant.user;
+  if (grant.credential !== null) user = resolveCredential(db, grant.credential);
+  if (!user) return { ok: false, status: 401, message: "Signed out" };
+  const auth = authorizeLayer(db, user, grant.documentId, grant.layer);
+  if (auth.ok) auth.grant.credential = grant.credential;
+  return auth;
 }
 
 export type UpgradeDecision = { ok: true; grant: LayerGrant } | { ok: false; code: number; reason: string };
 
-const CLOSE_BY_STATUS = {
+export const CLOSE_BY_STATUS = {
   401: CloseCode.Unauthorized,
   403: CloseCode.Forbidden,
   404: CloseCode.NotFound,
@@ -125,5 +185,6 @@ export function authorizeUpgrade(
     return { ok: false, code: CloseCode.Forbidden, reason: "a cookie-authenticated socket needs an Origin" };
   const auth = authorizeLayer(db, resolved.user, parsed.documentId, parsed.layer);
   if (!auth.ok) return { ok: false, code: CLOSE_BY_STATUS[auth.status], reason: auth.message.slice(0, 100) };
+  auth.grant.credential = resolved.credential;
   return auth;
 }

@@ -6,6 +6,7 @@
  */
 import { CloseCode, LayerValidationError } from "@gloss/shared";
 import type { Logger } from "../log";
+import type { LayerGrant } from "./auth";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import { decodeClientMessage } from "./protocol";
@@ -46,10 +47,18 @@ export class Connection {
   constructor(
     readonly socket: CollabSocket,
     readonly room: Room,
-    /** Read-only connections have their sync step 2 and update frames dropped, never applied. */
-    writable: boolean,
+    /** Who is connected and what they may do; replaced when their rights are decided again. */
+    public grant: LayerGrant,
   ) {
-    this.flags = ALIVE | (writable ? WRITABLE : 0);
+    // Read-only connections have their sync step 2 and update frames dropped, never applied.
+    this.flags = ALIVE | (grant.permission === "write" ? WRITABLE : 0);
+  }
+
+  /** Rights decided again while connected: narrowed to read-only (or widened back to write). */
+  regrant(grant: LayerGrant): void {
+    this.grant = grant;
+    if (grant.permission === "write") this.flags |= WRITABLE;
+    else this.flags &= ~WRITABLE;
   }
 
   /** Synced with the room: receives broadcasts and has its frames handled. */

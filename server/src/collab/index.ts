@@ -12,7 +12,7 @@ import { type CollabLimits, resolveLimits } from "./limits";
 import { type CollabMetrics, newCounters } from "./metrics";
 import { type LayerStore, SqliteLayerStore } from "./persistence";
 import { Projector } from "./projection";
-import { RoomRegistry } from "./rooms";
+import { type RightsScope, RoomRegistry } from "./rooms";
 import { TimerRegistry } from "./timers";
 import { WsTransport } from "./transport";
 
@@ -22,6 +22,7 @@ export type { CollabSocket } from "./connection";
 export { type LayerWriteContext, loadLayerContext } from "./layerContext";
 export type { CollabLimits } from "./limits";
 export type { CollabMetrics } from "./metrics";
+export type { RightsScope } from "./rooms";
 
 /** The collaboration service: the y-websocket server, its rooms, persistence and projection. */
 export interface Collab {
@@ -38,8 +39,14 @@ export interface Collab {
    * writes are committed when the promise resolves.
    */
   withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
-  /** Writes every pending update and projection change now. */
+  /** Writes every pending update and projection change now (and applies pending rights changes). */
   flush(): Promise<void>;
+  /**
+   * Rights may have changed for `scope` (a project, a document, a user; `{}` for everyone): open sockets in
+   * it are decided again within the tick (closed with 4401/4403/4404 or narrowed to read-only), and the
+   * rooms re-read labels and relation types before their next check.
+   */
+  rightsChanged(scope: RightsScope): void;
   /** Closes every socket, flushes and unloads every room. */
   close(): Promise<void>;
   stats(): { rooms: number; connections: number };
@@ -87,7 +94,9 @@ export function createCollab(deps: CollabDeps): Collab {
     async flush() {
       store.flush();
       projector.flushAll();
+      registry.reauthorizePending();
     },
+    rightsChanged: (scope) => registry.rightsChanged(scope),
     close() {
       closed ??= (async () => {
         registry.close();

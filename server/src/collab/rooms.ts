@@ -11,7 +11,7 @@ import type { Statement } from "better-sqlite3";
 import * as Y from "yjs";
 import type { Db } from "../db/client";
 import type { Logger } from "../log";
-import type { LayerGrant } from "./auth";
+import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
 import { parseRelationTypes } from "./layerContext";
 import type { CollabLimits } from "./limits";
@@ -32,6 +32,13 @@ export interface RegistryDeps {
   timers: TimerRegistry;
 }
 
+/** Whose rights changed: a project, a document, a user, or (all fields absent) everyone. */
+export interface RightsScope {
+  projectId?: number;
+  documentId?: number;
+  userId?: number;
+}
+
 export class RoomRegistry implements ConnectionHost {
   readonly rooms = new Map<string, Room>();
   /** Connections in all rooms (each room holds its own set; one more set entry per socket is memory). */
@@ -40,6 +47,7 @@ export class RoomRegistry implements ConnectionHost {
   readonly log: Logger;
   readonly counters: CollabCounters;
   private closing = false;
+  private pendingScopes: RightsScope[] | null = null;
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
   private readonly projectOf;
@@ -96,7 +104,7 @@ export class RoomRegistry implements ConnectionHost {
       this.maybeUnload(room);
       return null;
     }
-    const conn = new Connection(socket, room, grant.permission === "write");
+    const conn = new Connection(socket, room, grant);
     room.connections.add(conn);
     this.connectionCount++;
     this.stopHeartbeat ??= this.deps.timers.every(this.limits.pingIntervalMs, () => {
@@ -137,6 +145,58 @@ export class RoomRegistry implements ConnectionHost {
   invalidateRules(projectId?: number): void {
     for (const room of this.rooms.values())
       if (projectId === undefined || room.projectId === projectId) room.invalidateRules();
+  }
+
+  /**
+   * Rights changed (membership, role, assignment, session, token, layer or curation state): every open
+   * connection in scope is decided again now — closed with 4401/4403/4404, or narrowed to read-only.
+   * Collected per tick, so a burst of changes costs one pass.
+   */
+  rightsChanged(scope: RightsScope): void {
+    if (this.pendingScopes === null) {
+      this.pendingScopes = [];
+      this.deps.timers.soon(() => this.reauthorizePending());
+    }
+    this.pendingScopes.push(scope);
+    if (scope.projectId !== undefined) this.invalidateRules(scope.projectId);
+    else if (scope.documentId === undefined) this.invalidateRules();
+  }
+
+  /** Runs the pending re-authorisation now (tests and the flush of a request that changed rights). */
+  reauthorizePending(): void {
+    const scopes = this.pendingScopes;
+    this.pendingScopes = null;
+    if (!scopes || scopes.length === 0) return;
+    const everyone = scopes.some(
+      (s) => s.userId === undefined && s.projectId === undefined && s.documentId === undefined,
+    );
+    const inScope = (room: Room, conn: Connection) =>
+      everyone ||
+      scopes.some(
+        (s) =>
+          (s.projectId === undefined || s.projectId === room.projectId) &&
+          (s.documentId === undefined || s.documentId === room.documentId) &&
+          (s.userId === undefined || s.userId === conn.grant.user.id),
+      );
+    for (const room of [...this.rooms.values()]) {
+      for (const conn of [...room.connections]) {
+        if (conn.closed || !inScope(room, conn)) continue;
+        let auth: ReturnType<typeof reauthorizeGrant>;
+        try {
+          auth = reauthorizeGrant(this.deps.db, conn.grant);
+        } catch (err) {
+          this.log.error("collab: re-authorising a connection failed", { room: room.name, err: String(err) });
+          continue;
+        }
+        if (!auth.ok) {
+          this.counters.rightsRevoked++;
+          conn.close(CLOSE_BY_STATUS[auth.status], auth.message.slice(0, 100));
+        } else {
+          if (auth.grant.permission !== conn.grant.permission) this.counters.rightsRevoked++;
+          conn.regrant(auth.grant);
+        }
+      }
+    }
   }
 
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */

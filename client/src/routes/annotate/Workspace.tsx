@@ -9,9 +9,9 @@ import {
   type MemberDto,
   type ProjectDto,
   type ProjectRole,
-  setLayerStatus,
 } from "@gloss/shared";
 import { useMemo, useRef, useState } from "react";
+import { useApi } from "../../api/context";
 import { userColor } from "../../collab/colors";
 import { CONNECTION_TEXT } from "../../collab/connectionState";
 import { useLayerConnection } from "../../collab/useLayerConnection";
@@ -56,6 +56,14 @@ export function Workspace(props: WorkspaceProps) {
   const spans = useSpans(ydoc);
   const relations = useRelations(ydoc);
   const layerState = useLayerState(ydoc);
+  const api = useApi();
+  const [statusError, setStatusError] = useState<string | null>(null);
+  const setStatus = (status: "in_progress" | "done") => {
+    setStatusError(null);
+    api.documents.setStatus(doc.id, layer, status).catch((err: unknown) => {
+      setStatusError(err instanceof Error ? err.message : String(err));
+    });
+  };
   const others = usePresence(connection?.awareness ?? null, me.id);
 
   const editorRef = useRef<EditorHandle>(null);
@@ -83,10 +91,14 @@ export function Workspace(props: WorkspaceProps) {
   const showAuthors = project.mode === "shared" || layer === "shared" || layer === "gold";
   const showPresence = project.mode === "shared" || canCurate(role);
   const done = layerState?.status === "done";
-  const terminal = state === "signed-out" || state === "forbidden" || state === "not-found";
+  const terminal =
+    state === "signed-out" || state === "forbidden" || state === "not-found" || state === "refused";
   // Signed out (4401): work goes on into IndexedDB and syncs after signing in again. No access (4403) or
   // no such layer (4404): nothing written here could ever be accepted, so the editor turns read-only.
-  const editable = !readOnly && state !== "forbidden" && state !== "not-found";
+  // Refused (4422): the server will never take this device's copy; it reloads from the server's.
+  const mayWrite = !readOnly && state !== "forbidden" && state !== "not-found" && state !== "refused";
+  // A layer marked done is read-only (the server enforces it) until it is reopened.
+  const editable = mayWrite && !done;
 
   const selectFromSidebar = (id: string) => {
     setSelectedId(id);
@@ -122,16 +134,21 @@ export function Workspace(props: WorkspaceProps) {
         <ConnectionBadge state={state} />
         {showPresence ? <PresenceList users={others} /> : null}
         <div className="row">
-          {editable && ydoc ? (
+          {mayWrite && ydoc ? (
             <button
               type="button"
               aria-pressed={done}
-              onClick={() => setLayerStatus(ydoc, done ? "in_progress" : "done", me.id)}
+              onClick={() => setStatus(done ? "in_progress" : "done")}
             >
               {done ? "✓ Done — reopen" : "Mark as done"}
             </button>
           ) : done ? (
             <span className="chip status-done">● done</span>
+          ) : null}
+          {statusError ? (
+            <span className="error" role="alert">
+              {statusError}
+            </span>
           ) : null}
           <NextDocumentButton
             projectId={project.id}

@@ -2,11 +2,11 @@
  * Opening a layer for a REST request: the same authorisation as the socket (authorizeLayer: read for GET,
  * write for the rest), the validation context, and the offset unit the caller speaks.
  */
-import { type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
+import { canManage, type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
 import type { Context } from "hono";
 import { authorizeLayer, type LayerGrant, type LayerWriteContext, loadLayerContext } from "../../collab";
 import type { AppEnv, Deps } from "../../context";
-import { badRequest, forbidden, HttpError, notFound, unauthorized } from "../../errors";
+import { badRequest, conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
 
 export interface OpenLayer extends LayerWriteContext {
   grant: LayerGrant;
@@ -33,8 +33,11 @@ export function offsetUnit(raw: string | undefined): OffsetUnit {
   });
 }
 
-/** Authorises the caller on `/documents/:id/layers/:layer…` and loads what a handler needs. */
-export function openLayer(deps: Deps, c: Context<AppEnv>, need: "read" | "write"): OpenLayer {
+/**
+ * Authorises the caller on `/documents/:id/layers/:layer…` and loads what a handler needs. `status`: may
+ * mark the layer done or reopen it — its writer (even while it is locked) or a manager.
+ */
+export function openLayer(deps: Deps, c: Context<AppEnv>, need: "read" | "write" | "status"): OpenLayer {
   const user = c.get("user");
   const documentId = idParam(c.req.param("id"));
   const auth = authorizeLayer(deps.db, user, documentId, c.req.param("layer") ?? "");
@@ -44,8 +47,25 @@ export function openLayer(deps: Deps, c: Context<AppEnv>, need: "read" | "write"
     throw notFound(auth.message);
   }
   const { grant } = auth;
+  if (need === "write" && grant.lock === "layer-done")
+    throw conflict(`Layer ${grant.layer} is marked done: reopen it first`, { lock: grant.lock });
+  if (need === "write" && grant.lock === "curation-done")
+    throw conflict(
+      `Curation of document ${documentId} is done: its layers are read-only until it is reopened`,
+      {
+        lock: grant.lock,
+      },
+    );
   if (need === "write" && grant.permission !== "write")
     throw forbidden(`Layer ${grant.layer} is read-only for you`);
+  if (need === "status") {
+    if (grant.rolePermission !== "write" && !canManage(grant.access.role))
+      throw forbidden(`Only the layer's annotator or a manager may change the status of ${grant.layer}`);
+    if (grant.lock === "curation-done")
+      throw conflict(`Curation of document ${documentId} is done: reopen curation before reopening a layer`, {
+        lock: grant.lock,
+      });
+  }
   const unit = offsetUnit(c.req.query("offsets"));
   const { document, project } = grant.access;
   return {

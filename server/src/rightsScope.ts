@@ -1,0 +1,25 @@
+/**
+ * Which open sockets a successful write request may have changed the rights of. Applied by one middleware
+ * after every state-changing /api request, so no route has to remember to: membership, roles, assignments,
+ * layer and curation states, labels (the rooms' validation rules), tokens, sessions, accounts. Content
+ * writes (spans, relations, curation decisions) change no rights and are skipped: they are the frequent ones.
+ */
+import type { RightsScope } from "./collab";
+
+const CONTENT_WRITE =
+  /^\/api\/documents\/\d+\/(layers\/[^/]+\/(spans|relations)|curation\/(decisions|auto-merge))(\/|$)/;
+const DOCUMENT = /^\/api\/documents\/(\d+)(\/|$)/;
+const PROJECT = /^\/api\/projects\/(\d+)(\/|$)/;
+const OWN_CREDENTIALS = /^\/api\/(auth|tokens)(\/|$)/;
+
+/** The scope of a write to `path` by `userId`; null when it cannot change anyone's rights. */
+export function rightsScopeOf(path: string, userId: number | null): RightsScope | null {
+  if (CONTENT_WRITE.test(path)) return null;
+  const doc = DOCUMENT.exec(path);
+  if (doc) return { documentId: Number(doc[1]) };
+  const project = PROJECT.exec(path);
+  if (project) return { projectId: Number(project[1]) };
+  if (path === "/api/projects") return null; // a new project has no sockets yet
+  if (OWN_CREDENTIALS.test(path)) return userId === null ? null : { userId };
+  return {}; // anything else (administration): everyone
+}
