@@ -6,6 +6,7 @@ import type { Deps } from "./context";
 import { type Db, openDb } from "./db/client";
 import type { Config } from "./env";
 import { createLogger } from "./log";
+import { drainExports } from "./services/export";
 
 export interface RunningGloss {
   url: string;
@@ -42,12 +43,18 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
     async close() {
       if (closed) return;
       closed = true;
+      const http = server as unknown as {
+        closeAllConnections?: () => void;
+        closeIdleConnections?: () => void;
+      };
+      // no new connections; running exports get `shutdownGraceMs` to finish, then are aborted
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeIdleConnections?.();
+      await drainExports(db, config.shutdownGraceMs);
       await collab.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // keep-alive HTTP connections would hold close() open
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      // keep-alive HTTP connections would hold close() open
+      http.closeAllConnections?.();
+      await stopped;
       if (!opts.db) db.$client.close();
     },
   };

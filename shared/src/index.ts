@@ -11,4 +11,5 @@ export * from "./layer";
 export * from "./offsets";
 export * from "./permissions";
 export * from "./rooms";
+export * from "./storedSpans";
 export * from "./tokenize";

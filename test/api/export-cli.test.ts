@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDb } from "@gloss/server/db/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedWorld, type World } from "../fixtures/formats/world";
+import { seedWorld, setCuration, type World } from "../fixtures/formats/world";
 import { runCli } from "../helpers/factories";
 
 let dataDir: string;
@@ -17,6 +17,8 @@ beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-export-cli-"));
   const db = openDb(path.join(dataDir, "gloss.db"));
   w = seedWorld(db);
+  // the default gold export holds curated documents only
+  for (const d of w.docs) setCuration(db, d.id, "done");
   db.$client.close();
 });
 afterEach(() => {
@@ -68,6 +70,27 @@ describe("gloss export", () => {
     expect(stdout.code).toBe(0);
     expect(JSON.parse(stdout.stdout).name).toBe("zwj");
     expect(stdout.stderr).toContain("Exported 1 record");
+  });
+
+  it("leaves un-curated documents out of gold by default and says so; --include-uncurated keeps them", async () => {
+    const db = openDb(path.join(dataDir, "gloss.db"));
+    setCuration(db, w.docs[0]!.id, "in_progress");
+    setCuration(db, w.docs[1]!.id, "todo");
+    db.$client.close();
+    const out = path.join(dataDir, "gold.jsonl");
+    const r = await runCli(["export", String(w.project.id), "--format", "gloss", "--out", out], { dataDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Exported 5 records");
+    expect(r.stdout).toContain(
+      "Left out 2 documents whose curation is not done (--include-uncurated to export them).",
+    );
+    const all = await runCli(
+      ["export", String(w.project.id), "--format", "gloss", "--include-uncurated", "--out", out],
+      { dataDir },
+    );
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain("Exported 7 records");
+    expect(all.stdout).not.toContain("Left out");
   });
 
   it("refuses bad options with exit code 2 and names them", async () => {

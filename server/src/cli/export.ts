@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, totalDropped } from "@gloss/shared";
+import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, skippedReasons, totalDropped } from "@gloss/shared";
 import { ZodError } from "zod";
 import { openDb } from "../db/client";
 import { loadConfig } from "../env";
@@ -16,6 +16,7 @@ const HELP = `Usage: pnpm gloss ${USAGE}
   --out          a file (default: <project>-<layer>-<format>.<ext> here), "-" for stdout, or for
                  brat / huggingface a directory ending in "/" (files instead of a zip)
   --documents 1,2,3   --labels claim,denial   --status todo,in_progress,done
+  --include-uncurated  gold: also documents whose curation is not done (default: curated only)
   --offsets codepoint (default) | utf16
   --split 0.8,0.1,0.1   --seed 42   --granularity sentence | document      (huggingface)
   --overlap keep-longest (default) | keep-first | per-label (huggingface)  (huggingface, conll)
@@ -34,6 +35,11 @@ function parseArgs(args: string[]): { projectId: number; query: Record<string, s
     }
     const eq = a.indexOf("=");
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (name === "include-uncurated") {
+      // a flag: `--include-uncurated` alone, or `--include-uncurated=false`
+      query.includeUncurated = eq > 0 ? a.slice(eq + 1) : "true";
+      continue;
+    }
     const value = eq > 0 ? a.slice(eq + 1) : args[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     if (name === "out") out = value;
@@ -108,6 +114,16 @@ function summary(stats: ExportStats, where: string, tokens: boolean): string {
     const by = Object.entries(d.byLabel).map(([l, n]) => `${l} ${n}`);
     s += by.length ? ` — by label: ${by.join(", ")}\n` : "\n";
   }
+  if (stats.uncuratedExcluded > 0)
+    s += `Left out ${plural(stats.uncuratedExcluded, "document")} whose curation is not done (--include-uncurated to export them).\n`;
+  if (stats.skipped.total > 0)
+    s += `Skipped ${plural(stats.skipped.total, "unsound stored row")}: ${skippedReasons(stats.skipped)} — in ${[
+      ...stats.skippedRooms,
+    ]
+      .slice(0, 10)
+      .map(([room, n]) => `${room} (${n})`)
+      .join(", ")}${stats.skippedRooms.size > 10 ? ", …" : ""}\n`;
+  for (const n of stats.splitNotes) s += `Warning: split fallback: ${n}\n`;
   return s;
 }
 

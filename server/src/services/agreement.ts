@@ -12,10 +12,14 @@ import {
   type AgreementDocument,
   type AgreementQuery,
   type AgreementReport,
+  countSkip,
+  emptySkipped,
   isLayerName,
   layerUserId,
+  type SkippedRows,
   type SpanSet,
   sortSpanSet,
+  storedSpanProblem,
 } from "@gloss/shared";
 import type { Db } from "../db/client";
 import { badRequest } from "../errors";
@@ -28,13 +32,19 @@ export function projectAgreement(
   db: Db,
   projectId: number,
   query: Partial<AgreementQuery> = {},
-): AgreementReport {
+): AgreementReport & { skippedRows: SkippedRows & { rooms: string[] } } {
   const started = performance.now();
   const labels = resolveLabels(db, projectId, query.labels);
+  const projectLabels = new Set(
+    db.$client.prepare<[number], number>("SELECT id FROM labels WHERE project_id = ?").pluck().all(projectId),
+  );
+  const labelOf = new Map(labels.map((l, i) => [l.id, i + 1]));
   const layers = resolveLayers(db, projectId, query);
   const docs = resolveDocuments(db, projectId, query.documents);
-  const spans = loadSpans(db, projectId, layers, docs, labels);
+  const spans = loadSpans(db, projectId, layers, docs);
   const C = spans.layers;
+  const skipped = emptySkipped();
+  const rooms = new Map<string, number>();
 
   const textOf = db.$client.prepare<[number], string>("SELECT text FROM documents WHERE id = ?").pluck();
   const computation = new AgreementComputation({
@@ -47,6 +57,7 @@ export function projectAgreement(
   docs.forEach((d, di) => {
     const perLayer: Array<SpanSet | null> = [];
     let present = 0;
+    let text: string | null = null;
     for (let c = 0; c < layers.length; c++) {
       if (!spans.took[di * C + c]) {
         perLayer.push(null);
@@ -55,12 +66,31 @@ export function projectAgreement(
       present++;
       const from = spans.first[di * C + c]!;
       const to = spans.first[di * C + c + 1]!;
+      // every stored row passes the one check against its document before it reaches a typed array
+      if (to > from) text ??= textOf.get(d.id) ?? "";
+      let kept = from;
+      for (let i = from; i < to; i++) {
+        const labelId = spans.label[i]!;
+        const why = storedSpanProblem(spans.start[i], spans.end[i], labelId, text ?? "", projectLabels);
+        if (why !== null) {
+          countSkip(skipped, why);
+          const room = `doc/${d.id}/${layers[c]!.layer}`;
+          rooms.set(room, (rooms.get(room) ?? 0) + 1);
+          continue;
+        }
+        const label = labelOf.get(labelId);
+        if (label === undefined) continue; // outside the label filter: the layer still took part
+        spans.start32[kept] = spans.start[i]!;
+        spans.end32[kept] = spans.end[i]!;
+        spans.label32[kept] = label;
+        kept++;
+      }
       perLayer.push(
         sortSpanSet({
-          n: to - from,
-          start: spans.start.subarray(from, to),
-          end: spans.end.subarray(from, to),
-          label: spans.label.subarray(from, to),
+          n: kept - from,
+          start: spans.start32.subarray(from, kept),
+          end: spans.end32.subarray(from, kept),
+          label: spans.label32.subarray(from, kept),
         }),
       );
     }
@@ -69,14 +99,15 @@ export function projectAgreement(
     const doc: AgreementDocument = {
       id: d.id,
       name: d.name,
-      text: present > 1 ? textOf.get(d.id)! : "",
+      text: present > 1 ? (text ?? textOf.get(d.id) ?? "") : "",
       layers: perLayer,
     };
     computation.addDocument(doc);
   });
   const report = computation.result();
   report.elapsedMs = Math.round(performance.now() - started);
-  return report;
+  const list = [...rooms].slice(0, 20).map(([room, n]) => `${room} (${n})`);
+  return { ...report, skippedRows: { ...skipped, rooms: list } };
 }
 
 /**
@@ -84,17 +115,10 @@ export function projectAgreement(
  * start/end/label[first[b] … first[b + 1]], labels as indices ≥ 1 in label order; `took` marks the
  * (document, layer) pairs that took part (spans of any label, or a `layer_states` row).
  */
-function loadSpans(
-  db: Db,
-  projectId: number,
-  layers: Array<{ layer: string }>,
-  docs: Array<{ id: number }>,
-  labels: Array<{ id: number }>,
-) {
+function loadSpans(db: Db, projectId: number, layers: Array<{ layer: string }>, docs: Array<{ id: number }>) {
   const sqlite = db.$client;
   const coderOf = new Map(layers.map((l, i) => [l.layer, i]));
   const docOf = new Map(docs.map((d, i) => [d.id, i]));
-  const labelOf = new Map(labels.map((l, i) => [l.id, i + 1]));
   const C = Math.max(1, layers.length);
   const buckets = docs.length * C;
   const took = new Uint8Array(buckets);
@@ -105,9 +129,8 @@ function loadSpans(
       const d = docOf.get(documentId);
       if (d === undefined) return;
       took[d * C + c] = 1;
-      // a span outside the label filter still shows the layer took part
-      const label = labelOf.get(labelId) ?? 0;
-      if (label !== 0 && end > start && start >= 0) cols.push(d * C + c, start, end, label);
+      // raw values (NaN for a non-integer): they are checked against the text per document
+      cols.push(d * C + c, start, end, labelId);
     });
   });
   const states = sqlite
@@ -125,30 +148,37 @@ function loadSpans(
   for (let i = 0; i < n; i++) first[cols.key[i]! + 1]! += 1;
   for (let b = 0; b < buckets; b++) first[b + 1]! += first[b]!;
   const next = first.slice(0, buckets);
-  const start = new Int32Array(n);
-  const end = new Int32Array(n);
-  const label = new Int32Array(n);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const label = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const at = next[cols.key[i]!]!++;
     start[at] = cols.start[i]!;
     end[at] = cols.end[i]!;
     label[at] = cols.label[i]!;
   }
-  return { layers: C, took, first, start, end, label };
+  // the checked spans, compacted per bucket (label as an index ≥ 1)
+  const start32 = new Int32Array(n);
+  const end32 = new Int32Array(n);
+  const label32 = new Int32Array(n);
+  return { layers: C, took, first, start, end, label, start32, end32, label32 };
 }
 
-/** Growable parallel Int32Arrays: bucket key (document × layer), start, end, label index. */
+/** Growable parallel columns: bucket key (document × layer), then the raw start, end and label id. */
 class SpanColumns {
   length = 0;
   key = new Int32Array(1024);
-  start = new Int32Array(1024);
-  end = new Int32Array(1024);
-  label = new Int32Array(1024);
+  start = new Float64Array(1024);
+  end = new Float64Array(1024);
+  label = new Float64Array(1024);
 
   push(key: number, start: number, end: number, label: number): void {
     if (this.length === this.key.length) {
-      for (const col of ["key", "start", "end", "label"] as const) {
-        const next = new Int32Array(this.length * 2);
+      const key = new Int32Array(this.length * 2);
+      key.set(this.key);
+      this.key = key;
+      for (const col of ["start", "end", "label"] as const) {
+        const next = new Float64Array(this.length * 2);
         next.set(this[col]);
         this[col] = next;
       }
@@ -178,7 +208,8 @@ function readLayer(
     packed =
       sqlite
         .prepare<[number, string], string | null>(
-          `SELECT group_concat(document_id || ',' || start || ',' || "end" || ',' || label_id)
+          // a value that is not an integer (a hostile row) becomes "x": parsed as NaN, then skipped
+          `SELECT group_concat(document_id || ',' || ${int("start")} || ',' || ${int('"end"')} || ',' || ${int("label_id")})
          FROM annotations WHERE project_id = ? AND layer = ?`,
         )
         .pluck()
@@ -190,7 +221,8 @@ function readLayer(
         'SELECT document_id, start, "end", label_id FROM annotations WHERE project_id = ? AND layer = ?',
       )
       .raw(true);
-    for (const [d, s, e, l] of rows.iterate(projectId, layer)) each(d, s, e, l);
+    const num = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) ? v : Number.NaN);
+    for (const [d, s, e, l] of rows.iterate(projectId, layer)) each(d, num(s), num(e), num(l));
     return;
   }
   if (!packed) return;
@@ -198,20 +230,26 @@ function readLayer(
   let field = 0;
   let value = 0;
   let negative = false;
+  let bad = false;
   for (let i = 0; i <= packed.length; i++) {
     const ch = i < packed.length ? packed.charCodeAt(i) : 44;
     if (ch === 44 /* , */) {
-      values[field] = negative ? -value : value;
+      values[field] = bad ? Number.NaN : negative ? -value : value;
       value = 0;
       negative = false;
+      bad = false;
       if (++field === 4) {
         each(values[0]!, values[1]!, values[2]!, values[3]!);
         field = 0;
       }
     } else if (ch === 45 /* - */) negative = true;
-    else value = value * 10 + (ch - 48);
+    else if (ch >= 48 && ch <= 57) value = value * 10 + (ch - 48);
+    else bad = true;
   }
 }
+
+/** SQL: the column when it holds an integer, else "x" (so the packed string stays four fields a row). */
+const int = (col: string) => `CASE WHEN typeof(${col}) = 'integer' THEN ${col} ELSE 'x' END`;
 
 /** The project's labels in label order, narrowed to `filter` (ids or names); unknown ones are a 400. */
 function resolveLabels(db: Db, projectId: number, filter: string[] | undefined) {

@@ -14,6 +14,8 @@
 import {
   type AnnotatorLayer,
   type AssignmentStatus,
+  countSkip,
+  emptySkipped,
   type GoldState,
   type LayerContext,
   type LayerName,
@@ -22,7 +24,10 @@ import {
   listSpans,
   type Relation,
   rejectedOf,
+  type SkippedRows,
   type Span,
+  storedRelationProblem,
+  storedSpanProblem,
 } from "@gloss/shared";
 import { and, eq, inArray, like } from "drizzle-orm";
 import type * as Y from "yjs";
@@ -34,6 +39,7 @@ import {
   annotations,
   assignments,
   curations,
+  documents,
   labels,
   layerStates,
   users,
@@ -80,9 +86,21 @@ export function readGold(doc: Y.Doc): LiveGold {
 export function loadAnnotatorLayers(
   db: Db,
   documentIds: number[],
-): Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[] }> {
-  const out = new Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[] }>();
+): Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }> {
+  const out = new Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }>();
   if (documentIds.length === 0) return out;
+  // every stored row passes the one stored-span check against its document's text and project labels
+  const skippedOf = new Map<number, SkippedRows>();
+  const skip = (documentId: number, why: Parameters<typeof countSkip>[1]) => {
+    let k = skippedOf.get(documentId);
+    if (!k) {
+      k = emptySkipped();
+      skippedOf.set(documentId, k);
+    }
+    countSkip(k, why);
+  };
+  const docInfo = new Map<number, { text: string; labels: Set<number> }>();
+  const labelsOf = new Map<number, Set<number>>();
   const byDoc = new Map<number, Map<number, { layer: AnnotatorLayer; info: AnnotatorInfo }>>();
   const entry = (documentId: number, userId: number) => {
     let m = byDoc.get(documentId);
@@ -104,6 +122,18 @@ export function loadAnnotatorLayers(
   // chunks keep each IN (…) well under SQLite's parameter limit
   for (let i = 0; i < documentIds.length; i += 500) {
     const ids = documentIds.slice(i, i + 500);
+    for (const d of db
+      .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
+      .from(documents)
+      .where(inArray(documents.id, ids))
+      .all()) {
+      let ls = labelsOf.get(d.projectId);
+      if (!ls) {
+        ls = new Set(labelNames(db, d.projectId).keys());
+        labelsOf.set(d.projectId, ls);
+      }
+      docInfo.set(d.id, { text: d.text, labels: ls });
+    }
     for (const a of db.select().from(assignments).where(inArray(assignments.documentId, ids)).all()) {
       entry(a.documentId, a.userId).info.status ??= a.status;
     }
@@ -116,6 +146,12 @@ export function loadAnnotatorLayers(
     for (const r of db.select().from(annotations).where(userLayers(annotations)).all()) {
       const uid = layerUserId(r.layer);
       if (uid === null) continue;
+      const d = docInfo.get(r.documentId);
+      const why = storedSpanProblem(r.start, r.end, r.labelId, d?.text ?? "", d?.labels ?? new Set());
+      if (why !== null) {
+        skip(r.documentId, why);
+        continue;
+      }
       const e = entry(r.documentId, uid);
       (e.layer.spans as Span[]).push({
         id: r.spanId,
@@ -130,7 +166,13 @@ export function loadAnnotatorLayers(
     for (const r of db.select().from(annotationRelations).where(userLayers(annotationRelations)).all()) {
       const uid = layerUserId(r.layer);
       if (uid === null) continue;
-      const rels = entry(r.documentId, uid).layer.relations as Relation[];
+      const e = entry(r.documentId, uid);
+      const why = storedRelationProblem(r.fromSpan, r.toSpan, new Set(e.layer.spans.map((x) => x.id)));
+      if (why !== null) {
+        skip(r.documentId, why);
+        continue;
+      }
+      const rels = e.layer.relations as Relation[];
       rels.push({
         id: r.relationId,
         from: r.fromSpan,
@@ -155,14 +197,18 @@ export function loadAnnotatorLayers(
   for (const id of documentIds) {
     const m = [...(byDoc.get(id)?.values() ?? [])].sort((a, b) => a.layer.userId - b.layer.userId);
     for (const e of m) e.info.username = names.get(e.layer.userId) ?? `(deleted user ${e.layer.userId})`;
-    out.set(id, { layers: m.map((e) => e.layer), info: m.map((e) => e.info) });
+    out.set(id, {
+      layers: m.map((e) => e.layer),
+      info: m.map((e) => e.info),
+      skipped: skippedOf.get(id) ?? emptySkipped(),
+    });
   }
   return out;
 }
 
-/** One annotator span from the projection, or null. */
+/** One annotator span from the projection, or null (also when the stored row is unsound). */
 export function projectedSpan(db: Db, documentId: number, layer: string, spanId: string) {
-  return (
+  const row =
     db
       .select()
       .from(annotations)
@@ -173,8 +219,16 @@ export function projectedSpan(db: Db, documentId: number, layer: string, spanId:
           eq(annotations.spanId, spanId),
         ),
       )
-      .get() ?? null
-  );
+      .get() ?? null;
+  if (!row) return null;
+  const doc = db
+    .select({ text: documents.text, projectId: documents.projectId })
+    .from(documents)
+    .where(eq(documents.id, documentId))
+    .get();
+  if (!doc) return null;
+  const labelIds = new Set(labelNames(db, doc.projectId).keys());
+  return storedSpanProblem(row.start, row.end, row.labelId, doc.text, labelIds) === null ? row : null;
 }
 
 /** One annotator relation from the projection, or null. */

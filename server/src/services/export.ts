@@ -13,6 +13,7 @@
 import zlib from "node:zlib";
 import {
   addDrops,
+  addSkipped,
   bratAnn,
   bratBaseName,
   bratConf,
@@ -26,13 +27,17 @@ import {
   type HfConfig,
   hfCard,
   hfLines,
+  hfSentenceNumbers,
+  type SkippedRows,
   SPLIT_NAMES,
   type SplitName,
-  splitIds,
+  skippedReasons,
+  splitIdsAtLeastOne,
 } from "@gloss/shared";
 import { type AsyncFlateStreamHandler, Zip, type ZipInputFile } from "fflate";
 import type { Db } from "../db/client";
 import { badRequest, notFound } from "../errors";
+import type { Logger } from "../log";
 import { type ExportSource, openSource } from "./exportSource";
 
 export interface ExportStats {
@@ -44,6 +49,81 @@ export interface ExportStats {
   spans: number;
   relations: number;
   drops: DropCounts;
+  /** Stored rows skipped as unsound (bad offsets, unknown label, relation without its ends), and why. */
+  skipped: SkippedRows;
+  /** Rooms (`doc/<id>/<layer>`) of the skipped rows, with how many each. */
+  skippedRooms: Map<string, number>;
+  /** Documents left out of a gold export because their curation is not done (see `includeUncurated`). */
+  uncuratedExcluded: number;
+  /** Pages of documents read so far. */
+  pages: number;
+  /** Hugging Face: how the split fell back (empty when it is the plain document split). */
+  splitNotes: string[];
+  /** `running` until the job's chunks end: `done` when all was produced, `stopped` when cut short. */
+  state: "pending" | "running" | "done" | "stopped";
+}
+
+export interface ExportOptions {
+  now?: Date;
+  /** The consumer went away (HTTP client disconnected): stop reading at the next page and end. */
+  signal?: AbortSignal;
+  /** Where the one line per export about skipped rows and fallbacks goes. */
+  log?: Logger;
+}
+
+/** What a database's running exports have done: observable by tests and shutdown. */
+export interface ExportActivity {
+  started: number;
+  finished: number;
+  /** Finished before producing everything (aborted, cancelled, or failed). */
+  stopped: number;
+  /** Pages of documents read, every export together. */
+  pages: number;
+  /** Exports producing right now. */
+  running: number;
+}
+
+interface Registry {
+  activity: ExportActivity;
+  controllers: Set<AbortController>;
+  idle: Set<() => void>;
+}
+const registries = new WeakMap<Db, Registry>();
+const registry = (db: Db): Registry => {
+  let r = registries.get(db);
+  if (!r) {
+    r = {
+      activity: { started: 0, finished: 0, stopped: 0, pages: 0, running: 0 },
+      controllers: new Set(),
+      idle: new Set(),
+    };
+    registries.set(db, r);
+  }
+  return r;
+};
+
+/** The export counters of a database (live object). */
+export const exportActivity = (db: Db): ExportActivity => registry(db).activity;
+
+/**
+ * Shutdown: waits up to `graceMs` for the database's running exports to end, then aborts the rest (each
+ * stops at its next page and its response is cut short). Resolves once none is running or the grace is
+ * over, whichever comes first.
+ */
+export async function drainExports(db: Db, graceMs: number): Promise<void> {
+  const r = registry(db);
+  if (r.activity.running > 0) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        r.idle.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, graceMs));
+      r.idle.add(done);
+    });
+  }
+  for (const c of r.controllers) c.abort(new Error("the server is shutting down"));
 }
 
 /** One file of a zip export: its path and its text, piece by piece. */
@@ -58,6 +138,8 @@ export interface ExportJob {
   stats: ExportStats;
   /** The export's bytes, chunk by chunk (about 64 KiB each); pulled at the consumer's pace. */
   chunks(): Generator<Uint8Array>;
+  /** Aborted when the consumer went away or the server shuts down: stop pulling and end the response. */
+  signal: AbortSignal;
   /** Zip formats: the files one by one, for writing a directory instead of a zip (`gloss export --out dir/`). */
   entries?: () => Iterable<ZipEntry>;
 }
@@ -65,8 +147,18 @@ export interface ExportJob {
 const CHUNK = 64 * 1024;
 
 /** Plans an export of a project (404 when it does not exist, 400 for unknown label names in the filter). */
-export function createExport(db: Db, projectId: number, q: ExportQuery, now = new Date()): ExportJob {
-  const src = openSource(db, projectId, q);
+export function createExport(db: Db, projectId: number, q: ExportQuery, opts: ExportOptions = {}): ExportJob {
+  const now = opts.now ?? new Date();
+  const reg = registry(db);
+  const ctrl = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, ctrl.signal]) : ctrl.signal;
+  const src = openSource(db, projectId, q, {
+    signal,
+    onPage: () => {
+      stats.pages++;
+      reg.activity.pages++;
+    },
+  });
   if (!src) throw notFound("No such project");
   const unknown = (q.labels ?? []).filter((l) => !src.labels.includes(l));
   if (unknown.length) throw badRequest(`Unknown labels in the filter: ${unknown.join(", ")}`, { unknown });
@@ -84,6 +176,12 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, now = ne
     spans: 0,
     relations: 0,
     drops: emptyDrops(),
+    skipped: src.skipped,
+    skippedRooms: src.skippedRooms,
+    uncuratedExcluded: src.uncuratedExcluded(),
+    pages: 0,
+    splitNotes: [],
+    state: "pending",
   };
   const slug = (s: string) =>
     s
@@ -99,7 +197,7 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, now = ne
     stats.totalWork = src.count();
     entries = () => bratEntries(src, ctx, q.layer, stats, counted);
   } else if (q.format === "huggingface") {
-    entries = () => hfEntries(src, ctx, q, stats, counted, now);
+    entries = () => hfEntries(src, ctx, q, stats, counted, now, opts.log);
     const configs = q.overlap === "per-label" ? ctx.labels.length : 1;
     stats.totalWork = src.count() * configs;
   }
@@ -115,9 +213,69 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, now = ne
       for (const r of counted(src.records())) yield writer.write(r);
       yield writer.end();
       addDrops(stats.drops, writer.drops);
+      addSkipped(stats.skipped, writer.skipped);
     };
   }
-  return { filename, contentType: info.contentType, stats, chunks: () => coalesce(body()), entries };
+  /** Registers the running job, and reports once at its end (whether it completed or was cut short). */
+  function* tracked<T>(pieces: Iterable<T>): Generator<T> {
+    stats.state = "running";
+    reg.controllers.add(ctrl);
+    reg.activity.started++;
+    reg.activity.running++;
+    let completed = false;
+    try {
+      for (const p of pieces) {
+        yield p;
+        if (signal.aborted) return; // the consumer is gone: produce nothing more
+      }
+      completed = !signal.aborted;
+    } finally {
+      stats.state = completed ? "done" : "stopped";
+      reg.controllers.delete(ctrl);
+      reg.activity.running--;
+      reg.activity.finished++;
+      if (!completed) reg.activity.stopped++;
+      report(opts.log, projectId, q, src!, stats, completed);
+      if (reg.activity.running === 0) for (const f of [...reg.idle]) f();
+    }
+  }
+  return {
+    filename,
+    contentType: info.contentType,
+    stats,
+    signal,
+    chunks: () => tracked(coalesce(body())),
+    entries: entries && (() => tracked(entries())),
+  };
+}
+
+/** The one log line of an export that skipped rows or fell back (or was stopped). */
+function report(
+  log: Logger | undefined,
+  projectId: number,
+  q: ExportQuery,
+  src: ExportSource,
+  stats: ExportStats,
+  completed: boolean,
+): void {
+  if (!log) return;
+  if (stats.skipped.total > 0) {
+    const rooms = [...src.skippedRooms].slice(0, 20).map(([room, n]) => `${room} (${n})`);
+    log.warn("export skipped unsound stored rows", {
+      project: projectId,
+      format: q.format,
+      layer: q.layer,
+      skipped: stats.skipped.total,
+      reasons: skippedReasons(stats.skipped),
+      rooms: rooms.join(", ") + (src.skippedRooms.size > 20 ? ", …" : ""),
+    });
+  }
+  if (stats.splitNotes.length) {
+    log.warn("export split fallback", { project: projectId, notes: stats.splitNotes.join(" ") });
+  }
+  if (!completed) {
+    log.info("export stopped before the end", { project: projectId, format: q.format, pages: stats.pages });
+  }
 }
 
 function* countRecords(records: Iterable<ExportRecord>, stats: ExportStats): Generator<ExportRecord> {
@@ -230,7 +388,7 @@ function* bratEntries(
   for (const r of counted(src.records())) {
     const base = `${layer === "all" ? `${r.layer}/` : ""}${bratBaseName(r)}`;
     yield { name: `${base}.txt`, content: [r.document.text] };
-    yield { name: `${base}.ann`, content: [bratAnn(r, ctx, dropped)] };
+    yield { name: `${base}.ann`, content: [bratAnn(r, ctx, dropped, stats.skipped)] };
   }
   stats.drops.noToken += dropped.count; // spans covering only line breaks: nothing brat can show
 }
@@ -246,16 +404,59 @@ function* hfEntries(
   stats: ExportStats,
   counted: Counter,
   now: Date,
+  log?: Logger,
 ): Generator<ZipEntry> {
   const ids = src.documentIds();
-  const assignment = splitIds(ids, q.split, q.seed);
+  const byId = (a: number, b: number) => a - b;
+  const ratioOf = (s: number) => q.split[s] ?? 0;
+  const wanted = SPLIT_NAMES.filter((_, s) => ratioOf(s) > 0);
   const documents = { train: 0, validation: 0, test: 0 } as Record<SplitName, number>;
   const members: number[][] = [[], [], []];
-  for (const id of ids) {
-    const s = assignment.get(id)!;
-    members[s]!.push(id);
-    documents[SPLIT_NAMES[s]!]++;
+  let split = splitIdsAtLeastOne(ids, q.split, q.seed, byId);
+  /** Sentence fallback: example key `<document>:<sentence>` → split. */
+  let bySentence: Map<string, number> | null = null;
+  const sentences = { train: 0, validation: 0, test: 0 } as Record<SplitName, number>;
+  const names = (xs: number[]) => xs.map((s) => SPLIT_NAMES[s]).join(", ");
+  if (split.empty.length && q.granularity === "sentence" && ids.length > 0) {
+    // too few documents for every split: split the sentences instead, at least one per wanted split
+    const keys: string[] = [];
+    for (const d of src.texts(ids)) for (const n of hfSentenceNumbers(d.text)) keys.push(`${d.id}:${n}`);
+    const bySentenceSplit = splitIdsAtLeastOne(keys, q.split, q.seed, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    stats.splitNotes.push(
+      `${ids.length} document(s) cannot fill the ${wanted.length} splits with a ratio above 0 (${names(split.empty)} would be empty), so the ${keys.length} sentences were split instead of the documents.`,
+    );
+    bySentence = bySentenceSplit.assignment;
+    if (bySentenceSplit.empty.length)
+      stats.splitNotes.push(
+        `Still empty: ${names(bySentenceSplit.empty)} (only ${keys.length} sentence(s) with tokens).`,
+      );
+    const docsIn = [new Set<number>(), new Set<number>(), new Set<number>()];
+    for (const [k, s] of bySentence) {
+      sentences[SPLIT_NAMES[s]!]++;
+      docsIn[s]!.add(Number(k.slice(0, k.indexOf(":"))));
+    }
+    SPLIT_NAMES.forEach((name, s) => {
+      documents[name] = docsIn[s]!.size;
+      members[s] = [...docsIn[s]!].sort(byId);
+    });
+    split = { ...split, empty: bySentenceSplit.empty };
+  } else {
+    for (const id of ids) {
+      const s = split.assignment.get(id)!;
+      members[s]!.push(id);
+      documents[SPLIT_NAMES[s]!]++;
+    }
+    if (split.adjusted)
+      stats.splitNotes.push(
+        "the ratios left a split with a ratio above 0 without documents, so it took one document from the largest split.",
+      );
+    if (split.empty.length)
+      stats.splitNotes.push(
+        `${names(split.empty)} is empty: ${ids.length} document(s) cannot fill ${wanted.length} splits${q.granularity === "document" ? " (one example per document; use granularity=sentence to split sentences)" : ""}.`,
+      );
   }
+  if (stats.splitNotes.length)
+    log?.warn("export: Hugging Face split fallback", { notes: stats.splitNotes.join(" ") });
   const perLabel = q.overlap === "per-label";
   const configs: HfConfig[] = perLabel
     ? ctx.labels.map((l, i) => ({
@@ -268,9 +469,17 @@ function* hfEntries(
   const policy = q.overlap === "keep-first" ? "keep-first" : "keep-longest";
   for (const c of configs) {
     for (const [s, split] of SPLIT_NAMES.entries()) {
+      const keep = bySentence
+        ? (doc: number) => (n: number) => bySentence.get(`${doc}:${n}`) === s
+        : () => undefined;
       const content = function* () {
         for (const r of counted(src.records(members[s]))) {
-          const lines = hfLines(r, { labels: c.labels, policy, granularity: q.granularity }, stats.drops);
+          const lines = hfLines(
+            r,
+            { labels: c.labels, policy, granularity: q.granularity, keep: keep(r.document.id) },
+            stats.drops,
+            stats.skipped,
+          );
           c.examples[split] += lines.length;
           yield* lines;
         }
@@ -291,6 +500,11 @@ function* hfEntries(
       configs,
       drops: stats.drops,
       exportedAt: now.toISOString(),
+      splitBy: bySentence ? "sentence" : "document",
+      sentences,
+      splitNotes: stats.splitNotes,
+      skipped: stats.skipped,
+      uncuratedExcluded: stats.uncuratedExcluded,
     });
   yield {
     name: "README.md",

@@ -4,11 +4,16 @@
  * page is read in one synchronous step (see services/export.ts for why no cursor stays open).
  */
 import {
+  countSkip,
   type ExportQuery,
   type ExportRecord,
   type ExportRelation,
   type ExportSpan,
+  emptySkipped,
   majorityVote,
+  type SkippedRows,
+  storedRelationProblem,
+  storedSpanProblem,
 } from "@gloss/shared";
 import type { Db } from "../db/client";
 
@@ -26,6 +31,26 @@ export interface ExportSource {
   documentIds(): number[];
   /** Records of the selection (or of `only`, ascending ids within it), in document id order. */
   records(only?: readonly number[]): Generator<ExportRecord>;
+  /** Id and text of documents (for planning a split by sentence); no spans are read. */
+  texts(ids: readonly number[]): Generator<{ id: number; text: string }>;
+  /**
+   * Documents left out because their curation is not done (the default of a gold export without a
+   * status filter; 0 with `includeUncurated` or an explicit status filter).
+   */
+  uncuratedExcluded(): number;
+  /** Stored rows skipped as unsound (each counted once however often a page is re-read), and why. */
+  readonly skipped: SkippedRows;
+  /** Rooms (`doc/<id>/<layer>`) of the skipped rows, with how many each. */
+  readonly skippedRooms: Map<string, number>;
+  /** Pages read so far (documents pages: every pass, every split). */
+  readonly pages: number;
+}
+
+export interface SourceOptions {
+  /** Checked before every page: once aborted, `records()` stops reading and returns. */
+  signal?: AbortSignal;
+  /** Called after every page is read (for counters). */
+  onPage?: () => void;
 }
 
 /** id, name, meta, text, sha256 (raw rows of the page queries). */
@@ -66,7 +91,12 @@ const parseObject = (s: string | null): Record<string, unknown> | null => {
 };
 
 /** Opens the source for a project, or null when the project does not exist. */
-export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSource | null {
+export function openSource(
+  db: Db,
+  projectId: number,
+  q: ExportQuery,
+  opts: SourceOptions = {},
+): ExportSource | null {
   const sqlite = db.$client;
   const project = sqlite.prepare("SELECT name, relation_types FROM projects WHERE id = ?").get(projectId) as
     | { name: string; relation_types: string }
@@ -76,6 +106,10 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     .prepare(`SELECT id, name FROM labels WHERE project_id = ? ORDER BY "order", id`)
     .all(projectId) as Array<{ id: number; name: string }>;
   const labelName = new Map(labelRows.map((l) => [l.id, l.name]));
+  const skipped = emptySkipped();
+  const skippedRooms = new Map<string, number>();
+  const seenBad = new Set<string>();
+  let pages = 0;
   const wanted = q.labels
     ? new Set(labelRows.filter((l) => q.labels!.includes(l.name)).map((l) => l.id))
     : null;
@@ -110,6 +144,12 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
       "COALESCE((SELECT c.status FROM curations c WHERE c.document_id = d.id), 'todo') IN (SELECT value FROM json_each(@status))",
     );
   }
+  const baseCond = where.join(" AND ");
+  // a gold export holds curated documents only, unless asked otherwise (or filtered by status explicitly)
+  const curatedOnly = layer === "gold" && !q.status && !q.includeUncurated;
+  if (curatedOnly) {
+    where.push("COALESCE((SELECT c.status FROM curations c WHERE c.document_id = d.id), 'todo') = 'done'");
+  }
   const cond = where.join(" AND ");
   // `+` keeps SQLite off the (project_id, …) indexes for the page query: with them it re-scans and sorts
   // every document of the project for each page (quadratic); by rowid it seeks straight to `id > @after`
@@ -120,6 +160,9 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     return (sql: string) => Object.fromEntries(Object.entries(all).filter(([k]) => sql.includes(`@${k}`)));
   };
   const countSql = `SELECT COUNT(*) AS n FROM documents d WHERE ${cond}`;
+  const baseCountSql = `SELECT COUNT(*) AS n FROM documents d WHERE ${baseCond}`;
+  const textsSql =
+    "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(@only)) ORDER BY id";
   const idsSql = `SELECT d.id FROM documents d WHERE ${cond} ORDER BY d.id`;
   const pageSql = `SELECT d.id, d.name, d.meta, d.text, d.sha256 FROM documents d WHERE ${pageCond} AND d.id > @after ORDER BY d.id LIMIT ${PAGE}`;
   const onlySql = `SELECT d.id, d.name, d.meta, d.text, d.sha256 FROM documents d WHERE ${pageCond} AND d.id IN (SELECT value FROM json_each(@only)) ORDER BY d.id`;
@@ -135,6 +178,8 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
   };
   const q1 = {
     count: stmt(countSql),
+    baseCount: stmt(baseCountSql),
+    texts: stmt(textsSql),
     ids: stmt(idsSql),
     page: stmt(pageSql, true),
     only: stmt(onlySql, true),
@@ -148,7 +193,7 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     id: r[2],
     start: r[3],
     end: r[4],
-    label: labelName.get(r[5]) ?? `label-${r[5]}`,
+    label: labelName.get(r[5])!, // checked by storedSpanProblem
     author: r[6],
     note: r[7],
     extra: parseObject(r[8]),
@@ -169,10 +214,30 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     if (!docs.length) return;
     const ids = { ids: JSON.stringify(docs.map((d) => d[0])) };
     const key = (doc: number, l: string) => `${doc}\u0000${l}`;
+    const textOf = new Map(docs.map((d) => [d[0], d[3]]));
+    /** Counts an unsound row once per export (a Hugging Face export reads a page once per split and config). */
+    const skip = (doc: number, l: string, row: string, why: Parameters<typeof countSkip>[1]) => {
+      const id = `${doc}\u0000${l}\u0000${row}`;
+      if (seenBad.has(id)) return;
+      seenBad.add(id);
+      countSkip(skipped, why);
+      const room = `doc/${doc}/${l}`;
+      skippedRooms.set(room, (skippedRooms.get(room) ?? 0) + 1);
+    };
     const spans = new Map<string, ExportSpan[]>();
+    /** Sound span ids per (document, layer), label filter or not: relations to them are not bad rows. */
+    const sound = new Map<string, Set<string>>();
     for (const r of q1.spans.all(ids) as SpanRow[]) {
-      if (wanted && !wanted.has(r[5])) continue;
       const k = key(r[0], r[1]);
+      const why = storedSpanProblem(r[3], r[4], r[5], textOf.get(r[0]) ?? "", labelName);
+      if (why !== null) {
+        skip(r[0], r[1], `span ${r[2]}`, why);
+        continue;
+      }
+      const ok = sound.get(k) ?? new Set<string>();
+      ok.add(r[2]);
+      sound.set(k, ok);
+      if (wanted && !wanted.has(r[5])) continue;
       const list = spans.get(k) ?? [];
       list.push(toSpan(r));
       spans.set(k, list);
@@ -180,6 +245,11 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     const relations = new Map<string, ExportRelation[]>();
     for (const r of q1.rels.all(ids) as RelationRow[]) {
       const k = key(r.document_id, r.layer);
+      const why = storedRelationProblem(r.from_span, r.to_span, sound.get(k) ?? new Set<string>());
+      if (why !== null) {
+        skip(r.document_id, r.layer, `relation ${r.relation_id}`, why);
+        continue;
+      }
       const list = relations.get(k) ?? [];
       list.push(toRelation(r));
       relations.set(k, list);
@@ -237,18 +307,41 @@ export function openSource(db: Db, projectId: number, q: ExportQuery): ExportSou
     relationTypes: parseTypes(project.relation_types),
     count: () => (q1.count.all()[0] as { n: number }).n,
     documentIds: () => (q1.ids.all() as Array<{ id: number }>).map((r) => r.id),
+    uncuratedExcluded: () =>
+      curatedOnly ? (q1.baseCount.all()[0] as { n: number }).n - (q1.count.all()[0] as { n: number }).n : 0,
+    skipped,
+    skippedRooms,
+    get pages() {
+      return pages;
+    },
+    *texts(only) {
+      for (let i = 0; i < only.length; i += PAGE) {
+        if (opts.signal?.aborted) return;
+        const rows = q1.texts.all({ only: JSON.stringify(only.slice(i, i + PAGE)) });
+        yield* rows as Array<{ id: number; text: string }>;
+      }
+    },
     *records(only) {
+      const page = (docs: DocRow[]) => {
+        pages++;
+        opts.onPage?.();
+        return docs;
+      };
       if (only) {
         for (let i = 0; i < only.length; i += PAGE) {
-          yield* pageRecords(q1.only.all({ only: JSON.stringify(only.slice(i, i + PAGE)) }) as DocRow[]);
+          if (opts.signal?.aborted) return; // the client went away: read no further page
+          yield* pageRecords(
+            page(q1.only.all({ only: JSON.stringify(only.slice(i, i + PAGE)) }) as DocRow[]),
+          );
         }
         return;
       }
       let after = 0;
       for (;;) {
+        if (opts.signal?.aborted) return;
         const docs = q1.page.all({ after }) as DocRow[];
         if (!docs.length) return;
-        yield* pageRecords(docs);
+        yield* pageRecords(page(docs));
         after = docs[docs.length - 1]![0];
       }
     },

@@ -7,6 +7,7 @@
  * each text is tokenized once, token labels live in one reused Int32Array, and no object is made per token.
  */
 import { OffsetMap } from "../offsets";
+import { countSkip, emptySkipped, type SkippedRows, storedSpanProblem } from "../storedSpans";
 import { tokenize } from "../tokenize";
 import { f1Figure } from "./f1";
 import { ensureInt32 } from "./growable";
@@ -55,6 +56,8 @@ export class AgreementComputation {
   readonly labelSpans: Float64Array;
   totalDocuments = 0;
   singleCoder = 0;
+  /** Input spans left out as unsound (offsets outside the text, reversed, unknown label index…). */
+  readonly skipped: SkippedRows = emptySkipped();
   spans = 0;
   private tokenStart: Int32Array = new Int32Array(1024);
   private tokenEnd: Int32Array = new Int32Array(1024);
@@ -96,7 +99,7 @@ export class AgreementComputation {
       return;
     }
     const m = present.length;
-    const layers = present.map((c) => doc.layers[c]!);
+    const layers = present.map((c) => this.sound(doc.layers[c]!, doc.text));
     let spans = 0;
     for (const layer of layers) {
       spans += layer.n;
@@ -159,6 +162,30 @@ export class AgreementComputation {
       krippendorffAlpha: this.tokens.documentAlpha(),
       disagreement: f1Exact.value === null ? 0 : 1 - f1Exact.value,
     });
+  }
+
+  /** The layer itself when every span passes the stored-span check against `text`, else a checked copy. */
+  private sound(layer: SpanSet, text: string): SpanSet {
+    const labels = { has: (l: number) => Number.isInteger(l) && l >= 1 && l < this.k };
+    let bad = 0;
+    for (let s = 0; s < layer.n; s++)
+      if (storedSpanProblem(layer.start[s], layer.end[s], layer.label[s], text, labels) !== null) bad++;
+    if (bad === 0) return layer;
+    const n = layer.n - bad;
+    const out: SpanSet = { n, start: new Int32Array(n), end: new Int32Array(n), label: new Int32Array(n) };
+    let k = 0;
+    for (let s = 0; s < layer.n; s++) {
+      const why = storedSpanProblem(layer.start[s], layer.end[s], layer.label[s], text, labels);
+      if (why !== null) {
+        countSkip(this.skipped, why);
+        continue;
+      }
+      out.start[k] = layer.start[s]!;
+      out.end[k] = layer.end[s]!;
+      out.label[k] = layer.label[s]!;
+      k++;
+    }
+    return out;
   }
 
   /** α_U counts characters: offsets go to code points when the text has characters outside the BMP. */

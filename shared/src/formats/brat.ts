@@ -5,6 +5,9 @@
  * (fragment texts joined by one space), relations as `R1<TAB>type Arg1:T1 Arg2:T2`, notes as
  * `#1<TAB>AnnotatorNotes T1<TAB>note`. Types cannot hold spaces, so whitespace in names becomes `_`.
  */
+
+import type { SkippedRows } from "../storedSpans";
+import { soundRecord } from "./sound";
 import {
   type ExportContext,
   type ExportRecord,
@@ -30,9 +33,14 @@ export function bratBaseName(r: ExportRecord): string {
   return slug ? `${r.document.id}-${slug}` : String(r.document.id);
 }
 
-/** Splits [start, end) (UTF-16) into fragments at line breaks, dropping empty ones. */
+/**
+ * Splits [start, end) (UTF-16) into fragments at line breaks, dropping empty ones. The loop is bounded by
+ * the text, never by a stored number alone: an unchecked range gives no fragments.
+ */
 function fragments(text: string, start: number, end: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > text.length)
+    return out;
   let from = start;
   for (let i = start; i <= end; i++) {
     const c = i < end ? text.charCodeAt(i) : -1;
@@ -46,10 +54,12 @@ function fragments(text: string, start: number, end: number): Array<[number, num
 
 /** The .ann file of a record. Spans covering nothing but line breaks cannot be written; they are counted. */
 export function bratAnn(
-  r: ExportRecord,
+  record: ExportRecord,
   ctx: Pick<ExportContext, "offsets">,
   dropped = { count: 0 },
+  skipped?: SkippedRows,
 ): string {
+  const r = soundRecord(record, skipped);
   const text = r.document.text;
   const at = offsetWriter(text, ctx.offsets);
   const lines: string[] = [];

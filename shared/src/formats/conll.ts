@@ -4,6 +4,7 @@
  * line before each document. Whitespace in label names becomes `_` so the columns stay four.
  */
 import { sentences, tokenize } from "../tokenize";
+import { soundRecord } from "./sound";
 import { type DropCounts, tagNames, tagText } from "./tagging";
 import type { ExportRecord } from "./types";
 
@@ -14,10 +15,11 @@ export const conllLabel = (name: string) => name.trim().replace(/\s+/g, "_");
 
 /** The CoNLL block of one record: the DOCSTART line, then its sentences. */
 export function conllDocument(
-  r: ExportRecord,
+  record: ExportRecord,
   opts: { labels: readonly string[]; policy: "keep-longest" | "keep-first" },
   drops: DropCounts,
 ): string {
+  const r = soundRecord(record);
   const text = r.document.text;
   const tokens = tokenize(text);
   const { tags } = tagText(text, r.spans, opts.labels, opts.policy, drops, tokens);

@@ -3,6 +3,8 @@
  * quotes doubled). Columns: document_id, document_name, layer, span_id, start, end, label, text, author,
  * note. Cells are written exactly as stored (no spreadsheet escaping), so offsets still cut `text`.
  */
+
+import { soundRecord } from "./sound";
 import type { ExportContext, ExportRecord } from "./types";
 import { offsetWriter } from "./units";
 
@@ -32,7 +34,8 @@ const row = (cells: Array<string | number | null>) => `${cells.map(csvField).joi
 export const csvHeader = () => row([...CSV_COLUMNS]);
 
 /** The rows of one record's spans. */
-export function csvRows(r: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+export function csvRows(record: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+  const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
   let out = "";
   for (const s of r.spans) {

@@ -5,6 +5,7 @@
  * doccano keeps unknown keys as metadata, so `document_id` and `document_name` travel through it.
  */
 import { isInt, isObject, optDocId, optString, readJsonObjectLines } from "./json";
+import { soundRecord } from "./sound";
 import {
   type ExportContext,
   type ExportRecord,
@@ -18,7 +19,8 @@ import {
 import { offsetWriter } from "./units";
 
 /** One doccano sequence-labelling line. */
-export function doccanoLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+export function doccanoLine(record: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+  const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
   return `${JSON.stringify({
     text: r.document.text,
@@ -30,7 +32,8 @@ export function doccanoLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">
 }
 
 /** One doccano relation-extraction line: entity ids are the span's index in the record. */
-export function doccanoRelationLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+export function doccanoRelationLine(record: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+  const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
   const index = new Map(r.spans.map((s, i) => [s.id, i]));
   return `${JSON.stringify({

@@ -4,6 +4,7 @@
  */
 import type { OffsetUnit } from "../offsets";
 import { isInt, isObject, optDocId, optString, readJsonObjectLines } from "./json";
+import { soundRecord } from "./sound";
 import {
   type ExportContext,
   type ExportRecord,
@@ -17,7 +18,8 @@ import {
 import { offsetWriter } from "./units";
 
 /** One Gloss JSONL line (with its newline). */
-export function glossLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+export function glossLine(record: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+  const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
   const d = r.document;
   return `${JSON.stringify({

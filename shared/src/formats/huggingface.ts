@@ -5,7 +5,10 @@
  * its `names`, and whose `configs` map the splits to the files (huggingface.co/docs/hub/datasets-cards).
  * With the `per-label` overlap policy every label gets its own config (`<label>/train.jsonl`, …).
  */
+
+import { type SkippedRows, skippedReasons } from "../storedSpans";
 import { sentences, tokenize } from "../tokenize";
+import { soundRecord } from "./sound";
 import { type DropCounts, type OverlapPolicy, tagNames, tagText, totalDropped } from "./tagging";
 import type { ExportRecord } from "./types";
 
@@ -18,10 +21,26 @@ export interface HfOptions {
   labels: readonly string[];
   policy: "keep-longest" | "keep-first";
   granularity: Granularity;
+  /** Only the examples whose sentence number (0 for a whole document) passes (splits by sentence). */
+  keep?: (example: number) => boolean;
+}
+
+/** The example numbers `hfLines` writes for a text at sentence granularity (sentences with tokens). */
+export function hfSentenceNumbers(text: string): number[] {
+  const tokens = tokenize(text);
+  const out: number[] = [];
+  for (const [n, { first, last }] of sentences(text, tokens).entries()) if (last >= first) out.push(n);
+  return out;
 }
 
 /** The JSONL lines (one per sentence, or one per document) of one record. */
-export function hfLines(r: ExportRecord, opts: HfOptions, drops: DropCounts): string[] {
+export function hfLines(
+  record: ExportRecord,
+  opts: HfOptions,
+  drops: DropCounts,
+  skipped?: SkippedRows,
+): string[] {
+  const r = soundRecord(record, skipped);
   const text = r.document.text;
   const tokens = tokenize(text);
   const { tags } = tagText(text, r.spans, opts.labels, opts.policy, drops, tokens);
@@ -33,7 +52,7 @@ export function hfLines(r: ExportRecord, opts: HfOptions, drops: DropCounts): st
   const head = `{"id":`;
   const tail = `,"document_id":${r.document.id},"layer":${JSON.stringify(r.layer)},"tokens":[`;
   for (const [n, { first, last }] of ranges.entries()) {
-    if (last < first) continue;
+    if (last < first || (opts.keep && !opts.keep(n))) continue;
     const t = tags.slice(first, last + 1);
     // a span running on from the previous sentence starts this one: I-x becomes B-x (IOB2)
     if (t[0]! > 0 && t[0]! % 2 === 0) t[0] = t[0]! - 1;
@@ -64,6 +83,16 @@ export interface HfCardInfo {
   configs: HfConfig[];
   drops: DropCounts;
   exportedAt: string;
+  /** How the examples were split: by document (the default) or, as a fallback, by sentence. */
+  splitBy?: "document" | "sentence";
+  /** Sentences per split when split by sentence. */
+  sentences?: Record<SplitName, number>;
+  /** Why the split is not the plain document split (a fallback), and splits still empty; shown in the card. */
+  splitNotes?: string[];
+  /** Stored rows skipped as unsound. */
+  skipped?: SkippedRows;
+  /** Documents left out because their curation is not done. */
+  uncuratedExcluded?: number;
 }
 
 const y = (s: string) => JSON.stringify(s); // JSON strings are valid YAML scalars
@@ -103,15 +132,27 @@ export function hfCard(info: HfCardInfo): string {
     "",
     `- Tokens: Gloss's tokenizer; tags: IOB2 (\`ner_tags\` indexes into the ClassLabel names above).`,
     `- Examples: one per ${info.granularity}; \`id\` is \`<document>-<layer>-<n>\`.`,
-    `- Splits: documents shuffled with seed ${info.seed}, ratios ${info.ratios.join(" / ")} → ` +
-      SPLIT_NAMES.map((s) => `${s} ${info.documents[s]}`).join(", ") +
-      " documents.",
+    info.splitBy === "sentence"
+      ? `- Splits: sentences (not documents) shuffled with seed ${info.seed}, ratios ${info.ratios.join(" / ")} → ` +
+        SPLIT_NAMES.map((s) => `${s} ${info.sentences?.[s] ?? 0}`).join(", ") +
+        " sentences (from " +
+        SPLIT_NAMES.map((s) => `${s} ${info.documents[s]}`).join(", ") +
+        " documents: a document may appear in several splits)."
+      : `- Splits: documents shuffled with seed ${info.seed}, ratios ${info.ratios.join(" / ")} → ` +
+        SPLIT_NAMES.map((s) => `${s} ${info.documents[s]}`).join(", ") +
+        " documents.",
+    ...(info.splitNotes ?? []).map((n) => `- Split fallback: ${n}`),
     `- Overlapping spans: policy \`${info.policy}\`.`,
     "",
     "## Dropped spans",
     "",
     `${totalDropped(d)} span(s) are not in the tags: ${d.overlap} overlapped a kept span, ${d.noToken} covered no token.`,
     ...(byLabel ? ["", "| label | dropped |", "| --- | --- |", byLabel] : []),
+    "",
+    "## Left out",
+    "",
+    `- Documents not curated (curation not done): ${info.uncuratedExcluded ?? 0}${info.layer === "gold" ? "" : " (the curation filter applies to gold only)"}.`,
+    `- Stored rows skipped as unsound: ${info.skipped?.total ?? 0}${info.skipped?.total ? ` (${skippedReasons(info.skipped)})` : ""}.`,
     "",
   ];
   return `${yaml.join("\n")}${body.join("\n")}`;

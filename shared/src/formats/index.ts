@@ -8,6 +8,7 @@ export * from "./json";
 export * from "./labelStudio";
 export * from "./majority";
 export * from "./options";
+export * from "./sound";
 export * from "./spacy";
 export * from "./split";
 export * from "./tagging";

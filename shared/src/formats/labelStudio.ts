@@ -8,6 +8,7 @@
  * wrote UTF-16, which the import detects per document from `value.text`).
  */
 import { isInt, isObject, optDocId, readJson } from "./json";
+import { soundRecord } from "./sound";
 import {
   type ExportContext,
   type ExportRecord,
@@ -26,9 +27,10 @@ export const LABEL_STUDIO_NAMES = { from: "label", to: "text" } as const;
 
 /** One Label Studio task object for a record. */
 export function labelStudioTask(
-  r: ExportRecord,
+  record: ExportRecord,
   ctx: Pick<ExportContext, "offsets">,
 ): Record<string, unknown> {
+  const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
   const text = r.document.text;
   const ids = new Set(r.spans.map((s) => s.id));

@@ -151,6 +151,14 @@ export const ExportQuery = z
       .default(42),
     /** Token formats: what to do with overlapping spans. */
     overlap: z.enum(["keep-longest", "keep-first", "per-label"]).default("keep-longest"),
+    /**
+     * Gold: also export documents whose curation is not done (by default a gold export without a status
+     * filter holds curated documents only, and reports how many it left out).
+     */
+    includeUncurated: z
+      .enum(["true", "false", "1", "0"])
+      .transform((v) => v === "true" || v === "1")
+      .default(false),
     /** Hugging Face: one example per sentence or per document. */
     granularity: z.enum(["sentence", "document"]).default("sentence"),
   })

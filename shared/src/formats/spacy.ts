@@ -5,12 +5,18 @@
  * and counted. Character offsets follow the export's unit (code points by default, as Python indexes).
  */
 import { tokenize } from "../tokenize";
+import { soundRecord } from "./sound";
 import { type DropCounts, tokenSpans } from "./tagging";
 import type { ExportContext, ExportRecord } from "./types";
 import { offsetWriter } from "./units";
 
 /** One Prodigy task line for a record. */
-export function spacyLine(r: ExportRecord, ctx: Pick<ExportContext, "offsets">, drops: DropCounts): string {
+export function spacyLine(
+  record: ExportRecord,
+  ctx: Pick<ExportContext, "offsets">,
+  drops: DropCounts,
+): string {
+  const r = soundRecord(record);
   const text = r.document.text;
   const at = offsetWriter(text, ctx.offsets);
   const tokens = tokenize(text);

@@ -8,6 +8,7 @@
  */
 import { OffsetMap } from "../offsets";
 import { isInt, isObject, readJson } from "./json";
+import { soundRecord } from "./sound";
 import {
   type ExportRecord,
   type FormatIssue,
@@ -32,7 +33,8 @@ export function w3cPageStart(projectId: number, layer: string): string {
 export const W3C_PAGE_END = "\n]}\n";
 
 /** The annotations of one record (spans, then relations). */
-export function w3cAnnotations(r: ExportRecord): Array<Record<string, unknown>> {
+export function w3cAnnotations(record: ExportRecord): Array<Record<string, unknown>> {
+  const r = soundRecord(record);
   const text = r.document.text;
   const map = new OffsetMap(text);
   const source = w3cDocumentIri(r.document.id);

@@ -3,12 +3,15 @@
  * each returning text to append. The zip formats (brat, Hugging Face) are assembled by the server from
  * the per-record pieces in brat.ts and huggingface.ts.
  */
+
+import { emptySkipped, type SkippedRows } from "../storedSpans";
 import { conllDocument } from "./conll";
 import { csvHeader, csvRows } from "./csv";
 import { doccanoLine, doccanoRelationLine } from "./doccano";
 import { glossLine } from "./gloss";
 import { labelStudioTask } from "./labelStudio";
 import type { ExportFormat } from "./options";
+import { soundRecord } from "./sound";
 import { spacyLine } from "./spacy";
 import { type DropCounts, emptyDrops } from "./tagging";
 import type { ExportContext, ExportRecord } from "./types";
@@ -20,6 +23,8 @@ export interface TextWriter {
   end(): string;
   /** Spans a format could not write (token formats, brat), by reason and label. */
   readonly drops: DropCounts;
+  /** Unsound spans and relations left out of the records (see sound.ts). */
+  readonly skipped: SkippedRows;
 }
 
 export interface WriterOptions extends ExportContext {
@@ -34,7 +39,7 @@ function arrayWriter(
   open: string,
   close: string,
   items: (r: ExportRecord) => unknown[],
-): Omit<TextWriter, "drops"> {
+): Omit<TextWriter, "drops" | "skipped"> {
   let first = true;
   return {
     begin: () => open,
@@ -53,11 +58,19 @@ function arrayWriter(
 /** A writer for a single-file export format; throws for the zip formats. */
 export function createTextWriter(format: ExportFormat, opts: WriterOptions): TextWriter {
   const drops = emptyDrops();
+  const skipped = emptySkipped();
   const lines = (write: (r: ExportRecord) => string, begin = "") => ({
     begin: () => begin,
-    write,
+    write: (r: ExportRecord) => write(soundRecord(r, skipped)),
     end: () => "",
     drops,
+    skipped,
+  });
+  const array = (w: Omit<TextWriter, "drops" | "skipped">): TextWriter => ({
+    ...w,
+    write: (r) => w.write(soundRecord(r, skipped)),
+    drops,
+    skipped,
   });
   const labels = opts.labels;
   switch (format) {
@@ -74,12 +87,9 @@ export function createTextWriter(format: ExportFormat, opts: WriterOptions): Tex
     case "conll":
       return lines((r) => conllDocument(r, { labels, policy: opts.policy }, drops));
     case "labelstudio":
-      return { ...arrayWriter("[\n", "\n]\n", (r) => [labelStudioTask(r, opts)]), drops };
+      return array(arrayWriter("[\n", "\n]\n", (r) => [labelStudioTask(r, opts)]));
     case "w3c":
-      return {
-        ...arrayWriter(w3cPageStart(opts.project.id, opts.layer), W3C_PAGE_END, w3cAnnotations),
-        drops,
-      };
+      return array(arrayWriter(w3cPageStart(opts.project.id, opts.layer), W3C_PAGE_END, w3cAnnotations));
     default:
       throw new Error(`${format} is written as a zip`);
   }

@@ -118,6 +118,17 @@ export function ExportForm(props: {
               Curation status for gold and majority, assignment status for annotators.
             </span>
           </fieldset>
+          {s.layer === "gold" && !s.status.length ? (
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={s.includeUncurated}
+                onChange={(e) => set({ includeUncurated: e.target.checked })}
+              />
+              Include documents whose curation is not done
+              <span className="hint">By default gold holds curated documents only.</span>
+            </label>
+          ) : null}
         </fieldset>
         {tagsTokens(s.format) ? (
           <fieldset>

@@ -12,7 +12,7 @@ import type { RouteProps } from "../../router";
 import { useUser } from "../../session";
 import { ExportForm, type LayerChoice } from "./ExportForm";
 import { ExportPreview } from "./ExportPreview";
-import { DEFAULT_EXPORT, type ExportState, exportProblem, exportUrl } from "./exportQuery";
+import { DEFAULT_EXPORT, type ExportState, exportProblem, exportUrl, uncuratedLeftOut } from "./exportQuery";
 import { ImportPanel } from "./ImportPanel";
 import "./export.css";
 import { useProject, useProjectDocuments, useProjectMembers } from "../useProjectResources";
@@ -82,6 +82,15 @@ export function ExportPage({ params }: RouteProps) {
         labels={labels}
         documents={documents.data ?? []}
       />
+      {(() => {
+        const left = uncuratedLeftOut(state, documents.data ?? []);
+        return left > 0 ? (
+          <p className="hint" role="status">
+            {left} document{left === 1 ? " is" : "s are"} left out: curation is not done (tick “Include
+            documents whose curation is not done” to export {left === 1 ? "it" : "them"}).
+          </p>
+        ) : null;
+      })()}
       <div className="row export-actions">
         {url ? (
           <a className="button primary" href={url} download>

@@ -15,6 +15,8 @@ export interface ExportState {
   documents: number[];
   labels: string[];
   status: Array<"todo" | "in_progress" | "done">;
+  /** Gold: also documents whose curation is not done (default: curated documents only). */
+  includeUncurated: boolean;
   /** Hugging Face: train, validation, test. */
   split: [number, number, number];
   seed: number;
@@ -29,6 +31,7 @@ export const DEFAULT_EXPORT: ExportState = {
   documents: [],
   labels: [],
   status: [],
+  includeUncurated: false,
   split: [0.8, 0.1, 0.1],
   seed: 42,
   overlap: "keep-longest",
@@ -61,6 +64,7 @@ export function exportParams(s: ExportState): URLSearchParams {
   if (s.documents.length) q.set("documents", s.documents.join(","));
   if (s.labels.length) q.set("labels", s.labels.join(","));
   if (s.status.length) q.set("status", s.status.join(","));
+  if (s.includeUncurated && s.layer === "gold" && !s.status.length) q.set("includeUncurated", "true");
   if (tagsTokens(s.format)) {
     const overlap = s.overlap === "per-label" && !isHuggingFace(s.format) ? "keep-longest" : s.overlap;
     if (overlap !== "keep-longest") q.set("overlap", overlap);
@@ -76,3 +80,16 @@ export function exportParams(s: ExportState): URLSearchParams {
 /** The download URL of an export. */
 export const exportUrl = (projectId: number, s: ExportState) =>
   `/api/projects/${projectId}/export?${exportParams(s).toString()}`;
+
+/**
+ * How many of the selected documents a gold export leaves out because their curation is not done (the
+ * server's default; it reports the same count in the X-Gloss-Uncurated-Excluded header and trailer).
+ */
+export function uncuratedLeftOut(
+  s: ExportState,
+  documents: ReadonlyArray<{ id: number; curation: string }>,
+): number {
+  if (s.layer !== "gold" || s.status.length || s.includeUncurated) return 0;
+  const chosen = s.documents.length ? new Set(s.documents) : null;
+  return documents.filter((d) => (!chosen || chosen.has(d.id)) && d.curation !== "done").length;
+}

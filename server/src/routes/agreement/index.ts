@@ -11,10 +11,11 @@
  *                  disagreement}] (most disputed first),
  *   perPair: [{a, b, aUserId, bUserId, documents, f1Exact, f1Overlap, macroF1Exact, macroF1Overlap,
  *              cohenKappa, krippendorffAlpha, labelMismatches}],
- *   confusion: {labels, counts, top}, elapsedMs }
+ *   confusion: {labels, counts, top}, elapsedMs,
+ *   skippedRows: {total, byReason, rooms} (stored rows left out as unsound: see docs/api.md) }
  * where every figure is { value: number | null, reason?, …the counts it stands on }.
  */
-import { AgreementQuery } from "@gloss/shared";
+import { AgreementQuery, skippedReasons } from "@gloss/shared";
 import { Hono } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
@@ -31,7 +32,17 @@ export function agreementRoutes(deps: Deps) {
     const access = projectAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
     requireRole(access, "manager", "curator");
     const query = AgreementQuery.parse(c.req.query());
-    return c.json(projectAgreement(deps.db, access.project.id, query));
+    const report = projectAgreement(deps.db, access.project.id, query);
+    if (report.skippedRows.total > 0) {
+      // unsound stored rows are left out of every figure and counted in `skippedRows`; logged once
+      deps.log.warn("agreement skipped unsound stored rows", {
+        project: access.project.id,
+        skipped: report.skippedRows.total,
+        reasons: skippedReasons(report.skippedRows),
+        rooms: report.skippedRows.rooms.join(", "),
+      });
+    }
+    return c.json(report);
   });
 
   return app;

@@ -3,16 +3,12 @@ import { Hono } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
 import { HttpError } from "../../errors";
+import { limitOf } from "../../import/limits";
+import { readBody, readFilePart } from "../../import/upload";
 import { createExport } from "../../services/export";
 import { importAnnotations } from "../../services/importAnnotations";
 import { idParam } from "../projects/params";
 import { exportResponse } from "./stream";
-
-/**
- * Largest annotation file accepted (bytes): annotation files carry many documents, so ten times the
- * largest document, and at least 64 MiB.
- */
-const importLimit = (maxDocumentBytes: number) => Math.max(64 * 1024 * 1024, 10 * maxDocumentBytes);
 
 /**
  * Export (`GET /projects/:id/export`, managers and curators) and annotation import
@@ -25,7 +21,8 @@ export function exportRoutes(deps: Deps) {
     const access = projectAccess(deps.db, c.get("user"), idParam(c, "id"));
     requireRole(access, "manager", "curator");
     const query = ExportQuery.parse(c.req.query());
-    const job = createExport(deps.db, access.project.id, query);
+    // the request's signal is aborted when the client goes away: the export stops at its next page
+    const job = createExport(deps.db, access.project.id, query, { signal: c.req.raw.signal, log: deps.log });
     return exportResponse(c, job, deps.log);
   });
 
@@ -46,23 +43,18 @@ export function exportRoutes(deps: Deps) {
         "bad_request",
         `layer ${q.layer}: user ${owner} is not a member of the project`,
       );
-    const limit = importLimit(deps.config.maxDocumentBytes);
-    const declared = Number(c.req.header("content-length") ?? 0);
-    if (declared > limit) throw new HttpError(413, "too_large", `The file is larger than ${limit} bytes`);
+    // the upload reader bounds the body while it streams (413 payload_too_large, nothing stored)
+    const limit = limitOf(deps.config, "maxAnnotationImportBytes");
     let bytes: Uint8Array;
     let fileName: string | undefined;
     if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File))
-        throw new HttpError(400, "bad_request", "Send the file in the multipart field `file`");
-      bytes = new Uint8Array(await file.arrayBuffer());
-      fileName = file.name || undefined;
+      const part = await readFilePart(c.req.raw, limit, "file");
+      if (!part) throw new HttpError(400, "bad_request", "Send the file in the multipart field `file`");
+      bytes = part.bytes;
+      fileName = part.filename ?? undefined;
     } else {
-      bytes = new Uint8Array(await c.req.arrayBuffer());
+      bytes = await readBody(c.req.raw, limit, "The annotation file");
     }
-    if (bytes.byteLength > limit)
-      throw new HttpError(413, "too_large", `The file is larger than ${limit} bytes`);
     if (!bytes.byteLength) throw new HttpError(400, "bad_request", "The request has no file");
     const result = await importAnnotations(
       deps,
@@ -74,6 +66,7 @@ export function exportRoutes(deps: Deps) {
         offsets: q.offsets,
         userId: access.user.id,
         fileName,
+        zipLimits: deps.config,
       },
       bytes,
     );

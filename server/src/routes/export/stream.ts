@@ -4,7 +4,7 @@
  * at the end (documents, spans, dropped spans) go out as HTTP trailers, declared in the `Trailer` header.
  */
 import type { ServerResponse } from "node:http";
-import { totalDropped } from "@gloss/shared";
+import { skippedReasons, totalDropped } from "@gloss/shared";
 import type { Context } from "hono";
 import type { Logger } from "../../log";
 import type { ExportJob } from "../../services/export";
@@ -15,6 +15,9 @@ export const EXPORT_TRAILERS = [
   "X-Gloss-Dropped-Spans",
   "X-Gloss-Dropped-Overlap",
   "X-Gloss-Dropped-No-Token",
+  "X-Gloss-Skipped-Rows",
+  "X-Gloss-Skipped-Reasons",
+  "X-Gloss-Uncurated-Excluded",
 ] as const;
 
 /** `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 5987 form. */
@@ -28,11 +31,30 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
   const chunks = job.chunks();
   // @hono/node-server passes the raw response as c.env.outgoing: trailers are only reachable there
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  let stopped = false;
+  /** The client went away (or the server is shutting down): end the job now, not at the next pull. */
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    chunks.return(undefined); // runs the job's finally: it is counted as stopped and logs once
+  };
+  job.signal.addEventListener("abort", stop, { once: true });
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
+      if (stopped || job.signal.aborted) {
+        stop();
+        controller.error(job.signal.reason ?? new Error("export stopped"));
+        return;
+      }
       try {
         const next = chunks.next();
-        if (!next.done) return controller.enqueue(next.value);
+        if (!next.done && !job.signal.aborted) return controller.enqueue(next.value);
+        if (job.signal.aborted) {
+          stop();
+          controller.error(job.signal.reason ?? new Error("export stopped"));
+          return;
+        }
+        job.signal.removeEventListener("abort", stop);
         const s = job.stats;
         outgoing?.addTrailers({
           "X-Gloss-Documents": String(s.work),
@@ -40,6 +62,9 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
           "X-Gloss-Dropped-Spans": String(totalDropped(s.drops)),
           "X-Gloss-Dropped-Overlap": String(s.drops.overlap),
           "X-Gloss-Dropped-No-Token": String(s.drops.noToken),
+          "X-Gloss-Skipped-Rows": String(s.skipped.total),
+          "X-Gloss-Skipped-Reasons": skippedReasons(s.skipped) || "none",
+          "X-Gloss-Uncurated-Excluded": String(s.uncuratedExcluded),
         });
         controller.close();
       } catch (err) {
@@ -52,7 +77,7 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
       }
     },
     cancel() {
-      chunks.return(undefined);
+      stop();
     },
   });
   return new Response(body, {
@@ -61,6 +86,8 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
       "Content-Type": job.contentType,
       "Content-Disposition": contentDisposition(job.filename),
       "Cache-Control": "no-store",
+      // known before the first byte (the trailer repeats it): the export page shows it
+      "X-Gloss-Uncurated-Excluded": String(job.stats.uncuratedExcluded),
       // chunked on purpose: trailers need it, and the adapter must not buffer a small export to measure it
       "Transfer-Encoding": "chunked",
       Trailer: EXPORT_TRAILERS.join(", "),

@@ -1,0 +1,320 @@
+/**
+ * Integrity of what exports read, over a real server and real SQLite: unsound rows written straight into
+ * the projection are skipped and counted (every format, agreement, curation), an export stops as soon as
+ * its client goes away (and shutdown does not wait past its grace), the default gold export leaves
+ * un-curated documents out and says how many, and a Hugging Face split is never silently empty.
+ */
+import http from "node:http";
+import type { Db } from "@gloss/server/db/client";
+import { exportActivity } from "@gloss/server/services/export";
+import { readZip } from "@gloss/server/services/importAnnotations";
+import { EXPORT_FORMATS } from "@gloss/shared";
+import { describe, expect, it, vi } from "vitest";
+import { seedWorld, setCuration } from "../fixtures/formats/world";
+import { useServer } from "../helpers/factories";
+import { ApiClient } from "../helpers/http";
+import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer } from "../helpers/server";
+
+const ctx = useServer();
+
+const as = (u: SeededUser, base = ctx.server.url) => {
+  const c = new ApiClient(base);
+  c.cookie = u.cookie;
+  return c;
+};
+const jsonl = (s: string) =>
+  s
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+/** GET with node:http to see the HTTP trailers (fetch does not expose them). */
+function getWithTrailers(path: string, cookie: string) {
+  return new Promise<{
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    trailers: NodeJS.Dict<string>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    http
+      .get(ctx.server.url + path, { headers: { cookie } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            trailers: res.trailers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      })
+      .on("error", reject);
+  });
+}
+
+// "Hello " (6 units), then 😀 at UTF-16 6–7, then the rest
+const TEXT = "Hello 😀 world. Second sentence here.";
+
+/** Raw SQL, as a hostile client's projection could have left it (the columns are not STRICT). */
+function insertRaw(
+  db: Db,
+  projectId: number,
+  documentId: number,
+  layer: string,
+  spanId: string,
+  start: unknown,
+  end: unknown,
+  labelId: unknown,
+) {
+  db.$client
+    .prepare(
+      `INSERT INTO annotations (project_id, document_id, layer, span_id, start, "end", label_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1700000000000)`,
+    )
+    .run(projectId, documentId, layer, spanId, start, end, labelId);
+}
+function insertRelation(
+  db: Db,
+  projectId: number,
+  documentId: number,
+  layer: string,
+  id: string,
+  from: string,
+  to: string,
+) {
+  db.$client
+    .prepare(
+      `INSERT INTO annotation_relations (project_id, document_id, layer, relation_id, from_span, to_span, type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'supports', 1700000000000)`,
+    )
+    .run(projectId, documentId, layer, id, from, to);
+}
+
+/** One good span and one bad row of every kind, plus two relations whose ends are missing. */
+function insertBadLayer(db: Db, projectId: number, documentId: number, layer: string, label: number) {
+  insertRaw(db, projectId, documentId, layer, "good", 0, 5, label);
+  insertRaw(db, projectId, documentId, layer, "huge", 0, 9007199254740991, 424242);
+  insertRaw(db, projectId, documentId, layer, "real", 1.5, 3, label);
+  insertRaw(db, projectId, documentId, layer, "text", "abc", 3, label);
+  insertRaw(db, projectId, documentId, layer, "reversed", 5, 2, label);
+  insertRaw(db, projectId, documentId, layer, "surrogate", 7, 9, label);
+  insertRaw(db, projectId, documentId, layer, "beyond", 3, TEXT.length + 1, label);
+  insertRaw(db, projectId, documentId, layer, "nolabel", 0, 5, 424242);
+  insertRelation(db, projectId, documentId, layer, "r-missing", "good", "nope");
+  insertRelation(db, projectId, documentId, layer, "r-bad", "good", "huge");
+}
+const BAD_REASONS =
+  "offsets_not_integers=2,empty_or_reversed=1,outside_text=2,splits_surrogate_pair=1,unknown_label=1,relation_missing_end=2";
+
+function badWorld() {
+  const db = ctx.server.db;
+  const manager = seedUser(db);
+  const a = seedUser(db);
+  const b = seedUser(db);
+  const project = seedProject(db, {
+    labels: ["claim", "denial"],
+    members: [
+      { user: manager, role: "manager" },
+      { user: a, role: "annotator" },
+      { user: b, role: "annotator" },
+    ],
+  });
+  const doc = seedDocument(db, project.id, TEXT, { name: "bad", assignTo: [a, b] });
+  const claim = project.labels[0]!.id;
+  insertBadLayer(db, project.id, doc.id, "gold", claim);
+  setCuration(db, doc.id, "done");
+  return { db, manager, a, b, project, doc, claim };
+}
+
+describe("unsound stored rows", () => {
+  it("every format finishes, exports the good span and counts the bad rows as skipped", async () => {
+    const { manager, project } = badWorld();
+    for (const format of EXPORT_FORMATS) {
+      const res = await getWithTrailers(
+        `/api/projects/${project.id}/export?format=${format}`,
+        manager.cookie,
+      );
+      expect(res.status, format).toBe(200);
+      expect(res.trailers["x-gloss-skipped-rows"], format).toBe("9");
+      expect(res.trailers["x-gloss-skipped-reasons"], format).toBe(BAD_REASONS);
+      if (format === "gloss") {
+        const [line] = jsonl(res.body.toString("utf8"));
+        expect(line.spans.map((s: { id: string; text: string }) => [s.id, s.text])).toEqual([
+          ["good", "Hello"],
+        ]);
+        expect(line.relations).toEqual([]);
+      }
+      if (format === "brat") {
+        const files = readZip(new Uint8Array(res.body));
+        const ann = [...files].find(([n]) => n.endsWith(".ann"))!;
+        expect(new TextDecoder().decode(ann[1])).toBe("T1\tclaim 0 5\tHello\n");
+      }
+      if (format === "huggingface") {
+        const card = new TextDecoder().decode(readZip(new Uint8Array(res.body)).get("README.md")!);
+        expect(card).toContain(`Stored rows skipped as unsound: 9 (${BAD_REASONS}).`);
+      }
+    }
+  });
+
+  it("agreement skips and counts them, and compares the good spans", async () => {
+    const { db, manager, a, b, project, doc, claim } = badWorld();
+    insertBadLayer(db, project.id, doc.id, `user-${a.id}`, claim);
+    insertRaw(db, project.id, doc.id, `user-${b.id}`, "good", 0, 5, claim);
+    const report = await as(manager).get<{
+      skippedRows: { total: number; byReason: Record<string, number>; rooms: string[] };
+      overall: { f1Exact: { value: number | null } };
+      annotators: Array<{ layer: string }>;
+    }>(`/api/projects/${project.id}/agreement`);
+    // relations are not read by agreement: the 7 bad spans of user-a
+    expect(report.skippedRows.total).toBe(7);
+    expect(report.skippedRows.byReason).toEqual({
+      offsets_not_integers: 2,
+      empty_or_reversed: 1,
+      outside_text: 2,
+      splits_surrogate_pair: 1,
+      unknown_label: 1,
+    });
+    expect(report.skippedRows.rooms).toEqual([`doc/${doc.id}/user-${a.id} (7)`]);
+    expect(report.overall.f1Exact.value).toBe(1);
+  });
+
+  it("the curation views skip them", async () => {
+    const { db, manager, a, project, doc, claim } = badWorld();
+    insertBadLayer(db, project.id, doc.id, `user-${a.id}`, claim);
+    const one = await as(manager).get<{ annotators: Array<{ layer: string; spans: number }> }>(
+      `/api/documents/${doc.id}/curation`,
+    );
+    expect(one.annotators.find((x) => x.layer === `user-${a.id}`)!.spans).toBe(1);
+    const list = await as(manager).request("GET", `/api/projects/${project.id}/curation`);
+    expect(list.status).toBe(200);
+  });
+});
+
+/** Many documents, so that an export has many pages (200 documents each). */
+function bulkProject(db: Db, manager: SeededUser, n: number, repeat = 40) {
+  const project = seedProject(db, { members: [{ user: manager, role: "manager" }] });
+  const text = "The minister said taxes will rise. ".repeat(repeat);
+  const stmt = db.$client.prepare(
+    "INSERT INTO documents (project_id, name, text, sha256, length) VALUES (?, ?, ?, ?, ?)",
+  );
+  db.$client.transaction(() => {
+    for (let i = 0; i < n; i++)
+      stmt.run(project.id, `bulk-${i}`, `${i} ${text}`, `sha-${i}`, text.length + 6);
+  })();
+  return project;
+}
+
+describe("an export stops when its client goes away", () => {
+  it("aborting the fetch after the first chunk stops reading pages", async () => {
+    const db = ctx.server.db;
+    const manager = seedUser(db);
+    const project = bulkProject(db, manager, 4000); // 20 pages
+    const activity = exportActivity(db);
+    const before = { ...activity };
+    const ctrl = new AbortController();
+    const res = await fetch(
+      `${ctx.server.url}/api/projects/${project.id}/export?format=gloss&includeUncurated=true`,
+      {
+        headers: { cookie: manager.cookie },
+        signal: ctrl.signal,
+      },
+    );
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    ctrl.abort();
+    await vi.waitFor(() => expect(activity.finished).toBe(before.finished + 1), { timeout: 5000 });
+    expect(activity.stopped).toBe(before.stopped + 1);
+    expect(activity.running).toBe(0);
+    const pages = activity.pages - before.pages;
+    expect(pages).toBeGreaterThan(0);
+    expect(pages).toBeLessThan(20);
+    // and it stays stopped: nothing is produced after the finally block ran
+    await new Promise((r) => setImmediate(r));
+    expect(activity.pages - before.pages).toBe(pages);
+  });
+
+  it("shutdown waits no longer than the grace period for a running export", async () => {
+    const server = await startServer({ config: { shutdownGraceMs: 50 } });
+    try {
+      const manager = seedUser(server.db);
+      const project = bulkProject(server.db, manager, 3000, 300); // ~30 MB: more than socket buffers hold
+      const activity = exportActivity(server.db);
+      const res = await fetch(
+        `${server.url}/api/projects/${project.id}/export?format=gloss&includeUncurated=true`,
+        {
+          headers: { cookie: manager.cookie },
+        },
+      );
+      const reader = res.body!.getReader();
+      expect((await reader.read()).done).toBe(false); // then the client stalls, never reading again
+      expect(activity.running).toBe(1);
+      await server.close();
+      expect(activity.running).toBe(0);
+      expect(activity.stopped).toBe(1);
+      await reader.cancel().catch(() => {});
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("un-curated documents", () => {
+  it("the default gold export holds curated documents only and reports how many it left out", async () => {
+    const w = seedWorld(ctx.server.db);
+    const [d0, d1] = w.docs;
+    setCuration(ctx.server.db, d0!.id, "done");
+    setCuration(ctx.server.db, d1!.id, "done");
+    setCuration(ctx.server.db, w.docs[2]!.id, "in_progress");
+    const url = `/api/projects/${w.project.id}/export?format=gloss`;
+    const res = await getWithTrailers(url, w.manager.cookie);
+    expect(jsonl(res.body.toString("utf8")).map((l) => l.id)).toEqual([d0!.id, d1!.id]);
+    expect(res.headers["x-gloss-uncurated-excluded"]).toBe(String(w.docs.length - 2));
+    expect(res.trailers["x-gloss-uncurated-excluded"]).toBe(String(w.docs.length - 2));
+    expect(res.trailers["x-gloss-documents"]).toBe("2");
+
+    const all = await getWithTrailers(`${url}&includeUncurated=true`, w.manager.cookie);
+    expect(jsonl(all.body.toString("utf8"))).toHaveLength(w.docs.length);
+    expect(all.trailers["x-gloss-uncurated-excluded"]).toBe("0");
+
+    const hf = await getWithTrailers(
+      `/api/projects/${w.project.id}/export?format=huggingface&granularity=document`,
+      w.manager.cookie,
+    );
+    const card = new TextDecoder().decode(readZip(new Uint8Array(hf.body)).get("README.md")!);
+    expect(card).toContain(`- Documents not curated (curation not done): ${w.docs.length - 2}.`);
+  });
+});
+
+describe("Hugging Face splits", () => {
+  it("two documents with the default 80/10/10 split: no split is silently empty, the card says so", async () => {
+    const db = ctx.server.db;
+    const manager = seedUser(db);
+    const project = seedProject(db, { labels: ["claim"], members: [{ user: manager, role: "manager" }] });
+    for (const text of [
+      "Taxes will rise. The minister said so. Nobody believed it.",
+      "Prices fell. Markets rallied.",
+    ]) {
+      const d = seedDocument(db, project.id, text);
+      insertRaw(db, project.id, d.id, "gold", "s1", 0, 5, project.labels[0]!.id);
+      setCuration(db, d.id, "done");
+    }
+    const res = await getWithTrailers(
+      `/api/projects/${project.id}/export?format=huggingface`,
+      manager.cookie,
+    );
+    expect(res.status).toBe(200);
+    const files = readZip(new Uint8Array(res.body));
+    const counts = ["train", "validation", "test"].map(
+      (s) => jsonl(new TextDecoder().decode(files.get(`${s}.jsonl`)!)).length,
+    );
+    expect(counts.reduce((x, y) => x + y, 0)).toBe(5); // every sentence, once
+    for (const c of counts) expect(c).toBeGreaterThan(0);
+    const card = new TextDecoder().decode(files.get("README.md")!);
+    expect(card).toContain("- Split fallback: 2 document(s) cannot fill the 3 splits");
+    expect(card).toContain("sentences (not documents) shuffled with seed 42");
+    expect(card).toContain(`  - name: train\n    num_examples: ${counts[0]}`);
+  });
+});
