@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { ThrottleRules } from "./auth/rateLimit";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -12,6 +13,14 @@ const EnvSchema = z.object({
   GLOSS_ALLOW_SIGNUP: bool.default(true),
   /** Public origin(s) allowed for cookie-authenticated writes and sockets, comma separated; default: the request's own host. */
   GLOSS_ORIGINS: z.string().optional(),
+  /** Trust X-Forwarded-For: false/0 (default: the socket's address), true (every hop: the left-most address) or a number of proxies. */
+  GLOSS_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d+)$/, "true, false or a number of proxy hops")
+    .transform((v) =>
+      v === "true" || v === "yes" ? Number.POSITIVE_INFINITY : v === "false" || v === "no" ? 0 : Number(v),
+    )
+    .optional(),
   GLOSS_MAX_DOCUMENT_BYTES: z.coerce
     .number()
     .int()
@@ -31,6 +40,10 @@ export interface Config {
   dbFile: string;
   allowSignup: boolean;
   origins: string[] | null;
+  /** Proxy hops whose X-Forwarded-For is believed: 0 = none (the socket's address), Infinity = all (GLOSS_TRUST_PROXY). */
+  trustProxy: number;
+  /** Overrides of the sign-in/registration throttle rules (tests keep windows small); not read from the environment. */
+  throttle?: Partial<ThrottleRules>;
   maxDocumentBytes: number;
   secureCookies: boolean | null;
   logLevel: Env["GLOSS_LOG_LEVEL"];
@@ -52,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbFile: path.join(dataDir, "gloss.db"),
     allowSignup: e.GLOSS_ALLOW_SIGNUP,
     origins: e.GLOSS_ORIGINS ? e.GLOSS_ORIGINS.split(",").map((s) => s.trim()) : null,
+    trustProxy: e.GLOSS_TRUST_PROXY ?? 0,
     maxDocumentBytes: e.GLOSS_MAX_DOCUMENT_BYTES,
     secureCookies: e.GLOSS_SECURE_COOKIES ?? null,
     logLevel: e.GLOSS_LOG_LEVEL,
@@ -67,6 +81,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dbFile: ":memory:",
     allowSignup: true,
     origins: null,
+    trustProxy: 0,
     maxDocumentBytes: 5 * 1024 * 1024,
     secureCookies: false,
     logLevel: "silent",

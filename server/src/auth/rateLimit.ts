@@ -1,158 +1,224 @@
 /**
- * In-memory sliding-window limits on sign-in attempts, per account and per client IP (issue 2: "sign-in
- * attempts rate-limited per account and per IP"). State lives in the limiter object the auth router
- * creates, so every app instance (and every test server) has its own.
+ * Sign-in and registration throttling on `rate-limiter-flexible`.
+ *
+ * Sign-in is throttled per (account, client IP) and per client IP, never per account alone: failures
+ * from an attacker's address slow that address down, but cannot lock the account's owner out from their
+ * own. Each rule lets a number of failures through freely, then blocks with exponential backoff
+ * (base, 2·base, 4·base … capped); while a key is in backoff, one attempt is let through per block.
+ *
+ * Every counter lives in a `RateLimiterAbstract` made by a `LimiterFactory`: `RateLimiterMemory` for one
+ * process (the default); several server instances would share state by passing
+ * `(opts) => new RateLimiterRedis({ storeClient, ...opts })` instead. Each auth router makes its own
+ * throttles, so every app instance (and every test server) has its own state.
  */
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
-/** Every sign-in limit in one place. */
-export const LOGIN_RATE_LIMITS = {
-  /** Failed attempts allowed per account (username, case-folded) within the window. */
-  perAccount: { max: 10, windowMs: 15 * 60 * 1000 },
-  /** Failed attempts allowed per client IP within the window. */
-  perIp: { max: 100, windowMs: 15 * 60 * 1000 },
-  /** Keys kept per limiter before the oldest are dropped: bounds memory under a spray of usernames. */
-  maxKeys: 50_000,
-} as const;
-
-/**
- * Accounts created per client IP within the window: each registration costs a password hash (~75 ms of
- * CPU), so an open sign-up page must not be a way to keep the server busy.
- */
-export const REGISTRATION_RATE_LIMIT = { max: 30, windowMs: 60 * 60 * 1000 } as const;
-
-export interface WindowLimit {
-  max: number;
-  windowMs: number;
+/** One backoff rule. All durations in seconds (fractions are fine). */
+export interface BackoffRule {
+  /** Failures let through within `windowSec` before backoff starts. */
+  freeFailures: number;
+  windowSec: number;
+  /** The first block; each further failure in backoff doubles it, up to `maxBlockSec`. */
+  baseBlockSec: number;
+  maxBlockSec: number;
+  /** How long the backoff level is remembered after it was first raised; a success on the key forgets it sooner. */
+  levelMemorySec: number;
 }
 
-/** A sliding-window counter per key: timestamps of the hits still inside the window. */
-export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
+/** A plain fixed-window limit. */
+export interface WindowRule {
+  points: number;
+  windowSec: number;
+}
+
+export interface ThrottleRules {
+  /** Failed sign-ins for one account from one IP; a successful sign-in resets it. */
+  accountIp: BackoffRule;
+  /** Failed sign-ins from one IP across all accounts; a success gives its own attempt back, nothing more. */
+  ip: BackoffRule;
+  /**
+   * Accounts created per client IP: each registration costs a password hash (~75 ms of CPU), so an open
+   * sign-up page must not be a way to keep the server busy.
+   */
+  registration: WindowRule;
+}
+
+const MINUTE = 60;
+
+/** Every throttle rule in one place. */
+export const THROTTLE_RULES: ThrottleRules = {
+  accountIp: {
+    freeFailures: 5,
+    windowSec: 15 * MINUTE,
+    baseBlockSec: 1,
+    maxBlockSec: 15 * MINUTE,
+    levelMemorySec: 24 * 60 * MINUTE,
+  },
+  ip: {
+    freeFailures: 100,
+    windowSec: 15 * MINUTE,
+    baseBlockSec: MINUTE,
+    maxBlockSec: 15 * MINUTE,
+    levelMemorySec: 24 * 60 * MINUTE,
+  },
+  registration: { points: 30, windowSec: 60 * MINUTE },
+};
+
+/** Makes one counter store; the seam for a shared (Redis) store. */
+export type LimiterFactory = (opts: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => RateLimiterAbstract;
+
+/** In-process counters (one server instance). */
+export const memoryLimiters: LimiterFactory = (opts) => new RateLimiterMemory(opts);
+
+/** A refused attempt: how long until the key may try again. */
+export interface Refusal {
+  retryAfterMs: number;
+}
+
+/** The limiter's answer when a key is over its limit; any other rejection is a store failure and is rethrown. */
+function refusal(e: unknown): Refusal {
+  if (e instanceof RateLimiterRes) return { retryAfterMs: Math.max(1, e.msBeforeNext) };
+  throw e;
+}
+
+/** An admitted attempt, reserved before the (slow) password check so concurrent guesses cannot overshoot. */
+interface Reservation {
+  key: string;
+  cost: number;
+  /** Backoff level when admitted (0: within the free failures). */
+  level: number;
+  /** Points used in the window, this attempt included. */
+  used: number;
+}
+
+/** Free failures, then exponential blocks, for one kind of key. */
+export class BackoffThrottle {
+  /** Attempts in the current window; a block overwrites it for the block's duration. */
+  private readonly attempts: RateLimiterAbstract;
+  /** Blocks imposed so far (the backoff level). */
+  private readonly levels: RateLimiterAbstract;
 
   constructor(
-    private readonly limit: WindowLimit,
-    private readonly maxKeys: number = LOGIN_RATE_LIMITS.maxKeys,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Milliseconds until `key` may try again, or 0 when it is under the limit. */
-  retryAfterMs(key: string): number {
-    const list = this.live(key);
-    if (list.length < this.limit.max) return 0;
-    // the oldest hit that must leave the window before one more is allowed
-    const oldest = list[list.length - this.limit.max]!;
-    return Math.max(1, oldest + this.limit.windowMs - this.now());
-  }
-
-  /** Records one hit; returns its timestamp (a handle for `release`). */
-  hit(key: string): number {
-    const at = this.now();
-    const list = this.live(key);
-    list.push(at);
-    // re-insert so Map order is least-recently-hit first, which is what eviction drops
-    this.hits.delete(key);
-    this.hits.set(key, list);
-    if (this.hits.size > this.maxKeys) this.evict();
-    return at;
-  }
-
-  /** Takes back one hit (a reserved attempt that turned out to succeed). */
-  release(key: string, at: number): void {
-    const list = this.hits.get(key);
-    if (!list) return;
-    const i = list.lastIndexOf(at);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.hits.delete(key);
-  }
-
-  /** Forgets a key entirely (e.g. an account after a successful sign-in). */
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
-
-  /** Number of keys tracked (for tests and health figures). */
-  get size(): number {
-    return this.hits.size;
-  }
-
-  private live(key: string): number[] {
-    const list = this.hits.get(key);
-    if (!list) return [];
-    const cutoff = this.now() - this.limit.windowMs;
-    let drop = 0;
-    while (drop < list.length && list[drop]! <= cutoff) drop++;
-    if (drop) list.splice(0, drop);
-    if (list.length === 0) this.hits.delete(key);
-    return list;
-  }
-
-  private evict(): void {
-    const cutoff = this.now() - this.limit.windowMs;
-    for (const [key, list] of this.hits) {
-      if ((list[list.length - 1] ?? 0) <= cutoff) this.hits.delete(key);
-    }
-    // still too many live keys: drop the least recently hit ones
-    for (const key of this.hits.keys()) {
-      if (this.hits.size <= this.maxKeys) break;
-      this.hits.delete(key);
-    }
-  }
-}
-
-/**
- * The per-IP bucket of a socket address: IPv4 as is (also when IPv4-mapped), IPv6 by its /64 prefix,
- * since one host usually holds a whole /64 and could otherwise rotate through addresses.
- */
-export function ipBucket(address: string): string {
-  const a = address.replace(/%.*$/, "").toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (mapped) return mapped[1]!;
-  if (!a.includes(":")) return a;
-  const [head = "", tail] = a.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups =
-    tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
-    .join(":")}::/64`;
-}
-
-export interface LoginAttempt {
-  /** Reports the outcome; a success frees the reserved slot and clears the account's failures. */
-  settle(success: boolean): void;
-}
-
-/** Sign-in limiter over both keys: an attempt is refused when either the account or the IP is over its limit. */
-export class LoginRateLimiter {
-  private readonly accounts: SlidingWindowLimiter;
-  private readonly ips: SlidingWindowLimiter;
-
-  constructor(
-    limits: Pick<typeof LOGIN_RATE_LIMITS, "perAccount" | "perIp" | "maxKeys"> = LOGIN_RATE_LIMITS,
+    name: string,
+    private readonly rule: BackoffRule,
+    make: LimiterFactory = memoryLimiters,
   ) {
-    this.accounts = new SlidingWindowLimiter(limits.perAccount, limits.maxKeys);
-    this.ips = new SlidingWindowLimiter(limits.perIp, limits.maxKeys);
+    this.attempts = make({
+      keyPrefix: `${name}:attempts`,
+      points: rule.freeFailures,
+      duration: rule.windowSec,
+    });
+    this.levels = make({
+      keyPrefix: `${name}:level`,
+      points: Number.MAX_SAFE_INTEGER,
+      duration: rule.levelMemorySec,
+    });
   }
 
   /**
-   * Reserves an attempt before the (slow) password check, so concurrent guesses cannot overshoot the
-   * limit; returns `{ retryAfterMs }` when refused.
+   * Admits or refuses one attempt. Within the free failures an attempt costs one point; in backoff it
+   * costs the whole window's points, so exactly one attempt gets through per expired block, also when
+   * several arrive at once.
    */
-  begin(username: string, address: string): LoginAttempt | { retryAfterMs: number } {
-    const account = username.toLowerCase();
-    const ip = ipBucket(address);
-    const wait = Math.max(this.accounts.retryAfterMs(account), this.ips.retryAfterMs(ip));
-    if (wait > 0) return { retryAfterMs: wait };
-    this.accounts.hit(account);
-    const i = this.ips.hit(ip);
+  async begin(key: string): Promise<Reservation | Refusal> {
+    const level = (await this.levels.get(key))?.consumedPoints ?? 0;
+    const cost = level > 0 ? this.rule.freeFailures : 1;
+    try {
+      const res = await this.attempts.consume(key, cost);
+      return { key, cost, level, used: res.consumedPoints };
+    } catch (e) {
+      const refused = refusal(e);
+      // a refused attempt is not counted (the store counted it while refusing)
+      await this.attempts.reward(key, cost);
+      return refused;
+    }
+  }
+
+  /** A failed attempt: once the free failures are used up, blocks the key for the next backoff step. */
+  async fail(r: Reservation): Promise<void> {
+    if (r.level === 0 && r.used < this.rule.freeFailures) return;
+    const level = (await this.levels.penalty(r.key, 1)).consumedPoints;
+    await this.attempts.block(r.key, this.blockSec(level));
+  }
+
+  /** Gives an admitted attempt back (it succeeded, or another rule refused it). */
+  async refund(r: Reservation): Promise<void> {
+    await this.attempts.reward(r.key, r.cost);
+  }
+
+  /** Forgets the key: its failures and its backoff level. */
+  async reset(key: string): Promise<void> {
+    await Promise.all([this.attempts.delete(key), this.levels.delete(key)]);
+  }
+
+  /** Seconds of the block at a backoff level (1-based). */
+  blockSec(level: number): number {
+    return Math.min(this.rule.baseBlockSec * 2 ** Math.min(level - 1, 60), this.rule.maxBlockSec);
+  }
+}
+
+const isRefusal = (r: Reservation | Refusal): r is Refusal => "retryAfterMs" in r;
+
+export interface LoginAttempt {
+  /** Reports the outcome of the password check. */
+  settle(success: boolean): Promise<void>;
+}
+
+/**
+ * Sign-in throttle over both keys. `ip` is the client's rate-limit bucket (see `ipBucket`), the username
+ * is case-folded. A success resets the (account, IP) key and gives the IP its attempt back; a failure
+ * counts against both.
+ */
+export class LoginThrottle {
+  private readonly accountIp: BackoffThrottle;
+  private readonly ip: BackoffThrottle;
+
+  constructor(
+    rules: Pick<ThrottleRules, "accountIp" | "ip"> = THROTTLE_RULES,
+    make: LimiterFactory = memoryLimiters,
+  ) {
+    this.accountIp = new BackoffThrottle("login:account-ip", rules.accountIp, make);
+    this.ip = new BackoffThrottle("login:ip", rules.ip, make);
+  }
+
+  async begin(username: string, ip: string): Promise<LoginAttempt | Refusal> {
+    // an IP bucket never contains "|", so the key is unambiguous whatever the username holds
+    const pairKey = `${username.toLowerCase()}|${ip}`;
+    const pair = await this.accountIp.begin(pairKey);
+    if (isRefusal(pair)) return pair;
+    const byIp = await this.ip.begin(ip);
+    if (isRefusal(byIp)) {
+      await this.accountIp.refund(pair);
+      return byIp;
+    }
     return {
-      settle: (success) => {
-        if (!success) return;
-        this.ips.release(ip, i);
-        this.accounts.reset(account);
+      settle: async (success) => {
+        if (success) await Promise.all([this.accountIp.reset(pairKey), this.ip.refund(byIp)]);
+        else await Promise.all([this.accountIp.fail(pair), this.ip.fail(byIp)]);
       },
     };
+  }
+}
+
+/** A fixed-window limit per key (registrations per IP). */
+export class WindowThrottle {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(name: string, rule: WindowRule, make: LimiterFactory = memoryLimiters) {
+    this.limiter = make({ keyPrefix: name, points: rule.points, duration: rule.windowSec });
+  }
+
+  /** Takes one point; refused when the key has none left in its window. */
+  async take(key: string): Promise<Refusal | null> {
+    try {
+      await this.limiter.consume(key, 1);
+      return null;
+    } catch (e) {
+      return refusal(e);
+    }
   }
 }

@@ -2,19 +2,20 @@
 import { LoginBody, RegisterBody } from "@gloss/shared";
 import { type Context, Hono } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
-import { LoginRateLimiter, REGISTRATION_RATE_LIMIT, SlidingWindowLimiter } from "../../auth/rateLimit";
+import { LoginThrottle, THROTTLE_RULES, WindowThrottle } from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
 import { HttpError, unauthorized } from "../../errors";
 import { createUser, findUserByUsername } from "../../services/users";
-import { clientIp } from "./clientIp";
+import { clientIp, ipBucket } from "./clientIp";
 import { clearSessionCookie, setSessionCookie } from "./cookie";
 
 /** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
 const BAD_CREDENTIALS = "Wrong username or password";
 
-/** 429 with Retry-After and the wait in the message. */
-function rateLimited(c: Context<AppEnv>, seconds: number, what: string) {
+/** 429 with Retry-After (whole seconds, at least 1) and the wait in the message. */
+function rateLimited(c: Context<AppEnv>, retryAfterMs: number, what: string) {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   c.header("Retry-After", String(seconds));
   return c.json(
     {
@@ -28,11 +29,14 @@ function rateLimited(c: Context<AppEnv>, seconds: number, what: string) {
   );
 }
 
-/** Session routes; each app gets its own rate limiter (no module-level state). */
+/** Session routes; each app gets its own throttles (no module-level state). */
 export function sessionRoutes(deps: Deps) {
   const { db, config, log } = deps;
-  const limiter = new LoginRateLimiter();
-  const registrations = new SlidingWindowLimiter(REGISTRATION_RATE_LIMIT);
+  const rules = { ...THROTTLE_RULES, ...config.throttle };
+  const logins = new LoginThrottle(rules);
+  const registrations = new WindowThrottle("register:ip", rules.registration);
+  /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
+  const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
   const app = new Hono<AppEnv>();
 
   /** Starts a session for the user, replacing the one the request came with (if any). */
@@ -48,11 +52,8 @@ export function sessionRoutes(deps: Deps) {
       throw new HttpError(403, "signup_closed", "Sign-up is closed on this instance: ask an administrator");
     }
     const body = RegisterBody.parse(await c.req.json());
-    const ip = clientIp(c);
-    const wait = registrations.retryAfterMs(ip);
-    if (wait > 0)
-      return rateLimited(c, Math.ceil(wait / 1000), "Too many accounts created from this address");
-    registrations.hit(ip);
+    const refused = await registrations.take(bucketOf(c));
+    if (refused) return rateLimited(c, refused.retryAfterMs, "Too many accounts created from this address");
     const row = await createUser(db, body);
     signIn(c, row.id);
     log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
@@ -61,17 +62,16 @@ export function sessionRoutes(deps: Deps) {
 
   app.post("/auth/login", async (c) => {
     const body = LoginBody.parse(await c.req.json());
-    const ip = clientIp(c);
-    const attempt = limiter.begin(body.username, ip);
+    const ip = bucketOf(c);
+    const attempt = await logins.begin(body.username, ip);
     if ("retryAfterMs" in attempt) {
-      const seconds = Math.ceil(attempt.retryAfterMs / 1000);
-      log.warn("sign-in rate limited", { username: body.username, ip, retryAfterSeconds: seconds });
-      return rateLimited(c, seconds, "Too many sign-in attempts");
+      log.warn("sign-in rate limited", { username: body.username, ip, retryAfterMs: attempt.retryAfterMs });
+      return rateLimited(c, attempt.retryAfterMs, "Too many sign-in attempts");
     }
     const user = findUserByUsername(db, body.username);
     // verify against a dummy hash when there is no such user, so both failures take the same time
     const ok = (await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
-    attempt.settle(ok);
+    await attempt.settle(ok);
     if (!ok || !user) {
       log.warn("sign-in failed", { username: body.username, ip });
       throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
