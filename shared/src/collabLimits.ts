@@ -45,6 +45,8 @@ export interface CollabLimits {
   projectionDelayMs: number;
   /** How long an empty room stays loaded before it is flushed and destroyed (0: at once). */
   unloadDelayMs: number;
+  /** How often a server with loaded rooms looks for what other processes (the CLI) wrote to the store. */
+  externalPollMs: number;
 }
 
 /** The defaults; the server accepts overrides per instance. */
@@ -68,4 +70,5 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   compactWhenQuietMs: 250,
   projectionDelayMs: 150,
   unloadDelayMs: 0,
+  externalPollMs: 200,
 });

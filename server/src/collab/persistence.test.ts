@@ -7,9 +7,12 @@ import { TimerRegistry } from "./timers";
 let db: Db;
 afterEach(() => db.$client.close());
 
-const sink = (name: string, log: string[] = []): CommitSink => ({
+const sink = (name: string, log: string[] = [], ids: number[] = []): CommitSink => ({
   name,
-  committed: (n) => log.push(`committed ${n}`),
+  committed: (committed) => {
+    log.push(`committed ${committed.length}`);
+    ids.push(...committed);
+  },
   persistFailed: (err) => log.push(`failed ${String(err)}`),
 });
 
@@ -48,43 +51,66 @@ describe("SqliteLayerStore", () => {
     expect((await store.load("doc/1/shared")).rows).toBe(2);
   });
 
-  it("compacts exactly the rows it read, from the live state when it holds them all, else by merging", () => {
+  it("compacts exactly the rows it read, from the live state only when it applied every one of them", () => {
     db = openDb(":memory:");
     const store = new SqliteLayerStore(db.$client, new TimerRegistry());
     const mine = spans(["a", "b", "c"]);
     const other = spans(["z"]);
-    for (const u of mine.updates) store.append(sink("doc/1/shared"), u);
+    const applied = new Set<number>();
+    const ids: number[] = [];
+    for (const u of mine.updates) store.append(sink("doc/1/shared", [], ids), u);
     store.append(sink("doc/2/shared"), other.updates[0]!);
     store.flush();
+    for (const id of ids) applied.add(id);
 
-    // Fast path: three rows known, three in the log: the live state becomes the snapshot.
+    // Fast path: every log row is one the live doc applied: the live state becomes the snapshot.
     let liveCalls = 0;
-    const merged = store.compact("doc/1/shared", {
+    const first = store.compact("doc/1/shared", {
       live: {
-        rows: 3,
+        applied,
+        snapshotVersion: 0,
         state: () => {
           liveCalls++;
           return Y.encodeStateAsUpdate(mine.doc);
         },
       },
     });
-    expect([merged, liveCalls, count("doc/1/shared"), count("doc/2/shared")]).toEqual([3, 1, 0, 1]);
+    expect([first.rows, first.version, first.merged, liveCalls]).toEqual([3, 1, null, 1]);
+    expect([count("doc/1/shared"), count("doc/2/shared")]).toEqual([0, 1]);
     expect(keysOf(store.readState("doc/1/shared"))).toEqual(["a", "b", "c"]);
 
-    // Another writer appended a row the live doc does not know: merge instead, and keep it.
+    // Another writer (the CLI) appended one row, and the live doc one of its own: the same row count as
+    // the live doc "knows" (2), but not the same rows. Merge instead, and keep the foreign row.
+    applied.clear();
     const foreign = spans(["f"]);
     store.append(sink("doc/1/shared"), foreign.updates[0]!);
     store.flush();
     mine.doc.getMap("spans").set("d", { start: 0, end: 1, label: 1, author: null, createdAt: 2 });
-    store.append(sink("doc/1/shared"), mine.updates[3]!);
+    const own: number[] = [];
+    store.append(sink("doc/1/shared", [], own), mine.updates[3]!);
     store.flush();
-    expect(
-      store.compact("doc/1/shared", { gc: true, live: { rows: 1, state: () => new Uint8Array() } }),
-    ).toBe(2);
+    const lying = new Set([...own, 999_999]);
+    const second = store.compact("doc/1/shared", {
+      gc: true,
+      live: { applied: lying, snapshotVersion: 1, state: () => Y.encodeStateAsUpdate(mine.doc) },
+    });
+    expect(second.rows).toBe(2);
+    expect(keysOf(second.merged)).toEqual(["a", "b", "c", "d", "f"]);
     expect(keysOf(store.readState("doc/1/shared"))).toEqual(["a", "b", "c", "d", "f"]);
     expect(count("doc/1/shared")).toBe(0);
     expect(keysOf(store.readState("doc/2/shared"))).toEqual(["z"]);
-    expect(store.compact("doc/1/shared")).toBe(0);
+    expect(store.compact("doc/1/shared").rows).toBe(0);
+
+    // Someone rewrote the snapshot since the live doc loaded it: never replaced by the live state.
+    const stale = spans(["s"]);
+    const staleIds: number[] = [];
+    store.append(sink("doc/1/shared", [], staleIds), stale.updates[0]!);
+    store.flush();
+    const third = store.compact("doc/1/shared", {
+      live: { applied: new Set(staleIds), snapshotVersion: 1, state: () => Y.encodeStateAsUpdate(stale.doc) },
+    });
+    expect(third.merged).not.toBeNull();
+    expect(keysOf(store.readState("doc/1/shared"))).toEqual(["a", "b", "c", "d", "f", "s"]);
   });
 
   it("reports a failed commit to every sink in the batch and keeps nothing of it", () => {

@@ -8,6 +8,12 @@
  * that reads the log rows, merges them into the snapshot and deletes exactly those rows (by the id range
  * it read — a compaction that trimmed by a MAX(id) read later lost data in one public project).
  *
+ * Several writers (this server, the CLI, later other servers) may append to the same room. No writer may
+ * erase another's rows: a room knows the ids of the log rows its live doc applied and the snapshot version
+ * it loaded, and may replace the snapshot with its live state only when the log holds nothing else and
+ * nobody rewrote the snapshot since. Rows and snapshots another process wrote are noticed (PRAGMA
+ * data_version, polled) and applied to the rooms held here, so live clients see them without a reload.
+ *
  * Raw prepared statements rather than the query builder: this is the hot path (≥ 20,000 updates/s).
  */
 import type Database from "better-sqlite3";
@@ -17,7 +23,8 @@ import type { TimerRegistry } from "./timers";
 /** The party that appended an update and must hear when it is committed (or lost). */
 export interface CommitSink {
   readonly name: string;
-  committed(count: number): void;
+  /** These of the sink's updates are durable, as log rows with these ids (in append order). */
+  committed(ids: number[]): void;
   persistFailed(err: unknown): void;
 }
 
@@ -27,6 +34,32 @@ export interface StoredLayer {
   /** Log rows (not counting the snapshot) and their bytes: what the next compaction will merge. */
   rows: number;
   bytes: number;
+  /** The ids of those rows. */
+  ids: number[];
+  /** The snapshot's version (0 when there is none). */
+  snapshotVersion: number;
+}
+
+/** Told of what other processes wrote to the store. */
+export interface ExternalListener {
+  /** A log row another process appended. */
+  externalRow(room: string, id: number, update: Uint8Array): void;
+  /** Another process rewrote a room's snapshot (e.g. compacted rows this process may never have seen). */
+  externalSnapshot(room: string, version: number): void;
+  /** Something else changed (accounts, members, labels…): rights and rules may have changed. */
+  externalChange(): void;
+}
+
+export interface CompactResult {
+  /** Log rows merged and deleted. */
+  rows: number;
+  /** The snapshot's new version. */
+  version: number;
+  /**
+   * The merged stored state when it was built from the log (not the live doc): it may hold what other
+   * writers appended, which the live doc then applies.
+   */
+  merged: Uint8Array | null;
 }
 
 /** What the rooms need from persistence; SqliteLayerStore is the implementation, tests may wrap it. */
@@ -39,8 +72,10 @@ export interface LayerStore {
   readonly pending: number;
   /** Updates committed since start. */
   readonly persisted: number;
-  /** Merges a room's log into its snapshot (see CompactOptions); returns the rows merged. */
-  compact(room: string, opts?: CompactOptions): number;
+  /** Merges a room's log into its snapshot (see CompactOptions). */
+  compact(room: string, opts?: CompactOptions): CompactResult;
+  /** Starts telling `listener` what other processes write (polled every `intervalMs`); returns the stop. */
+  watchExternal(listener: ExternalListener, intervalMs: number): () => void;
   /** The merged stored state of a room, or null when nothing is stored. */
   readState(room: string): Uint8Array | null;
   /** Flushes and stops scheduling. */
@@ -51,12 +86,13 @@ export interface CompactOptions {
   /** Re-encode through a garbage-collecting doc, so deleted content stops costing bytes (slow path). */
   gc?: boolean;
   /**
-   * Fast path: the live doc's state and the number of log rows it is known to contain. When the log holds
-   * exactly that many rows (no other writer appended to this room), the live state — already garbage
-   * collected — becomes the snapshot, instead of merging the rows (which took 130–150 ms for 1,000 span
-   * updates, on the event loop every client waits on).
+   * Fast path: the live doc's state, the log row ids it applied and the snapshot version it started from.
+   * When every log row of the room is one it applied (ids, not a count: another writer's rows are not) and
+   * the snapshot is still that version, the live state — already garbage collected — becomes the snapshot,
+   * instead of merging the rows (which took 130–150 ms for 1,000 span updates, on the event loop every
+   * client waits on).
    */
-  live?: { rows: number; state: () => Uint8Array };
+  live?: { applied: ReadonlySet<number>; snapshotVersion: number; state: () => Uint8Array };
 }
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -77,6 +113,16 @@ export class SqliteLayerStore implements LayerStore {
   private cancelScheduled: (() => void) | null = null;
   private closed = false;
   persisted = 0;
+  /** Ids of rows this store inserted that the external poll has not passed yet (it skips them). */
+  private readonly own = new Set<number>();
+  private lastSeenId = 0;
+  private lastDataVersion = 0;
+  private lastPollAt = 0;
+  private stopWatching: (() => void) | null = null;
+  private readonly dataVersion: () => number;
+  private readonly selectNewRows;
+  private readonly selectChangedSnapshots;
+  private readonly maxId;
 
   private readonly insert;
   private readonly selectSnapshot;
@@ -93,8 +139,8 @@ export class SqliteLayerStore implements LayerStore {
     private readonly timers: TimerRegistry,
   ) {
     this.insert = sqlite.prepare('INSERT INTO yjs_updates (room, "update", created_at) VALUES (?, ?, ?)');
-    this.selectSnapshot = sqlite.prepare<[string], { state: Buffer }>(
-      "SELECT state FROM yjs_snapshots WHERE room = ?",
+    this.selectSnapshot = sqlite.prepare<[string], { state: Buffer; version: number }>(
+      "SELECT state, version FROM yjs_snapshots WHERE room = ?",
     );
     this.selectRows = sqlite.prepare<[string], { id: number; update: Buffer }>(
       'SELECT id, "update" FROM yjs_updates WHERE room = ? ORDER BY id',
@@ -103,38 +149,57 @@ export class SqliteLayerStore implements LayerStore {
       "SELECT id FROM yjs_updates WHERE room = ? ORDER BY id",
     );
     this.upsertSnapshot = sqlite.prepare(
-      "INSERT INTO yjs_snapshots (room, state, updated_at) VALUES (?, ?, ?) " +
-        "ON CONFLICT(room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+      "INSERT INTO yjs_snapshots (room, state, updated_at, version) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT(room) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, " +
+        "version = excluded.version",
+    );
+    const versionStmt = sqlite.prepare("PRAGMA data_version").pluck();
+    this.dataVersion = () => versionStmt.get() as number;
+    this.selectNewRows = sqlite.prepare<[number], { id: number; room: string; update: Buffer }>(
+      'SELECT id, room, "update" FROM yjs_updates WHERE id > ? ORDER BY id',
+    );
+    this.selectChangedSnapshots = sqlite.prepare<[number], { room: string; version: number }>(
+      "SELECT room, version FROM yjs_snapshots WHERE updated_at >= ?",
     );
     this.deleteUpTo = sqlite.prepare("DELETE FROM yjs_updates WHERE room = ? AND id <= ?");
     this.commitBatch = sqlite.transaction((batch: Array<{ sink: CommitSink; update: Uint8Array }>) => {
       const now = Date.now();
-      for (const { sink, update } of batch) this.insert.run(sink.name, asBuffer(update), now);
+      const ids: number[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const { sink, update } = batch[i]!;
+        ids[i] = Number(this.insert.run(sink.name, asBuffer(update), now).lastInsertRowid);
+      }
+      return ids;
     });
     // One read transaction, so the snapshot and the rows are from the same moment.
-    this.readTx = sqlite.transaction((room: string) => ({
-      snapshot: this.selectSnapshot.get(room)?.state ?? null,
-      rows: this.selectRows.all(room),
-    }));
-    this.compactTx = sqlite.transaction((room: string, opts: CompactOptions): number => {
+    this.readTx = sqlite.transaction((room: string) => {
+      const snap = this.selectSnapshot.get(room);
+      return { snapshot: snap?.state ?? null, version: snap?.version ?? 0, rows: this.selectRows.all(room) };
+    });
+    this.compactTx = sqlite.transaction((room: string, opts: CompactOptions): CompactResult => {
       const ids = this.selectRowIds.all(room);
-      if (ids.length === 0) return 0;
+      const snap = this.selectSnapshot.get(room);
+      const version = snap?.version ?? 0;
+      if (ids.length === 0) return { rows: 0, version, merged: null };
       const lastId = ids[ids.length - 1]!.id;
+      const live = opts.live;
       let state: Uint8Array;
-      if (opts.live && opts.live.rows === ids.length) {
-        state = opts.live.state();
+      let merged: Uint8Array | null = null;
+      if (live && live.snapshotVersion === version && ids.every((r) => live.applied.has(r.id))) {
+        state = live.state();
       } else {
-        const snapshot = this.selectSnapshot.get(room)?.state;
-        const parts: Uint8Array[] = snapshot ? [snapshot] : [];
+        const parts: Uint8Array[] = snap ? [snap.state] : [];
         for (const r of this.selectRows.all(room)) if (r.id <= lastId) parts.push(r.update);
         state = Y.mergeUpdates(parts);
         if (opts.gc) state = collectGarbage(state);
+        merged = state;
       }
-      this.upsertSnapshot.run(room, asBuffer(state), Date.now());
+      this.upsertSnapshot.run(room, asBuffer(state), Date.now(), version + 1);
       // Exactly the rows read above: the transaction is IMMEDIATE, so nobody inserted in between.
       this.deleteUpTo.run(room, lastId);
-      return ids.length;
+      return { rows: ids.length, version: version + 1, merged };
     });
+    this.maxId = sqlite.prepare("SELECT max(id) AS id FROM yjs_updates");
   }
 
   get pending(): number {
@@ -142,14 +207,17 @@ export class SqliteLayerStore implements LayerStore {
   }
 
   async load(room: string): Promise<StoredLayer> {
-    const { snapshot, rows } = this.readTx(room);
+    const { snapshot, version, rows } = this.readTx(room);
     const updates: Uint8Array[] = snapshot ? [snapshot] : [];
+    const ids: number[] = new Array(rows.length);
     let bytes = 0;
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       updates.push(r.update);
+      ids[i] = r.id;
       bytes += r.update.byteLength;
     }
-    return { updates, rows: rows.length, bytes };
+    return { updates, rows: rows.length, bytes, ids, snapshotVersion: version };
   }
 
   append(sink: CommitSink, update: Uint8Array): void {
@@ -169,22 +237,67 @@ export class SqliteLayerStore implements LayerStore {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    const counts = new Map<CommitSink, number>();
-    for (const { sink } of batch) counts.set(sink, (counts.get(sink) ?? 0) + 1);
+    let ids: number[];
     try {
-      this.commitBatch(batch);
+      ids = this.commitBatch(batch);
     } catch (err) {
       // Never log-and-ignore a lost write: every room in the batch drops its in-memory state (clients still
       // hold their edits and send them again when they resync).
-      for (const sink of counts.keys()) sink.persistFailed(err);
+      for (const sink of new Set(batch.map((b) => b.sink))) sink.persistFailed(err);
       return;
     }
     this.persisted += batch.length;
-    for (const [sink, n] of counts) sink.committed(n);
+    const bySink = new Map<CommitSink, number[]>();
+    for (let i = 0; i < batch.length; i++) {
+      const sink = batch[i]!.sink;
+      const list = bySink.get(sink);
+      if (list) list.push(ids[i]!);
+      else bySink.set(sink, [ids[i]!]);
+      if (this.stopWatching) this.own.add(ids[i]!);
+    }
+    for (const [sink, list] of bySink) sink.committed(list);
   }
 
-  compact(room: string, opts: CompactOptions = {}): number {
+  compact(room: string, opts: CompactOptions = {}): CompactResult {
     return this.compactTx.immediate(room, opts);
+  }
+
+  watchExternal(listener: ExternalListener, intervalMs: number): () => void {
+    this.stopWatching?.();
+    // Rows committed while nobody watched were loaded by whoever loaded their room: start from now.
+    this.lastSeenId = (this.maxId.get() as { id: number | null }).id ?? 0;
+    this.lastDataVersion = this.dataVersion();
+    this.lastPollAt = Date.now();
+    const stop = this.timers.every(intervalMs, () => this.poll(listener));
+    const stopWatching = () => {
+      stop();
+      if (this.stopWatching === stopWatching) this.stopWatching = null;
+      this.own.clear();
+    };
+    this.stopWatching = stopWatching;
+    return stopWatching;
+  }
+
+  /** One look at what other processes committed since the last one (nothing to do when nobody did). */
+  poll(listener: ExternalListener): void {
+    const version = this.dataVersion();
+    if (version === this.lastDataVersion) {
+      // Only this process wrote: every row past the last one seen is its own.
+      for (const id of this.own) if (id > this.lastSeenId) this.lastSeenId = id;
+      this.own.clear();
+      return;
+    }
+    this.lastDataVersion = version;
+    const since = this.lastPollAt - 5_000; // clocks of two processes on one machine, with slack
+    this.lastPollAt = Date.now();
+    for (const r of this.selectNewRows.all(this.lastSeenId)) {
+      this.lastSeenId = r.id;
+      if (this.own.delete(r.id)) continue;
+      listener.externalRow(r.room, r.id, r.update);
+    }
+    this.own.clear();
+    for (const s of this.selectChangedSnapshots.all(since)) listener.externalSnapshot(s.room, s.version);
+    listener.externalChange();
   }
 
   readState(room: string): Uint8Array | null {
@@ -197,6 +310,8 @@ export class SqliteLayerStore implements LayerStore {
 
   close(): void {
     this.flush();
+    this.stopWatching?.();
+    this.stopWatching = null;
     this.closed = true;
   }
 }

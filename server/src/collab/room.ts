@@ -74,6 +74,10 @@ export class Room implements CommitSink, ProjectedRoom {
   logBytes = 0;
   cancelUnload: (() => void) | null = null;
   cancelCompaction: (() => void) | null = null;
+  /** Ids of the log rows the live doc applied (loaded, committed here, or noticed from another writer). */
+  readonly appliedIds = new Set<number>();
+  /** The snapshot version the live doc is known to contain. */
+  snapshotVersion = 0;
   /** Set when a server-side write broke the layer model: withDoc rethrows it to the caller. */
   invalidWriteError: LayerValidationError | null = null;
   private appended = 0;
@@ -129,6 +133,8 @@ export class Room implements CommitSink, ProjectedRoom {
     }, LOAD_ORIGIN);
     this.logRows = stored.rows;
     this.logBytes = stored.bytes;
+    for (const id of stored.ids) this.appliedIds.add(id);
+    this.snapshotVersion = stored.snapshotVersion;
     this.status = "ready";
     this.unwatch = this.env.projector.watch(this);
   }
@@ -305,8 +311,25 @@ export class Room implements CommitSink, ProjectedRoom {
     for (const conn of this.connections) if (conn.started && conn !== except) conn.send(msg);
   }
 
-  /** CommitSink: `count` more of this room's updates are durable; send what waited for them. */
-  committed(count: number): void {
+  /**
+   * What another process wrote to this room's log (or its whole stored state): applied so live clients
+   * see it. Never appended again: it is in the log already.
+   */
+  applyExternal(update: Uint8Array, id: number | null): void {
+    if (this.status !== "ready" || (id !== null && this.appliedIds.has(id))) return;
+    if (id !== null) {
+      this.appliedIds.add(id);
+      this.logRows++;
+      this.logBytes += update.byteLength;
+    }
+    this.env.counters.externalUpdates++;
+    Y.applyUpdate(this.doc, update, EXTERNAL_ORIGIN);
+  }
+
+  /** CommitSink: these of this room's updates are durable (log rows `ids`); send what waited for them. */
+  committed(ids: number[]): void {
+    const count = ids.length;
+    for (const id of ids) this.appliedIds.add(id);
     this.committedCount += count;
     this.logRows += count;
     let i = 0;

@@ -48,6 +48,7 @@ export class RoomRegistry implements ConnectionHost {
   readonly counters: CollabCounters;
   private closing = false;
   private pendingScopes: RightsScope[] | null = null;
+  private stopWatching: (() => void) | null = null;
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
   private readonly projectOf;
@@ -230,6 +231,21 @@ export class RoomRegistry implements ConnectionHost {
     }
     const room = new Room(name, documentId, layer, projectId, this.roomEnv);
     this.rooms.set(name, room);
+    // While rooms are loaded, notice what other processes append to them (before this room reads).
+    this.stopWatching ??= this.deps.store.watchExternal(
+      {
+        externalRow: (roomName, id, update) => this.rooms.get(roomName)?.applyExternal(update, id),
+        externalSnapshot: (roomName, version) => {
+          const r = this.rooms.get(roomName);
+          if (!r || r.status !== "ready" || r.snapshotVersion === version) return;
+          const state = this.deps.store.readState(roomName);
+          r.snapshotVersion = version;
+          if (state) r.applyExternal(state, null);
+        },
+        externalChange: () => this.rightsChanged({}),
+      },
+      this.limits.externalPollMs,
+    );
     room.loaded = this.load(room);
     // Joiners learn of a failure through the room's status; withDoc re-awaits this promise.
     room.loaded.catch(() => {});
@@ -261,6 +277,7 @@ export class RoomRegistry implements ConnectionHost {
     if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
     room.destroy();
     for (const conn of [...room.connections]) conn.close(code, reason);
+    this.stopWatchingWhenEmpty();
   }
 
   private maybeUnload(room: Room): void {
@@ -291,6 +308,13 @@ export class RoomRegistry implements ConnectionHost {
     if (!room.idle) return;
     this.rooms.delete(room.name);
     room.destroy();
+    this.stopWatchingWhenEmpty();
+  }
+
+  private stopWatchingWhenEmpty(): void {
+    if (this.rooms.size > 0) return;
+    this.stopWatching?.();
+    this.stopWatching = null;
   }
 
   /**
@@ -316,12 +340,20 @@ export class RoomRegistry implements ConnectionHost {
     // With nothing uncommitted, the live doc holds exactly the stored log: it can be the snapshot.
     if (room.logRows === 0 || room.uncommitted) return;
     try {
-      this.deps.store.compact(room.name, {
+      const result = this.deps.store.compact(room.name, {
         gc,
-        live: { rows: room.logRows, state: () => Y.encodeStateAsUpdate(room.doc) },
+        live: {
+          applied: room.appliedIds,
+          snapshotVersion: room.snapshotVersion,
+          state: () => Y.encodeStateAsUpdate(room.doc),
+        },
       });
       room.logRows = 0;
       room.logBytes = 0;
+      room.appliedIds.clear();
+      room.snapshotVersion = result.version;
+      // Merged from the store: it may hold what another writer appended that this doc has not seen yet.
+      if (result.merged) room.applyExternal(result.merged, null);
     } catch (err) {
       // The log is intact (the transaction rolled back); compaction is retried at the next threshold.
       this.log.error("collab: compaction failed", { room: room.name, err: String(err) });
@@ -342,6 +374,7 @@ export class RoomRegistry implements ConnectionHost {
       this.rooms.delete(room.name);
       room.destroy();
     }
+    this.stopWatchingWhenEmpty();
     this.stopHeartbeat?.();
     this.stopHeartbeat = null;
   }

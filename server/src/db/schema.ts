@@ -171,11 +171,20 @@ export const yjsUpdates = sqliteTable(
 );
 
 /** Compacted Yjs state per room; the log rows merged into it are deleted in the same transaction. */
-export const yjsSnapshots = sqliteTable("yjs_snapshots", {
-  room: text("room").primaryKey(),
-  state: blob("state", { mode: "buffer" }).notNull(),
-  updatedAt: integer("updated_at").notNull().default(now),
-});
+export const yjsSnapshots = sqliteTable(
+  "yjs_snapshots",
+  {
+    room: text("room").primaryKey(),
+    state: blob("state", { mode: "buffer" }).notNull(),
+    updatedAt: integer("updated_at").notNull().default(now),
+    /**
+     * Bumped by every write of the snapshot, by whichever process: a server holding the room live may
+     * replace the snapshot with its own state only if the version is still the one it loaded or wrote.
+     */
+    version: integer("version").notNull().default(0),
+  },
+  (t) => [index("yjs_snapshots_updated_idx").on(t.updatedAt)],
+);
 
 /**
  * Projection of every layer's spans, derived from the Yjs state (rebuildable with `gloss rebuild-projection`).
