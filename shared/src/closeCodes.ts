@@ -27,6 +27,8 @@ export const CloseCode = {
    * copy holds content the server will never accept, so it must drop its local state and resync.
    */
   InvalidUpdate: 4422,
+  /** Awareness over its bounds (too many client ids for a connection or a user, or a state too large). */
+  AwarenessLimit: 4430,
   /** The frame exceeds the maximum size. */
   TooBig: 1009,
   /** The server failed to load the room. */

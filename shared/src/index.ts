@@ -13,3 +13,4 @@ export * from "./permissions";
 export * from "./rooms";
 export * from "./storedSpans";
 export * from "./tokenize";
+export * from "./colors";

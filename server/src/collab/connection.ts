@@ -130,6 +130,16 @@ export class Connection {
         this.close(CloseCode.InvalidUpdate, `refused: ${err.field}: ${err.message}`.slice(0, 120));
         return;
       }
+      if (err instanceof Error && err.name === "AwarenessLimitError") {
+        this.host.counters.awarenessRefused++;
+        this.host.log.warn("collab: awareness over its bounds", {
+          room: this.room.name,
+          socket: this.id,
+          err: err.message,
+        });
+        this.close(CloseCode.AwarenessLimit, err.message.slice(0, 120));
+        return;
+      }
       // Bad input never escapes a socket callback (STYLE 12): this socket goes, the process stays.
       this.reject(err instanceof Error ? err.message : String(err));
     }

@@ -3,7 +3,7 @@
  * protocol. Updates are durable before they are fanned out: a broadcast (or a sync reply that may carry an
  * uncommitted update) waits in the outbox until the store has committed every update appended before it.
  */
-import { CloseCode, LayerValidationError, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import { LayerValidationError, rejectedOf, relationsOf, spansOf, stateOf, userColor } from "@gloss/shared";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../log";
@@ -13,6 +13,7 @@ import type { CollabCounters } from "./metrics";
 import type { CommitSink, LayerStore, StoredLayer } from "./persistence";
 import type { ProjectedRoom, Projector } from "./projection";
 import {
+  type AwarenessEntry,
   type ClientMessage,
   decodeAwarenessUpdate,
   encodeAwareness,
@@ -24,6 +25,23 @@ import {
 } from "./protocol";
 import type { TimerRegistry } from "./timers";
 import { type RoomRules, validateClientUpdate, validateTransaction } from "./validate";
+
+/** An awareness update over the room's bounds: the socket is closed with 4430. */
+export class AwarenessLimitError extends Error {
+  override name = "AwarenessLimitError";
+}
+
+/** The identity fields a client may not claim; the server writes them from the authenticated user. */
+function stampIdentity(json: string, conn: Connection): string {
+  const state: unknown = JSON.parse(json);
+  const base =
+    state && typeof state === "object" && !Array.isArray(state) ? (state as Record<string, unknown>) : {};
+  const u = conn.grant.user;
+  return JSON.stringify({
+    ...base,
+    user: { id: u.id, name: u.displayName || u.username, color: userColor(u.id) },
+  });
+}
 
 /** Transaction origin of the stored state being applied at load: not logged again, not broadcast. */
 export const LOAD_ORIGIN = Symbol("gloss:load");
@@ -215,25 +233,49 @@ export class Room implements CommitSink, ProjectedRoom {
     if (failure) throw failure;
   }
 
+  /**
+   * Awareness is bounded and the server's word on identity: a connection speaks only for the client ids it
+   * introduced (at most `maxAwarenessClientsPerConnection`, and `maxAwarenessClientsPerUser` over all of a
+   * user's connections in the room), each state at most `maxAwarenessStateBytes`; over a bound the socket
+   * is closed with 4430. Every state is stamped with the authenticated user (id, name, colour), whatever
+   * the client claimed.
+   */
   private applyAwareness(conn: Connection, update: Uint8Array): void {
     const entries = decodeAwarenessUpdate(update);
-    const max = this.env.limits.maxAwarenessClientsPerConnection;
-    // A connection speaks only for the client ids it introduced, and for a bounded number of them.
-    // (Providers echo other clients' changes back; a removal introduces nobody, so it claims nothing.)
-    const kept = entries.filter((e) => {
+    const { maxAwarenessClientsPerConnection, maxAwarenessClientsPerUser, maxAwarenessStateBytes } =
+      this.env.limits;
+    const kept: AwarenessEntry[] = [];
+    for (const e of entries) {
       const owner = this.awarenessOwner.get(e.clientID);
-      if (owner === conn) return true;
-      if (owner) return false;
-      if (e.json === "null") return true;
-      conn.awarenessIds ??= new Set();
-      if (conn.awarenessIds.size >= max) return false;
-      conn.awarenessIds.add(e.clientID);
-      this.awarenessOwner.set(e.clientID, conn);
-      return true;
-    });
+      // Providers echo other clients' changes back: those are not this connection's to speak for.
+      if (owner && owner !== conn) continue;
+      if (e.json === "null") {
+        if (owner === conn) kept.push(e); // a removal introduces nobody, so it claims nothing
+        continue;
+      }
+      if (e.json.length > maxAwarenessStateBytes)
+        throw new AwarenessLimitError(`an awareness state over ${maxAwarenessStateBytes} bytes`);
+      if (!owner) {
+        conn.awarenessIds ??= new Set();
+        if (conn.awarenessIds.size >= maxAwarenessClientsPerConnection)
+          throw new AwarenessLimitError(`more than ${maxAwarenessClientsPerConnection} awareness clients`);
+        if (this.awarenessCountOf(conn.grant.user.id) >= maxAwarenessClientsPerUser)
+          throw new AwarenessLimitError(
+            `more than ${maxAwarenessClientsPerUser} awareness clients for one user`,
+          );
+        conn.awarenessIds.add(e.clientID);
+        this.awarenessOwner.set(e.clientID, conn);
+      }
+      kept.push({ ...e, json: stampIdentity(e.json, conn) });
+    }
     if (kept.length === 0) return;
-    const filtered = kept.length === entries.length ? update : encodeAwarenessEntries(kept);
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(kept), conn);
+  }
+
+  private awarenessCountOf(userId: number): number {
+    let n = 0;
+    for (const c of this.connections) if (c.grant.user.id === userId) n += c.awarenessIds?.size ?? 0;
+    return n;
   }
 
   /** A connection left: its awareness states go too, and everyone else hears of it. */
