@@ -9,6 +9,7 @@ import { isAllowedOrigin } from "./auth/origin";
 import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
 import { HttpError } from "./errors";
+import { bodyLimits } from "./import/bodyLimit";
 import { rightsScopeOf } from "./rightsScope";
 import { agreementRoutes } from "./routes/agreement";
 import { authRoutes } from "./routes/auth";
@@ -75,6 +76,9 @@ export function createApp(deps: Deps) {
       );
     }
   });
+
+  // Every request body is bounded while it streams: GLOSS_MAX_BODY_BYTES, the import routes their own limits.
+  app.use("/api/*", bodyLimits(deps.config));
 
   // Who is asking: a session cookie or an API token. Every route decides what that caller may do.
   app.use("/api/*", async (c, next) => {

@@ -1,10 +1,13 @@
 import path from "node:path";
 import { z } from "zod";
 import type { ThrottleRules } from "./auth/rateLimit";
+import { DEFAULT_LIMITS, defaultAnnotationImportBytes } from "./import/limits";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const positiveInt = z.coerce.number().int().positive();
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -26,6 +29,14 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(5 * 1024 * 1024),
+  /** Request body limits (bytes; entries for GLOSS_MAX_ZIP_ENTRIES), enforced while the body streams in. */
+  GLOSS_MAX_BODY_BYTES: positiveInt.default(DEFAULT_LIMITS.maxBodyBytes),
+  GLOSS_MAX_UPLOAD_BYTES: positiveInt.default(DEFAULT_LIMITS.maxUploadBytes),
+  GLOSS_MAX_JSON_IMPORT_BYTES: positiveInt.default(DEFAULT_LIMITS.maxJsonImportBytes),
+  /** Default: ten times GLOSS_MAX_DOCUMENT_BYTES, at least 64 MiB. */
+  GLOSS_MAX_ANNOTATION_IMPORT_BYTES: positiveInt.optional(),
+  GLOSS_MAX_UNZIPPED_BYTES: positiveInt.default(DEFAULT_LIMITS.maxUnzippedBytes),
+  GLOSS_MAX_ZIP_ENTRIES: positiveInt.default(DEFAULT_LIMITS.maxZipEntries),
   GLOSS_SECURE_COOKIES: bool.optional(),
   GLOSS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -45,6 +56,18 @@ export interface Config {
   /** Overrides of the sign-in/registration throttle rules (tests keep windows small); not read from the environment. */
   throttle?: Partial<ThrottleRules>;
   maxDocumentBytes: number;
+  /** Largest body of an ordinary API request (GLOSS_MAX_BODY_BYTES); the import routes have the limits below. */
+  maxBodyBytes: number;
+  /** Largest streamed document upload: multipart, NDJSON, CSV or text, spooled to disk (GLOSS_MAX_UPLOAD_BYTES). */
+  maxUploadBytes: number;
+  /** Largest document import sent as a JSON body, parsed in memory (GLOSS_MAX_JSON_IMPORT_BYTES). */
+  maxJsonImportBytes: number;
+  /** Largest annotation import body, held in memory (GLOSS_MAX_ANNOTATION_IMPORT_BYTES). */
+  maxAnnotationImportBytes: number;
+  /** Bytes an uploaded zip may inflate to, counted while inflating (GLOSS_MAX_UNZIPPED_BYTES). */
+  maxUnzippedBytes: number;
+  /** Entries an uploaded zip may hold (GLOSS_MAX_ZIP_ENTRIES). */
+  maxZipEntries: number;
   secureCookies: boolean | null;
   logLevel: Env["GLOSS_LOG_LEVEL"];
 }
@@ -67,6 +90,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     origins: e.GLOSS_ORIGINS ? e.GLOSS_ORIGINS.split(",").map((s) => s.trim()) : null,
     trustProxy: e.GLOSS_TRUST_PROXY ?? 0,
     maxDocumentBytes: e.GLOSS_MAX_DOCUMENT_BYTES,
+    maxBodyBytes: e.GLOSS_MAX_BODY_BYTES,
+    maxUploadBytes: e.GLOSS_MAX_UPLOAD_BYTES,
+    maxJsonImportBytes: e.GLOSS_MAX_JSON_IMPORT_BYTES,
+    maxAnnotationImportBytes:
+      e.GLOSS_MAX_ANNOTATION_IMPORT_BYTES ?? defaultAnnotationImportBytes(e.GLOSS_MAX_DOCUMENT_BYTES),
+    maxUnzippedBytes: e.GLOSS_MAX_UNZIPPED_BYTES,
+    maxZipEntries: e.GLOSS_MAX_ZIP_ENTRIES,
     secureCookies: e.GLOSS_SECURE_COOKIES ?? null,
     logLevel: e.GLOSS_LOG_LEVEL,
   };
@@ -83,6 +113,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     origins: null,
     trustProxy: 0,
     maxDocumentBytes: 5 * 1024 * 1024,
+    ...DEFAULT_LIMITS,
+    maxAnnotationImportBytes: defaultAnnotationImportBytes(5 * 1024 * 1024),
     secureCookies: false,
     logLevel: "silent",
     ...overrides,

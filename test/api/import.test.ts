@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Db } from "@gloss/server/db/client";
 import { auditLog, documents, projectMembers } from "@gloss/server/db/schema";
 import { createParser } from "@gloss/server/import/formats/index";
-import { boundaryOf, parseMultipart } from "@gloss/server/import/multipart";
+import { readMultipart } from "@gloss/server/import/upload";
 import type { ApiErrorBody, DocumentDto, ImportResultDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -526,12 +526,166 @@ describe("import: authorisation and audit", () => {
   });
 });
 
+/** A body of `total` bytes streamed in `chunk`-sized pieces (chunked transfer: no Content-Length). */
+function streamed(total: number, piece: (i: number) => Uint8Array): ReadableStream<Uint8Array> {
+  let sent = 0;
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      const bytes = piece(i++);
+      sent += bytes.length;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
+/** POSTs a streamed body with the session of `cookie` (fetch sends it chunked, never with a Content-Length). */
+function postStream(base: string, url: string, cookie: string, contentType: string, body: ReadableStream) {
+  return fetch(base + url, {
+    method: "POST",
+    headers: { cookie, origin: base, "content-type": contentType },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
+
+describe("import: limits, enforced while the body streams (413 payload_too_large, nothing stored)", () => {
+  const KiB = 1024;
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startServer({
+      config: { maxUploadBytes: 256 * KiB, maxJsonImportBytes: 64 * KiB, maxBodyBytes: 16 * KiB },
+    });
+  });
+  afterAll(() => limited.close());
+
+  function setupLimited() {
+    const user = seedUser(limited.db);
+    const project = seedProject(limited.db, { members: [{ user, role: "manager" }] });
+    const api = new ApiClient(limited.url);
+    api.cookie = user.cookie;
+    const count = () =>
+      limited.db.select().from(documents).where(eq(documents.projectId, project.id)).all().length;
+    return { user, project, api, count };
+  }
+  const line = (i: number) =>
+    new TextEncoder().encode(`${JSON.stringify({ text: `document ${i} ${"x".repeat(1000)}` })}\n`);
+
+  async function expectTooLarge(res: Response, setting: string) {
+    const body = await res.text();
+    expect(res.status, body).toBe(413);
+    const error = (JSON.parse(body) as ApiErrorBody).error as { code: string; message: string };
+    expect(error.code).toBe("payload_too_large");
+    expect(error.message).toContain(setting);
+    expect(error.message).toContain("256 KiB");
+    return error;
+  }
+
+  it("a chunked NDJSON body over GLOSS_MAX_UPLOAD_BYTES is refused while it streams, naming the file", async () => {
+    const { user, project, count } = setupLimited();
+    const res = await postStream(
+      limited.url,
+      `/api/projects/${project.id}/documents?name=feed.ndjson`,
+      user.cookie,
+      "application/x-ndjson",
+      streamed(4 * 1024 * KiB, line),
+    );
+    const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
+    expect(error.message).toContain("feed.ndjson");
+    expect(count()).toBe(0);
+    // the server is still up, and a small import still works
+    expect((await fetch(`${limited.url}/api/health`)).status).toBe(200);
+  });
+
+  it("a chunked multipart upload over the limit is refused at the file that passes it; nothing stored", async () => {
+    const { user, project, api, count } = setupLimited();
+    const fd = form([
+      ["small.txt", Buffer.from("A small document.")],
+      ["big.jsonl", Buffer.concat(Array.from({ length: 400 }, (_, i) => line(i)))],
+    ]);
+    const encoded = new Response(fd);
+    const res = await postStream(
+      limited.url,
+      `/api/projects/${project.id}/documents`,
+      user.cookie,
+      encoded.headers.get("content-type")!,
+      encoded.body!,
+    );
+    const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
+    expect(error.message).toContain("big.jsonl");
+    expect(count()).toBe(0);
+    // under the limit, the same reader imports it
+    await ok(await importFiles(api, project.id, [["small.txt", Buffer.from("A small document.")]]));
+    expect(count()).toBe(1);
+  });
+
+  it("a JSON body over GLOSS_MAX_JSON_IMPORT_BYTES: chunked, or declared by Content-Length", async () => {
+    const { user, project, api, count } = setupLimited();
+    const docs = Array.from({ length: 100 }, (_, i) => ({ text: `document ${i} ${"x".repeat(1000)}` }));
+    const json = new TextEncoder().encode(JSON.stringify({ documents: docs }));
+    const chunkedRes = await postStream(
+      limited.url,
+      `/api/projects/${project.id}/documents`,
+      user.cookie,
+      "application/json",
+      streamed(json.length, (i) => json.subarray(i * 4096, (i + 1) * 4096)),
+    );
+    expect(chunkedRes.status).toBe(413);
+    expect((await errorOf(chunkedRes)).message).toContain("GLOSS_MAX_JSON_IMPORT_BYTES");
+    const declared = await api.request("POST", `/api/projects/${project.id}/documents`, {
+      documents: docs,
+    });
+    expect(declared.status).toBe(413);
+    expect((await errorOf(declared)).code).toBe("payload_too_large");
+    expect(count()).toBe(0);
+  });
+
+  it("an ordinary JSON route is bounded by GLOSS_MAX_BODY_BYTES, chunked or not; a small chunked body still works", async () => {
+    const { user, api } = setupLimited();
+    const big = { name: "p", description: "x".repeat(64 * KiB) };
+    const declared = await api.request("POST", "/api/projects", big);
+    expect(declared.status).toBe(413);
+    const error = await errorOf(declared);
+    expect(error.code).toBe("payload_too_large");
+    expect(error.message).toContain("GLOSS_MAX_BODY_BYTES");
+    const bytes = new TextEncoder().encode(JSON.stringify(big));
+    const chunkedRes = await postStream(
+      limited.url,
+      "/api/projects",
+      user.cookie,
+      "application/json",
+      streamed(bytes.length, (i) => bytes.subarray(i * 1024, (i + 1) * 1024)),
+    );
+    expect(chunkedRes.status).toBe(413);
+    expect((await errorOf(chunkedRes)).code).toBe("payload_too_large");
+    const small = new TextEncoder().encode(JSON.stringify({ name: "Streamed project" }));
+    const created = await postStream(
+      limited.url,
+      "/api/projects",
+      user.cookie,
+      "application/json",
+      streamed(small.length, (i) => small.subarray(i * 8, (i + 1) * 8)),
+    );
+    expect(created.status, await created.clone().text()).toBe(201);
+  });
+});
+
 describe("import parsers: chunk boundaries anywhere", () => {
   /** Splits bytes into chunks of the given size (1 byte cuts through every CRLF and UTF-8 sequence). */
   const chunked = (bytes: Uint8Array, size: number) =>
     (async function* () {
       for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
     })();
+  /** A request whose body arrives in exactly those chunks. */
+  const asRequest = (chunks: AsyncIterable<Uint8Array>, contentType: string) =>
+    new Request("http://gloss.test/upload", {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body: ReadableStream.from(chunks),
+      duplex: "half",
+    } as RequestInit);
+  const unlimited = { max: Number.MAX_SAFE_INTEGER, setting: "none" };
 
   it("the multipart reader gives every part back whole, whatever the chunking", async () => {
     const files: Array<[string, Buffer]> = [
@@ -544,15 +698,12 @@ describe("import parsers: chunk boundaries anywhere", () => {
     const encoded = new Response(form(files));
     const contentType = encoded.headers.get("content-type")!;
     const body = new Uint8Array(await encoded.arrayBuffer());
-    const boundary = boundaryOf(contentType)!;
     for (const size of [1, 2, 5, 64, 100_000]) {
       const got: Array<[string | null, Buffer]> = [];
-      await parseMultipart(chunked(body, size), boundary, (part) => {
+      await readMultipart(asRequest(chunked(body, size), contentType), unlimited, async (part, bytes) => {
         const parts: Buffer[] = [];
-        return {
-          push: (c) => parts.push(Buffer.from(c)),
-          end: () => got.push([part.filename, Buffer.concat(parts)]),
-        };
+        for await (const c of bytes) parts.push(Buffer.from(c));
+        got.push([part.filename, Buffer.concat(parts)]);
       });
       expect(got.map(([n]) => n)).toEqual(files.map(([n]) => n));
       for (const [i, [, bytes]] of got.entries()) {
@@ -563,10 +714,14 @@ describe("import parsers: chunk boundaries anywhere", () => {
 
   it("a multipart body cut off before its closing boundary is a 400", async () => {
     const encoded = new Response(form([["a.txt", Buffer.from("abc")]]));
-    const boundary = encoded.headers.get("content-type")!.split("boundary=")[1]!;
+    const contentType = encoded.headers.get("content-type")!;
     const body = new Uint8Array(await encoded.arrayBuffer());
     await expect(
-      parseMultipart(chunked(body.subarray(0, body.length - 10), 7), boundary, () => null),
+      readMultipart(
+        asRequest(chunked(body.subarray(0, body.length - 10), 7), contentType),
+        unlimited,
+        async () => {},
+      ),
     ).rejects.toMatchObject({ status: 400 });
   });
 

@@ -36,3 +36,18 @@ export interface SourcePlace {
 export function fail(place: SourcePlace, reason: string, field?: string): never {
   throw new ImportError({ file: place.file, line: place.line, ...(field ? { field } : {}), reason });
 }
+
+/**
+ * A body, file or zip over one of the configured limits: 413 `payload_too_large`, raised the moment the
+ * limit is passed while the bytes stream in (or inflate), whatever the request declared. The message
+ * says what was too large and which setting bounds it; nothing of that request is stored.
+ */
+export class PayloadTooLarge extends HttpError {
+  constructor(
+    message: string,
+    readonly limit: { max: number; setting: string; file?: string },
+  ) {
+    super(413, "payload_too_large", message, limit);
+    this.name = "PayloadTooLarge";
+  }
+}

@@ -27,11 +27,12 @@ import {
   readW3c,
   resolveOffsets,
 } from "@gloss/shared";
-import { unzipSync, zipSync } from "fflate";
 import type * as Y from "yjs";
 import type { Collab } from "../collab";
 import type { Db } from "../db/client";
 import { HttpError } from "../errors";
+import { PayloadTooLarge } from "../import/errors";
+import { readZip, type ZipLimits } from "../import/zip";
 import { audit } from "./audit";
 
 export interface ImportRequest {
@@ -44,6 +45,8 @@ export interface ImportRequest {
   /** Who imports: the author of the spans (and the decider of gold spans). */
   userId: number | null;
   fileName?: string;
+  /** Caps on what a brat zip may unpack to (default: the configuration's defaults). */
+  zipLimits?: ZipLimits;
 }
 
 export interface ImportResult {
@@ -58,18 +61,7 @@ export interface ImportResult {
 /** Most issues listed in an error response (the total is given too). */
 const MAX_LISTED = 200;
 
-/** Reads a zip into path → bytes (folders and macOS metadata left out). */
-export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
-  const files = unzipSync(bytes, {
-    filter: (f) => !f.name.endsWith("/") && !/(^|\/)__MACOSX\//.test(f.name),
-  });
-  return new Map(Object.entries(files));
-}
-
-/** Writes path → bytes as a zip (the inverse of readZip; for tests and tools). */
-export function writeZip(files: Map<string, Uint8Array>): Uint8Array {
-  return zipSync(Object.fromEntries(files));
-}
+export { readZip, writeZip } from "../import/zip";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -82,14 +74,20 @@ function decode(bytes: Uint8Array, file: string | undefined, issues: FormatIssue
   }
 }
 
-/** Parses an uploaded file in `format` (brat: a zip of .txt/.ann). */
-export function parseAnnotationFile(format: ImportFormat, bytes: Uint8Array, fileName?: string): ParseResult {
+/** Parses an uploaded file in `format` (brat: a zip of .txt/.ann, unpacked within `zipLimits`). */
+export function parseAnnotationFile(
+  format: ImportFormat,
+  bytes: Uint8Array,
+  fileName?: string,
+  zipLimits?: ZipLimits,
+): ParseResult {
   const issues: FormatIssue[] = [];
   if (format === "brat") {
     let zip: Map<string, Uint8Array>;
     try {
-      zip = readZip(bytes);
+      zip = readZip(bytes, zipLimits, fileName);
     } catch (e) {
+      if (e instanceof PayloadTooLarge) throw e; // over a cap: 413, nothing stored
       return {
         documents: [],
         issues: [issue("parse_error", { file: fileName }, `is not a zip archive (${(e as Error).message})`)],
@@ -190,7 +188,7 @@ export async function importAnnotations(
   bytes: Uint8Array,
 ): Promise<ImportResult> {
   const { db } = deps;
-  const parsed = parseAnnotationFile(req.format, bytes, req.fileName);
+  const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
   const issues = [...parsed.issues];
   const project = db.$client.prepare("SELECT relation_types FROM projects WHERE id = ?").get(req.projectId) as
     | { relation_types: string }

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
 import { ImportBatch } from "../../import/batch";
+import { limitOf } from "../../import/limits";
 import { commitImport } from "../../services/documents";
 import { readImportRequest } from "./importBody";
 import { idParam } from "./params";
@@ -18,7 +19,10 @@ export function importRoutes(deps: Deps) {
     const batch = new ImportBatch(deps.config.maxDocumentBytes);
     try {
       // phase 1 (async, streaming): validate everything into a spool; phase 2 (sync): one transaction
-      await readImportRequest(c.req.raw, name, batch);
+      await readImportRequest(c.req.raw, name, batch, {
+        json: limitOf(deps.config, "maxJsonImportBytes"),
+        upload: limitOf(deps.config, "maxUploadBytes"),
+      });
       const result = commitImport(deps.db, batch, {
         projectId: access.project.id,
         userId: access.user.id,

@@ -3,8 +3,8 @@ import { badRequest, HttpError } from "../../errors";
 import type { ImportBatch } from "../../import/batch";
 import { fail } from "../../import/errors";
 import type { ImportFormat } from "../../import/formats";
-import { MAX_JSON_BODY_BYTES, MAX_UPLOAD_BYTES } from "../../import/limits";
-import { boundaryOf, parseMultipart } from "../../import/multipart";
+import type { Limit } from "../../import/limits";
+import { limitedBody, readBody, readMultipart } from "../../import/upload";
 import { decodeUtf8 } from "../../import/utf8";
 
 /** Form fields that carry files (`files` as the API documents it; the others are common spellings). */
@@ -22,19 +22,29 @@ const STREAMED: Record<string, { format: ImportFormat; file: string }> = {
 
 const JsonBodyShape = z.object({ documents: z.array(z.unknown()).min(1) });
 
+/** The limits a document import is read within (Config). */
+export interface ImportBodyLimits {
+  json: Limit;
+  upload: Limit;
+}
+
 /**
  * Reads an import request into the batch, validating as it streams: a JSON body
  * `{ documents: [...] }`, a multipart upload of one or more `files`, or one streamed file (NDJSON, CSV or
- * plain text; `name` is its file name for errors and document names).
+ * plain text; `name` is its file name for errors and document names). The upload reader bounds the body
+ * while it streams (413 `payload_too_large` naming the limit and the file).
  */
-export async function readImportRequest(req: Request, name: string | undefined, batch: ImportBatch) {
+export async function readImportRequest(
+  req: Request,
+  name: string | undefined,
+  batch: ImportBatch,
+  limits: ImportBodyLimits,
+) {
   const contentType = req.headers.get("content-type") ?? "";
   const mime = contentType.split(";")[0]!.trim().toLowerCase();
   if (!req.body) throw badRequest("The request has no body");
   if (mime === "application/json") {
-    const length = Number(req.headers.get("content-length") ?? 0);
-    if (length > MAX_JSON_BODY_BYTES) throw tooLarge(MAX_JSON_BODY_BYTES, "JSON");
-    const bytes = await readAll(bodyChunks(req.body, MAX_JSON_BODY_BYTES, "JSON"));
+    const bytes = await readBody(req, limits.json, "The JSON body");
     const place = { file: "body", line: null };
     let value: unknown;
     try {
@@ -47,25 +57,32 @@ export async function readImportRequest(req: Request, name: string | undefined, 
     return;
   }
   if (mime === "multipart/form-data") {
-    const boundary = boundaryOf(contentType);
-    if (!boundary) throw badRequest("multipart/form-data without a valid boundary");
     let files = 0;
-    await parseMultipart(bodyChunks(req.body, MAX_UPLOAD_BYTES, "upload"), boundary, (part) => {
-      if (!FILE_FIELDS.has(part.name)) return null;
-      if (part.filename === null) throw badRequest(`The form field "${part.name}" must be a file`);
-      if (part.filename === "") return null; // a file input left empty
-      files++;
-      return batch.openFile(part.filename);
-    });
+    await readMultipart(
+      req,
+      limits.upload,
+      async (part, bytes) => {
+        if (!FILE_FIELDS.has(part.field)) return;
+        if (part.filename === null) return; // a file input left empty
+        files++;
+        const parser = batch.openFile(part.filename);
+        for await (const chunk of bytes) parser.push(chunk);
+        parser.end();
+      },
+      (field) => {
+        if (FILE_FIELDS.has(field)) throw badRequest(`The form field "${field}" must be a file`);
+      },
+    );
     if (files === 0) throw badRequest("No files in the upload: send one or more `files` parts");
     return;
   }
   const streamed = STREAMED[mime];
   if (streamed) {
+    const file = name ?? streamed.file;
     await batch.addStream(
-      name ?? streamed.file,
+      file,
       streamed.format,
-      bodyChunks(req.body, MAX_UPLOAD_BYTES, "upload"),
+      limitedBody(req, limits.upload, () => ({ what: `The upload "${file}"`, file })),
     );
     return;
   }
@@ -74,33 +91,4 @@ export async function readImportRequest(req: Request, name: string | undefined, 
     "unsupported_media_type",
     "Send application/json { documents }, multipart/form-data with `files`, or an application/x-ndjson, text/csv or text/plain body",
   );
-}
-
-const tooLarge = (max: number, what: string) =>
-  new HttpError(413, "too_large", `The ${what} body is over ${max} bytes`);
-
-/**
- * The request body's chunks, stopping at `max` bytes. On an early exit the stream is only released,
- * not cancelled: the node adapter drains what is left so the 400 still reaches the client.
- */
-async function* bodyChunks(body: ReadableStream<Uint8Array>, max: number, what: string) {
-  const reader = body.getReader();
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.length;
-      if (total > max) throw tooLarge(max, what);
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
 }
