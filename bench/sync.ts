@@ -37,6 +37,7 @@ const started = performance.now();
 const log = (msg: string) =>
   process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-sync-"));
+const strictDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-sync-strict-"));
 const children: Array<ChildServer<{ url: string }>> = [];
 
 try {
@@ -102,6 +103,24 @@ try {
     DURABLE_PER_ROOM,
     ctx,
   );
+  // The same durable workload with GLOSS_DURABILITY=strict (synchronous=FULL: an fsync per commit).
+  log("durable updates: gloss, strict durability");
+  const strictWorld = seedBenchWorld(strictDir, CLIENTS);
+  const strict = await startChild<{ url: string }>("glossServer.ts", {
+    GLOSS_BENCH_DATA_DIR: strictDir,
+    GLOSS_DURABILITY: "strict",
+  });
+  children.push(strict);
+  const strictDurable = await measureDurable(
+    {
+      ...target("gloss-strict", strict),
+      auth: strictWorld.auth,
+      persisted: async () => (await strict.metrics<{ persisted: number }>()).persisted,
+    },
+    strictWorld.docs.durable,
+    DURABLE_PER_ROOM,
+    ctx,
+  );
   const idle: Record<string, Awaited<ReturnType<typeof measureIdle>>> = {};
   for (const t of servers) {
     log(`idle connections: ${t.name}`);
@@ -125,6 +144,10 @@ try {
         `${int(durablePerSecond)}  (${int(durable.updates)} updates in ${durable.seconds.toFixed(2)} s; server CPU ${durable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
       ],
       [
+        "durable updates/s, GLOSS_DURABILITY=strict",
+        `${int(strictDurable.updates / strictDurable.seconds)}  (synchronous=FULL; server CPU ${strictDurable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+      ],
+      [
         "heap+external per idle connection",
         `gloss ${int(idle.gloss!.heapPerConn)} B, reference ${int(idle.reference!.heapPerConn)} B (${ratio(idle.gloss!.heapPerConn, idle.reference!.heapPerConn)}; slope from ${IDLE_FIRST} to ${IDLE_TOTAL} connections)`,
       ],
@@ -145,5 +168,6 @@ try {
 } finally {
   for (const c of children) await c.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(strictDir, { recursive: true, force: true });
   log("done");
 }

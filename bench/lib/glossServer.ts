@@ -10,7 +10,13 @@ import { serveBenchRequests } from "./ipc";
 const dataDir = process.env.GLOSS_BENCH_DATA_DIR;
 if (!dataDir) throw new Error("GLOSS_BENCH_DATA_DIR is required");
 const gloss = await startGloss(
-  testConfig({ dataDir, dbFile: path.join(dataDir, "gloss.db"), logLevel: "error" }),
+  testConfig({
+    dataDir,
+    dbFile: path.join(dataDir, "gloss.db"),
+    logLevel: "error",
+    // GLOSS_DURABILITY=strict: synchronous=FULL (measured beside the default).
+    durability: process.env.GLOSS_DURABILITY === "strict" ? "strict" : "normal",
+  }),
 );
 // GLOSS_BENCH_LIMITS (JSON) overrides collab limits, e.g. to see what the projection costs.
 Object.assign(gloss.deps.collab.limits, JSON.parse(process.env.GLOSS_BENCH_LIMITS ?? "{}"));

@@ -10,7 +10,7 @@ import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
 import { HttpError } from "./errors";
 import { bodyLimits } from "./import/bodyLimit";
-import { rightsScopeOf } from "./rightsScope";
+import { readsProjection, rightsScopeOf } from "./requestScope";
 import { agreementRoutes } from "./routes/agreement";
 import { authRoutes } from "./routes/auth";
 import { curationRoutes } from "./routes/curation";
@@ -97,6 +97,7 @@ export function createApp(deps: Deps) {
         return c.json({ error: { code: "bad_origin", message: "Cross-origin request refused" } }, 403);
       }
     }
+    if (readsProjection(c.req.path)) await deps.collab.flush();
     await next();
     // Rights follow the user live: after a write that may change them, open sockets are decided again.
     if (!SAFE_METHODS.has(c.req.method) && c.res.status < 400) {

@@ -39,6 +39,9 @@ const EnvSchema = z.object({
   GLOSS_MAX_ZIP_ENTRIES: positiveInt.default(DEFAULT_LIMITS.maxZipEntries),
   GLOSS_SECURE_COOKIES: bool.optional(),
   GLOSS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Shutdown waits at most this long (ms) for running exports to finish, then cuts them short. */
+  GLOSS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  GLOSS_DURABILITY: z.enum(["normal", "strict"]).default("normal"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -70,6 +73,14 @@ export interface Config {
   maxZipEntries: number;
   secureCookies: boolean | null;
   logLevel: Env["GLOSS_LOG_LEVEL"];
+  /** How long shutdown waits for running exports before aborting them (GLOSS_SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
+  /**
+   * What "durable" means when a client sees an update (GLOSS_DURABILITY): `normal` (SQLite WAL with
+   * synchronous=NORMAL: survives a crash of the process, may lose the last commits on power loss) or
+   * `strict` (synchronous=FULL: fsync at every commit, survives power loss too).
+   */
+  durability: "normal" | "strict";
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -99,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxZipEntries: e.GLOSS_MAX_ZIP_ENTRIES,
     secureCookies: e.GLOSS_SECURE_COOKIES ?? null,
     logLevel: e.GLOSS_LOG_LEVEL,
+    shutdownGraceMs: e.GLOSS_SHUTDOWN_GRACE_MS,
+    durability: e.GLOSS_DURABILITY,
   };
 }
 
@@ -117,6 +130,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxAnnotationImportBytes: defaultAnnotationImportBytes(5 * 1024 * 1024),
     secureCookies: false,
     logLevel: "silent",
+    shutdownGraceMs: 2000,
+    durability: "normal",
     ...overrides,
   };
 }

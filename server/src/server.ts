@@ -22,7 +22,7 @@ export interface RunningGloss {
  */
 export async function startGloss(config: Config, opts: { db?: Db } = {}): Promise<RunningGloss> {
   const log = createLogger(config.logLevel);
-  const db = opts.db ?? openDb(config.dbFile);
+  const db = opts.db ?? openDb(config.dbFile, config.durability);
   const collab = createCollab({ db, config, log });
   const deps: Deps = { db, config, log, collab };
   const app = createApp(deps);

@@ -158,7 +158,7 @@ export const agreementCommands: Command[] = [
         process.stderr.write(`Usage: pnpm gloss ${USAGE}\n`);
         return 2;
       }
-      const db = openDb(loadConfig().dbFile);
+      const db = openDb(loadConfig().dbFile, loadConfig().durability);
       try {
         const exists = db.$client.prepare("SELECT 1 FROM projects WHERE id = ?").get(projectId);
         if (!exists) {

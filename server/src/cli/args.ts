@@ -30,7 +30,7 @@ export async function runDbCommand(
   }
   let db: Db | null = null;
   try {
-    db = openDb(loadConfig().dbFile);
+    db = openDb(loadConfig().dbFile, loadConfig().durability);
     await body(db, parsed);
     return 0;
   } catch (err) {

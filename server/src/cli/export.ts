@@ -148,7 +148,7 @@ export async function runExport(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = openDb(config.dbFile);
+  const db = openDb(config.dbFile, config.durability);
   try {
     const job = createExport(db, parsed.projectId, query);
     const base = process.cwd(); // where the user ran `pnpm gloss` (cli/main.ts moves there)

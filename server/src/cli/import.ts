@@ -112,7 +112,7 @@ export async function runImport(args: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const db = openDb(config.dbFile);
+  const db = openDb(config.dbFile, config.durability);
   const batch = new ImportBatch(config.maxDocumentBytes);
   try {
     const project = db.select().from(projects).where(eq(projects.id, parsed.projectId)).get();

@@ -73,7 +73,7 @@ export async function runImportAnnotations(args: string[]): Promise<number> {
     return 1;
   }
   const config = loadConfig();
-  const db = openDb(config.dbFile);
+  const db = openDb(config.dbFile, config.durability);
   const collab = createCollab({ db, config, log: createLogger(config.logLevel) });
   try {
     const project = db.$client.prepare("SELECT id FROM projects WHERE id = ?").get(parsed.projectId);

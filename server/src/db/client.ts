@@ -18,11 +18,13 @@ export const MIGRATIONS_DIR = path.resolve(
  * Opens (creating if needed) the SQLite database, sets WAL, foreign keys and a busy timeout,
  * and applies the migrations in-process. `:memory:` gives a private database (tests).
  */
-export function openDb(file: string): Db {
+export function openDb(file: string, durability: "normal" | "strict" = "normal"): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   if (file !== ":memory:") sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
+  // NORMAL in WAL mode: a commit survives the process crashing (the OS has it), not a power cut before the
+  // next checkpoint's fsync; FULL fsyncs the WAL at every commit (GLOSS_DURABILITY=strict).
+  sqlite.pragma(durability === "strict" ? "synchronous = FULL" : "synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema }) as Db;

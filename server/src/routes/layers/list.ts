@@ -12,8 +12,6 @@ export function listRoutes(deps: Deps) {
   app.get("/documents/:id/layers", async (c) => {
     const access = documentAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
     const documentId = access.document.id;
-    // Live rooms write their projection lazily; the counts below must include what was just written.
-    await deps.collab.flush();
     const sqlite = deps.db.$client;
     const prefix = `doc/${documentId}/`;
     const names = new Set<string>(["shared", "gold"]);

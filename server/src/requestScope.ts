@@ -23,3 +23,13 @@ export function rightsScopeOf(path: string, userId: number | null): RightsScope 
   if (OWN_CREDENTIALS.test(path)) return userId === null ? null : { userId };
   return {}; // anything else (administration): everyone
 }
+
+/**
+ * Requests that read the projection (agreement, exports, curation, layer and document listings, queues):
+ * they must see every edit the server has accepted, so the app flushes the pending projection before
+ * them — one place, so no handler has to remember to.
+ */
+const FRESH_READ =
+  /^\/api\/(projects\/\d+\/(agreement|export|curation|documents|assignments|queue)|documents\/\d+\/(curation|layers))(\/|$)/;
+
+export const readsProjection = (path: string): boolean => FRESH_READ.test(path);
