@@ -3,6 +3,10 @@
  * effect on open sockets at once (closed with 4401/4403/4404, or narrowed to read-only), not only at the
  * next upgrade. And finished work is read-only, on the socket and over REST.
  */
+
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { addSpan, CloseCode, type LayerContext, type LayerName, listSpans, userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
@@ -106,6 +110,30 @@ describe("rights on open sockets", () => {
     addSpan(writer.doc, { start: 0, end: 3, label, author: other.id, note: "private" }, ctx);
     await expect.poll(() => spanCount(userLayer(other.id))).toBe(1);
     expect(listSpans(watching.doc)).toEqual([]);
+  });
+});
+
+describe("rights changed by another process", () => {
+  it("a membership deleted by another process closes the socket within a second", async () => {
+    await server.close();
+    server = await startServer({ file: true });
+    const u = seedUser(server.db);
+    const p = seedProject(server.db, { members: [{ user: u, role: "annotator" }] });
+    const d = seedDocument(server.db, p.id, TEXT, { assignTo: [u] }).id;
+    const c = connectClient(server, { documentId: d, layer: userLayer(u.id), auth: { cookie: u.cookie } });
+    clients.push(c);
+    await c.synced();
+    // Another process (an operator's script, the CLI): not through this server's API.
+    const script = `const db = require("better-sqlite3")(process.argv[1]);
+      db.prepare("DELETE FROM project_members WHERE user_id = ?").run(Number(process.argv[2]));
+      db.prepare("DELETE FROM assignments WHERE user_id = ?").run(Number(process.argv[2]));`;
+    execFileSync(process.execPath, ["-e", script, path.join(server.dataDir, "gloss.db"), String(u.id)], {
+      cwd: path.resolve(fileURLToPath(import.meta.url), "../../../server"),
+    });
+    const committed = Date.now();
+    const { code } = await c.closed();
+    expect([CloseCode.Forbidden, CloseCode.NotFound]).toContain(code);
+    expect(Date.now() - committed).toBeLessThan(1_000);
   });
 });
 

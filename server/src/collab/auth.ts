@@ -140,7 +140,10 @@ export function authorizeLayer(db: Db, user: UserDto | null, documentId: number,
  * for a socket, from its credential (session signed out or expired, token revoked): what an open
  * connection may do now.
  */
-export function reauthorizeGrant(db: Db, grant: LayerGrant): LayerAuth {
+export function reauthorizeGrant(
+  db: Db,
+  grant: Pick<LayerGrant, "user" | "credential" | "documentId" | "layer">,
+): LayerAuth {
   let user: UserDto | null = grant.user;
   if (grant.credential !== null) user = resolveCredential(db, grant.credential);
   if (!user) return { ok: false, status: 401, message: "Signed out" };

@@ -46,7 +46,7 @@ export interface ExternalListener {
   externalRow(room: string, id: number, update: Uint8Array): void;
   /** Another process rewrote a room's snapshot (e.g. compacted rows this process may never have seen). */
   externalSnapshot(room: string, version: number): void;
-  /** Something else changed (accounts, members, labels…): rights and rules may have changed. */
+  /** Another process changed accounts, members, labels, states…: rights and rules may have changed. */
   externalChange(): void;
 }
 
@@ -123,6 +123,8 @@ export class SqliteLayerStore implements LayerStore {
   private readonly selectNewRows;
   private readonly selectChangedSnapshots;
   private readonly maxId;
+  private readonly rightsEpoch: () => number;
+  private lastRightsEpoch = 0;
 
   private readonly insert;
   private readonly selectSnapshot;
@@ -200,6 +202,9 @@ export class SqliteLayerStore implements LayerStore {
       return { rows: ids.length, version: version + 1, merged };
     });
     this.maxId = sqlite.prepare("SELECT max(id) AS id FROM yjs_updates");
+    // Bumped by triggers on every table that decides rights or rules (migration 0002).
+    const epochStmt = sqlite.prepare("SELECT n FROM rights_epoch WHERE id = 1").pluck();
+    this.rightsEpoch = () => (epochStmt.get() as number | undefined) ?? 0;
   }
 
   get pending(): number {
@@ -267,6 +272,7 @@ export class SqliteLayerStore implements LayerStore {
     // Rows committed while nobody watched were loaded by whoever loaded their room: start from now.
     this.lastSeenId = (this.maxId.get() as { id: number | null }).id ?? 0;
     this.lastDataVersion = this.dataVersion();
+    this.lastRightsEpoch = this.rightsEpoch();
     this.lastPollAt = Date.now();
     const stop = this.timers.every(intervalMs, () => this.poll(listener));
     const stopWatching = () => {
@@ -297,7 +303,12 @@ export class SqliteLayerStore implements LayerStore {
     }
     this.own.clear();
     for (const s of this.selectChangedSnapshots.all(since)) listener.externalSnapshot(s.room, s.version);
-    listener.externalChange();
+    // A checkpoint by another connection moves data_version too: re-authorise only when rights moved.
+    const epoch = this.rightsEpoch();
+    if (epoch !== this.lastRightsEpoch) {
+      this.lastRightsEpoch = epoch;
+      listener.externalChange();
+    }
   }
 
   readState(room: string): Uint8Array | null {
