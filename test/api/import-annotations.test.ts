@@ -3,6 +3,7 @@
  * its precise error (with file, line or record) and stores nothing — and clean files exported by Gloss
  * (Label Studio, doccano, brat, W3C, Gloss JSONL) import back into a live layer unchanged.
  */
+import http from "node:http";
 import { annotations, labels } from "@gloss/server/db/schema";
 import { readZip, writeZip } from "@gloss/server/services/importAnnotations";
 import { type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
@@ -32,9 +33,12 @@ const post = (qs: string, body: string | Uint8Array | FormData, u: SeededUser = 
     body,
     typeof body === "string" ? { "content-type": "application/json" } : {},
   );
+/** An export (gold ones with every document, curated or not, as the round trips below need). */
 const exportBytes = async (qs: string) =>
   new Uint8Array(
-    await (await as(w.manager).request("GET", `/api/projects/${w.project.id}/export?${qs}`)).arrayBuffer(),
+    await (
+      await as(w.manager).request("GET", `/api/projects/${w.project.id}/export?${qs}&includeUncurated=true`)
+    ).arrayBuffer(),
   );
 const exportText = async (qs: string) => new TextDecoder().decode(await exportBytes(qs));
 const userLayer = (u: SeededUser): LayerName => `user-${u.id}`;
@@ -353,5 +357,176 @@ describe("clean files import into the live layer", () => {
       author: w.curator.id,
       provenance: { via: "import", decidedBy: w.curator.id },
     });
+  });
+});
+
+/**
+ * POSTs `total` bytes (in `piece(i)` pieces) with chunked transfer encoding, no Content-Length, over a raw
+ * http.request, and stops sending as soon as the response arrives (the server may then close the socket).
+ */
+function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  total: number,
+  piece: (i: number) => Uint8Array,
+): Promise<{ res: Response; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(url, { method: "POST", headers }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () =>
+        resolve({ res: new Response(Buffer.concat(parts), { status: res.statusCode! }), sent }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err); // after the answer, a closed socket is the server refusing the rest
+    });
+    let n = 0;
+    const pump = () => {
+      while (sent < total && !answered) {
+        const bytes = piece(n++);
+        sent += bytes.length;
+        // wait for the socket (and let the response in) before writing more
+        if (!req.write(bytes)) return void req.once("drain", () => setImmediate(pump));
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+describe("limits: bounded while the body streams and while a zip inflates (413, nothing stored)", () => {
+  const MiB = 1024 * 1024;
+  const limited = useServer({
+    config: { maxAnnotationImportBytes: 16 * MiB, maxUnzippedBytes: 4 * MiB, maxZipEntries: 50 },
+  });
+  let lw: World;
+  beforeEach(() => {
+    lw = seedWorld(limited.server.db);
+  });
+  const layer = () => userLayer(lw.annotator);
+  const url = (format: string) =>
+    `${limited.server.url}/api/projects/${lw.project.id}/annotations/import?format=${format}&layer=${layer()}`;
+  const headers = (contentType: string) => ({
+    cookie: lw.manager.cookie,
+    origin: limited.server.url,
+    "content-type": contentType,
+  });
+
+  async function expectTooLarge(res: Response, setting: string) {
+    const text = await res.text();
+    expect(res.status, text).toBe(413);
+    const error = JSON.parse(text).error as { code: string; message: string };
+    expect(error.code).toBe("payload_too_large");
+    expect(error.message).toContain(setting);
+    return error;
+  }
+  async function nothingStored() {
+    await limited.server.deps.collab.flush();
+    const rows = limited.server.db.select().from(annotations).where(eq(annotations.layer, layer())).all();
+    expect(rows).toEqual([]);
+  }
+
+  it("a chunked body (no Content-Length) far over the limit is refused after ~the limit: 413, memory flat, server up", async () => {
+    const piece = new TextEncoder().encode(`${JSON.stringify({ text: "x".repeat(65_000), label: [] })}\n`);
+    /** POSTs `total` bytes as a stream (fetch sends it chunked); returns the response and the bytes pulled. */
+    const send = (total: number) =>
+      postChunked(url("doccano"), headers("application/json"), total, () => piece);
+    // a first refusal warms the code paths up, so the measure below sees the body, not the JIT
+    await expectTooLarge((await send(17 * MiB)).res, "GLOSS_MAX_ANNOTATION_IMPORT_BYTES");
+    const total = 256 * MiB;
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 2);
+    let sent = total;
+    try {
+      const big = await send(total);
+      sent = big.sent;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const error = await expectTooLarge(big.res, "GLOSS_MAX_ANNOTATION_IMPORT_BYTES");
+      expect(error.message).toContain("16 MiB");
+    } finally {
+      clearInterval(sampler);
+    }
+    // the old reader buffered the whole body before looking at its size; this one holds at most the
+    // limit (plus what the sockets buffer), and the connection is cut soon after the limit
+    expect(peak - before).toBeLessThan(2 * 16 * MiB);
+    expect(sent).toBeLessThan(4 * 16 * MiB);
+    await nothingStored();
+    expect((await fetch(`${limited.server.url}/api/health`)).status).toBe(200);
+  });
+
+  it("a multipart upload over the limit is refused while it streams; at the limit it still imports", async () => {
+    const big = new FormData();
+    big.append("file", new Blob([new Uint8Array(17 * MiB).fill(0x20)]), "big.jsonl");
+    const encoded = new Response(big);
+    const contentType = encoded.headers.get("content-type")!;
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    const { res } = await postChunked(url("doccano"), headers(contentType), bytes.length, (i) =>
+      bytes.subarray(i * 64 * 1024, (i + 1) * 64 * 1024),
+    );
+    const error = await expectTooLarge(res, "GLOSS_MAX_ANNOTATION_IMPORT_BYTES");
+    expect(error.message).toContain("big.jsonl");
+    await nothingStored();
+    const ok = new FormData();
+    const line = `${JSON.stringify({ text: lw.docs[0]!.text, label: [] })}\n`;
+    ok.append("file", new Blob([line]), "small.jsonl");
+    const fine = await fetch(url("doccano"), {
+      method: "POST",
+      headers: { cookie: lw.manager.cookie, origin: limited.server.url },
+      body: ok,
+    });
+    expect(fine.status, await fine.clone().text()).toBe(200);
+  });
+
+  it("a zip bomb: one entry of 50 MB of zeros, honest or lying about its size, is refused while inflating", async () => {
+    const zeros = new Uint8Array(50 * 1000 * 1000);
+    const honest = writeZip(
+      new Map([
+        ["doc.txt", zeros],
+        ["doc.ann", new Uint8Array(0)],
+      ]),
+    );
+    expect(honest.length).toBeLessThan(1 * MiB);
+    const r1 = await fetch(url("brat"), {
+      method: "POST",
+      headers: headers("application/zip"),
+      body: honest,
+    });
+    const e1 = await expectTooLarge(r1, "GLOSS_MAX_UNZIPPED_BYTES");
+    expect(e1.message).toContain("4 MiB");
+    // the same zip declaring 1 byte for the entry (local header and central directory): only counting
+    // the inflated bytes catches it
+    const lying = Buffer.from(honest);
+    for (let i = 0; i + 4 <= lying.length; i++) {
+      const sig = lying.readUInt32LE(i);
+      if (sig === 0x04034b50 && lying.toString("latin1", i + 30, i + 37) === "doc.txt")
+        lying.writeUInt32LE(1, i + 22);
+      if (sig === 0x02014b50 && lying.toString("latin1", i + 46, i + 53) === "doc.txt")
+        lying.writeUInt32LE(1, i + 24);
+    }
+    const r2 = await fetch(url("brat"), { method: "POST", headers: headers("application/zip"), body: lying });
+    await expectTooLarge(r2, "GLOSS_MAX_UNZIPPED_BYTES");
+    await nothingStored();
+    expect((await fetch(`${limited.server.url}/api/health`)).status).toBe(200);
+  });
+
+  it("a zip with more entries than GLOSS_MAX_ZIP_ENTRIES is refused; nothing stored", async () => {
+    const files = new Map<string, Uint8Array>();
+    for (let i = 0; i < 60; i++) files.set(`d${i}.ann`, new Uint8Array(0));
+    const res = await fetch(url("brat"), {
+      method: "POST",
+      headers: headers("application/zip"),
+      body: writeZip(files),
+    });
+    const error = await expectTooLarge(res, "GLOSS_MAX_ZIP_ENTRIES");
+    expect(error.message).toContain("50");
+    await nothingStored();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import type { Db } from "@gloss/server/db/client";
 import { auditLog, documents, projectMembers } from "@gloss/server/db/schema";
@@ -526,28 +527,56 @@ describe("import: authorisation and audit", () => {
   });
 });
 
-/** A body of `total` bytes streamed in `chunk`-sized pieces (chunked transfer: no Content-Length). */
-function streamed(total: number, piece: (i: number) => Uint8Array): ReadableStream<Uint8Array> {
-  let sent = 0;
-  let i = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= total) return controller.close();
-      const bytes = piece(i++);
-      sent += bytes.length;
-      controller.enqueue(bytes);
-    },
+/**
+ * POSTs `total` bytes (in `piece(i)` pieces) with chunked transfer encoding, no Content-Length, over a raw
+ * http.request, and stops sending as soon as the response arrives (the server may then close the socket).
+ */
+function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  total: number,
+  piece: (i: number) => Uint8Array,
+): Promise<{ res: Response; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(url, { method: "POST", headers }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () =>
+        resolve({ res: new Response(Buffer.concat(parts), { status: res.statusCode! }), sent }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err); // after the answer, a closed socket is the server refusing the rest
+    });
+    let n = 0;
+    const pump = () => {
+      while (sent < total && !answered) {
+        const bytes = piece(n++);
+        sent += bytes.length;
+        // wait for the socket (and let the response in) before writing more
+        if (!req.write(bytes)) return void req.once("drain", () => setImmediate(pump));
+      }
+      req.end();
+    };
+    pump();
   });
 }
 
-/** POSTs a streamed body with the session of `cookie` (fetch sends it chunked, never with a Content-Length). */
-function postStream(base: string, url: string, cookie: string, contentType: string, body: ReadableStream) {
-  return fetch(base + url, {
-    method: "POST",
-    headers: { cookie, origin: base, "content-type": contentType },
-    body,
-    duplex: "half",
-  } as RequestInit);
+/** A chunked POST with the session of `cookie` (see postChunked). */
+async function postStream(
+  base: string,
+  path: string,
+  cookie: string,
+  contentType: string,
+  total: number,
+  piece: (i: number) => Uint8Array,
+): Promise<Response> {
+  const headers = { cookie, origin: base, "content-type": contentType };
+  return (await postChunked(base + path, headers, total, piece)).res;
 }
 
 describe("import: limits, enforced while the body streams (413 payload_too_large, nothing stored)", () => {
@@ -589,7 +618,8 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
       `/api/projects/${project.id}/documents?name=feed.ndjson`,
       user.cookie,
       "application/x-ndjson",
-      streamed(4 * 1024 * KiB, line),
+      4 * 1024 * KiB,
+      line,
     );
     const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
     expect(error.message).toContain("feed.ndjson");
@@ -605,12 +635,15 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
       ["big.jsonl", Buffer.concat(Array.from({ length: 400 }, (_, i) => line(i)))],
     ]);
     const encoded = new Response(fd);
+    const contentType = encoded.headers.get("content-type")!;
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
     const res = await postStream(
       limited.url,
       `/api/projects/${project.id}/documents`,
       user.cookie,
-      encoded.headers.get("content-type")!,
-      encoded.body!,
+      contentType,
+      bytes.length,
+      (i) => bytes.subarray(i * 16 * KiB, (i + 1) * 16 * KiB),
     );
     const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
     expect(error.message).toContain("big.jsonl");
@@ -629,7 +662,8 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
       `/api/projects/${project.id}/documents`,
       user.cookie,
       "application/json",
-      streamed(json.length, (i) => json.subarray(i * 4096, (i + 1) * 4096)),
+      json.length,
+      (i) => json.subarray(i * 4096, (i + 1) * 4096),
     );
     expect(chunkedRes.status).toBe(413);
     expect((await errorOf(chunkedRes)).message).toContain("GLOSS_MAX_JSON_IMPORT_BYTES");
@@ -655,7 +689,8 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
       "/api/projects",
       user.cookie,
       "application/json",
-      streamed(bytes.length, (i) => bytes.subarray(i * 1024, (i + 1) * 1024)),
+      bytes.length,
+      (i) => bytes.subarray(i * 1024, (i + 1) * 1024),
     );
     expect(chunkedRes.status).toBe(413);
     expect((await errorOf(chunkedRes)).code).toBe("payload_too_large");
@@ -665,7 +700,8 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
       "/api/projects",
       user.cookie,
       "application/json",
-      streamed(small.length, (i) => small.subarray(i * 8, (i + 1) * 8)),
+      small.length,
+      (i) => small.subarray(i * 8, (i + 1) * 8),
     );
     expect(created.status, await created.clone().text()).toBe(201);
   });
