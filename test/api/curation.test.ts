@@ -540,6 +540,167 @@ describe("POST /documents/:id/curation/decisions", () => {
   });
 });
 
+describe("two curators at once (compare-and-set)", () => {
+  const ctx = useServer();
+
+  interface Accept {
+    action: "accept";
+    layer: string;
+    spanId: string;
+    expected?: { start: number; end: number; version: string };
+    replace?: boolean;
+  }
+  interface Answer {
+    span?: { id: string };
+    error?: { code: string; message: string; details: unknown };
+  }
+
+  /** Two curators and two annotators; one document with `n` sentences the annotators label differently. */
+  async function race(n: number) {
+    const db = ctx.server.db;
+    const cora = seedUser(db, { displayName: "Cora" });
+    const carl = seedUser(db, { displayName: "Carl" });
+    const [a, b] = [seedUser(db), seedUser(db)] as [SeededUser, SeededUser];
+    const project = seedProject(db, {
+      members: [
+        { user: cora, role: "curator" },
+        { user: carl, role: "curator" },
+        { user: a, role: "annotator" },
+        { user: b, role: "annotator" },
+      ],
+    });
+    const label = (name: string) => project.labels.find((l) => l.name === name)!.id;
+    const sentences = Array.from({ length: n }, (_, i) => `Sentence ${i} says something.`);
+    const text = sentences.join(" ");
+    const doc = seedDocument(db, project.id, text, { assignTo: [a, b] });
+    const ctxL: LayerContext = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
+    const extents = sentences.map((s) => [text.indexOf(s), text.indexOf(s) + s.length] as const);
+    for (const [user, l] of [
+      [a, label("claim")],
+      [b, label("denial")],
+    ] as const)
+      await ctx.server.deps.collab.withDoc(doc.id, userLayer(user.id), (ydoc) => {
+        for (const [start, end] of extents) addSpan(ydoc, { start, end, label: l, author: user.id }, ctxL);
+      });
+    const url = `/api/documents/${doc.id}/curation`;
+    const cApi = clientOf(ctx.server, cora);
+    const view = await cApi.get<DocumentCurationDto>(url);
+    expect(view.sites).toHaveLength(n);
+    /** The accept body of the annotator's version of a site, with the site as the view showed it. */
+    const accept = (site: DocumentCurationDto["sites"][number], who: SeededUser, expected = true): Accept => {
+      const c = site.candidates.find((x) => x.annotators[0]!.userId === who.id)!;
+      return {
+        action: "accept",
+        ...pick(c.annotators[0]!),
+        ...(expected ? { expected: { start: site.start, end: site.end, version: site.version } } : {}),
+      };
+    };
+    const gold = () => ctx.server.deps.collab.withDoc(doc.id, "gold", (d) => listSpans(d));
+    return {
+      cora,
+      carl,
+      a,
+      b,
+      label,
+      text,
+      view,
+      url,
+      accept,
+      gold,
+      apis: [cApi, clientOf(ctx.server, carl)] as const,
+      documentId: doc.id,
+    };
+  }
+
+  it("two curators accepting different versions of a site at the same moment: one wins, the other gets 409 already_decided, every round", async () => {
+    const rounds = 50;
+    const r = await race(rounds + 10);
+    const [coraApi, carlApi] = r.apis;
+    const post = async (api: ApiClient, body: unknown) => {
+      const res = await api.request("POST", `${r.url}/decisions`, body);
+      return { status: res.status, body: (await res.json()) as Answer };
+    };
+    for (let i = 0; i < rounds + 10; i++) {
+      const site = r.view.sites[i]!;
+      // the last ten rounds: scripts without `expected` — refused beside an existing version too
+      const guarded = i < rounds;
+      const [x, y] = await Promise.all([
+        post(coraApi, r.accept(site, r.a, guarded)),
+        post(carlApi, r.accept(site, r.b, guarded)),
+      ]);
+      expect([x.status, y.status].sort(), `round ${i}`).toEqual([200, 409]);
+      const [won, lost] = x.status === 200 ? [x, y] : [y, x];
+      const winner = won === x ? "Cora" : "Carl";
+      expect(lost.body.error).toMatchObject({
+        code: "already_decided",
+        message: expect.stringMatching(new RegExp(`^Already decided by ${winner} at .+ — replace\\?$`)),
+        details: { by: winner, current: expect.any(String), goldSpanIds: [won.body.span!.id] },
+      });
+    }
+    // gold: one version per site, never two overlapping spans
+    const gold = await r.gold();
+    expect(gold).toHaveLength(rounds + 10);
+    for (let i = 1; i < gold.length; i++) expect(gold[i]!.start).toBeGreaterThanOrEqual(gold[i - 1]!.end);
+    const after = await coraApi.get<DocumentCurationDto>(r.url);
+    expect(after.counts).toMatchObject({ open: 0, resolved: rounds + 10 });
+    for (const s of after.sites) expect(s.disagreements[0]!.goldSpanIds).toHaveLength(1);
+  });
+
+  it("replace after a 409 overrides the other curator's version and leaves one; a stale replace is refused again", async () => {
+    const r = await race(2);
+    const [coraApi, carlApi] = r.apis;
+    const site = r.view.sites[0]!;
+    expect(site.version).toBe("0"); // nothing decided yet
+    const first = await coraApi.post<CurationDecisionResultDto>(`${r.url}/decisions`, r.accept(site, r.a));
+    const res = await carlApi.request("POST", `${r.url}/decisions`, r.accept(site, r.b));
+    expect(res.status).toBe(409);
+    const { error } = (await res.json()) as {
+      error: { code: string; details: { by: string; byId: number; at: number; current: string } };
+    };
+    expect(error.code).toBe("already_decided");
+    expect(error.details).toMatchObject({
+      by: "Cora",
+      byId: r.cora.id,
+      at: first.span!.provenance!.decidedAt,
+    });
+
+    // replacing with the version the 409 named: Carl's version replaces Cora's
+    const body = r.accept(site, r.b);
+    const stale = { ...body, replace: true };
+    const fresh = { ...body, replace: true, expected: { ...body.expected!, version: error.details.current } };
+    const refused = await carlApi.request("POST", `${r.url}/decisions`, stale);
+    expect(refused.status).toBe(409); // still against the version Carl saw first: compare-and-set holds
+    const replaced = await carlApi.post<CurationDecisionResultDto>(`${r.url}/decisions`, fresh);
+    expect(replaced.removed.spans).toEqual([first.span!.id]);
+    const [start, end] = [site.start, site.end];
+    expect(replaced.rejected).toEqual([`s:${start}:${end}:${r.label("claim")}`]);
+    const gold = await r.gold();
+    expect(gold.map((g) => [g.start, g.end, g.label, g.provenance?.decidedBy])).toEqual([
+      [start, end, r.label("denial"), r.carl.id],
+    ]);
+    const after = await coraApi.get<DocumentCurationDto>(r.url);
+    expect(after.sites[0]!.disagreements[0]).toMatchObject({
+      resolution: "gold",
+      goldSpanIds: [gold[0]!.id],
+    });
+    expect(after.sites[0]!.version).not.toBe(site.version);
+    // the other site was not touched by any of it
+    expect(after.sites[1]!.version).toBe("0");
+
+    // a script (no `expected`) is refused beside a decided version, and may override with replace: true
+    const other = after.sites[1]!;
+    await coraApi.post(`${r.url}/decisions`, r.accept(other, r.a, false));
+    const script = await carlApi.request("POST", `${r.url}/decisions`, r.accept(other, r.b, false));
+    expect(script.status).toBe(409);
+    const forced = await carlApi.post<CurationDecisionResultDto>(`${r.url}/decisions`, {
+      ...r.accept(other, r.b, false),
+      replace: true,
+    });
+    expect(forced.removed.spans).toHaveLength(1);
+    expect((await r.gold()).map((g) => g.label)).toEqual([r.label("denial"), r.label("denial")]);
+  });
+});
+
 describe("curation status and project progress", () => {
   const ctx = useServer();
 

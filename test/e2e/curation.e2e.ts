@@ -261,6 +261,81 @@ test("two curators on one document see each other's decisions and presence live"
   await ctxA.close();
 });
 
+test("two curators decide one disagreement: the second sees the first's decision live and is asked before replacing it", async () => {
+  const cora = seedUser(server.db, { displayName: "Cora Curator" });
+  const carl = seedUser(server.db, { displayName: "Carl Checker" });
+  const w = await world([cora, carl], "race-bulletin");
+  const ctxA = await newContext(browser.browser, server, cora);
+  const ctxB = await newContext(browser.browser, server, carl);
+  const a = await ctxA.newPage();
+  const b = await ctxB.newPage();
+  await openCuration(a, w.documentId);
+  await openCuration(b, w.documentId);
+  const prompt = (page: Page) => page.locator(".already-decided");
+  const badge = (page: Page, n: number) =>
+    page.locator(`[data-disagreement="${n}"]`).getAttribute("aria-label");
+
+  // both look at the label mismatch; Cora accepts Ann's denial
+  await a.locator('[data-disagreement="1"]').click();
+  await b.locator('[data-disagreement="1"]').click();
+  await expect.poll(() => panelTitle(b)).toBe("Disagreement 1 of 3");
+  await a.getByRole("button", { name: /^Accept version \d: denial by Ann$/ }).click();
+  await expect.poll(() => notice(a)).toBe("Accepted denial “Critics denied it” into gold.");
+  // Carl's screen shows it resolved by Cora within 2 s, without a reload
+  await expect
+    .poll(() => badge(b, 1), { timeout: 2_000, interval: 50 })
+    .toBe("Disagreement 1 of 3: label, resolved in gold");
+  await expect.poll(() => b.locator(".gold-list .hint").textContent()).toContain("accepted by Cora Curator");
+
+  // Carl accepts Bob's claim: he is asked first, and nothing changes until he says so
+  await b.getByRole("button", { name: /^Accept version \d: claim by Bob$/ }).click();
+  await expect
+    .poll(() => prompt(b).textContent())
+    .toMatch(/Already decided by Cora Curator at .+ — replace\?/);
+  expect((await goldProjection(w.documentId)).map((s) => s.labelId)).toEqual([w.label.denial]);
+  await b.screenshot({ path: screenshotPath("curation-already-decided"), fullPage: true });
+  await prompt(b).getByRole("button", { name: "Replace" }).click();
+  await expect.poll(() => notice(b)).toBe("Accepted claim “Critics denied it” into gold.");
+  expect(await prompt(b).count()).toBe(0);
+  await expect.poll(() => goldLane(a), { timeout: 2_000, interval: 50 }).toEqual(["claim"]);
+  expect((await goldProjection(w.documentId)).map((s) => s.labelId)).toEqual([w.label.claim]);
+
+  // the boundary mismatch, both accepting a different version at the same moment: one is saved, the
+  // other curator is told who decided first (by the server's compare-and-set), and gold holds one version
+  await a.locator('[data-disagreement="2"]').click();
+  await b.locator('[data-disagreement="2"]').click();
+  await expect.poll(() => panelTitle(a)).toBe("Disagreement 2 of 3");
+  await expect.poll(() => panelTitle(b)).toBe("Disagreement 2 of 3");
+  const statuses: number[] = [];
+  for (const page of [a, b])
+    page.on("response", (r) => {
+      if (r.url().includes("/curation/decisions")) statuses.push(r.status());
+    });
+  await Promise.all([
+    a.getByRole("button", { name: /^Accept version \d: speculation by Ann$/ }).click(),
+    b.getByRole("button", { name: /^Accept version \d: speculation by Bob$/ }).click(),
+  ]);
+  const settled = async (page: Page) =>
+    (await prompt(page).count()) > 0 || (await notice(page))?.startsWith("Accepted speculation");
+  await expect.poll(async () => (await settled(a)) && (await settled(b))).toBe(true);
+  expect(statuses.sort()).toEqual([200, 409]); // the server refused the second one
+  const prompted = [(await prompt(a).count()) > 0, (await prompt(b).count()) > 0];
+  expect(prompted.filter(Boolean)).toHaveLength(1);
+  const [loser, winnerName] = prompted[0] ? [a, "Carl Checker"] : [b, "Cora Curator"];
+  expect(await prompt(loser).textContent()).toContain(`Already decided by ${winnerName}`);
+  const speculation = (await goldProjection(w.documentId)).filter((s) => s.labelId === w.label.speculation);
+  expect(speculation).toHaveLength(1);
+  // "Keep theirs" drops the prompt; both screens show it resolved
+  await prompt(loser).getByRole("button", { name: "Keep theirs" }).click();
+  expect(await prompt(loser).count()).toBe(0);
+  for (const page of [a, b])
+    await expect.poll(() => badge(page, 2)).toBe("Disagreement 2 of 3: boundary, resolved in gold");
+  expect(pageErrors(ctxA)).toEqual([]);
+  expect(pageErrors(ctxB)).toEqual([]);
+  await ctxA.close();
+  await ctxB.close();
+});
+
 test("the project's curation page lists progress and leads to the next document to curate", async () => {
   const curator = seedUser(server.db, { displayName: "Cora Curator" });
   const w = await world([curator], "to-curate");

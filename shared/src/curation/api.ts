@@ -24,9 +24,35 @@ export const AutoMergeBody = z
   .strict();
 export type AutoMergeBody = z.infer<typeof AutoMergeBody>;
 
+/**
+ * The site as the curator saw it: its extent (in the request's offset unit) and its `version` from the
+ * view. The server refuses the decision with 409 `already_decided` when gold over that extent changed.
+ */
+export const ExpectedSite = z
+  .object({
+    start: z.number().int().min(0),
+    end: z.number().int().min(0),
+    version: z.string().min(1).max(100),
+  })
+  .strict();
+export type ExpectedSite = z.infer<typeof ExpectedSite>;
+
+/**
+ * Compare-and-set fields of every span decision: `expected` (see ExpectedSite) and `replace` — an
+ * explicit override: an accepted or edited version replaces the competing gold versions (removed and
+ * recorded as rejected) instead of being refused beside them.
+ */
+const SiteGuard = { expected: ExpectedSite.optional(), replace: z.boolean().optional() };
+
 /** One curator decision; `replaces` removes that gold span and records it as rejected. */
 export const CurationDecisionBody = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("accept"), layer: LayerParam, spanId: Id, replaces: Id.optional() }),
+  z.object({
+    action: z.literal("accept"),
+    layer: LayerParam,
+    spanId: Id,
+    replaces: Id.optional(),
+    ...SiteGuard,
+  }),
   z.object({
     action: z.literal("edit"),
     start: z.number().int().min(0),
@@ -34,10 +60,11 @@ export const CurationDecisionBody = z.discriminatedUnion("action", [
     label: z.union([z.number().int(), z.string().min(1)]),
     note: z.string().max(10_000).optional(),
     replaces: Id.optional(),
+    ...SiteGuard,
   }),
-  z.object({ action: z.literal("reject"), key: Key, removeGold: z.boolean().optional() }),
-  z.object({ action: z.literal("unreject"), key: Key }),
-  z.object({ action: z.literal("remove"), goldSpanId: Id }),
+  z.object({ action: z.literal("reject"), key: Key, removeGold: z.boolean().optional(), ...SiteGuard }),
+  z.object({ action: z.literal("unreject"), key: Key, ...SiteGuard }),
+  z.object({ action: z.literal("remove"), goldSpanId: Id, ...SiteGuard }),
   z.object({ action: z.literal("accept-relation"), layer: LayerParam, relationId: Id }),
   z.object({ action: z.literal("remove-relation"), goldRelationId: Id }),
 ]);
@@ -83,6 +110,8 @@ export interface SiteDto {
   start: number;
   end: number;
   text: string;
+  /** What gold holds over the site (shared `siteVersion`): echo it in a decision's `expected`. */
+  version: string;
   candidates: CandidateDto[];
   disagreements: DisagreementDto[];
 }
@@ -130,6 +159,19 @@ export interface AutoMergeResultDto {
   added: { spans: CurationSpanDto[]; relations: RelationDto[] };
   skipped: Array<{ key: string; reason: SkipReason | "invalid" }>;
   status: AssignmentStatus;
+}
+
+/** `details` of a 409 `already_decided`: who changed the site last, when, and its version now. */
+export interface AlreadyDecidedDetails {
+  /** Display name of who decided ("auto-merge" for auto-merge, "someone" when nothing says). */
+  by: string;
+  byId: number | null;
+  /** When (ms since the epoch); null when nothing says. */
+  at: number | null;
+  /** The site's version now: send it as `expected.version` with `replace: true` to override. */
+  current: string;
+  /** The gold spans over the site now. */
+  goldSpanIds: string[];
 }
 
 export interface CurationDecisionResultDto {

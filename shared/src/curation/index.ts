@@ -13,4 +13,5 @@ export {
 } from "./keys";
 export * from "./merge";
 export { answers as goldAnswers } from "./order";
+export * from "./siteState";
 export * from "./types";

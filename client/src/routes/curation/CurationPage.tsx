@@ -15,10 +15,17 @@ import { PresenceList } from "../../components/PresenceList";
 import { usePageTitle } from "../../components/usePageTitle";
 import { Link, type RouteProps } from "../../router";
 import { useUser } from "../../session";
+import {
+  type AlreadyDecided,
+  AlreadyDecidedPrompt,
+  alreadyDecided,
+  decidedByOther,
+  replaceBody,
+} from "./AlreadyDecided";
 import { AutoMergePanel } from "./AutoMergePanel";
 import { curationApi } from "./curationApi";
 import { DisagreementPanel } from "./DisagreementPanel";
-import { acceptBody, decisionText, listDisagreements, stepDisagreement } from "./disagreements";
+import { acceptBody, decisionText, listDisagreements, stepDisagreement, withExpected } from "./disagreements";
 import type { EditSeed } from "./EditForm";
 import { Lanes } from "./Lanes";
 import { buildLanes, layoutLanes } from "./lanes";
@@ -75,6 +82,8 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // a decision another curator made first: what we sent, and the server's "already decided by …"
+  const [prompt, setPrompt] = useState<AlreadyDecided | null>(null);
   const current = items.find((i) => i.disagreement.key === currentKey) ?? null;
   const open = items.filter((i) => i.disagreement.resolution === "open").length;
 
@@ -87,6 +96,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     setCurrentKey(key);
     setEditing(null);
     setFailure(null);
+    setPrompt(null);
   }, []);
   const go = useCallback(
     (dir: 1 | -1) => {
@@ -125,15 +135,45 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     },
     [view.reload],
   );
-  const decide = useCallback(
+  const send = useCallback(
     async (body: CurationDecisionBody) => {
-      const r = await run(() => cur.decide(doc.id, body));
+      setPrompt(null);
+      const seen: { conflict: AlreadyDecided | null } = { conflict: null };
+      const r = await run(async () => {
+        try {
+          return await cur.decide(doc.id, body);
+        } catch (err) {
+          seen.conflict = alreadyDecided(err, body);
+          throw err;
+        }
+      });
+      if (seen.conflict) {
+        setFailure(null); // the prompt says it, with its "Replace"
+        setPrompt(seen.conflict);
+      }
       if (!r) return;
       setNotice(decisionText(r));
       setEditing(null);
       view.reload();
     },
     [run, cur, doc.id, view.reload],
+  );
+  /** Sends a decision on the current disagreement with its site as we see it (compare-and-set). */
+  const decide = useCallback(
+    async (body: CurationDecisionBody) => {
+      if (!current || !v) return send(body);
+      const guarded = withExpected(body, current.site);
+      // replacing another curator's decision that we can see: ask first, as the server would
+      const ask = decidedByOther(current, v.gold.spans, guarded, me.id, names);
+      if (ask) {
+        setNotice(null);
+        setFailure(null);
+        setPrompt(ask);
+        return;
+      }
+      return send(guarded);
+    },
+    [send, current, v, me.id, names],
   );
   const setStatus = async (status: AssignmentStatus) => {
     const r = await run(() => cur.setStatus(doc.id, status));
@@ -208,6 +248,14 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
         </div>
       </div>
       {failure ? <ErrorMessage error={failure} title="The decision was not saved" /> : null}
+      {prompt ? (
+        <AlreadyDecidedPrompt
+          prompt={prompt}
+          busy={busy}
+          onReplace={() => void send(replaceBody(prompt))}
+          onKeep={() => setPrompt(null)}
+        />
+      ) : null}
       <p className="notice" role="status">
         {notice ?? ""}
       </p>

@@ -110,6 +110,15 @@ export function acceptBody(
   };
 }
 
+/**
+ * A span decision with the site as the view shows it (`expected`, compare-and-set): the server refuses
+ * it with 409 `already_decided` if gold over the site changed meanwhile. Relation decisions pass as is.
+ */
+export function withExpected(body: CurationDecisionBody, site: SiteDto): CurationDecisionBody {
+  if (body.action === "accept-relation" || body.action === "remove-relation") return body;
+  return { ...body, expected: { start: site.start, end: site.end, version: site.version } };
+}
+
 /** A sentence about a decision that went through. */
 export function decisionText(r: CurationDecisionResultDto): string {
   const what = r.span

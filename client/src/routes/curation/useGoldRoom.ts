@@ -1,37 +1,53 @@
 /**
  * The live gold room of a document (`doc/<id>/gold`), through the app's one provider hook (an effect with
  * full teardown): curators never write to it from here — decisions go through the API, which writes
- * gold through the same room — but its updates tell us that someone decided something, and its
- * awareness shows who else is curating. Each change re-reads the curation view, debounced, because the
- * view (alignment, resolutions) is computed by the server.
+ * gold through the same room — but its changes tell us that someone decided something, and its
+ * awareness shows who else is curating. Every change to gold's spans, relations or rejected keys
+ * re-reads the curation view, debounced, because the view (alignment, resolutions, site versions) is
+ * computed by the server; so does the connection coming back (changes may have been missed meanwhile).
  */
+import { rejectedOf, relationsOf, spansOf } from "@gloss/shared";
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { Awareness } from "y-protocols/awareness";
 import { type PresenceUser, useLayerConnection } from "../../collab/useLayerConnection";
 import { usePresence } from "../../collab/useLayerData";
 
 /** Re-reads after this quiet period: one decision is several Yjs updates (span, provenance, rejected keys). */
-const DEBOUNCE_MS = 200;
+export const GOLD_DEBOUNCE_MS = 150;
 
 /** Connects to gold while mounted; calls `onChange` (debounced) after every change to gold. */
 export function useGoldRoom(documentId: number, user: PresenceUser, onChange: () => void) {
   const { connection, state } = useLayerConnection({ documentId, layer: "gold", user, persist: false });
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const schedule = useRef(() => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => onChangeRef.current(), GOLD_DEBOUNCE_MS);
+  });
+  useEffect(() => () => clearTimeout(timer.current), []);
 
   useEffect(() => {
     if (!connection) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onUpdate = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => onChangeRef.current(), DEBOUNCE_MS);
-    };
-    connection.doc.on("update", onUpdate);
+    const maps = [spansOf(connection.doc), relationsOf(connection.doc), rejectedOf(connection.doc)];
+    const onMapChange = () => schedule.current();
+    for (const m of maps) m.observe(onMapChange);
     return () => {
-      clearTimeout(timer);
-      connection.doc.off("update", onUpdate);
+      for (const m of maps) m.unobserve(onMapChange);
     };
   }, [connection]);
+
+  // back online after a drop: whatever was decided meanwhile arrives in the sync, but re-read anyway
+  // (the annotators' layers, which are not in this room, may have changed too)
+  const wasConnected = useRef(false);
+  const lost = useRef(false);
+  useEffect(() => {
+    if (state === "connected") {
+      if (wasConnected.current && lost.current) schedule.current();
+      wasConnected.current = true;
+      lost.current = false;
+    } else if (wasConnected.current) lost.current = true;
+  }, [state]);
 
   const others = usePresence(connection?.awareness ?? null, user.id);
   return { state, others, awareness: connection?.awareness ?? null };

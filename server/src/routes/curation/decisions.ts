@@ -21,6 +21,7 @@ import {
   rejectedOf,
   relationsOf,
   removeSpan,
+  type Span,
   type SpanProvenance,
   spanKey,
   spanSignature,
@@ -35,6 +36,7 @@ import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from
 import { relationDto, spanDto } from "./dto";
 import { reject, unreject } from "./rejectDecisions";
 import { acceptRelation, removeRelationDecision } from "./relationDecisions";
+import { alreadyDecided, checkExpected, competingSpans } from "./siteCheck";
 
 /** Applies one decision; returns the response body. */
 export async function applyDecision(
@@ -42,6 +44,8 @@ export async function applyDecision(
   body: CurationDecisionBody,
 ): Promise<CurationDecisionResultDto> {
   const decide = (doc: Y.Doc): GoldChange<DecisionOutcome> => {
+    // compare-and-set: checked in the same synchronous callback that writes (see siteCheck.ts)
+    if ("expected" in body && body.expected) checkExpected(env, doc, body.expected);
     switch (body.action) {
       case "accept":
         return acceptSpan(env, doc, body);
@@ -73,14 +77,30 @@ export async function applyDecision(
 const annotatorsWith = (layers: readonly AnnotatorLayer[], sig: string) =>
   layers.filter((l) => l.spans.some((s) => spanSignature(s) === sig)).map((l) => l.userId);
 
+/** What accept and edit write, plus how they treat the gold versions already there. */
+interface VersionInput {
+  start: number;
+  end: number;
+  label: number;
+  note?: string;
+  /** The gold span this version replaces (named by the curator). */
+  replaces?: string;
+  /** `replace: true`: the competing gold versions are replaced too (an explicit override). */
+  replace?: boolean;
+  /** The decision carried `expected` (already checked): the curator saw what gold holds there. */
+  guarded: boolean;
+}
+
 /**
- * Writes a new gold version: validates it, removes the span it replaces (recording that version as
- * rejected), and clears the rejections it overrides. Shared by accept and edit.
+ * Writes a new gold version: validates it, removes the spans it replaces (recording those versions as
+ * rejected), and clears the rejections it overrides. Shared by accept and edit. Without `expected`, a
+ * competing gold version it does not replace is a 409 `already_decided` (two versions of one
+ * disagreement never stand side by side unless a curator who saw both wants it).
  */
 function writeVersion(
   env: DecisionEnv,
   doc: Y.Doc,
-  input: { start: number; end: number; label: number; note?: string; replaces?: string },
+  input: VersionInput,
   via: SpanProvenance["via"],
   action: string,
   details: Record<string, unknown>,
@@ -94,11 +114,12 @@ function writeVersion(
   }
   const gold = readGold(doc);
   const sig = spanSignature(input);
-  const replaced = input.replaces ? getSpan(doc, input.replaces) : null;
-  if (input.replaces && !replaced) throw notFound(`No gold span ${input.replaces}`);
+  const named = input.replaces ? getSpan(doc, input.replaces) : null;
+  // an override tolerates a replaced span that is already gone (someone else replaced it)
+  if (input.replaces && !named && !input.replace) throw notFound(`No gold span ${input.replaces}`);
   const same = gold.spans.find((s) => spanSignature(s) === sig && s.id !== input.replaces);
   const out = emptyOutcome();
-  if (same && !replaced) {
+  if (same && !named) {
     out.span = same; // already in gold: nothing to decide
     return { audit: [], apply: () => {}, result: out };
   }
@@ -107,6 +128,12 @@ function writeVersion(
       `Gold already has this span (${same.id}); remove it instead of replacing ${input.replaces}`,
       { goldSpanId: same.id },
     );
+  const competing = competingSpans(gold.spans, input, goldAnswers).filter((g) => g.id !== named?.id);
+  if (competing.length > 0 && !input.replace && !input.guarded)
+    throw alreadyDecided(env, doc, {
+      start: Math.min(input.start, ...competing.map((g) => g.start)),
+      end: Math.max(input.end, ...competing.map((g) => g.end)),
+    });
 
   const provenance: SpanProvenance = {
     annotators: annotatorsWith(env.layers, sig),
@@ -115,8 +142,10 @@ function writeVersion(
     via,
   };
   // same version as the span it replaces (e.g. only the note changed): update in place, keep the id
-  const inPlace = replaced !== null && spanSignature(replaced) === sig;
-  const id = inPlace ? replaced.id : freshSpanId(doc);
+  const inPlace = named !== null && spanSignature(named) === sig;
+  const id = inPlace ? named.id : freshSpanId(doc);
+  const replaced: Span[] = [...(named && !inPlace ? [named] : []), ...(input.replace ? competing : [])];
+  const replacedIds = new Set(replaced.map((r) => r.id));
   // clear what this version overrides: its own rejection and the rejected disagreements it answers
   const al = alignLayers(env.layers, gold);
   const unrejected = [spanKey(input)];
@@ -127,12 +156,11 @@ function writeVersion(
         site.candidates.some((c) => d.candidates.includes(c.key) && goldAnswers(input, c))
       )
         unrejected.push(d.key);
-  const replacedKey = replaced && !inPlace ? spanKey(replaced) : null;
-  if (replacedKey) {
-    out.removed.spans.push(replaced!.id);
-    out.rejected.push(replacedKey);
-  }
+  const replacedKeys = [...new Set(replaced.map((r) => spanKey(r)))];
+  for (const r of replaced) out.removed.spans.push(r.id);
+  out.rejected.push(...replacedKeys);
   const by = env.access.user.id;
+  const first = named ?? replaced[0] ?? null;
   return {
     audit: [
       auditEntry(env, action, `/span:${id}`, {
@@ -140,18 +168,18 @@ function writeVersion(
         key: spanKey(input),
         span: { start: input.start, end: input.end, label: input.label },
         provenance,
-        replaced: replaced ? { id: replaced.id, key: spanKey(replaced) } : null,
+        replaced: first ? { id: first.id, key: spanKey(first) } : null,
+        ...(input.replace ? { override: replaced.map((r) => ({ id: r.id, key: spanKey(r) })) } : {}),
       }),
     ],
     apply: (d) => {
       if (inPlace) {
         out.span = updateSpan(d, id, { note: input.note ?? "", provenance }, ctx);
-      } else {
-        // relations of the replaced span move to its replacement (removeSpan would drop them)
-        const moved = replaced
-          ? listRelations(d).filter((r) => r.from === replaced.id || r.to === replaced.id)
-          : [];
-        if (replaced) removeSpan(d, replaced.id);
+      }
+      // relations of the replaced spans move to their replacement (removeSpan would drop them)
+      const moved = listRelations(d).filter((r) => replacedIds.has(r.from) || replacedIds.has(r.to));
+      for (const r of replaced) removeSpan(d, r.id);
+      if (!inPlace) {
         const span: NewSpan = {
           id,
           start: input.start,
@@ -162,15 +190,15 @@ function writeVersion(
         };
         if (input.note) span.note = input.note;
         out.span = addSpan(d, { ...span, createdAt: env.now }, ctx);
-        for (const { id: relationId, ...r } of moved) {
-          const from = r.from === replaced!.id ? id : r.from;
-          const to = r.to === replaced!.id ? id : r.to;
-          relationsOf(d).set(relationId, { ...r, from, to });
-        }
+      }
+      for (const { id: relationId, ...r } of moved) {
+        const from = replacedIds.has(r.from) ? id : r.from;
+        const to = replacedIds.has(r.to) ? id : r.to;
+        if (from !== to) relationsOf(d).set(relationId, { ...r, from, to });
       }
       const rejected = rejectedOf(d);
       for (const k of unrejected) rejected.delete(k);
-      if (replacedKey) rejected.set(replacedKey, { by, at: env.now });
+      for (const k of replacedKeys) rejected.set(k, { by, at: env.now });
     },
     result: out,
   };
@@ -199,6 +227,8 @@ function acceptSpan(
       label: row.labelId,
       note: row.note ?? undefined,
       replaces: body.replaces,
+      replace: body.replace,
+      guarded: body.expected !== undefined,
     },
     "accept",
     "gold.accept",
@@ -217,7 +247,15 @@ function editSpan(
   return writeVersion(
     env,
     doc,
-    { start, end, label, note: body.note, replaces: body.replaces },
+    {
+      start,
+      end,
+      label,
+      note: body.note,
+      replaces: body.replaces,
+      replace: body.replace,
+      guarded: body.expected !== undefined,
+    },
     "edit",
     "gold.edit",
     {},

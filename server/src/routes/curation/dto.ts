@@ -7,6 +7,7 @@ import {
   type CurationAlignment,
   type CurationSpanDto,
   type DisagreementDto,
+  type GoldState,
   OffsetMap,
   type Relation,
   type RelationCandidate,
@@ -14,6 +15,7 @@ import {
   type SiteDto,
   type Span,
   type SpanCandidate,
+  siteVersion,
 } from "@gloss/shared";
 import type { Context } from "hono";
 import { badRequest } from "../../errors";
@@ -109,12 +111,13 @@ function candidateDto(ctx: DtoContext, c: SpanCandidate): CandidateDto {
   };
 }
 
-/** Sites with their candidates and disagreements. */
-export function sitesDto(ctx: DtoContext, al: CurationAlignment): SiteDto[] {
+/** Sites with their candidates, disagreements and version (what gold holds over them). */
+export function sitesDto(ctx: DtoContext, al: CurationAlignment, gold: GoldState): SiteDto[] {
   return al.sites.map((site) => ({
     start: ctx.offsets.out(site.start),
     end: ctx.offsets.out(site.end),
     text: ctx.offsets.slice(site.start, site.end),
+    version: siteVersion(site, gold),
     candidates: site.candidates.map((c) => candidateDto(ctx, c)),
     disagreements: site.disagreements.map(
       (d): DisagreementDto => ({

@@ -39,7 +39,7 @@ export async function documentCuration(
     offsets: dto.offsets.unit,
     threshold,
     annotators: info,
-    sites: sitesDto(dto, al),
+    sites: sitesDto(dto, al, gold),
     relations: relationCandidatesDto(al),
     gold: { spans: gold.spans.map((s) => spanDto(dto, s)), relations: gold.relations.map(relationDto) },
     rejected: gold.rejectedEntries,
