@@ -1,4 +1,4 @@
-import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan } from "@gloss/shared";
+import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan, userColor } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
@@ -76,9 +76,11 @@ describe("live layers", () => {
     const b = client({ documentId: doc.id, layer: "shared", auth: { cookie: bob.cookie } });
     await Promise.all([a.synced(), b.synced()]);
     a.provider.awareness.setLocalStateField("user", { name: "alice" });
+    a.provider.awareness.setLocalStateField("cursor", 3);
+    // Relayed with the identity the server stamps (the authenticated user), whatever the client wrote.
     await expect
       .poll(() => b.provider.awareness.getStates().get(a.doc.clientID))
-      .toEqual({ user: { name: "alice" } });
+      .toEqual({ user: { id: alice.id, name: alice.username, color: userColor(alice.id) }, cursor: 3 });
 
     // A third client joining later learns of alice from the server's awareness.
     const c = client({ documentId: doc.id, layer: "shared", auth: { cookie: bob.cookie } });
