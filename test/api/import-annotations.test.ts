@@ -497,7 +497,7 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
     const r1 = await fetch(url("brat"), {
       method: "POST",
       headers: headers("application/zip"),
-      body: honest,
+      body: new Uint8Array(honest),
     });
     const e1 = await expectTooLarge(r1, "GLOSS_MAX_UNZIPPED_BYTES");
     expect(e1.message).toContain("4 MiB");
@@ -511,7 +511,11 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
       if (sig === 0x02014b50 && lying.toString("latin1", i + 46, i + 53) === "doc.txt")
         lying.writeUInt32LE(1, i + 24);
     }
-    const r2 = await fetch(url("brat"), { method: "POST", headers: headers("application/zip"), body: lying });
+    const r2 = await fetch(url("brat"), {
+      method: "POST",
+      headers: headers("application/zip"),
+      body: new Uint8Array(lying),
+    });
     await expectTooLarge(r2, "GLOSS_MAX_UNZIPPED_BYTES");
     await nothingStored();
     expect((await fetch(`${limited.server.url}/api/health`)).status).toBe(200);
@@ -523,7 +527,7 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
     const res = await fetch(url("brat"), {
       method: "POST",
       headers: headers("application/zip"),
-      body: writeZip(files),
+      body: new Uint8Array(writeZip(files)),
     });
     const error = await expectTooLarge(res, "GLOSS_MAX_ZIP_ENTRIES");
     expect(error.message).toContain("50");

@@ -718,7 +718,9 @@ describe("import parsers: chunk boundaries anywhere", () => {
     new Request("http://gloss.test/upload", {
       method: "POST",
       headers: { "content-type": contentType },
-      body: ReadableStream.from(chunks),
+      body: (ReadableStream as unknown as { from(it: AsyncIterable<Uint8Array>): ReadableStream }).from(
+        chunks,
+      ),
       duplex: "half",
     } as RequestInit);
   const unlimited = { max: Number.MAX_SAFE_INTEGER, setting: "none" };
