@@ -5,6 +5,7 @@
  * The annotation import panel shows the server's errors with their file and line, then the counts.
  */
 import fs from "node:fs";
+import { curations } from "@gloss/server/db/schema";
 import { addSpan, type LayerContext, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser, screenshotPath } from "../helpers/browser";
@@ -81,6 +82,8 @@ test("the export page downloads the gold layer as Gloss JSONL, previews it, and 
   ]);
   await gold(1, [["prices may rise", claim.id]]);
   await server.deps.collab.flush();
+  // Gold exports hold curated documents by default: both are.
+  for (const d of docs) server.db.insert(curations).values({ documentId: d.id, status: "done" }).run();
 
   const context = await newContext(browser.browser, server, manager);
   const page = await context.newPage();
@@ -123,7 +126,7 @@ test("the export page downloads the gold layer as Gloss JSONL, previews it, and 
   expect(got[0]!.spans[0]!.start).toBe(texts[0]!.indexOf("the bridge") - 1); // one astral character before
 
   // a filter: one document, UTF-16 offsets; the link and the preview follow
-  await form.getByLabel("Documents").selectOption({ label: "doc-2" });
+  await form.getByLabel(/^Documents/).selectOption({ label: "doc-2" });
   await form.getByLabel("Offsets").selectOption("utf16");
   await expect
     .poll(() => download.getAttribute("href"))
