@@ -293,6 +293,24 @@ export function curationStatuses(db: Db, documentIds: number[]): Map<number, Ass
   return out;
 }
 
+/**
+ * Documents whose curation has started (or is done) and whose annotator layers changed after the curation
+ * status was last set: a span added or edited later (read from the projection's times; a deletion leaves
+ * no row, so it is not seen). The curator sees these flagged "changed after curation".
+ */
+export function changedAfterCuration(db: Db, documentIds: number[]): Set<number> {
+  const out = new Set<number>();
+  const stmt = db.$client.prepare<number[], { id: number }>(
+    "SELECT c.document_id AS id FROM curations c WHERE c.status != 'todo' AND c.document_id IN " +
+      "(SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM annotations a " +
+      "WHERE a.document_id = c.document_id AND a.layer != 'gold' " +
+      "AND max(a.created_at, coalesce(a.updated_at, 0)) > c.updated_at)",
+  );
+  for (let i = 0; i < documentIds.length; i += 500)
+    for (const r of stmt.all(JSON.stringify(documentIds.slice(i, i + 500)) as never)) out.add(r.id);
+  return out;
+}
+
 /** Sets a document's curation status (call inside a transaction with its audit row). */
 export function setCurationStatus(
   db: Db,

@@ -150,6 +150,8 @@ export interface DocumentCurationDto {
   gold: { spans: CurationSpanDto[]; relations: RelationDto[] };
   rejected: Array<{ key: string; by: number | null; at: number }>;
   status: AssignmentStatus;
+  /** An annotator layer changed after the curation status was last set (curation started or done). */
+  changedAfterCuration: boolean;
   counts: CurationCounts;
 }
 
@@ -194,6 +196,8 @@ export interface ProjectCurationDocumentDto {
   disagreements: number;
   open: number;
   goldSpans: number;
+  /** An annotator layer changed after the curation status was last set. */
+  changedAfterCuration: boolean;
 }
 
 export interface ProjectCurationDto {

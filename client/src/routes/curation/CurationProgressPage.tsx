@@ -82,6 +82,14 @@ export function CurationProgressPage({ params }: RouteProps) {
                     </td>
                     <td>
                       <StatusChip status={d.status} />
+                      {d.changedAfterCuration ? (
+                        <span
+                          className="chip changed-after"
+                          title="An annotator changed their layer after curation started"
+                        >
+                          changed after curation
+                        </span>
+                      ) : null}
                     </td>
                     <td className="num">
                       {d.annotatedLayers} of {d.annotators} annotated

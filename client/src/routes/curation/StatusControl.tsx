@@ -65,6 +65,11 @@ export function CurationCounts({
         <strong>{c.open} open</strong>, {c.resolved} resolved
       </span>
       <span>{view.gold.spans.length} gold spans</span>
+      {view.changedAfterCuration ? (
+        <span className="chip changed-after" role="status">
+          changed after curation: an annotator edited their layer after curation started
+        </span>
+      ) : null}
     </p>
   );
 }

@@ -15,7 +15,13 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
 import { annotations, documents } from "../../db/schema";
-import { curationStatus, curationStatuses, loadAnnotatorLayers, readGold } from "../../services/curation";
+import {
+  changedAfterCuration,
+  curationStatus,
+  curationStatuses,
+  loadAnnotatorLayers,
+  readGold,
+} from "../../services/curation";
 import { type DtoContext, relationCandidatesDto, relationDto, sitesDto, spanDto } from "./dto";
 
 /**
@@ -44,6 +50,7 @@ export async function documentCuration(
     gold: { spans: gold.spans.map((s) => spanDto(dto, s)), relations: gold.relations.map(relationDto) },
     rejected: gold.rejectedEntries,
     status: curationStatus(deps.db, d.id),
+    changedAfterCuration: changedAfterCuration(deps.db, [d.id]).has(d.id),
     counts: al.counts,
   };
 }
@@ -65,6 +72,7 @@ export async function projectCuration(deps: Deps, access: ProjectAccess): Promis
   const ids = docs.map((d) => d.id);
   const layersByDoc = loadAnnotatorLayers(db, ids);
   const statuses = curationStatuses(db, ids);
+  const changed = changedAfterCuration(db, ids);
   const goldByDoc = new Map<number, Span[]>();
   const goldRows = db
     .select()
@@ -103,6 +111,7 @@ export async function projectCuration(deps: Deps, access: ProjectAccess): Promis
       disagreements: al.counts.disagreements,
       open: al.counts.open,
       goldSpans: goldSpans.length,
+      changedAfterCuration: changed.has(d.id),
     });
   }
   const count = (s: string) => out.filter((d) => d.status === s).length;
