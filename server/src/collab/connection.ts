@@ -8,23 +8,11 @@ import { CloseCode, LayerValidationError } from "@gloss/shared";
 import type { Logger } from "../log";
 import type { LayerGrant } from "./auth";
 
-/**
- * What a connection keeps of its grant: who, where, what it may do, and the credential to re-check —
- * never the document row (its text would be held once per socket).
- */
-export type ConnectionGrant = Pick<
-  LayerGrant,
-  "user" | "documentId" | "projectId" | "layer" | "permission" | "credential"
->;
-
-const slim = (g: LayerGrant): ConnectionGrant => ({
-  user: g.user,
-  documentId: g.documentId,
-  projectId: g.projectId,
-  layer: g.layer,
-  permission: g.permission,
-  credential: g.credential,
-});
+/** What a connection keeps of its grant: who, and the credential to re-check (never the document row). */
+export interface ConnectionGrant {
+  readonly user: LayerGrant["user"];
+  readonly credential: LayerGrant["credential"];
+}
 
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
@@ -68,17 +56,17 @@ export class Connection {
     readonly room: Room,
     grant: LayerGrant,
   ) {
-    this.grant = slim(grant);
+    this.grant = { user: grant.user, credential: grant.credential };
     // Read-only connections have their sync step 2 and update frames dropped, never applied.
     this.flags = ALIVE | (grant.permission === "write" ? WRITABLE : 0);
   }
 
-  /** Who is connected and what they may do; replaced when their rights are decided again. */
+  /** Who is connected; replaced when their rights are decided again. */
   grant: ConnectionGrant;
 
   /** Rights decided again while connected: narrowed to read-only (or widened back to write). */
   regrant(grant: LayerGrant): void {
-    this.grant = slim(grant);
+    this.grant = { user: grant.user, credential: grant.credential };
     if (grant.permission === "write") this.flags |= WRITABLE;
     else this.flags &= ~WRITABLE;
   }

@@ -120,7 +120,8 @@ export class SqliteLayerStore implements LayerStore {
   private lastPollAt = 0;
   private stopWatching: (() => void) | null = null;
   private readonly dataVersion: () => number;
-  private readonly selectNewRows;
+  private readonly selectNewIds;
+  private readonly selectRow;
   private readonly selectChangedSnapshots;
   private readonly maxId;
   private readonly rightsEpoch: () => number;
@@ -157,8 +158,12 @@ export class SqliteLayerStore implements LayerStore {
     );
     const versionStmt = sqlite.prepare("PRAGMA data_version").pluck();
     this.dataVersion = () => versionStmt.get() as number;
-    this.selectNewRows = sqlite.prepare<[number], { id: number; room: string; update: Buffer }>(
-      'SELECT id, room, "update" FROM yjs_updates WHERE id > ? ORDER BY id',
+    // Ids first (the primary key alone, no blobs): most rows past the last one seen are this process's own.
+    this.selectNewIds = sqlite
+      .prepare<[number], number>("SELECT id FROM yjs_updates WHERE id > ? ORDER BY id")
+      .pluck();
+    this.selectRow = sqlite.prepare<[number], { room: string; update: Buffer }>(
+      'SELECT room, "update" FROM yjs_updates WHERE id = ?',
     );
     this.selectChangedSnapshots = sqlite.prepare<[number], { room: string; version: number }>(
       "SELECT room, version FROM yjs_snapshots WHERE updated_at >= ?",
@@ -296,10 +301,11 @@ export class SqliteLayerStore implements LayerStore {
     this.lastDataVersion = version;
     const since = this.lastPollAt - 5_000; // clocks of two processes on one machine, with slack
     this.lastPollAt = Date.now();
-    for (const r of this.selectNewRows.all(this.lastSeenId)) {
-      this.lastSeenId = r.id;
-      if (this.own.delete(r.id)) continue;
-      listener.externalRow(r.room, r.id, r.update);
+    for (const id of this.selectNewIds.all(this.lastSeenId) as number[]) {
+      this.lastSeenId = id;
+      if (this.own.delete(id)) continue;
+      const r = this.selectRow.get(id);
+      if (r) listener.externalRow(r.room, id, r.update);
     }
     this.own.clear();
     for (const s of this.selectChangedSnapshots.all(since)) listener.externalSnapshot(s.room, s.version);

@@ -184,7 +184,11 @@ export class RoomRegistry implements ConnectionHost {
         if (conn.closed || !inScope(room, conn)) continue;
         let auth: ReturnType<typeof reauthorizeGrant>;
         try {
-          auth = reauthorizeGrant(this.deps.db, conn.grant);
+          auth = reauthorizeGrant(this.deps.db, {
+            ...conn.grant,
+            documentId: room.documentId,
+            layer: room.layer as LayerName,
+          });
         } catch (err) {
           this.log.error("collab: re-authorising a connection failed", { room: room.name, err: String(err) });
           continue;
@@ -193,7 +197,7 @@ export class RoomRegistry implements ConnectionHost {
           this.counters.rightsRevoked++;
           conn.close(CLOSE_BY_STATUS[auth.status], auth.message.slice(0, 100));
         } else {
-          if (auth.grant.permission !== conn.grant.permission) this.counters.rightsRevoked++;
+          if ((auth.grant.permission === "write") !== conn.writable) this.counters.rightsRevoked++;
           conn.regrant(auth.grant);
         }
       }
