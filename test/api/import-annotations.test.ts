@@ -3,7 +3,6 @@
  * its precise error (with file, line or record) and stores nothing — and clean files exported by Gloss
  * (Label Studio, doccano, brat, W3C, Gloss JSONL) import back into a live layer unchanged.
  */
-import http from "node:http";
 import { annotations, labels } from "@gloss/server/db/schema";
 import { readZip, writeZip } from "@gloss/server/services/importAnnotations";
 import { type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
@@ -11,7 +10,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedWorld, type World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
-import { ApiClient } from "../helpers/http";
+import { ApiClient, postChunked } from "../helpers/http";
 import type { SeededUser } from "../helpers/seed";
 
 const ctx = useServer();
@@ -359,45 +358,6 @@ describe("clean files import into the live layer", () => {
     });
   });
 });
-
-/**
- * POSTs `total` bytes (in `piece(i)` pieces) with chunked transfer encoding, no Content-Length, over a raw
- * http.request, and stops sending as soon as the response arrives (the server may then close the socket).
- */
-function postChunked(
-  url: string,
-  headers: Record<string, string>,
-  total: number,
-  piece: (i: number) => Uint8Array,
-): Promise<{ res: Response; sent: number }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const req = http.request(url, { method: "POST", headers }, (res) => {
-      answered = true;
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () =>
-        resolve({ res: new Response(Buffer.concat(parts), { status: res.statusCode! }), sent }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", (err) => {
-      if (!answered) reject(err); // after the answer, a closed socket is the server refusing the rest
-    });
-    let n = 0;
-    const pump = () => {
-      while (sent < total && !answered) {
-        const bytes = piece(n++);
-        sent += bytes.length;
-        // wait for the socket (and let the response in) before writing more
-        if (!req.write(bytes)) return void req.once("drain", () => setImmediate(pump));
-      }
-      req.end();
-    };
-    pump();
-  });
-}
 
 describe("limits: bounded while the body streams and while a zip inflates (413, nothing stored)", () => {
   const MiB = 1024 * 1024;

@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import type { Db } from "@gloss/server/db/client";
 import { auditLog, documents, projectMembers } from "@gloss/server/db/schema";
@@ -14,7 +13,7 @@ import { readMultipart } from "@gloss/server/import/upload";
 import type { ApiErrorBody, DocumentDto, ImportResultDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../helpers/http";
+import { ApiClient, postChunked } from "../helpers/http";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -526,45 +525,6 @@ describe("import: authorisation and audit", () => {
     });
   });
 });
-
-/**
- * POSTs `total` bytes (in `piece(i)` pieces) with chunked transfer encoding, no Content-Length, over a raw
- * http.request, and stops sending as soon as the response arrives (the server may then close the socket).
- */
-function postChunked(
-  url: string,
-  headers: Record<string, string>,
-  total: number,
-  piece: (i: number) => Uint8Array,
-): Promise<{ res: Response; sent: number }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const req = http.request(url, { method: "POST", headers }, (res) => {
-      answered = true;
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () =>
-        resolve({ res: new Response(Buffer.concat(parts), { status: res.statusCode! }), sent }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", (err) => {
-      if (!answered) reject(err); // after the answer, a closed socket is the server refusing the rest
-    });
-    let n = 0;
-    const pump = () => {
-      while (sent < total && !answered) {
-        const bytes = piece(n++);
-        sent += bytes.length;
-        // wait for the socket (and let the response in) before writing more
-        if (!req.write(bytes)) return void req.once("drain", () => setImmediate(pump));
-      }
-      req.end();
-    };
-    pump();
-  });
-}
 
 /** A chunked POST with the session of `cookie` (see postChunked). */
 async function postStream(

@@ -1,3 +1,4 @@
+import http from "node:http";
 /**
  * A small HTTP client for tests that behaves like a browser session: it keeps the session cookie and
  * sends the server's own Origin on state-changing requests (or a bearer token, like a script).
@@ -51,4 +52,43 @@ export class ApiClient {
   post = <T = unknown>(path: string, body?: unknown) => this.json<T>("POST", path, body);
   patch = <T = unknown>(path: string, body?: unknown) => this.json<T>("PATCH", path, body);
   delete = <T = unknown>(path: string) => this.json<T>("DELETE", path);
+}
+
+/**
+ * POSTs `total` bytes (in `piece(i)` pieces) with chunked transfer encoding, no Content-Length, over a raw
+ * http.request, and stops sending as soon as the response arrives (the server may then close the socket).
+ */
+export function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  total: number,
+  piece: (i: number) => Uint8Array,
+): Promise<{ res: Response; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(url, { method: "POST", headers }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () =>
+        resolve({ res: new Response(Buffer.concat(parts), { status: res.statusCode! }), sent }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err); // after the answer, a closed socket is the server refusing the rest
+    });
+    let n = 0;
+    const pump = () => {
+      while (sent < total && !answered) {
+        const bytes = piece(n++);
+        sent += bytes.length;
+        // wait for the socket (and let the response in) before writing more
+        if (!req.write(bytes)) return void req.once("drain", () => setImmediate(pump));
+      }
+      req.end();
+    };
+    pump();
+  });
 }
