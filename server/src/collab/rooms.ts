@@ -241,7 +241,7 @@ export class RoomRegistry implements ConnectionHost {
         externalRow: (roomName, id, update) => this.rooms.get(roomName)?.applyExternal(update, id),
         externalSnapshot: (roomName, version) => {
           const r = this.rooms.get(roomName);
-          if (!r || r.status !== "ready" || r.snapshotVersion === version) return;
+          if (r?.status !== "ready" || r.snapshotVersion === version) return;
           const state = this.deps.store.readState(roomName);
           r.snapshotVersion = version;
           if (state) r.applyExternal(state, null);
