@@ -56,7 +56,7 @@ const readId = (d: decoding.Decoder): RawId => ({
  * is applied; this pass is on every client update, so it allocates only what the checks need). Mirrors
  * yjs' `readClientsStructRefs` and content readers; throws on a malformed update (the socket gets 4400).
  */
-function readItems(update: Uint8Array): RawItem[] {
+export function readItems(update: Uint8Array): RawItem[] {
   const d = decoding.createDecoder(update);
   const items: RawItem[] = [];
   const clients = decoding.readVarUint(d);
