@@ -4,7 +4,7 @@
  * named code, and good clients keep being served.
  */
 import { authorizeLayer } from "@gloss/server/collab/index";
-import { addSpan, CloseCode, type LayerContext, listSpans } from "@gloss/shared";
+import { addSpan, CloseCode, type LayerContext, listSpans, seededRandom } from "@gloss/shared";
 import * as encoding from "lib0/encoding";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CollabClient, collabPath, connectClient, frames, rawSocket, Y } from "../helpers/collab";
@@ -39,18 +39,6 @@ async function setup(limits: Parameters<typeof Object.assign>[1] = {}) {
   await good.synced();
   good.provider.awareness.setLocalStateField("user", { name: "good" });
   return { user, other, project, doc, ctx, good, label: project.labels[0]!.id };
-}
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function validFrames(label: number): Uint8Array[] {
@@ -88,7 +76,7 @@ describe("adversarial peers", () => {
   it("10,000 random or truncated frames over raw sockets: closed with 4400/1009, the server keeps serving", async () => {
     const maxFrameBytes = 16 * 1024;
     const { user, doc, ctx, good, label } = await setup({ maxFrameBytes });
-    const rand = prng(20260301);
+    const rand = seededRandom(20260301);
     const valid = validFrames(label);
     const probe = frames.queryAwareness(); // answered while the good client's awareness state exists
     const TOTAL = 10_000;
@@ -141,7 +129,7 @@ describe("adversarial peers", () => {
     const { user, doc, good, label, ctx } = await setup();
     const auth = authorizeLayer(server.db, { ...user, displayName: "", isAdmin: false }, doc.id, "shared");
     if (!auth.ok) throw new Error(auth.message);
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const valid = validFrames(label);
     const codes = new Map<number, number>();
     for (let i = 0; i < 10_000; i++) {

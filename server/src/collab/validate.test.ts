@@ -2,20 +2,10 @@
  * The lean update reader of validate.ts against Yjs' own decoder: for updates of every content kind, it
  * finds the same items (id, length, origins, parent, key, whether deleted or plain JSON and the values).
  */
+import { seededRandom } from "@gloss/shared";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { readItems } from "./validate";
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const idOf = (id: { client: number; clock: number } | null) => (id ? [id.client, id.clock] : null);
 
@@ -53,7 +43,7 @@ function viaLean(update: Uint8Array) {
 
 describe("readItems", () => {
   it("reads what Yjs reads, for 300 random updates of every content kind", () => {
-    const rand = prng(11);
+    const rand = seededRandom(11);
     for (let round = 0; round < 300; round++) {
       const doc = new Y.Doc();
       const updates: Uint8Array[] = [];
