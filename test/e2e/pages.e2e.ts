@@ -203,6 +203,14 @@ test("an annotator follows the queue: next document, mark as done, next again", 
       .pluck()
       .get(first.id, ann.id);
   await expect.poll(status).toBe("done");
+  // Done is read-only until reopened (the server enforces it); reopening and finishing again round-trips.
+  const reopen = page.getByRole("button", { name: "✓ Done — reopen" });
+  await reopen.waitFor();
+  await page.screenshot({ path: screenshotPath("pages-done") });
+  await reopen.click();
+  await expect.poll(status).toBe("in_progress");
+  await page.getByRole("button", { name: "Mark as done" }).click();
+  await expect.poll(status).toBe("done");
 
   await page.getByRole("button", { name: "Next document" }).click();
   await page.waitForURL((u) => u.pathname === `/documents/${second.id}`);
