@@ -14,27 +14,30 @@ import { startServer, type TestServer } from "../helpers/server";
 
 const TEXT = "Police said the protest was peaceful. Organisers denied it.";
 
-let server: TestServer | null = null;
+let server: TestServer;
 const clients: CollabClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await server?.close();
-  server = null;
 });
+
+/** A server on a database file, an annotator's layer, and the annotator connected to it live. */
+async function annotatorLive() {
+  server = await startServer({ file: true });
+  const ann = seedUser(server.db);
+  const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
+  const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+  const layer = userLayer(ann.id);
+  const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
+  const live = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
+  clients.push(live);
+  await live.synced();
+  return { dataDir: server.dataDir, ann, project, doc, layer, ctx, live };
+}
 
 describe("a CLI write into a layer the server holds open", () => {
   it("reaches live clients and survives unload and restart", async () => {
-    server = await startServer({ file: true });
-    const { dataDir } = server;
-    const ann = seedUser(server.db);
-    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
-    const layer = userLayer(ann.id);
-    const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
-
-    const live = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
-    clients.push(live);
-    await live.synced();
+    const { dataDir, ann, project, doc, layer, ctx, live } = await annotatorLive();
 
     // The CLI imports two spans into the same layer, from another process.
     const file = path.join(dataDir, "preds.jsonl");
@@ -65,12 +68,10 @@ describe("a CLI write into a layer the server holds open", () => {
 
     // The annotator types a third span; then leaves, and the room unloads (compaction runs).
     addSpan(live.doc, { start: 49, end: 55, label: project.labels[1]!.id, author: ann.id }, ctx);
-    await expect
-      .poll(() => server!.deps.collab.withDoc(doc.id, layer, (d) => d.getMap("spans").size))
-      .toBe(3);
+    await expect.poll(() => server.deps.collab.withDoc(doc.id, layer, (d) => d.getMap("spans").size)).toBe(3);
     live.destroy();
     clients.length = 0;
-    await expect.poll(() => server!.deps.collab.stats().rooms, { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => server.deps.collab.stats().rooms, { timeout: 5_000 }).toBe(0);
     const afterUnload = await server.deps.collab.withDoc(doc.id, layer, (d) =>
       listSpans(d).map((s) => s.start),
     );
@@ -86,21 +87,10 @@ describe("a CLI write into a layer the server holds open", () => {
   }, 60_000);
 
   it("the CLI compacting a room the server holds never erases the server's rows", async () => {
-    server = await startServer({ file: true });
-    const { dataDir } = server;
-    const ann = seedUser(server.db);
-    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
-    const layer = userLayer(ann.id);
-    const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
-    const live = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
-    clients.push(live);
-    await live.synced();
+    const { dataDir, ann, project, doc, layer, ctx, live } = await annotatorLive();
     // The server's rows first (not compacted: the room stays open)…
     addSpan(live.doc, { start: 7, end: 11, label: project.labels[0]!.id, author: ann.id }, ctx);
-    await expect
-      .poll(() => server!.deps.collab.withDoc(doc.id, layer, (d) => d.getMap("spans").size))
-      .toBe(1);
+    await expect.poll(() => server.deps.collab.withDoc(doc.id, layer, (d) => d.getMap("spans").size)).toBe(1);
     // …then the CLI writes and compacts the same room when it unloads it.
     const file = path.join(dataDir, "one.jsonl");
     fs.writeFileSync(
@@ -117,7 +107,7 @@ describe("a CLI write into a layer the server holds open", () => {
     await expect.poll(() => listSpans(live.doc).length, { timeout: 5_000 }).toBe(2);
     live.destroy();
     clients.length = 0;
-    await expect.poll(() => server!.deps.collab.stats().rooms, { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => server.deps.collab.stats().rooms, { timeout: 5_000 }).toBe(0);
     await server.close();
     server = await startServer({ dataDir });
     const starts = await server.deps.collab.withDoc(doc.id, layer, (d) => listSpans(d).map((s) => s.start));

@@ -1,9 +1,9 @@
 /**
- * Adjudication (issue 5): what the curation routes read and write.
+ * Adjudication: what the curation routes read and write.
  *
  * Sources: the annotator layers come from the projection (`annotations`, `annotation_relations`,
- * `layer_states`) after `collab.flush()` — fast, no Y.Doc per annotator, and current because flush
- * writes every pending projection change first. Gold comes from its live room (`collab.withDoc`), since
+ * `layer_states`) — fast, no Y.Doc per annotator, and current because the app flushes every pending
+ * projection change before any curation request (`readsProjection` in requestScope.ts). Gold comes from its live room (`collab.withDoc`), since
  * that is what curators are editing and its `rejected` map is not projected.
  *
  * Writes go through `goldChange`: inside the live gold room, the change is decided from the room's

@@ -31,7 +31,6 @@ export async function autoMerge(
   dto: DtoContext,
 ): Promise<AutoMergeResultDto> {
   const documentId = access.document.id;
-  await deps.collab.flush(); // the projection then holds every annotator edit the server has accepted
   const layers = loadAnnotatorLayers(deps.db, [documentId]).get(documentId)?.layers ?? [];
   const ctx = layerContext(deps.db, access);
   const now = Date.now();

@@ -95,7 +95,6 @@ export function curationRoutes(deps: Deps) {
     const access = curatorDocument(deps, c);
     const body = CurationDecisionBody.parse(await c.req.json());
     const dto = dtoContext(deps, access, c);
-    await deps.collab.flush(); // accept/reject read the annotator layers from the projection
     const layers = loadAnnotatorLayers(deps.db, [access.document.id]).get(access.document.id)?.layers ?? [];
     const result: CurationDecisionResultDto = await applyDecision(
       { deps, access, layers, dto, now: Date.now() },

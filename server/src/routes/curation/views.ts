@@ -35,7 +35,6 @@ export async function documentCuration(
   opts: MergeOptions,
 ): Promise<DocumentCurationDto> {
   const d = access.document;
-  await deps.collab.flush();
   const { layers, info } = loadAnnotatorLayers(deps.db, [d.id]).get(d.id) ?? { layers: [], info: [] };
   const gold = await deps.collab.withDoc(d.id, "gold", readGold);
   const threshold = requiredSupport(layers.length, opts);
@@ -62,7 +61,6 @@ export async function documentCuration(
  */
 export async function projectCuration(deps: Deps, access: ProjectAccess): Promise<ProjectCurationDto> {
   const db = deps.db;
-  await deps.collab.flush();
   const docs = db
     .select({ id: documents.id, name: documents.name })
     .from(documents)
