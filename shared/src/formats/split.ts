@@ -12,6 +12,17 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Sorts (so the input order does not matter), then Fisher–Yates shuffles with `seed`. */
+function seededShuffle<T>(ids: readonly T[], seed: number, compare: (a: T, b: T) => number): T[] {
+  const order = [...ids].sort(compare);
+  const rnd = seededRandom(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /**
  * Assigns each id to a split: Fisher–Yates shuffle with `seed`, then the first round(n·r0) to split 0, the
  * next round(n·r1) to split 1, the rest to split 2. Ratios are normalised to sum 1.
@@ -21,12 +32,7 @@ export function splitIds(
   ratios: readonly number[],
   seed: number,
 ): Map<number, number> {
-  const order = [...ids].sort((a, b) => a - b);
-  const rnd = seededRandom(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededShuffle(ids, seed, (a, b) => a - b);
   const sum = ratios.reduce((a, b) => a + b, 0) || 1;
   const n = order.length;
   const cut1 = Math.round((n * (ratios[0] ?? 0)) / sum);
@@ -47,12 +53,7 @@ export function splitIdsAtLeastOne<T>(
   seed: number,
   compare: (a: T, b: T) => number,
 ): { assignment: Map<T, number>; adjusted: boolean; empty: number[] } {
-  const order = [...ids].sort(compare);
-  const rnd = seededRandom(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededShuffle(ids, seed, compare);
   const sum = ratios.reduce((a, b) => a + b, 0) || 1;
   const n = order.length;
   const c0 = Math.round((n * (ratios[0] ?? 0)) / sum);
