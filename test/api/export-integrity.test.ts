@@ -4,7 +4,6 @@
  * its client goes away (and shutdown does not wait past its grace), the default gold export leaves
  * un-curated documents out and says how many, and a Hugging Face split is never silently empty.
  */
-import http from "node:http";
 import type { Db } from "@gloss/server/db/client";
 import { exportActivity } from "@gloss/server/services/export";
 import { readZip } from "@gloss/server/services/importAnnotations";
@@ -12,7 +11,7 @@ import { EXPORT_FORMATS } from "@gloss/shared";
 import { describe, expect, it, vi } from "vitest";
 import { seedWorld, setCuration } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
-import { ApiClient } from "../helpers/http";
+import { ApiClient, getWithTrailers } from "../helpers/http";
 import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer } from "../helpers/server";
 
@@ -28,32 +27,6 @@ const jsonl = (s: string) =>
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-
-/** GET with node:http to see the HTTP trailers (fetch does not expose them). */
-function getWithTrailers(path: string, cookie: string) {
-  return new Promise<{
-    status: number;
-    headers: http.IncomingHttpHeaders;
-    trailers: NodeJS.Dict<string>;
-    body: Buffer;
-  }>((resolve, reject) => {
-    http
-      .get(ctx.server.url + path, { headers: { cookie } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            trailers: res.trailers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on("error", reject);
-      })
-      .on("error", reject);
-  });
-}
 
 // "Hello " (6 units), then 😀 at UTF-16 6–7, then the rest
 const TEXT = "Hello 😀 world. Second sentence here.";
@@ -134,7 +107,7 @@ describe("unsound stored rows", () => {
     const { manager, project } = badWorld();
     for (const format of EXPORT_FORMATS) {
       const res = await getWithTrailers(
-        `/api/projects/${project.id}/export?format=${format}`,
+        ctx.server.url + `/api/projects/${project.id}/export?format=${format}`,
         manager.cookie,
       );
       expect(res.status, format).toBe(200);
@@ -269,18 +242,18 @@ describe("un-curated documents", () => {
     setCuration(ctx.server.db, d1!.id, "done");
     setCuration(ctx.server.db, w.docs[2]!.id, "in_progress");
     const url = `/api/projects/${w.project.id}/export?format=gloss`;
-    const res = await getWithTrailers(url, w.manager.cookie);
+    const res = await getWithTrailers(ctx.server.url + url, w.manager.cookie);
     expect(jsonl(res.body.toString("utf8")).map((l) => l.id)).toEqual([d0!.id, d1!.id]);
     expect(res.headers["x-gloss-uncurated-excluded"]).toBe(String(w.docs.length - 2));
     expect(res.trailers["x-gloss-uncurated-excluded"]).toBe(String(w.docs.length - 2));
     expect(res.trailers["x-gloss-documents"]).toBe("2");
 
-    const all = await getWithTrailers(`${url}&includeUncurated=true`, w.manager.cookie);
+    const all = await getWithTrailers(ctx.server.url + `${url}&includeUncurated=true`, w.manager.cookie);
     expect(jsonl(all.body.toString("utf8"))).toHaveLength(w.docs.length);
     expect(all.trailers["x-gloss-uncurated-excluded"]).toBe("0");
 
     const hf = await getWithTrailers(
-      `/api/projects/${w.project.id}/export?format=huggingface&granularity=document`,
+      ctx.server.url + `/api/projects/${w.project.id}/export?format=huggingface&granularity=document`,
       w.manager.cookie,
     );
     const card = new TextDecoder().decode(readZip(new Uint8Array(hf.body)).get("README.md")!);
@@ -302,7 +275,7 @@ describe("Hugging Face splits", () => {
       setCuration(db, d.id, "done");
     }
     const res = await getWithTrailers(
-      `/api/projects/${project.id}/export?format=huggingface`,
+      ctx.server.url + `/api/projects/${project.id}/export?format=huggingface`,
       manager.cookie,
     );
     expect(res.status).toBe(200);

@@ -4,14 +4,13 @@
  * Hugging Face split and dropped-span counts (card + HTTP trailers), and a stream that holds no database
  * cursor between chunks.
  */
-import http from "node:http";
 import { labels } from "@gloss/server/db/schema";
 import { readZip } from "@gloss/server/services/importAnnotations";
 import { EXPORT_FORMATS, hfCardNames, readCsv, tagNames } from "@gloss/shared";
 import { beforeEach, describe, expect, it } from "vitest";
 import { insertLayer, seedWorld, setAssignment, setCuration, type World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
-import { ApiClient } from "../helpers/http";
+import { ApiClient, getWithTrailers } from "../helpers/http";
 import { type SeededUser, seedUser } from "../helpers/seed";
 
 const ctx = useServer();
@@ -37,32 +36,6 @@ const jsonl = (s: string) =>
     .map((l) => JSON.parse(l));
 const docById = (id: number) => w.docs.find((d) => d.id === id)!;
 const goldCovered = () => w.docs.map((d) => d.spans.map((s) => d.text.slice(s.start, s.end)));
-
-/** GET with node:http to see the HTTP trailers (fetch does not expose them). */
-function getWithTrailers(path: string, cookie: string) {
-  return new Promise<{
-    status: number;
-    headers: http.IncomingHttpHeaders;
-    trailers: NodeJS.Dict<string>;
-    body: Buffer;
-  }>((resolve, reject) => {
-    http
-      .get(ctx.server.url + path, { headers: { cookie } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            trailers: res.trailers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on("error", reject);
-      })
-      .on("error", reject);
-  });
-}
 
 describe("who may export", () => {
   it("managers, curators and admins export; annotators get 403, non-members 404, anonymous 401", async () => {
@@ -337,7 +310,7 @@ describe("Hugging Face", () => {
       w.labelId,
     );
     const qs = "format=huggingface&split=0.5,0.25,0.25&seed=3&granularity=document";
-    const res = await getWithTrailers(exportUrl(qs), w.manager.cookie);
+    const res = await getWithTrailers(ctx.server.url + exportUrl(qs), w.manager.cookie);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("application/zip");
     expect(res.headers.trailer).toContain("X-Gloss-Dropped-Spans");
@@ -352,7 +325,7 @@ describe("Hugging Face", () => {
     );
     expect(counts).toEqual([4, 2, 1]); // 7 documents: round(3.5)=4, round(1.75)=2, the rest
     expect(card).toContain("  - name: train\n    num_examples: 4");
-    const again = await getWithTrailers(exportUrl(qs), w.manager.cookie);
+    const again = await getWithTrailers(ctx.server.url + exportUrl(qs), w.manager.cookie);
     const ids = (b: Buffer) =>
       jsonl(new TextDecoder().decode(readZip(new Uint8Array(b)).get("train.jsonl")!)).map(
         (l) => l.document_id,
@@ -360,7 +333,9 @@ describe("Hugging Face", () => {
     expect(ids(again.body)).toEqual(ids(res.body)); // same seed, same split
 
     const perLabel = readZip(
-      new Uint8Array((await getWithTrailers(exportUrl(`${qs}&overlap=per-label`), w.manager.cookie)).body),
+      new Uint8Array(
+        (await getWithTrailers(ctx.server.url + exportUrl(`${qs}&overlap=per-label`), w.manager.cookie)).body,
+      ),
     );
     expect([...perLabel.keys()].filter((f) => f.endsWith("train.jsonl"))).toEqual([
       "01-claim/train.jsonl",

@@ -92,3 +92,29 @@ export function postChunked(
     pump();
   });
 }
+
+/** GET with node:http to see the HTTP trailers (fetch does not expose them). */
+export function getWithTrailers(url: string, cookie: string) {
+  return new Promise<{
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    trailers: NodeJS.Dict<string>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            trailers: res.trailers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      })
+      .on("error", reject);
+  });
+}
