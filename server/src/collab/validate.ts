@@ -46,6 +46,84 @@ interface RawItem {
   arr: unknown[] | null;
 }
 
+/** lib0's own decoder (fatal, BOM kept), for strings that are not short ASCII. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function take(d: decoding.Decoder): number {
+  const len = decoding.readVarUint(d);
+  const start = d.pos;
+  if (start + len > d.arr.length) throw new Error("unexpected end of update");
+  d.pos = start + len;
+  return start;
+}
+
+/**
+ * `decoding.readVarString`, without a TextDecoder call for short ASCII strings (record keys and field
+ * names): that call is most of the cost of reading a one-span update.
+ */
+function readString(d: decoding.Decoder): string {
+  const start = take(d);
+  const end = d.pos;
+  const bytes = d.arr;
+  if (end - start <= 32) {
+    let s = "";
+    let i = start;
+    for (; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) break;
+      s += String.fromCharCode(b);
+    }
+    if (i === end) return s;
+  }
+  return utf8.decode(bytes.subarray(start, end));
+}
+
+/** `decoding.readAny`, reading its strings with readString; same values, same `__proto__` behaviour. */
+function readAny(d: decoding.Decoder): unknown {
+  const type = decoding.readUint8(d);
+  switch (type) {
+    case 127:
+      return undefined;
+    case 126:
+      return null;
+    case 125:
+      return decoding.readVarInt(d);
+    case 124:
+      return decoding.readFloat32(d);
+    case 123:
+      return decoding.readFloat64(d);
+    case 122:
+      return decoding.readBigInt64(d);
+    case 121:
+      return false;
+    case 120:
+      return true;
+    case 119:
+      return readString(d);
+    case 118: {
+      const len = decoding.readVarUint(d);
+      if (len > d.arr.length) throw new Error(`object claims ${len} keys`);
+      const obj: Record<string, unknown> = {};
+      for (let i = 0; i < len; i++) {
+        const key = readString(d);
+        obj[key] = readAny(d);
+      }
+      return obj;
+    }
+    case 117: {
+      const len = decoding.readVarUint(d);
+      if (len > d.arr.length) throw new Error(`array claims ${len} values`);
+      const arr: unknown[] = [];
+      for (let i = 0; i < len; i++) arr.push(readAny(d));
+      return arr;
+    }
+    case 116:
+      return decoding.readVarUint8Array(d);
+    default:
+      throw new Error(`unknown value type ${type}`);
+  }
+}
+
 const readId = (d: decoding.Decoder): RawId => ({
   client: decoding.readVarUint(d),
   clock: decoding.readVarUint(d),
@@ -79,8 +157,8 @@ export function readItems(update: Uint8Array): RawItem[] {
       let parent: string | RawId | null = null;
       let parentSub: string | null = null;
       if (cantCopyParentInfo) {
-        parent = decoding.readVarUint(d) === 1 ? decoding.readVarString(d) : readId(d);
-        if (info & 0b00100000) parentSub = decoding.readVarString(d);
+        parent = decoding.readVarUint(d) === 1 ? readString(d) : readId(d);
+        if (info & 0b00100000) parentSub = readString(d);
       }
       let length = 1;
       let kind: RawItem["kind"] = "other";
@@ -92,25 +170,26 @@ export function readItems(update: Uint8Array): RawItem[] {
           break;
         case 2: // JSON
           length = decoding.readVarUint(d);
-          for (let k = 0; k < length; k++) decoding.readVarString(d);
+          if (length > update.length) throw new Error(`content claims ${length} values`);
+          for (let k = 0; k < length; k++) take(d);
           break;
         case 3: // Binary
-          decoding.readVarUint8Array(d);
+          take(d);
           break;
         case 4: // String
-          length = decoding.readVarString(d).length;
+          length = readString(d).length;
           break;
         case 5: // Embed
-          decoding.readVarString(d);
+          take(d);
           break;
         case 6: // Format
-          decoding.readVarString(d);
-          decoding.readVarString(d);
+          take(d);
+          take(d);
           break;
         case 7: {
           // Type: XmlElement (3) and XmlHook (5) carry a name
           const typeRef = decoding.readVarUint(d);
-          if (typeRef === 3 || typeRef === 5) decoding.readVarString(d);
+          if (typeRef === 3 || typeRef === 5) take(d);
           break;
         }
         case 8: {
@@ -118,13 +197,13 @@ export function readItems(update: Uint8Array): RawItem[] {
           length = decoding.readVarUint(d);
           if (length > update.length) throw new Error(`content claims ${length} values`);
           arr = new Array(length);
-          for (let k = 0; k < length; k++) arr[k] = decoding.readAny(d);
+          for (let k = 0; k < length; k++) arr[k] = readAny(d);
           kind = "any";
           break;
         }
         case 9: // Doc
-          decoding.readVarString(d);
-          decoding.readAny(d);
+          take(d);
+          readAny(d);
           break;
         default:
           throw new Error(`unknown content type ${ref}`);
@@ -211,6 +290,9 @@ function resolve(r: Resolver, item: RawItem, depth: number): Target | "gc" {
   return result;
 }
 
+/** A live doc's layer maps by type (a room's doc keeps them for its lifetime). */
+const rootsByDoc = new WeakMap<Y.Doc, Map<unknown, string>>();
+
 /** Throws LayerValidationError when applying `update` to `doc` would make the layer invalid. */
 export function validateClientUpdate(
   doc: Y.Doc,
@@ -220,11 +302,15 @@ export function validateClientUpdate(
 ): void {
   const structs = readItems(update);
   if (structs.length === 0) return;
-  const roots = new Map<unknown, string>([
-    [spansOf(doc), "spans"],
-    [relationsOf(doc), "relations"],
-    [rejectedOf(doc), "rejected"],
-  ]);
+  let roots = rootsByDoc.get(doc);
+  if (!roots) {
+    roots = new Map<unknown, string>([
+      [spansOf(doc), "spans"],
+      [relationsOf(doc), "relations"],
+      [rejectedOf(doc), "rejected"],
+    ]);
+    rootsByDoc.set(doc, roots);
+  }
   // The update's own items by client, in clock order (as decoded), to resolve parents that it implies.
   const byClient = new Map<number, RawItem[]>();
   for (const s of structs) {
