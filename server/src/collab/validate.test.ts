@@ -75,8 +75,11 @@ describe("readItems", () => {
     const updates: Uint8Array[] = [];
     doc.on("update", (u: Uint8Array) => updates.push(u));
     const map = doc.getMap("spans");
-    map.set("é-😀-key", { "ключ": "значение", "": "", long: "x".repeat(33), mixed: `${"a".repeat(31)}é` });
-    map.set("k".repeat(200), { nested: { deep: [1, -2, 3.5, 2 ** 40, true, false, null] }, bin: new Uint8Array([1]) });
+    map.set("é-😀-key", { ключ: "значение", "": "", long: "x".repeat(33), mixed: `${"a".repeat(31)}é` });
+    map.set("k".repeat(200), {
+      nested: { deep: [1, -2, 3.5, 2 ** 40, true, false, null] },
+      bin: new Uint8Array([1]),
+    });
     map.set("", { u: undefined, s: "\u0000\u007f" });
     doc.getText("t").insert(0, "é".repeat(40));
     for (const u of [...updates, Y.mergeUpdates(updates)]) expect(viaLean(u)).toEqual(viaYjs(u));
