@@ -5,7 +5,8 @@
  *   POST /documents/:id/curation/decisions     accept | edit | reject | unreject | remove | accept-relation | remove-relation
  *   PUT  /documents/:id/curation/status        todo | in_progress | done
  *   GET  /projects/:id/curation                per-document progress and the next document to curate
- * Offsets are code points unless `?offsets=utf16`. docs/curation.md describes the rules.
+ * Offsets are code points unless `?offsets=utf16`. The rules are in services/curation/ (docs/curation.md
+ * describes them); these handlers only parse input, call them and answer.
  */
 import {
   AutoMergeBody,
@@ -23,12 +24,17 @@ import { z } from "zod";
 import { type DocumentAccess, documentAccess, type ProjectAccess, projectAccess } from "../../auth/access";
 import type { AppEnv, Deps } from "../../context";
 import { forbidden } from "../../errors";
-import { audit } from "../../services/audit";
-import { curationStatus, labelNames, loadAnnotatorLayers, setCurationStatus } from "../../services/curation";
-import { autoMerge } from "./autoMerge";
-import { applyDecision } from "./decisions";
-import { type DtoContext, Offsets, offsetsParam } from "./dto";
-import { documentCuration, projectCuration } from "./views";
+import {
+  applyDecision,
+  autoMerge,
+  changeCurationStatus,
+  type DtoContext,
+  documentCuration,
+  labelNames,
+  Offsets,
+  projectCuration,
+} from "../../services/curation";
+import { offsetsParam } from "./dto";
 
 const CurationQuery = z.object({
   threshold: z.coerce.number().int().min(1).max(1000).optional(),
@@ -94,10 +100,10 @@ export function curationRoutes(deps: Deps) {
   app.post("/documents/:id/curation/decisions", async (c) => {
     const access = curatorDocument(deps, c);
     const body = CurationDecisionBody.parse(await c.req.json());
-    const dto = dtoContext(deps, access, c);
-    const layers = loadAnnotatorLayers(deps.db, [access.document.id]).get(access.document.id)?.layers ?? [];
     const result: CurationDecisionResultDto = await applyDecision(
-      { deps, access, layers, dto, now: Date.now() },
+      deps,
+      access,
+      dtoContext(deps, access, c),
       body,
     );
     return c.json(result);
@@ -106,19 +112,8 @@ export function curationRoutes(deps: Deps) {
   app.put("/documents/:id/curation/status", async (c) => {
     const access = curatorDocument(deps, c);
     const { status } = CurationStatusBody.parse(await c.req.json());
-    const documentId = access.document.id;
-    deps.db.transaction(() => {
-      const from = curationStatus(deps.db, documentId);
-      setCurationStatus(deps.db, documentId, status, access.user.id);
-      audit(deps.db, {
-        userId: access.user.id,
-        projectId: access.project.id,
-        action: "curation.status",
-        target: `document:${documentId}`,
-        details: { from, to: status },
-      });
-    });
-    return c.json({ documentId, status });
+    changeCurationStatus(deps, access, status);
+    return c.json({ documentId: access.document.id, status });
   });
 
   app.get("/projects/:id/curation", async (c) => {

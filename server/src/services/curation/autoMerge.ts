@@ -21,8 +21,8 @@ import {
 } from "@gloss/shared";
 import type { DocumentAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { goldChange, layerContext, loadAnnotatorLayers, readGold } from "../../services/curation";
 import { type DtoContext, relationDto, spanDto } from "./dto";
+import { goldChange, layerContext, loadAnnotatorLayers, readGold } from "./store";
 
 export async function autoMerge(
   deps: Deps,

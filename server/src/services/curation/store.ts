@@ -1,5 +1,5 @@
 /**
- * Adjudication: what the curation routes read and write.
+ * Adjudication: what the curation services read and write.
  *
  * Sources: the annotator layers come from the projection (`annotations`, `annotation_relations`,
  * `layer_states`) — fast, no Y.Doc per annotator, and current because the app flushes every pending
@@ -31,9 +31,9 @@ import {
 } from "@gloss/shared";
 import { and, eq, inArray, like } from "drizzle-orm";
 import type * as Y from "yjs";
-import type { DocumentAccess } from "../auth/access";
-import type { Deps } from "../context";
-import type { Db } from "../db/client";
+import type { DocumentAccess } from "../../auth/access";
+import type { Deps } from "../../context";
+import type { Db } from "../../db/client";
 import {
   annotationRelations,
   annotations,
@@ -43,8 +43,8 @@ import {
   labels,
   layerStates,
   users,
-} from "../db/schema";
-import { type AuditEntry, audit } from "./audit";
+} from "../../db/schema";
+import { type AuditEntry, audit } from "../audit";
 
 /** Transaction origin of every curation write (so observers can tell them from a browser's edits). */
 export const CURATION_ORIGIN = "curation";
@@ -325,6 +325,22 @@ export function setCurationStatus(
       set: { status, updatedBy: userId, updatedAt: Date.now() },
     })
     .run();
+}
+
+/** Sets a document's curation status with its audit row, in one transaction. */
+export function changeCurationStatus(deps: Deps, access: DocumentAccess, status: AssignmentStatus): void {
+  const documentId = access.document.id;
+  deps.db.transaction(() => {
+    const from = curationStatus(deps.db, documentId);
+    setCurationStatus(deps.db, documentId, status, access.user.id);
+    audit(deps.db, {
+      userId: access.user.id,
+      projectId: access.project.id,
+      action: "curation.status",
+      target: `document:${documentId}`,
+      details: { from, to: status },
+    });
+  });
 }
 
 /** A decision starts curation: todo → in_progress (in_progress and done stay). Returns the status after. */

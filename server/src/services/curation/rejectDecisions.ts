@@ -14,8 +14,8 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import { badRequest, conflict, notFound } from "../../errors";
-import { type GoldChange, readGold } from "../../services/curation";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
+import { type GoldChange, readGold } from "./store";
 
 export function reject(
   env: DecisionEnv,

@@ -30,19 +30,32 @@ import {
   validateSpan,
 } from "@gloss/shared";
 import type * as Y from "yjs";
+import type { DocumentAccess } from "../../auth/access";
+import type { Deps } from "../../context";
 import { badRequest, conflict, notFound } from "../../errors";
-import { type GoldChange, goldChange, layerContext, projectedSpan, readGold } from "../../services/curation";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
-import { relationDto, spanDto } from "./dto";
+import { type DtoContext, relationDto, spanDto } from "./dto";
 import { reject, unreject } from "./rejectDecisions";
 import { acceptRelation, removeRelationDecision } from "./relationDecisions";
 import { alreadyDecided, checkExpected, competingSpans } from "./siteCheck";
+import {
+  type GoldChange,
+  goldChange,
+  layerContext,
+  loadAnnotatorLayers,
+  projectedSpan,
+  readGold,
+} from "./store";
 
-/** Applies one decision; returns the response body. */
+/** Applies one curator decision to the document's gold layer; returns the response body. */
 export async function applyDecision(
-  env: DecisionEnv,
+  deps: Deps,
+  access: DocumentAccess,
+  dto: DtoContext,
   body: CurationDecisionBody,
 ): Promise<CurationDecisionResultDto> {
+  const layers = loadAnnotatorLayers(deps.db, [access.document.id]).get(access.document.id)?.layers ?? [];
+  const env: DecisionEnv = { deps, access, layers, dto, now: Date.now() };
   const decide = (doc: Y.Doc): GoldChange<DecisionOutcome> => {
     // compare-and-set: checked in the same synchronous callback that writes (see siteCheck.ts)
     if ("expected" in body && body.expected) checkExpected(env, doc, body.expected);

@@ -19,8 +19,8 @@ import { and, desc, eq, like, or } from "drizzle-orm";
 import type * as Y from "yjs";
 import { auditLog, users } from "../../db/schema";
 import { badRequest, HttpError } from "../../errors";
-import { readGold } from "../../services/curation";
 import type { DecisionEnv } from "./decisionEnv";
+import { readGold } from "./store";
 
 /** The expected extent in UTF-16 (the request may count code points). */
 export function expectedExtent(env: DecisionEnv, expected: ExpectedSite): SiteExtent {

@@ -16,14 +16,8 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import { badRequest, conflict, notFound } from "../../errors";
-import {
-  type GoldChange,
-  layerContext,
-  projectedRelation,
-  projectedSpan,
-  readGold,
-} from "../../services/curation";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
+import { type GoldChange, layerContext, projectedRelation, projectedSpan, readGold } from "./store";
 
 export function acceptRelation(
   env: DecisionEnv,

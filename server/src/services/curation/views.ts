@@ -15,14 +15,14 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
 import { annotations, documents } from "../../db/schema";
+import { type DtoContext, relationCandidatesDto, relationDto, sitesDto, spanDto } from "./dto";
 import {
   changedAfterCuration,
   curationStatus,
   curationStatuses,
   loadAnnotatorLayers,
   readGold,
-} from "../../services/curation";
-import { type DtoContext, relationCandidatesDto, relationDto, sitesDto, spanDto } from "./dto";
+} from "./store";
 
 /**
  * Everything a curator needs for one document: annotators, aligned sites with their disagreements,

@@ -2,7 +2,7 @@
 import type { AnnotatorLayer, Relation, Span } from "@gloss/shared";
 import type { DocumentAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import type { AuditEntry } from "../../services/audit";
+import type { AuditEntry } from "../audit";
 import type { DtoContext } from "./dto";
 
 /** What a decision hands back before DTO conversion. */
