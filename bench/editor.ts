@@ -1,16 +1,19 @@
 /**
  * `pnpm bench:editor`: the annotation editor in headless Chromium over a ~200 KB document with 3,000 spans
- * (a third overlapping). Serves client/dist (build first: `pnpm build`), opens editor-bench.html and prints
- * open-to-interactive, hotkey-label-to-paint and scrolling figures against the issue's targets.
+ * (a third overlapping). Builds client/editor-bench.html itself (`vite build --mode bench`, into a temp dir, so
+ * the product's client/dist never holds it), serves that, opens the page and prints open-to-interactive,
+ * hotkey-label-to-paint and scrolling figures against the issue's targets.
  *
  *   npx tsx bench/editor.ts [--labels 30] [--screenshots]
  *
  * --screenshots also saves PNGs of the editor (overlaps, palette, hover card, selected span, shared mode,
  * keyboard help) under test-results/.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { launchBrowser, screenshotPath } from "../test/helpers/browser";
 
@@ -34,7 +37,7 @@ declare global {
   }
 }
 
-const DIST = path.resolve(import.meta.dirname, "../client/dist");
+const CLIENT = path.resolve(import.meta.dirname, "../client");
 const args = process.argv.slice(2);
 const LABELS = Number(args[args.indexOf("--labels") + 1]) || 30;
 /** Labellings before the measured ones (JIT warm-up, collection of the reopened editors' garbage). */
@@ -48,12 +51,23 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-/** A static file server for client/dist on 127.0.0.1, port chosen by the OS. */
-function serve(): Promise<{ url: string; close(): Promise<void> }> {
+/** Builds the benchmark page (client's Vite, bench mode) into a new temp dir; returns the dir. */
+function buildBenchPage(): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-editor-bench-"));
+  const vite = path.join(CLIENT, "node_modules/.bin/vite");
+  execFileSync(vite, ["build", "--mode", "bench", "--outDir", out, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: CLIENT,
+    stdio: "inherit",
+  });
+  return out;
+}
+
+/** A static file server for `dist` on 127.0.0.1, port chosen by the OS. */
+function serve(dist: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    const file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
-    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = path.join(dist, path.normalize(decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end("not found");
       return;
     }
@@ -78,13 +92,8 @@ const quantile = (xs: number[], q: number) => {
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function main() {
-  if (!fs.existsSync(path.join(DIST, "editor-bench.html"))) {
-    console.error(
-      "client/dist/editor-bench.html is missing: run `pnpm build` first (or `pnpm bench:editor`).",
-    );
-    process.exit(1);
-  }
-  const server = await serve();
+  const dist = buildBenchPage();
+  const server = await serve(dist);
   const { browser, close } = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -182,6 +191,7 @@ async function main() {
   } finally {
     await close();
     await server.close();
+    fs.rmSync(dist, { recursive: true, force: true });
   }
 }
 

@@ -3,8 +3,12 @@ import { defineConfig } from "vite";
 
 const target = process.env.GLOSS_SERVER ?? "http://127.0.0.1:8787";
 
-// `pnpm dev`: Vite with hot reload; the API and the collaboration socket are proxied to the server.
-export default defineConfig({
+/**
+ * `pnpm dev`: Vite with hot reload; the API and the collaboration socket are proxied to the server.
+ * `vite build` (`pnpm build`): the product only — index.html and the chunks it loads, into dist/.
+ * `vite build --mode bench`: the editor benchmark page alone (bench/editor.ts builds it into a temp dir).
+ */
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: {
     port: 5173,
@@ -15,9 +19,11 @@ export default defineConfig({
   },
   build: {
     outDir: "dist",
-    sourcemap: true,
+    // Source maps publish the whole source to every visitor: only on request (GLOSS_SOURCEMAPS=true).
+    sourcemap: process.env.GLOSS_SOURCEMAPS === "true",
     chunkSizeWarningLimit: 1500,
-    // index.html is the app; editor-bench.html is the editor benchmark page (bench/editor.ts).
-    rolldownOptions: { input: { main: "index.html", "editor-bench": "editor-bench.html" } },
+    rolldownOptions: {
+      input: mode === "bench" ? { "editor-bench": "editor-bench.html" } : { main: "index.html" },
+    },
   },
-});
+}));
