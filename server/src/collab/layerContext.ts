@@ -1,12 +1,13 @@
 /**
  * What validating a server-side write to a layer needs: the document's text, the project's labels (ids for
- * validation, names for `label` given by name and for responses) and its relation types.
+ * validation, names for `label` given by name and for responses) and its relation types. The one builder
+ * of it: REST layer writes, collab rooms, annotation import and curation all call `loadLayerContext`.
  */
 import type { LayerContext } from "@gloss/shared";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DocumentRow, ProjectRow } from "../auth/access";
 import type { Db } from "../db/client";
-import { labels } from "../db/schema";
+import { documents, labels, projects } from "../db/schema";
 
 export interface LayerWriteContext {
   ctx: LayerContext;
@@ -24,17 +25,41 @@ export function parseRelationTypes(json: string): ReadonlySet<string> | undefine
   }
 }
 
-/** Loads the validation context of a document's layers. */
+/** The two reads behind a layer context. */
+function prepareQueries(db: Db) {
+  return {
+    labels: db
+      .select({ id: labels.id, name: labels.name })
+      .from(labels)
+      .where(eq(labels.projectId, sql.placeholder("projectId")))
+      .prepare(),
+    document: db
+      .select({ text: documents.text, projectId: documents.projectId, relationTypes: projects.relationTypes })
+      .from(documents)
+      .innerJoin(projects, eq(projects.id, documents.projectId))
+      .where(eq(documents.id, sql.placeholder("documentId")))
+      .prepare(),
+  };
+}
+
+/** Prepared once per database (a test opens many). */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareQueries>>();
+function queries(db: Db) {
+  let q = prepared.get(db);
+  if (!q) {
+    q = prepareQueries(db);
+    prepared.set(db, q);
+  }
+  return q;
+}
+
+/** Loads the validation context of a document's layers (the document and project rows at hand). */
 export function loadLayerContext(
   db: Db,
   document: Pick<DocumentRow, "text" | "projectId">,
   project: Pick<ProjectRow, "relationTypes">,
 ): LayerWriteContext {
-  const rows = db
-    .select({ id: labels.id, name: labels.name })
-    .from(labels)
-    .where(eq(labels.projectId, document.projectId))
-    .all();
+  const rows = queries(db).labels.all({ projectId: document.projectId });
   return {
     ctx: {
       text: document.text,
@@ -44,4 +69,10 @@ export function loadLayerContext(
     labelNames: new Map(rows.map((r) => [r.id, r.name])),
     labelIdsByName: new Map(rows.map((r) => [r.name, r.id])),
   };
+}
+
+/** The same, read by document id (collab rooms, which hold no rows); null when the document is gone. */
+export function loadDocumentLayerContext(db: Db, documentId: number): LayerWriteContext | null {
+  const row = queries(db).document.get({ documentId });
+  return row ? loadLayerContext(db, row, row) : null;
 }

@@ -7,13 +7,12 @@
  * - last one out: flush the pending writes and the projection, re-check the idle predicate, compact, destroy.
  */
 import { CloseCode, type LayerName, roomName } from "@gloss/shared";
-import type { Statement } from "better-sqlite3";
 import * as Y from "yjs";
 import type { Db } from "../db/client";
 import type { Logger } from "../log";
 import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
-import { parseRelationTypes } from "./layerContext";
+import { loadDocumentLayerContext } from "./layerContext";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import type { LayerStore } from "./persistence";
@@ -52,8 +51,6 @@ export class RoomRegistry implements ConnectionHost {
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
   private readonly projectOf;
-  private readonly rulesDocument: Statement<[number], { text: string; relationTypes: string }>;
-  private readonly rulesLabels: Statement<[number], { id: number }>;
 
   constructor(private readonly deps: RegistryDeps) {
     this.limits = deps.limits;
@@ -62,11 +59,6 @@ export class RoomRegistry implements ConnectionHost {
     this.projectOf = deps.db.$client.prepare<[number], { projectId: number }>(
       "SELECT project_id AS projectId FROM documents WHERE id = ?",
     );
-    this.rulesDocument = deps.db.$client.prepare(
-      "SELECT d.text AS text, p.relation_types AS relationTypes FROM documents d " +
-        "JOIN projects p ON p.id = d.project_id WHERE d.id = ?",
-    );
-    this.rulesLabels = deps.db.$client.prepare("SELECT id FROM labels WHERE project_id = ?");
     this.roomEnv = {
       host: this,
       store: deps.store,
@@ -129,17 +121,9 @@ export class RoomRegistry implements ConnectionHost {
   }
 
   private loadRules(room: Room): RoomRules {
-    const doc = this.rulesDocument.get(room.documentId);
-    if (!doc) throw new Error(`no document ${room.documentId}`);
-    return {
-      ctx: {
-        text: doc.text,
-        labelIds: new Set(this.rulesLabels.all(room.projectId).map((l) => l.id)),
-        relationTypes: parseRelationTypes(doc.relationTypes),
-        maxNoteChars: this.limits.maxNoteChars,
-      },
-      gold: room.layer === "gold",
-    };
+    const layer = loadDocumentLayerContext(this.deps.db, room.documentId);
+    if (!layer) throw new Error(`no document ${room.documentId}`);
+    return { ctx: { ...layer.ctx, maxNoteChars: this.limits.maxNoteChars }, gold: room.layer === "gold" };
   }
 
   /** Labels, relation types or rights of a project changed: rooms re-read their rules before the next check. */

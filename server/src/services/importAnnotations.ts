@@ -29,6 +29,7 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import type { Collab } from "../collab";
+import { loadLayerContext } from "../collab/layerContext";
 import type { Db } from "../db/client";
 import { HttpError } from "../errors";
 import { PayloadTooLarge } from "../import/errors";
@@ -190,11 +191,11 @@ export async function importAnnotations(
   const { db } = deps;
   const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
   const issues = [...parsed.issues];
-  const project = db.$client.prepare("SELECT relation_types FROM projects WHERE id = ?").get(req.projectId) as
-    | { relation_types: string }
-    | undefined;
+  const project = db.$client
+    .prepare("SELECT relation_types AS relationTypes FROM projects WHERE id = ?")
+    .get(req.projectId) as { relationTypes: string } | undefined;
   if (!project) throw new HttpError(404, "not_found", "No such project");
-  const relationTypes: string[] = JSON.parse(project.relation_types);
+  const relationTypes: string[] = JSON.parse(project.relationTypes);
   const labels = db.$client
     .prepare("SELECT id, name FROM labels WHERE project_id = ?")
     .all(req.projectId) as Array<{ id: number; name: string }>;
@@ -279,11 +280,7 @@ export async function importAnnotations(
   const finalLabel = labelResolver(allLabels);
   const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
   for (const plan of planned.values()) {
-    const ctx: LayerContext = {
-      text: plan.text,
-      labelIds: new Set(allLabels.map((l) => l.id)),
-      relationTypes: new Set(relationTypes),
-    };
+    const { ctx } = loadLayerContext(db, { text: plan.text, projectId: req.projectId }, project);
     await deps.collab.withDoc(plan.id, req.layer, (ydoc) =>
       writePlan(ydoc, plan, ctx, req, finalLabel, result),
     );

@@ -20,9 +20,10 @@ import {
   validateSpan,
 } from "@gloss/shared";
 import type { DocumentAccess } from "../../auth/access";
+import { loadLayerContext } from "../../collab/layerContext";
 import type { Deps } from "../../context";
 import { type DtoContext, relationDto, spanDto } from "./dto";
-import { goldChange, layerContext, loadAnnotatorLayers, readGold } from "./store";
+import { goldChange, loadAnnotatorLayers, readGold } from "./store";
 
 export async function autoMerge(
   deps: Deps,
@@ -32,7 +33,7 @@ export async function autoMerge(
 ): Promise<AutoMergeResultDto> {
   const documentId = access.document.id;
   const layers = loadAnnotatorLayers(deps.db, [documentId]).get(documentId)?.layers ?? [];
-  const ctx = layerContext(deps.db, access);
+  const ctx = loadLayerContext(deps.db, access.document, access.project).ctx;
   const now = Date.now();
   const added: { spans: Span[]; relations: Relation[] } = { spans: [], relations: [] };
 

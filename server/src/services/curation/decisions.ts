@@ -31,6 +31,7 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import type { DocumentAccess } from "../../auth/access";
+import { loadLayerContext } from "../../collab/layerContext";
 import type { Deps } from "../../context";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
@@ -38,14 +39,7 @@ import { type DtoContext, relationDto, spanDto } from "./dto";
 import { reject, unreject } from "./rejectDecisions";
 import { acceptRelation, removeRelationDecision } from "./relationDecisions";
 import { alreadyDecided, checkExpected, competingSpans } from "./siteCheck";
-import {
-  type GoldChange,
-  goldChange,
-  layerContext,
-  loadAnnotatorLayers,
-  projectedSpan,
-  readGold,
-} from "./store";
+import { type GoldChange, goldChange, loadAnnotatorLayers, projectedSpan, readGold } from "./store";
 
 /** Applies one curator decision to the document's gold layer; returns the response body. */
 export async function applyDecision(
@@ -118,7 +112,7 @@ function writeVersion(
   action: string,
   details: Record<string, unknown>,
 ): GoldChange<DecisionOutcome> {
-  const ctx = layerContext(env.deps.db, env.access);
+  const ctx = loadLayerContext(env.deps.db, env.access.document, env.access.project).ctx;
   try {
     validateSpan(input, ctx);
   } catch (e) {

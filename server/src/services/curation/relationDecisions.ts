@@ -15,9 +15,10 @@ import {
   validateRelation,
 } from "@gloss/shared";
 import type * as Y from "yjs";
+import { loadLayerContext } from "../../collab/layerContext";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
-import { type GoldChange, layerContext, projectedRelation, projectedSpan, readGold } from "./store";
+import { type GoldChange, projectedRelation, projectedSpan, readGold } from "./store";
 
 export function acceptRelation(
   env: DecisionEnv,
@@ -59,7 +60,7 @@ export function acceptRelation(
     out.relation = existing;
     return { audit: [], apply: () => {}, result: out };
   }
-  const ctx = layerContext(db, env.access);
+  const ctx = loadLayerContext(db, env.access.document, env.access.project).ctx;
   try {
     validateRelation(doc, { from: goldFrom!.id, to: goldTo!.id, type: row.type }, ctx);
   } catch (e) {

@@ -17,7 +17,6 @@ import {
   countSkip,
   emptySkipped,
   type GoldState,
-  type LayerContext,
   type LayerName,
   layerUserId,
   listRelations,
@@ -256,22 +255,6 @@ export function labelNames(db: Db, projectId: number): Map<number, string> {
     .where(eq(labels.projectId, projectId))
     .all();
   return new Map(rows.map((r) => [r.id, r.name]));
-}
-
-/** What validating a gold write needs: the text, the project's labels and relation types. */
-export function layerContext(db: Db, access: DocumentAccess): LayerContext {
-  let relationTypes: Set<string> | undefined;
-  try {
-    const parsed = JSON.parse(access.project.relationTypes) as unknown;
-    if (Array.isArray(parsed)) relationTypes = new Set(parsed.map(String));
-  } catch {
-    relationTypes = undefined; // a malformed setting should not block curation; any type is accepted
-  }
-  return {
-    text: access.document.text,
-    labelIds: new Set(labelNames(db, access.project.id).keys()),
-    relationTypes,
-  };
 }
 
 /** A document's curation status ("todo" when no curator has touched it). */
