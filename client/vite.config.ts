@@ -23,7 +23,10 @@ export default defineConfig(({ mode }) => ({
     sourcemap: process.env.GLOSS_SOURCEMAPS === "true",
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: mode === "bench" ? { "editor-bench": "editor-bench.html" } : { main: "index.html" },
+      input: (mode === "bench" ? { "editor-bench": "editor-bench.html" } : { main: "index.html" }) as Record<
+        string,
+        string
+      >,
     },
   },
 }));
