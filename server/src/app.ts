@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -10,6 +9,7 @@ import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
 import { HttpError } from "./errors";
 import { bodyLimits } from "./import/bodyLimit";
+import { CLIENT_DIST } from "./paths";
 import { readsProjection, rightsScopeOf } from "./requestScope";
 import { agreementRoutes } from "./routes/agreement";
 import { authRoutes } from "./routes/auth";
@@ -22,7 +22,6 @@ import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";
 
-const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../client/dist");
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Builds the HTTP app (API + client) from its dependencies. Listening is index/server's job. */
