@@ -8,6 +8,11 @@ const target = process.env.GLOSS_SERVER ?? "http://127.0.0.1:8787";
  * `vite build` (`pnpm build`): the product only — index.html and the chunks it loads, into dist/.
  * `vite build --mode bench`: the editor benchmark page alone (bench/editor.ts builds it into a temp dir).
  */
+const INPUTS: Record<string, Record<string, string>> = {
+  production: { main: "index.html" },
+  bench: { "editor-bench": "editor-bench.html" },
+};
+
 export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: {
@@ -23,10 +28,7 @@ export default defineConfig(({ mode }) => ({
     sourcemap: process.env.GLOSS_SOURCEMAPS === "true",
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: (mode === "bench" ? { "editor-bench": "editor-bench.html" } : { main: "index.html" }) as Record<
-        string,
-        string
-      >,
+      input: INPUTS[mode] ?? INPUTS.production,
     },
   },
 }));
