@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { LabelInput } from "./api";
 
 /**
@@ -45,3 +46,20 @@ export const LABEL_PALETTE = [
 
 /** Relation types a new project gets: an attribution span → the claim or denial it attributes. */
 export const DEFAULT_RELATION_TYPES = ["attributes"];
+
+/**
+ * A project's relation types: the one schema for them, in request bodies and in the stored
+ * `projects.relation_types` JSON column. Names are trimmed, 1–64 characters, at most 50, none repeated
+ * (a repeat is reported at its index, with `params.repeats` the index of the first).
+ */
+export const RelationTypes = z
+  .array(z.string().trim().min(1).max(64))
+  .max(50)
+  .superRefine((types, ctx) => {
+    types.forEach((t, i) => {
+      const first = types.indexOf(t);
+      if (first < i)
+        ctx.addIssue({ code: "custom", path: [i], message: `'${t}' repeats`, params: { repeats: first } });
+    });
+  });
+export type RelationTypes = z.infer<typeof RelationTypes>;

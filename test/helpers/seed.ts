@@ -62,7 +62,7 @@ export function seedProject(
     .values({
       name: opts.name ?? unique("project"),
       mode: opts.mode ?? "independent",
-      relationTypes: JSON.stringify(DEFAULT_RELATION_TYPES),
+      relationTypes: [...DEFAULT_RELATION_TYPES],
     })
     .returning()
     .get();

@@ -15,16 +15,6 @@ export interface LayerWriteContext {
   labelIdsByName: ReadonlyMap<string, number>;
 }
 
-/** Parses `projects.relation_types` (a JSON array of names); undefined (= any type) when unreadable. */
-export function parseRelationTypes(json: string): ReadonlySet<string> | undefined {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? new Set(v.filter((t): t is string => typeof t === "string")) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The two reads behind a layer context. */
 function prepareQueries(db: Db) {
   return {
@@ -64,7 +54,7 @@ export function loadLayerContext(
     ctx: {
       text: document.text,
       labelIds: new Set(rows.map((r) => r.id)),
-      relationTypes: parseRelationTypes(project.relationTypes),
+      relationTypes: new Set(project.relationTypes),
     },
     labelNames: new Map(rows.map((r) => [r.id, r.name])),
     labelIdsByName: new Map(rows.map((r) => [r.name, r.id])),

@@ -1,3 +1,4 @@
+import type { RelationTypes } from "@gloss/shared";
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -56,8 +57,11 @@ export const projects = sqliteTable("projects", {
   snapping: text("snapping", { enum: ["word", "character"] })
     .notNull()
     .default("word"),
-  /** JSON array of relation type names, e.g. ["attributes"]. */
-  relationTypes: text("relation_types").notNull().default('["attributes"]'),
+  /** JSON array of relation type names, e.g. ["attributes"] (written only through the RelationTypes schema). */
+  relationTypes: text("relation_types", { mode: "json" })
+    .$type<RelationTypes>()
+    .notNull()
+    .default(["attributes"]),
   createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: integer("created_at").notNull().default(now),
 });

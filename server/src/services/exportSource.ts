@@ -15,7 +15,9 @@ import {
   storedRelationProblem,
   storedSpanProblem,
 } from "@gloss/shared";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { projects } from "../db/schema";
 
 /** Documents per page: bounds memory (texts of one page) and the size of each synchronous step. */
 export const PAGE = 200;
@@ -98,9 +100,11 @@ export function openSource(
   opts: SourceOptions = {},
 ): ExportSource | null {
   const sqlite = db.$client;
-  const project = sqlite.prepare("SELECT name, relation_types FROM projects WHERE id = ?").get(projectId) as
-    | { name: string; relation_types: string }
-    | undefined;
+  const project = db
+    .select({ name: projects.name, relationTypes: projects.relationTypes })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .get();
   if (!project) return null;
   const labelRows = sqlite
     .prepare(`SELECT id, name FROM labels WHERE project_id = ? ORDER BY "order", id`)
@@ -304,7 +308,7 @@ export function openSource(
   return {
     projectName: project.name,
     labels: labelRows.map((l) => l.name),
-    relationTypes: parseTypes(project.relation_types),
+    relationTypes: project.relationTypes,
     count: () => (q1.count.all()[0] as { n: number }).n,
     documentIds: () => (q1.ids.all() as Array<{ id: number }>).map((r) => r.id),
     uncuratedExcluded: () =>
@@ -346,13 +350,4 @@ export function openSource(
       }
     },
   };
-}
-
-function parseTypes(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === "string") : [];
-  } catch {
-    return [];
-  }
 }

@@ -27,10 +27,12 @@ import {
   readW3c,
   resolveOffsets,
 } from "@gloss/shared";
+import { eq } from "drizzle-orm";
 import type * as Y from "yjs";
 import type { Collab } from "../collab";
 import { loadLayerContext } from "../collab/layerContext";
 import type { Db } from "../db/client";
+import { projects } from "../db/schema";
 import { HttpError } from "../errors";
 import { PayloadTooLarge } from "../import/errors";
 import { readZip, type ZipLimits } from "../import/zip";
@@ -191,11 +193,13 @@ export async function importAnnotations(
   const { db } = deps;
   const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
   const issues = [...parsed.issues];
-  const project = db.$client
-    .prepare("SELECT relation_types AS relationTypes FROM projects WHERE id = ?")
-    .get(req.projectId) as { relationTypes: string } | undefined;
+  const project = db
+    .select({ relationTypes: projects.relationTypes })
+    .from(projects)
+    .where(eq(projects.id, req.projectId))
+    .get();
   if (!project) throw new HttpError(404, "not_found", "No such project");
-  const relationTypes: string[] = JSON.parse(project.relationTypes);
+  const relationTypes = project.relationTypes;
   const labels = db.$client
     .prepare("SELECT id, name FROM labels WHERE project_id = ?")
     .all(req.projectId) as Array<{ id: number; name: string }>;

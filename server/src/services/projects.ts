@@ -5,6 +5,7 @@ import {
   type PatchProjectBody,
   type ProjectDto,
   type ProjectRole,
+  RelationTypes,
   type UserDto,
 } from "@gloss/shared";
 import { asc, count, eq, inArray, sql } from "drizzle-orm";
@@ -24,13 +25,16 @@ import { insertLabels, type LabelRow, listLabels, resolveInitialLabels, toLabelD
 
 export type ProjectStats = NonNullable<ProjectDto["stats"]>;
 
-/** 400 naming the index when a relation type repeats. */
-function checkRelationTypes(types: string[], field: string): string[] {
-  types.forEach((t, i) => {
-    const j = types.indexOf(t);
-    if (j < i) throw badRequest(`${field}.${i}: '${t}' repeats ${field}.${j}`, { path: `${field}.${i}` });
-  });
-  return types;
+/** The RelationTypes schema's verdict; a 400 naming the index (and the first) when a type repeats. */
+function checkRelationTypes(types: string[], field: string): RelationTypes {
+  const parsed = RelationTypes.safeParse(types);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = [field, ...issue.path].join(".");
+  const first =
+    issue.code === "custom" ? (issue.params as { repeats?: number } | undefined)?.repeats : undefined;
+  const message = first === undefined ? issue.message : `${issue.message} ${field}.${first}`;
+  throw badRequest(`${path}: ${message}`, { path });
 }
 
 /** Creates a project with its labels; the creator becomes its manager. One transaction. */
@@ -46,7 +50,7 @@ export function createProject(db: Db, ownerId: number, body: CreateProjectBody):
         mode: body.mode ?? "independent",
         annotatorsPerDocument: body.annotatorsPerDocument ?? 2,
         snapping: body.snapping ?? "word",
-        relationTypes: JSON.stringify(relationTypes),
+        relationTypes,
         createdBy: ownerId,
       })
       .returning()
@@ -73,8 +77,7 @@ export function updateProject(
 ): ProjectRow {
   const { relationTypes, ...rest } = patch;
   const values: Partial<typeof projects.$inferInsert> = { ...rest };
-  if (relationTypes)
-    values.relationTypes = JSON.stringify(checkRelationTypes(relationTypes, "relationTypes"));
+  if (relationTypes) values.relationTypes = checkRelationTypes(relationTypes, "relationTypes");
   if (!Object.keys(values).length) return project; // nothing to change, nothing to audit
   return db.transaction(() => {
     const row = db.update(projects).set(values).where(eq(projects.id, project.id)).returning().get()!;
@@ -144,7 +147,7 @@ export function toProjectDto(
     mode: project.mode,
     annotatorsPerDocument: project.annotatorsPerDocument,
     snapping: project.snapping,
-    relationTypes: JSON.parse(project.relationTypes) as string[],
+    relationTypes: project.relationTypes,
     createdAt: project.createdAt,
     role: role === "admin" ? null : role,
     labels: labelRows.map(toLabelDto),
