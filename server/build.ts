@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import type { Plugin } from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.join(here, "dist");
@@ -77,6 +77,8 @@ function isStale(): boolean {
 const ifStale = process.argv.includes("--if-stale");
 if (ifStale && !isStale()) process.exit(0);
 
+// Loaded only now: the freshness check above is all most `pnpm gloss` runs do.
+const { build } = await import("esbuild");
 const startedAt = Date.now();
 const result = await build({
   absWorkingDir: here,
