@@ -176,16 +176,21 @@ describe("gloss import", { timeout: 180_000 }, () => {
     expect(docsIn(dir, projectId)).toHaveLength(2);
   });
 
-  it("usage errors exit 2 and print the usage", async () => {
+  it("usage errors exit 2 and print one error line and the usage", async () => {
     const { dir, projectId } = dataDir();
     for (const [args, message] of [
-      [["import", String(projectId)], /at least one file/],
-      [["import", String(projectId), fixture("plain.txt"), "--bogus"], /unknown option --bogus/],
+      [["import", String(projectId)], "missing required argument 'paths'"],
+      [["import", String(projectId), fixture("plain.txt"), "--bogus"], "unknown option '--bogus'"],
+      [["import", "first", fixture("plain.txt")], "value 'first' is invalid for argument 'projectId'"],
     ] as const) {
       const r = await gloss(dir, [...args]);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).toContain("Usage: pnpm gloss import <projectId>");
+      const [error, usage, ...rest] = r.stderr.split("\n");
+      expect(error).toMatch(/^error: /);
+      expect(error).toContain(message);
+      expect(usage).toMatch(/^usage: pnpm gloss import \[options\] <projectId> <paths\.\.\.>/);
+      expect(rest.join("")).toBe("");
+      expect(r.stdout).toBe("");
     }
   });
 

@@ -3,17 +3,10 @@
  * the project's agreement straight from the database (the same service as the API): a table of the
  * overall figures, per label and per pair of layers, the most disputed documents; or the report as JSON.
  */
-import { parseArgs } from "node:util";
 import { AgreementQuery, type AgreementReport, type Figure } from "@gloss/shared";
-import { ZodError } from "zod";
-import { openDb } from "../db/client";
-import { loadConfig } from "../env";
-import { HttpError } from "../errors";
+import { Command } from "commander";
 import { projectAgreement } from "../services/agreement";
-import type { Command } from "./commands";
-
-const USAGE =
-  "agreement <projectId> [--json] [--labels a,b] [--annotators 3,5] [--layers user-3,gold] [--documents 1,2] [--min-iou 0.5]";
+import { CliError, parseOptions, positiveId, withDb } from "./common";
 
 /** A figure as text: 3 decimals, or "n/a" (the reason is listed under the table). */
 const fmt = (f: Figure | null | undefined, notes?: Set<string>) => {
@@ -135,56 +128,35 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 const name = (r: AgreementReport, layer: string) =>
   r.annotators.find((a) => a.layer === layer)?.username ?? layer;
 
-export const agreementCommands: Command[] = [
-  {
-    name: "agreement",
-    usage: USAGE,
-    summary: "Inter-annotator agreement of a project (table, or --json)",
-    async run(args) {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          json: { type: "boolean", default: false },
-          labels: { type: "string" },
-          annotators: { type: "string" },
-          layers: { type: "string" },
-          documents: { type: "string" },
-          "min-iou": { type: "string" },
-        },
-      });
-      const projectId = Number(positionals[0]);
-      if (positionals.length !== 1 || !Number.isSafeInteger(projectId) || projectId < 1) {
-        process.stderr.write(`Usage: pnpm gloss ${USAGE}\n`);
-        return 2;
-      }
-      const db = openDb(loadConfig().dbFile, loadConfig().durability);
-      try {
-        const exists = db.$client.prepare("SELECT 1 FROM projects WHERE id = ?").get(projectId);
-        if (!exists) {
-          process.stderr.write(`No project ${projectId}\n`);
-          return 1;
-        }
-        const { "min-iou": minIou, json, ...lists } = values;
-        const query = AgreementQuery.parse({ ...lists, minIou });
-        const report = projectAgreement(db, projectId, query);
-        process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatAgreement(report));
-        return 0;
-      } catch (err) {
-        if (err instanceof HttpError || err instanceof ZodError) {
-          const msg =
-            err instanceof ZodError
-              ? err.issues
-                  .map((i) => `--${i.path[0] === "minIou" ? "min-iou" : String(i.path[0])}: ${i.message}`)
-                  .join("\n")
-              : err.message;
-          process.stderr.write(`${msg}\n`);
-          return 2;
-        }
-        throw err;
-      } finally {
-        db.$client.close();
-      }
-    },
-  },
-];
+interface AgreementOptions {
+  json?: boolean;
+  labels?: string;
+  annotators?: string;
+  layers?: string;
+  documents?: string;
+  minIou?: string;
+}
+
+function agreement(projectId: number, opts: AgreementOptions): Promise<void> {
+  const { json, ...query } = opts;
+  const q = parseOptions(AgreementQuery, query);
+  return withDb((db) => {
+    const exists = db.$client.prepare("SELECT 1 FROM projects WHERE id = ?").get(projectId);
+    if (!exists) throw new CliError(`No project ${projectId}`);
+    const report = projectAgreement(db, projectId, q);
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatAgreement(report));
+  });
+}
+
+/** The `agreement` command. */
+export const agreementCommand = () =>
+  new Command("agreement")
+    .description("inter-annotator agreement of a project, straight from the database (a table, or --json)")
+    .argument("<projectId>", "the project", positiveId)
+    .option("--json", "print the report as JSON (the same as GET /api/projects/:id/agreement)")
+    .option("--labels <a,b>", "only these labels")
+    .option("--annotators <3,5>", "only these annotators (user ids)")
+    .option("--layers <user-3,gold>", "only these layers (instead of --annotators)")
+    .option("--documents <1,2>", "only these documents")
+    .option("--min-iou <x>", "least intersection over union for two spans to overlap (default: any overlap)")
+    .action(agreement);

@@ -1,57 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, skippedReasons, totalDropped } from "@gloss/shared";
-import { ZodError } from "zod";
-import { openDb } from "../db/client";
-import { loadConfig } from "../env";
-import { HttpError } from "../errors";
+import { Command, InvalidArgumentError } from "commander";
 import { createExport, type ExportJob, type ExportStats } from "../services/export";
-import type { Command } from "./commands";
+import { parseOptions, positiveId, withDb } from "./common";
 import { createProgress } from "./progress";
-
-const USAGE = "export <projectId> --format F [--layer L] [--out file|dir/|-] [options]";
-const HELP = `Usage: pnpm gloss ${USAGE}
-  --format       ${EXPORT_FORMATS.join(" | ")}
-  --layer        gold (default) | shared | user-<id> | all | majority
-  --out          a file (default: <project>-<layer>-<format>.<ext> here), "-" for stdout, or for
-                 brat / huggingface a directory ending in "/" (files instead of a zip)
-  --documents 1,2,3   --labels claim,denial   --status todo,in_progress,done
-  --include-uncurated  gold: also documents whose curation is not done (default: curated only)
-  --offsets codepoint (default) | utf16
-  --split 0.8,0.1,0.1   --seed 42   --granularity sentence | document      (huggingface)
-  --overlap keep-longest (default) | keep-first | per-label (huggingface)  (huggingface, conll)
-`;
-
-/** --name value / --name=value pairs → query strings (the same schema as the HTTP query). */
-function parseArgs(args: string[]): { projectId: number; query: Record<string, string>; out?: string } {
-  const query: Record<string, string> = {};
-  const positional: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (name === "include-uncurated") {
-      // a flag: `--include-uncurated` alone, or `--include-uncurated=false`
-      query.includeUncurated = eq > 0 ? a.slice(eq + 1) : "true";
-      continue;
-    }
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (name === "out") out = value;
-    else query[name] = value;
-  }
-  const [project, ...rest] = positional;
-  if (!project || !/^[1-9][0-9]*$/.test(project)) throw new UsageError("the first argument is a project id");
-  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  return { projectId: Number(project), query, out };
-}
-
-class UsageError extends Error {}
 
 /** Writes with backpressure: waits for 'drain' when the stream's buffer is full. */
 function writer(stream: NodeJS.WritableStream) {
@@ -127,32 +80,23 @@ function summary(stats: ExportStats, where: string, tokens: boolean): string {
   return s;
 }
 
+/** `--out`, and the HTTP export query's parameters (a flag given alone is `true`). */
+type ExportOptions = { out?: string } & Record<string, string | true | undefined>;
+
 /**
  * `gloss export`: the same streaming job as GET /api/projects/:id/export, straight from the database, with a
  * progress bar on a TTY (stderr) and the dropped-span counts printed at the end.
  */
-export async function runExport(args: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
-  let query: ExportQuery;
-  try {
-    parsed = parseArgs(args);
-    query = ExportQuery.parse(parsed.query);
-  } catch (e) {
-    if (e instanceof ZodError) {
-      const lines = e.issues.map((i) => `  --${i.path.join(".")}: ${i.message}`);
-      process.stderr.write(`gloss export: bad options\n${lines.join("\n")}\n\n${HELP}`);
-      return 2;
-    }
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`gloss export: ${e.message}\n\n${HELP}`);
-    return 2;
-  }
-  const config = loadConfig();
-  const db = openDb(config.dbFile, config.durability);
-  try {
-    const job = createExport(db, parsed.projectId, query);
+async function runExport(projectId: number, opts: ExportOptions): Promise<void> {
+  const { out: outOption, ...rest } = opts;
+  const query = parseOptions(
+    ExportQuery,
+    Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === true ? "true" : v])),
+  );
+  await withDb(async (db) => {
+    const job = createExport(db, projectId, query);
     const base = process.cwd(); // where the user ran `pnpm gloss` (cli/main.ts moves there)
-    const out = parsed.out ?? job.filename;
+    const out = outOption ?? job.filename;
     const toStdout = out === "-";
     const target = toStdout ? "" : path.resolve(base, out);
     const asDir =
@@ -174,27 +118,43 @@ export async function runExport(args: string[]): Promise<number> {
     progress.finish();
     const text = summary(job.stats, toStdout ? "stdout" : target, FORMAT_INFO[query.format].tokens);
     (toStdout ? process.stderr : process.stdout).write(text);
-    return 0;
-  } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
-    process.stderr.write(`gloss export: ${e.message}\n`);
-    return 1;
-  } finally {
-    db.$client.close();
-  }
+  });
 }
 
-export const exportCommands: Command[] = [
-  {
-    name: "export",
-    usage: USAGE,
-    summary: "export a layer in a training-data format, streaming (see `gloss export --help`)",
-    run: (args) => {
-      if (args.includes("--help") || args.includes("-h")) {
-        process.stdout.write(HELP);
-        return Promise.resolve(0);
-      }
-      return runExport(args);
-    },
-  },
-];
+/** `--include-uncurated` alone, or `--include-uncurated=false`. */
+function trueOrFalse(value: string): string {
+  if (!["true", "false", "1", "0"].includes(value)) throw new InvalidArgumentError("expected true or false.");
+  return value;
+}
+
+/** The `export` command. */
+export const exportCommand = () =>
+  new Command("export")
+    .description("export a layer in a training-data format, streaming (the same job as the API's export)")
+    .argument("<projectId>", "the project", positiveId)
+    .option("--format <format>", EXPORT_FORMATS.join(" | "))
+    .option("--layer <layer>", "gold (default) | shared | user-<id> | all | majority")
+    .option(
+      "--out <file|dir/|->",
+      'a file (default: <project>-<layer>-<format>.<ext> here), "-" for stdout, or for brat / huggingface a directory ending in "/" (files instead of a zip)',
+    )
+    .option("--documents <1,2,3>", "only these documents")
+    .option("--labels <claim,denial>", "only these labels")
+    .option(
+      "--status <todo,in_progress,done>",
+      "only documents with this curation (gold) or assignment status",
+    )
+    .option(
+      "--include-uncurated [true|false]",
+      "gold: also documents whose curation is not done (default: curated only)",
+      trueOrFalse,
+    )
+    .option("--offsets <unit>", "codepoint (default) | utf16")
+    .option("--split <0.8,0.1,0.1>", "huggingface: train, validation and test ratios")
+    .option("--seed <n>", "huggingface: the seed of the split (default: 42)")
+    .option("--granularity <unit>", "huggingface: sentence (default) | document")
+    .option(
+      "--overlap <policy>",
+      "huggingface, conll: keep-longest (default) | keep-first | per-label (huggingface)",
+    )
+    .action(runExport);

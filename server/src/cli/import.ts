@@ -1,51 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Command } from "commander";
 import { eq } from "drizzle-orm";
-import { openDb } from "../db/client";
 import { projects, users } from "../db/schema";
-import { loadConfig } from "../env";
 import { ImportBatch } from "../import/batch";
-import { formatImportError, ImportError } from "../import/errors";
 import { formatOf, IMPORT_EXTENSIONS } from "../import/formats";
 import { commitImport } from "../services/documents";
-import type { Command } from "./commands";
+import { CliError, positiveId, withDb } from "./common";
 import { createProgress } from "./progress";
-
-const USAGE = "import <projectId> <files|folder>... [--as <username>]";
-
-interface ImportArgs {
-  projectId: number;
-  paths: string[];
-  as: string | null;
-}
-
-/** A bad command line (exit 2) or a bad path (exit 1), reported before the database is opened. */
-class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
-}
-
-function parseArgs(args: string[]): ImportArgs {
-  const positional: string[] = [];
-  let as: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--as") {
-      as = args[++i] ?? null;
-      if (!as) throw new UsageError("--as needs a username");
-    } else if (a.startsWith("--as=")) as = a.slice(5);
-    else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-    else positional.push(a);
-  }
-  const [project, ...paths] = positional;
-  if (!project || !/^[1-9][0-9]*$/.test(project)) throw new UsageError("the first argument is a project id");
-  if (paths.length === 0) throw new UsageError("name at least one file or folder");
-  return { projectId: Number(project), paths, as };
-}
 
 interface InputFile {
   /** As shown in messages: the path as typed (or folder/name). */
@@ -63,7 +25,7 @@ function expandPaths(paths: string[], base: string, warn: (s: string) => void): 
   for (const p of paths) {
     const absolute = path.resolve(base, p);
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });
-    if (!stat) throw new UsageError(`${p}: no such file or folder`, 1);
+    if (!stat) throw new CliError(`${p}: no such file or folder`);
     if (stat.isDirectory()) {
       const entries = fs
         .readdirSync(absolute, { withFileTypes: true })
@@ -77,14 +39,14 @@ function expandPaths(paths: string[], base: string, warn: (s: string) => void): 
         );
       }
       if (wanted.length === 0)
-        throw new UsageError(`${p}: no ${IMPORT_EXTENSIONS.join("/")} files in this folder`, 1);
+        throw new CliError(`${p}: no ${IMPORT_EXTENSIONS.join("/")} files in this folder`);
       for (const name of wanted) {
         const file = path.join(absolute, name);
         files.push({ display: path.join(p, name), absolute: file, size: fs.statSync(file).size });
       }
     } else {
       if (!formatOf(p))
-        throw new UsageError(`${p}: unsupported file type (use ${IMPORT_EXTENSIONS.join(", ")})`, 1);
+        throw new CliError(`${p}: unsupported file type (use ${IMPORT_EXTENSIONS.join(", ")})`);
       files.push({ display: p, absolute, size: stat.size });
     }
   }
@@ -96,87 +58,64 @@ function expandPaths(paths: string[], base: string, warn: (s: string) => void): 
  * POST /projects/:id/documents, straight on the database. On a bad line it prints `file:line: reason`,
  * stores nothing and exits 1.
  */
-export async function runImport(args: string[]): Promise<number> {
+async function runImport(projectId: number, paths: string[], opts: { as?: string }): Promise<void> {
   const out = process.stdout;
   const err = process.stderr;
-  let parsed: ImportArgs;
-  let files: InputFile[];
-  try {
-    parsed = parseArgs(args);
-    // relative to where the user ran `pnpm gloss` (cli/main.ts moves there)
-    files = expandPaths(parsed.paths, process.cwd(), (s) => err.write(`${s}\n`));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.write(`gloss import: ${e.message}\n${e.exitCode === 2 ? `Usage: pnpm gloss ${USAGE}\n` : ""}`);
-    return e.exitCode;
-  }
-
-  const config = loadConfig();
-  const db = openDb(config.dbFile, config.durability);
-  const batch = new ImportBatch(config.maxDocumentBytes);
-  try {
-    const project = db.select().from(projects).where(eq(projects.id, parsed.projectId)).get();
-    if (!project) {
-      err.write(`gloss import: no project ${parsed.projectId} in ${config.dbFile}\n`);
-      return 1;
-    }
+  // relative to where the user ran `pnpm gloss` (cli/main.ts moves there)
+  const files = expandPaths(paths, process.cwd(), (s) => err.write(`${s}\n`));
+  await withDb(async (db, config) => {
+    const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
+    if (!project) throw new CliError(`no project ${projectId} in ${config.dbFile}`);
     let userId: number | null = null;
-    if (parsed.as) {
-      const user = db.select().from(users).where(eq(users.username, parsed.as)).get();
-      if (!user) {
-        err.write(`gloss import: no user "${parsed.as}"\n`);
-        return 1;
-      }
+    if (opts.as !== undefined) {
+      const user = db.select().from(users).where(eq(users.username, opts.as)).get();
+      if (!user) throw new CliError(`no user "${opts.as}"`);
       userId = user.id;
     }
-
-    const total = files.reduce((n, f) => n + f.size, 0);
-    const reading = createProgress({ label: "reading", total, unit: "bytes" });
+    const batch = new ImportBatch(config.maxDocumentBytes);
     try {
-      for (const f of files) {
-        const stream = fs.createReadStream(f.absolute, { highWaterMark: 1024 * 1024 });
-        await batch.addStream(f.display, null, stream, (n) => reading.tick(n));
+      const total = files.reduce((n, f) => n + f.size, 0);
+      const reading = createProgress({ label: "reading", total, unit: "bytes" });
+      try {
+        for (const f of files) {
+          const stream = fs.createReadStream(f.absolute, { highWaterMark: 1024 * 1024 });
+          await batch.addStream(f.display, null, stream, (n) => reading.tick(n));
+        }
+      } catch (e) {
+        reading.abort();
+        throw e;
       }
-    } catch (e) {
-      reading.abort();
-      throw e;
-    }
-    reading.finish();
+      reading.finish();
 
-    const storing = createProgress({ label: "storing", total: batch.count, unit: "documents" });
-    const result = commitImport(db, batch, {
-      projectId: project.id,
-      userId,
-      via: "cli",
-      onStored: (n) => storing.update(n),
-    });
-    storing.finish();
+      const storing = createProgress({ label: "storing", total: batch.count, unit: "documents" });
+      const result = commitImport(db, batch, {
+        projectId: project.id,
+        userId,
+        via: "cli",
+        onStored: (n) => storing.update(n),
+      });
+      storing.finish();
 
-    const s = (n: number) => (n === 1 ? "" : "s");
-    out.write(
-      `Imported ${result.imported.length} document${s(result.imported.length)} into project ${project.id} (${project.name}); ` +
-        `skipped ${result.skipped.length} duplicate${s(result.skipped.length)}.\n`,
-    );
-    for (const d of result.skipped.slice(0, 20)) {
-      out.write(`  skipped ${d.source} "${d.name}": same text as document ${d.existingId}\n`);
+      const s = (n: number) => (n === 1 ? "" : "s");
+      out.write(
+        `Imported ${result.imported.length} document${s(result.imported.length)} into project ${project.id} (${project.name}); ` +
+          `skipped ${result.skipped.length} duplicate${s(result.skipped.length)}.\n`,
+      );
+      for (const d of result.skipped.slice(0, 20)) {
+        out.write(`  skipped ${d.source} "${d.name}": same text as document ${d.existingId}\n`);
+      }
+      if (result.skipped.length > 20) out.write(`  … and ${result.skipped.length - 20} more\n`);
+    } finally {
+      batch.dispose();
     }
-    if (result.skipped.length > 20) out.write(`  … and ${result.skipped.length - 20} more\n`);
-    return 0;
-  } catch (e) {
-    if (!(e instanceof ImportError)) throw e;
-    err.write(`${formatImportError(e.where)}\nNothing was imported.\n`);
-    return 1;
-  } finally {
-    batch.dispose();
-    db.$client.close();
-  }
+  });
 }
 
-export const importCommands: Command[] = [
-  {
-    name: "import",
-    usage: USAGE,
-    summary: "import .txt/.jsonl/.ndjson/.csv documents into a project (all or nothing)",
-    run: runImport,
-  },
-];
+/** The `import` command. */
+export const importCommand = () =>
+  new Command("import")
+    .description("import .txt/.jsonl/.ndjson/.csv documents into a project (all or nothing)")
+    .argument("<projectId>", "the project", positiveId)
+    .argument("<paths...>", `files, or folders (every ${IMPORT_EXTENSIONS.join("/")} file directly inside)`)
+    .option("--as <username>", "the account recorded as the importer in the audit log")
+    .action(runImport);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * `pnpm gloss <command>`: the Gloss command line.
- * Commands register themselves in ./commands; `gloss help` lists them.
+ * `pnpm gloss <command>`: runs the Gloss command line (the commander program of ./program).
+ * `pnpm gloss help` (or `--help` after any command) prints the generated help.
+ * Exit codes: 0 done, 1 the work failed, 2 the command line is wrong (see ./common).
  */
-import { commands } from "./commands";
+import type { Command } from "commander";
+import { reportError } from "./common";
+import { createProgram } from "./program";
 
 // pnpm runs package scripts from the package folder (server/); paths the user typed (files, GLOSS_DATA_DIR=./data)
 // are relative to where they ran `pnpm gloss`/`pnpm start`, which pnpm passes as INIT_CWD.
@@ -15,26 +18,24 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-async function main(argv: string[]) {
-  const [name, ...rest] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write("Usage: pnpm gloss <command> [options]\n\nCommands:\n");
-    for (const c of commands) process.stdout.write(`  ${c.usage}\n      ${c.summary}\n`);
+async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  // the command whose action runs, for the messages of its failures
+  let active: Command = program;
+  program.hook("preAction", (_program, actionCommand) => {
+    active = actionCommand;
+  });
+  try {
+    await program.parseAsync(argv.length ? argv : ["help"], { from: "user" });
     return 0;
+  } catch (err) {
+    return reportError(err, active);
   }
-  // two-word commands: "user add", "project create", "token create"
-  const cmd = commands.find((c) => c.name === `${name} ${rest[0]}`) ?? commands.find((c) => c.name === name);
-  if (!cmd) {
-    process.stderr.write(`Unknown command: ${name}. Try \`pnpm gloss help\`.\n`);
-    return 2;
-  }
-  const args = cmd.name.includes(" ") ? rest.slice(1) : rest;
-  return cmd.run(args);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (typeof code === "number" && code !== 0) process.exitCode = code;
+    if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

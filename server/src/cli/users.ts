@@ -1,8 +1,8 @@
 /** `gloss user add`: create an account from the command line, working directly on the database. */
 import { Password, Username } from "@gloss/shared";
+import { Command } from "commander";
 import { createUser, generatePassword } from "../services/users";
-import { argValue, positionals, runDbCommand, UsageError } from "./args";
-import type { Command } from "./commands";
+import { parseValue, usageError, withDb } from "./common";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -10,50 +10,51 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-const USER_ADD_USAGE = "user add <username> [--admin] [--display-name N] [--password-stdin]";
+interface UserAddOptions {
+  admin?: boolean;
+  displayName?: string;
+  passwordStdin?: boolean;
+}
 
-export const userCommands: Command[] = [
-  {
-    name: "user add",
-    usage: USER_ADD_USAGE,
-    summary: "create an account (password from stdin, or a generated one printed once)",
-    run: (args) =>
-      runDbCommand(
-        USER_ADD_USAGE,
-        args,
-        {
-          admin: { type: "boolean" },
-          "display-name": { type: "string" },
-          "password-stdin": { type: "boolean" },
-        },
-        async (db, parsed) => {
-          const [rawName] = positionals(parsed, ["username"]);
-          const username = argValue(Username, rawName, "<username>");
-          let password: string;
-          let generated = false;
-          if (parsed.values["password-stdin"]) {
-            if (process.stdin.isTTY) process.stderr.write("Password (then Enter and Ctrl-D): ");
-            // one trailing newline is the terminator of `echo`/a file, not part of the password
-            password = argValue(Password, (await readStdin()).replace(/\r?\n$/, ""), "password");
-          } else {
-            password = generatePassword();
-            generated = true;
-          }
-          const displayName = parsed.values["display-name"];
-          if (displayName !== undefined && (typeof displayName !== "string" || !displayName.trim())) {
-            throw new UsageError("--display-name must not be empty");
-          }
-          const row = await createUser(db, {
-            username,
-            password,
-            displayName: displayName as string | undefined,
-            isAdmin: !!parsed.values.admin,
-          });
-          process.stdout.write(
-            `Created user ${row.username} (id ${row.id}${row.isAdmin ? ", administrator" : ""})\n`,
-          );
-          if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
-        },
-      ),
-  },
-];
+async function userAdd(rawName: string, opts: UserAddOptions): Promise<void> {
+  const username = parseValue(Username, rawName, "<username>");
+  if (opts.displayName !== undefined && !opts.displayName.trim()) {
+    throw usageError("--display-name must not be empty");
+  }
+  let password: string;
+  let generated = false;
+  if (opts.passwordStdin) {
+    if (process.stdin.isTTY) process.stderr.write("Password (then Enter and Ctrl-D): ");
+    // one trailing newline is the terminator of `echo`/a file, not part of the password
+    password = parseValue(Password, (await readStdin()).replace(/\r?\n$/, ""), "password");
+  } else {
+    password = generatePassword();
+    generated = true;
+  }
+  await withDb(async (db) => {
+    const row = await createUser(db, {
+      username,
+      password,
+      displayName: opts.displayName,
+      isAdmin: !!opts.admin,
+    });
+    process.stdout.write(
+      `Created user ${row.username} (id ${row.id}${row.isAdmin ? ", administrator" : ""})\n`,
+    );
+    if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
+  });
+}
+
+/** The `user` commands. */
+export const userCommand = () =>
+  new Command("user")
+    .description("accounts")
+    .addCommand(
+      new Command("add")
+        .description("create an account (password from stdin, or a generated one printed once)")
+        .argument("<username>", "letters, digits, . _ -")
+        .option("--admin", "an administrator (the first account always is)")
+        .option("--display-name <name>", "the name shown to others (default: the username)")
+        .option("--password-stdin", "read the password from stdin instead of generating one")
+        .action(userAdd),
+    );
