@@ -15,9 +15,32 @@ import {
   storedRelationProblem,
   storedSpanProblem,
 } from "@gloss/shared";
-import { eq } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  exists,
+  gt,
+  inArray,
+  like,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from "drizzle-orm";
 import type { Db } from "../db/client";
-import { projects } from "../db/schema";
+import {
+  annotationRelations,
+  annotations,
+  assignments,
+  curations,
+  documents,
+  labels,
+  layerStates,
+  projects,
+} from "../db/schema";
 
 /** Documents per page: bounds memory (texts of one page) and the size of each synchronous step. */
 export const PAGE = 200;
@@ -55,33 +78,6 @@ export interface SourceOptions {
   onPage?: () => void;
 }
 
-/** id, name, meta, text, sha256 (raw rows of the page queries). */
-type DocRow = [number, string, string, string, string];
-/** document_id, layer, span_id, start, end, label_id, author, note, extra, created_at, updated_at. */
-type SpanRow = [
-  number,
-  string,
-  string,
-  number,
-  number,
-  number,
-  number | null,
-  string | null,
-  string | null,
-  number,
-  number | null,
-];
-interface RelationRow {
-  document_id: number;
-  layer: string;
-  relation_id: string;
-  from_span: string;
-  to_span: string;
-  type: string;
-  author: number | null;
-  created_at: number;
-}
-
 const parseObject = (s: string | null): Record<string, unknown> | null => {
   if (!s) return null;
   try {
@@ -92,6 +88,174 @@ const parseObject = (s: string | null): Record<string, unknown> | null => {
   }
 };
 
+/** `column IN` the ids of a JSON array bound later as `name` (one parameter however many ids). */
+const inJsonIds = (column: SQLWrapper, name: string) =>
+  sql`${column} in (select value from json_each(${sql.placeholder(name)}))`;
+
+/** A document's curation status ('todo' without a row). */
+const curationOf = (db: Db) =>
+  sql`coalesce(${db.select({ s: curations.status }).from(curations).where(eq(curations.documentId, documents.id))}, 'todo')`;
+
+/**
+ * Which documents the query selects: `base` (project, ids, layer membership, status filter), `cond` (base,
+ * plus curated-only for a gold export by default) and `page` (cond over rowid order, see below).
+ */
+function selection(db: Db, projectId: number, q: ExportQuery) {
+  const layer = q.layer;
+  const annotatorLayers = layer === "all" || layer === "majority";
+  const userId = layer.startsWith("user-") ? Number(layer.slice(5)) : null;
+  const assigned = (...more: SQL[]) =>
+    exists(
+      db
+        .select({ x: sql`1` })
+        .from(assignments)
+        .where(and(eq(assignments.documentId, documents.id), ...more)),
+    );
+  const annotated = (layerCond: SQL) =>
+    exists(
+      db
+        .select({ x: sql`1` })
+        .from(annotations)
+        .where(and(eq(annotations.documentId, documents.id), layerCond)),
+    );
+  const filters: SQL[] = [];
+  // one bound JSON array, however many ids were asked for (no SQLite parameter limit)
+  if (q.documents)
+    filters.push(sql`${documents.id} in (select value from json_each(${JSON.stringify(q.documents)}))`);
+  if (userId !== null) {
+    // an annotator's layer covers the documents assigned to them or that they annotated
+    filters.push(or(assigned(eq(assignments.userId, userId)), annotated(eq(annotations.layer, layer)))!);
+    if (q.status) {
+      const status = db
+        .select({ s: assignments.status })
+        .from(assignments)
+        .where(and(eq(assignments.documentId, documents.id), eq(assignments.userId, userId)));
+      filters.push(inArray(sql`coalesce(${status}, 'todo')`, q.status));
+    }
+  } else if (annotatorLayers) {
+    filters.push(or(assigned(), annotated(like(annotations.layer, "user-%")))!);
+  }
+  if (q.status && (layer === "gold" || layer === "shared" || layer === "majority"))
+    filters.push(inArray(curationOf(db), q.status));
+  // a gold export holds curated documents only, unless asked otherwise (or filtered by status explicitly)
+  const curatedOnly = layer === "gold" && !q.status && !q.includeUncurated;
+  if (curatedOnly) filters.push(sql`${curationOf(db)} = 'done'`);
+  const base = and(eq(documents.projectId, projectId), ...(curatedOnly ? filters.slice(0, -1) : filters))!;
+  return {
+    annotatorLayers,
+    curatedOnly,
+    base,
+    cond: and(eq(documents.projectId, projectId), ...filters)!,
+    // `+` keeps SQLite off the (project_id, …) indexes for the page query: with them it re-scans and sorts
+    // every document of the project for each page (quadratic); by rowid it seeks straight to `id > @after`
+    page: and(sql`+${documents.projectId} = ${projectId}`, ...filters)!,
+  };
+}
+
+/** The prepared reads of one export (bound per page: no statement is iterated across an await). */
+function prepareReads(db: Db, projectId: number, q: ExportQuery) {
+  const sel = selection(db, projectId, q);
+  const layerCond = <T extends typeof annotations | typeof annotationRelations>(t: T) =>
+    sel.annotatorLayers ? like(t.layer, "user-%") : eq(t.layer, q.layer);
+  const docColumns = {
+    id: documents.id,
+    name: documents.name,
+    meta: documents.meta,
+    text: documents.text,
+    sha256: documents.sha256,
+  };
+  const n = { n: count() };
+  return {
+    sel,
+    labels: db
+      .select({ id: labels.id, name: labels.name })
+      .from(labels)
+      .where(eq(labels.projectId, projectId))
+      .orderBy(asc(labels.order), asc(labels.id))
+      .prepare(),
+    count: db.select(n).from(documents).where(sel.cond).prepare(),
+    baseCount: db.select(n).from(documents).where(sel.base).prepare(),
+    ids: db.select({ id: documents.id }).from(documents).where(sel.cond).orderBy(asc(documents.id)).prepare(),
+    texts: db
+      .select({ id: documents.id, text: documents.text })
+      .from(documents)
+      .where(inJsonIds(documents.id, "only"))
+      .orderBy(asc(documents.id))
+      .prepare(),
+    page: db
+      .select(docColumns)
+      .from(documents)
+      .where(and(sel.page, gt(documents.id, sql.placeholder("after"))))
+      .orderBy(asc(documents.id))
+      .limit(PAGE)
+      .prepare(),
+    only: db
+      .select(docColumns)
+      .from(documents)
+      .where(and(sel.page, inJsonIds(documents.id, "only")))
+      .orderBy(asc(documents.id))
+      .prepare(),
+    spans: db
+      .select()
+      .from(annotations)
+      .where(and(inJsonIds(annotations.documentId, "ids"), layerCond(annotations)))
+      .orderBy(
+        asc(annotations.documentId),
+        asc(annotations.layer),
+        asc(annotations.start),
+        desc(annotations.end),
+        asc(annotations.spanId),
+      )
+      .prepare(),
+    relations: db
+      .select()
+      .from(annotationRelations)
+      .where(and(inJsonIds(annotationRelations.documentId, "ids"), layerCond(annotationRelations)))
+      .orderBy(
+        asc(annotationRelations.documentId),
+        asc(annotationRelations.layer),
+        asc(annotationRelations.createdAt),
+        asc(annotationRelations.relationId),
+      )
+      .prepare(),
+    assignments: db
+      .select({ documentId: assignments.documentId, userId: assignments.userId, status: assignments.status })
+      .from(assignments)
+      .where(inJsonIds(assignments.documentId, "ids"))
+      .prepare(),
+    states: db
+      .select({ documentId: layerStates.documentId, layer: layerStates.layer })
+      .from(layerStates)
+      .where(and(inJsonIds(layerStates.documentId, "ids"), like(layerStates.layer, "user-%")))
+      .prepare(),
+  };
+}
+
+type Reads = ReturnType<typeof prepareReads>;
+type DocRow = ReturnType<Reads["page"]["all"]>[number];
+type SpanRow = typeof annotations.$inferSelect;
+type RelationRow = typeof annotationRelations.$inferSelect;
+
+const toSpan = (r: SpanRow, label: string): ExportSpan => ({
+  id: r.spanId,
+  start: r.start,
+  end: r.end,
+  label,
+  author: r.author,
+  note: r.note,
+  extra: parseObject(r.extra),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+const toRelation = (r: RelationRow): ExportRelation => ({
+  id: r.relationId,
+  from: r.fromSpan,
+  to: r.toSpan,
+  type: r.type,
+  author: r.author,
+  createdAt: r.createdAt,
+});
+
 /** Opens the source for a project, or null when the project does not exist. */
 export function openSource(
   db: Db,
@@ -99,16 +263,14 @@ export function openSource(
   q: ExportQuery,
   opts: SourceOptions = {},
 ): ExportSource | null {
-  const sqlite = db.$client;
   const project = db
     .select({ name: projects.name, relationTypes: projects.relationTypes })
     .from(projects)
     .where(eq(projects.id, projectId))
     .get();
   if (!project) return null;
-  const labelRows = sqlite
-    .prepare(`SELECT id, name FROM labels WHERE project_id = ? ORDER BY "order", id`)
-    .all(projectId) as Array<{ id: number; name: string }>;
+  const reads = prepareReads(db, projectId, q);
+  const labelRows = reads.labels.all();
   const labelName = new Map(labelRows.map((l) => [l.id, l.name]));
   const skipped = emptySkipped();
   const skippedRooms = new Map<string, number>();
@@ -117,108 +279,15 @@ export function openSource(
   const wanted = q.labels
     ? new Set(labelRows.filter((l) => q.labels!.includes(l.name)).map((l) => l.id))
     : null;
-
   const layer = q.layer;
-  const annotatorLayers = layer === "all" || layer === "majority";
-  const userId = layer.startsWith("user-") ? Number(layer.slice(5)) : null;
-  const params: Record<string, unknown> = { project: projectId, layer, user: userId };
-  const where = ["d.project_id = @project"];
-  if (q.documents) {
-    where.push("d.id IN (SELECT value FROM json_each(@documents))");
-    params.documents = JSON.stringify(q.documents);
-  }
-  if (q.status) params.status = JSON.stringify(q.status);
-  if (userId !== null) {
-    // an annotator's layer covers the documents assigned to them or that they annotated
-    where.push(
-      "(EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = @user) OR EXISTS (SELECT 1 FROM annotations x WHERE x.document_id = d.id AND x.layer = @layer))",
-    );
-    if (q.status) {
-      where.push(
-        "COALESCE((SELECT a.status FROM assignments a WHERE a.document_id = d.id AND a.user_id = @user), 'todo') IN (SELECT value FROM json_each(@status))",
-      );
-    }
-  } else if (annotatorLayers) {
-    where.push(
-      "(EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id) OR EXISTS (SELECT 1 FROM annotations x WHERE x.document_id = d.id AND x.layer LIKE 'user-%'))",
-    );
-  }
-  if (q.status && (layer === "gold" || layer === "shared" || layer === "majority")) {
-    where.push(
-      "COALESCE((SELECT c.status FROM curations c WHERE c.document_id = d.id), 'todo') IN (SELECT value FROM json_each(@status))",
-    );
-  }
-  const baseCond = where.join(" AND ");
-  // a gold export holds curated documents only, unless asked otherwise (or filtered by status explicitly)
-  const curatedOnly = layer === "gold" && !q.status && !q.includeUncurated;
-  if (curatedOnly) {
-    where.push("COALESCE((SELECT c.status FROM curations c WHERE c.document_id = d.id), 'todo') = 'done'");
-  }
-  const cond = where.join(" AND ");
-  // `+` keeps SQLite off the (project_id, …) indexes for the page query: with them it re-scans and sorts
-  // every document of the project for each page (quadratic); by rowid it seeks straight to `id > @after`
-  const pageCond = ["+d.project_id = @project", ...where.slice(1)].join(" AND ");
-  const bind = (extra: Record<string, unknown> = {}) => {
-    const all = { ...params, ...extra };
-    // better-sqlite3 refuses named parameters the statement does not use
-    return (sql: string) => Object.fromEntries(Object.entries(all).filter(([k]) => sql.includes(`@${k}`)));
-  };
-  const countSql = `SELECT COUNT(*) AS n FROM documents d WHERE ${cond}`;
-  const baseCountSql = `SELECT COUNT(*) AS n FROM documents d WHERE ${baseCond}`;
-  const textsSql =
-    "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(@only)) ORDER BY id";
-  const idsSql = `SELECT d.id FROM documents d WHERE ${cond} ORDER BY d.id`;
-  const pageSql = `SELECT d.id, d.name, d.meta, d.text, d.sha256 FROM documents d WHERE ${pageCond} AND d.id > @after ORDER BY d.id LIMIT ${PAGE}`;
-  const onlySql = `SELECT d.id, d.name, d.meta, d.text, d.sha256 FROM documents d WHERE ${pageCond} AND d.id IN (SELECT value FROM json_each(@only)) ORDER BY d.id`;
-  const layerCond = annotatorLayers ? "layer LIKE 'user-%'" : "layer = @layer";
-  const spansSql = `SELECT document_id, layer, span_id, start, "end", label_id, author, note, extra, created_at, updated_at FROM annotations WHERE document_id IN (SELECT value FROM json_each(@ids)) AND ${layerCond} ORDER BY document_id, layer, start, "end" DESC, span_id`;
-  const relsSql = `SELECT document_id, layer, relation_id, from_span, to_span, type, author, created_at FROM annotation_relations WHERE document_id IN (SELECT value FROM json_each(@ids)) AND ${layerCond} ORDER BY document_id, layer, created_at, relation_id`;
-  const assignSql = `SELECT document_id, user_id, status FROM assignments WHERE document_id IN (SELECT value FROM json_each(@ids))`;
-  const statesSql = `SELECT document_id, layer FROM layer_states WHERE document_id IN (SELECT value FROM json_each(@ids)) AND layer LIKE 'user-%'`;
-  const stmt = (sql: string, raw = false) => {
-    const s = sqlite.prepare(sql);
-    if (raw) s.raw(true); // arrays, not objects: the hot queries allocate less
-    return { all: (extra: Record<string, unknown> = {}) => s.all(bind(extra)(sql)) };
-  };
-  const q1 = {
-    count: stmt(countSql),
-    baseCount: stmt(baseCountSql),
-    texts: stmt(textsSql),
-    ids: stmt(idsSql),
-    page: stmt(pageSql, true),
-    only: stmt(onlySql, true),
-    spans: stmt(spansSql, true),
-    rels: stmt(relsSql),
-    assign: stmt(assignSql),
-    states: stmt(statesSql),
-  };
-
-  const toSpan = (r: SpanRow): ExportSpan => ({
-    id: r[2],
-    start: r[3],
-    end: r[4],
-    label: labelName.get(r[5])!, // checked by storedSpanProblem
-    author: r[6],
-    note: r[7],
-    extra: parseObject(r[8]),
-    createdAt: r[9],
-    updatedAt: r[10],
-  });
-  const toRelation = (r: RelationRow): ExportRelation => ({
-    id: r.relation_id,
-    from: r.from_span,
-    to: r.to_span,
-    type: r.type,
-    author: r.author,
-    createdAt: r.created_at,
-  });
+  const { annotatorLayers, curatedOnly } = reads.sel;
 
   /** Builds the records of one page of documents. */
   function* pageRecords(docs: DocRow[]): Generator<ExportRecord> {
     if (!docs.length) return;
-    const ids = { ids: JSON.stringify(docs.map((d) => d[0])) };
+    const ids = { ids: JSON.stringify(docs.map((d) => d.id)) };
     const key = (doc: number, l: string) => `${doc}\u0000${l}`;
-    const textOf = new Map(docs.map((d) => [d[0], d[3]]));
+    const textOf = new Map(docs.map((d) => [d.id, d.text]));
     /** Counts an unsound row once per export (a Hugging Face export reads a page once per split and config). */
     const skip = (doc: number, l: string, row: string, why: Parameters<typeof countSkip>[1]) => {
       const id = `${doc}\u0000${l}\u0000${row}`;
@@ -231,27 +300,27 @@ export function openSource(
     const spans = new Map<string, ExportSpan[]>();
     /** Sound span ids per (document, layer), label filter or not: relations to them are not bad rows. */
     const sound = new Map<string, Set<string>>();
-    for (const r of q1.spans.all(ids) as SpanRow[]) {
-      const k = key(r[0], r[1]);
-      const why = storedSpanProblem(r[3], r[4], r[5], textOf.get(r[0]) ?? "", labelName);
+    for (const r of reads.spans.all(ids)) {
+      const k = key(r.documentId, r.layer);
+      const why = storedSpanProblem(r.start, r.end, r.labelId, textOf.get(r.documentId) ?? "", labelName);
       if (why !== null) {
-        skip(r[0], r[1], `span ${r[2]}`, why);
+        skip(r.documentId, r.layer, `span ${r.spanId}`, why);
         continue;
       }
       const ok = sound.get(k) ?? new Set<string>();
-      ok.add(r[2]);
+      ok.add(r.spanId);
       sound.set(k, ok);
-      if (wanted && !wanted.has(r[5])) continue;
+      if (wanted && !wanted.has(r.labelId)) continue;
       const list = spans.get(k) ?? [];
-      list.push(toSpan(r));
+      list.push(toSpan(r, labelName.get(r.labelId)!)); // the label is known: checked by storedSpanProblem
       spans.set(k, list);
     }
     const relations = new Map<string, ExportRelation[]>();
-    for (const r of q1.rels.all(ids) as RelationRow[]) {
-      const k = key(r.document_id, r.layer);
-      const why = storedRelationProblem(r.from_span, r.to_span, sound.get(k) ?? new Set<string>());
+    for (const r of reads.relations.all(ids)) {
+      const k = key(r.documentId, r.layer);
+      const why = storedRelationProblem(r.fromSpan, r.toSpan, sound.get(k) ?? new Set<string>());
       if (why !== null) {
-        skip(r.document_id, r.layer, `relation ${r.relation_id}`, why);
+        skip(r.documentId, r.layer, `relation ${r.relationId}`, why);
         continue;
       }
       const list = relations.get(k) ?? [];
@@ -265,17 +334,14 @@ export function openSource(
         if (status || !m.has(l)) m.set(l, status ?? "todo");
         layersOf.set(doc, m);
       };
-      for (const a of q1.assign.all(ids) as Array<{ document_id: number; user_id: number; status: string }>) {
-        add(a.document_id, `user-${a.user_id}`, a.status);
-      }
-      for (const s of q1.states.all(ids) as Array<{ document_id: number; layer: string }>)
-        add(s.document_id, s.layer);
+      for (const a of reads.assignments.all(ids)) add(a.documentId, `user-${a.userId}`, a.status);
+      for (const s of reads.states.all(ids)) add(s.documentId, s.layer);
       for (const k of [...spans.keys(), ...relations.keys()]) {
         const [doc, l] = k.split("\u0000");
         add(Number(doc), l!);
       }
     }
-    for (const [id, name, meta, text, sha256] of docs) {
+    for (const { id, name, meta, text, sha256 } of docs) {
       const document = { id, name, meta: parseObject(meta) ?? {}, text, sha256 };
       const of = (l: string) => {
         const s = spans.get(key(id, l)) ?? [];
@@ -305,14 +371,14 @@ export function openSource(
     }
   }
 
+  const countOf = (s: Reads["count"]) => s.get()?.n ?? 0;
   return {
     projectName: project.name,
     labels: labelRows.map((l) => l.name),
     relationTypes: project.relationTypes,
-    count: () => (q1.count.all()[0] as { n: number }).n,
-    documentIds: () => (q1.ids.all() as Array<{ id: number }>).map((r) => r.id),
-    uncuratedExcluded: () =>
-      curatedOnly ? (q1.baseCount.all()[0] as { n: number }).n - (q1.count.all()[0] as { n: number }).n : 0,
+    count: () => countOf(reads.count),
+    documentIds: () => reads.ids.all().map((r) => r.id),
+    uncuratedExcluded: () => (curatedOnly ? countOf(reads.baseCount) - countOf(reads.count) : 0),
     skipped,
     skippedRooms,
     get pages() {
@@ -321,8 +387,7 @@ export function openSource(
     *texts(only) {
       for (let i = 0; i < only.length; i += PAGE) {
         if (opts.signal?.aborted) return;
-        const rows = q1.texts.all({ only: JSON.stringify(only.slice(i, i + PAGE)) });
-        yield* rows as Array<{ id: number; text: string }>;
+        yield* reads.texts.all({ only: JSON.stringify(only.slice(i, i + PAGE)) });
       }
     },
     *records(only) {
@@ -334,19 +399,17 @@ export function openSource(
       if (only) {
         for (let i = 0; i < only.length; i += PAGE) {
           if (opts.signal?.aborted) return; // the client went away: read no further page
-          yield* pageRecords(
-            page(q1.only.all({ only: JSON.stringify(only.slice(i, i + PAGE)) }) as DocRow[]),
-          );
+          yield* pageRecords(page(reads.only.all({ only: JSON.stringify(only.slice(i, i + PAGE)) })));
         }
         return;
       }
       let after = 0;
       for (;;) {
         if (opts.signal?.aborted) return;
-        const docs = q1.page.all({ after }) as DocRow[];
+        const docs = reads.page.all({ after });
         if (!docs.length) return;
         yield* pageRecords(page(docs));
-        after = docs[docs.length - 1]![0];
+        after = docs[docs.length - 1]!.id;
       }
     },
   };
