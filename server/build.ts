@@ -6,16 +6,21 @@
  * from node_modules (better-sqlite3 is native, and Yjs must be the one copy the whole tree shares). A source map is
  * written beside the bundle for `node --enable-source-maps`; nothing serves dist/.
  *
- * `--if-stale` (what `pnpm gloss` runs first) rebuilds only when a file that went into the last bundle is newer than
+ * `--outdir DIR` builds elsewhere: a test builds into a folder of its own below server/ (so the bundle still finds
+ * server/node_modules and, walking up, the repository root). `--if-stale` (what `pnpm gloss` runs first) rebuilds only when a file that went into the last bundle is newer than
  * it, and prints nothing; the summary otherwise goes to stderr, as esbuild's own does, never into a command's output.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { Plugin } from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outdir = path.join(here, "dist");
+const { values: opts } = parseArgs({
+  options: { outdir: { type: "string" }, "if-stale": { type: "boolean", default: false } },
+});
+const outdir = opts.outdir ? path.resolve(opts.outdir) : path.join(here, "dist");
 const pkg = JSON.parse(fs.readFileSync(path.join(here, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
 };
@@ -74,7 +79,7 @@ function isStale(): boolean {
   });
 }
 
-const ifStale = process.argv.includes("--if-stale");
+const ifStale = opts["if-stale"];
 if (ifStale && !isStale()) process.exit(0);
 
 // Loaded only now: the freshness check above is all most `pnpm gloss` runs do.
@@ -116,7 +121,7 @@ fs.writeFileSync(inputsFile, JSON.stringify({ startedAt, inputs } satisfies Buil
 const bytes = fs.statSync(bundleFile).size;
 if (!ifStale)
   process.stderr.write(
-    `server: dist/main.js ${(bytes / 1024).toFixed(0)} KiB` +
+    `server: ${path.relative(process.cwd(), bundleFile)} ${(bytes / 1024).toFixed(0)} KiB` +
       (bundled.length ? ` (bundled npm packages: ${bundled.join(", ")})` : "") +
       "\n",
   );
