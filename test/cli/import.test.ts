@@ -11,7 +11,7 @@ import { createProgress, formatBytes, formatDuration } from "@gloss/server/cli/p
 import { openDb } from "@gloss/server/db/client";
 import { auditLog, documents } from "@gloss/server/db/schema";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -220,72 +220,71 @@ describe("gloss import", { timeout: 180_000 }, () => {
   });
 });
 
-describe("progress bar", () => {
-  /** A fake terminal (or pipe) and clock. */
+describe("progress bar (cli-progress)", () => {
+  beforeEach(() => {
+    // cli-progress reads Date.now and redraws on a timer: both under the test's control
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"], now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A fake terminal (or pipe): what was written, with the cursor and erase sequences removed. */
   function fake(isTTY: boolean) {
     const out: string[] = [];
-    let t = 1_000_000;
-    return {
-      stream: { isTTY, columns: 100, write: (s: string) => out.push(s) },
-      out,
-      now: () => t,
-      advance: (ms: number) => {
-        t += ms;
+    const stream = {
+      isTTY,
+      columns: 100,
+      write: (s: string, cb?: () => void) => {
+        out.push(s);
+        cb?.();
+        return true;
       },
     };
+    const plain = (s: string) => s.replace(/\x1b(?:\[[0-9;?]*[A-Za-z]|[78])/g, "");
+    const text = () => plain(out.join(""));
+    const lines = () => text().split("\n");
+    /** What is on the line now: the bar redraws in place after moving to the line start (ESC [1G). */
+    const current = () => plain(out.join("").split("\x1b[1G").at(-1) ?? "");
+    return { stream, out, text, lines, current };
   }
 
-  it("on a TTY redraws in place with bar, count/total, rate and ETA, at most once per interval", () => {
+  it("on a TTY draws the label, bar, percentage, count/total, rate and ETA, redrawn in place", () => {
     const f = fake(true);
-    const bar = createProgress({
-      label: "reading",
-      total: 4 * 1024 * 1024,
-      unit: "bytes",
-      stream: f.stream,
-      now: f.now,
-    });
-    f.advance(1000);
+    const bar = createProgress({ label: "reading", total: 4 * 1024 * 1024, unit: "bytes", stream: f.stream });
+    expect(f.text()).toMatch(/^reading \[░+\] {3}0% {2}0 B\/4\.0 MB {2}0 B\/s {2}ETA /);
+    vi.advanceTimersByTime(1000);
     bar.tick(1024 * 1024);
-    expect(f.out).toHaveLength(1);
-    expect(f.out[0]).toMatch(
-      /^\rreading \[█+░+\] {2}25% {2}1\.0 MB\/4\.0 MB {2}1\.0 MB\/s {2}ETA 3\.0s\x1b\[K$/,
+    expect(f.current()).toMatch(
+      /^reading \[█{10}░{30}\] {2}25% {2}1\.0 MB\/4\.0 MB {2}1\.0 MB\/s {2}ETA 3\.0s$/,
     );
-    bar.tick(1024); // within the 100 ms interval: no redraw
-    expect(f.out).toHaveLength(1);
-    f.advance(1000);
+    vi.advanceTimersByTime(1000); // redrawn on its timer too (the rate falls)
+    expect(f.current()).toContain(" 25%  1.0 MB/4.0 MB  512.0 KB/s");
+    expect(f.text()).not.toContain("\n"); // all on one line so far
     bar.update(2 * 1024 * 1024);
-    expect(f.out[1]).toContain(" 50%  2.0 MB/4.0 MB");
     bar.finish();
-    expect(f.out.at(-1)).toBe("\n");
+    expect(f.text()).toMatch(/ 50% {2}2\.0 MB\/4\.0 MB {2}1\.0 MB\/s {2}ETA \S+\n$/);
+    expect(f.lines()).toHaveLength(2); // one line, ended
+    const written = f.out.length;
     bar.tick(5); // after finish: nothing more
-    expect(f.out.at(-1)).toBe("\n");
+    vi.advanceTimersByTime(1000);
+    expect(f.out).toHaveLength(written);
   });
 
   it("counts items with a unit; an unknown total shows no bar", () => {
     const f = fake(true);
-    const bar = createProgress({
-      label: "storing",
-      total: 0,
-      unit: "documents",
-      stream: f.stream,
-      now: f.now,
-    });
-    f.advance(2000);
+    const bar = createProgress({ label: "storing", total: 0, unit: "documents", stream: f.stream });
+    vi.advanceTimersByTime(2000);
     bar.update(12_000);
-    expect(f.out[0]).toBe("\rstoring 12,000 documents  6,000 documents/s\x1b[K");
+    bar.finish();
+    expect(f.text()).toMatch(/storing 12,000 documents {2}6,000 documents\/s\n$/);
   });
 
   it("off a TTY prints nothing while running and one summary line at the end", () => {
     const f = fake(false);
-    const bar = createProgress({
-      label: "storing",
-      total: 100,
-      unit: "documents",
-      stream: f.stream,
-      now: f.now,
-    });
+    const bar = createProgress({ label: "storing", total: 100, unit: "documents", stream: f.stream });
     for (let i = 0; i < 100; i++) {
-      f.advance(50);
+      vi.advanceTimersByTime(50);
       bar.tick(1);
     }
     expect(f.out).toEqual([]);
@@ -293,15 +292,15 @@ describe("progress bar", () => {
     expect(f.out).toEqual(["storing: 100 documents in 5.0s (20 documents/s)\n"]);
   });
 
-  it("abort ends a drawn line before an error message", () => {
+  it("abort ends a drawn line once, before an error message", () => {
     const f = fake(true);
-    const bar = createProgress({ label: "reading", total: 10, unit: "bytes", stream: f.stream, now: f.now });
+    const bar = createProgress({ label: "reading", total: 10, unit: "bytes", stream: f.stream });
     bar.tick(3);
     bar.abort();
-    expect(f.out.at(-1)).toBe("\n");
+    expect(f.text()).toMatch(/ 30% .*\n$/);
     bar.finish();
-    expect(f.out.at(-1)).toBe("\n");
-    expect(f.out.filter((s) => s === "\n")).toHaveLength(1);
+    expect(f.text().split("\n")).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0); // no redraw timer left to keep the process alive
   });
 
   it("formats sizes and durations", () => {

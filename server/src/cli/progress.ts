@@ -1,9 +1,10 @@
 /**
- * A terminal progress bar for long CLI commands (import, export, …):
+ * The progress of long CLI commands (import, export, …), drawn by cli-progress on a TTY stderr:
  *   importing [██████████░░░░░░░░░░]  52%  27.1 MB/52.0 MB  11.8 MB/s  ETA 2s
- * It redraws in place (throttled) only when the stream is a TTY; otherwise it stays silent and prints
- * one summary line at the end, so logs and CI output get a single readable line.
+ * Off a TTY (a pipe, a log, CI) nothing is drawn; one summary line is printed at the end instead.
  */
+// cli-progress is CommonJS: Node gives its exports as the default import
+import cliProgress from "cli-progress";
 
 /** The slice of a WriteStream the bar needs (process.stderr fits; tests pass a fake). */
 export interface ProgressStream {
@@ -19,10 +20,6 @@ export interface ProgressOptions {
   /** How amounts are shown: bytes (KB/MB/GB) or plain counts followed by `unit` (e.g. "documents"). */
   unit: "bytes" | string;
   stream?: ProgressStream;
-  /** Clock in ms (injectable for tests). */
-  now?: () => number;
-  /** Least time between two redraws, in ms. */
-  interval?: number;
 }
 
 export interface Progress {
@@ -30,79 +27,69 @@ export interface Progress {
   tick(n: number): void;
   /** Sets the amount done. */
   update(done: number): void;
-  /** Draws the final state (TTY) or prints the summary line (otherwise), then ends the line. */
+  /** Draws the final state and ends the line (TTY), or prints the summary line (otherwise). */
   finish(): void;
-  /** Ends the line without a summary, e.g. before printing an error. */
+  /** Ends the bar's line without a summary, e.g. before printing an error. */
   abort(): void;
   readonly done: number;
 }
 
-const FULL = "█";
-const EMPTY = "░";
-
-/** Creates a progress bar writing to `stream` (default: stderr, keeping stdout for results). */
+/** Creates a progress display writing to `stream` (default: stderr, keeping stdout for results). */
 export function createProgress(opts: ProgressOptions): Progress {
   const stream = opts.stream ?? process.stderr;
-  const now = opts.now ?? Date.now;
-  const interval = opts.interval ?? 100;
-  const tty = !!stream.isTTY;
-  const started = now();
-  let done = 0;
-  let lastDraw = Number.NEGATIVE_INFINITY;
-  let drawn = false;
-  let closed = false;
-
+  const started = Date.now();
   const amount = (n: number) => (opts.unit === "bytes" ? formatBytes(n) : formatCount(n));
   const suffix = opts.unit === "bytes" ? "" : ` ${opts.unit}`;
+  const total = Math.max(opts.total, 0);
+  let done = 0;
+  let closed = false;
 
-  const line = (): string => {
-    const secs = Math.max((now() - started) / 1000, 1e-3);
-    const rate = done / secs;
-    const rateText = `${amount(rate)}${suffix}/s`;
-    if (opts.total <= 0) return `${opts.label} ${amount(done)}${suffix}  ${rateText}`;
-    const ratio = Math.min(done / opts.total, 1);
-    const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
-    const eta = rate > 0 ? formatDuration((opts.total - Math.min(done, opts.total)) / rate) : "?";
-    const tail = ` ${pct}  ${amount(done)}/${amount(opts.total)}${suffix}  ${rateText}  ETA ${eta}`;
-    const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - opts.label.length - tail.length - 4));
-    const full = Math.round(ratio * width);
-    return `${opts.label} [${FULL.repeat(full)}${EMPTY.repeat(width - full)}]${tail}`;
-  };
-
-  const draw = (force: boolean) => {
-    if (!tty || closed) return;
-    const t = now();
-    if (!force && t - lastDraw < interval) return;
-    lastDraw = t;
-    drawn = true;
-    // \r back to the line start, then erase what a longer previous line left behind
-    stream.write(`\r${line()}\x1b[K`);
-  };
+  const bar = stream.isTTY
+    ? new cliProgress.SingleBar({
+        stream: stream as NodeJS.WritableStream,
+        barsize: Math.max(10, Math.min(40, (stream.columns || 80) - opts.label.length - 50)),
+        barCompleteChar: "█",
+        barIncompleteChar: "░",
+        format: (options, params) => {
+          const secs = Math.max((Date.now() - started) / 1000, 1e-3);
+          const rate = `${amount(params.value / secs)}${suffix}/s`;
+          if (total === 0) return `${opts.label} ${amount(params.value)}${suffix}  ${rate}`;
+          const ratio = Math.min(params.progress, 1);
+          const full = Math.round(ratio * (options.barsize ?? 40));
+          const drawn = `${options.barCompleteString?.slice(0, full)}${options.barIncompleteString?.slice(0, (options.barsize ?? 40) - full)}`;
+          const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
+          const eta = typeof params.eta === "number" ? formatDuration(params.eta) : "?";
+          return `${opts.label} [${drawn}] ${pct}  ${amount(params.value)}/${amount(total)}${suffix}  ${rate}  ETA ${eta}`;
+        },
+      })
+    : null;
+  bar?.start(total, 0);
 
   return {
     tick(n) {
       done += n;
-      draw(false);
+      if (!closed) bar?.update(done);
     },
     update(n) {
       done = n;
-      draw(false);
+      if (!closed) bar?.update(done);
     },
     finish() {
       if (closed) return;
-      if (tty) {
-        draw(true);
-        stream.write("\n");
-      } else {
-        const secs = (now() - started) / 1000;
-        const rate = secs > 0 ? ` (${amount(done / secs)}${suffix}/s)` : "";
-        stream.write(`${opts.label}: ${amount(done)}${suffix} in ${formatDuration(secs)}${rate}\n`);
-      }
       closed = true;
+      if (bar) {
+        bar.update(done);
+        bar.stop(); // draws the final state, then a newline
+        return;
+      }
+      const secs = (Date.now() - started) / 1000;
+      const rate = secs > 0 ? ` (${amount(done / secs)}${suffix}/s)` : "";
+      stream.write(`${opts.label}: ${amount(done)}${suffix} in ${formatDuration(secs)}${rate}\n`);
     },
     abort() {
-      if (!closed && drawn) stream.write("\n");
+      if (closed) return;
       closed = true;
+      bar?.stop();
     },
     get done() {
       return done;
