@@ -23,7 +23,8 @@ import type { DocumentAccess } from "../../auth/access";
 import { loadLayerContext } from "../../collab/layerContext";
 import type { Deps } from "../../context";
 import { type DtoContext, relationDto, spanDto } from "./dto";
-import { goldChange, loadAnnotatorLayers, readGold } from "./store";
+import { goldChange, readGold } from "./gold";
+import { loadAnnotatorLayers } from "./projection";
 
 export async function autoMerge(
   deps: Deps,

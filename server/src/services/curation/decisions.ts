@@ -36,10 +36,11 @@ import type { Deps } from "../../context";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
 import { type DtoContext, relationDto, spanDto } from "./dto";
+import { type GoldChange, goldChange, readGold } from "./gold";
+import { loadAnnotatorLayers, projectedSpan } from "./projection";
 import { reject, unreject } from "./rejectDecisions";
 import { acceptRelation, removeRelationDecision } from "./relationDecisions";
 import { alreadyDecided, checkExpected, competingSpans } from "./siteCheck";
-import { type GoldChange, goldChange, loadAnnotatorLayers, projectedSpan, readGold } from "./store";
 
 /** Applies one curator decision to the document's gold layer; returns the response body. */
 export async function applyDecision(

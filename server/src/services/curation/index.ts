@@ -2,5 +2,6 @@
 export { autoMerge } from "./autoMerge";
 export { applyDecision } from "./decisions";
 export { type DtoContext, Offsets } from "./dto";
-export { changeCurationStatus, labelNames } from "./store";
+export { labelNames } from "./projection";
+export { changeCurationStatus } from "./status";
 export { documentCuration, projectCuration } from "./views";

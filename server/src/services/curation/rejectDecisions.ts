@@ -15,7 +15,7 @@ import {
 import type * as Y from "yjs";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
-import { type GoldChange, readGold } from "./store";
+import { type GoldChange, readGold } from "./gold";
 
 export function reject(
   env: DecisionEnv,

@@ -18,7 +18,8 @@ import type * as Y from "yjs";
 import { loadLayerContext } from "../../collab/layerContext";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
-import { type GoldChange, projectedRelation, projectedSpan, readGold } from "./store";
+import { type GoldChange, readGold } from "./gold";
+import { projectedRelation, projectedSpan } from "./projection";
 
 export function acceptRelation(
   env: DecisionEnv,

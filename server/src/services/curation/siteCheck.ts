@@ -20,7 +20,7 @@ import type * as Y from "yjs";
 import { auditLog, users } from "../../db/schema";
 import { badRequest, HttpError } from "../../errors";
 import type { DecisionEnv } from "./decisionEnv";
-import { readGold } from "./store";
+import { readGold } from "./gold";
 
 /** The expected extent in UTF-16 (the request may count code points). */
 export function expectedExtent(env: DecisionEnv, expected: ExpectedSite): SiteExtent {

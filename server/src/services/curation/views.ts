@@ -16,13 +16,9 @@ import type { DocumentAccess, ProjectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
 import { annotations, documents } from "../../db/schema";
 import { type DtoContext, relationCandidatesDto, relationDto, sitesDto, spanDto } from "./dto";
-import {
-  changedAfterCuration,
-  curationStatus,
-  curationStatuses,
-  loadAnnotatorLayers,
-  readGold,
-} from "./store";
+import { readGold } from "./gold";
+import { loadAnnotatorLayers, spanOfRow } from "./projection";
+import { changedAfterCuration, curationStatus, curationStatuses } from "./status";
 
 /**
  * Everything a curator needs for one document: annotators, aligned sites with their disagreements,
@@ -79,14 +75,7 @@ export async function projectCuration(deps: Deps, access: ProjectAccess): Promis
     .all();
   for (const r of goldRows) {
     const list = goldByDoc.get(r.documentId) ?? [];
-    list.push({
-      id: r.spanId,
-      start: r.start,
-      end: r.end,
-      label: r.labelId,
-      author: r.author,
-      createdAt: r.createdAt,
-    });
+    list.push(spanOfRow(r));
     goldByDoc.set(r.documentId, list);
   }
 

@@ -1,0 +1,212 @@
+/**
+ * The annotator layers as curation reads them: from the projection (`annotations`,
+ * `annotation_relations`, `layer_states`) — fast, no Y.Doc per annotator, and current because the app
+ * flushes every pending projection change before any curation request (`readsProjection` in
+ * requestScope.ts). Every stored row passes the one stored-span check before it is used.
+ */
+import {
+  type AnnotatorLayer,
+  countSkip,
+  emptySkipped,
+  type LayerName,
+  layerUserId,
+  type Relation,
+  type SkippedRows,
+  type Span,
+  storedRelationProblem,
+  storedSpanProblem,
+} from "@gloss/shared";
+import { and, eq, inArray, like } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import {
+  annotationRelations,
+  annotations,
+  assignments,
+  documents,
+  labels,
+  layerStates,
+  users,
+} from "../../db/schema";
+
+export interface AnnotatorInfo {
+  userId: number;
+  username: string;
+  layer: LayerName;
+  status: string | null;
+  spans: number;
+}
+
+/**
+ * The annotator layers of some documents, from the projection: every `user-<id>` layer with spans or a
+ * status, plus every assigned annotator (an assigned layer with nothing in it counts as "missing").
+ */
+export function loadAnnotatorLayers(
+  db: Db,
+  documentIds: number[],
+): Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }> {
+  const out = new Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }>();
+  if (documentIds.length === 0) return out;
+  // every stored row passes the one stored-span check against its document's text and project labels
+  const skippedOf = new Map<number, SkippedRows>();
+  const skip = (documentId: number, why: Parameters<typeof countSkip>[1]) => {
+    let k = skippedOf.get(documentId);
+    if (!k) {
+      k = emptySkipped();
+      skippedOf.set(documentId, k);
+    }
+    countSkip(k, why);
+  };
+  const docInfo = new Map<number, { text: string; labels: Set<number> }>();
+  const labelsOf = new Map<number, Set<number>>();
+  const byDoc = new Map<number, Map<number, { layer: AnnotatorLayer; info: AnnotatorInfo }>>();
+  const entry = (documentId: number, userId: number) => {
+    let m = byDoc.get(documentId);
+    if (!m) {
+      m = new Map();
+      byDoc.set(documentId, m);
+    }
+    let e = m.get(userId);
+    if (!e) {
+      const layer: LayerName = `user-${userId}`;
+      e = {
+        layer: { layer, userId, spans: [], relations: [] },
+        info: { userId, username: "", layer, status: null, spans: 0 },
+      };
+      m.set(userId, e);
+    }
+    return e;
+  };
+  // chunks keep each IN (…) well under SQLite's parameter limit
+  for (let i = 0; i < documentIds.length; i += 500) {
+    const ids = documentIds.slice(i, i + 500);
+    for (const d of db
+      .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
+      .from(documents)
+      .where(inArray(documents.id, ids))
+      .all()) {
+      let ls = labelsOf.get(d.projectId);
+      if (!ls) {
+        ls = new Set(labelNames(db, d.projectId).keys());
+        labelsOf.set(d.projectId, ls);
+      }
+      docInfo.set(d.id, { text: d.text, labels: ls });
+    }
+    for (const a of db.select().from(assignments).where(inArray(assignments.documentId, ids)).all()) {
+      entry(a.documentId, a.userId).info.status ??= a.status;
+    }
+    const userLayers = (t: typeof annotations | typeof annotationRelations | typeof layerStates) =>
+      and(inArray(t.documentId, ids), like(t.layer, "user-%"));
+    for (const s of db.select().from(layerStates).where(userLayers(layerStates)).all()) {
+      const uid = layerUserId(s.layer);
+      if (uid !== null) entry(s.documentId, uid).info.status = s.status;
+    }
+    for (const r of db.select().from(annotations).where(userLayers(annotations)).all()) {
+      const uid = layerUserId(r.layer);
+      if (uid === null) continue;
+      const d = docInfo.get(r.documentId);
+      const why = storedSpanProblem(r.start, r.end, r.labelId, d?.text ?? "", d?.labels ?? new Set());
+      if (why !== null) {
+        skip(r.documentId, why);
+        continue;
+      }
+      const e = entry(r.documentId, uid);
+      (e.layer.spans as Span[]).push(spanOfRow(r));
+      e.info.spans++;
+    }
+    for (const r of db.select().from(annotationRelations).where(userLayers(annotationRelations)).all()) {
+      const uid = layerUserId(r.layer);
+      if (uid === null) continue;
+      const e = entry(r.documentId, uid);
+      const why = storedRelationProblem(r.fromSpan, r.toSpan, new Set(e.layer.spans.map((x) => x.id)));
+      if (why !== null) {
+        skip(r.documentId, why);
+        continue;
+      }
+      const rels = e.layer.relations as Relation[];
+      rels.push({
+        id: r.relationId,
+        from: r.fromSpan,
+        to: r.toSpan,
+        type: r.type,
+        author: r.author,
+        createdAt: r.createdAt,
+      });
+    }
+  }
+  const userIds = [...new Set([...byDoc.values()].flatMap((m) => [...m.keys()]))];
+  const names = new Map<number, string>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const ids = userIds.slice(i, i + 500);
+    for (const u of db
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(inArray(users.id, ids))
+      .all())
+      names.set(u.id, u.username);
+  }
+  for (const id of documentIds) {
+    const m = [...(byDoc.get(id)?.values() ?? [])].sort((a, b) => a.layer.userId - b.layer.userId);
+    for (const e of m) e.info.username = names.get(e.layer.userId) ?? `(deleted user ${e.layer.userId})`;
+    out.set(id, {
+      layers: m.map((e) => e.layer),
+      info: m.map((e) => e.info),
+      skipped: skippedOf.get(id) ?? emptySkipped(),
+    });
+  }
+  return out;
+}
+
+/** A projected span row as a layer span (what alignment reads). */
+export const spanOfRow = (r: typeof annotations.$inferSelect): Span => ({
+  id: r.spanId,
+  start: r.start,
+  end: r.end,
+  label: r.labelId,
+  author: r.author,
+  createdAt: r.createdAt,
+});
+
+/** The rows of one document's layer in a projection table. */
+const inLayer = (t: typeof annotations | typeof annotationRelations, documentId: number, layer: string) =>
+  and(eq(t.documentId, documentId), eq(t.layer, layer));
+
+/** One annotator span from the projection, or null (also when the stored row is unsound). */
+export function projectedSpan(db: Db, documentId: number, layer: string, spanId: string) {
+  const row = db
+    .select()
+    .from(annotations)
+    .where(and(inLayer(annotations, documentId, layer), eq(annotations.spanId, spanId)))
+    .get();
+  if (!row) return null;
+  const doc = db
+    .select({ text: documents.text, projectId: documents.projectId })
+    .from(documents)
+    .where(eq(documents.id, documentId))
+    .get();
+  if (!doc) return null;
+  const labelIds = new Set(labelNames(db, doc.projectId).keys());
+  return storedSpanProblem(row.start, row.end, row.labelId, doc.text, labelIds) === null ? row : null;
+}
+
+/** One annotator relation from the projection, or null. */
+export function projectedRelation(db: Db, documentId: number, layer: string, relationId: string) {
+  return (
+    db
+      .select()
+      .from(annotationRelations)
+      .where(
+        and(inLayer(annotationRelations, documentId, layer), eq(annotationRelations.relationId, relationId)),
+      )
+      .get() ?? null
+  );
+}
+
+/** Label id → name for a project. */
+export function labelNames(db: Db, projectId: number): Map<number, string> {
+  const rows = db
+    .select({ id: labels.id, name: labels.name })
+    .from(labels)
+    .where(eq(labels.projectId, projectId))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
