@@ -27,12 +27,12 @@ import {
   readW3c,
   resolveOffsets,
 } from "@gloss/shared";
-import { eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import type * as Y from "yjs";
 import type { Collab } from "../collab";
 import { loadLayerContext } from "../collab/layerContext";
 import type { Db } from "../db/client";
-import { projects } from "../db/schema";
+import { documents, labels, projects } from "../db/schema";
 import { HttpError } from "../errors";
 import { PayloadTooLarge } from "../import/errors";
 import { readZip, type ZipLimits } from "../import/zip";
@@ -120,9 +120,11 @@ interface DocIndex {
 }
 
 function indexDocuments(db: Db, projectId: number): DocIndex {
-  const rows = db.$client
-    .prepare("SELECT id, name, sha256 FROM documents WHERE project_id = ?")
-    .all(projectId) as Array<{ id: number; name: string; sha256: string }>;
+  const rows = db
+    .select({ id: documents.id, name: documents.name, sha256: documents.sha256 })
+    .from(documents)
+    .where(eq(documents.projectId, projectId))
+    .all();
   const idx: DocIndex = { byId: new Map(), byName: new Map(), bySha: new Map() };
   for (const r of rows) {
     idx.byId.set(r.id, { sha256: r.sha256 });
@@ -161,10 +163,14 @@ const describeRef = (r: DocumentRef) =>
     .join(", ") || "nothing that identifies a document";
 
 /** Label name → id: exact, then ignoring case, then with `_` for whitespace (brat types). */
-function labelResolver(labels: Array<{ id: number; name: string }>) {
-  const exact = new Map(labels.map((l) => [l.name, l.id]));
-  const folded = new Map(labels.map((l) => [l.name.toLowerCase(), l.id]));
-  const under = new Map(labels.map((l) => [l.name.trim().replace(/\s+/g, "_").toLowerCase(), l.id]));
+/** The project's labels, id and name. */
+const projectLabels = (db: Db, projectId: number) =>
+  db.select({ id: labels.id, name: labels.name }).from(labels).where(eq(labels.projectId, projectId)).all();
+
+function labelResolver(rows: Array<{ id: number; name: string }>) {
+  const exact = new Map(rows.map((l) => [l.name, l.id]));
+  const folded = new Map(rows.map((l) => [l.name.toLowerCase(), l.id]));
+  const under = new Map(rows.map((l) => [l.name.trim().replace(/\s+/g, "_").toLowerCase(), l.id]));
   return (name: string) => exact.get(name) ?? folded.get(name.toLowerCase()) ?? under.get(name.toLowerCase());
 }
 
@@ -200,12 +206,13 @@ export async function importAnnotations(
     .get();
   if (!project) throw new HttpError(404, "not_found", "No such project");
   const relationTypes = project.relationTypes;
-  const labels = db.$client
-    .prepare("SELECT id, name FROM labels WHERE project_id = ?")
-    .all(req.projectId) as Array<{ id: number; name: string }>;
-  const labelId = labelResolver(labels);
+  const labelId = labelResolver(projectLabels(db, req.projectId));
   const idx = indexDocuments(db, req.projectId);
-  const textOf = db.$client.prepare("SELECT text FROM documents WHERE id = ?");
+  const textOf = db
+    .select({ text: documents.text })
+    .from(documents)
+    .where(eq(documents.id, sql.placeholder("id")))
+    .prepare();
   const unknownLabels = new Map<string, { count: number; first: FormatIssue }>();
   const planned = new Map<number, PlannedDoc>();
   if (!parsed.documents.length && !issues.length)
@@ -219,7 +226,7 @@ export async function importAnnotations(
       );
       continue;
     }
-    const text = (textOf.get(id) as { text: string }).text;
+    const text = textOf.get({ id })!.text; // matched among the project's documents just above
     const resolved = resolveOffsets(text, doc, req.offsets ?? doc.unit);
     issues.push(...resolved.issues);
     const plan = planned.get(id) ?? { id, text, spans: [], relations: [] };
@@ -278,10 +285,7 @@ export async function importAnnotations(
   const createdLabels = req.createLabels
     ? createMissingLabels(db, req.projectId, [...unknownLabels.keys()])
     : [];
-  const allLabels = db.$client
-    .prepare("SELECT id, name FROM labels WHERE project_id = ?")
-    .all(req.projectId) as Array<{ id: number; name: string }>;
-  const finalLabel = labelResolver(allLabels);
+  const finalLabel = labelResolver(projectLabels(db, req.projectId));
   const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
   for (const plan of planned.values()) {
     const { ctx } = loadLayerContext(db, { text: plan.text, projectId: req.projectId }, project);
@@ -370,19 +374,21 @@ function writePlan(
 
 function createMissingLabels(db: Db, projectId: number, names: string[]): string[] {
   if (!names.length) return [];
-  const insert = db.$client.prepare(
-    `INSERT INTO labels (project_id, name, color, hotkey, description, "order") VALUES (?, ?, ?, NULL, 'Created by an annotation import', ?)`,
-  );
-  db.$client.transaction(() => {
-    const n = (
-      db.$client.prepare("SELECT COUNT(*) AS n FROM labels WHERE project_id = ?").get(projectId) as {
-        n: number;
-      }
-    ).n;
-    for (const [i, name] of names.entries()) {
-      insert.run(projectId, name, LABEL_PALETTE[(n + i) % LABEL_PALETTE.length], n + i);
-    }
-  })();
+  db.transaction(() => {
+    const n = db.select({ n: count() }).from(labels).where(eq(labels.projectId, projectId)).get()?.n ?? 0;
+    db.insert(labels)
+      .values(
+        names.map((name, i) => ({
+          projectId,
+          name,
+          color: LABEL_PALETTE[(n + i) % LABEL_PALETTE.length]!,
+          hotkey: null,
+          description: "Created by an annotation import",
+          order: n + i,
+        })),
+      )
+      .run();
+  });
   return names;
 }
 
