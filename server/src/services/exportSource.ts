@@ -31,6 +31,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { relationOfRow } from "../db/rows";
 import {
   annotationRelations,
   annotations,
@@ -234,7 +235,6 @@ function prepareReads(db: Db, projectId: number, q: ExportQuery) {
 type Reads = ReturnType<typeof prepareReads>;
 type DocRow = ReturnType<Reads["page"]["all"]>[number];
 type SpanRow = typeof annotations.$inferSelect;
-type RelationRow = typeof annotationRelations.$inferSelect;
 
 const toSpan = (r: SpanRow, label: string): ExportSpan => ({
   id: r.spanId,
@@ -246,14 +246,6 @@ const toSpan = (r: SpanRow, label: string): ExportSpan => ({
   extra: parseObject(r.extra),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
-});
-const toRelation = (r: RelationRow): ExportRelation => ({
-  id: r.relationId,
-  from: r.fromSpan,
-  to: r.toSpan,
-  type: r.type,
-  author: r.author,
-  createdAt: r.createdAt,
 });
 
 /** Opens the source for a project, or null when the project does not exist. */
@@ -324,7 +316,7 @@ export function openSource(
         continue;
       }
       const list = relations.get(k) ?? [];
-      list.push(toRelation(r));
+      list.push(relationOfRow(r));
       relations.set(k, list);
     }
     const layersOf = new Map<number, Map<string, string>>(); // doc → annotator layer → assignment status

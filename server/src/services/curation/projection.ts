@@ -18,6 +18,7 @@ import {
 } from "@gloss/shared";
 import { and, eq, inArray, like } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { relationOfRow, spanOfRow } from "../../db/rows";
 import {
   annotationRelations,
   annotations,
@@ -122,15 +123,7 @@ export function loadAnnotatorLayers(
         skip(r.documentId, why);
         continue;
       }
-      const rels = e.layer.relations as Relation[];
-      rels.push({
-        id: r.relationId,
-        from: r.fromSpan,
-        to: r.toSpan,
-        type: r.type,
-        author: r.author,
-        createdAt: r.createdAt,
-      });
+      (e.layer.relations as Relation[]).push(relationOfRow(r));
     }
   }
   const userIds = [...new Set([...byDoc.values()].flatMap((m) => [...m.keys()]))];
@@ -155,16 +148,6 @@ export function loadAnnotatorLayers(
   }
   return out;
 }
-
-/** A projected span row as a layer span (what alignment reads). */
-export const spanOfRow = (r: typeof annotations.$inferSelect): Span => ({
-  id: r.spanId,
-  start: r.start,
-  end: r.end,
-  label: r.labelId,
-  author: r.author,
-  createdAt: r.createdAt,
-});
 
 /** The rows of one document's layer in a projection table. */
 const inLayer = (t: typeof annotations | typeof annotationRelations, documentId: number, layer: string) =>

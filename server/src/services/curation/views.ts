@@ -14,10 +14,11 @@ import {
 import { and, asc, eq } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
+import { spanOfRow } from "../../db/rows";
 import { annotations, documents } from "../../db/schema";
 import { type DtoContext, relationCandidatesDto, relationDto, sitesDto, spanDto } from "./dto";
 import { readGold } from "./gold";
-import { loadAnnotatorLayers, spanOfRow } from "./projection";
+import { loadAnnotatorLayers } from "./projection";
 import { changedAfterCuration, curationStatus, curationStatuses } from "./status";
 
 /**
