@@ -2,7 +2,7 @@
  * Curator decisions on one document's gold layer (POST /documents/:id/curation/decisions): accept an
  * annotator's span, write an edited one, reject a disagreement, remove a gold span, and the same for
  * relations. Each is decided from the live gold state and written with its audit row in one step
- * (services/curation `goldChange`). A removal or a `replaces` records the removed version's key in
+ * (gold.ts `goldChange`). A removal or a `replaces` records the removed version's key in
  * gold's `rejected` map so auto-merge never brings it back; writing a version clears its own key and the
  * keys of the disagreements it answers (the curator changed their mind).
  */
