@@ -2,13 +2,11 @@
  * The generated help: every command and subcommand of the program documents each of its arguments and
  * options, and `--help` prints to stdout with exit code 0, as `pnpm gloss help <command>` does (`pnpm gloss user help add` for a subcommand).
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
+import os from "node:os";
 import { createProgram } from "@gloss/server/cli/program";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
+import { runCli } from "../helpers/factories";
 
 function allCommands(cmd: Command, path: string[] = []): Array<[string[], Command]> {
   return [[path, cmd], ...cmd.commands.flatMap((c) => allCommands(c, [...path, c.name()]))];
@@ -57,25 +55,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
 };
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/main.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, GLOSS_LOG_LEVEL: "silent", INIT_CWD: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Help opens no database: any folder will do. */
+const run = (args: string[]) => runCli(args, { dataDir: os.tmpdir() });
 
 describe("gloss --help", () => {
   const commands = allCommands(createProgram());
