@@ -83,6 +83,8 @@ function seedDatabase(
     const span = sqlite.prepare(
       `INSERT INTO annotations (project_id, document_id, layer, span_id, start, "end", label_id, author, note, extra, created_at) VALUES (?, ?, 'gold', ?, ?, ?, ?, NULL, NULL, NULL, ?)`,
     );
+    // Curation done on every document: the default gold export holds curated documents only.
+    const curated = sqlite.prepare("INSERT INTO curations (document_id, status) VALUES (?, 'done')");
     for (let i = 0; i < documents; i++) {
       const { text, words } = article(600 + Math.floor(rand() * 800));
       const id = Number(
@@ -94,6 +96,7 @@ function seedDatabase(
           text.length,
         ).lastInsertRowid,
       );
+      curated.run(id);
       for (let k = 0; k < spansPerDoc; k++) {
         const a = Math.floor(rand() * (words.length - 4));
         const b = a + Math.floor(rand() * 4);
