@@ -26,7 +26,6 @@ export default defineConfig(({ mode }) => ({
     outDir: "dist",
     // Source maps publish the whole source to every visitor: only on request (GLOSS_SOURCEMAPS=true).
     sourcemap: process.env.GLOSS_SOURCEMAPS === "true",
-    chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       input: INPUTS[mode] ?? INPUTS.production,
     },

@@ -1,8 +1,8 @@
 import { act } from "react";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { App } from "./App";
-import { nextPath } from "./routes/SignInPage";
-import { fakeFetch, flush, json, render } from "./test-utils";
+import { nextPath } from "./routes/nextPath";
+import { fakeFetch, json, render, until } from "./test-utils";
 
 const me = { id: 1, username: "ada", displayName: "Ada", isAdmin: false };
 
@@ -44,7 +44,7 @@ test("a signed-out visitor is sent to sign in, sees the server's error, then lan
     "GET /api/projects/4/documents": () => json(200, { documents: [] }),
   });
   const r = await render(<App fetcher={fetcher} />);
-  await flush();
+  await until(() => r.container.querySelector("form"));
   expect(window.location.pathname).toBe("/signin");
   expect(new URLSearchParams(window.location.search).get("next")).toBe("/projects/4");
 
@@ -52,12 +52,13 @@ test("a signed-out visitor is sent to sign in, sees the server's error, then lan
   type(form.querySelector<HTMLInputElement>('input[name="username"]')!, "ada");
   type(form.querySelector<HTMLInputElement>('input[name="password"]')!, "wrong password");
   await act(async () => form.requestSubmit());
-  await flush();
+  await until(() => r.container.querySelector('[role="alert"]'));
   expect(r.container.querySelector('[role="alert"]')?.textContent).toBe("Wrong username or password");
 
   await act(async () => form.requestSubmit());
-  await flush();
-  await flush();
+  await until(
+    () => r.container.querySelector("h1")?.textContent !== "Sign in" && r.container.querySelector("h1"),
+  );
   expect(window.location.pathname).toBe("/projects/4");
   // the project name is text, not markup; the header shows the project and its manager-only Settings link
   expect(r.container.querySelector("h1")?.textContent).toBe("Bridges <b>& tunnels</b>");
@@ -79,13 +80,16 @@ test("a signed-in user sent to /signin?next=… goes straight there; only local 
       json(404, { error: { code: "not_found", message: "No such project" } }),
   });
   const r = await render(<App fetcher={fetcher} />);
-  await flush();
+  await until(() => r.container.querySelector('[role="alert"]'));
   expect(window.location.pathname).toBe("/projects/4");
   // a non-member sees the server's message, not a blank page
   expect(r.container.querySelector('[role="alert"]')?.textContent).toBe("No such project");
   await r.unmount();
 
-  expect(nextPath(new URLSearchParams("next=//evil.example/x"))).toBe("/");
-  expect(nextPath(new URLSearchParams("next=https://evil.example"))).toBe("/");
-  expect(nextPath(new URLSearchParams("next=/documents/3?layer=gold"))).toBe("/documents/3?layer=gold");
+  expect(nextPath(new URLSearchParams("next=//evil.example/x").get("next"))).toBe("/");
+  expect(nextPath(new URLSearchParams("next=https://evil.example").get("next"))).toBe("/");
+  expect(nextPath(new URLSearchParams("next=/documents/3?layer=gold").get("next"))).toBe(
+    "/documents/3?layer=gold",
+  );
+  expect(nextPath(undefined)).toBe("/");
 });

@@ -85,7 +85,7 @@ export function useSession(): Session {
   return s;
 }
 
-/** The signed-in user (pages behind `auth: true` only). */
+/** The signed-in user (pages behind `_auth` only). */
 export function useUser(): UserDto {
   const { user } = useSession();
   if (!user) throw new Error("useUser without a signed-in user");

@@ -44,6 +44,28 @@ export async function flush(): Promise<void> {
   });
 }
 
+/**
+ * Lets promises and effects settle until `check` passes (until then it throws, or returns null or false); fails
+ * with the last error after `timeout` ms. For what arrives asynchronously: lazily loaded pages, queries.
+ */
+export async function until(check: () => unknown, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let failure: unknown;
+    try {
+      const result = check();
+      if (result !== false && result !== null) return;
+      failure = new Error("until: the condition is still false");
+    } catch (err) {
+      failure = err;
+    }
+    if (Date.now() > deadline) throw failure;
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+    });
+  }
+}
+
 /** The buttons (or links) whose text content contains `text`. */
 export function byText<T extends Element = HTMLElement>(
   root: ParentNode,

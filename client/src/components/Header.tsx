@@ -1,21 +1,29 @@
 /**
- * The navigation header: built from the route table's `nav` entries, so a new page (agreement, curation,
- * export) shows up by adding one entry there. Project entries appear beside the current project.
+ * The navigation header: built from the routes' `staticData.nav` entries (routeTree.tsx), so a new page
+ * (agreement, curation, export) shows up by giving its route one. Project entries appear beside the
+ * current project.
  */
-import { buildPath, Link, type RouteDef, useLocation } from "../router";
+import { type AnyRoute, Link, useRouter } from "@tanstack/react-router";
 import { useSession } from "../session";
 import { useCurrentProject } from "./CurrentProject";
 
-/** The header for the given route table. */
-export function Header({ routes }: { routes: readonly RouteDef[] }) {
+/** Only the current page itself is marked current (not "/" on every page). */
+const EXACT = { exact: true, includeSearch: false } as const;
+
+/** The header. */
+export function Header() {
   const { user, signOut } = useSession();
   const project = useCurrentProject();
-  const { pathname } = useLocation();
+  const router = useRouter();
   const role = project?.role ?? (user?.isAdmin ? "admin" : null);
 
-  const global = routes.filter((r) => r.nav?.scope === "global");
+  const routes = (Object.values(router.routesById) as AnyRoute[]).flatMap((r) => {
+    const nav = r.options.staticData?.nav;
+    return nav ? [{ id: r.id as string, path: r.fullPath as string, nav }] : [];
+  });
+  const global = routes.filter((r) => r.nav.scope === "global");
   const projectItems = project
-    ? routes.filter((r) => r.nav?.scope === "project" && (r.nav.visible?.({ role }) ?? true))
+    ? routes.filter((r) => r.nav.scope === "project" && (r.nav.visible?.({ role }) ?? true))
     : [];
 
   return (
@@ -23,16 +31,16 @@ export function Header({ routes }: { routes: readonly RouteDef[] }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <Link to="/" className="brand">
+      <Link to="/" className="brand" activeOptions={EXACT}>
         Gloss
       </Link>
       {user ? (
         <nav aria-label="Main">
           <ul className="nav-list">
             {global.map((r) => (
-              <li key={r.path}>
-                <Link to={r.path} aria-current={pathname === r.path ? "page" : undefined}>
-                  {r.nav!.label}
+              <li key={r.id}>
+                <Link to={r.path as "/"} activeOptions={EXACT}>
+                  {r.nav.label}
                 </Link>
               </li>
             ))}
@@ -40,16 +48,17 @@ export function Header({ routes }: { routes: readonly RouteDef[] }) {
           {project ? (
             <ul className="nav-list" aria-label={`Project ${project.name}`}>
               <li className="nav-project">{project.name}</li>
-              {projectItems.map((r) => {
-                const to = buildPath(r.path, { projectId: project.id });
-                return (
-                  <li key={r.path}>
-                    <Link to={to} aria-current={pathname === to ? "page" : undefined}>
-                      {r.nav!.label}
-                    </Link>
-                  </li>
-                );
-              })}
+              {projectItems.map((r) => (
+                <li key={r.id}>
+                  <Link
+                    to={r.path as "/projects/$projectId"}
+                    params={{ projectId: project.id }}
+                    activeOptions={EXACT}
+                  >
+                    {r.nav.label}
+                  </Link>
+                </li>
+              ))}
             </ul>
           ) : null}
         </nav>

@@ -4,20 +4,23 @@
  * then hands over to the workspace.
  */
 import { canCurate, type ProjectRole } from "@gloss/shared";
+import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link, navigate, type RouteProps } from "../router";
 import { useUser } from "../session";
 import { chooseLayer, layerOptions } from "./annotate/layers";
 import { Workspace } from "./annotate/Workspace";
 import { type DocumentContext, useDocumentContext } from "./useDocumentContext";
 
+const route = getRouteApi("/_auth/documents/$documentId");
+
 /** The annotation page. */
-export function AnnotatePage({ params, query }: RouteProps) {
-  const documentId = Number(params.documentId);
+export function AnnotatePage() {
+  const { documentId } = route.useParams();
+  const { layer } = route.useSearch();
   const data = useDocumentContext(documentId);
   usePageTitle(data.data?.document.name ?? "Document");
 
@@ -27,12 +30,16 @@ export function AnnotatePage({ params, query }: RouteProps) {
       <div className="page">
         <h1>Document</h1>
         <ErrorMessage error={data.error} />
-        {signedOut ? <Link to={`/signin?next=/documents/${documentId}`}>Sign in again</Link> : null}
+        {signedOut ? (
+          <Link to="/signin" search={{ next: `/documents/${documentId}` }}>
+            Sign in again
+          </Link>
+        ) : null}
       </div>
     );
   }
   if (!data.data) return <p className="page muted">Loading the document…</p>;
-  return <LoadedDocument {...data.data} requestedLayer={query.get("layer")} />;
+  return <LoadedDocument {...data.data} requestedLayer={layer ?? null} />;
 }
 
 function LoadedDocument({
@@ -42,6 +49,7 @@ function LoadedDocument({
   requestedLayer,
 }: DocumentContext & { requestedLayer: string | null }) {
   const api = useApi();
+  const navigate = useNavigate();
   const me = useUser();
   const role: ProjectRole = project.role ?? (me.isAdmin ? "admin" : "annotator");
   const { layer, permission } = chooseLayer(requestedLayer, role, project.mode, me.id);
@@ -74,7 +82,13 @@ function LoadedDocument({
       layer={layer}
       readOnly={permission !== "write"}
       layerOptions={options}
-      onPickLayer={(next) => navigate(`/documents/${document.id}?layer=${encodeURIComponent(next)}`)}
+      onPickLayer={(next) =>
+        navigate({
+          to: "/documents/$documentId",
+          params: { documentId: document.id },
+          search: { layer: next },
+        })
+      }
     />
   );
 }

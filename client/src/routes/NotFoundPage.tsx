@@ -1,5 +1,5 @@
+import { Link } from "@tanstack/react-router";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link } from "../router";
 
 /** Shown for a path no route matches. */
 export function NotFoundPage() {

@@ -1,5 +1,6 @@
 /** A project's documents with per-annotator status and progress, a filter and a search; the user's queue. */
 import { canManage, type DocumentSummaryDto, type ProjectDto } from "@gloss/shared";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
@@ -8,14 +9,15 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusChip } from "../components/StatusChip";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link, type RouteProps } from "../router";
 import { useUser } from "../session";
 import { QueuePanel } from "./QueuePanel";
 import { useProject } from "./useProjectResources";
 
+const route = getRouteApi("/_auth/projects/$projectId");
+
 /** The project page. */
-export function ProjectPage({ params }: RouteProps) {
-  const projectId = Number(params.projectId);
+export function ProjectPage() {
+  const { projectId } = route.useParams();
   const _api = useApi();
   const project = useProject(projectId);
   usePageTitle(project.data?.name ?? "Project");
@@ -39,7 +41,11 @@ function ProjectView({ project }: { project: ProjectDto }) {
     <div className="page">
       <div className="page-title">
         <h1>{project.name}</h1>
-        {canManage(role) ? <Link to={`/projects/${project.id}/settings`}>Settings</Link> : null}
+        {canManage(role) ? (
+          <Link to="/projects/$projectId/settings" params={{ projectId: project.id }}>
+            Settings
+          </Link>
+        ) : null}
       </div>
       <p className="meta">
         <span>{project.mode === "shared" ? "Shared layer" : "Independent layers"}</span>
@@ -157,7 +163,9 @@ function DocumentRow({ doc }: { doc: DocumentSummaryDto }) {
   return (
     <tr>
       <td>
-        <Link to={`/documents/${doc.id}`}>{doc.name}</Link>
+        <Link to="/documents/$documentId" params={{ documentId: doc.id }}>
+          {doc.name}
+        </Link>
       </td>
       <td className="num">{doc.length.toLocaleString()}</td>
       <td>

@@ -1,12 +1,12 @@
 /** The user's projects with their role and progress, and a form to create one. */
 import { type CreateProjectBody, DEFAULT_LABELS, type ProjectDto, type ProjectMode } from "@gloss/shared";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link, navigate } from "../router";
 
 const ROLE_TEXT: Record<string, string> = { manager: "Manager", curator: "Curator", annotator: "Annotator" };
 
@@ -43,7 +43,7 @@ function ProjectCard({ project: p }: { project: ProjectDto }) {
   return (
     <li className="card">
       <h2>
-        <Link to={`/projects/${p.id}`} className="project-title-link">
+        <Link to="/projects/$projectId" params={{ projectId: p.id }} className="project-title-link">
           {p.name}
         </Link>
       </h2>
@@ -70,6 +70,7 @@ export function parseLabelLines(text: string): string[] {
 
 function CreateProjectForm() {
   const api = useApi();
+  const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [labelChoice, setLabelChoice] = useState<"default" | "custom">("default");
@@ -90,7 +91,7 @@ function CreateProjectForm() {
     setError(null);
     try {
       const created = await api.projects.create(body);
-      navigate(`/projects/${created.id}/settings`);
+      await navigate({ to: "/projects/$projectId/settings", params: { projectId: created.id } });
     } catch (err) {
       setError(err);
       setBusy(false);

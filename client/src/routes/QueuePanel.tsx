@@ -1,11 +1,11 @@
 /** The user's queue in a project: their assigned documents, with "Next document". */
 import type { QueueItemDto } from "@gloss/shared";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusChip } from "../components/StatusChip";
-import { Link, navigate } from "../router";
 
 type QueueItem = QueueItemDto;
 
@@ -17,6 +17,7 @@ export function nextInQueue(queue: readonly QueueItem[], currentId?: number): Qu
 /** The queue section of the project page (hidden when the user has nothing assigned). */
 export function QueuePanel({ projectId }: { projectId: number }) {
   const api = useApi();
+  const navigate = useNavigate();
   const queue = useResource((signal) => api.assignments.queue(projectId, { signal }), [api, projectId]);
   if (queue.error) {
     // 404/403: no queue for this caller (not an annotator here); nothing to show
@@ -36,7 +37,9 @@ export function QueuePanel({ projectId }: { projectId: number }) {
           type="button"
           className="primary"
           disabled={!next}
-          onClick={() => next && navigate(`/documents/${next.documentId}`)}
+          onClick={() =>
+            next && navigate({ to: "/documents/$documentId", params: { documentId: next.documentId } })
+          }
         >
           Next document
         </button>
@@ -47,7 +50,10 @@ export function QueuePanel({ projectId }: { projectId: number }) {
       <ol className="queue-list">
         {docs.map((d) => (
           <li key={d.documentId}>
-            <Link to={`/documents/${d.documentId}`}>{d.name}</Link> <StatusChip status={d.status} />
+            <Link to="/documents/$documentId" params={{ documentId: d.documentId }}>
+              {d.name}
+            </Link>{" "}
+            <StatusChip status={d.status} />
           </li>
         ))}
       </ol>

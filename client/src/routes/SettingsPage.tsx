@@ -1,11 +1,11 @@
 /** Project settings for managers: general settings, labels, members, assignment, import. */
 import { canManage, type ProjectDto } from "@gloss/shared";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../api/context";
 import { useResource } from "../api/useResource";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link, type RouteProps } from "../router";
 import { useUser } from "../session";
 import { AssignmentSettings } from "./settings/AssignmentSettings";
 import { GeneralSettings } from "./settings/GeneralSettings";
@@ -14,9 +14,11 @@ import { LabelSettings } from "./settings/LabelSettings";
 import { MemberSettings } from "./settings/MemberSettings";
 import { useProject } from "./useProjectResources";
 
+const route = getRouteApi("/_auth/projects/$projectId/settings");
+
 /** The settings page. */
-export function SettingsPage({ params }: RouteProps) {
-  const projectId = Number(params.projectId);
+export function SettingsPage() {
+  const { projectId } = route.useParams();
   const api = useApi();
   const user = useUser();
   const project = useProject(projectId);
@@ -41,7 +43,9 @@ export function SettingsPage({ params }: RouteProps) {
       <div className="page">
         <h1>Settings</h1>
         <p>Only the project's managers can change its settings.</p>
-        <Link to={`/projects/${p.id}`}>Back to the documents</Link>
+        <Link to="/projects/$projectId" params={{ projectId: p.id }}>
+          Back to the documents
+        </Link>
       </div>
     );
   }

@@ -1,21 +1,18 @@
 /** Sign in and create an account. The first account on an instance becomes its administrator. */
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePageTitle } from "../components/usePageTitle";
-import { Link, navigate, type RouteProps } from "../router";
 import { useSession } from "../session";
+import { nextPath } from "./nextPath";
 
-/** Where to go after signing in: the `next` query when it is a path on this site, else the projects. */
-export function nextPath(query: URLSearchParams): string {
-  const next = query.get("next");
-  // only local paths: "//evil.example" or "https://…" would be an open redirect
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
+const guest = getRouteApi("/_guest");
 
 /** The sign-in page. */
-export function SignInPage({ query }: RouteProps) {
+export function SignInPage() {
   usePageTitle("Sign in");
   const { signIn } = useSession();
+  const { next } = guest.useSearch();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,7 +23,7 @@ export function SignInPage({ query }: RouteProps) {
     setError(null);
     try {
       await signIn({ username: String(form.get("username")), password: String(form.get("password")) });
-      navigate(nextPath(query), { replace: true });
+      // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx)
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -52,7 +49,7 @@ export function SignInPage({ query }: RouteProps) {
       </form>
       <p>
         New here?{" "}
-        <Link to={`/register${query.get("next") ? `?next=${encodeURIComponent(nextPath(query))}` : ""}`}>
+        <Link to="/register" search={next ? { next: nextPath(next) } : {}}>
           Create an account
         </Link>
       </p>
@@ -61,7 +58,7 @@ export function SignInPage({ query }: RouteProps) {
 }
 
 /** The registration page. */
-export function RegisterPage({ query }: RouteProps) {
+export function RegisterPage() {
   usePageTitle("Create account");
   const { register } = useSession();
   const [error, setError] = useState<unknown>(null);
@@ -79,7 +76,7 @@ export function RegisterPage({ query }: RouteProps) {
         password: String(form.get("password")),
         ...(displayName ? { displayName } : {}),
       });
-      navigate(nextPath(query), { replace: true });
+      // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx)
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -113,7 +110,10 @@ export function RegisterPage({ query }: RouteProps) {
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/signin">Sign in</Link>
+        Already have an account?{" "}
+        <Link to="/signin" search={{}}>
+          Sign in
+        </Link>
       </p>
     </section>
   );

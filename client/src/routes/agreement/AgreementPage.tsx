@@ -4,12 +4,12 @@
  * the documents by disagreement, each linking into curation. Filters reload the report from the server.
  */
 import type { AgreementReport, Figure } from "@gloss/shared";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useMemo, useState } from "react";
 import { useApi } from "../../api/context";
 import { useResource } from "../../api/useResource";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { usePageTitle } from "../../components/usePageTitle";
-import { Link, type RouteProps } from "../../router";
 import { AgreementFilters, type AnnotatorOption } from "./AgreementFilters";
 import { type AgreementFilter, agreementApi, agreementQuery, layerName, NO_FILTER } from "./agreementApi";
 import { ConfusionMatrix } from "./ConfusionMatrix";
@@ -42,9 +42,11 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+const route = getRouteApi("/_auth/projects/$projectId/agreement");
+
 /** The agreement page. */
-export function AgreementPage({ params }: RouteProps) {
-  const projectId = Number(params.projectId);
+export function AgreementPage() {
+  const { projectId } = route.useParams();
   const _api = useApi();
   const agreement = useMemo(() => agreementApi(), []);
   const project = useProject(projectId);
@@ -87,8 +89,12 @@ export function AgreementPage({ params }: RouteProps) {
       <div className="page-title">
         <h1>Agreement</h1>
         <span className="row">
-          <Link to={`/projects/${projectId}/curation`}>Curation progress</Link>
-          <Link to={`/projects/${projectId}`}>Documents</Link>
+          <Link to="/projects/$projectId/curation" params={{ projectId }}>
+            Curation progress
+          </Link>
+          <Link to="/projects/$projectId" params={{ projectId }}>
+            Documents
+          </Link>
         </span>
       </div>
       <p className="muted">

@@ -3,7 +3,7 @@
  * and a link into its curation view.
  */
 import type { AgreementReport } from "@gloss/shared";
-import { Link } from "../../router";
+import { Link } from "@tanstack/react-router";
 import { figureSentence, formatValue, percent } from "./format";
 
 /** The document list. */
@@ -29,7 +29,9 @@ export function DocumentRanking({ documents }: { documents: AgreementReport["per
             {documents.map((d) => (
               <tr key={d.documentId} data-document={d.documentId}>
                 <td>
-                  <Link to={`/documents/${d.documentId}/curate`}>{d.name}</Link>
+                  <Link to="/documents/$documentId/curate" params={{ documentId: d.documentId }}>
+                    {d.name}
+                  </Link>
                   <span className="hint">
                     {d.annotators} annotators · {d.tokens} tokens
                   </span>

@@ -2,10 +2,10 @@
  * "Next document": asks the queue for the next unfinished document and goes there. Curators and managers
  * usually have no queue of their own: for them an empty queue falls back to the project's next document.
  */
+import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { errorMessage } from "../../api/client";
 import { useApi } from "../../api/context";
-import { navigate } from "../../router";
 import { nextInQueue } from "../QueuePanel";
 
 /** The button; says so when the queue is empty. */
@@ -17,6 +17,7 @@ export function NextDocumentButton(props: {
   oversees?: boolean;
 }) {
   const api = useApi();
+  const navigate = useNavigate();
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
   const go = async () => {
@@ -25,10 +26,11 @@ export function NextDocumentButton(props: {
     try {
       const queue = await api.assignments.queue(props.projectId);
       const next = nextInQueue(queue.queue, props.currentId);
-      if (next) return navigate(`/documents/${next.documentId}`);
+      if (next)
+        return await navigate({ to: "/documents/$documentId", params: { documentId: next.documentId } });
       if (!props.oversees) return setMessage("No more documents in your queue.");
       const after = await nextInProject(api, props.projectId, props.currentId);
-      if (after) navigate(`/documents/${after}`);
+      if (after) await navigate({ to: "/documents/$documentId", params: { documentId: after } });
       else setMessage("This is the project's last document.");
     } catch (err) {
       setMessage(errorMessage(err));

@@ -10,6 +10,7 @@ import {
   type ProjectDto,
   type ProjectRole,
 } from "@gloss/shared";
+import { Link } from "@tanstack/react-router";
 import { useMemo, useRef, useState } from "react";
 import { useApi } from "../../api/context";
 import { userColor } from "../../collab/colors";
@@ -21,7 +22,6 @@ import { GuidelinesPanel } from "../../components/GuidelinesPanel";
 import { PresenceList } from "../../components/PresenceList";
 import { SpanSidebar } from "../../components/SpanSidebar";
 import { AnnotationEditor, type EditorHandle, type EditorUser } from "../../editor";
-import { Link } from "../../router";
 import { useUser } from "../../session";
 import type { LayerOption } from "./layers";
 import { NextDocumentButton } from "./NextDocumentButton";
@@ -113,7 +113,7 @@ export function Workspace(props: WorkspaceProps) {
       </button>
       <div className="workspace-bar">
         <div className="workspace-title">
-          <Link to={`/projects/${project.id}`} className="muted">
+          <Link to="/projects/$projectId" params={{ projectId: project.id }} className="muted">
             {project.name}
           </Link>
           <h1>{doc.name}</h1>
@@ -165,7 +165,9 @@ export function Workspace(props: WorkspaceProps) {
             <>
               {" "}
               What you do meanwhile is kept on this device.{" "}
-              <Link to={`/signin?next=${encodeURIComponent(`/documents/${doc.id}`)}`}>Sign in again</Link>
+              <Link to="/signin" search={{ next: `/documents/${doc.id}` }}>
+                Sign in again
+              </Link>
             </>
           ) : null}
         </div>

@@ -5,6 +5,7 @@
  * and their presence shows beside the title and at the disagreement they are looking at.
  */
 import type { AssignmentStatus, CurationDecisionBody } from "@gloss/shared";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../../api/client";
 import { useResource } from "../../api/useResource";
@@ -13,7 +14,6 @@ import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { PresenceList } from "../../components/PresenceList";
 import { usePageTitle } from "../../components/usePageTitle";
-import { Link, type RouteProps } from "../../router";
 import { useUser } from "../../session";
 import {
   type AlreadyDecided,
@@ -36,9 +36,11 @@ import { CURATING_FIELD, useCuratorsAt, useGoldRoom } from "./useGoldRoom";
 import "./curation.css";
 import { type DocumentContext, useDocumentContext } from "../useDocumentContext";
 
+const route = getRouteApi("/_auth/documents/$documentId/curate");
+
 /** The curation page. */
-export function CurationPage({ params }: RouteProps) {
-  const documentId = Number(params.documentId);
+export function CurationPage() {
+  const { documentId } = route.useParams();
   const data = useDocumentContext(documentId);
   usePageTitle(data.data ? `Curate — ${data.data.document.name}` : "Curate");
   if (data.error) {
@@ -209,7 +211,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     >
       <div className="workspace-bar">
         <div className="workspace-title">
-          <Link to={`/projects/${project.id}/curation`} className="muted">
+          <Link to="/projects/$projectId/curation" params={{ projectId: project.id }} className="muted">
             {project.name} · curation
           </Link>
           <h1>{doc.name}</h1>
@@ -217,7 +219,9 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
         <ConnectionBadge state={state} />
         <PresenceList users={others} />
         {v ? <StatusControl status={v.status} busy={busy} onChange={setStatus} /> : null}
-        <Link to={`/documents/${doc.id}?layer=gold`}>Open gold in the editor</Link>
+        <Link to="/documents/$documentId" params={{ documentId: doc.id }} search={{ layer: "gold" }}>
+          Open gold in the editor
+        </Link>
       </div>
       <p className="hint keys">
         <kbd>J</kbd>/<kbd>N</kbd> next and <kbd>K</kbd>/<kbd>P</kbd> previous disagreement; <kbd>1</kbd>–

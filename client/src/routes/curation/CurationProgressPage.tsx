@@ -2,6 +2,7 @@
  * /projects/:projectId/curation (curators, managers): every document's curation status and open
  * disagreements, progress in figures and a bar, and the next document to curate.
  */
+import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { useMemo } from "react";
 import { useApi } from "../../api/context";
 import { useResource } from "../../api/useResource";
@@ -9,14 +10,16 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusChip } from "../../components/StatusChip";
 import { usePageTitle } from "../../components/usePageTitle";
-import { Link, navigate, type RouteProps } from "../../router";
 import { curationApi } from "./curationApi";
 import "./curation.css";
 import { useProject } from "../useProjectResources";
 
+const route = getRouteApi("/_auth/projects/$projectId/curation");
+
 /** The project curation page. */
-export function CurationProgressPage({ params }: RouteProps) {
-  const projectId = Number(params.projectId);
+export function CurationProgressPage() {
+  const { projectId } = route.useParams();
+  const navigate = useNavigate();
   const _api = useApi();
   const cur = useMemo(() => curationApi(), []);
   const project = useProject(projectId);
@@ -30,8 +33,12 @@ export function CurationProgressPage({ params }: RouteProps) {
       <div className="page-title">
         <h1>Curation</h1>
         <span className="row">
-          <Link to={`/projects/${projectId}/agreement`}>Agreement</Link>
-          <Link to={`/projects/${projectId}/export`}>Export</Link>
+          <Link to="/projects/$projectId/agreement" params={{ projectId }}>
+            Agreement
+          </Link>
+          <Link to="/projects/$projectId/export" params={{ projectId }}>
+            Export
+          </Link>
         </span>
       </div>
       {project.error ? <ErrorMessage error={project.error} /> : null}
@@ -47,7 +54,10 @@ export function CurationProgressPage({ params }: RouteProps) {
                 type="button"
                 className="primary next-doc"
                 disabled={!next}
-                onClick={() => next && navigate(`/documents/${next.documentId}/curate`)}
+                onClick={() =>
+                  next &&
+                  navigate({ to: "/documents/$documentId/curate", params: { documentId: next.documentId } })
+                }
               >
                 {next ? `Next document to curate: ${next.name}` : "Nothing left to curate"}
               </button>
@@ -78,7 +88,9 @@ export function CurationProgressPage({ params }: RouteProps) {
                 {p.documents.map((d) => (
                   <tr key={d.documentId} data-document={d.documentId}>
                     <td>
-                      <Link to={`/documents/${d.documentId}/curate`}>{d.name}</Link>
+                      <Link to="/documents/$documentId/curate" params={{ documentId: d.documentId }}>
+                        {d.name}
+                      </Link>
                     </td>
                     <td>
                       <StatusChip status={d.status} />

@@ -4,11 +4,11 @@
  * arrives); a preview shows the first records. Below, the annotation import (managers; curators into gold).
  */
 import { canManage, type MemberDto, type ProjectRole } from "@gloss/shared";
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../../api/context";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { usePageTitle } from "../../components/usePageTitle";
-import type { RouteProps } from "../../router";
 import { useUser } from "../../session";
 import { ExportForm, type LayerChoice } from "./ExportForm";
 import { ExportPreview } from "./ExportPreview";
@@ -34,9 +34,11 @@ function annotatorLayers(members: readonly MemberDto[]): LayerChoice[] {
     .map((m) => ({ value: `user-${m.userId}`, text: `${m.displayName || m.username}'s layer` }));
 }
 
+const route = getRouteApi("/_auth/projects/$projectId/export");
+
 /** The export page. */
-export function ExportPage({ params }: RouteProps) {
-  const projectId = Number(params.projectId);
+export function ExportPage() {
+  const { projectId } = route.useParams();
   const _api = useApi();
   const me = useUser();
   const project = useProject(projectId);
