@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, skippedReasons, totalDropped } from "@gloss/shared";
@@ -15,10 +16,8 @@ function writer(stream: NodeJS.WritableStream) {
   return async (chunk: Uint8Array) => {
     if (failed) throw failed;
     if (stream.write(chunk)) return;
-    await new Promise<void>((resolve, reject) => {
-      stream.once("drain", resolve);
-      stream.once("error", reject);
-    });
+    // events.once rejects on 'error' and removes both listeners (a hand-made pair left one per wait)
+    await once(stream as NodeJS.EventEmitter, "drain");
   };
 }
 
