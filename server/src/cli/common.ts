@@ -12,13 +12,12 @@ import { formatImportError, ImportError } from "../import/errors";
 
 /**
  * A command that cannot go on. Exit code 2: the command line is wrong (printed with the usage); 1: the work
- * failed (an unknown user, a missing file), printed as `gloss <command>: message` with any `details` below.
+ * failed (an unknown user, a missing file), printed as `gloss <command>: message`.
  */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2 = 1,
-    readonly details: readonly string[] = [],
   ) {
     super(message);
     this.name = "CliError";
@@ -118,7 +117,7 @@ export function reportError(err: unknown, cmd: Command): number {
     return 1;
   }
   if (err instanceof CliError || err instanceof HttpError) {
-    const details = err instanceof CliError ? err.details : detailLines(err);
+    const details = err instanceof HttpError ? detailLines(err) : [];
     stderr.write(`gloss ${commandPath(cmd)}: ${err.message}\n${details.map((d) => `  ${d}\n`).join("")}`);
     return 1;
   }
