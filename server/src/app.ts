@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { ZodError } from "zod";
 import { isAllowedOrigin } from "./auth/origin";
 import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
@@ -17,6 +16,7 @@ import { curationRoutes } from "./routes/curation";
 import { documentRoutes } from "./routes/documents";
 import { exportRoutes } from "./routes/export";
 import { layerRoutes } from "./routes/layers";
+import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
 import { tokenRoutes } from "./routes/tokens";
 
@@ -24,36 +24,45 @@ export type { AppEnv, Deps } from "./context";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["health"],
+  summary: "Liveness and the collaboration service's figures",
+  security: [],
+  responses: {
+    200: json(
+      z.object({ ok: z.literal(true), rooms: z.number().int(), connections: z.number().int() }),
+      "Up, with the rooms loaded and the sockets open",
+    ),
+  },
+});
+
 /** Builds the HTTP app (API + client) from its dependencies. Listening is index/server's job. */
 export function createApp(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // Known errors become `{ error: { code, message, details? } }`. A bad request is refused before its
+  // handler runs (the routes' validator hook: 400 invalid_input; the JSON reader: 400 invalid_json), so
+  // anything else — a ZodError or SyntaxError included, e.g. from a corrupt stored column — is a bug:
+  // logged, and a 500.
   app.onError((err, c) => {
     if (err instanceof HttpError) {
       return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
     }
-    if (err instanceof ZodError) {
-      const details = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-      const first = details[0];
+    if (err instanceof HTTPException && err.status === 415) {
       return c.json(
         {
           error: {
-            code: "invalid_input",
-            message: first ? `${first.path || "body"}: ${first.message}` : "Invalid input",
-            details,
+            code: "unsupported_media_type",
+            message: `Unsupported Content-Type ${JSON.stringify(c.req.header("content-type") ?? "")}: send application/json`,
           },
         },
-        400,
+        415,
       );
     }
-    if (err instanceof HTTPException) {
+    if (err instanceof HTTPException && err.status < 500) {
       return c.json({ error: { code: "http_error", message: err.message } }, err.status);
-    }
-    if (err instanceof SyntaxError) {
-      return c.json(
-        { error: { code: "invalid_json", message: `Body is not valid JSON: ${err.message}` } },
-        400,
-      );
     }
     deps.log.error("unhandled error", {
       path: c.req.path,
@@ -105,7 +114,9 @@ export function createApp(deps: Deps) {
     }
   });
 
-  app.get("/api/health", (c) => c.json({ ok: true, ...deps.collab.stats() }));
+  app.openapi({ ...healthRoute, path: "/api/health" }, (c) =>
+    c.json({ ok: true as const, ...deps.collab.stats() }, 200),
+  );
   // Each resource's router defines its full paths under /api (one folder per resource).
   for (const routes of [
     authRoutes,

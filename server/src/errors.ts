@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+
 /** An error that becomes `{ error: { code, message, details? } }` with its HTTP status. */
 export class HttpError extends Error {
   constructor(
@@ -18,3 +20,18 @@ export const forbidden = (message = "You may not do that") => new HttpError(403,
 export const notFound = (what = "Not found") => new HttpError(404, "not_found", what);
 export const conflict = (message: string, details?: unknown) =>
   new HttpError(409, "conflict", message, details);
+
+/**
+ * A 400 `invalid_input` from a failed check of the request: `message` names the first field
+ * (`where` when the issue is about the whole of it), `details` lists every issue as `{ path, message }`.
+ */
+export function invalidInput(error: ZodError, where = "body"): HttpError {
+  const details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = details[0];
+  return new HttpError(
+    400,
+    "invalid_input",
+    first ? `${first.path || where}: ${first.message}` : "Invalid input",
+    details,
+  );
+}

@@ -3,7 +3,7 @@
  * Kept apart from api.ts so several people can extend the contract without editing the same file.
  */
 import { z } from "zod";
-import { Password, type UserDto, Username } from "./api";
+import { Password, UserDto, Username } from "./api";
 
 /** POST /api/users (instance admins): a password may be omitted, and one is generated and returned once. */
 export const CreateUserBody = z.object({
@@ -15,6 +15,8 @@ export const CreateUserBody = z.object({
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
 /** The created account; `password` is present only when the server generated it (shown once). */
-export interface CreatedUserDto extends UserDto {
-  password?: string;
-}
+export const CreatedUserDto = UserDto.extend({ password: z.string().optional() }).meta({ id: "CreatedUser" });
+export type CreatedUserDto = z.infer<typeof CreatedUserDto>;
+
+/** GET /api/users (instance admins). */
+export const UserListDto = z.object({ users: z.array(UserDto) }).meta({ id: "UserList" });

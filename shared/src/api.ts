@@ -1,7 +1,9 @@
 /**
  * The REST contract: zod schemas for every request body (the server validates with them, the client
- * builds requests with them) and the response shapes. Lists come as `{ <plural>: [...] }`, single
- * objects bare, errors as `{ error: { code, message, details? } }`.
+ * builds requests with them) and the response shapes, as zod schemas too: the OpenAPI document
+ * (GET /api/openapi.json) is generated from them and the client's types are inferred from them, so the
+ * three cannot drift. Lists come as `{ <plural>: [...] }`, single objects bare, errors as
+ * `{ error: { code, message, details? } }`. `.meta({ id })` names a schema in the OpenAPI components.
  */
 import { z } from "zod";
 
@@ -35,25 +37,26 @@ export const LoginBody = z.object({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
-export interface UserDto {
-  id: number;
-  username: string;
-  displayName: string;
-  isAdmin: boolean;
-}
+export const UserDto = z
+  .object({ id: z.number().int(), username: z.string(), displayName: z.string(), isAdmin: z.boolean() })
+  .meta({ id: "User" });
+export type UserDto = z.infer<typeof UserDto>;
 
 export const CreateTokenBody = z.object({ name: z.string().min(1).max(128) });
-export interface TokenDto {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
+export const TokenDto = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    /** The first characters of the token, to tell tokens apart. */
+    prefix: z.string(),
+    createdAt: z.number(),
+    lastUsedAt: z.number().nullable(),
+  })
+  .meta({ id: "Token" });
+export type TokenDto = z.infer<typeof TokenDto>;
 /** Returned once, at creation. */
-export interface CreatedTokenDto extends TokenDto {
-  token: string;
-}
+export const CreatedTokenDto = TokenDto.extend({ token: z.string() }).meta({ id: "CreatedToken" });
+export type CreatedTokenDto = z.infer<typeof CreatedTokenDto>;
 
 // ---------- labels ----------
 export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #1f77b4");
@@ -79,15 +82,18 @@ export type LabelPatch = z.infer<typeof LabelPatch>;
 /** Reorder: the full list of label ids in their new order. */
 export const LabelOrderBody = z.object({ order: z.array(z.number().int()) });
 
-export interface LabelDto {
-  id: number;
-  projectId: number;
-  name: string;
-  color: string;
-  hotkey: string | null;
-  description: string;
-  order: number;
-}
+export const LabelDto = z
+  .object({
+    id: z.number().int(),
+    projectId: z.number().int(),
+    name: z.string(),
+    color: z.string(),
+    hotkey: z.string().nullable(),
+    description: z.string(),
+    order: z.number().int(),
+  })
+  .meta({ id: "Label" });
+export type LabelDto = z.infer<typeof LabelDto>;
 
 // ---------- projects ----------
 export const CreateProjectBody = z.object({
@@ -104,31 +110,34 @@ export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 export const PatchProjectBody = CreateProjectBody.omit({ labels: true }).partial();
 export type PatchProjectBody = z.infer<typeof PatchProjectBody>;
 
-export interface ProjectDto {
-  id: number;
-  name: string;
-  description: string;
-  mode: ProjectMode;
-  annotatorsPerDocument: number;
-  snapping: Snapping;
-  relationTypes: string[];
-  createdAt: number;
-  /** The caller's role (null for an instance admin who is not a member). */
-  role: Role | null;
-  labels: LabelDto[];
-  /** Progress figures for the project list. */
-  stats?: { documents: number; assignments: number; done: number; curated: number };
-}
+export const ProjectDto = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    mode: ProjectMode,
+    annotatorsPerDocument: z.number().int(),
+    snapping: Snapping,
+    relationTypes: z.array(z.string()),
+    createdAt: z.number(),
+    /** The caller's role (null for an instance admin who is not a member). */
+    role: Role.nullable(),
+    labels: z.array(LabelDto),
+    /** Progress figures for the project list. */
+    stats: z
+      .object({ documents: z.number(), assignments: z.number(), done: z.number(), curated: z.number() })
+      .optional(),
+  })
+  .meta({ id: "Project" });
+export type ProjectDto = z.infer<typeof ProjectDto>;
 
 // ---------- members ----------
 export const AddMemberBody = z.object({ username: z.string().min(1).max(64), role: Role });
 export const PatchMemberBody = z.object({ role: Role });
-export interface MemberDto {
-  userId: number;
-  username: string;
-  displayName: string;
-  role: Role;
-}
+export const MemberDto = z
+  .object({ userId: z.number().int(), username: z.string(), displayName: z.string(), role: Role })
+  .meta({ id: "Member" });
+export type MemberDto = z.infer<typeof MemberDto>;
 
 // ---------- documents ----------
 export const DocumentInput = z.object({
@@ -139,29 +148,40 @@ export const DocumentInput = z.object({
 export const ImportDocumentsBody = z.object({ documents: z.array(DocumentInput).min(1) });
 export type ImportDocumentsBody = z.infer<typeof ImportDocumentsBody>;
 
-export interface ImportResultDto {
-  imported: Array<{ id: number; name: string; sha256: string }>;
-  /** Duplicates (same sha256 in the project) that were skipped. */
-  skipped: Array<{ name: string; sha256: string; existingId: number; source: string }>;
-}
+export const ImportResultDto = z
+  .object({
+    imported: z.array(z.object({ id: z.number().int(), name: z.string(), sha256: z.string() })),
+    /** Duplicates (same sha256 in the project) that were skipped. */
+    skipped: z.array(
+      z.object({ name: z.string(), sha256: z.string(), existingId: z.number().int(), source: z.string() }),
+    ),
+  })
+  .meta({ id: "ImportResult" });
+export type ImportResultDto = z.infer<typeof ImportResultDto>;
 
-export interface DocumentSummaryDto {
-  id: number;
-  projectId: number;
-  name: string;
-  sha256: string;
-  /** Length in Unicode code points. */
-  length: number;
-  createdAt: number;
-  /** Per-annotator assignment status. */
-  assignments: Array<{ userId: number; username: string; status: AssignmentStatus }>;
-  curation: AssignmentStatus;
-}
+export const DocumentSummaryDto = z
+  .object({
+    id: z.number().int(),
+    projectId: z.number().int(),
+    name: z.string(),
+    sha256: z.string(),
+    /** Length in Unicode code points. */
+    length: z.number().int(),
+    createdAt: z.number(),
+    /** Per-annotator assignment status. */
+    assignments: z.array(
+      z.object({ userId: z.number().int(), username: z.string(), status: AssignmentStatus }),
+    ),
+    curation: AssignmentStatus,
+  })
+  .meta({ id: "DocumentSummary" });
+export type DocumentSummaryDto = z.infer<typeof DocumentSummaryDto>;
 
-export interface DocumentDto extends DocumentSummaryDto {
-  text: string;
-  meta: Record<string, unknown>;
-}
+export const DocumentDto = DocumentSummaryDto.extend({
+  text: z.string(),
+  meta: z.record(z.string(), z.unknown()),
+}).meta({ id: "Document" });
+export type DocumentDto = z.infer<typeof DocumentDto>;
 
 /** GET /projects/:id/documents?status=&q=&limit=&offset= */
 export const ListDocumentsQuery = z.object({
@@ -173,10 +193,10 @@ export const ListDocumentsQuery = z.object({
 export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
 
 /** GET /projects/:id/documents: a page of documents; `total` counts every match. */
-export interface DocumentListDto {
-  documents: DocumentSummaryDto[];
-  total: number;
-}
+export const DocumentListDto = z
+  .object({ documents: z.array(DocumentSummaryDto), total: z.number().int() })
+  .meta({ id: "DocumentList" });
+export type DocumentListDto = z.infer<typeof DocumentListDto>;
 
 /**
  * POST /projects/:id/documents?name= — the file name of a streamed (non-multipart) body. (Not `ImportQuery`:
@@ -198,28 +218,25 @@ export const RemoveAssignmentsBody = z.object({
   userIds: z.array(z.number().int()).min(1),
 });
 
-export interface AssignmentDto {
-  documentId: number;
-  userId: number;
-  status: AssignmentStatus;
-}
+export const AssignmentDto = z
+  .object({ documentId: z.number().int(), userId: z.number().int(), status: AssignmentStatus })
+  .meta({ id: "Assignment" });
+export type AssignmentDto = z.infer<typeof AssignmentDto>;
 
 /** One entry of an annotator's queue. */
-export interface QueueItemDto {
-  documentId: number;
-  name: string;
-  status: AssignmentStatus;
-  updatedAt: number;
-}
+export const QueueItemDto = z
+  .object({ documentId: z.number().int(), name: z.string(), status: AssignmentStatus, updatedAt: z.number() })
+  .meta({ id: "QueueItem" });
+export type QueueItemDto = z.infer<typeof QueueItemDto>;
 
 /**
  * GET /projects/:id/queue: the caller's queue in document order, and the document to open next (first not
  * done), or null.
  */
-export interface QueueDto {
-  queue: QueueItemDto[];
-  next: number | null;
-}
+export const QueueDto = z
+  .object({ queue: z.array(QueueItemDto), next: z.number().int().nullable() })
+  .meta({ id: "Queue" });
+export type QueueDto = z.infer<typeof QueueDto>;
 
 // ---------- spans (REST over live layers) ----------
 /** Offsets are code points by default; `?offsets=utf16` switches to UTF-16 code units. */
@@ -240,28 +257,38 @@ export const RelationBody = z.object({
 });
 export const RelationPatchBody = RelationBody.partial();
 
-export interface SpanDto {
-  id: string;
-  start: number;
-  end: number;
-  label: number;
-  labelName: string;
-  text: string;
-  author: number | null;
-  createdAt: number;
-  updatedAt: number | null;
-  note: string | null;
-}
+/** A span as the API shows it: offsets in the request's unit, with its covered text and label name. */
+export const SpanDto = z
+  .object({
+    id: z.string(),
+    start: z.number().int(),
+    end: z.number().int(),
+    label: z.number().int(),
+    labelName: z.string(),
+    text: z.string(),
+    author: z.number().int().nullable(),
+    createdAt: z.number(),
+    updatedAt: z.number().nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: "Span" });
+export type SpanDto = z.infer<typeof SpanDto>;
 
-export interface RelationDto {
-  id: string;
-  from: string;
-  to: string;
-  type: string;
-  author: number | null;
-  createdAt: number;
-}
+export const RelationDto = z
+  .object({
+    id: z.string(),
+    /** Span ids of its ends. */
+    from: z.string(),
+    to: z.string(),
+    type: z.string(),
+    author: z.number().int().nullable(),
+    createdAt: z.number(),
+  })
+  .meta({ id: "Relation" });
+export type RelationDto = z.infer<typeof RelationDto>;
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+/** Every error response. `invalid_input` names the field in `message` and lists `{ path, message }` in `details`. */
+export const ApiErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: "Error" });
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

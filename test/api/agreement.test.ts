@@ -374,7 +374,7 @@ describe("GET /api/projects/:id/agreement", () => {
     expect(await status(w.outsider)).toBe(404);
     expect(await status(null)).toBe(401);
     expect(await status(w.manager, "/api/projects/999999/agreement")).toBe(404);
-    expect(await status(w.manager, "/api/projects/abc/agreement")).toBe(404);
+    expect(await status(w.manager, "/api/projects/abc/agreement")).toBe(400); // malformed id: invalid_input
     const token = new ApiClient(server.url);
     token.token = w.curator.token;
     expect((await token.request("GET", path)).status).toBe(200);

@@ -4,7 +4,7 @@
  */
 import type { Db } from "@gloss/server/db/client";
 import { assignments, curations, documents, projectMembers } from "@gloss/server/db/schema";
-import type { DocumentDto, DocumentSummaryDto, Role } from "@gloss/shared";
+import type { ApiErrorBody, DocumentDto, DocumentSummaryDto, Role } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../helpers/http";
@@ -160,7 +160,13 @@ describe("GET /projects/:id/documents", () => {
       (await clientOf(users.stranger).request("GET", `/api/projects/${project.id}/documents`)).status,
     ).toBe(404);
     expect((await clientOf(users.admin).request("GET", "/api/projects/987654/documents")).status).toBe(404);
-    expect((await clientOf(users.admin).request("GET", "/api/projects/abc/documents")).status).toBe(404);
+    // a malformed id is a 400 naming the parameter, not a project you may not see
+    const malformed = await clientOf(users.admin).request("GET", "/api/projects/abc/documents");
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as ApiErrorBody).error).toMatchObject({
+      code: "invalid_input",
+      message: expect.stringMatching(/^id: /),
+    });
   });
 });
 
@@ -202,7 +208,9 @@ describe("GET /documents/:id", () => {
     }
     expect((await clientOf(users.stranger).request("GET", `/api/documents/${docs[0]!.id}`)).status).toBe(404);
     expect((await clientOf(users.admin).request("GET", "/api/documents/99999999")).status).toBe(404);
-    expect((await clientOf(users.admin).request("GET", "/api/documents/1e3")).status).toBe(404);
+    const malformed = await clientOf(users.admin).request("GET", "/api/documents/1e3");
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as ApiErrorBody).error.code).toBe("invalid_input");
     expect((await clientOf(null).request("GET", `/api/documents/${docs[0]!.id}`)).status).toBe(401);
   });
 

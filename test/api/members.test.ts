@@ -92,7 +92,9 @@ describe("/projects/:id/members", () => {
     expect((await team.manager.client.request("DELETE", `${base}/${team.annotator.user.id}`)).status).toBe(
       404,
     );
-    expect((await team.manager.client.request("DELETE", `${base}/abc`)).status).toBe(404);
+    const malformed = await team.manager.client.request("DELETE", `${base}/abc`);
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as ApiErrorBody).error.message).toMatch(/^userId: /);
     expect((await team.curator.client.request("DELETE", `${base}/${team.manager.user.id}`)).status).toBe(403);
 
     const actions = ctx.server.db

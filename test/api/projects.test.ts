@@ -201,8 +201,13 @@ describe("GET /projects and /projects/:id", () => {
     expect(hidden.status).toBe(404);
     expect(missing.status).toBe(404);
     expect(await hidden.json()).toEqual(await missing.json());
+    // a malformed id is not "some project you may not see": a 400 naming the parameter
     for (const bad of ["abc", "0x1", "1.0", "0", "-1", "99999999999999999999"]) {
-      expect((await team.manager.client.request("GET", `/api/projects/${bad}`)).status).toBe(404);
+      const res = await team.manager.client.request("GET", `/api/projects/${bad}`);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as ApiErrorBody;
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toMatch(/^id: /);
     }
     expect((await new ApiClient(ctx.server.url).request("GET", path)).status).toBe(401);
   });

@@ -82,8 +82,13 @@ describe("/tokens", () => {
     expect((await tokenClient(ctx.server.url, aliceToken.token).request("GET", "/api/auth/me")).status).toBe(
       200,
     );
-    for (const bad of ["999999", "abc", "0x1", "1e0"]) {
-      expect((await alice.client.request("DELETE", `/api/tokens/${bad}`)).status).toBe(404);
+    expect((await alice.client.request("DELETE", "/api/tokens/999999")).status).toBe(404);
+    for (const bad of ["abc", "0x1", "1e0"]) {
+      const res = await alice.client.request("DELETE", `/api/tokens/${bad}`);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as ApiErrorBody;
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toMatch(/^id: /);
     }
   });
 

@@ -4,9 +4,9 @@
  * unless `?offsets=utf16`; keys (`s:`, `d:`, `r:`) are opaque strings to echo back.
  */
 import { z } from "zod";
-import { AssignmentStatus, type RelationDto, type SpanDto } from "../api";
+import { AssignmentStatus, RelationDto, SpanDto } from "../api";
+import { LayerNameSchema, OffsetsQuery } from "../api-params";
 import type { SpanProvenance } from "../layer";
-import type { LayerName } from "../rooms";
 import type { SkipReason } from "./merge";
 import type { CurationCounts, DisagreementKind, DisagreementResolution } from "./types";
 
@@ -70,139 +70,233 @@ export const CurationDecisionBody = z.discriminatedUnion("action", [
 ]);
 export type CurationDecisionBody = z.infer<typeof CurationDecisionBody>;
 export type CurationAction = CurationDecisionBody["action"];
+const CURATION_ACTIONS = [
+  "accept",
+  "edit",
+  "reject",
+  "unreject",
+  "remove",
+  "accept-relation",
+  "remove-relation",
+] as const satisfies ReadonlyArray<CurationAction>;
 
 export const CurationStatusBody = z.object({ status: AssignmentStatus }).strict();
 
+/** Where a gold span came from (layer.ts SpanProvenance). */
+const Provenance = z
+  .object({
+    annotators: z.array(z.number().int()),
+    decidedBy: z.number().int().nullable(),
+    decidedAt: z.number(),
+    via: z.enum(["auto-merge", "accept", "edit", "manual", "import"]),
+  })
+  .meta({ id: "SpanProvenance" }) satisfies z.ZodType<SpanProvenance>;
+
 /** A gold span with where it came from. */
-export interface CurationSpanDto extends SpanDto {
-  provenance: SpanProvenance | null;
-}
+export const CurationSpanDto = SpanDto.extend({ provenance: Provenance.nullable() }).meta({
+  id: "CurationSpan",
+});
+export type CurationSpanDto = z.infer<typeof CurationSpanDto>;
 
-export interface CandidateDto {
-  key: string;
-  start: number;
-  end: number;
-  label: number;
-  labelName: string;
-  text: string;
-  annotators: Array<{ userId: number; layer: LayerName; spanId: string }>;
-  support: number;
-  unanimous: boolean;
-  agreed: boolean;
-  goldSpanIds: string[];
-  rejected: boolean;
-}
+const int = z.number().int();
+const OutKey = z.string();
+const SpanSupporter = z.object({ userId: int, layer: LayerNameSchema, spanId: z.string() });
 
-export interface DisagreementDto {
-  key: string;
-  start: number;
-  end: number;
-  text: string;
-  kinds: DisagreementKind[];
-  /** Candidate keys, in reading order. */
-  candidates: string[];
-  missingIn: LayerName[];
-  resolution: DisagreementResolution;
-  goldSpanIds: string[];
-}
+export const CandidateDto = z
+  .object({
+    key: OutKey,
+    start: int,
+    end: int,
+    label: int,
+    labelName: z.string(),
+    text: z.string(),
+    annotators: z.array(SpanSupporter),
+    support: int,
+    unanimous: z.boolean(),
+    agreed: z.boolean(),
+    goldSpanIds: z.array(z.string()),
+    rejected: z.boolean(),
+  })
+  .meta({ id: "Candidate" });
+export type CandidateDto = z.infer<typeof CandidateDto>;
 
-export interface SiteDto {
-  start: number;
-  end: number;
-  text: string;
-  /** What gold holds over the site (shared `siteVersion`): echo it in a decision's `expected`. */
-  version: string;
-  candidates: CandidateDto[];
-  disagreements: DisagreementDto[];
-}
+export const DisagreementDto = z
+  .object({
+    key: OutKey,
+    start: int,
+    end: int,
+    text: z.string(),
+    kinds: z.array(z.enum(["missing", "boundary", "label"]) satisfies z.ZodType<DisagreementKind>),
+    /** Candidate keys, in reading order. */
+    candidates: z.array(OutKey),
+    missingIn: z.array(LayerNameSchema),
+    resolution: z.enum(["open", "gold", "rejected"]) satisfies z.ZodType<DisagreementResolution>,
+    goldSpanIds: z.array(z.string()),
+  })
+  .meta({ id: "Disagreement" });
+export type DisagreementDto = z.infer<typeof DisagreementDto>;
 
-export interface CandidateRelationDto {
-  key: string;
-  /** Candidate keys of its ends. */
-  from: string;
-  to: string;
-  type: string;
-  annotators: Array<{ userId: number; layer: LayerName; relationId: string }>;
-  support: number;
-  unanimous: boolean;
-  agreed: boolean;
-  goldRelationIds: string[];
-  rejected: boolean;
-}
+export const SiteDto = z
+  .object({
+    start: int,
+    end: int,
+    text: z.string(),
+    /** What gold holds over the site (shared `siteVersion`): echo it in a decision's `expected`. */
+    version: z.string(),
+    candidates: z.array(CandidateDto),
+    disagreements: z.array(DisagreementDto),
+  })
+  .meta({ id: "Site" });
+export type SiteDto = z.infer<typeof SiteDto>;
 
-export interface CurationAnnotatorDto {
-  userId: number;
-  username: string;
-  layer: LayerName;
-  /** The layer's own status (in_progress | done), null when never set. */
-  status: string | null;
-  spans: number;
-}
+export const CandidateRelationDto = z
+  .object({
+    key: OutKey,
+    /** Candidate keys of its ends. */
+    from: OutKey,
+    to: OutKey,
+    type: z.string(),
+    annotators: z.array(z.object({ userId: int, layer: LayerNameSchema, relationId: z.string() })),
+    support: int,
+    unanimous: z.boolean(),
+    agreed: z.boolean(),
+    goldRelationIds: z.array(z.string()),
+    rejected: z.boolean(),
+  })
+  .meta({ id: "CandidateRelation" });
+export type CandidateRelationDto = z.infer<typeof CandidateRelationDto>;
 
-export interface DocumentCurationDto {
-  document: { id: number; projectId: number; name: string; length: number };
-  offsets: "codepoint" | "utf16";
-  /** Layers that must agree for a candidate to count as agreed. */
-  threshold: number;
-  annotators: CurationAnnotatorDto[];
-  sites: SiteDto[];
-  relations: CandidateRelationDto[];
-  gold: { spans: CurationSpanDto[]; relations: RelationDto[] };
-  rejected: Array<{ key: string; by: number | null; at: number }>;
-  status: AssignmentStatus;
-  /** An annotator layer changed after the curation status was last set (curation started or done). */
-  changedAfterCuration: boolean;
-  counts: CurationCounts;
-}
+export const CurationAnnotatorDto = z
+  .object({
+    userId: int,
+    username: z.string(),
+    layer: LayerNameSchema,
+    /** The layer's own status (in_progress | done), null when never set. */
+    status: z.string().nullable(),
+    spans: int,
+  })
+  .meta({ id: "CurationAnnotator" });
+export type CurationAnnotatorDto = z.infer<typeof CurationAnnotatorDto>;
 
-export interface AutoMergeResultDto {
-  required: number;
-  annotators: number;
-  added: { spans: CurationSpanDto[]; relations: RelationDto[] };
-  skipped: Array<{ key: string; reason: SkipReason | "invalid" }>;
-  status: AssignmentStatus;
-}
+const Counts = z
+  .object({
+    sites: int,
+    candidates: int,
+    /** Candidates at least `threshold` layers have. */
+    agreed: int,
+    disagreements: int,
+    missing: int,
+    boundary: int,
+    label: int,
+    resolved: int,
+    open: int,
+  })
+  .meta({ id: "CurationCounts" }) satisfies z.ZodType<CurationCounts>;
+
+export const DocumentCurationDto = z
+  .object({
+    document: z.object({ id: int, projectId: int, name: z.string(), length: int }),
+    offsets: z.enum(["codepoint", "utf16"]),
+    /** Layers that must agree for a candidate to count as agreed. */
+    threshold: int,
+    annotators: z.array(CurationAnnotatorDto),
+    sites: z.array(SiteDto),
+    relations: z.array(CandidateRelationDto),
+    gold: z.object({ spans: z.array(CurationSpanDto), relations: z.array(RelationDto) }),
+    rejected: z.array(z.object({ key: OutKey, by: int.nullable(), at: z.number() })),
+    status: AssignmentStatus,
+    /** An annotator layer changed after the curation status was last set (curation started or done). */
+    changedAfterCuration: z.boolean(),
+    counts: Counts,
+  })
+  .meta({ id: "DocumentCuration" });
+export type DocumentCurationDto = z.infer<typeof DocumentCurationDto>;
+
+const SKIP_REASONS = [
+  "in-gold",
+  "rejected",
+  "disagreement-rejected",
+  "disagreement-resolved",
+  "gold-has-version",
+  "ambiguous",
+  "ends-not-in-gold",
+  "invalid",
+] as const satisfies ReadonlyArray<SkipReason | "invalid">;
+
+export const AutoMergeResultDto = z
+  .object({
+    required: int,
+    annotators: int,
+    added: z.object({ spans: z.array(CurationSpanDto), relations: z.array(RelationDto) }),
+    skipped: z.array(z.object({ key: OutKey, reason: z.enum(SKIP_REASONS) })),
+    status: AssignmentStatus,
+  })
+  .meta({ id: "AutoMergeResult" });
+export type AutoMergeResultDto = z.infer<typeof AutoMergeResultDto>;
 
 /** `details` of a 409 `already_decided`: who changed the site last, when, and its version now. */
-export interface AlreadyDecidedDetails {
-  /** Display name of who decided ("auto-merge" for auto-merge, "someone" when nothing says). */
-  by: string;
-  byId: number | null;
-  /** When (ms since the epoch); null when nothing says. */
-  at: number | null;
-  /** The site's version now: send it as `expected.version` with `replace: true` to override. */
-  current: string;
-  /** The gold spans over the site now. */
-  goldSpanIds: string[];
-}
+export const AlreadyDecidedDetails = z
+  .object({
+    /** Display name of who decided ("auto-merge" for auto-merge, "someone" when nothing says). */
+    by: z.string(),
+    byId: int.nullable(),
+    /** When (ms since the epoch); null when nothing says. */
+    at: z.number().nullable(),
+    /** The site's version now: send it as `expected.version` with `replace: true` to override. */
+    current: z.string(),
+    /** The gold spans over the site now. */
+    goldSpanIds: z.array(z.string()),
+  })
+  .meta({ id: "AlreadyDecidedDetails" });
+export type AlreadyDecidedDetails = z.infer<typeof AlreadyDecidedDetails>;
 
-export interface CurationDecisionResultDto {
-  action: CurationAction;
-  span: CurationSpanDto | null;
-  relation: RelationDto | null;
-  removed: { spans: string[]; relations: string[] };
-  /** Keys recorded in (or, for unreject, removed from) gold's `rejected` map. */
-  rejected: string[];
-  status: AssignmentStatus;
-}
+export const CurationDecisionResultDto = z
+  .object({
+    action: z.enum(CURATION_ACTIONS),
+    span: CurationSpanDto.nullable(),
+    relation: RelationDto.nullable(),
+    removed: z.object({ spans: z.array(z.string()), relations: z.array(z.string()) }),
+    /** Keys recorded in (or, for unreject, removed from) gold's `rejected` map. */
+    rejected: z.array(OutKey),
+    status: AssignmentStatus,
+  })
+  .meta({ id: "CurationDecisionResult" });
+export type CurationDecisionResultDto = z.infer<typeof CurationDecisionResultDto>;
 
-export interface ProjectCurationDocumentDto {
-  documentId: number;
-  name: string;
-  status: AssignmentStatus;
-  annotators: number;
-  /** Annotator layers with at least one span. */
-  annotatedLayers: number;
-  disagreements: number;
-  open: number;
-  goldSpans: number;
-  /** An annotator layer changed after the curation status was last set. */
-  changedAfterCuration: boolean;
-}
+/** PUT /documents/:id/curation/status. */
+export const CurationStatusDto = z
+  .object({ documentId: int, status: AssignmentStatus })
+  .meta({ id: "CurationStatus" });
 
-export interface ProjectCurationDto {
-  documents: ProjectCurationDocumentDto[];
-  /** The first document (by id) with open disagreements that is not done: the "next" link. */
-  nextDocumentId: number | null;
-  counts: { documents: number; todo: number; in_progress: number; done: number; open: number };
-}
+export const ProjectCurationDocumentDto = z
+  .object({
+    documentId: int,
+    name: z.string(),
+    status: AssignmentStatus,
+    annotators: int,
+    /** Annotator layers with at least one span. */
+    annotatedLayers: int,
+    disagreements: int,
+    open: int,
+    goldSpans: int,
+    /** An annotator layer changed after the curation status was last set. */
+    changedAfterCuration: z.boolean(),
+  })
+  .meta({ id: "ProjectCurationDocument" });
+export type ProjectCurationDocumentDto = z.infer<typeof ProjectCurationDocumentDto>;
+
+export const ProjectCurationDto = z
+  .object({
+    documents: z.array(ProjectCurationDocumentDto),
+    /** The first document (by id) with open disagreements that is not done: the "next" link. */
+    nextDocumentId: int.nullable(),
+    counts: z.object({ documents: int, todo: int, in_progress: int, done: int, open: int }),
+  })
+  .meta({ id: "ProjectCuration" });
+export type ProjectCurationDto = z.infer<typeof ProjectCurationDto>;
+
+/** GET /documents/:id/curation: the agreement threshold (layers that must agree), and the offset unit. */
+export const CurationViewQuery = OffsetsQuery.extend({
+  threshold: z.coerce.number().int().min(1).max(1000).optional(),
+  minAnnotators: z.coerce.number().int().min(1).max(1000).optional(),
+});

@@ -15,23 +15,32 @@
  *   skippedRows: {total, byReason, rooms} (stored rows left out as unsound: see docs/api.md) }
  * where every figure is { value: number | null, reason?, …the counts it stands on }.
  */
-import { AgreementQuery, skippedReasons } from "@gloss/shared";
-import { Hono } from "hono";
-import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
-import { projectAgreement } from "../../services/agreement";
 
-/** A path id: digits only, else -1 (which the access check reports as 404). */
-const idParam = (v: string | undefined) => (v && /^[1-9][0-9]{0,15}$/.test(v) ? Number(v) : -1);
+import { AgreementQuery, AgreementReportDto, ProjectParams, skippedReasons } from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
+import { projectAccess, requireRole } from "../../auth/access";
+import type { Deps } from "../../context";
+import { projectAgreement } from "../../services/agreement";
+import { createRouter, json, memberErrors } from "../openapi";
+
+const agreementRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/agreement",
+  tags: ["agreement"],
+  summary: "The project's inter-annotator agreement report (managers, curators)",
+  description: "Filters are comma-separated lists; see docs/agreement.md for every figure.",
+  request: { params: ProjectParams, query: AgreementQuery },
+  responses: { 200: json(AgreementReportDto, "The report"), ...memberErrors },
+});
 
 /** The agreement routes, mounted by createApp. */
 export function agreementRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects/:id/agreement", (c) => {
-    const access = projectAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
+  app.openapi(agreementRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
-    const query = AgreementQuery.parse(c.req.query());
+    const query = c.req.valid("query");
     const report = projectAgreement(deps.db, access.project.id, query);
     if (report.skippedRows.total > 0) {
       // unsound stored rows are left out of every figure and counted in `skippedRows`; logged once
@@ -42,7 +51,7 @@ export function agreementRoutes(deps: Deps) {
         rooms: report.skippedRows.rooms.join(", "),
       });
     }
-    return c.json(report);
+    return c.json(report, 200);
   });
 
   return app;

@@ -1,20 +1,71 @@
 /** Register, sign in, sign out, who am I. */
-import { LoginBody, RegisterBody } from "@gloss/shared";
-import { type Context, Hono } from "hono";
+
+import { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
 import { LoginThrottle, THROTTLE_RULES, WindowThrottle } from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
 import { HttpError, unauthorized } from "../../errors";
 import { createUser, findUserByUsername } from "../../services/users";
+import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
 import { clientIp, ipBucket } from "./clientIp";
 import { clearSessionCookie, setSessionCookie } from "./cookie";
+
+const signedIn = { description: "Signed in: the session cookie is set" };
+
+const registerRoute = createRoute({
+  method: "post",
+  path: "/auth/register",
+  tags: ["auth"],
+  summary: "Create an account (when sign-up is open) and sign in",
+  security: [],
+  middleware: readJson(),
+  request: jsonBody(RegisterBody),
+  responses: {
+    201: { ...json(UserDto, "The new account, signed in"), headers: { "Set-Cookie": signedIn } },
+    400: errors[400],
+    403: errors[403],
+    409: errors[409],
+    429: errors[429],
+  },
+});
+const loginRoute = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with a username and password",
+  security: [],
+  middleware: readJson(),
+  request: jsonBody(LoginBody),
+  responses: {
+    200: { ...json(UserDto, "Signed in"), headers: { "Set-Cookie": signedIn } },
+    400: errors[400],
+    401: errors[401],
+    429: errors[429],
+  },
+});
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags: ["auth"],
+  summary: "Sign out (ends this session, clears the cookie)",
+  responses: { 204: { description: "Signed out" } },
+});
+const meRoute = createRoute({
+  method: "get",
+  path: "/auth/me",
+  tags: ["auth"],
+  summary: "Who the caller is",
+  responses: { 200: json(UserDto, "The signed-in user"), 401: errors[401] },
+});
 
 /** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
 const BAD_CREDENTIALS = "Wrong username or password";
 
 /** 429 with Retry-After (whole seconds, at least 1) and the wait in the message. */
-function rateLimited(c: Context<AppEnv>, retryAfterMs: number, what: string) {
+function rateLimited(c: Context, retryAfterMs: number, what: string) {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   c.header("Retry-After", String(seconds));
   return c.json(
@@ -25,7 +76,7 @@ function rateLimited(c: Context<AppEnv>, retryAfterMs: number, what: string) {
         details: { retryAfterSeconds: seconds },
       },
     },
-    429,
+    429 as const,
   );
 }
 
@@ -37,7 +88,7 @@ export function sessionRoutes(deps: Deps) {
   const registrations = new WindowThrottle("register:ip", rules.registration);
   /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
   const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
   /** Starts a session for the user, replacing the one the request came with (if any). */
   const signIn = (c: Context<AppEnv>, userId: number) => {
@@ -47,11 +98,11 @@ export function sessionRoutes(deps: Deps) {
     setSessionCookie(c, config, session.value, session.expiresAt);
   };
 
-  app.post("/auth/register", async (c) => {
+  app.openapi(registerRoute, async (c) => {
     if (!config.allowSignup) {
       throw new HttpError(403, "signup_closed", "Sign-up is closed on this instance: ask an administrator");
     }
-    const body = RegisterBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const refused = await registrations.take(bucketOf(c));
     if (refused) return rateLimited(c, refused.retryAfterMs, "Too many accounts created from this address");
     const row = await createUser(db, body);
@@ -60,8 +111,8 @@ export function sessionRoutes(deps: Deps) {
     return c.json(toUserDto(row), 201);
   });
 
-  app.post("/auth/login", async (c) => {
-    const body = LoginBody.parse(await c.req.json());
+  app.openapi(loginRoute, async (c) => {
+    const body = c.req.valid("json");
     const ip = bucketOf(c);
     const attempt = await logins.begin(body.username, ip);
     if ("retryAfterMs" in attempt) {
@@ -78,20 +129,20 @@ export function sessionRoutes(deps: Deps) {
     }
     signIn(c, user.id);
     log.debug("signed in", { userId: user.id, ip });
-    return c.json(toUserDto(user));
+    return c.json(toUserDto(user), 200);
   });
 
-  app.post("/auth/logout", (c) => {
+  app.openapi(logoutRoute, (c) => {
     const value = readCookie(c.req.header("cookie"), SESSION_COOKIE);
     if (value) deleteSession(db, value);
     clearSessionCookie(c, config);
     return c.body(null, 204);
   });
 
-  app.get("/auth/me", (c) => {
+  app.openapi(meRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    return c.json(user);
+    return c.json(user, 200);
   });
 
   return app;

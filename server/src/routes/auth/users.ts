@@ -1,10 +1,36 @@
 /** Account administration for instance admins: list accounts, create one (when sign-up is closed). */
-import { type CreatedUserDto, CreateUserBody, type UserDto } from "@gloss/shared";
-import { Hono } from "hono";
+
+import { CreatedUserDto, CreateUserBody, type UserDto, UserListDto } from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
 import { toUserDto } from "../../auth/sessions";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { forbidden, unauthorized } from "../../errors";
 import { createUser, generatePassword, listUsers } from "../../services/users";
+import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
+
+const adminErrors = { 401: errors[401], 403: errors[403] };
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/users",
+  tags: ["users"],
+  summary: "Every account (instance admins)",
+  responses: { 200: json(UserListDto, "The accounts"), ...adminErrors },
+});
+const createUserRoute = createRoute({
+  method: "post",
+  path: "/users",
+  tags: ["users"],
+  summary: "Create an account (instance admins); without a password, one is generated and returned once",
+  middleware: readJson(),
+  request: jsonBody(CreateUserBody),
+  responses: {
+    201: json(CreatedUserDto, "The account"),
+    400: errors[400],
+    ...adminErrors,
+    409: errors[409],
+  },
+});
 
 /** Throws 401 for anonymous callers and 403 for anyone but an instance admin. */
 function requireAdmin(user: UserDto | null): UserDto {
@@ -15,16 +41,16 @@ function requireAdmin(user: UserDto | null): UserDto {
 
 /** GET/POST /users. */
 export function userRoutes({ db, log }: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/users", (c) => {
+  app.openapi(listRoute, (c) => {
     requireAdmin(c.get("user"));
-    return c.json({ users: listUsers(db) });
+    return c.json({ users: listUsers(db) }, 200);
   });
 
-  app.post("/users", async (c) => {
+  app.openapi(createUserRoute, async (c) => {
     const admin = requireAdmin(c.get("user"));
-    const body = CreateUserBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const password = body.password ?? generatePassword();
     const row = await createUser(db, { ...body, password }, admin.id);
     log.info("user created by admin", { userId: row.id, username: row.username, by: admin.id });

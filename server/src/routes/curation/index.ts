@@ -8,21 +8,27 @@
  * Offsets are code points unless `?offsets=utf16`. The rules are in services/curation/ (docs/curation.md
  * describes them); these handlers only parse input, call them and answer.
  */
+
 import {
   AutoMergeBody,
-  type AutoMergeResultDto,
+  AutoMergeResultDto,
   CurationDecisionBody,
-  type CurationDecisionResultDto,
+  CurationDecisionResultDto,
   CurationStatusBody,
+  CurationStatusDto,
+  CurationViewQuery,
   canCurate,
-  type DocumentCurationDto,
-  type ProjectCurationDto,
+  DocumentCurationDto,
+  DocumentParams,
+  OffsetsQuery,
+  type OffsetUnit,
+  ProjectCurationDto,
+  ProjectParams,
+  type UserDto,
 } from "@gloss/shared";
-import type { Context } from "hono";
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute } from "@hono/zod-openapi";
 import { type DocumentAccess, documentAccess, type ProjectAccess, projectAccess } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { forbidden } from "../../errors";
 import {
   applyDecision,
@@ -34,92 +40,125 @@ import {
   Offsets,
   projectCuration,
 } from "../../services/curation";
-import { offsetsParam } from "./dto";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 
-const CurationQuery = z.object({
-  threshold: z.coerce.number().int().min(1).max(1000).optional(),
-  minAnnotators: z.coerce.number().int().min(1).max(1000).optional(),
+const tags = ["curation"];
+const writeErrors = { ...memberErrors, 409: errors[409] };
+
+const documentRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}/curation",
+  tags,
+  summary: "One document's aligned annotator layers, disagreements, gold, status and counts",
+  request: { params: DocumentParams, query: CurationViewQuery },
+  responses: { 200: json(DocumentCurationDto, "The curation view"), ...memberErrors },
 });
-
-/** A numeric path parameter (digits only); anything else reads as NaN, which access reports as 404. */
-function idParam(c: Context, name: string): number {
-  const raw = c.req.param(name) ?? "";
-  return /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
-}
+const autoMergeRoute = createRoute({
+  method: "post",
+  path: "/documents/{id}/curation/auto-merge",
+  tags,
+  summary: "Write every agreed annotator span (and relation) gold lacks into gold (idempotent)",
+  middleware: readJson({ emptyAs: {} }),
+  request: {
+    params: DocumentParams,
+    query: OffsetsQuery,
+    body: {
+      content: { "application/json": { schema: AutoMergeBody } },
+      required: false,
+      description: "Optional: an empty body or none means the project's defaults",
+    },
+  },
+  responses: { 200: json(AutoMergeResultDto, "What was added and skipped"), ...writeErrors },
+});
+const decisionRoute = createRoute({
+  method: "post",
+  path: "/documents/{id}/curation/decisions",
+  tags,
+  summary: "One curator decision on gold (compare-and-set with `expected`: 409 already_decided)",
+  middleware: readJson(),
+  request: { params: DocumentParams, query: OffsetsQuery, ...jsonBody(CurationDecisionBody) },
+  responses: { 200: json(CurationDecisionResultDto, "What the decision changed"), ...writeErrors },
+});
+const statusRoute = createRoute({
+  method: "put",
+  path: "/documents/{id}/curation/status",
+  tags,
+  summary: "Set a document's curation status (done makes its layers read-only)",
+  middleware: readJson(),
+  request: { params: DocumentParams, ...jsonBody(CurationStatusBody) },
+  responses: { 200: json(CurationStatusDto, "The status"), ...writeErrors },
+});
+const projectRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/curation",
+  tags,
+  summary: "Curation progress of every document of a project, and the next one to curate",
+  request: { params: ProjectParams },
+  responses: { 200: json(ProjectCurationDto, "The progress"), ...memberErrors },
+});
 
 const CURATORS_ONLY = "Curation is for the project's curators and managers";
 
 /** The document, if the caller may curate it. */
-function curatorDocument(deps: Deps, c: Context<AppEnv>): DocumentAccess {
-  const access = documentAccess(deps.db, c.get("user"), idParam(c, "id"));
+function curatorDocument(deps: Deps, user: UserDto | null, id: number): DocumentAccess {
+  const access = documentAccess(deps.db, user, id);
   if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
   return access;
 }
 
-function curatorProject(deps: Deps, c: Context<AppEnv>): ProjectAccess {
-  const access = projectAccess(deps.db, c.get("user"), idParam(c, "id"));
+function curatorProject(deps: Deps, user: UserDto | null, id: number): ProjectAccess {
+  const access = projectAccess(deps.db, user, id);
   if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
   return access;
 }
 
-const dtoContext = (deps: Deps, access: DocumentAccess, c: Context): DtoContext => ({
-  offsets: new Offsets(access.document.text, offsetsParam(c)),
+const dtoContext = (deps: Deps, access: DocumentAccess, unit: OffsetUnit): DtoContext => ({
+  offsets: new Offsets(access.document.text, unit),
   labels: labelNames(deps.db, access.project.id),
 });
 
-/** An optional JSON body: empty means `{}`. */
-async function optionalJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  return text.trim() === "" ? {} : JSON.parse(text);
-}
-
 /** Routes under /api (full paths). */
 export function curationRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/documents/:id/curation", async (c) => {
-    const access = curatorDocument(deps, c);
-    const opts = CurationQuery.parse(c.req.query());
-    const body: DocumentCurationDto = await documentCuration(deps, access, dtoContext(deps, access, c), opts);
-    return c.json(body);
+  app.openapi(documentRoute, async (c) => {
+    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const { offsets, ...opts } = c.req.valid("query");
+    const body = await documentCuration(deps, access, dtoContext(deps, access, offsets), opts);
+    return c.json(body, 200);
   });
 
-  app.post("/documents/:id/curation/auto-merge", async (c) => {
-    const access = curatorDocument(deps, c);
-    const body = AutoMergeBody.parse(await optionalJson(c));
-    const result: AutoMergeResultDto = await autoMerge(deps, access, body, dtoContext(deps, access, c));
+  app.openapi(autoMergeRoute, async (c) => {
+    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const body = c.req.valid("json");
+    const dto = dtoContext(deps, access, c.req.valid("query").offsets);
+    const result = await autoMerge(deps, access, body, dto);
     deps.log.info("auto-merge", {
       documentId: access.document.id,
       by: access.user.id,
       spans: result.added.spans.length,
       relations: result.added.relations.length,
     });
-    return c.json(result);
+    return c.json(result, 200);
   });
 
-  app.post("/documents/:id/curation/decisions", async (c) => {
-    const access = curatorDocument(deps, c);
-    const body = CurationDecisionBody.parse(await c.req.json());
-    const result: CurationDecisionResultDto = await applyDecision(
-      deps,
-      access,
-      dtoContext(deps, access, c),
-      body,
-    );
-    return c.json(result);
+  app.openapi(decisionRoute, async (c) => {
+    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const dto = dtoContext(deps, access, c.req.valid("query").offsets);
+    const result = await applyDecision(deps, access, dto, c.req.valid("json"));
+    return c.json(result, 200);
   });
 
-  app.put("/documents/:id/curation/status", async (c) => {
-    const access = curatorDocument(deps, c);
-    const { status } = CurationStatusBody.parse(await c.req.json());
+  app.openapi(statusRoute, (c) => {
+    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const { status } = c.req.valid("json");
     changeCurationStatus(deps, access, status);
-    return c.json({ documentId: access.document.id, status });
+    return c.json({ documentId: access.document.id, status }, 200);
   });
 
-  app.get("/projects/:id/curation", async (c) => {
-    const access = curatorProject(deps, c);
-    const body: ProjectCurationDto = await projectCuration(deps, access);
-    return c.json(body);
+  app.openapi(projectRoute, async (c) => {
+    const access = curatorProject(deps, c.get("user"), c.req.valid("param").id);
+    return c.json(await projectCuration(deps, access), 200);
   });
 
   return app;

@@ -1,7 +1,15 @@
-import { AssignmentsBody, PatchAssignmentBody, RemoveAssignmentsBody } from "@gloss/shared";
-import { Hono } from "hono";
+import {
+  AssignmentDto,
+  AssignmentsBody,
+  DocumentParams,
+  PatchAssignmentBody,
+  ProjectParams,
+  QueueDto,
+  RemoveAssignmentsBody,
+} from "@gloss/shared";
+import { createRoute, z } from "@hono/zod-openapi";
 import { documentAccess, projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import {
   assignAuto,
   assignExplicit,
@@ -10,18 +18,62 @@ import {
   removeAssignments,
   setOwnStatus,
 } from "../../services/assignments";
-import { idParam } from "./params";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
+
+const AssignmentList = z.object({ assignments: z.array(AssignmentDto) }).meta({ id: "AssignmentList" });
+
+const assignRoute = createRoute({
+  method: "post",
+  path: "/projects/{id}/assignments",
+  tags: ["assignments"],
+  summary: "Assign documents to annotators, explicitly or automatically (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(AssignmentsBody) },
+  responses: { 201: json(AssignmentList, "The assignments made"), ...memberErrors, 409: errors[409] },
+});
+const listRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/assignments",
+  tags: ["assignments"],
+  summary: "The project's assignments (annotators: their own)",
+  request: { params: ProjectParams },
+  responses: { 200: json(AssignmentList, "The assignments"), ...memberErrors },
+});
+const removeRoute = createRoute({
+  method: "delete",
+  path: "/projects/{id}/assignments",
+  tags: ["assignments"],
+  summary: "Remove assignments (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(RemoveAssignmentsBody) },
+  responses: { 200: json(AssignmentList, "The assignments removed"), ...memberErrors, 409: errors[409] },
+});
+const queueRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/queue",
+  tags: ["assignments"],
+  summary: "The caller's queue in document order, and the document to open next",
+  request: { params: ProjectParams },
+  responses: { 200: json(QueueDto, "The queue"), ...memberErrors },
+});
+const ownStatusRoute = createRoute({
+  method: "patch",
+  path: "/documents/{id}/assignment",
+  tags: ["assignments"],
+  summary: "Set the status of the caller's own assignment of a document",
+  middleware: readJson(),
+  request: { params: DocumentParams, ...jsonBody(PatchAssignmentBody) },
+  responses: { 200: json(AssignmentDto, "The assignment"), ...memberErrors, 409: errors[409] },
+});
 
 /** Assignments (manager assigns; everyone sees their own), the annotator's queue, and own status. */
 export function assignmentRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  const project = (c: { get(k: "user"): AppEnv["Variables"]["user"] }, id: string) =>
-    projectAccess(deps.db, c.get("user"), idParam(id));
+  const app = createRouter();
 
-  app.post("/projects/:id/assignments", async (c) => {
-    const access = project(c, c.req.param("id"));
+  app.openapi(assignRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = AssignmentsBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const assignments =
       "auto" in body
         ? assignAuto(deps.db, access, body.auto.perDocument)
@@ -29,27 +81,26 @@ export function assignmentRoutes(deps: Deps) {
     return c.json({ assignments }, 201);
   });
 
-  app.get("/projects/:id/assignments", (c) => {
-    const access = project(c, c.req.param("id"));
-    return c.json({ assignments: listAssignments(deps.db, access) });
+  app.openapi(listRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    return c.json({ assignments: listAssignments(deps.db, access) }, 200);
   });
 
-  app.delete("/projects/:id/assignments", async (c) => {
-    const access = project(c, c.req.param("id"));
+  app.openapi(removeRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = RemoveAssignmentsBody.parse(await c.req.json());
-    return c.json({ assignments: removeAssignments(deps.db, access, body.documentIds, body.userIds) });
+    const { documentIds, userIds } = c.req.valid("json");
+    return c.json({ assignments: removeAssignments(deps.db, access, documentIds, userIds) }, 200);
   });
 
-  app.get("/projects/:id/queue", (c) => {
-    const access = project(c, c.req.param("id"));
-    return c.json(queueOf(deps.db, access));
+  app.openapi(queueRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    return c.json(queueOf(deps.db, access), 200);
   });
 
-  app.patch("/documents/:id/assignment", async (c) => {
-    const access = documentAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
-    const { status } = PatchAssignmentBody.parse(await c.req.json());
-    return c.json(setOwnStatus(deps.db, access, status));
+  app.openapi(ownStatusRoute, (c) => {
+    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    return c.json(setOwnStatus(deps.db, access, c.req.valid("json").status), 200);
   });
 
   return app;

@@ -1,21 +1,43 @@
-import { ImportDocumentsQuery } from "@gloss/shared";
-import { Hono } from "hono";
+import { DOCUMENT_IMPORT_BODIES, ImportDocumentsQuery, ImportResultDto, ProjectParams } from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { ImportBatch } from "../../import/batch";
 import { limitOf } from "../../import/limits";
 import { commitImport } from "../../services/documents";
+import { createRouter, errors, json, memberErrors, streamedBody } from "../openapi";
 import { readImportRequest } from "./importBody";
-import { idParam } from "./params";
+
+// The body is read by the upload reader as it streams (bounded, validated record by record), so it is
+// described here but not validated up front: its schemas are plain JSON Schema, which the router skips.
+const importRoute = createRoute({
+  method: "post",
+  path: "/projects/{id}/documents",
+  tags: ["documents"],
+  summary: "Import documents (managers): JSON, multipart files, or one streamed NDJSON, CSV or text body",
+  description:
+    "Every document is validated before any is stored (a bad one: 400 invalid_import naming file, line and field); duplicates (same sha256 in the project) are skipped. Bounded by GLOSS_MAX_JSON_IMPORT_BYTES (JSON) and GLOSS_MAX_UPLOAD_BYTES (the rest): 413 payload_too_large names the limit and the file.",
+  request: {
+    params: ProjectParams,
+    query: ImportDocumentsQuery,
+    ...streamedBody(DOCUMENT_IMPORT_BODIES),
+  },
+  responses: {
+    201: json(ImportResultDto, "Imported (and skipped duplicates)"),
+    ...memberErrors,
+    413: errors[413],
+    415: errors[415],
+  },
+});
 
 /** POST /projects/:id/documents — import (manager): JSON, multipart files, or a streamed NDJSON/CSV/text body. */
 export function importRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.post("/projects/:id/documents", async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
+  app.openapi(importRoute, async (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const { name } = ImportDocumentsQuery.parse(c.req.query());
+    const { name } = c.req.valid("query");
     const batch = new ImportBatch(deps.config.maxDocumentBytes);
     try {
       // phase 1 (async, streaming): validate everything into a spool; phase 2 (sync): one transaction

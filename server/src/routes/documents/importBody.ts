@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badRequest, HttpError } from "../../errors";
+import { badRequest, HttpError, invalidInput } from "../../errors";
 import type { ImportBatch } from "../../import/batch";
 import { fail } from "../../import/errors";
 import type { ImportFormat } from "../../import/formats";
@@ -53,7 +53,9 @@ export async function readImportRequest(
       if (!(err instanceof SyntaxError)) throw err;
       fail(place, `not valid JSON: ${err.message}`);
     }
-    batch.addRecords(JsonBodyShape.parse(value).documents);
+    const shape = JsonBodyShape.safeParse(value);
+    if (!shape.success) throw invalidInput(shape.error);
+    batch.addRecords(shape.data.documents);
     return;
   }
   if (mime === "multipart/form-data") {

@@ -1,5 +1,5 @@
-import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
+import { createRouter } from "../openapi";
 import { assignmentRoutes } from "./assignments";
 import { importRoutes } from "./import";
 import { readRoutes } from "./read";
@@ -13,7 +13,7 @@ import { readRoutes } from "./read";
  *   PATCH /documents/:id/assignment                                           → assignments.ts
  */
 export function documentRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
   app.route("/", importRoutes(deps));
   app.route("/", readRoutes(deps));
   app.route("/", assignmentRoutes(deps));

@@ -1,23 +1,45 @@
-import { ListDocumentsQuery } from "@gloss/shared";
-import { Hono } from "hono";
+import {
+  DocumentDto,
+  DocumentListDto,
+  DocumentParams,
+  ListDocumentsQuery,
+  ProjectParams,
+} from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
 import { documentAccess, projectAccess } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { getDocument, listDocuments } from "../../services/documents";
-import { idParam } from "./params";
+import { createRouter, json, memberErrors } from "../openapi";
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/documents",
+  tags: ["documents"],
+  summary: "A page of the project's documents (annotators: the ones assigned to them)",
+  request: { params: ProjectParams, query: ListDocumentsQuery },
+  responses: { 200: json(DocumentListDto, "The page; `total` counts every match"), ...memberErrors },
+});
+const getRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}",
+  tags: ["documents"],
+  summary: "One document with its exact text",
+  request: { params: DocumentParams },
+  responses: { 200: json(DocumentDto, "The document"), ...memberErrors },
+});
 
 /** GET /projects/:id/documents (any member; annotators: their assigned ones) and GET /documents/:id. */
 export function readRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects/:id/documents", (c) => {
-    const access = projectAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
-    const query = ListDocumentsQuery.parse(c.req.query());
-    return c.json(listDocuments(deps.db, access, query));
+  app.openapi(listRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    return c.json(listDocuments(deps.db, access, c.req.valid("query")), 200);
   });
 
-  app.get("/documents/:id", (c) => {
-    const access = documentAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
-    return c.json(getDocument(deps.db, access));
+  app.openapi(getRoute, (c) => {
+    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    return c.json(getDocument(deps.db, access), 200);
   });
 
   return app;

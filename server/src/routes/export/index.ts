@@ -1,34 +1,85 @@
-import { ExportQuery, ImportQuery, type LayerName, layerUserId } from "@gloss/shared";
-import { Hono } from "hono";
+import {
+  ANNOTATION_IMPORT_BODIES,
+  AnnotationImportResultDto,
+  EXPORT_CONTENT,
+  ExportQuery,
+  ImportQuery,
+  type LayerName,
+  layerUserId,
+  ProjectParams,
+} from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { HttpError } from "../../errors";
 import { limitOf } from "../../import/limits";
 import { readBody, readFilePart } from "../../import/upload";
 import { createExport } from "../../services/export";
 import { importAnnotations } from "../../services/importAnnotations";
-import { idParam } from "../projects/params";
-import { exportResponse } from "./stream";
+import { createRouter, errors, json, memberErrors, streamedBody, streamedContent } from "../openapi";
+import { EXPORT_TRAILERS, exportResponse } from "./stream";
+
+const exportRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/export",
+  tags: ["export"],
+  summary: "Export a layer of the project's documents in one of the formats (managers, curators)",
+  description:
+    "Streamed at the client's pace as a chunked download (Content-Disposition: attachment). The counts known only at the end come as HTTP trailers (declared in the `Trailer` header): " +
+    `${EXPORT_TRAILERS.join(", ")}. A gold export without a status filter holds curated documents only; X-Gloss-Uncurated-Excluded (also sent as a header) says how many it left out.`,
+  request: { params: ProjectParams, query: ExportQuery },
+  responses: {
+    200: {
+      description: "The export file (its content type follows the format)",
+      content: streamedContent(EXPORT_CONTENT),
+      headers: {
+        "Content-Disposition": { description: "attachment, with the file name", schema: { type: "string" } },
+        Trailer: { description: "The trailers that follow the body", schema: { type: "string" } },
+        "X-Gloss-Uncurated-Excluded": {
+          description: "Documents left out of a gold export because their curation is not done",
+          schema: { type: "integer" },
+        },
+      },
+    },
+    ...memberErrors,
+  },
+});
+
+const importRoute = createRoute({
+  method: "post",
+  path: "/projects/{id}/annotations/import",
+  tags: ["export"],
+  summary: "Import annotations into a layer (managers; curators into gold)",
+  description:
+    "The file is the raw body or the multipart field `file`, bounded by GLOSS_MAX_ANNOTATION_IMPORT_BYTES (413). Every annotation is checked before any is written (400 invalid_import lists the issues); spans already in the layer are skipped.",
+  request: { params: ProjectParams, query: ImportQuery, ...streamedBody(ANNOTATION_IMPORT_BODIES) },
+  responses: {
+    200: json(AnnotationImportResultDto, "What was imported"),
+    ...memberErrors,
+    409: errors[409],
+    413: errors[413],
+  },
+});
 
 /**
  * Export (`GET /projects/:id/export`, managers and curators) and annotation import
  * (`POST /projects/:id/annotations/import`, managers; curators into gold). Non-members get 404.
  */
 export function exportRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects/:id/export", (c) => {
-    const access = projectAccess(deps.db, c.get("user"), idParam(c, "id"));
+  app.openapi(exportRoute, (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
-    const query = ExportQuery.parse(c.req.query());
+    const query = c.req.valid("query");
     // the request's signal is aborted when the client goes away: the export stops at its next page
     const job = createExport(deps.db, access.project.id, query, { signal: c.req.raw.signal, log: deps.log });
     return exportResponse(c, job, deps.log);
   });
 
-  app.post("/projects/:id/annotations/import", async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), idParam(c, "id"));
-    const q = ImportQuery.parse(c.req.query());
+  app.openapi(importRoute, async (c) => {
+    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const q = c.req.valid("query");
     if (q.layer === "gold") requireRole(access, "manager", "curator");
     else requireRole(access, "manager");
     const owner = layerUserId(q.layer);
@@ -70,7 +121,7 @@ export function exportRoutes(deps: Deps) {
       },
       bytes,
     );
-    return c.json(result);
+    return c.json(result, 200);
   });
 
   return app;

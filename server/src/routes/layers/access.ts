@@ -1,12 +1,12 @@
 /**
  * Opening a layer for a REST request: the same authorisation as the socket (authorizeLayer: read for GET,
- * write for the rest), the validation context, and the offset unit the caller speaks.
+ * write for the rest), the validation context, and the offset unit the caller speaks (`?offsets=`,
+ * validated by the route's OffsetsQuery).
  */
 import { canManage, type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
-import type { Context } from "hono";
 import { authorizeLayer, type LayerGrant, type LayerWriteContext, loadLayerContext } from "../../collab";
-import type { AppEnv, Deps } from "../../context";
-import { badRequest, conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
+import type { Deps } from "../../context";
+import { conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
 
 export interface OpenLayer extends LayerWriteContext {
   grant: LayerGrant;
@@ -21,26 +21,21 @@ export interface OpenLayer extends LayerWriteContext {
 /** Transaction origin of REST writes (anything that is not a connection is broadcast to everyone). */
 export const REST_ORIGIN = Symbol("gloss:rest");
 
-const idParam = (raw: string | undefined) =>
-  /^[1-9][0-9]{0,15}$/.test(raw ?? "") ? Number(raw) : Number.NaN;
-
-/** `?offsets=`: code points unless `utf16` is asked for. */
-export function offsetUnit(raw: string | undefined): OffsetUnit {
-  if (raw === undefined || raw === "codepoint" || raw === "codepoints") return "codepoint";
-  if (raw === "utf16") return "utf16";
-  throw badRequest(`offsets: expected "utf16" or "codepoint", got ${JSON.stringify(raw)}`, {
-    field: "offsets",
-  });
+/** Which layer a request names, and in which unit it speaks (the route's validated params and query). */
+export interface LayerRequest {
+  user: UserDto | null;
+  params: { id: number; layer: string };
+  unit: OffsetUnit;
 }
 
 /**
  * Authorises the caller on `/documents/:id/layers/:layer…` and loads what a handler needs. `status`: may
  * mark the layer done or reopen it — its writer (even while it is locked) or a manager.
  */
-export function openLayer(deps: Deps, c: Context<AppEnv>, need: "read" | "write" | "status"): OpenLayer {
-  const user = c.get("user");
-  const documentId = idParam(c.req.param("id"));
-  const auth = authorizeLayer(deps.db, user, documentId, c.req.param("layer") ?? "");
+export function openLayer(deps: Deps, req: LayerRequest, need: "read" | "write" | "status"): OpenLayer {
+  const { user, unit } = req;
+  const documentId = req.params.id;
+  const auth = authorizeLayer(deps.db, user, documentId, req.params.layer);
   if (!auth.ok) {
     if (auth.status === 401) throw unauthorized();
     if (auth.status === 403) throw forbidden(auth.message);
@@ -66,7 +61,6 @@ export function openLayer(deps: Deps, c: Context<AppEnv>, need: "read" | "write"
         lock: grant.lock,
       });
   }
-  const unit = offsetUnit(c.req.query("offsets"));
   const { document, project } = grant.access;
   return {
     grant,

@@ -1,5 +1,5 @@
-import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
+import { createRouter } from "../openapi";
 import { listRoutes } from "./list";
 import { relationRoutes } from "./relations";
 import { spanRoutes } from "./spans";
@@ -11,7 +11,7 @@ import { stateRoutes } from "./state";
  * model's pre-annotations at once. Offsets are Unicode code points unless `?offsets=utf16`.
  */
 export function layerRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
   app.route("/", listRoutes(deps));
   app.route("/", spanRoutes(deps));
   app.route("/", relationRoutes(deps));

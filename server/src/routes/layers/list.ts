@@ -1,16 +1,32 @@
 /** `GET /documents/:id/layers`: the layers of a document the caller can read, with counts and status. */
-import { isLayerName, type LayerSummaryDto, layerPermission, layerUserId, userLayer } from "@gloss/shared";
-import { Hono } from "hono";
-import { documentAccess } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
 
-const idParam = (raw: string | undefined) =>
-  /^[1-9][0-9]{0,15}$/.test(raw ?? "") ? Number(raw) : Number.NaN;
+import {
+  DocumentParams,
+  isLayerName,
+  LayerListDto,
+  type LayerSummaryDto,
+  layerPermission,
+  layerUserId,
+  userLayer,
+} from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
+import { documentAccess } from "../../auth/access";
+import type { Deps } from "../../context";
+import { createRouter, json, memberErrors } from "../openapi";
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}/layers",
+  tags: ["layers"],
+  summary: "The layers of a document the caller may read, with span counts and status",
+  request: { params: DocumentParams },
+  responses: { 200: json(LayerListDto, "The layers"), ...memberErrors },
+});
 
 export function listRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.get("/documents/:id/layers", async (c) => {
-    const access = documentAccess(deps.db, c.get("user"), idParam(c.req.param("id")));
+  const app = createRouter();
+  app.openapi(listRoute, (c) => {
+    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
     const documentId = access.document.id;
     const sqlite = deps.db.$client;
     const prefix = `doc/${documentId}/`;
@@ -70,7 +86,7 @@ export function listRoutes(deps: Deps) {
     }
     const rank = (l: LayerSummaryDto) => (l.user ? 0 : l.layer === "shared" ? 1 : 2);
     layers.sort((a, b) => rank(a) - rank(b) || (a.user?.id ?? 0) - (b.user?.id ?? 0));
-    return c.json({ layers });
+    return c.json({ layers }, 200);
   });
   return app;
 }

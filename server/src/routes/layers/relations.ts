@@ -1,32 +1,76 @@
 /** `/documents/:id/layers/:layer/relations`: relations between spans of a live layer. */
+
 import {
   addRelation,
+  LayerParams,
   listRelations,
   RelationBody,
+  RelationDto,
+  RelationListDto,
+  RelationParams,
   RelationPatchBody,
   removeRelation,
   updateRelation,
 } from "@gloss/shared";
-import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../context";
+import { createRoute } from "@hono/zod-openapi";
+import type { Deps } from "../../context";
 import { notFound } from "../../errors";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
 import { toRelationDto } from "./dto";
 import { validated } from "./spans";
 
-export function relationRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  const base = "/documents/:id/layers/:layer/relations";
+const tags = ["layers"];
+const writeErrors = { ...memberErrors, 409: errors[409] };
+const listRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}/layers/{layer}/relations",
+  tags,
+  summary: "The relations of a live layer",
+  request: { params: LayerParams },
+  responses: { 200: json(RelationListDto, "The relations"), ...memberErrors },
+});
+const addRoute = createRoute({
+  method: "post",
+  path: "/documents/{id}/layers/{layer}/relations",
+  tags,
+  summary: "Relate two spans of the layer (the type must be one of the project's)",
+  middleware: readJson(),
+  request: { params: LayerParams, ...jsonBody(RelationBody) },
+  responses: { 201: json(RelationDto, "The relation"), ...writeErrors },
+});
+const patchRoute = createRoute({
+  method: "patch",
+  path: "/documents/{id}/layers/{layer}/relations/{relationId}",
+  tags,
+  summary: "Change a relation's ends or type",
+  middleware: readJson(),
+  request: { params: RelationParams, ...jsonBody(RelationPatchBody) },
+  responses: { 200: json(RelationDto, "The relation"), ...writeErrors },
+});
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/documents/{id}/layers/{layer}/relations/{relationId}",
+  tags,
+  summary: "Remove a relation",
+  request: { params: RelationParams },
+  responses: { 204: { description: "Removed" }, ...writeErrors },
+});
 
-  app.get(base, async (c) => {
-    const layer = openLayer(deps, c, "read");
+export function relationRoutes(deps: Deps) {
+  const app = createRouter();
+  // relations carry no offsets: the unit is irrelevant to them
+  const unit = "codepoint";
+
+  app.openapi(listRoute, async (c) => {
+    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
     const relations = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => listRelations(doc));
-    return c.json({ relations: relations.map(toRelationDto) });
+    return c.json({ relations: relations.map(toRelationDto) }, 200);
   });
 
-  app.post(base, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const body = RelationBody.parse(await c.req.json());
+  app.openapi(addRoute, async (c) => {
+    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "write");
+    const body = c.req.valid("json");
     const relation = await validated(() =>
       deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
         addRelation(doc, { ...body, author: layer.user.id }, layer.ctx, REST_ORIGIN),
@@ -35,22 +79,24 @@ export function relationRoutes(deps: Deps) {
     return c.json(toRelationDto(relation), 201);
   });
 
-  app.patch(`${base}/:relationId`, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const id = c.req.param("relationId");
-    const body = RelationPatchBody.parse(await c.req.json());
+  app.openapi(patchRoute, async (c) => {
+    const params = c.req.valid("param");
+    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const id = params.relationId;
+    const body = c.req.valid("json");
     const relation = await validated(() =>
       deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
         updateRelation(doc, id, body, layer.ctx, REST_ORIGIN),
       ),
     );
     if (!relation) throw notFound(`No relation ${id} in layer ${layer.layer}`);
-    return c.json(toRelationDto(relation));
+    return c.json(toRelationDto(relation), 200);
   });
 
-  app.delete(`${base}/:relationId`, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const id = c.req.param("relationId");
+  app.openapi(deleteRoute, async (c) => {
+    const params = c.req.valid("param");
+    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const id = params.relationId;
     const removed = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
       removeRelation(doc, id, REST_ORIGIN),
     );

@@ -1,19 +1,71 @@
 /** `/documents/:id/layers/:layer/spans`: spans of a live layer, written through its Y.Doc. */
+
 import {
   addSpan,
   getSpan,
+  LayerParams,
   LayerValidationError,
   listSpans,
+  OffsetsQuery,
   removeSpan,
   SpanBody,
+  SpanDto,
+  SpanListDto,
+  SpanParams,
   SpanPatchBody,
   updateSpan,
 } from "@gloss/shared";
-import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../context";
+import { createRoute } from "@hono/zod-openapi";
+import type { Deps } from "../../context";
 import { notFound } from "../../errors";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { fieldError, openLayer, REST_ORIGIN } from "./access";
 import { inboundOffset, resolveLabel, toSpanDto } from "./dto";
+
+const tags = ["layers"];
+const writeErrors = { ...memberErrors, 409: errors[409] };
+const listRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}/layers/{layer}/spans",
+  tags,
+  summary: "The spans of a live layer",
+  request: { params: LayerParams, query: OffsetsQuery },
+  responses: { 200: json(SpanListDto, "The spans"), ...memberErrors },
+});
+const getRoute = createRoute({
+  method: "get",
+  path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  tags,
+  summary: "One span",
+  request: { params: SpanParams, query: OffsetsQuery },
+  responses: { 200: json(SpanDto, "The span"), ...memberErrors },
+});
+const addRoute = createRoute({
+  method: "post",
+  path: "/documents/{id}/layers/{layer}/spans",
+  tags,
+  summary: "Add a span (connected editors see it at once)",
+  middleware: readJson(),
+  request: { params: LayerParams, query: OffsetsQuery, ...jsonBody(SpanBody) },
+  responses: { 201: json(SpanDto, "The span"), ...writeErrors },
+});
+const patchRoute = createRoute({
+  method: "patch",
+  path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  tags,
+  summary: "Change a span's offsets, label or note",
+  middleware: readJson(),
+  request: { params: SpanParams, query: OffsetsQuery, ...jsonBody(SpanPatchBody) },
+  responses: { 200: json(SpanDto, "The span"), ...writeErrors },
+});
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  tags,
+  summary: "Remove a span (and its relations)",
+  request: { params: SpanParams },
+  responses: { 204: { description: "Removed" }, ...writeErrors },
+});
 
 /** Runs a layer write, turning the layer model's validation errors into a 400 naming the field. */
 export async function validated<T>(run: () => Promise<T>): Promise<T> {
@@ -26,27 +78,30 @@ export async function validated<T>(run: () => Promise<T>): Promise<T> {
 }
 
 export function spanRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  const base = "/documents/:id/layers/:layer/spans";
+  const app = createRouter();
 
-  app.get(base, async (c) => {
-    const layer = openLayer(deps, c, "read");
+  app.openapi(listRoute, async (c) => {
+    const unit = c.req.valid("query").offsets;
+    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
     const spans = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => listSpans(doc));
-    return c.json({ spans: spans.flatMap((s) => toSpanDto(layer, s) ?? []) });
+    return c.json({ spans: spans.flatMap((s) => toSpanDto(layer, s) ?? []) }, 200);
   });
 
-  app.get(`${base}/:spanId`, async (c) => {
-    const layer = openLayer(deps, c, "read");
-    const id = c.req.param("spanId");
+  app.openapi(getRoute, async (c) => {
+    const params = c.req.valid("param");
+    const unit = c.req.valid("query").offsets;
+    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "read");
+    const id = params.spanId;
     const span = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => getSpan(doc, id));
     const dto = span && toSpanDto(layer, span);
     if (!dto) throw notFound(`No span ${id} in layer ${layer.layer}`);
-    return c.json(dto);
+    return c.json(dto, 200);
   });
 
-  app.post(base, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const body = SpanBody.parse(await c.req.json());
+  app.openapi(addRoute, async (c) => {
+    const unit = c.req.valid("query").offsets;
+    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "write");
+    const body = c.req.valid("json");
     if (body.start >= body.end)
       throw fieldError("start", `start ${body.start} must be before end ${body.end}`);
     const start = inboundOffset(layer, body.start, "start");
@@ -57,13 +112,17 @@ export function spanRoutes(deps: Deps) {
         addSpan(doc, { start, end, label, author: layer.user.id, note: body.note }, layer.ctx, REST_ORIGIN),
       ),
     );
-    return c.json(toSpanDto(layer, span), 201);
+    const dto = toSpanDto(layer, span);
+    if (!dto) throw new Error(`span ${span.id} was stored but cannot be shown`);
+    return c.json(dto, 201);
   });
 
-  app.patch(`${base}/:spanId`, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const id = c.req.param("spanId");
-    const body = SpanPatchBody.parse(await c.req.json());
+  app.openapi(patchRoute, async (c) => {
+    const params = c.req.valid("param");
+    const unit = c.req.valid("query").offsets;
+    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const id = params.spanId;
+    const body = c.req.valid("json");
     const patch = {
       start: body.start === undefined ? undefined : inboundOffset(layer, body.start, "start"),
       end: body.end === undefined ? undefined : inboundOffset(layer, body.end, "end"),
@@ -75,13 +134,16 @@ export function spanRoutes(deps: Deps) {
         updateSpan(doc, id, patch, layer.ctx, REST_ORIGIN),
       ),
     );
-    if (!span) throw notFound(`No span ${id} in layer ${layer.layer}`);
-    return c.json(toSpanDto(layer, span));
+    const dto = span && toSpanDto(layer, span);
+    if (!dto) throw notFound(`No span ${id} in layer ${layer.layer}`);
+    return c.json(dto, 200);
   });
 
-  app.delete(`${base}/:spanId`, async (c) => {
-    const layer = openLayer(deps, c, "write");
-    const id = c.req.param("spanId");
+  app.openapi(deleteRoute, async (c) => {
+    const params = c.req.valid("param");
+    // a removal names no offsets: the unit is irrelevant
+    const layer = openLayer(deps, { user: c.get("user"), params, unit: "codepoint" }, "write");
+    const id = params.spanId;
     const removed = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
       removeSpan(doc, id, REST_ORIGIN),
     );

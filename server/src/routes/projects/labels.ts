@@ -1,8 +1,9 @@
 /** /projects/:id/labels: list (members), create, edit, reorder, delete (managers). */
-import { LabelInput, LabelOrderBody, LabelPatch } from "@gloss/shared";
-import { Hono } from "hono";
+
+import { LabelDto, LabelInput, LabelOrderBody, LabelParams, LabelPatch, ProjectParams } from "@gloss/shared";
+import { createRoute, z } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import {
   createLabel,
   deleteLabel,
@@ -11,45 +12,92 @@ import {
   toLabelDto,
   updateLabel,
 } from "../../services/labels";
-import { idParam } from "./params";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
+
+const LabelList = z.object({ labels: z.array(LabelDto) }).meta({ id: "LabelList" });
+const managerErrors = { ...memberErrors, 409: errors[409] };
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/labels",
+  tags: ["labels"],
+  summary: "The project's labels, in order (members)",
+  request: { params: ProjectParams },
+  responses: { 200: json(LabelList, "The labels"), ...memberErrors },
+});
+const createLabelRoute = createRoute({
+  method: "post",
+  path: "/projects/{id}/labels",
+  tags: ["labels"],
+  summary: "Add a label (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(LabelInput) },
+  responses: { 201: json(LabelDto, "The label"), ...managerErrors },
+});
+const orderRoute = createRoute({
+  method: "put",
+  path: "/projects/{id}/labels/order",
+  tags: ["labels"],
+  summary: "Reorder the labels: every label id, in the new order (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(LabelOrderBody) },
+  responses: { 200: json(LabelList, "The labels, in their new order"), ...managerErrors },
+});
+const patchRoute = createRoute({
+  method: "patch",
+  path: "/projects/{id}/labels/{labelId}",
+  tags: ["labels"],
+  summary: "Change a label (managers)",
+  middleware: readJson(),
+  request: { params: LabelParams, ...jsonBody(LabelPatch) },
+  responses: { 200: json(LabelDto, "The label"), ...managerErrors },
+});
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/projects/{id}/labels/{labelId}",
+  tags: ["labels"],
+  summary: "Delete a label no span uses (managers; 409 when in use)",
+  request: { params: LabelParams },
+  responses: { 204: { description: "Deleted" }, ...managerErrors },
+});
 
 /** Label routes; the rules (uniqueness, order, in-use check) live in services/labels. */
 export function labelRoutes({ db }: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects/:id/labels", (c) => {
-    const { project } = projectAccess(db, c.get("user"), idParam(c, "id"));
-    return c.json({ labels: listLabels(db, project.id).map(toLabelDto) });
+  app.openapi(listRoute, (c) => {
+    const { project } = projectAccess(db, c.get("user"), c.req.valid("param").id);
+    return c.json({ labels: listLabels(db, project.id).map(toLabelDto) }, 200);
   });
 
-  app.post("/projects/:id/labels", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(createLabelRoute, (c) => {
+    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = LabelInput.parse(await c.req.json());
+    const body = c.req.valid("json");
     return c.json(toLabelDto(createLabel(db, access.user.id, access.project.id, body)), 201);
   });
 
-  // registered before "/:labelId" routes; different methods, but keep the literal path first for clarity
-  app.put("/projects/:id/labels/order", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  // registered before "/{labelId}" routes; different methods, but keep the literal path first for clarity
+  app.openapi(orderRoute, (c) => {
+    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = LabelOrderBody.parse(await c.req.json());
-    const rows = reorderLabels(db, access.user.id, access.project.id, body.order);
-    return c.json({ labels: rows.map(toLabelDto) });
+    const rows = reorderLabels(db, access.user.id, access.project.id, c.req.valid("json").order);
+    return c.json({ labels: rows.map(toLabelDto) }, 200);
   });
 
-  app.patch("/projects/:id/labels/:labelId", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(patchRoute, (c) => {
+    const { id, labelId } = c.req.valid("param");
+    const access = projectAccess(db, c.get("user"), id);
     requireRole(access, "manager");
-    const body = LabelPatch.parse(await c.req.json());
-    const row = updateLabel(db, access.user.id, access.project.id, idParam(c, "labelId"), body);
-    return c.json(toLabelDto(row));
+    const row = updateLabel(db, access.user.id, access.project.id, labelId, c.req.valid("json"));
+    return c.json(toLabelDto(row), 200);
   });
 
-  app.delete("/projects/:id/labels/:labelId", (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(deleteRoute, (c) => {
+    const { id, labelId } = c.req.valid("param");
+    const access = projectAccess(db, c.get("user"), id);
     requireRole(access, "manager");
-    deleteLabel(db, access.user.id, access.project.id, idParam(c, "labelId"));
+    deleteLabel(db, access.user.id, access.project.id, labelId);
     return c.body(null, 204);
   });
 

@@ -2,17 +2,65 @@
  * /projects/:id/members: list (members), add, change role, remove (managers). A project always keeps at
  * least one manager: removing or demoting the last one is refused (409), or nobody could manage it.
  */
-import { AddMemberBody, type MemberDto, PatchMemberBody, type Role } from "@gloss/shared";
+
+import {
+  AddMemberBody,
+  MemberDto,
+  MemberParams,
+  PatchMemberBody,
+  ProjectParams,
+  type Role,
+} from "@gloss/shared";
+import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
 import { projectMembers, users } from "../../db/schema";
 import { HttpError, notFound } from "../../errors";
 import { audit } from "../../services/audit";
 import { findUserByUsername } from "../../services/users";
-import { idParam } from "./params";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
+
+const managerErrors = { ...memberErrors, 409: errors[409] };
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}/members",
+  tags: ["members"],
+  summary: "The project's members and their roles (members)",
+  request: { params: ProjectParams },
+  responses: {
+    200: json(z.object({ members: z.array(MemberDto) }).meta({ id: "MemberList" }), "The members"),
+    ...memberErrors,
+  },
+});
+const addRoute = createRoute({
+  method: "post",
+  path: "/projects/{id}/members",
+  tags: ["members"],
+  summary: "Add an account to the project with a role (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(AddMemberBody) },
+  responses: { 201: json(MemberDto, "The new member"), ...managerErrors },
+});
+const patchRoute = createRoute({
+  method: "patch",
+  path: "/projects/{id}/members/{userId}",
+  tags: ["members"],
+  summary: "Change a member's role (managers; the last manager stays one: 409 last_manager)",
+  middleware: readJson(),
+  request: { params: MemberParams, ...jsonBody(PatchMemberBody) },
+  responses: { 200: json(MemberDto, "The member"), ...managerErrors },
+});
+const removeRoute = createRoute({
+  method: "delete",
+  path: "/projects/{id}/members/{userId}",
+  tags: ["members"],
+  summary: "Remove a member (managers; never the last manager: 409 last_manager)",
+  request: { params: MemberParams },
+  responses: { 204: { description: "Removed" }, ...managerErrors },
+});
 
 function listMembers(db: Db, projectId: number): MemberDto[] {
   return db
@@ -30,9 +78,7 @@ function listMembers(db: Db, projectId: number): MemberDto[] {
 }
 
 function getMember(db: Db, projectId: number, userId: number): MemberDto {
-  const m = Number.isSafeInteger(userId)
-    ? listMembers(db, projectId).find((x) => x.userId === userId)
-    : undefined;
+  const m = listMembers(db, projectId).find((x) => x.userId === userId);
   if (!m) throw notFound("No such member in this project");
   return m;
 }
@@ -57,17 +103,17 @@ function keepAManager(db: Db, projectId: number, member: MemberDto, nextRole: Ro
 
 /** Member routes; every change is audited in its own transaction. */
 export function memberRoutes({ db }: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects/:id/members", (c) => {
-    const { project } = projectAccess(db, c.get("user"), idParam(c, "id"));
-    return c.json({ members: listMembers(db, project.id) });
+  app.openapi(listRoute, (c) => {
+    const { project } = projectAccess(db, c.get("user"), c.req.valid("param").id);
+    return c.json({ members: listMembers(db, project.id) }, 200);
   });
 
-  app.post("/projects/:id/members", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(addRoute, (c) => {
+    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = AddMemberBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const projectId = access.project.id;
     const member = db.transaction(() => {
       const user = findUserByUsername(db, body.username);
@@ -93,13 +139,14 @@ export function memberRoutes({ db }: Deps) {
     return c.json(member, 201);
   });
 
-  app.patch("/projects/:id/members/:userId", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(patchRoute, (c) => {
+    const { id, userId } = c.req.valid("param");
+    const access = projectAccess(db, c.get("user"), id);
     requireRole(access, "manager");
-    const { role } = PatchMemberBody.parse(await c.req.json());
+    const { role } = c.req.valid("json");
     const projectId = access.project.id;
     const member = db.transaction(() => {
-      const before = getMember(db, projectId, idParam(c, "userId"));
+      const before = getMember(db, projectId, userId);
       keepAManager(db, projectId, before, role);
       db.update(projectMembers)
         .set({ role })
@@ -114,15 +161,16 @@ export function memberRoutes({ db }: Deps) {
       });
       return { ...before, role };
     });
-    return c.json(member);
+    return c.json(member, 200);
   });
 
-  app.delete("/projects/:id/members/:userId", (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(removeRoute, (c) => {
+    const { id, userId } = c.req.valid("param");
+    const access = projectAccess(db, c.get("user"), id);
     requireRole(access, "manager");
     const projectId = access.project.id;
     db.transaction(() => {
-      const before = getMember(db, projectId, idParam(c, "userId"));
+      const before = getMember(db, projectId, userId);
       keepAManager(db, projectId, before, null);
       db.delete(projectMembers)
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, before.userId)))

@@ -1,43 +1,86 @@
 /** GET/POST /projects, GET/PATCH /projects/:id. */
-import { CreateProjectBody, PatchProjectBody } from "@gloss/shared";
-import { Hono } from "hono";
+
+import { CreateProjectBody, PatchProjectBody, ProjectDto, ProjectParams } from "@gloss/shared";
+import { createRoute, z } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { unauthorized } from "../../errors";
 import { createProject, listProjectsFor, projectDto, updateProject } from "../../services/projects";
-import { idParam } from "./params";
+import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/projects",
+  tags: ["projects"],
+  summary:
+    "The projects the caller is a member of (every project for an instance admin), with progress figures",
+  responses: {
+    200: json(z.object({ projects: z.array(ProjectDto) }).meta({ id: "ProjectList" }), "The projects"),
+    401: errors[401],
+  },
+});
+const createProjectRoute = createRoute({
+  method: "post",
+  path: "/projects",
+  tags: ["projects"],
+  summary: "Start a project (any signed-in user; they become its manager)",
+  middleware: readJson(),
+  request: jsonBody(CreateProjectBody),
+  responses: {
+    201: json(ProjectDto, "The project"),
+    400: errors[400],
+    401: errors[401],
+    409: errors[409],
+  },
+});
+const getRoute = createRoute({
+  method: "get",
+  path: "/projects/{id}",
+  tags: ["projects"],
+  summary: "One project with its labels and the caller's role",
+  request: { params: ProjectParams },
+  responses: { 200: json(ProjectDto, "The project"), ...memberErrors },
+});
+const patchRoute = createRoute({
+  method: "patch",
+  path: "/projects/{id}",
+  tags: ["projects"],
+  summary: "Change a project's settings (managers)",
+  middleware: readJson(),
+  request: { params: ProjectParams, ...jsonBody(PatchProjectBody) },
+  responses: { 200: json(ProjectDto, "The project"), ...memberErrors, 409: errors[409] },
+});
 
 /** The project resource itself: list, create, read, change settings. */
 export function projectCrudRoutes({ db, log }: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get("/projects", (c) => {
+  app.openapi(listRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    return c.json({ projects: listProjectsFor(db, user) });
+    return c.json({ projects: listProjectsFor(db, user) }, 200);
   });
 
   // any signed-in user may start a project; they become its manager
-  app.post("/projects", async (c) => {
+  app.openapi(createProjectRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    const body = CreateProjectBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const project = createProject(db, user.id, body);
     log.info("project created", { projectId: project.id, by: user.id });
     return c.json(projectDto(db, project, "manager"), 201);
   });
 
-  app.get("/projects/:id", (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
-    return c.json(projectDto(db, access.project, access.role));
+  app.openapi(getRoute, (c) => {
+    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+    return c.json(projectDto(db, access.project, access.role), 200);
   });
 
-  app.patch("/projects/:id", async (c) => {
-    const access = projectAccess(db, c.get("user"), idParam(c, "id"));
+  app.openapi(patchRoute, (c) => {
+    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = PatchProjectBody.parse(await c.req.json());
-    const project = updateProject(db, access.user.id, access.project, body);
-    return c.json(projectDto(db, project, access.role));
+    const project = updateProject(db, access.user.id, access.project, c.req.valid("json"));
+    return c.json(projectDto(db, project, access.role), 200);
   });
 
   return app;

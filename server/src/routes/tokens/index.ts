@@ -1,12 +1,14 @@
 /** Personal API tokens: create (shown once), list, revoke. Only ever the caller's own tokens. */
-import { type CreatedTokenDto, CreateTokenBody, type TokenDto } from "@gloss/shared";
+
+import { CreatedTokenDto, CreateTokenBody, TokenDto, TokenParams } from "@gloss/shared";
+import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
-import { Hono } from "hono";
 import { createApiToken } from "../../auth/sessions";
-import type { AppEnv, Deps } from "../../context";
+import type { Deps } from "../../context";
 import { apiTokens } from "../../db/schema";
 import { HttpError, notFound, unauthorized } from "../../errors";
 import { audit } from "../../services/audit";
+import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
 
 /** Live tokens one account may hold: a leaked script cannot mint them without bound. */
 export const MAX_TOKENS_PER_USER = 100;
@@ -20,17 +22,47 @@ const toTokenDto = (t: TokenRow): TokenDto => ({
   lastUsedAt: t.lastUsedAt,
 });
 
-/** A path id: digits only (so "0x1" or "1e3" are not quietly read as numbers). */
-const parseId = (raw: string) => (/^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN);
+const createTokenRoute = createRoute({
+  method: "post",
+  path: "/tokens",
+  tags: ["tokens"],
+  summary: "Create a personal API token (the token itself is shown only in this response)",
+  middleware: readJson(),
+  request: jsonBody(CreateTokenBody),
+  responses: {
+    201: json(CreatedTokenDto, "The token, with its secret"),
+    400: errors[400],
+    401: errors[401],
+    409: errors[409],
+  },
+});
+const listTokensRoute = createRoute({
+  method: "get",
+  path: "/tokens",
+  tags: ["tokens"],
+  summary: "The caller's live tokens (without their secrets)",
+  responses: {
+    200: json(z.object({ tokens: z.array(TokenDto) }).meta({ id: "TokenList" }), "The tokens"),
+    401: errors[401],
+  },
+});
+const revokeTokenRoute = createRoute({
+  method: "delete",
+  path: "/tokens/{id}",
+  tags: ["tokens"],
+  summary: "Revoke one of the caller's tokens",
+  request: { params: TokenParams },
+  responses: { 204: { description: "Revoked" }, 400: errors[400], 401: errors[401], 404: errors[404] },
+});
 
 /** /tokens routes. */
 export function tokenRoutes({ db, log }: Deps) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.post("/tokens", async (c) => {
+  app.openapi(createTokenRoute, async (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    const body = CreateTokenBody.parse(await c.req.json());
+    const body = c.req.valid("json");
     const created = db.transaction(() => {
       const live =
         db
@@ -60,7 +92,7 @@ export function tokenRoutes({ db, log }: Deps) {
     return c.json(dto, 201);
   });
 
-  app.get("/tokens", (c) => {
+  app.openapi(listTokensRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
     const rows = db
@@ -69,14 +101,13 @@ export function tokenRoutes({ db, log }: Deps) {
       .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
       .orderBy(asc(apiTokens.id))
       .all();
-    return c.json({ tokens: rows.map(toTokenDto) });
+    return c.json({ tokens: rows.map(toTokenDto) }, 200);
   });
 
-  app.delete("/tokens/:id", (c) => {
+  app.openapi(revokeTokenRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    const id = parseId(c.req.param("id"));
-    if (Number.isNaN(id)) throw notFound("No such token");
+    const { id } = c.req.valid("param");
     db.transaction(() => {
       // someone else's token, a revoked one and a missing one all read as "no such token"
       const revoked = db
