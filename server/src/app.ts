@@ -13,6 +13,7 @@ import { readsProjection, rightsScopeOf } from "./requestScope";
 import { agreementRoutes } from "./routes/agreement";
 import { authRoutes } from "./routes/auth";
 import { curationRoutes } from "./routes/curation";
+import { DOCS_CSP, mountDocs } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { exportRoutes } from "./routes/export";
 import { layerRoutes } from "./routes/layers";
@@ -77,7 +78,9 @@ export function createApp(deps: Deps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
     c.header("X-Frame-Options", "DENY");
-    if (!c.req.path.startsWith("/api/")) {
+    if (c.req.path.startsWith("/api/docs")) {
+      c.header("Content-Security-Policy", DOCS_CSP);
+    } else if (!c.req.path.startsWith("/api/")) {
       c.header(
         "Content-Security-Policy",
         "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
@@ -130,6 +133,7 @@ export function createApp(deps: Deps) {
   ]) {
     app.route("/api", routes(deps));
   }
+  mountDocs(app);
   app.all("/api/*", (c) =>
     c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404),
   );

@@ -87,6 +87,11 @@ interface Row {
 const MATRIX: Row[] = [
   // ───────────── public ─────────────
   { route: "GET /api/health", expect: PUBLIC(200) },
+  // the API's contract and its reference page: not a secret (a client generator fetches it without a token)
+  { route: "GET /api/openapi.json", expect: PUBLIC(200) },
+  { route: "GET /api/docs", expect: PUBLIC(200) },
+  { route: "GET /api/docs/init.js", expect: PUBLIC(200) },
+  { route: "GET /api/docs/assets/:file", params: () => ({ file: "swagger-ui.css" }), expect: PUBLIC(200) },
 
   // ───────────── accounts ─────────────
   {
