@@ -14,6 +14,7 @@ import { ApiClient } from "../helpers/http";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 interface Operation {
+  operationId?: string;
   parameters?: Array<{ name: string; in: string; required?: boolean }>;
   requestBody?: { content: Record<string, { schema?: unknown }> };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -85,6 +86,15 @@ describe("GET /api/openapi.json", () => {
       "patch /api/documents/{id}/layers/{layer}/spans/{spanId}",
     ])
       expect(documented).toContain(op);
+
+    // every operation is named, once (generated clients name their functions after it)
+    const operationIds = Object.values(doc.paths).flatMap((item) =>
+      Object.entries(item)
+        .filter(([method]) => METHODS.includes(method))
+        .map(([, op]) => op.operationId),
+    );
+    expect(operationIds.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+    expect(new Set(operationIds).size).toBe(operationIds.length);
 
     for (const [path, item] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);

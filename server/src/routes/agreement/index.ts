@@ -26,6 +26,7 @@ import { createRouter, json, memberErrors } from "../openapi";
 const agreementRoute = createRoute({
   method: "get",
   path: "/projects/{id}/agreement",
+  operationId: "getAgreement",
   tags: ["agreement"],
   summary: "The project's inter-annotator agreement report (managers, curators)",
   description: "Filters are comma-separated lists; see docs/agreement.md for every figure.",

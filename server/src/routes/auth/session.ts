@@ -13,11 +13,12 @@ import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
 import { clientIp, ipBucket } from "./clientIp";
 import { clearSessionCookie, setSessionCookie } from "./cookie";
 
-const signedIn = { description: "Signed in: the session cookie is set" };
+const signedIn = { description: "The session cookie (HttpOnly)", schema: { type: "string" as const } };
 
 const registerRoute = createRoute({
   method: "post",
   path: "/auth/register",
+  operationId: "register",
   tags: ["auth"],
   summary: "Create an account (when sign-up is open) and sign in",
   security: [],
@@ -34,6 +35,7 @@ const registerRoute = createRoute({
 const loginRoute = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
   tags: ["auth"],
   summary: "Sign in with a username and password",
   security: [],
@@ -49,6 +51,7 @@ const loginRoute = createRoute({
 const logoutRoute = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags: ["auth"],
   summary: "Sign out (ends this session, clears the cookie)",
   responses: { 204: { description: "Signed out" } },
@@ -56,6 +59,7 @@ const logoutRoute = createRoute({
 const meRoute = createRoute({
   method: "get",
   path: "/auth/me",
+  operationId: "getMe",
   tags: ["auth"],
   summary: "Who the caller is",
   responses: { 200: json(UserDto, "The signed-in user"), 401: errors[401] },

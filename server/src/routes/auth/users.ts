@@ -13,6 +13,7 @@ const adminErrors = { 401: errors[401], 403: errors[403] };
 const listRoute = createRoute({
   method: "get",
   path: "/users",
+  operationId: "listUsers",
   tags: ["users"],
   summary: "Every account (instance admins)",
   responses: { 200: json(UserListDto, "The accounts"), ...adminErrors },
@@ -20,6 +21,7 @@ const listRoute = createRoute({
 const createUserRoute = createRoute({
   method: "post",
   path: "/users",
+  operationId: "createUser",
   tags: ["users"],
   summary: "Create an account (instance admins); without a password, one is generated and returned once",
   middleware: readJson(),

@@ -48,6 +48,7 @@ const writeErrors = { ...memberErrors, 409: errors[409] };
 const documentRoute = createRoute({
   method: "get",
   path: "/documents/{id}/curation",
+  operationId: "getDocumentCuration",
   tags,
   summary: "One document's aligned annotator layers, disagreements, gold, status and counts",
   request: { params: DocumentParams, query: CurationViewQuery },
@@ -56,6 +57,7 @@ const documentRoute = createRoute({
 const autoMergeRoute = createRoute({
   method: "post",
   path: "/documents/{id}/curation/auto-merge",
+  operationId: "autoMerge",
   tags,
   summary: "Write every agreed annotator span (and relation) gold lacks into gold (idempotent)",
   middleware: readJson({ emptyAs: {} }),
@@ -73,6 +75,7 @@ const autoMergeRoute = createRoute({
 const decisionRoute = createRoute({
   method: "post",
   path: "/documents/{id}/curation/decisions",
+  operationId: "decideCuration",
   tags,
   summary: "One curator decision on gold (compare-and-set with `expected`: 409 already_decided)",
   middleware: readJson(),
@@ -82,6 +85,7 @@ const decisionRoute = createRoute({
 const statusRoute = createRoute({
   method: "put",
   path: "/documents/{id}/curation/status",
+  operationId: "setCurationStatus",
   tags,
   summary: "Set a document's curation status (done makes its layers read-only)",
   middleware: readJson(),
@@ -91,6 +95,7 @@ const statusRoute = createRoute({
 const projectRoute = createRoute({
   method: "get",
   path: "/projects/{id}/curation",
+  operationId: "getProjectCuration",
   tags,
   summary: "Curation progress of every document of a project, and the next one to curate",
   request: { params: ProjectParams },

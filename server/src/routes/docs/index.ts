@@ -64,6 +64,7 @@ const html = (description: string) => ({
 const documentRoute = createRoute({
   method: "get",
   path: "/openapi.json",
+  operationId: "getOpenApiDocument",
   tags: ["docs"],
   summary: "This OpenAPI 3.1 document",
   responses: { 200: json(z.looseObject({ openapi: z.string() }), "The OpenAPI document") },
@@ -71,6 +72,7 @@ const documentRoute = createRoute({
 const pageRoute = createRoute({
   method: "get",
   path: "/docs",
+  operationId: "getApiReference",
   tags: ["docs"],
   summary: "The browsable API reference (Swagger UI)",
   responses: { 200: html("The reference page") },
@@ -78,6 +80,7 @@ const pageRoute = createRoute({
 const initRoute = createRoute({
   method: "get",
   path: "/docs/init.js",
+  operationId: "getApiReferenceScript",
   tags: ["docs"],
   summary: "The reference page's script",
   responses: { 200: { content: { "text/javascript": { schema: z.string() } }, description: "JavaScript" } },
@@ -85,6 +88,7 @@ const initRoute = createRoute({
 const assetRoute = createRoute({
   method: "get",
   path: "/docs/assets/{file}",
+  operationId: "getApiReferenceAsset",
   tags: ["docs"],
   summary: "Swagger UI's files (from the installed swagger-ui-dist)",
   request: {
@@ -110,6 +114,8 @@ const DOCUMENT_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = {
     description:
       "The REST API of Gloss. Sign in with a session cookie (POST /api/auth/login) or send a personal API token as `Authorization: Bearer <token>` (POST /api/tokens). Errors are `{ error: { code, message, details? } }`; offsets are Unicode code points unless `?offsets=utf16`.",
   },
+  // relative: the server that served this document (paths start with /api)
+  servers: [{ url: "/" }],
   security: [{ session: [] }, { bearer: [] }],
 };
 
@@ -160,6 +166,7 @@ function registerCollabSocket(root: OpenAPIHono<AppEnv>) {
   root.openAPIRegistry.registerPath({
     method: "get",
     path: "/collab/doc/{documentId}/{layer}",
+    operationId: "collabSocket",
     tags: ["collab"],
     summary: "The collaboration WebSocket of one layer (Yjs sync and awareness, y-websocket protocol)",
     description:

@@ -25,6 +25,7 @@ const AssignmentList = z.object({ assignments: z.array(AssignmentDto) }).meta({ 
 const assignRoute = createRoute({
   method: "post",
   path: "/projects/{id}/assignments",
+  operationId: "assignDocuments",
   tags: ["assignments"],
   summary: "Assign documents to annotators, explicitly or automatically (managers)",
   middleware: readJson(),
@@ -34,6 +35,7 @@ const assignRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/projects/{id}/assignments",
+  operationId: "listAssignments",
   tags: ["assignments"],
   summary: "The project's assignments (annotators: their own)",
   request: { params: ProjectParams },
@@ -42,6 +44,7 @@ const listRoute = createRoute({
 const removeRoute = createRoute({
   method: "delete",
   path: "/projects/{id}/assignments",
+  operationId: "removeAssignments",
   tags: ["assignments"],
   summary: "Remove assignments (managers)",
   middleware: readJson(),
@@ -51,6 +54,7 @@ const removeRoute = createRoute({
 const queueRoute = createRoute({
   method: "get",
   path: "/projects/{id}/queue",
+  operationId: "getQueue",
   tags: ["assignments"],
   summary: "The caller's queue in document order, and the document to open next",
   request: { params: ProjectParams },
@@ -59,6 +63,7 @@ const queueRoute = createRoute({
 const ownStatusRoute = createRoute({
   method: "patch",
   path: "/documents/{id}/assignment",
+  operationId: "setOwnAssignmentStatus",
   tags: ["assignments"],
   summary: "Set the status of the caller's own assignment of a document",
   middleware: readJson(),

@@ -13,6 +13,7 @@ import { readImportRequest } from "./importBody";
 const importRoute = createRoute({
   method: "post",
   path: "/projects/{id}/documents",
+  operationId: "importDocuments",
   tags: ["documents"],
   summary: "Import documents (managers): JSON, multipart files, or one streamed NDJSON, CSV or text body",
   description:

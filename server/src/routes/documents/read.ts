@@ -14,6 +14,7 @@ import { createRouter, json, memberErrors } from "../openapi";
 const listRoute = createRoute({
   method: "get",
   path: "/projects/{id}/documents",
+  operationId: "listDocuments",
   tags: ["documents"],
   summary: "A page of the project's documents (annotators: the ones assigned to them)",
   request: { params: ProjectParams, query: ListDocumentsQuery },
@@ -22,6 +23,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/documents/{id}",
+  operationId: "getDocument",
   tags: ["documents"],
   summary: "One document with its exact text",
   request: { params: DocumentParams },

@@ -22,6 +22,7 @@ import { EXPORT_TRAILERS, exportResponse } from "./stream";
 const exportRoute = createRoute({
   method: "get",
   path: "/projects/{id}/export",
+  operationId: "exportAnnotations",
   tags: ["export"],
   summary: "Export a layer of the project's documents in one of the formats (managers, curators)",
   description:
@@ -48,6 +49,7 @@ const exportRoute = createRoute({
 const importRoute = createRoute({
   method: "post",
   path: "/projects/{id}/annotations/import",
+  operationId: "importAnnotations",
   tags: ["export"],
   summary: "Import annotations into a layer (managers; curators into gold)",
   description:

@@ -17,6 +17,7 @@ import { createRouter, json, memberErrors } from "../openapi";
 const listRoute = createRoute({
   method: "get",
   path: "/documents/{id}/layers",
+  operationId: "listLayers",
   tags: ["layers"],
   summary: "The layers of a document the caller may read, with span counts and status",
   request: { params: DocumentParams },

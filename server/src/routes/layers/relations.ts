@@ -25,6 +25,7 @@ const writeErrors = { ...memberErrors, 409: errors[409] };
 const listRoute = createRoute({
   method: "get",
   path: "/documents/{id}/layers/{layer}/relations",
+  operationId: "listRelations",
   tags,
   summary: "The relations of a live layer",
   request: { params: LayerParams },
@@ -33,6 +34,7 @@ const listRoute = createRoute({
 const addRoute = createRoute({
   method: "post",
   path: "/documents/{id}/layers/{layer}/relations",
+  operationId: "addRelation",
   tags,
   summary: "Relate two spans of the layer (the type must be one of the project's)",
   middleware: readJson(),
@@ -42,6 +44,7 @@ const addRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/documents/{id}/layers/{layer}/relations/{relationId}",
+  operationId: "updateRelation",
   tags,
   summary: "Change a relation's ends or type",
   middleware: readJson(),
@@ -51,6 +54,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/documents/{id}/layers/{layer}/relations/{relationId}",
+  operationId: "removeRelation",
   tags,
   summary: "Remove a relation",
   request: { params: RelationParams },

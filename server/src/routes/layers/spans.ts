@@ -27,6 +27,7 @@ const writeErrors = { ...memberErrors, 409: errors[409] };
 const listRoute = createRoute({
   method: "get",
   path: "/documents/{id}/layers/{layer}/spans",
+  operationId: "listSpans",
   tags,
   summary: "The spans of a live layer",
   request: { params: LayerParams, query: OffsetsQuery },
@@ -35,6 +36,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  operationId: "getSpan",
   tags,
   summary: "One span",
   request: { params: SpanParams, query: OffsetsQuery },
@@ -43,6 +45,7 @@ const getRoute = createRoute({
 const addRoute = createRoute({
   method: "post",
   path: "/documents/{id}/layers/{layer}/spans",
+  operationId: "addSpan",
   tags,
   summary: "Add a span (connected editors see it at once)",
   middleware: readJson(),
@@ -52,6 +55,7 @@ const addRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  operationId: "updateSpan",
   tags,
   summary: "Change a span's offsets, label or note",
   middleware: readJson(),
@@ -61,6 +65,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/documents/{id}/layers/{layer}/spans/{spanId}",
+  operationId: "removeSpan",
   tags,
   summary: "Remove a span (and its relations)",
   request: { params: SpanParams },

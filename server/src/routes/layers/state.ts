@@ -13,6 +13,7 @@ import { openLayer, REST_ORIGIN } from "./access";
 const getRoute = createRoute({
   method: "get",
   path: "/documents/{id}/layers/{layer}/state",
+  operationId: "getLayerState",
   tags: ["layers"],
   summary: "A layer's status (in progress, done, or never set)",
   request: { params: LayerParams },
@@ -21,6 +22,7 @@ const getRoute = createRoute({
 const putRoute = createRoute({
   method: "put",
   path: "/documents/{id}/layers/{layer}/state",
+  operationId: "setLayerState",
   tags: ["layers"],
   summary: "Mark a layer done (read-only from then on) or reopen it (its annotator, or a manager)",
   middleware: readJson(),

@@ -20,6 +20,7 @@ const managerErrors = { ...memberErrors, 409: errors[409] };
 const listRoute = createRoute({
   method: "get",
   path: "/projects/{id}/labels",
+  operationId: "listLabels",
   tags: ["labels"],
   summary: "The project's labels, in order (members)",
   request: { params: ProjectParams },
@@ -28,6 +29,7 @@ const listRoute = createRoute({
 const createLabelRoute = createRoute({
   method: "post",
   path: "/projects/{id}/labels",
+  operationId: "createLabel",
   tags: ["labels"],
   summary: "Add a label (managers)",
   middleware: readJson(),
@@ -37,6 +39,7 @@ const createLabelRoute = createRoute({
 const orderRoute = createRoute({
   method: "put",
   path: "/projects/{id}/labels/order",
+  operationId: "reorderLabels",
   tags: ["labels"],
   summary: "Reorder the labels: every label id, in the new order (managers)",
   middleware: readJson(),
@@ -46,6 +49,7 @@ const orderRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/projects/{id}/labels/{labelId}",
+  operationId: "updateLabel",
   tags: ["labels"],
   summary: "Change a label (managers)",
   middleware: readJson(),
@@ -55,6 +59,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/projects/{id}/labels/{labelId}",
+  operationId: "deleteLabel",
   tags: ["labels"],
   summary: "Delete a label no span uses (managers; 409 when in use)",
   request: { params: LabelParams },

@@ -27,6 +27,7 @@ const managerErrors = { ...memberErrors, 409: errors[409] };
 const listRoute = createRoute({
   method: "get",
   path: "/projects/{id}/members",
+  operationId: "listMembers",
   tags: ["members"],
   summary: "The project's members and their roles (members)",
   request: { params: ProjectParams },
@@ -38,6 +39,7 @@ const listRoute = createRoute({
 const addRoute = createRoute({
   method: "post",
   path: "/projects/{id}/members",
+  operationId: "addMember",
   tags: ["members"],
   summary: "Add an account to the project with a role (managers)",
   middleware: readJson(),
@@ -47,6 +49,7 @@ const addRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/projects/{id}/members/{userId}",
+  operationId: "updateMember",
   tags: ["members"],
   summary: "Change a member's role (managers; the last manager stays one: 409 last_manager)",
   middleware: readJson(),
@@ -56,6 +59,7 @@ const patchRoute = createRoute({
 const removeRoute = createRoute({
   method: "delete",
   path: "/projects/{id}/members/{userId}",
+  operationId: "removeMember",
   tags: ["members"],
   summary: "Remove a member (managers; never the last manager: 409 last_manager)",
   request: { params: MemberParams },

@@ -11,6 +11,7 @@ import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "..
 const listRoute = createRoute({
   method: "get",
   path: "/projects",
+  operationId: "listProjects",
   tags: ["projects"],
   summary:
     "The projects the caller is a member of (every project for an instance admin), with progress figures",
@@ -22,6 +23,7 @@ const listRoute = createRoute({
 const createProjectRoute = createRoute({
   method: "post",
   path: "/projects",
+  operationId: "createProject",
   tags: ["projects"],
   summary: "Start a project (any signed-in user; they become its manager)",
   middleware: readJson(),
@@ -36,6 +38,7 @@ const createProjectRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/projects/{id}",
+  operationId: "getProject",
   tags: ["projects"],
   summary: "One project with its labels and the caller's role",
   request: { params: ProjectParams },
@@ -44,6 +47,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/projects/{id}",
+  operationId: "updateProject",
   tags: ["projects"],
   summary: "Change a project's settings (managers)",
   middleware: readJson(),

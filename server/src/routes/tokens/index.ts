@@ -25,6 +25,7 @@ const toTokenDto = (t: TokenRow): TokenDto => ({
 const createTokenRoute = createRoute({
   method: "post",
   path: "/tokens",
+  operationId: "createToken",
   tags: ["tokens"],
   summary: "Create a personal API token (the token itself is shown only in this response)",
   middleware: readJson(),
@@ -39,6 +40,7 @@ const createTokenRoute = createRoute({
 const listTokensRoute = createRoute({
   method: "get",
   path: "/tokens",
+  operationId: "listTokens",
   tags: ["tokens"],
   summary: "The caller's live tokens (without their secrets)",
   responses: {
@@ -49,6 +51,7 @@ const listTokensRoute = createRoute({
 const revokeTokenRoute = createRoute({
   method: "delete",
   path: "/tokens/{id}",
+  operationId: "revokeToken",
   tags: ["tokens"],
   summary: "Revoke one of the caller's tokens",
   request: { params: TokenParams },
