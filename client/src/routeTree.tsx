@@ -13,7 +13,7 @@ import {
   type RouterHistory,
   redirect,
 } from "@tanstack/react-router";
-import { z } from "zod";
+import { z } from "zod/mini";
 import { AppShell } from "./components/AppShell";
 import { NotFoundPage } from "./routes/NotFoundPage";
 import { nextPath } from "./routes/nextPath";
@@ -46,10 +46,7 @@ const managers = ({ role }: { role: string | null }) => role === "manager" || ro
 const curators = ({ role }: { role: string | null }) => role === "curator" || managers({ role });
 
 /** A database id in a path: a positive integer written plainly ("07", "1e3", "0x10" do not match). */
-export const idParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,14}$/)
-  .transform(Number);
+export const idParam = z.pipe(z.string().check(z.regex(/^[1-9][0-9]{0,14}$/)), z.transform(Number));
 
 /** An id param's parser: `false` (this route does not match, so the path is not found) unless it parses. */
 function parseId<K extends string>(key: K) {
@@ -67,9 +64,9 @@ const documentParams = {
   stringify: (p: { documentId: number }) => ({ documentId: String(p.documentId) }),
 };
 /** `?next=` of the sign-in pages; anything else in the query is dropped. */
-const nextSearch = z.object({ next: z.string().optional().catch(undefined) });
+const nextSearch = z.object({ next: z.catch(z.optional(z.string()), undefined) });
 /** `?layer=` of the annotation page (which layer to open; checked against the role by the page). */
-const layerSearch = z.object({ layer: z.string().optional().catch(undefined) });
+const layerSearch = z.object({ layer: z.catch(z.optional(z.string()), undefined) });
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: AppShell,
