@@ -1,6 +1,9 @@
 import type { AssignmentDto, AssignmentStatus, QueueDto, QueueItemDto } from "@gloss/shared";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
+import { inJsonIds } from "../db/query";
+import { assignments, documents, projectMembers } from "../db/schema";
 import { badRequest, notFound } from "../errors";
 import { audit } from "./audit";
 
@@ -9,27 +12,29 @@ export const MAX_ASSIGNMENT_PAIRS = 200_000;
 
 const unique = (ids: number[]) => [...new Set(ids)];
 
-/** Ids in `ids` that the query (taking a JSON array of ids) does not return. */
-function missing(db: Db, sql: string, projectId: number, ids: number[]): number[] {
-  const found = new Set(
-    db.$client.prepare<[number, string], number>(sql).pluck().all(projectId, JSON.stringify(ids)),
-  );
-  return ids.filter((id) => !found.has(id));
+/** The ids in `ids` that are not among the rows `found`. */
+function missing(ids: number[], found: Array<{ id: number }>): number[] {
+  const have = new Set(found.map((r) => r.id));
+  return ids.filter((id) => !have.has(id));
 }
 
 function checkIds(db: Db, projectId: number, documentIds: number[], userIds: number[] | null) {
   const docs = missing(
-    db,
-    "SELECT id FROM documents WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))",
-    projectId,
     documentIds,
+    db
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.projectId, projectId), inJsonIds(documents.id, documentIds)))
+      .all(),
   );
   const users = userIds
     ? missing(
-        db,
-        "SELECT user_id FROM project_members WHERE project_id = ? AND user_id IN (SELECT value FROM json_each(?))",
-        projectId,
         userIds,
+        db
+          .select({ id: projectMembers.userId })
+          .from(projectMembers)
+          .where(and(eq(projectMembers.projectId, projectId), inJsonIds(projectMembers.userId, userIds)))
+          .all(),
       )
     : [];
   if (docs.length || users.length) {
@@ -44,6 +49,21 @@ function checkIds(db: Db, projectId: number, documentIds: number[], userIds: num
   }
 }
 
+/** The insert of one (document, user) pair, prepared once per request and run for each pair. */
+const prepareInsert = (db: Db) =>
+  db
+    .insert(assignments)
+    .values({ documentId: sql.placeholder("documentId"), userId: sql.placeholder("userId") })
+    .onConflictDoNothing()
+    .prepare();
+
+/** The columns of an assignment as the API shows it. */
+const assignmentColumns = {
+  documentId: assignments.documentId,
+  userId: assignments.userId,
+  status: assignments.status,
+};
+
 /**
  * Assigns every listed document to every listed user (project members of any role). Pairs that exist
  * already are left alone; returns the assignments created.
@@ -57,14 +77,12 @@ export function assignExplicit(
   const docs = unique(documentIds);
   const users = unique(userIds);
   checkIds(db, access.project.id, docs, users);
-  const insert = db.$client.prepare<[number, number]>(
-    "INSERT INTO assignments (document_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-  );
+  const insert = prepareInsert(db);
   const created: AssignmentDto[] = [];
-  db.$client.transaction(() => {
+  db.transaction(() => {
     for (const documentId of docs) {
       for (const userId of users) {
-        if (insert.run(documentId, userId).changes === 1)
+        if (insert.run({ documentId, userId }).changes === 1)
           created.push({ documentId, userId, status: "todo" });
       }
     }
@@ -74,7 +92,7 @@ export function assignExplicit(
       action: "assignments.create",
       details: { mode: "explicit", documents: docs.length, users: users.length, created: created.length },
     });
-  })();
+  });
   return created;
 }
 
@@ -85,17 +103,17 @@ export function assignExplicit(
  * (ties: lowest user id), which keeps loads within one of each other when starting from equal loads.
  */
 export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number): AssignmentDto[] {
-  const sqlite = db.$client;
   const projectId = access.project.id;
   const n = perDocument ?? access.project.annotatorsPerDocument;
   const created: AssignmentDto[] = [];
-  sqlite.transaction(() => {
-    const annotators = sqlite
-      .prepare<[number], number>(
-        "SELECT user_id FROM project_members WHERE project_id = ? AND role = 'annotator' ORDER BY user_id",
-      )
-      .pluck()
-      .all(projectId);
+  db.transaction(() => {
+    const annotators = db
+      .select({ id: projectMembers.userId })
+      .from(projectMembers)
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "annotator")))
+      .orderBy(asc(projectMembers.userId))
+      .all()
+      .map((r) => r.id);
     if (annotators.length === 0) throw badRequest("The project has no annotators to assign documents to");
     if (n > annotators.length) {
       throw badRequest(
@@ -104,29 +122,31 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
     }
     const load = new Map<number, number>(annotators.map((id) => [id, 0]));
     const assignedTo = new Map<number, Set<number>>();
-    const existing = sqlite
-      .prepare<[number], { documentId: number; userId: number }>(
-        // only current members count: a removed member's leftover assignment does not fill a slot
-        `SELECT a.document_id AS documentId, a.user_id AS userId
-         FROM assignments a JOIN documents d ON d.id = a.document_id
-         JOIN project_members m ON m.project_id = d.project_id AND m.user_id = a.user_id
-         WHERE d.project_id = ?`,
+    const existing = db
+      .select({ documentId: assignments.documentId, userId: assignments.userId })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      // only current members count: a removed member's leftover assignment does not fill a slot
+      .innerJoin(
+        projectMembers,
+        and(eq(projectMembers.projectId, documents.projectId), eq(projectMembers.userId, assignments.userId)),
       )
-      .all(projectId);
+      .where(eq(documents.projectId, projectId))
+      .all();
     for (const a of existing) {
       if (load.has(a.userId)) load.set(a.userId, load.get(a.userId)! + 1);
       const set = assignedTo.get(a.documentId) ?? new Set<number>();
       set.add(a.userId);
       assignedTo.set(a.documentId, set);
     }
-    const insert = sqlite.prepare<[number, number]>(
-      "INSERT INTO assignments (document_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-    );
-    const documents = sqlite
-      .prepare<[number], number>("SELECT id FROM documents WHERE project_id = ? ORDER BY id")
-      .pluck()
-      .all(projectId);
-    for (const documentId of documents) {
+    const insert = prepareInsert(db);
+    const documentIds = db
+      .select({ id: documents.id })
+      .from(documents)
+      .where(eq(documents.projectId, projectId))
+      .orderBy(asc(documents.id))
+      .all();
+    for (const { id: documentId } of documentIds) {
       const have = assignedTo.get(documentId) ?? new Set<number>();
       for (let need = n - have.size; need > 0; need--) {
         let best: number | null = null;
@@ -134,7 +154,7 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
           if (!have.has(id) && (best === null || load.get(id)! < load.get(best)!)) best = id;
         }
         if (best === null) break;
-        insert.run(documentId, best);
+        insert.run({ documentId, userId: best });
         have.add(best);
         load.set(best, load.get(best)! + 1);
         created.push({ documentId, userId: best, status: "todo" });
@@ -146,21 +166,25 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
       action: "assignments.create",
       details: { mode: "auto", perDocument: n, created: created.length },
     });
-  })();
+  });
   return created;
 }
 
 /** The project's assignments (annotators: only their own), by document then user. */
 export function listAssignments(db: Db, access: ProjectAccess): AssignmentDto[] {
   const own = access.role === "annotator";
-  return db.$client
-    .prepare<number[], AssignmentDto>(
-      `SELECT a.document_id AS documentId, a.user_id AS userId, a.status
-       FROM assignments a JOIN documents d ON d.id = a.document_id
-       WHERE d.project_id = ?${own ? " AND a.user_id = ?" : ""}
-       ORDER BY a.document_id, a.user_id`,
+  return db
+    .select(assignmentColumns)
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(
+      and(
+        eq(documents.projectId, access.project.id),
+        own ? eq(assignments.userId, access.user.id) : undefined,
+      ),
     )
-    .all(...(own ? [access.project.id, access.user.id] : [access.project.id]));
+    .orderBy(asc(assignments.documentId), asc(assignments.userId))
+    .all();
 }
 
 /** Removes the listed document × user pairs; returns what was removed. */
@@ -177,14 +201,21 @@ export function removeAssignments(
   if (docs.length * users.length > MAX_ASSIGNMENT_PAIRS) {
     throw badRequest(`At most ${MAX_ASSIGNMENT_PAIRS} document × user pairs per request`);
   }
-  const remove = db.$client.prepare<[number, number], AssignmentDto>(
-    "DELETE FROM assignments WHERE document_id = ? AND user_id = ? RETURNING document_id AS documentId, user_id AS userId, status",
-  );
+  const remove = db
+    .delete(assignments)
+    .where(
+      and(
+        eq(assignments.documentId, sql.placeholder("documentId")),
+        eq(assignments.userId, sql.placeholder("userId")),
+      ),
+    )
+    .returning(assignmentColumns)
+    .prepare();
   const removed: AssignmentDto[] = [];
-  db.$client.transaction(() => {
+  db.transaction(() => {
     for (const documentId of docs) {
       for (const userId of users) {
-        const row = remove.get(documentId, userId);
+        const row = remove.get({ documentId, userId });
         if (row) removed.push(row);
       }
     }
@@ -194,30 +225,35 @@ export function removeAssignments(
       action: "assignments.delete",
       details: { documents: docs.length, users: users.length, removed: removed.length },
     });
-  })();
+  });
   return removed;
 }
 
 /** The caller's own assignments in the project, in document order, with the next one to work on. */
 export function queueOf(db: Db, access: ProjectAccess): QueueDto {
-  const queue = db.$client
-    .prepare<[number, number], QueueItemDto>(
-      `SELECT a.document_id AS documentId, d.name, a.status, a.updated_at AS updatedAt
-       FROM assignments a JOIN documents d ON d.id = a.document_id
-       WHERE d.project_id = ? AND a.user_id = ? ORDER BY d.id`,
-    )
-    .all(access.project.id, access.user.id);
+  const queue: QueueItemDto[] = db
+    .select({
+      documentId: assignments.documentId,
+      name: documents.name,
+      status: assignments.status,
+      updatedAt: assignments.updatedAt,
+    })
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(and(eq(documents.projectId, access.project.id), eq(assignments.userId, access.user.id)))
+    .orderBy(asc(documents.id))
+    .all();
   return { queue, next: queue.find((q) => q.status !== "done")?.documentId ?? null };
 }
 
 /** Sets the status of the caller's own assignment on a document (404 when they have none). */
 export function setOwnStatus(db: Db, access: DocumentAccess, status: AssignmentStatus): AssignmentDto {
-  const row = db.$client
-    .prepare<[string, number, number, number], AssignmentDto>(
-      `UPDATE assignments SET status = ?, updated_at = ? WHERE document_id = ? AND user_id = ?
-       RETURNING document_id AS documentId, user_id AS userId, status`,
-    )
-    .get(status, Date.now(), access.document.id, access.user.id);
+  const row = db
+    .update(assignments)
+    .set({ status, updatedAt: Date.now() })
+    .where(and(eq(assignments.documentId, access.document.id), eq(assignments.userId, access.user.id)))
+    .returning(assignmentColumns)
+    .get();
   if (!row) throw notFound("You have no assignment for this document");
   return row;
 }
