@@ -1,5 +1,4 @@
 import {
-  type AssignmentStatus,
   codePointLength,
   type DocumentDto,
   type DocumentListDto,
@@ -7,8 +6,11 @@ import {
   type ImportResultDto,
   type ListDocumentsQuery,
 } from "@gloss/shared";
+import { and, asc, count, eq, exists, gt, or, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
+import { inJsonIds } from "../db/query";
+import { assignments, curations, documents, projects, users } from "../db/schema";
 import { notFound } from "../errors";
 import type { ImportBatch } from "../import/batch";
 import { audit } from "./audit";
@@ -31,7 +33,8 @@ export interface CommitImportOptions {
 export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptions): ImportResultDto {
   const sqlite = db.$client;
   const { projectId } = opts;
-  // raw prepared statements: this loop runs once per document (100,000s) and must stay cheap
+  // Hot path, raw SQL on purpose: these two run once per document (100,000s per import); as drizzle
+  // prepared statements they cost 15% more CPU (2.05 -> 2.36 s for 100,000 1-KB documents, median of 4).
   const findBySha = sqlite
     .prepare<[number, string], number>("SELECT id FROM documents WHERE project_id = ? AND sha256 = ?")
     .pluck();
@@ -39,8 +42,8 @@ export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptio
     "INSERT INTO documents (project_id, name, text, sha256, length, meta) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const result: ImportResultDto = { imported: [], skipped: [] };
-  sqlite.transaction(() => {
-    if (!sqlite.prepare("SELECT 1 FROM projects WHERE id = ?").get(projectId))
+  db.transaction(() => {
+    if (!db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get())
       throw notFound("No such project");
     let seen = 0;
     batch.readSync((doc) => {
@@ -67,7 +70,7 @@ export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptio
         skipped: result.skipped.length,
       },
     });
-  })();
+  });
   return result;
 }
 
@@ -77,9 +80,18 @@ interface SummaryRow {
   name: string;
   sha256: string;
   cpLength: number;
-  hasNul: number;
+  hasNul: boolean;
   createdAt: number;
 }
+
+/** An assignment of the document being filtered (`documents` of the outer query), with more conditions. */
+const hasAssignment = (db: Db, ...conditions: Array<SQL | undefined>) =>
+  exists(
+    db
+      .select({ x: sql`1` })
+      .from(assignments)
+      .where(and(eq(assignments.documentId, documents.id), ...conditions)),
+  );
 
 /**
  * A page of a project's documents. Annotators see only documents assigned to them, and only their own
@@ -87,36 +99,38 @@ interface SummaryRow {
  * annotators, on any assignment otherwise; `q` searches name and text (ASCII case-insensitive).
  */
 export function listDocuments(db: Db, access: ProjectAccess, query: ListDocumentsQuery): DocumentListDto {
-  const sqlite = db.$client;
   const annotator = access.role === "annotator";
-  const where = ["d.project_id = ?"];
-  const params: Array<string | number> = [access.project.id];
-  if (annotator) {
-    where.push(
-      `EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = ?${query.status ? " AND a.status = ?" : ""})`,
-    );
-    params.push(access.user.id, ...(query.status ? [query.status] : []));
-  } else if (query.status) {
-    where.push("EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.status = ?)");
-    params.push(query.status);
-  }
-  if (query.q) {
-    where.push("(instr(lower(d.name), lower(?)) > 0 OR instr(lower(d.text), lower(?)) > 0)");
-    params.push(query.q, query.q);
-  }
-  const clause = where.join(" AND ");
-  const total = sqlite
-    .prepare<Array<string | number>, number>(`SELECT count(*) FROM documents d WHERE ${clause}`)
-    .pluck()
-    .get(...params)!;
-  const rows = sqlite
-    .prepare<Array<string | number>, SummaryRow>(
+  const status = query.status ? eq(assignments.status, query.status) : undefined;
+  const where = and(
+    eq(documents.projectId, access.project.id),
+    annotator
+      ? hasAssignment(db, eq(assignments.userId, access.user.id), status)
+      : status && hasAssignment(db, status),
+    query.q
+      ? or(
+          gt(sql`instr(lower(${documents.name}), lower(${query.q}))`, 0),
+          gt(sql`instr(lower(${documents.text}), lower(${query.q}))`, 0),
+        )
+      : undefined,
+  );
+  const total = db.select({ n: count() }).from(documents).where(where).get()!.n;
+  const rows = db
+    .select({
+      id: documents.id,
+      projectId: documents.projectId,
+      name: documents.name,
+      sha256: documents.sha256,
       // SQLite's length() counts code points, but stops at a NUL: those rare rows are counted in JS
-      `SELECT d.id, d.project_id AS projectId, d.name, d.sha256, length(d.text) AS cpLength,
-              instr(d.text, char(0)) > 0 AS hasNul, d.created_at AS createdAt
-       FROM documents d WHERE ${clause} ORDER BY d.id LIMIT ? OFFSET ?`,
-    )
-    .all(...params, query.limit, query.offset);
+      cpLength: sql<number>`length(${documents.text})`,
+      hasNul: sql<boolean>`instr(${documents.text}, char(0)) > 0`.mapWith(Boolean),
+      createdAt: documents.createdAt,
+    })
+    .from(documents)
+    .where(where)
+    .orderBy(asc(documents.id))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
   return { documents: summarize(db, rows, annotator ? access.user.id : null), total };
 }
 
@@ -129,7 +143,7 @@ export function getDocument(db: Db, access: DocumentAccess): DocumentDto {
     name: d.name,
     sha256: d.sha256,
     cpLength: codePointLength(d.text),
-    hasNul: 0,
+    hasNul: false,
     createdAt: d.createdAt,
   };
   const [summary] = summarize(db, [row], access.role === "annotator" ? access.user.id : null);
@@ -139,42 +153,48 @@ export function getDocument(db: Db, access: DocumentAccess): DocumentDto {
 /** Adds assignments (only `onlyUser`'s when given) and curation status to document rows. */
 function summarize(db: Db, rows: SummaryRow[], onlyUser: number | null): DocumentSummaryDto[] {
   if (rows.length === 0) return [];
-  const sqlite = db.$client;
-  const ids = JSON.stringify(rows.map((r) => r.id));
-  const assigned = sqlite
-    .prepare<
-      Array<string | number>,
-      { documentId: number; userId: number; username: string; status: AssignmentStatus }
-    >(
-      `SELECT a.document_id AS documentId, a.user_id AS userId, u.username, a.status
-       FROM assignments a JOIN users u ON u.id = a.user_id
-       WHERE a.document_id IN (SELECT value FROM json_each(?))${onlyUser === null ? "" : " AND a.user_id = ?"}
-       ORDER BY a.document_id, u.username`,
+  const ids = rows.map((r) => r.id);
+  const assigned = db
+    .select({
+      documentId: assignments.documentId,
+      userId: assignments.userId,
+      username: users.username,
+      status: assignments.status,
+    })
+    .from(assignments)
+    .innerJoin(users, eq(users.id, assignments.userId))
+    .where(
+      and(
+        inJsonIds(assignments.documentId, ids),
+        onlyUser === null ? undefined : eq(assignments.userId, onlyUser),
+      ),
     )
-    .all(...(onlyUser === null ? [ids] : [ids, onlyUser]));
+    .orderBy(asc(assignments.documentId), asc(users.username))
+    .all();
   const byDoc = new Map<number, DocumentSummaryDto["assignments"]>();
   for (const a of assigned) {
     const list = byDoc.get(a.documentId) ?? [];
     list.push({ userId: a.userId, username: a.username, status: a.status });
     byDoc.set(a.documentId, list);
   }
-  const curations = new Map(
-    sqlite
-      .prepare<[string], { documentId: number; status: AssignmentStatus }>(
-        "SELECT document_id AS documentId, status FROM curations WHERE document_id IN (SELECT value FROM json_each(?))",
-      )
-      .all(ids)
+  const curationOf = new Map(
+    db
+      .select({ documentId: curations.documentId, status: curations.status })
+      .from(curations)
+      .where(inJsonIds(curations.documentId, ids))
+      .all()
       .map((c) => [c.documentId, c.status]),
   );
-  const textOf = sqlite.prepare<[number], string>("SELECT text FROM documents WHERE id = ?").pluck();
+  const textOf = (id: number) =>
+    db.select({ text: documents.text }).from(documents).where(eq(documents.id, id)).get()?.text ?? "";
   return rows.map((r) => ({
     id: r.id,
     projectId: r.projectId,
     name: r.name,
     sha256: r.sha256,
-    length: r.hasNul ? codePointLength(textOf.get(r.id) ?? "") : r.cpLength,
+    length: r.hasNul ? codePointLength(textOf(r.id)) : r.cpLength,
     createdAt: r.createdAt,
     assignments: byDoc.get(r.id) ?? [],
-    curation: curations.get(r.id) ?? "todo",
+    curation: curationOf.get(r.id) ?? "todo",
   }));
 }
