@@ -20,11 +20,13 @@ import {
   roomName,
   type UserDto,
 } from "@gloss/shared";
-import type { Statement } from "better-sqlite3";
+import { and, eq, sql } from "drizzle-orm";
 import { type DocumentAccess, documentAccess } from "../auth/access";
 import { isAllowedOrigin } from "../auth/origin";
 import { type CredentialRef, resolveCredential, resolveUser } from "../auth/sessions";
 import type { Db } from "../db/client";
+import { perDb } from "../db/query";
+import { assignments, curations, layerStates, projectMembers, yjsSnapshots, yjsUpdates } from "../db/schema";
 import type { Config } from "../env";
 import { HttpError } from "../errors";
 
@@ -51,12 +53,48 @@ export type LayerAuth =
   | { ok: true; grant: LayerGrant }
   | { ok: false; status: 401 | 403 | 404; message: string };
 
-// Prepared once per database: every upgrade runs it.
-const layerOwnerQuery = new WeakMap<Db["$client"], Statement>();
-const lockQuery = new WeakMap<
-  Db["$client"],
-  Statement<[number, string, number], { layer: string | null; curation: string | null }>
->();
+/** Prepared once per database: every upgrade and every re-authorisation of an open socket runs them. */
+const statements = perDb((db) => {
+  const p = (name: string) => sql.placeholder(name);
+  const one = { x: sql`1` };
+  return {
+    layerStatus: db
+      .select({ status: layerStates.status })
+      .from(layerStates)
+      .where(and(eq(layerStates.documentId, p("documentId")), eq(layerStates.layer, p("layer"))))
+      .prepare(),
+    curationStatus: db
+      .select({ status: curations.status })
+      .from(curations)
+      .where(eq(curations.documentId, p("documentId")))
+      .prepare(),
+    /** Any trace of a user's layer: membership, an assignment, or stored Yjs data. */
+    layerOwner: db
+      .select(one)
+      .from(projectMembers)
+      .where(and(eq(projectMembers.projectId, p("projectId")), eq(projectMembers.userId, p("ownerId"))))
+      .unionAll(
+        db
+          .select(one)
+          .from(assignments)
+          .where(and(eq(assignments.documentId, p("documentId")), eq(assignments.userId, p("ownerId")))),
+      )
+      .unionAll(
+        db
+          .select(one)
+          .from(yjsSnapshots)
+          .where(eq(yjsSnapshots.room, p("room"))),
+      )
+      .unionAll(
+        db
+          .select(one)
+          .from(yjsUpdates)
+          .where(eq(yjsUpdates.room, p("room"))),
+      )
+      .limit(1)
+      .prepare(),
+  };
+});
 
 /**
  * Finished work is read-only (INCEpTION's document states): an annotator layer marked done, until its owner
@@ -65,34 +103,17 @@ const lockQuery = new WeakMap<
  */
 function layerLock(db: Db, documentId: number, layer: LayerName): LayerLock | null {
   if (layer === "gold") return null;
-  let stmt = lockQuery.get(db.$client);
-  if (!stmt) {
-    stmt = db.$client.prepare(
-      "SELECT (SELECT status FROM layer_states WHERE document_id = ? AND layer = ?) AS layer, " +
-        "(SELECT status FROM curations WHERE document_id = ?) AS curation",
-    );
-    lockQuery.set(db.$client, stmt);
-  }
-  const row = stmt.get(documentId, layer, documentId);
-  if (row?.curation === "done") return "curation-done";
-  if (row?.layer === "done") return "layer-done";
+  const s = statements(db);
+  if (s.curationStatus.get({ documentId })?.status === "done") return "curation-done";
+  if (s.layerStatus.get({ documentId, layer })?.status === "done") return "layer-done";
   return null;
 }
 
 /** True when a `user-<id>` layer exists for this document: the owner is the caller, a member, assigned, or has stored data. */
 function userLayerExists(db: Db, access: DocumentAccess, ownerId: number, room: string): boolean {
   if (ownerId === access.user.id) return true;
-  let stmt = layerOwnerQuery.get(db.$client);
-  if (!stmt) {
-    stmt = db.$client.prepare(
-      "SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? " +
-        "UNION ALL SELECT 1 FROM assignments WHERE document_id = ? AND user_id = ? " +
-        "UNION ALL SELECT 1 FROM yjs_snapshots WHERE room = ? " +
-        "UNION ALL SELECT 1 FROM yjs_updates WHERE room = ? LIMIT 1",
-    );
-    layerOwnerQuery.set(db.$client, stmt);
-  }
-  return stmt.get(access.project.id, ownerId, access.document.id, ownerId, room, room) !== undefined;
+  const trace = { projectId: access.project.id, ownerId, documentId: access.document.id, room };
+  return statements(db).layerOwner.get(trace) !== undefined;
 }
 
 /**
