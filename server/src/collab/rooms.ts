@@ -7,8 +7,10 @@
  * - last one out: flush the pending writes and the projection, re-check the idle predicate, compact, destroy.
  */
 import { CloseCode, type LayerName, roomName } from "@gloss/shared";
+import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../db/client";
+import { documents } from "../db/schema";
 import type { Logger } from "../log";
 import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
@@ -56,9 +58,11 @@ export class RoomRegistry implements ConnectionHost {
     this.limits = deps.limits;
     this.log = deps.log;
     this.counters = deps.counters;
-    this.projectOf = deps.db.$client.prepare<[number], { projectId: number }>(
-      "SELECT project_id AS projectId FROM documents WHERE id = ?",
-    );
+    this.projectOf = deps.db
+      .select({ projectId: documents.projectId })
+      .from(documents)
+      .where(eq(documents.id, sql.placeholder("id")))
+      .prepare();
     this.roomEnv = {
       host: this,
       store: deps.store,
@@ -191,7 +195,7 @@ export class RoomRegistry implements ConnectionHost {
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
   async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
     if (this.closing) throw new Error("the collaboration server is shutting down");
-    const doc = this.projectOf.get(documentId);
+    const doc = this.projectOf.get({ id: documentId });
     if (!doc) throw new Error(`no document ${documentId}`);
     const room = this.acquire(roomName(documentId, layer), documentId, layer, doc.projectId);
     room.holds++;
