@@ -8,7 +8,7 @@ import {
   RelationTypes,
   type UserDto,
 } from "@gloss/shared";
-import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { ProjectRow } from "../auth/access";
 import type { Db } from "../db/client";
 import {
@@ -111,7 +111,7 @@ export function projectStats(db: Db, ids: number[]): Map<number, ProjectStats> {
     .select({
       p: documents.projectId,
       n: count(),
-      done: sql<number>`coalesce(sum(${assignments.status} = 'done'), 0)`,
+      done: sql<number>`coalesce(sum(${assignments.status} = 'done'), 0)`.mapWith(Number),
     })
     .from(assignments)
     .innerJoin(documents, eq(documents.id, assignments.documentId))
@@ -120,13 +120,13 @@ export function projectStats(db: Db, ids: number[]): Map<number, ProjectStats> {
     .all()) {
     const s = out.get(r.p)!;
     s.assignments = r.n;
-    s.done = Number(r.done);
+    s.done = r.done;
   }
   for (const r of db
     .select({ p: documents.projectId, n: count() })
     .from(curations)
     .innerJoin(documents, eq(documents.id, curations.documentId))
-    .where(sql`${inArray(documents.projectId, ids)} and ${curations.status} = 'done'`)
+    .where(and(inArray(documents.projectId, ids), eq(curations.status, "done")))
     .groupBy(documents.projectId)
     .all())
     out.get(r.p)!.curated = r.n;
@@ -173,16 +173,16 @@ export function listProjectsFor(db: Db, user: UserDto): ProjectDto[] {
         .from(projects)
         .leftJoin(
           projectMembers,
-          sql`${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${user.id}`,
+          and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, user.id)),
         )
-        .orderBy(sql`${projects.id} desc`)
+        .orderBy(desc(projects.id))
         .all()
     : db
         .select({ project: projects, role: projectMembers.role })
         .from(projectMembers)
         .innerJoin(projects, eq(projects.id, projectMembers.projectId))
         .where(eq(projectMembers.userId, user.id))
-        .orderBy(sql`${projects.id} desc`)
+        .orderBy(desc(projects.id))
         .all();
   const ids = rows.map((r) => r.project.id);
   const stats = projectStats(db, ids);
