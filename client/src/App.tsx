@@ -1,9 +1,11 @@
-/** The application: API and session providers around the router (routeTree.tsx). */
+/** The application: API, query cache and session providers around the router (routeTree.tsx). */
+import { QueryClientProvider } from "@tanstack/react-query";
 import type { RouterHistory } from "@tanstack/react-router";
 import { RouterProvider } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import type { Fetcher } from "./api/client";
 import { ApiProvider } from "./api/context";
+import { createQueryClient } from "./api/queryClient";
 import { CurrentProjectProvider } from "./components/CurrentProject";
 import { createAppRouter } from "./routeTree";
 import { SessionProvider, useSession } from "./session";
@@ -22,13 +24,16 @@ function Routes({ history }: { history?: RouterHistory }) {
 
 /** The whole app; `fetcher` replaces fetch and `history` the browser's history in component tests. */
 export function App({ fetcher, history }: { fetcher?: Fetcher; history?: RouterHistory }) {
+  const [queryClient] = useState(createQueryClient);
   return (
     <ApiProvider fetcher={fetcher}>
-      <SessionProvider>
-        <CurrentProjectProvider>
-          <Routes history={history} />
-        </CurrentProjectProvider>
-      </SessionProvider>
+      <QueryClientProvider client={queryClient}>
+        <SessionProvider>
+          <CurrentProjectProvider>
+            <Routes history={history} />
+          </CurrentProjectProvider>
+        </SessionProvider>
+      </QueryClientProvider>
     </ApiProvider>
   );
 }

@@ -1,8 +1,10 @@
-/** Who is signed in: loaded once from GET /api/auth/me, changed by sign in / register / sign out. */
+/** Who is signed in: read once from GET /api/auth/me, changed by sign in / register / sign out. */
 import type { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { ApiError, isAbort } from "./api/client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
+import { ApiError } from "./api/client";
 import { useApi } from "./api/context";
+import { queryKeys } from "./api/queries";
 
 export type SessionStatus = "loading" | "signed-in" | "signed-out";
 
@@ -21,55 +23,55 @@ const SessionContext = createContext<Session | null>(null);
 /** Provides the session to the app. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const api = useApi();
-  const [user, setUser] = useState<UserDto | null>(null);
-  const [status, setStatus] = useState<SessionStatus>("loading");
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    api.auth.me({ signal: ctrl.signal }).then(
-      (me) => {
-        setUser(me);
-        setStatus("signed-in");
-      },
-      (err) => {
-        if (isAbort(err)) return;
+  const client = useQueryClient();
+  const me = useQuery({
+    queryKey: queryKeys.me,
+    queryFn: ({ signal }) =>
+      api.auth.me({ signal }).catch((err: unknown) => {
         // 401 is the ordinary "not signed in"; anything else still leaves us signed out, with the page
         // showing the sign-in form (which reports a network failure when the user tries).
         if (!(err instanceof ApiError) || err.status !== 401) console.warn("GET /api/auth/me failed", err);
-        setUser(null);
-        setStatus("signed-out");
-      },
-    );
-    return () => ctrl.abort();
-  }, [api]);
+        return null;
+      }),
+    // read once: a page that lost its session says so itself (a 401, close code 4401) and keeps the
+    // work on screen rather than jumping to the sign-in page
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+    retry: false,
+  });
+  const user = me.data ?? null;
+  const status: SessionStatus = me.isPending ? "loading" : user ? "signed-in" : "signed-out";
 
+  const become = useCallback(
+    (next: UserDto | null) => {
+      // nothing read as one user is shown to the next
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
+      client.setQueryData(queryKeys.me, next);
+    },
+    [client],
+  );
   const signIn = useCallback(
     async (body: LoginBody) => {
-      const me = await api.auth.login(body);
-      setUser(me);
-      setStatus("signed-in");
-      return me;
+      const u = await api.auth.login(body);
+      become(u);
+      return u;
     },
-    [api],
+    [api, become],
   );
   const register = useCallback(
     async (body: RegisterBody) => {
-      const me = await api.auth.register(body);
-      setUser(me);
-      setStatus("signed-in");
-      return me;
+      const u = await api.auth.register(body);
+      become(u);
+      return u;
     },
-    [api],
+    [api, become],
   );
   const signOut = useCallback(async () => {
     await api.auth.logout().catch(() => undefined);
-    setUser(null);
-    setStatus("signed-out");
-  }, [api]);
-  const expire = useCallback(() => {
-    setUser(null);
-    setStatus("signed-out");
-  }, []);
+    become(null);
+  }, [api, become]);
+  const expire = useCallback(() => become(null), [become]);
 
   const value = useMemo(
     () => ({ status, user, signIn, register, signOut, expire }),

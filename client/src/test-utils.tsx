@@ -45,7 +45,8 @@ export async function flush(): Promise<void> {
 }
 
 /**
- * Lets promises and effects settle until `check` passes (until then it throws, or returns null or false); fails
+ * Lets promises and effects settle until `check` returns something truthy (until then it throws or returns a
+ * falsy value: null, undefined, false); fails
  * with the last error after `timeout` ms. For what arrives asynchronously: lazily loaded pages, queries.
  */
 export async function until(check: () => unknown, timeout = 5000): Promise<void> {
@@ -53,9 +54,8 @@ export async function until(check: () => unknown, timeout = 5000): Promise<void>
   for (;;) {
     let failure: unknown;
     try {
-      const result = check();
-      if (result !== false && result !== null) return;
-      failure = new Error("until: the condition is still false");
+      if (check()) return;
+      failure = new Error(`until: still not true: ${check.toString()}`);
     } catch (err) {
       failure = err;
     }

@@ -1,11 +1,19 @@
 /**
- * Typed calls for every REST route the client uses (the contract is shared/src/api.ts). Request bodies are
- * the shared zod input types, so the client builds exactly what the server validates.
+ * Typed calls for every REST route the client uses (the contract is shared/src/api.ts): the one module
+ * that knows the API's URLs. Request bodies are the shared zod input types, so the client builds exactly
+ * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
+  AgreementReport,
   AssignmentDto,
+  AssignmentStatus,
   AssignmentsBody,
+  AutoMergeBody,
+  AutoMergeResultDto,
   CreateProjectBody,
+  CurationDecisionBody,
+  CurationDecisionResultDto,
+  DocumentCurationDto,
   DocumentDto,
   DocumentListDto,
   ImportResultDto,
@@ -16,6 +24,7 @@ import type {
   LoginBody,
   MemberDto,
   PatchProjectBody,
+  ProjectCurationDto,
   ProjectDto,
   QueueDto,
   RegisterBody,
@@ -23,7 +32,35 @@ import type {
   SpanDto,
   UserDto,
 } from "@gloss/shared";
-import { type Api, createApi, type RequestOptions } from "./client";
+import type { Api, RequestOptions } from "./client";
+
+/** What the annotation import answers on success. */
+export interface ImportAnnotationsResult {
+  documents: number;
+  spans: number;
+  relations: number;
+  skipped: number;
+  createdLabels: string[];
+}
+
+/** The query of an annotation import (POST /api/projects/:id/annotations/import). */
+export interface ImportAnnotationsQuery {
+  format: string;
+  layer: string;
+  createLabels: boolean;
+  offsets?: "codepoint" | "utf16";
+}
+
+/** The agreement report's query: the server's AgreementQuery, as comma lists. */
+export type AgreementQueryParams = Record<string, string | number | undefined>;
+
+/** The curation view is read with `?offsets=utf16`, so its offsets index the JavaScript string directly;
+ * decisions that carry offsets (edit) are sent in the same unit. */
+const UTF16 = { offsets: "utf16" } as const;
+
+/** The streaming export's URL (a download link and the preview read it; GET with the session cookie). */
+export const exportPath = (projectId: number, params: URLSearchParams) =>
+  `/api/projects/${projectId}/export?${params.toString()}`;
 
 /**
  * A layer as the client knows it: an entry of GET /api/documents/:id/layers (`LayerSummaryDto`), or a partial
@@ -36,7 +73,7 @@ export interface LayerInfo extends Partial<Omit<LayerSummaryDto, "layer">> {
 }
 
 /** The REST API, grouped by resource. */
-export function createEndpoints(api: Api = createApi()) {
+export function createEndpoints(api: Api) {
   const enc = encodeURIComponent;
   return {
     auth: {
@@ -106,6 +143,44 @@ export function createEndpoints(api: Api = createApi()) {
         api.post<{ assignments: AssignmentDto[] }>(`/api/projects/${projectId}/assignments`, body),
       queue: (projectId: number, o?: RequestOptions) =>
         api.get<QueueDto>(`/api/projects/${projectId}/queue`, o),
+    },
+    agreement: {
+      report: (projectId: number, query: AgreementQueryParams, o?: RequestOptions) =>
+        api.get<AgreementReport>(`/api/projects/${projectId}/agreement`, { ...o, query }),
+    },
+    curation: {
+      view: (documentId: number, o?: RequestOptions) =>
+        api.get<DocumentCurationDto>(`/api/documents/${documentId}/curation`, { ...o, query: UTF16 }),
+      autoMerge: (documentId: number, body: AutoMergeBody = {}) =>
+        api.post<AutoMergeResultDto>(`/api/documents/${documentId}/curation/auto-merge`, body, {
+          query: UTF16,
+        }),
+      decide: (documentId: number, body: CurationDecisionBody) =>
+        api.post<CurationDecisionResultDto>(`/api/documents/${documentId}/curation/decisions`, body, {
+          query: UTF16,
+        }),
+      setStatus: (documentId: number, status: AssignmentStatus) =>
+        api.put<{ documentId: number; status: AssignmentStatus }>(
+          `/api/documents/${documentId}/curation/status`,
+          { status },
+        ),
+      project: (projectId: number, o?: RequestOptions) =>
+        api.get<ProjectCurationDto>(`/api/projects/${projectId}/curation`, o),
+    },
+    annotations: {
+      /** All or nothing: the counts, or a 422 whose details list every problem with its file and line. */
+      import: (projectId: number, file: File, q: ImportAnnotationsQuery) => {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        return api.post<ImportAnnotationsResult>(`/api/projects/${projectId}/annotations/import`, form, {
+          query: {
+            format: q.format,
+            layer: q.layer,
+            createLabels: q.createLabels ? "true" : "false",
+            offsets: q.offsets,
+          },
+        });
+      },
     },
   };
 }

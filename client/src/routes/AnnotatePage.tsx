@@ -5,10 +5,11 @@
  */
 import { canCurate, type ProjectRole } from "@gloss/shared";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { ApiError } from "../api/client";
-import { useApi } from "../api/context";
-import { useResource } from "../api/useResource";
+import { useLayersQuery } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { QueryView } from "../components/QueryView";
 import { usePageTitle } from "../components/usePageTitle";
 import { useUser } from "../session";
 import { chooseLayer, layerOptions } from "./annotate/layers";
@@ -24,7 +25,8 @@ export function AnnotatePage() {
   const data = useDocumentContext(documentId);
   usePageTitle(data.data?.document.name ?? "Document");
 
-  if (data.error) {
+  // the page's own error, with "Sign in again" when the session is gone (QueryView shows the rest)
+  if (data.error && !data.data) {
     const signedOut = data.error instanceof ApiError && data.error.status === 401;
     return (
       <div className="page">
@@ -38,8 +40,11 @@ export function AnnotatePage() {
       </div>
     );
   }
-  if (!data.data) return <p className="page muted">Loading the document…</p>;
-  return <LoadedDocument {...data.data} requestedLayer={layer ?? null} />;
+  return (
+    <QueryView query={data} heading="Document" loading="Loading the document…">
+      {(context) => <LoadedDocument {...context} requestedLayer={layer ?? null} />}
+    </QueryView>
+  );
 }
 
 function LoadedDocument({
@@ -48,16 +53,22 @@ function LoadedDocument({
   members,
   requestedLayer,
 }: DocumentContext & { requestedLayer: string | null }) {
-  const api = useApi();
   const navigate = useNavigate();
   const me = useUser();
   const role: ProjectRole = project.role ?? (me.isAdmin ? "admin" : "annotator");
-  const { layer, permission } = chooseLayer(requestedLayer, role, project.mode, me.id);
+  // The layer is chosen when the page opens (or `?layer=` changes), not again when a re-read brings a new
+  // role or mode: a curator demoted meanwhile stays on the layer they opened and is told "no access" by
+  // the server (close code 4403) instead of being switched silently to another layer.
+  const [opened, setOpened] = useState(() => ({
+    requestedLayer,
+    choice: chooseLayer(requestedLayer, role, project.mode, me.id),
+  }));
+  if (opened.requestedLayer !== requestedLayer) {
+    setOpened({ requestedLayer, choice: chooseLayer(requestedLayer, role, project.mode, me.id) });
+  }
+  const { layer, permission } = opened.choice;
   const curator = canCurate(role);
-  const listed = useResource(
-    async (signal) => (curator ? (await api.documents.layers(document.id, { signal })).layers : []),
-    [api, document.id, curator],
-  );
+  const listed = useLayersQuery(document.id, curator);
   const names = new Map(members.map((m) => [m.userId, m.displayName || m.username]));
   // the layers the server lists, and those of the assigned annotators even before they wrote anything
   const known = [

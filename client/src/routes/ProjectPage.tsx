@@ -3,10 +3,10 @@ import { canManage, type DocumentSummaryDto, type ProjectDto } from "@gloss/shar
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
-import { useApi } from "../api/context";
-import { useResource } from "../api/useResource";
+import { useDocumentsQuery } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
+import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
 import { usePageTitle } from "../components/usePageTitle";
 import { useUser } from "../session";
@@ -18,20 +18,13 @@ const route = getRouteApi("/_auth/projects/$projectId");
 /** The project page. */
 export function ProjectPage() {
   const { projectId } = route.useParams();
-  const _api = useApi();
   const project = useProject(projectId);
   usePageTitle(project.data?.name ?? "Project");
-
-  if (project.error) {
-    return (
-      <div className="page">
-        <h1>Project</h1>
-        <ErrorMessage error={project.error} />
-      </div>
-    );
-  }
-  if (!project.data) return <p className="page muted">Loading…</p>;
-  return <ProjectView project={project.data} />;
+  return (
+    <QueryView query={project} heading="Project">
+      {(p) => <ProjectView project={p} />}
+    </QueryView>
+  );
 }
 
 function ProjectView({ project }: { project: ProjectDto }) {
@@ -81,17 +74,13 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 function DocumentList({ projectId }: { projectId: number }) {
-  const api = useApi();
   const [status, setStatus] = useState("");
   const [q, setQ] = useState("");
   const query = useDebounced(q.trim(), 250);
   const [limit, setLimit] = useState(PAGE);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts from the first page
   useEffect(() => setLimit(PAGE), [status, query]);
-  const docs = useResource(
-    (signal) => api.documents.list(projectId, { status, q: query, limit }, { signal }),
-    [api, projectId, status, query, limit],
-  );
+  const docs = useDocumentsQuery(projectId, { status, q: query, limit });
   const list = docs.data?.documents;
   const total = docs.data?.total ?? list?.length ?? 0;
 
@@ -121,7 +110,7 @@ function DocumentList({ projectId }: { projectId: number }) {
         list.length === 0 ? (
           <p className="empty">{q || status ? "No document matches." : "No documents yet."}</p>
         ) : (
-          <table className="doc-table" aria-busy={docs.loading}>
+          <table className="doc-table" aria-busy={docs.isFetching}>
             <thead>
               <tr>
                 <th scope="col">Document</th>
@@ -137,7 +126,7 @@ function DocumentList({ projectId }: { projectId: number }) {
             </tbody>
           </table>
         )
-      ) : docs.loading ? (
+      ) : docs.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
       {list && total > list.length ? (

@@ -1,11 +1,13 @@
 /** The user's projects with their role and progress, and a form to create one. */
 import { type CreateProjectBody, DEFAULT_LABELS, type ProjectDto, type ProjectMode } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../api/context";
-import { useResource } from "../api/useResource";
+import { invalidate, queryKeys, useProjectsQuery } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
+import { QueryView } from "../components/QueryView";
 import { usePageTitle } from "../components/usePageTitle";
 
 const ROLE_TEXT: Record<string, string> = { manager: "Manager", curator: "Curator", annotator: "Annotator" };
@@ -13,26 +15,24 @@ const ROLE_TEXT: Record<string, string> = { manager: "Manager", curator: "Curato
 /** The projects page. */
 export function ProjectsPage() {
   usePageTitle("Projects");
-  const api = useApi();
-  const projects = useResource((signal) => api.projects.list({ signal }), [api]);
+  const projects = useProjectsQuery();
 
   return (
     <div className="page">
       <h1>Projects</h1>
-      <ErrorMessage error={projects.error} title="Could not load projects" />
-      {projects.data ? (
-        projects.data.projects.length === 0 ? (
-          <p className="empty">No projects yet. Create one below, or ask a manager to add you to theirs.</p>
-        ) : (
-          <ul className="project-list">
-            {projects.data.projects.map((p) => (
-              <ProjectCard key={p.id} project={p} />
-            ))}
-          </ul>
-        )
-      ) : projects.loading ? (
-        <p className="muted">Loading…</p>
-      ) : null}
+      <QueryView query={projects} errorTitle="Could not load projects">
+        {({ projects: list }) =>
+          list.length === 0 ? (
+            <p className="empty">No projects yet. Create one below, or ask a manager to add you to theirs.</p>
+          ) : (
+            <ul className="project-list">
+              {list.map((p) => (
+                <ProjectCard key={p.id} project={p} />
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
       <CreateProjectForm />
     </div>
   );
@@ -70,6 +70,7 @@ export function parseLabelLines(text: string): string[] {
 
 function CreateProjectForm() {
   const api = useApi();
+  const client = useQueryClient();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -91,6 +92,7 @@ function CreateProjectForm() {
     setError(null);
     try {
       const created = await api.projects.create(body);
+      void invalidate(client, queryKeys.projects);
       await navigate({ to: "/projects/$projectId/settings", params: { projectId: created.id } });
     } catch (err) {
       setError(err);

@@ -2,9 +2,8 @@
 import type { QueueItemDto } from "@gloss/shared";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { ApiError } from "../api/client";
-import { useApi } from "../api/context";
-import { useResource } from "../api/useResource";
-import { ErrorMessage } from "../components/ErrorMessage";
+import { useQueueQuery } from "../api/queries";
+import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
 
 type QueueItem = QueueItemDto;
@@ -16,17 +15,22 @@ export function nextInQueue(queue: readonly QueueItem[], currentId?: number): Qu
 
 /** The queue section of the project page (hidden when the user has nothing assigned). */
 export function QueuePanel({ projectId }: { projectId: number }) {
-  const api = useApi();
+  const queue = useQueueQuery(projectId);
+  return (
+    <QueryView
+      query={queue}
+      errorTitle="Could not load your queue"
+      loading=""
+      // 404/403: no queue for this caller (not an annotator here); nothing to show
+      ignoreError={(err) => err instanceof ApiError && (err.status === 404 || err.status === 403)}
+    >
+      {(q) => (q.queue.length === 0 ? null : <Queue docs={q.queue} />)}
+    </QueryView>
+  );
+}
+
+function Queue({ docs }: { docs: QueueItem[] }) {
   const navigate = useNavigate();
-  const queue = useResource((signal) => api.assignments.queue(projectId, { signal }), [api, projectId]);
-  if (queue.error) {
-    // 404/403: no queue for this caller (not an annotator here); nothing to show
-    if (queue.error instanceof ApiError && (queue.error.status === 404 || queue.error.status === 403))
-      return null;
-    return <ErrorMessage error={queue.error} title="Could not load your queue" />;
-  }
-  const docs = queue.data?.queue;
-  if (!docs || docs.length === 0) return null;
   const next = nextInQueue(docs);
   const remaining = docs.filter((d) => d.status !== "done").length;
   return (

@@ -1,10 +1,9 @@
 /** Project settings for managers: general settings, labels, members, assignment, import. */
 import { canManage, type ProjectDto } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { useState } from "react";
-import { useApi } from "../api/context";
-import { useResource } from "../api/useResource";
-import { ErrorMessage } from "../components/ErrorMessage";
+import { invalidate, queryKeys, useMembersQuery } from "../api/queries";
+import { QueryView } from "../components/QueryView";
 import { usePageTitle } from "../components/usePageTitle";
 import { useUser } from "../session";
 import { AssignmentSettings } from "./settings/AssignmentSettings";
@@ -19,24 +18,20 @@ const route = getRouteApi("/_auth/projects/$projectId/settings");
 /** The settings page. */
 export function SettingsPage() {
   const { projectId } = route.useParams();
-  const api = useApi();
-  const user = useUser();
   const project = useProject(projectId);
-  // shared by the sections: a member added above can be assigned below, an import shows up in assignment
-  const members = useResource((signal) => api.members.list(projectId, { signal }), [api, projectId]);
-  const [imports, setImports] = useState(0);
   usePageTitle(project.data ? `Settings — ${project.data.name}` : "Settings");
+  return (
+    <QueryView query={project} heading="Settings">
+      {(p) => <Settings project={p} />}
+    </QueryView>
+  );
+}
 
-  if (project.error) {
-    return (
-      <div className="page">
-        <h1>Settings</h1>
-        <ErrorMessage error={project.error} />
-      </div>
-    );
-  }
-  const p = project.data;
-  if (!p) return <p className="page muted">Loading…</p>;
+function Settings({ project: p }: { project: ProjectDto }) {
+  const user = useUser();
+  const client = useQueryClient();
+  // shared by the sections: a member added above can be assigned below, an import shows up in assignment
+  const members = useMembersQuery(p.id);
   const role = p.role ?? (user.isAdmin ? "admin" : "annotator");
   if (!canManage(role)) {
     return (
@@ -49,7 +44,11 @@ export function SettingsPage() {
       </div>
     );
   }
-  const onProjectChange = (next: ProjectDto) => project.set(next);
+  const onProjectChange = (next: ProjectDto) => {
+    client.setQueryData(queryKeys.project(p.id), next);
+    // its name and settings show on the projects page and every page of its documents
+    void invalidate(client, queryKeys.projects, ["document"]);
+  };
   return (
     <div className="page settings">
       <h1>Settings — {p.name}</h1>
@@ -62,15 +61,9 @@ export function SettingsPage() {
       </nav>
       <GeneralSettings project={p} onChange={onProjectChange} />
       <LabelSettings projectId={p.id} initial={p.labels} />
-      <MemberSettings
-        projectId={p.id}
-        selfId={user.id}
-        members={members.data?.members}
-        loadError={members.error}
-        onChange={(next) => members.set({ members: next })}
-      />
-      <AssignmentSettings project={p} members={members.data?.members ?? []} documentsVersion={imports} />
-      <ImportDocuments projectId={p.id} onImported={() => setImports((n) => n + 1)} />
+      <MemberSettings projectId={p.id} selfId={user.id} members={members.data} loadError={members.error} />
+      <AssignmentSettings project={p} members={members.data ?? []} />
+      <ImportDocuments projectId={p.id} />
     </div>
   );
 }

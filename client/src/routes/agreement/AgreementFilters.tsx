@@ -1,6 +1,6 @@
 /** The agreement filters: labels, annotators, documents, gold as a further layer, overlap threshold. */
 import type { DocumentSummaryDto, LabelDto } from "@gloss/shared";
-import type { AgreementFilter } from "./agreementApi";
+import type { AgreementFilter } from "./agreementFilter";
 
 export interface AnnotatorOption {
   userId: number;

@@ -6,12 +6,11 @@
 import type { AgreementReport, Figure } from "@gloss/shared";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useMemo, useState } from "react";
-import { useApi } from "../../api/context";
-import { useResource } from "../../api/useResource";
+import { useAgreementQuery, useDocumentsQuery, useMembersQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { usePageTitle } from "../../components/usePageTitle";
 import { AgreementFilters, type AnnotatorOption } from "./AgreementFilters";
-import { type AgreementFilter, agreementApi, agreementQuery, layerName, NO_FILTER } from "./agreementApi";
+import { type AgreementFilter, agreementQuery, layerName, NO_FILTER } from "./agreementFilter";
 import { ConfusionMatrix } from "./ConfusionMatrix";
 import { LabelBars } from "./charts/LabelBars";
 import { PairHeatMap } from "./charts/PairHeatMap";
@@ -19,7 +18,7 @@ import { DocumentRanking } from "./DocumentRanking";
 import { OverallFigures } from "./OverallFigures";
 import { PairTable } from "./PairTable";
 import "./agreement.css";
-import { useProject, useProjectDocuments, useProjectMembers } from "../useProjectResources";
+import { useProject } from "../useProjectResources";
 
 type Pair = AgreementReport["perPair"][number];
 
@@ -47,11 +46,9 @@ const route = getRouteApi("/_auth/projects/$projectId/agreement");
 /** The agreement page. */
 export function AgreementPage() {
   const { projectId } = route.useParams();
-  const _api = useApi();
-  const agreement = useMemo(() => agreementApi(), []);
   const project = useProject(projectId);
-  const members = useProjectMembers(projectId);
-  const documents = useProjectDocuments(projectId);
+  const members = useMembersQuery(projectId);
+  const documents = useDocumentsQuery(projectId);
   usePageTitle(project.data ? `Agreement — ${project.data.name}` : "Agreement");
 
   const [filter, setFilter] = useState<AgreementFilter>(NO_FILTER);
@@ -69,11 +66,7 @@ export function AgreementPage() {
     [members.data],
   );
   const query = agreementQuery(applied, allIds);
-  const queryKey = JSON.stringify(query);
-  const report = useResource(
-    (signal) => agreement.report(projectId, query, { signal }),
-    [agreement, projectId, queryKey],
-  );
+  const report = useAgreementQuery(projectId, query);
 
   if (project.error) {
     return (
@@ -106,11 +99,11 @@ export function AgreementPage() {
         onChange={setFilter}
         labels={labels}
         annotators={annotators}
-        documents={documents.data ?? []}
+        documents={documents.data?.documents ?? []}
       />
       {report.error ? <ErrorMessage error={report.error} title="Could not compute agreement" /> : null}
       {report.data ? (
-        <div aria-busy={report.loading} className="agreement-report">
+        <div aria-busy={report.isFetching} className="agreement-report">
           <OverallFigures report={report.data} />
           <PairsSection report={report.data} names={names} />
           <LabelsSection report={report.data} colors={new Map(labels.map((l) => [l.id, l.color]))} />
@@ -118,7 +111,7 @@ export function AgreementPage() {
           <DocumentRanking documents={report.data.perDocument} />
           <p className="hint">Computed in {Math.round(report.data.elapsedMs)} ms.</p>
         </div>
-      ) : report.loading ? (
+      ) : report.isPending ? (
         <p className="muted">Computing agreement…</p>
       ) : null}
     </div>

@@ -1,6 +1,6 @@
 /** Every pairwise figure as a table (the heat map's data in full, for reading and for screen readers). */
 import type { AgreementReport } from "@gloss/shared";
-import { layerName } from "./agreementApi";
+import { layerName } from "./agreementFilter";
 import { figureSentence, formatValue } from "./format";
 
 /** The collapsible table of pairs. */

@@ -10,13 +10,16 @@ import {
   type ProjectDto,
   type ProjectRole,
 } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useMemo, useRef, useState } from "react";
 import { useApi } from "../../api/context";
+import { invalidate, queryKeys } from "../../api/queries";
 import { userColor } from "../../collab/colors";
 import { CONNECTION_TEXT } from "../../collab/connectionState";
 import { useLayerConnection } from "../../collab/useLayerConnection";
 import { useLayerState, usePresence, useRelations, useSpans } from "../../collab/useLayerData";
+import { useOnReconnect } from "../../collab/useOnReconnect";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { GuidelinesPanel } from "../../components/GuidelinesPanel";
 import { PresenceList } from "../../components/PresenceList";
@@ -57,12 +60,27 @@ export function Workspace(props: WorkspaceProps) {
   const relations = useRelations(ydoc);
   const layerState = useLayerState(ydoc);
   const api = useApi();
+  const client = useQueryClient();
+  /** What this page read over HTTP that others' work (or ours, offline) may have changed. */
+  const refresh = () =>
+    void invalidate(client, queryKeys.documentScope(doc.id), queryKeys.projectScope(project.id));
+  useOnReconnect(state, refresh);
   const [statusError, setStatusError] = useState<string | null>(null);
   const setStatus = (status: "in_progress" | "done") => {
     setStatusError(null);
-    api.documents.setStatus(doc.id, layer, status).catch((err: unknown) => {
-      setStatusError(err instanceof Error ? err.message : String(err));
-    });
+    api.documents.setStatus(doc.id, layer, status).then(
+      // a layer done or reopened: the queue, the documents' progress, the layer list
+      () =>
+        void invalidate(
+          client,
+          queryKeys.documentScope(doc.id),
+          queryKeys.projectScope(project.id),
+          queryKeys.projects,
+        ),
+      (err: unknown) => {
+        setStatusError(err instanceof Error ? err.message : String(err));
+      },
+    );
   };
   const others = usePresence(connection?.awareness ?? null, me.id);
 

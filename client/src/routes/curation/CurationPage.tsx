@@ -5,14 +5,17 @@
  * and their presence shows beside the title and at the disagreement they are looking at.
  */
 import type { AssignmentStatus, CurationDecisionBody } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../../api/client";
-import { useResource } from "../../api/useResource";
+import { useApi } from "../../api/context";
+import { invalidate, queryKeys, useDocumentCurationQuery } from "../../api/queries";
 import { userColor } from "../../collab/colors";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { PresenceList } from "../../components/PresenceList";
+import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useUser } from "../../session";
 import {
@@ -23,7 +26,6 @@ import {
   replaceBody,
 } from "./AlreadyDecided";
 import { AutoMergePanel } from "./AutoMergePanel";
-import { curationApi } from "./curationApi";
 import { DisagreementPanel } from "./DisagreementPanel";
 import { acceptBody, decisionText, listDisagreements, stepDisagreement, withExpected } from "./disagreements";
 import type { EditSeed } from "./EditForm";
@@ -43,27 +45,33 @@ export function CurationPage() {
   const { documentId } = route.useParams();
   const data = useDocumentContext(documentId);
   usePageTitle(data.data ? `Curate — ${data.data.document.name}` : "Curate");
-  if (data.error) {
-    return (
-      <div className="page">
-        <h1>Curation</h1>
-        <ErrorMessage error={data.error} />
-      </div>
-    );
-  }
-  if (!data.data) return <p className="page muted">Loading the document…</p>;
-  return <CurationWorkspace {...data.data} />;
+  return (
+    <QueryView query={data} heading="Curation" loading="Loading the document…">
+      {(context) => <CurationWorkspace {...context} />}
+    </QueryView>
+  );
 }
 
 function CurationWorkspace({ document: doc, project, members }: DocumentContext) {
   const me = useUser();
-  const cur = useMemo(() => curationApi(), []);
-  const view = useResource((signal) => cur.view(doc.id, { signal }), [cur, doc.id]);
+  const api = useApi();
+  const cur = api.curation;
+  const client = useQueryClient();
+  const view = useDocumentCurationQuery(doc.id);
+  /** Re-reads the view (the server aligns the layers) and the figures a decision changes. */
+  const reload = useCallback(() => {
+    void invalidate(
+      client,
+      queryKeys.documentCuration(doc.id),
+      queryKeys.projectCuration(project.id),
+      queryKeys.agreement(project.id),
+    );
+  }, [client, doc.id, project.id]);
   const self = useMemo(
     () => ({ id: me.id, name: me.displayName || me.username, color: userColor(me.id) }),
     [me.id, me.displayName, me.username],
   );
-  const { state, others, awareness } = useGoldRoom(doc.id, self, view.reload);
+  const { state, others, awareness } = useGoldRoom(doc.id, self, reload);
   const curatorsAt = useCuratorsAt(awareness, me.id);
 
   const names = useMemo(
@@ -129,13 +137,13 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
       } catch (err) {
         setFailure(err);
         // a stale view (409: the annotators' versions changed) is fixed by reading it again
-        if (err instanceof ApiError && err.status === 409) view.reload();
+        if (err instanceof ApiError && err.status === 409) reload();
         return null;
       } finally {
         setBusy(false);
       }
     },
-    [view.reload],
+    [reload],
   );
   const send = useCallback(
     async (body: CurationDecisionBody) => {
@@ -156,9 +164,9 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
       if (!r) return;
       setNotice(decisionText(r));
       setEditing(null);
-      view.reload();
+      reload();
     },
-    [run, cur, doc.id, view.reload],
+    [run, cur, doc.id, reload],
   );
   /** Sends a decision on the current disagreement with its site as we see it (compare-and-set). */
   const decide = useCallback(
@@ -181,7 +189,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     const r = await run(() => cur.setStatus(doc.id, status));
     if (r) {
       setNotice(`Curation status: ${status.replace("_", " ")}.`);
-      view.reload();
+      reload();
     }
   };
 
@@ -234,7 +242,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
           busy={busy}
           onMerge={async (threshold) => {
             const r = await run(() => cur.autoMerge(doc.id, threshold ? { threshold } : {}));
-            if (r) view.reload();
+            if (r) reload();
             return r;
           }}
         />
@@ -263,7 +271,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
       <p className="notice" role="status">
         {notice ?? ""}
       </p>
-      {view.error ? <ErrorMessage error={view.error} title="Could not load the curation view" /> : null}
+      {view.error && !v ? <ErrorMessage error={view.error} title="Could not load the curation view" /> : null}
       {v ? (
         <div className="curation-main">
           <section className="lanes-pane" aria-label="Annotations aligned with the text">
@@ -296,7 +304,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
             <RelationsPanel view={v} names={names} busy={busy} onDecide={(b) => void decide(b)} />
           </aside>
         </div>
-      ) : view.loading ? (
+      ) : view.isPending ? (
         <p className="muted">Aligning the layers…</p>
       ) : null}
     </div>

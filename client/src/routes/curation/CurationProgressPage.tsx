@@ -3,14 +3,11 @@
  * disagreements, progress in figures and a bar, and the next document to curate.
  */
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
-import { useMemo } from "react";
-import { useApi } from "../../api/context";
-import { useResource } from "../../api/useResource";
+import { useProjectCurationQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusChip } from "../../components/StatusChip";
 import { usePageTitle } from "../../components/usePageTitle";
-import { curationApi } from "./curationApi";
 import "./curation.css";
 import { useProject } from "../useProjectResources";
 
@@ -20,10 +17,8 @@ const route = getRouteApi("/_auth/projects/$projectId/curation");
 export function CurationProgressPage() {
   const { projectId } = route.useParams();
   const navigate = useNavigate();
-  const _api = useApi();
-  const cur = useMemo(() => curationApi(), []);
   const project = useProject(projectId);
-  const progress = useResource((signal) => cur.project(projectId, { signal }), [cur, projectId]);
+  const progress = useProjectCurationQuery(projectId);
   usePageTitle(project.data ? `Curation — ${project.data.name}` : "Curation");
   const p = progress.data;
   const next = p?.documents.find((d) => d.documentId === p.nextDocumentId);
@@ -73,7 +68,7 @@ export function CurationProgressPage() {
           {p.documents.length === 0 ? (
             <p className="empty">No documents yet.</p>
           ) : (
-            <table className="curation-table" aria-busy={progress.loading}>
+            <table className="curation-table" aria-busy={progress.isFetching}>
               <thead>
                 <tr>
                   <th scope="col">Document</th>
@@ -115,7 +110,7 @@ export function CurationProgressPage() {
             </table>
           )}
         </>
-      ) : progress.loading ? (
+      ) : progress.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
     </div>

@@ -11,6 +11,7 @@ import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { Awareness } from "y-protocols/awareness";
 import { type PresenceUser, useLayerConnection } from "../../collab/useLayerConnection";
 import { usePresence } from "../../collab/useLayerData";
+import { useOnReconnect } from "../../collab/useOnReconnect";
 
 /** Re-reads after this quiet period: one decision is several Yjs updates (span, provenance, rejected keys). */
 export const GOLD_DEBOUNCE_MS = 150;
@@ -39,15 +40,7 @@ export function useGoldRoom(documentId: number, user: PresenceUser, onChange: ()
 
   // back online after a drop: whatever was decided meanwhile arrives in the sync, but re-read anyway
   // (the annotators' layers, which are not in this room, may have changed too)
-  const wasConnected = useRef(false);
-  const lost = useRef(false);
-  useEffect(() => {
-    if (state === "connected") {
-      if (wasConnected.current && lost.current) schedule.current();
-      wasConnected.current = true;
-      lost.current = false;
-    } else if (wasConnected.current) lost.current = true;
-  }, [state]);
+  useOnReconnect(state, () => schedule.current());
 
   const others = usePresence(connection?.awareness ?? null, user.id);
   return { state, others, awareness: connection?.awareness ?? null };

@@ -3,11 +3,11 @@
  * format's options; the download is a plain link to the streaming export (the browser saves it as it
  * arrives); a preview shows the first records. Below, the annotation import (managers; curators into gold).
  */
-import { canManage, type MemberDto, type ProjectRole } from "@gloss/shared";
+import { canManage, type MemberDto, type ProjectDto, type ProjectRole } from "@gloss/shared";
 import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
-import { useApi } from "../../api/context";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { useDocumentsQuery, useMembersQuery } from "../../api/queries";
+import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useUser } from "../../session";
 import { ExportForm, type LayerChoice } from "./ExportForm";
@@ -15,7 +15,7 @@ import { ExportPreview } from "./ExportPreview";
 import { DEFAULT_EXPORT, type ExportState, exportProblem, exportUrl, uncuratedLeftOut } from "./exportQuery";
 import { ImportPanel } from "./ImportPanel";
 import "./export.css";
-import { useProject, useProjectDocuments, useProjectMembers } from "../useProjectResources";
+import { useProject } from "../useProjectResources";
 
 /** The export layers: gold, majority, every annotator, the shared layer, then each annotator. */
 export function exportLayers(members: readonly MemberDto[]): LayerChoice[] {
@@ -39,25 +39,24 @@ const route = getRouteApi("/_auth/projects/$projectId/export");
 /** The export page. */
 export function ExportPage() {
   const { projectId } = route.useParams();
-  const _api = useApi();
-  const me = useUser();
   const project = useProject(projectId);
-  const members = useProjectMembers(projectId);
-  const documents = useProjectDocuments(projectId);
   usePageTitle(project.data ? `Export — ${project.data.name}` : "Export");
-  const [state, setState] = useState<ExportState>(DEFAULT_EXPORT);
+  return (
+    <QueryView query={project} heading="Export">
+      {(p) => <ExportView project={p} />}
+    </QueryView>
+  );
+}
 
-  if (project.error) {
-    return (
-      <div className="page">
-        <h1>Export</h1>
-        <ErrorMessage error={project.error} />
-      </div>
-    );
-  }
-  if (!project.data) return <p className="page muted">Loading…</p>;
-  const role: ProjectRole = project.data.role ?? (me.isAdmin ? "admin" : "annotator");
-  const labels = [...project.data.labels].sort((a, b) => a.order - b.order);
+function ExportView({ project }: { project: ProjectDto }) {
+  const projectId = project.id;
+  const me = useUser();
+  const members = useMembersQuery(projectId);
+  const documentList = useDocumentsQuery(projectId);
+  const documents = documentList.data?.documents ?? [];
+  const [state, setState] = useState<ExportState>(DEFAULT_EXPORT);
+  const role: ProjectRole = project.role ?? (me.isAdmin ? "admin" : "annotator");
+  const labels = [...project.labels].sort((a, b) => a.order - b.order);
   const layers = exportLayers(members.data ?? []);
   const problem = exportProblem(state);
   const url = problem ? null : exportUrl(projectId, state);
@@ -77,15 +76,9 @@ export function ExportPage() {
         Offsets count Unicode code points by default (what Python indexes), end-exclusive; every span carries
         the text it covers.
       </p>
-      <ExportForm
-        state={state}
-        onChange={setState}
-        layers={layers}
-        labels={labels}
-        documents={documents.data ?? []}
-      />
+      <ExportForm state={state} onChange={setState} layers={layers} labels={labels} documents={documents} />
       {(() => {
-        const left = uncuratedLeftOut(state, documents.data ?? []);
+        const left = uncuratedLeftOut(state, documents);
         return left > 0 ? (
           <p className="hint" role="status">
             {left} document{left === 1 ? " is" : "s are"} left out: curation is not done (tick “Include

@@ -4,8 +4,12 @@
  * server found with its file, line or record.
  */
 import { IMPORT_FORMATS, type ImportFormat } from "@gloss/shared";
-import { useId, useMemo, useRef, useState } from "react";
-import { ApiError, createApi } from "../../api/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useId, useRef, useState } from "react";
+import { ApiError } from "../../api/client";
+import { useApi } from "../../api/context";
+import type { ImportAnnotationsResult } from "../../api/endpoints";
+import { invalidate, queryKeys } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import type { LayerChoice } from "./ExportForm";
 
@@ -17,15 +21,6 @@ const FORMAT_TITLES: Record<ImportFormat, string> = {
   w3c: "W3C Web Annotation JSON-LD",
 };
 
-/** What the server answers on success. */
-export interface ImportAnnotationsResult {
-  documents: number;
-  spans: number;
-  relations: number;
-  skipped: number;
-  createdLabels: string[];
-}
-
 /** The problems of a refused import (422 details). */
 export function importIssues(err: unknown): { messages: string[]; total: number } | null {
   if (!(err instanceof ApiError)) return null;
@@ -36,12 +31,9 @@ export function importIssues(err: unknown): { messages: string[]; total: number 
 }
 
 /** The import panel. */
-export function ImportPanel(props: {
-  projectId: number;
-  layers: readonly LayerChoice[];
-  onImported?(): void;
-}) {
-  const api = useMemo(() => createApi(), []);
+export function ImportPanel(props: { projectId: number; layers: readonly LayerChoice[] }) {
+  const api = useApi();
+  const client = useQueryClient();
   const fileRef = useRef<HTMLInputElement>(null);
   const [format, setFormat] = useState<ImportFormat>("gloss");
   const [layer, setLayer] = useState(props.layers[0]?.value ?? "gold");
@@ -63,22 +55,15 @@ export function ImportPanel(props: {
     setError(null);
     setResult(null);
     try {
-      const form = new FormData();
-      form.append("file", file, file.name);
-      const r = await api.post<ImportAnnotationsResult>(
-        `/api/projects/${props.projectId}/annotations/import`,
-        form,
-        {
-          query: {
-            format,
-            layer,
-            createLabels: createLabels ? "true" : "false",
-            offsets: offsets || undefined,
-          },
-        },
-      );
+      const r = await api.annotations.import(props.projectId, file, {
+        format,
+        layer,
+        createLabels,
+        offsets: offsets || undefined,
+      });
       setResult(r);
-      props.onImported?.();
+      // new spans in a layer: agreement, curation, progress, and the project's labels when some were made
+      void invalidate(client, queryKeys.projectScope(props.projectId), ["document"]);
     } catch (err) {
       setError(err);
     } finally {

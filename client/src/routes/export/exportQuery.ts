@@ -4,6 +4,7 @@
  * apply to the chosen format are never sent (the server refuses `overlap=per-label` outside Hugging Face).
  */
 import { type ExportFormat, FORMAT_INFO } from "@gloss/shared";
+import { exportPath } from "../../api/endpoints";
 
 export type OverlapPolicy = "keep-longest" | "keep-first" | "per-label";
 
@@ -78,8 +79,7 @@ export function exportParams(s: ExportState): URLSearchParams {
 }
 
 /** The download URL of an export. */
-export const exportUrl = (projectId: number, s: ExportState) =>
-  `/api/projects/${projectId}/export?${exportParams(s).toString()}`;
+export const exportUrl = (projectId: number, s: ExportState) => exportPath(projectId, exportParams(s));
 
 /**
  * How many of the selected documents a gold export leaves out because their curation is not done (the

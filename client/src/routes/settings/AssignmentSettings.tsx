@@ -1,30 +1,24 @@
 /** Assignment: automatic (every document to N annotators, balanced) or explicit (these documents to these people). */
 import type { MemberDto, ProjectDto } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/context";
-import { useResource } from "../../api/useResource";
+import { invalidate, queryKeys, useDocumentsQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 
 /** The ids of the checked boxes named `name` in a form. */
 const checkedIds = (f: FormData, name: string) => f.getAll(name).map((v) => Number(v));
 
 /** The assignment section. */
-export function AssignmentSettings(props: {
-  project: ProjectDto;
-  members: MemberDto[];
-  documentsVersion: number;
-}) {
+export function AssignmentSettings(props: { project: ProjectDto; members: MemberDto[] }) {
   const { project } = props;
   const api = useApi();
+  const client = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState("");
   const [busy, setBusy] = useState(false);
-  const [tick, setTick] = useState(0);
-  // reloaded after an assignment (new statuses) and after an import (new documents)
-  const docs = useResource(
-    (signal) => api.documents.list(project.id, { limit: 1000 }, { signal }),
-    [api, project.id, tick, props.documentsVersion],
-  );
+  // re-read after an assignment (new statuses) and after an import (new documents): both invalidate it
+  const docs = useDocumentsQuery(project.id);
   const annotators = props.members.filter((m) => m.role === "annotator");
 
   const submit = async (body: Parameters<typeof api.assignments.create>[1]) => {
@@ -35,7 +29,8 @@ export function AssignmentSettings(props: {
       const res = await api.assignments.create(project.id, body);
       const n = Array.isArray(res?.assignments) ? res.assignments.length : null;
       setStatus(n === null ? "Assigned." : `Assigned: ${n} assignment${n === 1 ? "" : "s"}.`);
-      setTick((t) => t + 1);
+      // the documents' annotators, everyone's queue, the progress figures, the documents' pages
+      void invalidate(client, queryKeys.projectScope(project.id), queryKeys.projects, ["document"]);
     } catch (err) {
       setError(err);
     } finally {

@@ -1,12 +1,15 @@
 /** Import documents by upload: .txt, .jsonl or .csv files, as multipart `files`. */
 import type { ImportResultDto } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/context";
+import { invalidate, queryKeys } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 
 /** The import section. */
-export function ImportDocuments({ projectId, onImported }: { projectId: number; onImported?(): void }) {
+export function ImportDocuments({ projectId }: { projectId: number }) {
   const api = useApi();
+  const client = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<ImportResultDto | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +27,9 @@ export function ImportDocuments({ projectId, onImported }: { projectId: number; 
       const res = await api.documents.upload(projectId, files);
       setResult(res);
       form.reset();
-      if (res.imported.length > 0) onImported?.();
+      // new documents: the project's lists, figures and curation progress
+      if (res.imported.length > 0)
+        void invalidate(client, queryKeys.projectScope(projectId), queryKeys.projects);
     } catch (err) {
       setError(err);
     } finally {

@@ -1,7 +1,9 @@
 /** Labels: create, edit (name, colour, hotkey, guideline), reorder, delete (409 when in use is shown). */
 import { LABEL_PALETTE, type LabelDto, type LabelInput } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/context";
+import { invalidate, queryKeys } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { LabelBadge } from "../../components/LabelBadge";
 
@@ -31,6 +33,7 @@ export function moveItem<T>(items: readonly T[], i: number, delta: number): T[] 
 /** The labels section. */
 export function LabelSettings({ projectId, initial }: { projectId: number; initial: LabelDto[] }) {
   const api = useApi();
+  const client = useQueryClient();
   const [labels, setLabels] = useState<LabelDto[]>(() => [...initial].sort((a, b) => a.order - b.order));
   const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -42,6 +45,8 @@ export function LabelSettings({ projectId, initial }: { projectId: number; initi
     try {
       await fn();
       setStatus(what);
+      // the labels are part of the project, and of every page of its documents (palette, lanes, filters)
+      void invalidate(client, queryKeys.projectScope(projectId), ["document"]);
     } catch (err) {
       setError(err);
     }

@@ -1,7 +1,9 @@
 /** Members and roles: add by username, change role, remove. */
 import type { MemberDto, Role } from "@gloss/shared";
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/context";
+import { invalidate, queryKeys } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 
 const ROLES: Array<{ value: Role; text: string }> = [
@@ -16,14 +18,18 @@ export function MemberSettings(props: {
   selfId: number;
   members: MemberDto[] | undefined;
   loadError: unknown;
-  onChange(next: MemberDto[]): void;
 }) {
   const { projectId, selfId } = props;
   const api = useApi();
+  const client = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState("");
   const list = props.members ?? [];
-  const replace = props.onChange;
+  /** Shows the new list at once, then re-reads it and what depends on the team (queues, documents). */
+  const replace = (next: MemberDto[]) => {
+    client.setQueryData(queryKeys.members(projectId), next);
+    void invalidate(client, queryKeys.projectScope(projectId), ["document"]);
+  };
 
   const run = async (what: string, fn: () => Promise<void>) => {
     setError(null);

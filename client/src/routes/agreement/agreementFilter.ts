@@ -1,9 +1,9 @@
 /**
- * The agreement endpoint (GET /api/projects/:id/agreement, issue 5). Kept beside the page rather than in
- * api/endpoints.ts (another helper's file); the query is the server's AgreementQuery, as comma lists.
+ * The agreement page's filters and the report query they make (the server's AgreementQuery, as comma
+ * lists; the endpoint itself is in api/endpoints.ts).
  */
 import type { AgreementReport } from "@gloss/shared";
-import { type Api, createApi, type RequestOptions } from "../../api/client";
+import type { AgreementQueryParams } from "../../api/endpoints";
 
 /** The filters of the agreement page, as the page holds them. */
 export interface AgreementFilter {
@@ -36,7 +36,7 @@ const list = (xs: readonly (number | string)[]) => (xs.length ? xs.join(",") : u
 export function agreementQuery(
   filter: AgreementFilter,
   allAnnotators: readonly number[],
-): Record<string, string | number | undefined> {
+): AgreementQueryParams {
   const annotators = filter.annotators.length ? filter.annotators : allAnnotators;
   return {
     labels: list(filter.labels),
@@ -44,14 +44,6 @@ export function agreementQuery(
     annotators: filter.withGold ? undefined : list(filter.annotators),
     layers: filter.withGold ? list([...annotators.map((id) => `user-${id}`), "gold"]) : undefined,
     minIou: filter.minIou > 0 ? filter.minIou : undefined,
-  };
-}
-
-/** The agreement calls. */
-export function agreementApi(api: Api = createApi()) {
-  return {
-    report: (projectId: number, query: Record<string, string | number | undefined>, o?: RequestOptions) =>
-      api.get<AgreementReport>(`/api/projects/${projectId}/agreement`, { ...o, query }),
   };
 }
 

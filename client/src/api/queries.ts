@@ -1,0 +1,151 @@
+/**
+ * Server state through TanStack Query: one query key per resource, one hook per read, and the
+ * invalidations each write needs. Keys nest under the project or document they belong to, so
+ * `invalidate(projectScope(id))` re-reads everything a project page shows. The endpoints (URLs) are in
+ * endpoints.ts; the cache and its refetch policy in queryClient.ts.
+ */
+import type { MemberDto } from "@gloss/shared";
+import { type QueryClient, useQuery } from "@tanstack/react-query";
+import { useApi } from "./context";
+import type { AgreementQueryParams } from "./endpoints";
+
+/** The documents filter of a list request. */
+export interface DocumentFilter {
+  status?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Query keys, per resource. */
+export const queryKeys = {
+  me: ["me"] as const,
+  projects: ["projects"] as const,
+  /** Everything about one project (its detail, members, documents, queue, agreement, curation). */
+  projectScope: (projectId: number) => ["project", projectId] as const,
+  project: (projectId: number) => ["project", projectId, "detail"] as const,
+  members: (projectId: number) => ["project", projectId, "members"] as const,
+  /** Every documents list of a project (any filter) when `filter` is left out. */
+  documents: (projectId: number, filter?: DocumentFilter) =>
+    filter
+      ? (["project", projectId, "documents", filter] as const)
+      : (["project", projectId, "documents"] as const),
+  queue: (projectId: number) => ["project", projectId, "queue"] as const,
+  agreement: (projectId: number, query?: AgreementQueryParams) =>
+    query
+      ? (["project", projectId, "agreement", query] as const)
+      : (["project", projectId, "agreement"] as const),
+  projectCuration: (projectId: number) => ["project", projectId, "curation"] as const,
+  /** Everything about one document (its detail with project and team, layers, curation view). */
+  documentScope: (documentId: number) => ["document", documentId] as const,
+  documentContext: (documentId: number) => ["document", documentId, "context"] as const,
+  layers: (documentId: number) => ["document", documentId, "layers"] as const,
+  documentCuration: (documentId: number) => ["document", documentId, "curation"] as const,
+};
+
+/** Marks the queries under each key stale and re-reads those on screen. */
+export function invalidate(client: QueryClient, ...keys: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  return Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey }))).then(() => undefined);
+}
+
+/** The project. */
+export function useProjectQuery(projectId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.project(projectId),
+    queryFn: ({ signal }) => api.projects.get(projectId, { signal }),
+  });
+}
+
+/** The caller's projects. */
+export function useProjectsQuery() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.projects, queryFn: ({ signal }) => api.projects.list({ signal }) });
+}
+
+/** The project's members. */
+export function useMembersQuery(projectId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.members(projectId),
+    queryFn: ({ signal }): Promise<MemberDto[]> =>
+      api.members.list(projectId, { signal }).then((r) => r.members),
+  });
+}
+
+/** A page of the project's documents; the previous page stays on screen while the next one loads. */
+export function useDocumentsQuery(projectId: number, filter: DocumentFilter = { limit: 1000 }) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.documents(projectId, filter),
+    queryFn: ({ signal }) => api.documents.list(projectId, filter, { signal }),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The caller's queue in the project. */
+export function useQueueQuery(projectId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.queue(projectId),
+    queryFn: ({ signal }) => api.assignments.queue(projectId, { signal }),
+  });
+}
+
+/** The layers of a document (curators and managers: `enabled`). */
+export function useLayersQuery(documentId: number, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.layers(documentId),
+    queryFn: ({ signal }) => api.documents.layers(documentId, { signal }).then((r) => r.layers),
+    enabled,
+  });
+}
+
+/** The agreement report for a query; the previous report stays on screen while the next is computed. */
+export function useAgreementQuery(projectId: number, query: AgreementQueryParams) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.agreement(projectId, query),
+    queryFn: ({ signal }) => api.agreement.report(projectId, query, { signal }),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The project's curation progress. */
+export function useProjectCurationQuery(projectId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.projectCuration(projectId),
+    queryFn: ({ signal }) => api.curation.project(projectId, { signal }),
+  });
+}
+
+/** A document's curation view. */
+export function useDocumentCurationQuery(documentId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.documentCuration(documentId),
+    queryFn: ({ signal }) => api.curation.view(documentId, { signal }),
+  });
+}
+
+/** A document with its project and team: what every per-document page needs first. */
+export function useDocumentContextQuery(documentId: number) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.documentContext(documentId),
+    queryFn: async ({ signal }) => {
+      const document = await api.documents.get(documentId, { signal });
+      const [project, members] = await Promise.all([
+        api.projects.get(document.projectId, { signal }),
+        // empty when the caller may not list members
+        api.members.list(document.projectId, { signal }).then(
+          (r) => r.members,
+          () => [] as MemberDto[],
+        ),
+      ]);
+      return { document, project, members };
+    },
+  });
+}
