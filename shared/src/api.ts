@@ -6,6 +6,7 @@
  * `{ error: { code, message, details? } }`. `.meta({ id })` names a schema in the OpenAPI components.
  */
 import { z } from "zod";
+import { RelationTypes } from "./labels";
 
 export const Role = z.enum(["manager", "curator", "annotator"]);
 export type Role = z.infer<typeof Role>;
@@ -102,7 +103,7 @@ export const CreateProjectBody = z.object({
   mode: ProjectMode.optional(),
   annotatorsPerDocument: z.number().int().min(1).max(50).optional(),
   snapping: Snapping.optional(),
-  relationTypes: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  relationTypes: RelationTypes.optional(),
   labels: z.array(LabelInput).max(200).optional(),
 });
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
@@ -286,6 +287,23 @@ export const RelationDto = z
   })
   .meta({ id: "Relation" });
 export type RelationDto = z.infer<typeof RelationDto>;
+
+/** A stored relation as the API shows it (its ends are span ids, so no offsets to convert). */
+export const relationDto = (r: {
+  id: string;
+  from: string;
+  to: string;
+  type: string;
+  author?: number | null;
+  createdAt: number;
+}): RelationDto => ({
+  id: r.id,
+  from: r.from,
+  to: r.to,
+  type: r.type,
+  author: r.author ?? null,
+  createdAt: r.createdAt,
+});
 
 /** Every error response. `invalid_input` names the field in `message` and lists `{ path, message }` in `details`. */
 export const ApiErrorBody = z

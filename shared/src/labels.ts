@@ -50,7 +50,7 @@ export const DEFAULT_RELATION_TYPES = ["attributes"];
 /**
  * A project's relation types: the one schema for them, in request bodies and in the stored
  * `projects.relation_types` JSON column. Names are trimmed, 1–64 characters, at most 50, none repeated
- * (a repeat is reported at its index, with `params.repeats` the index of the first).
+ * (a repeat is reported at its index, naming the index of the first).
  */
 export const RelationTypes = z
   .array(z.string().trim().min(1).max(64))
@@ -58,8 +58,7 @@ export const RelationTypes = z
   .superRefine((types, ctx) => {
     types.forEach((t, i) => {
       const first = types.indexOf(t);
-      if (first < i)
-        ctx.addIssue({ code: "custom", path: [i], message: `'${t}' repeats`, params: { repeats: first } });
+      if (first < i) ctx.addIssue({ code: "custom", path: [i], message: `'${t}' repeats item ${first}` });
     });
   });
 export type RelationTypes = z.infer<typeof RelationTypes>;

@@ -130,6 +130,11 @@ describe("POST /projects", () => {
     ]) {
       expect((await client.request("POST", "/api/projects", body)).status).toBe(400);
     }
+    const repeated = await client.request("POST", "/api/projects", {
+      name: "p",
+      relationTypes: ["a", "b", "a"],
+    });
+    expect((await errorOf(repeated)).message).toBe("relationTypes.2: 'a' repeats item 0");
     expect(ctx.server.db.select().from(projects).all()).toEqual([]);
     expect(ctx.server.db.select().from(labels).all()).toEqual([]);
   });

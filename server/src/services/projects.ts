@@ -31,10 +31,7 @@ function checkRelationTypes(types: string[], field: string): RelationTypes {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const path = [field, ...issue.path].join(".");
-  const first =
-    issue.code === "custom" ? (issue.params as { repeats?: number } | undefined)?.repeats : undefined;
-  const message = first === undefined ? issue.message : `${issue.message} ${field}.${first}`;
-  throw badRequest(`${path}: ${message}`, { path });
+  throw badRequest(`${path}: ${issue.message}`, { path });
 }
 
 /** Creates a project with its labels; the creator becomes its manager. One transaction. */

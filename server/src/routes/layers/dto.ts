@@ -1,5 +1,5 @@
 /** Layer records → REST DTOs, and REST offsets/labels → layer values. */
-import type { Relation, RelationDto, Span, SpanDto } from "@gloss/shared";
+import type { Span, SpanDto } from "@gloss/shared";
 import { fieldError, type OpenLayer } from "./access";
 
 /** A caller's offset (code points unless `?offsets=utf16`) → UTF-16, or a 400 naming the field. */
@@ -57,12 +57,3 @@ export function toSpanDto(layer: OpenLayer, span: Span): SpanDto | null {
     note: span.note ?? null,
   };
 }
-
-export const toRelationDto = (r: Relation): RelationDto => ({
-  id: r.id,
-  from: r.from,
-  to: r.to,
-  type: r.type,
-  author: r.author ?? null,
-  createdAt: r.createdAt,
-});

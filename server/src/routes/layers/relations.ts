@@ -9,6 +9,7 @@ import {
   RelationListDto,
   RelationParams,
   RelationPatchBody,
+  relationDto,
   removeRelation,
   updateRelation,
 } from "@gloss/shared";
@@ -17,7 +18,6 @@ import type { Deps } from "../../context";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
-import { toRelationDto } from "./dto";
 import { validated } from "./spans";
 
 const tags = ["layers"];
@@ -69,7 +69,7 @@ export function relationRoutes(deps: Deps) {
   app.openapi(listRoute, async (c) => {
     const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
     const relations = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => listRelations(doc));
-    return c.json({ relations: relations.map(toRelationDto) }, 200);
+    return c.json({ relations: relations.map(relationDto) }, 200);
   });
 
   app.openapi(addRoute, async (c) => {
@@ -80,7 +80,7 @@ export function relationRoutes(deps: Deps) {
         addRelation(doc, { ...body, author: layer.user.id }, layer.ctx, REST_ORIGIN),
       ),
     );
-    return c.json(toRelationDto(relation), 201);
+    return c.json(relationDto(relation), 201);
   });
 
   app.openapi(patchRoute, async (c) => {
@@ -94,7 +94,7 @@ export function relationRoutes(deps: Deps) {
       ),
     );
     if (!relation) throw notFound(`No relation ${id} in layer ${layer.layer}`);
-    return c.json(toRelationDto(relation), 200);
+    return c.json(relationDto(relation), 200);
   });
 
   app.openapi(deleteRoute, async (c) => {

@@ -75,14 +75,7 @@ export function spanDto(ctx: DtoContext, s: Span): CurationSpanDto {
   };
 }
 
-export const relationDto = (r: Relation): RelationDto => ({
-  id: r.id,
-  from: r.from,
-  to: r.to,
-  type: r.type,
-  author: r.author,
-  createdAt: r.createdAt,
-});
+export { relationDto } from "@gloss/shared";
 
 function candidateDto(ctx: DtoContext, c: SpanCandidate): CandidateDto {
   return {
