@@ -2,7 +2,7 @@
  * `pnpm bench:sync`: Gloss's live layers against the reference y-websocket server
  * (`@y/websocket-server@0.1.1`), same workload, same run. Each server runs in its own child process so its
  * CPU and memory are its own; the clients (real WebsocketProviders) run here. Prints figures and the
- * Gloss/reference ratios next to the targets of issue 3; it asserts nothing.
+ * Gloss/reference ratios next to the targets; it asserts nothing.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -157,7 +157,7 @@ try {
       ],
     ]),
     "",
-    "Targets (issue 3):",
+    "Targets:",
     `  ${mark(p99Ok)} p99 ≤ 1.1× reference in every workload (${[...results.entries()].map(([k, r]) => `${k}: ${ratio(r.gloss.p99, r.reference.p99)}`).join("; ")})`,
     `  ${mark(twenty.gloss.p50 <= 3)} p50 ≤ 3 ms at 20 clients per document (${ms(twenty.gloss.p50)} ms)`,
     `  ${mark(durablePerSecond >= 20_000)} ≥ 20,000 durable updates per second (${int(durablePerSecond)})`,

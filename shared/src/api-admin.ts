@@ -1,5 +1,5 @@
 /**
- * Contract additions for account administration (issue 2): an admin creating accounts through the API.
+ * Contract additions for account administration: an admin creating accounts through the API.
  * Kept apart from api.ts so several people can extend the contract without editing the same file.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * The authorisation matrix (issue 2): every API route × every kind of caller → the expected status, in
+ * The authorisation matrix: every API route × every kind of caller → the expected status, in
  * ONE table driven by one loop. Each cell runs against fresh data (a new project with a manager, a
  * curator and an annotator, and a new session for the caller), so cells cannot affect each other and
  * state-changing routes can be checked for everyone. A last test compares the table with the routes

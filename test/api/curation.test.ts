@@ -1,5 +1,5 @@
 /**
- * Adjudication over a real server (issue 5): annotators' spans are written into their live layers, the
+ * Adjudication over a real server: annotators' spans are written into their live layers, the
  * curation API reads them back through the projection, auto-merges the agreed ones into the live gold
  * room (idempotently, never reviving a rejection), records accept / edit / reject / remove decisions
  * with provenance and audit rows, and refuses everyone but curators, managers and admins.

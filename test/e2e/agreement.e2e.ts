@@ -1,5 +1,5 @@
 /**
- * The agreement page (issue 5) against a real server: two annotators labelled three documents; the page
+ * The agreement page against a real server: two annotators labelled three documents; the page
  * draws the heat map of the pair and the per-label bars, and every value it prints is the API's figure.
  * Switching the heat map's metric redraws it; the most disputed document links into its curation view.
  */

@@ -1,5 +1,5 @@
 /**
- * Adjudication in the browser (issue 5) against a real server and the live gold room:
+ * Adjudication in the browser against a real server and the live gold room:
  * (a) a curator auto-merges two annotators' layers, settles a label mismatch (their own version, by the
  *     keyboard) and a boundary mismatch (accepting one annotator's version), rejects a missing span, and
  *     the gold layer's projection holds exactly the result;

@@ -1,5 +1,5 @@
 /**
- * The export page (issue 6) against a real server: the gold layer downloads as Gloss JSONL through a
+ * The export page against a real server: the gold layer downloads as Gloss JSONL through a
  * plain link (the browser saves the stream), its content is what the API streams, and its code-point
  * offsets cut exactly the covered text; the preview shows the first records and follows the filters.
  * The annotation import panel shows the server's errors with their file and line, then the counts.

@@ -2,7 +2,7 @@
  * One client connection to a room. The core never sees a WebSocket: it takes a minimal socket
  * (send, close, bufferedAmount, ping) so the transport is a short shim and a test can drive a room directly
  * (tldraw `TLSocketRoom`, hocuspocus' Hono playground). Kept small: an idle connection should cost
- * well under the 3 KB per connection of issue 3, most of which is the socket itself.
+ * well under the 3 KB per connection targeted in `pnpm bench:sync`, most of which is the socket itself.
  */
 import { CloseCode, LayerValidationError } from "@gloss/shared";
 import type { Logger } from "../log";

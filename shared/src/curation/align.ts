@@ -1,5 +1,5 @@
 /**
- * CurationAlignment of annotator layers for adjudication (issue 5). Pure: spans in, sites out.
+ * CurationAlignment of annotator layers for adjudication. Pure: spans in, sites out.
  *
  * - A *candidate* is one distinct version (start, end, label) and the annotator layers that proposed it.
  * - A *site* is a connected component of overlapping candidates across all layers, in reading order.

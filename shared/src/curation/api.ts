@@ -1,5 +1,5 @@
 /**
- * The curation REST contract (issue 5): request bodies (zod) and response shapes of
+ * The curation REST contract: request bodies (zod) and response shapes of
  * `/api/documents/:id/curation…` and `/api/projects/:id/curation`. Offsets in responses are code points
  * unless `?offsets=utf16`; keys (`s:`, `d:`, `r:`) are opaque strings to echo back.
  */

@@ -1,5 +1,5 @@
 /**
- * Auto-merge planning (issue 5): which agreed versions go into gold. Pure: the caller applies the plan
+ * Auto-merge planning: which agreed versions go into gold. Pure: the caller applies the plan
  * to the live gold Y.Doc, computing it from that doc's state in the same synchronous step so that two
  * curators pressing the button at once cannot both write.
  *

@@ -1,5 +1,5 @@
 /**
- * Adjudication routes (issue 5), for curators, managers and admins only (annotators 403, non-members 404):
+ * Adjudication routes, for curators, managers and admins only (annotators 403, non-members 404):
  *   GET  /documents/:id/curation               aligned layers, disagreements, gold, status, counts
  *   POST /documents/:id/curation/auto-merge    agreed spans → gold (idempotent)
  *   POST /documents/:id/curation/decisions     accept | edit | reject | unreject | remove | accept-relation | remove-relation
