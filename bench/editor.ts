@@ -93,8 +93,20 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function main() {
   const dist = buildBenchPage();
+  try {
+    await measure(dist);
+  } finally {
+    fs.rmSync(dist, { recursive: true, force: true });
+  }
+}
+
+/** Serves the built page at `dist`, drives it in Chromium and prints the figures. */
+async function measure(dist: string) {
   const server = await serve(dist);
-  const { browser, close } = await launchBrowser();
+  const { browser, close } = await launchBrowser().catch(async (err: unknown) => {
+    await server.close();
+    throw err;
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
@@ -191,7 +203,6 @@ async function main() {
   } finally {
     await close();
     await server.close();
-    fs.rmSync(dist, { recursive: true, force: true });
   }
 }
 
