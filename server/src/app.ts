@@ -143,6 +143,8 @@ export function createApp(deps: Deps) {
   // cached by the OS) so a rebuild while the server runs never leaves it serving a stale or missing file.
   const indexFile = path.join(CLIENT_DIST, "index.html");
   app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), CLIENT_DIST) }));
+  // A missing build file (an old chunk after a rebuild, a source map not built) is a 404, never the page.
+  app.get("/assets/*", (c) => c.text("Not found", 404));
   app.get("*", async (c) => {
     try {
       return c.html(await fs.promises.readFile(indexFile, "utf8"));

@@ -133,6 +133,9 @@ describe("the server bundle", () => {
     // The bundle and its map are never served: a path to them gets the SPA's page (or the not-built notice).
     const map = await fetch(`${url}/server/dist/main.js.map`);
     expect(await map.text()).not.toContain('"mappings"');
+    // A build file that does not exist (a client source map not built, an old chunk) is a 404, not the page.
+    const missing = await fetch(`${url}/assets/not-built.js.map`);
+    expect(missing.status).toBe(404);
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
