@@ -62,7 +62,8 @@ export function useLayerConnection(opts: {
 
   useEffect(() => {
     const room = roomName(documentId, layer);
-    const doc = new Y.Doc();
+    // The guid from the room name rather than a random uuid (layers have no subdocuments to tell apart).
+    const doc = new Y.Doc({ guid: room });
     const awareness = new Awareness(doc);
     const persistence = persist ? new IndexeddbPersistence(offlineDbName(room, userId), doc) : null;
     let terminalCode: number | null = null;

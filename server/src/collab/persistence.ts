@@ -98,8 +98,8 @@ export interface CompactOptions {
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** Re-encodes a state through a garbage-collecting Y.Doc, so deleted spans stop costing bytes. */
-function collectGarbage(state: Uint8Array): Uint8Array {
-  const doc = new Y.Doc({ gc: true });
+function collectGarbage(room: string, state: Uint8Array): Uint8Array {
+  const doc = new Y.Doc({ gc: true, guid: room });
   try {
     Y.applyUpdate(doc, state);
     return Y.encodeStateAsUpdate(doc);
@@ -198,7 +198,7 @@ export class SqliteLayerStore implements LayerStore {
         const parts: Uint8Array[] = snap ? [snap.state] : [];
         for (const r of this.selectRows.all(room)) if (r.id <= lastId) parts.push(r.update);
         state = Y.mergeUpdates(parts);
-        if (opts.gc) state = collectGarbage(state);
+        if (opts.gc) state = collectGarbage(room, state);
         merged = state;
       }
       this.upsertSnapshot.run(room, asBuffer(state), Date.now(), version + 1);

@@ -45,7 +45,7 @@ export function rebuildProjection(
       if (projectId === undefined || (opts.projectId !== undefined && projectId !== opts.projectId)) continue;
       const state = store.readState(name);
       if (!state) continue;
-      const doc = new Y.Doc({ gc: true });
+      const doc = new Y.Doc({ gc: true, guid: name });
       try {
         Y.applyUpdate(doc, state);
         const key = { projectId, documentId: parsed.documentId, layer: parsed.layer };

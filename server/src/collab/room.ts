@@ -78,7 +78,7 @@ interface Outgoing {
 export type RoomStatus = "loading" | "ready" | "destroyed";
 
 export class Room implements CommitSink, ProjectedRoom {
-  readonly doc = new Y.Doc({ gc: true });
+  readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   status: RoomStatus = "loading";
   /** Connections in the room (waiting for the load or started). */
@@ -113,6 +113,9 @@ export class Room implements CommitSink, ProjectedRoom {
     readonly projectId: number,
     private readonly env: RoomEnv,
   ) {
+    // The guid from the room name: yjs would otherwise draw a random uuid, one getRandomValues call per hex
+    // digit, at every load. A guid only names subdocuments, which layers do not use.
+    this.doc = new Y.Doc({ gc: true, guid: name });
     env.counters.liveDocs++;
     this.doc.on("destroy", () => {
       env.counters.liveDocs--;
