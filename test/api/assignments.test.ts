@@ -191,12 +191,10 @@ describe("POST /projects/:id/assignments", () => {
       .from(auditLog)
       .where(and(eq(auditLog.projectId, project.id), eq(auditLog.action, "assignments.create")))
       .all();
-    expect(entries.map((e) => [e.userId, JSON.parse(e.details).mode, JSON.parse(e.details).created])).toEqual(
-      [
-        [manager.id, "explicit", 1],
-        [manager.id, "auto", 1],
-      ],
-    );
+    expect(entries.map((e) => [e.userId, e.details.mode, e.details.created])).toEqual([
+      [manager.id, "explicit", 1],
+      [manager.id, "auto", 1],
+    ]);
   });
 });
 

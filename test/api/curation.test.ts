@@ -259,7 +259,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
     const merges = auditRows(w).filter((r) => r.action === "gold.auto-merge");
     expect(merges).toHaveLength(1); // the second run changed nothing, so it recorded nothing
     expect(merges[0]!.userId).toBe(w.curator.id);
-    expect(JSON.parse(merges[0]!.details).spans[0].provenance.via).toBe("auto-merge");
+    expect(merges[0]!.details).toHaveProperty(["spans", 0, "provenance", "via"], "auto-merge");
 
     const view = await w.api.get<DocumentCurationDto>(`/api/documents/${w.documentId}/curation`);
     expect(view.gold.spans.map((s) => [s.text, s.provenance?.via])).toEqual([
@@ -506,13 +506,13 @@ describe("POST /documents/:id/curation/decisions", () => {
       ["gold.accept", w.curator.id],
       ["gold.reject", w.curator.id],
     ]);
-    expect(JSON.parse(rows[4]!.details)).toMatchObject({ key: missing.key, kinds: ["missing"] });
+    expect(rows[4]!.details).toMatchObject({ key: missing.key, kinds: ["missing"] });
     expect(rows[0]!.target).toBe(`document:${w.documentId}/span:${accepted.span!.id}`);
-    expect(JSON.parse(rows[0]!.details)).toMatchObject({
+    expect(rows[0]!.details).toMatchObject({
       from: { layer: bVersion.layer, spanId: bVersion.spanId },
       provenance: { via: "accept", decidedBy: w.curator.id },
     });
-    expect(JSON.parse(rows[2]!.details).replaced).toEqual({ id: accepted.span!.id, key: oldKey });
+    expect(rows[2]!.details.replaced).toEqual({ id: accepted.span!.id, key: oldKey });
   });
 
   it("rejects bad decisions by name, writing nothing", async () => {
@@ -724,7 +724,7 @@ describe("curation status and project progress", () => {
     expect(after.documents[0]!.status).toBe("done");
     expect(after.nextDocumentId).toBeNull();
     expect(after.counts).toMatchObject({ documents: 2, todo: 1, done: 1, open: 3 });
-    expect(auditRows(w).map((r) => [r.action, JSON.parse(r.details)])).toEqual([
+    expect(auditRows(w).map((r) => [r.action, r.details])).toEqual([
       ["curation.status", { from: "todo", to: "done" }],
     ]);
     const bad = await w.api.request("PUT", `/api/documents/${w.documentId}/curation/status`, {

@@ -517,7 +517,7 @@ describe("import: authorisation and audit", () => {
       .all();
     expect(entries).toHaveLength(1);
     expect(entries[0]!.userId).toBe(user.id);
-    expect(JSON.parse(entries[0]!.details)).toEqual({
+    expect(entries[0]!.details).toEqual({
       via: "api",
       files: ["plain.txt", "again.txt"],
       imported: 1,

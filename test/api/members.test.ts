@@ -59,7 +59,7 @@ describe("/projects/:id/members", () => {
       ).toBe(403);
     }
     const entry = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "member.add")).all();
-    expect(entry.map((e) => JSON.parse(e.details).role)).toEqual(["curator", "annotator", "curator"]);
+    expect(entry.map((e) => e.details.role)).toEqual(["curator", "annotator", "curator"]);
   });
 
   it("changes a role (200) and removes a member (204), who then gets 404 for the project", async () => {

@@ -242,7 +242,7 @@ describe("PATCH /projects/:id", () => {
     expect(p.labels).toHaveLength(4);
     expect((await team.annotator.client.get<ProjectDto>(path)).name).toBe("Renamed");
     const entry = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "project.update")).get()!;
-    expect(JSON.parse(entry.details)).toMatchObject({
+    expect(entry.details).toMatchObject({
       before: { name: team.project.name, mode: "independent" },
       patch: { name: "Renamed" },
     });

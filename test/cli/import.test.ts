@@ -102,7 +102,7 @@ describe("gloss import", { timeout: 180_000 }, () => {
       db.select().from(auditLog).where(eq(auditLog.action, "documents.import")).get(),
     );
     expect(entry).toMatchObject({ projectId, userId });
-    expect(JSON.parse(entry!.details)).toMatchObject({ via: "cli", imported: 4, skipped: 0 });
+    expect(entry!.details).toMatchObject({ via: "cli", imported: 4, skipped: 0 });
   });
 
   it("imports single files of every format, byte for byte (CRLF, emoji, NFD; BOM stripped)", async () => {

@@ -157,7 +157,8 @@ export const auditLog = sqliteTable(
     projectId: integer("project_id").references(() => projects.id, { onDelete: "cascade" }),
     action: text("action").notNull(),
     target: text("target"),
-    details: text("details").notNull().default("{}"),
+    /** JSON object: what the action changed (written and read as an object, never as a string). */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [index("audit_log_project_idx").on(t.projectId, t.id)],
 );

@@ -19,7 +19,7 @@ export function audit(db: Db, e: AuditEntry): void {
       projectId: e.projectId ?? null,
       action: e.action,
       target: e.target ?? null,
-      details: JSON.stringify(e.details ?? {}),
+      details: e.details ?? {},
     })
     .run();
 }
