@@ -5,9 +5,10 @@
  * endpoints.ts; the cache and its refetch policy in queryClient.ts.
  */
 import type { MemberDto } from "@gloss/shared";
-import { type QueryClient, useQuery } from "@tanstack/react-query";
+import { type QueryClient, queryOptions, useQuery } from "@tanstack/react-query";
 import { useApi } from "./context";
-import type { AgreementQueryParams } from "./endpoints";
+import type { AgreementQueryParams, Endpoints } from "./endpoints";
+import { readHead } from "./readHead";
 
 /** The documents filter of a list request. */
 export interface DocumentFilter {
@@ -36,6 +37,13 @@ export const queryKeys = {
       ? (["project", projectId, "agreement", query] as const)
       : (["project", projectId, "agreement"] as const),
   projectCuration: (projectId: number) => ["project", projectId, "curation"] as const,
+  /** The head of an export (its preview), or every one of the project's when `url` is left out. */
+  exportPreview: (projectId: number, url?: string) =>
+    url !== undefined
+      ? (["project", projectId, "export", url] as const)
+      : (["project", projectId, "export"] as const),
+  /** Every per-document query of every document (their pages show the project's labels and settings). */
+  allDocuments: ["document"] as const,
   /** Everything about one document (its detail with project and team, layers, curation view). */
   documentScope: (documentId: number) => ["document", documentId] as const,
   documentContext: (documentId: number) => ["document", documentId, "context"] as const,
@@ -73,22 +81,42 @@ export function useMembersQuery(projectId: number) {
   });
 }
 
-/** A page of the project's documents; the previous page stays on screen while the next one loads. */
-export function useDocumentsQuery(projectId: number, filter: DocumentFilter = { limit: 1000 }) {
-  const api = useApi();
-  return useQuery({
+/** A page of the project's documents (for `useQuery` and `queryClient.fetchQuery` alike). */
+export const documentsQuery = (api: Endpoints, projectId: number, filter: DocumentFilter = { limit: 1000 }) =>
+  queryOptions({
     queryKey: queryKeys.documents(projectId, filter),
     queryFn: ({ signal }) => api.documents.list(projectId, filter, { signal }),
-    placeholderData: (previous) => previous,
   });
+
+/** A page of the project's documents; the previous page stays on screen while the next one loads. */
+export function useDocumentsQuery(projectId: number, filter?: DocumentFilter) {
+  const api = useApi();
+  return useQuery({ ...documentsQuery(api, projectId, filter), placeholderData: (previous) => previous });
 }
+
+/** The caller's queue in the project (for `useQuery` and `queryClient.fetchQuery` alike). */
+export const queueQuery = (api: Endpoints, projectId: number) =>
+  queryOptions({
+    queryKey: queryKeys.queue(projectId),
+    queryFn: ({ signal }) => api.assignments.queue(projectId, { signal }),
+  });
 
 /** The caller's queue in the project. */
 export function useQueueQuery(projectId: number) {
-  const api = useApi();
+  return useQuery(queueQuery(useApi(), projectId));
+}
+
+/**
+ * The first few kilobytes of an export at `url` (null: none wanted), with the URL they came from; the
+ * previous preview stays on screen while the next one loads. A preview left (another URL, the page
+ * closed) is cancelled, and with it the server's export.
+ */
+export function useExportPreviewQuery(projectId: number, url: string | null) {
   return useQuery({
-    queryKey: queryKeys.queue(projectId),
-    queryFn: ({ signal }) => api.assignments.queue(projectId, { signal }),
+    queryKey: queryKeys.exportPreview(projectId, url ?? ""),
+    queryFn: async ({ signal }) => ({ ...(await readHead(url!, signal)), url: url! }),
+    enabled: url !== null,
+    placeholderData: (previous) => previous,
   });
 }
 

@@ -8,6 +8,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { ProgressBar } from "../components/ProgressBar";
 import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
+import { useDebounced } from "../components/useDebounced";
 import { usePageTitle } from "../components/usePageTitle";
 import { useUser } from "../session";
 import { QueuePanel } from "./QueuePanel";
@@ -62,16 +63,6 @@ const STATUS_FILTERS = [
   { value: "in_progress", text: "In progress" },
   { value: "done", text: "Done" },
 ] as const;
-
-/** Waits `ms` after the last change before passing the value on (search as you type, one request). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function DocumentList({ projectId }: { projectId: number }) {
   const [status, setStatus] = useState("");

@@ -5,9 +5,10 @@
  */
 import type { AgreementReport, Figure } from "@gloss/shared";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useAgreementQuery, useDocumentsQuery, useMembersQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { useDebounced } from "../../components/useDebounced";
 import { usePageTitle } from "../../components/usePageTitle";
 import { AgreementFilters, type AnnotatorOption } from "./AgreementFilters";
 import { type AgreementFilter, agreementQuery, layerName, NO_FILTER } from "./agreementFilter";
@@ -31,15 +32,6 @@ export const PAIR_METRICS = [
   { key: "krippendorffAlpha", name: "Krippendorff's α" },
 ] as const satisfies ReadonlyArray<{ key: keyof Pair; name: string }>;
 type PairMetric = (typeof PAIR_METRICS)[number]["key"];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 const route = getRouteApi("/_auth/projects/$projectId/agreement");
 

@@ -102,7 +102,7 @@ function ExportView({ project }: { project: ProjectDto }) {
       </div>
       <section aria-labelledby="preview-title" className="export-preview-section">
         <h2 id="preview-title">Preview</h2>
-        <ExportPreview url={url} format={state.format} />
+        <ExportPreview projectId={projectId} url={url} format={state.format} />
       </section>
       {role !== "annotator" ? <ImportPanel projectId={projectId} layers={importLayers} /> : null}
     </div>

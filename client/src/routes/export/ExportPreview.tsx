@@ -1,51 +1,49 @@
-/** The first records of an export, fetched from the same URL as the download and cut off after a few KB. */
+/**
+ * The first records of an export, read from the same URL as the download and cut off after a few KB
+ * (api/readHead.ts), through the query cache: one preview per URL, re-read when an import or a curation
+ * decision changes what the project exports.
+ */
 import { FORMAT_INFO } from "@gloss/shared";
-import { useEffect, useState } from "react";
-import { isAbort } from "../../api/client";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { useExportPreviewQuery } from "../../api/queries";
+import type { Head } from "../../api/readHead";
+import { completeLines, jsonlRecords } from "../../api/readHead";
+import { QueryView } from "../../components/QueryView";
+import { useDebounced } from "../../components/useDebounced";
 import type { ExportState } from "./exportQuery";
-import { completeLines, type Head, jsonlRecords, readHead } from "./readHead";
 
 const RECORDS = 3;
 const LINES = 40;
 
-/** The preview of `url` (refetched, debounced, when it changes). */
-export function ExportPreview({ url, format }: { url: string | null; format: ExportState["format"] }) {
-  const info = FORMAT_INFO[format];
-  const [head, setHead] = useState<(Head & { url: string }) | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    if (!url || info.zip) return;
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => {
-      setLoading(true);
-      readHead(url, ctrl.signal).then(
-        (h) => {
-          setHead({ ...h, url });
-          setError(null);
-          setLoading(false);
-        },
-        (err) => {
-          if (isAbort(err)) return;
-          setHead(null);
-          setError(err);
-          setLoading(false);
-        },
-      );
-    }, 300);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [url, info.zip]);
-
+/** The preview of `url` (read again, debounced, when it changes; none for zip archives). */
+export function ExportPreview(props: {
+  projectId: number;
+  url: string | null;
+  format: ExportState["format"];
+}) {
+  const info = FORMAT_INFO[props.format];
+  const url = useDebounced(info.zip ? null : props.url, 300);
+  const preview = useExportPreviewQuery(props.projectId, url);
   if (info.zip) {
     return <p className="muted">{info.title}: a zip archive. Download it to look inside.</p>;
   }
-  if (error) return <ErrorMessage error={error} title="No preview" />;
-  if (!head) return <p className="muted">{loading ? "Loading a preview…" : ""}</p>;
+  if (!props.url) return null;
+  return (
+    <QueryView query={preview} errorTitle="No preview" loading="Loading a preview…">
+      {(head) => <Preview head={head} format={props.format} loading={preview.isFetching} />}
+    </QueryView>
+  );
+}
+
+function Preview({
+  head,
+  format,
+  loading,
+}: {
+  head: Head & { url: string };
+  format: ExportState["format"];
+  loading: boolean;
+}) {
+  const info = FORMAT_INFO[format];
   const lines = completeLines(head);
   const jsonl = info.extension === "jsonl";
   let shown = jsonl ? jsonlRecords(lines, RECORDS) : lines.slice(0, LINES);

@@ -3,7 +3,7 @@
  * parameter, and a preview must not pull a whole dataset into the tab. The server stops producing when
  * the stream is cancelled (its ReadableStream's cancel ends the export generator).
  */
-import { errorFromResponse } from "../../api/client";
+import { errorFromResponse } from "./client";
 
 export interface Head {
   text: string;
