@@ -1,6 +1,8 @@
 /**
  * `pnpm --filter @gloss/server build`: bundles the server and CLI (src/cli/main.ts) into dist/main.js with esbuild,
- * so `pnpm start` and `pnpm gloss` run plain JavaScript instead of compiling TypeScript at every start.
+ * so `pnpm start` and `pnpm gloss` run plain JavaScript instead of compiling TypeScript at every start, and the
+ * agreement worker thread (src/services/agreement/worker.ts) into dist/agreementWorker.js beside it, where
+ * services/agreement/pool.ts looks for it when it runs from the bundle.
  *
  * The workspace's own TypeScript (@gloss/shared) is bundled in; the server's npm dependencies stay external and load
  * from node_modules (better-sqlite3 is native, and Yjs must be the one copy the whole tree shares). A source map is
@@ -54,6 +56,7 @@ const externalDeps: Plugin = {
 };
 
 const bundleFile = path.join(outdir, "main.js");
+const workerFile = path.join(outdir, "agreementWorker.js");
 /** When the last build started and the files that went into it (absolute paths), for `--if-stale`. */
 const inputsFile = path.join(outdir, "main.inputs.json");
 interface BuildInputs {
@@ -61,11 +64,12 @@ interface BuildInputs {
   inputs: string[];
 }
 
-/** Whether dist/main.js is missing, or this script, package.json or an input of the last build changed since it began. */
+/** Whether dist/main.js or dist/agreementWorker.js is missing, or this script, package.json or an input of the last build changed since it began. */
 function isStale(): boolean {
   let last: BuildInputs;
   try {
     fs.accessSync(bundleFile);
+    fs.accessSync(workerFile);
     last = JSON.parse(fs.readFileSync(inputsFile, "utf8")) as BuildInputs;
   } catch {
     return true;
@@ -87,7 +91,7 @@ const { build } = await import("esbuild");
 const startedAt = Date.now();
 const result = await build({
   absWorkingDir: here,
-  entryPoints: { main: "src/cli/main.ts" },
+  entryPoints: { main: "src/cli/main.ts", agreementWorker: "src/services/agreement/worker.ts" },
   outdir,
   bundle: true,
   platform: "node",
@@ -118,10 +122,10 @@ for (const name of ["yjs", "y-protocols", "lib0", "better-sqlite3"]) {
 // The metafile's input paths are relative to absWorkingDir.
 const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(here, f));
 fs.writeFileSync(inputsFile, JSON.stringify({ startedAt, inputs } satisfies BuildInputs));
-const bytes = fs.statSync(bundleFile).size;
+const kib = (file: string) => `${(fs.statSync(file).size / 1024).toFixed(0)} KiB`;
 if (!ifStale)
   process.stderr.write(
-    `server: ${path.relative(process.cwd(), bundleFile)} ${(bytes / 1024).toFixed(0)} KiB` +
+    `server: ${path.relative(process.cwd(), bundleFile)} ${kib(bundleFile)}, ${path.basename(workerFile)} ${kib(workerFile)}` +
       (bundled.length ? ` (bundled npm packages: ${bundled.join(", ")})` : "") +
       "\n",
   );

@@ -6,6 +6,7 @@ import type { Deps } from "./context";
 import { type Db, openDb } from "./db/client";
 import type { Config } from "./env";
 import { createLogger } from "./log";
+import { closeAgreement } from "./services/agreement/service";
 import { drainExports } from "./services/export";
 
 export interface RunningGloss {
@@ -52,6 +53,7 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
       http.closeIdleConnections?.();
       await drainExports(db, config.shutdownGraceMs);
       await collab.close();
+      await closeAgreement(db);
       // keep-alive HTTP connections would hold close() open
       http.closeAllConnections?.();
       await stopped;

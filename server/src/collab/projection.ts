@@ -8,10 +8,16 @@
  * of the event loop, so no single write stalls the updates waiting behind it — and at once on unload. A room that
  * was just loaded is reconciled in full, which also heals a projection left behind by a crash between the
  * update commit and the projection write. `rebuildProjection` (rebuild.ts) recomputes everything.
+ *
+ * Only this projector writes a room's rows in this process, so when a room unloads with its rows written in
+ * full, the doc's Yjs snapshot (state vector and delete set) is remembered: a reload whose stored state has
+ * the same snapshot finds its rows as they were left and skips the full reconcile, so an open-and-leave
+ * touches no projection row. Anything else (a restart after a crash, another process's writes, a failed
+ * write) loads a different or unremembered state and is reconciled as before.
  */
 import { layerUserId, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import type Database from "better-sqlite3";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { Logger } from "../log";
 import type { CollabLimits } from "./limits";
 import { ProjectionSql } from "./projectionSql";
@@ -27,6 +33,9 @@ export interface ProjectedRoom {
   readonly doc: Y.Doc;
 }
 
+/** Most rooms whose projected snapshot is remembered (≈100 bytes each); the oldest are forgotten first. */
+const REMEMBERED_ROOMS = 50_000;
+
 /** Rows per timer-driven projection write: ≈0.5 ms of SQLite, so updates never queue long behind one. */
 const ROWS_PER_WRITE = 64;
 
@@ -37,21 +46,40 @@ interface Dirty {
   full: boolean;
 }
 
+/** The doc's Yjs snapshot: equal snapshots mean equal states (a state only ever grows). */
+const fingerprint = (doc: Y.Doc) => Y.encodeSnapshot(Y.snapshot(doc));
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
 const sameRow = (a: object, b: object) => {
   for (const [k, v] of Object.entries(a)) if ((b as Record<string, unknown>)[k] !== v) return false;
   return true;
 };
 
+/** Per database, per project: how many projection writes touched the project's rows (for readers' caches). */
+const projectVersions = new WeakMap<Database.Database, Map<number, number>>();
+
+/** A counter that changes whenever the projection writes rows of `projectId` in this database. */
+export function projectionVersion(sqlite: Database.Database, projectId: number): number {
+  return projectVersions.get(sqlite)?.get(projectId) ?? 0;
+}
+
 /** Keeps the projection of every loaded room in step with its Y.Doc. */
 export class Projector {
   private readonly dirty = new Map<ProjectedRoom, Dirty>();
+  /** Room name → the snapshot its rows were last written in full for, while the room is not loaded. */
+  private readonly projected = new Map<string, Uint8Array>();
   private readonly sql: ProjectionSql;
   private readonly writeRoom;
   private readonly writeAll;
   private cancelTimer: (() => void) | null = null;
 
   constructor(
-    sqlite: Database.Database,
+    private readonly sqlite: Database.Database,
     private readonly timers: TimerRegistry,
     private readonly log: Logger,
     private readonly limits: CollabLimits,
@@ -64,11 +92,17 @@ export class Projector {
     });
   }
 
-  /** Starts watching a freshly loaded room (reconciled in full on the first write); returns the unwatch. */
+  /**
+   * Starts watching a freshly loaded room; returns the unwatch. The room is reconciled in full on the first
+   * write unless its rows are known to match the state it loaded.
+   */
   watch(room: ProjectedRoom): () => void {
-    this.touch(room, (x) => {
-      x.full = true;
-    });
+    const remembered = this.projected.get(room.name);
+    this.projected.delete(room.name);
+    if (!remembered || !sameBytes(remembered, fingerprint(room.doc)))
+      this.touch(room, (x) => {
+        x.full = true;
+      });
     const spans = spansOf(room.doc);
     const relations = relationsOf(room.doc);
     const state = stateOf(room.doc);
@@ -95,13 +129,28 @@ export class Projector {
     return this.dirty.has(room);
   }
 
-  /** Writes one room's pending changes now (its last write, before it unloads). */
+  /**
+   * Writes one room's pending changes now (its last write, before it unloads); once its rows match the doc,
+   * remembers the doc's snapshot for the next load.
+   */
   flush(room: ProjectedRoom): void {
     const d = this.dirty.get(room);
-    if (!d) return;
-    this.dirty.delete(room);
-    this.tryWrite(room, d);
-    this.stopTimerIfIdle();
+    if (d) {
+      this.dirty.delete(room);
+      const written = this.tryWrite(room, d);
+      this.stopTimerIfIdle();
+      if (!written) return;
+    }
+    this.remember(room);
+  }
+
+  private remember(room: ProjectedRoom): void {
+    this.projected.delete(room.name);
+    if (this.projected.size >= REMEMBERED_ROOMS) {
+      const oldest = this.projected.keys().next().value;
+      if (oldest !== undefined) this.projected.delete(oldest);
+    }
+    this.projected.set(room.name, fingerprint(room.doc));
   }
 
   /** Writes every room's pending changes now, in one transaction. */
@@ -146,13 +195,16 @@ export class Projector {
     this.stopTimerIfIdle();
   }
 
-  private tryWrite(room: ProjectedRoom, d: Dirty): void {
+  /** Writes one room's changes in a savepoint; false (and a full reconcile due) when that failed. */
+  private tryWrite(room: ProjectedRoom, d: Dirty): boolean {
     try {
       this.writeRoom(room, d);
+      return true;
     } catch (err) {
       // The projection is rebuildable: log loudly, reconcile this room in full on its next change.
       this.log.error("collab: projection write failed", { room: room.name, err: String(err) });
       this.entry(room).full = true;
+      return false;
     }
   }
 
@@ -172,11 +224,16 @@ export class Projector {
   }
 
   private touch(room: ProjectedRoom, mark: (d: Dirty) => void): void {
+    // The room changed since its rows were last written in full: that snapshot no longer describes them.
+    this.projected.delete(room.name);
     mark(this.entry(room));
     this.cancelTimer ??= this.timers.after(this.limits.projectionDelayMs, () => this.flushSome());
   }
 
   private write(room: ProjectedRoom, d: Dirty): void {
+    const versions = projectVersions.get(this.sqlite) ?? new Map<number, number>();
+    projectVersions.set(this.sqlite, versions);
+    versions.set(room.projectId, (versions.get(room.projectId) ?? 0) + 1);
     if (d.full) this.reconcile(room);
     else this.writeDirty(room, d);
     // Assignments follow live changes only (a reconcile at load must not undo a manager's reset).

@@ -14,14 +14,25 @@
  *   confusion: {labels, counts, top}, elapsedMs,
  *   skippedRows: {total, byReason, rooms} (stored rows left out as unsound: see docs/api.md) }
  * where every figure is { value: number | null, reason?, …the counts it stands on }.
+ *
+ * Computed in a worker thread and cached per (project, query) until the project's data changes
+ * (services/agreement/service.ts), so a cold report never stalls the live editors on this server.
  */
 
-import { AgreementQuery, AgreementReportDto, ProjectParams, skippedReasons } from "@gloss/shared";
-import { createRoute } from "@hono/zod-openapi";
+import { AgreementQuery, AgreementReportDto, ProjectParams } from "@gloss/shared";
+import { createRoute, type z } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { projectAgreement } from "../../services/agreement";
+import { agreementService } from "../../services/agreement/service";
 import { createRouter, json, memberErrors } from "../openapi";
+
+/** A 200 whose body is a report serialized by the worker: typed as the route's JSON (it is that JSON). */
+const serializedReport = (text: string) =>
+  new Response(text, {
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+  }) as unknown as TypedResponse<z.output<typeof AgreementReportDto>, 200, "json">;
 
 const agreementRoute = createRoute({
   method: "get",
@@ -38,21 +49,23 @@ const agreementRoute = createRoute({
 export function agreementRoutes(deps: Deps) {
   const app = createRouter();
 
-  app.openapi(agreementRoute, (c) => {
+  app.openapi(agreementRoute, async (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
     const query = c.req.valid("query");
-    const report = projectAgreement(deps.db, access.project.id, query);
-    if (report.skippedRows.total > 0) {
-      // unsound stored rows are left out of every figure and counted in `skippedRows`; logged once
+    const { outcome, cached } = await agreementService(deps.db, deps.log).report(access.project.id, query);
+    const { skipped } = outcome;
+    if (skipped.total > 0 && !cached) {
+      // unsound stored rows are left out of every figure and counted in `skippedRows`; logged once per computation
       deps.log.warn("agreement skipped unsound stored rows", {
         project: access.project.id,
-        skipped: report.skippedRows.total,
-        reasons: skippedReasons(report.skippedRows),
-        rooms: report.skippedRows.rooms.join(", "),
+        skipped: skipped.total,
+        reasons: skipped.reasons,
+        rooms: skipped.rooms,
       });
     }
-    return c.json(report, 200);
+    // already serialized in the worker: the body is the AgreementReport's JSON
+    return serializedReport(outcome.json);
   });
 
   return app;

@@ -1,0 +1,116 @@
+/**
+ * The agreement worker thread, seen from the main thread: one worker (2 cores are shared with the event loop),
+ * started on first use, jobs answered in order, and ended after a quiet minute or on close(). A worker that
+ * dies fails the jobs it held (each becomes a logged 500) and a fresh one starts on the next job.
+ */
+import { Worker } from "node:worker_threads";
+import type { AgreementQuery } from "@gloss/shared";
+import { HttpError } from "../../errors";
+import type { Logger } from "../../log";
+import type { AgreementJob, AgreementOutcome, AgreementReply, AgreementWorkerData } from "./protocol";
+
+/** A worker with no job for this long is ended (it holds the last report's memory and a connection). */
+const IDLE_MS = 60_000;
+
+interface Waiter {
+  resolve(outcome: AgreementOutcome): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Starts the worker: from the bundle, dist/agreementWorker.js beside dist/main.js; from sources (tsx,
+ * vitest), worker.ts with tsx's loader registered in the new thread first (a worker does not inherit it).
+ */
+function spawn(data: AgreementWorkerData): Worker {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./agreementWorker.js", import.meta.url), { workerData: data });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./worker.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+/** Computes agreement reports in a worker thread over `dbFile`. */
+export class AgreementWorker {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, Waiter>();
+  private nextId = 1;
+  private idle: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly dbFile: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The report of `projectId` for `query`, serialized; a bad filter rejects with its 400 HttpError. */
+  run(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementOutcome> {
+    if (this.closed) return Promise.reject(new Error("agreement: the worker is closed"));
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const worker = this.start();
+    const job: AgreementJob = { id: this.nextId++, projectId, query };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(job.id, { resolve, reject });
+      worker.postMessage(job);
+    });
+  }
+
+  /** Ends the worker; jobs still running fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.idle) clearTimeout(this.idle);
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new Error("agreement: the server is shutting down"));
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = spawn({ dbFile: this.dbFile });
+    // never what keeps the process alive: close() or the idle timer ends it
+    worker.unref();
+    worker.on("message", (reply: AgreementReply) => this.settle(reply));
+    worker.on("error", (err) => {
+      this.log.error("agreement: worker failed", { err: String(err?.stack ?? err) });
+      this.lost(worker, err);
+    });
+    worker.on("exit", (code) => this.lost(worker, new Error(`agreement: worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: AgreementReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    if (reply.ok) waiter.resolve(reply.outcome);
+    else if ("http" in reply)
+      waiter.reject(
+        new HttpError(reply.http.status, reply.http.code, reply.http.message, reply.http.details),
+      );
+    else waiter.reject(new Error(`agreement worker: ${reply.error}`));
+    if (this.waiting.size === 0 && this.worker) {
+      const worker = this.worker;
+      this.idle = setTimeout(() => {
+        if (this.worker !== worker || this.waiting.size > 0) return;
+        this.worker = null;
+        void worker.terminate();
+      }, IDLE_MS).unref();
+    }
+  }
+
+  /** The worker is gone (crashed, or ended): its jobs fail, the next job starts a new one. */
+  private lost(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.failAll(err);
+  }
+
+  private failAll(err: Error): void {
+    const waiters = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiters) w.reject(err);
+  }
+}

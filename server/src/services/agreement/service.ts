@@ -1,0 +1,170 @@
+/**
+ * GET /projects/:id/agreement's reports, kept off the event loop and computed once: each (project, query)
+ * report is computed in the worker thread (pool.ts), requests for the same one while it runs share that
+ * computation, and the serialized result is kept (LRU, bounded in entries and bytes) until the project's
+ * data changes. A `:memory:` database (tests) has no file a worker could open: it computes on the main thread.
+ */
+import type { AgreementQuery } from "@gloss/shared";
+import { count, eq, max, sql } from "drizzle-orm";
+import { projectionVersion } from "../../collab/projection";
+import type { Db } from "../../db/client";
+import { perDb } from "../../db/query";
+import { documents, labels } from "../../db/schema";
+import type { Logger } from "../../log";
+import { computeAgreement } from "./compute";
+import { AgreementWorker } from "./pool";
+import type { AgreementOutcome } from "./protocol";
+
+/** Reports kept: a few dozen, and at most this many bytes of JSON (10,000 documents ≈ 4.4 MB). */
+const MAX_ENTRIES = 32;
+const MAX_BYTES = 128 * 1024 * 1024;
+
+/** A report and whether it came from the cache. */
+export interface AgreementAnswer {
+  outcome: AgreementOutcome;
+  cached: boolean;
+}
+
+interface Entry {
+  version: string;
+  outcome: AgreementOutcome;
+}
+
+/** The reads behind a report's version, prepared once per database. */
+const statements = perDb((db) => ({
+  documents: db
+    .select({ n: count(), last: max(documents.id) })
+    .from(documents)
+    .where(eq(documents.projectId, sql.placeholder("project")))
+    .prepare(),
+  labels: db
+    .select({ id: labels.id, name: labels.name, order: labels.order })
+    .from(labels)
+    .where(eq(labels.projectId, sql.placeholder("project")))
+    .prepare(),
+}));
+
+/** Agreement reports of one database, cached per (project, query). */
+export class AgreementService {
+  private readonly cache = new Map<string, Entry>();
+  private bytes = 0;
+  private readonly running = new Map<string, Promise<AgreementOutcome>>();
+  private readonly worker: AgreementWorker | null;
+  /** How many reports were computed (not served from the cache or a running computation): for tests. */
+  computed = 0;
+
+  constructor(
+    private readonly db: Db,
+    log: Logger,
+  ) {
+    const sqlite = db.$client;
+    this.worker = sqlite.memory ? null : new AgreementWorker(sqlite.name, log);
+  }
+
+  /** The report of `projectId` for `query` (validated: a bad filter rejects with a 400 HttpError). */
+  async report(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementAnswer> {
+    const key = `${projectId} ${queryKey(query)}`;
+    const version = this.version(projectId);
+    const hit = this.cache.get(key);
+    if (hit?.version === version) {
+      // most recently used last
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return { outcome: hit.outcome, cached: true };
+    }
+    const runKey = `${key} ${version}`;
+    const running = this.running.get(runKey);
+    if (running) return { outcome: await running, cached: true };
+    const job = this.compute(projectId, query);
+    this.running.set(runKey, job);
+    try {
+      const outcome = await job;
+      this.store(key, { version, outcome });
+      return { outcome, cached: false };
+    } finally {
+      this.running.delete(runKey);
+    }
+  }
+
+  /** Ends the worker thread (the server is shutting down). */
+  close(): Promise<void> {
+    this.cache.clear();
+    this.bytes = 0;
+    return this.worker?.close() ?? Promise.resolve();
+  }
+
+  private compute(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementOutcome> {
+    this.computed++;
+    if (this.worker) return this.worker.run(projectId, query);
+    try {
+      return Promise.resolve(computeAgreement(this.db, projectId, query));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * What a report stands on, changing whenever it may: the projection's writes to the project (spans, layer
+   * states), a commit by another process (`PRAGMA data_version`: `gloss rebuild`, an import), and the
+   * project's documents and labels (added, deleted, renamed or reordered through the API).
+   */
+  private version(projectId: number): string {
+    const sqlite = this.db.$client;
+    const read = statements(this.db);
+    const docs = read.documents.get({ project: projectId });
+    const labelRows = read.labels.all({ project: projectId });
+    return JSON.stringify([
+      projectionVersion(sqlite, projectId),
+      sqlite.pragma("data_version", { simple: true }),
+      docs?.n ?? 0,
+      docs?.last ?? 0,
+      labelRows,
+    ]);
+  }
+
+  private store(key: string, entry: Entry): void {
+    const old = this.cache.get(key);
+    if (old) {
+      this.cache.delete(key);
+      this.bytes -= old.outcome.json.length;
+    }
+    this.cache.set(key, entry);
+    this.bytes += entry.outcome.json.length;
+    for (const [k, e] of this.cache) {
+      if (this.cache.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
+      if (k === key) continue;
+      this.cache.delete(k);
+      this.bytes -= e.outcome.json.length;
+    }
+  }
+}
+
+/** The query as a key: the same filters give the same key whatever order the object's fields came in. */
+function queryKey(q: Partial<AgreementQuery>): string {
+  return JSON.stringify([
+    q.labels ?? null,
+    q.documents ?? null,
+    q.annotators ?? null,
+    q.layers ?? null,
+    q.minIou ?? 0,
+  ]);
+}
+
+const services = new WeakMap<Db, AgreementService>();
+
+/** The agreement service of a database (one per server, made on first use). */
+export function agreementService(db: Db, log: Logger): AgreementService {
+  let service = services.get(db);
+  if (!service) {
+    service = new AgreementService(db, log);
+    services.set(db, service);
+  }
+  return service;
+}
+
+/** Ends the agreement worker of a database, if one started (the server's shutdown). */
+export async function closeAgreement(db: Db): Promise<void> {
+  const service = services.get(db);
+  services.delete(db);
+  await service?.close();
+}

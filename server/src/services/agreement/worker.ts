@@ -1,0 +1,36 @@
+/**
+ * The agreement worker thread: computes reports on its own read-only connection to the server's SQLite file,
+ * so a cold report (1.2 s of CPU for 10,000 documents × 3 annotators) never blocks the server's event loop.
+ * Jobs arrive one at a time from pool.ts; built as dist/agreementWorker.js (build.ts).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import type { Db } from "../../db/client";
+import * as schema from "../../db/schema";
+import { HttpError } from "../../errors";
+import { computeAgreement } from "./compute";
+import type { AgreementJob, AgreementReply, AgreementWorkerData } from "./protocol";
+
+const { dbFile } = workerData as AgreementWorkerData;
+// Read-only: the migrations are the server's job, and a reader can never take the write lock.
+const sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
+sqlite.pragma("busy_timeout = 5000");
+const db = drizzle(sqlite, { schema }) as Db;
+
+parentPort!.on("message", (job: AgreementJob) => {
+  let reply: AgreementReply;
+  try {
+    reply = { id: job.id, ok: true, outcome: computeAgreement(db, job.projectId, job.query) };
+  } catch (err) {
+    reply =
+      err instanceof HttpError && err.status === 400
+        ? {
+            id: job.id,
+            ok: false,
+            http: { status: 400, code: err.code, message: err.message, details: err.details },
+          }
+        : { id: job.id, ok: false, error: String((err as Error)?.stack ?? err) };
+  }
+  parentPort!.postMessage(reply);
+});
