@@ -106,7 +106,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const order: Variant[] = round % 2 ? ["edit", "read"] : ["read", "edit"];
     for (const variant of order) {
-      const edit = (doc: import("yjs").Doc) => {
+      const edit = (doc: Parameters<typeof spansOf>[0]) => {
         const spans = spansOf(doc);
         const oldest = spans.keys().next().value;
         if (oldest !== undefined) removeSpan(doc, oldest);

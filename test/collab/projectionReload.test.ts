@@ -1,0 +1,232 @@
+/**
+ * The projection written incrementally — dirty keys while a room is loaded, nothing for a room reloaded
+ * unchanged — stays exactly what `rebuildProjection` computes from the Yjs store, through random edits,
+ * unloads, reloads, live clients, and rows another process appended without projecting them (a writer that
+ * crashed between its log commit and its projection write).
+ */
+import path from "node:path";
+import { SqliteLayerStore } from "@gloss/server/collab/persistence";
+import { rebuildProjection } from "@gloss/server/collab/rebuild";
+import { TimerRegistry } from "@gloss/server/collab/timers";
+import { openDb } from "@gloss/server/db/client";
+import {
+  addRelation,
+  addSpan,
+  type LayerContext,
+  type LayerName,
+  listRelations,
+  listSpans,
+  removeRelation,
+  removeSpan,
+  roomName,
+  setLayerStatus,
+  updateSpan,
+  userLayer,
+} from "@gloss/shared";
+import { afterEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { type CollabClient, connectClient } from "../helpers/collab";
+import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+const clients: CollabClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.close();
+});
+
+const TEXT = "Officials confirmed on Monday that the bridge would reopen in May, weeks later than planned.";
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dump = () => {
+  const all = (sql: string) => server.db.$client.prepare(sql).all();
+  return {
+    annotations: all("SELECT * FROM annotations ORDER BY document_id, layer, span_id"),
+    relations: all("SELECT * FROM annotation_relations ORDER BY document_id, layer, relation_id"),
+    states: all("SELECT * FROM layer_states ORDER BY document_id, layer"),
+  };
+};
+
+/** Random edits to a layer doc, as a client or the server would make them. */
+function edit(
+  doc: Y.Doc,
+  rand: () => number,
+  ctx: LayerContext,
+  labels: number[],
+  author: number,
+  n: number,
+) {
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  for (let i = 0; i < n; i++) {
+    const spans = listSpans(doc);
+    const start = Math.floor(rand() * (TEXT.length - 10));
+    const r = rand();
+    if (r < 0.4 || spans.length < 2) {
+      const end = start + 1 + Math.floor(rand() * 9);
+      const note = rand() < 0.3 ? `n${i}` : undefined;
+      addSpan(doc, { start, end, label: pick(labels), author, note }, ctx);
+    } else if (r < 0.6) {
+      const note = rand() < 0.5 ? "" : "edited";
+      updateSpan(doc, pick(spans).id, { start, end: start + 3, label: pick(labels), note }, ctx);
+    } else if (r < 0.72) {
+      removeSpan(doc, pick(spans).id);
+    } else if (r < 0.85) {
+      const [a, b] = [pick(spans), pick(spans)];
+      if (a.id !== b.id) addRelation(doc, { from: a.id, to: b.id, type: "attributes", author }, ctx);
+    } else {
+      const rel = listRelations(doc);
+      if (rel.length) removeRelation(doc, pick(rel).id);
+    }
+  }
+}
+
+describe("incremental projection", () => {
+  it("equals the rebuild after random edits, unloads, reloads and another writer's unprojected rows", async () => {
+    server = await startServer({ file: true });
+    const ann = seedUser(server.db);
+    const curator = seedUser(server.db);
+    const project = seedProject(server.db, {
+      members: [
+        { user: ann, role: "annotator" },
+        { user: curator, role: "curator" },
+      ],
+    });
+    const docs = [0, 1, 2].map((i) =>
+      seedDocument(server.db, project.id, `${TEXT} ${i}`, { assignTo: [ann] }),
+    );
+    const ctx: LayerContext = {
+      text: TEXT,
+      labelIds: new Set(project.labels.map((l) => l.id)),
+      relationTypes: new Set(["attributes"]),
+    };
+    const labels = project.labels.map((l) => l.id);
+    const layers: Array<{ layer: LayerName; user: typeof ann }> = [
+      { layer: userLayer(ann.id), user: ann },
+      { layer: "gold", user: curator },
+    ];
+    const rooms = docs.flatMap((d) => layers.map((l) => ({ doc: d, ...l })));
+    // Another process on the same file: appends to a room's log and never projects (it "crashed").
+    const other = openDb(path.join(server.dataDir, "gloss.db"));
+    const otherStore = new SqliteLayerStore(other.$client, new TimerRegistry());
+    const collab = server.deps.collab;
+    const rand = prng(7);
+    const idle = async () => {
+      await collab.flush();
+      await expect.poll(() => collab.metrics().rooms, { timeout: 5_000 }).toBe(0);
+    };
+    // Rooms another writer appended to since they were last loaded: their rows are behind until a load.
+    const behind = new Set<(typeof rooms)[number]>();
+    const checkAgainstRebuild = async () => {
+      for (const room of behind) await collab.withDoc(room.doc.id, room.layer, () => {});
+      behind.clear();
+      await idle();
+      const incremental = dump();
+      rebuildProjection(server.db.$client, otherStore);
+      expect(dump()).toEqual(incremental);
+    };
+
+    try {
+      for (let step = 0; step < 60; step++) {
+        let room = rooms[Math.floor(rand() * rooms.length)]!;
+        const r = rand();
+        if (r < 0.45) {
+          // A server-side write: the room loads, changes, unloads.
+          await collab.withDoc(room.doc.id, room.layer, (d) =>
+            edit(d, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 4)),
+          );
+        } else if (r < 0.6) {
+          // Opened and left unchanged: the reload must find its rows as they were.
+          await collab.withDoc(room.doc.id, room.layer, (d) => listSpans(d).length);
+        } else if (r < 0.75) {
+          // The annotator's layer state, set as the REST route sets it.
+          const doc = room.doc;
+          room = rooms.find((x) => x.doc === doc && x.layer !== "gold")!;
+          await collab.withDoc(room.doc.id, room.layer, (d) =>
+            setLayerStatus(d, rand() < 0.5 ? "in_progress" : "done", ann.id),
+          );
+        } else if (r < 0.9) {
+          // A live client edits over a socket, then leaves (a layer marked done is read-only to its
+          // annotator: reopened first, as a manager would).
+          await collab.withDoc(room.doc.id, room.layer, (d) => {
+            if (d.getMap("state").get("status") === "done") setLayerStatus(d, "in_progress", ann.id);
+          });
+          const c = connectClient(server, {
+            documentId: room.doc.id,
+            layer: room.layer,
+            auth: { cookie: room.user.cookie },
+          });
+          clients.push(c);
+          await c.synced();
+          edit(c.doc, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 5));
+          // Left once the server holds everything the client wrote.
+          await expect
+            .poll(
+              () =>
+                collab.withDoc(room.doc.id, room.layer, (d) =>
+                  Y.equalSnapshots(Y.snapshot(d), Y.snapshot(c.doc)),
+                ),
+              { timeout: 5_000 },
+            )
+            .toBe(true);
+          c.destroy();
+          clients.splice(clients.indexOf(c), 1);
+        } else {
+          // Another writer's rows, committed to the log without a projection write.
+          await idle();
+          const name = roomName(room.doc.id, room.layer);
+          const d = new Y.Doc();
+          const state = otherStore.readState(name);
+          if (state) Y.applyUpdate(d, state);
+          const sv = Y.encodeStateVector(d);
+          edit(d, rand, ctx, labels, room.user.id, 2);
+          otherStore.append({ name, committed() {}, persistFailed() {} }, Y.encodeStateAsUpdate(d, sv));
+          otherStore.flush();
+          d.destroy();
+          behind.add(room);
+        }
+        if (r < 0.9) behind.delete(room);
+        await idle();
+        if (step % 10 === 9) await checkAgainstRebuild();
+      }
+      await checkAgainstRebuild();
+      expect(dump().annotations.length).toBeGreaterThan(10);
+    } finally {
+      otherStore.close();
+      other.$client.close();
+    }
+  }, 120_000);
+
+  it("reloading an unchanged room writes no projection row", async () => {
+    server = await startServer();
+    const ann = seedUser(server.db);
+    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
+    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+    const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
+    const layer = userLayer(ann.id);
+    const collab = server.deps.collab;
+    await collab.withDoc(doc.id, layer, (d) => {
+      for (let i = 0; i < 10; i++)
+        addSpan(d, { start: i, end: i + 3, label: project.labels[0]!.id, author: ann.id }, ctx);
+    });
+    await expect.poll(() => collab.metrics().rooms).toBe(0);
+    const changes = server.db.$client.prepare("SELECT total_changes()").pluck();
+    const before = changes.get() as number;
+    const rows = dump();
+    for (let i = 0; i < 3; i++) {
+      expect(await collab.withDoc(doc.id, layer, (d) => listSpans(d).length)).toBe(10);
+      await expect.poll(() => collab.metrics().rooms).toBe(0);
+    }
+    expect(changes.get()).toBe(before);
+    expect(dump()).toEqual(rows);
+  });
+});
