@@ -7,19 +7,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { openDb } from "@gloss/server/db/client";
 import {
-  addRelation,
   addSpan,
   type LayerContext,
   listRelations,
   listSpans,
-  removeRelation,
-  removeSpan,
   setLayerStatus,
-  updateSpan,
   userLayer,
 } from "@gloss/shared";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient, type Y } from "../helpers/collab";
+import { dumpProjection, prng, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -32,16 +29,6 @@ afterEach(async () => {
 });
 
 const TEXT = "Sources close to the talks said a deal was near; the ministry called that premature.";
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the projection must hold for a layer, computed from the Y.Doc with the layer model alone. */
 function expected(doc: Y.Doc) {
@@ -90,26 +77,12 @@ function projected(documentId: number, layer: string) {
   };
 }
 
-const dump = () => {
-  const all = (sql: string) => server.db.$client.prepare(sql).all();
-  return {
-    annotations: all("SELECT * FROM annotations ORDER BY document_id, layer, span_id"),
-    relations: all("SELECT * FROM annotation_relations ORDER BY document_id, layer, relation_id"),
-    states: all("SELECT * FROM layer_states ORDER BY document_id, layer"),
-  };
-};
+const dump = () => dumpProjection(server.db);
 
 describe("projection", () => {
   it("matches the Yjs state after random operations, and the rebuild gives the same tables", async () => {
     server = await startServer({ file: true });
-    const ann = seedUser(server.db);
-    const curator = seedUser(server.db);
-    const project = seedProject(server.db, {
-      members: [
-        { user: ann, role: "annotator" },
-        { user: curator, role: "curator" },
-      ],
-    });
+    const { ann, curator, project } = seedAnnotatorAndCurator(server.db);
     const otherProject = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
     const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
     const otherDoc = seedDocument(server.db, otherProject.id, TEXT, { assignTo: [ann] });
@@ -144,41 +117,10 @@ describe("projection", () => {
     );
 
     const rand = prng(42);
-    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
     for (let i = 0; i < 300; i++) {
       const c = rand() < 0.7 ? layerClient : goldClient;
       const author = c === layerClient ? ann.id : curator.id;
-      const spans = listSpans(c.doc);
-      const start = Math.floor(rand() * (TEXT.length - 10));
-      const r = rand();
-      if (r < 0.4 || spans.length < 2) {
-        addSpan(
-          c.doc,
-          {
-            start,
-            end: start + 1 + Math.floor(rand() * 9),
-            label: pick(labels),
-            author,
-            note: rand() < 0.3 ? `n${i}` : undefined,
-          },
-          ctx,
-        );
-      } else if (r < 0.6) {
-        updateSpan(
-          c.doc,
-          pick(spans).id,
-          { start, end: start + 3, label: pick(labels), note: rand() < 0.5 ? "" : "edited" },
-          ctx,
-        );
-      } else if (r < 0.72) {
-        removeSpan(c.doc, pick(spans).id);
-      } else if (r < 0.85) {
-        const [a, b] = [pick(spans), pick(spans)];
-        if (a.id !== b.id) addRelation(c.doc, { from: a.id, to: b.id, type: "attributes", author }, ctx);
-      } else {
-        const rel = listRelations(c.doc);
-        if (rel.length) removeRelation(c.doc, pick(rel).id);
-      }
+      randomEdit(c.doc, rand, { ctx, labels, author, note: `n${i}` });
       if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     // The layer's status is the server's to write (a socket client may not): set it as the REST route does.

@@ -10,22 +10,18 @@ import { rebuildProjection } from "@gloss/server/collab/rebuild";
 import { TimerRegistry } from "@gloss/server/collab/timers";
 import { openDb } from "@gloss/server/db/client";
 import {
-  addRelation,
   addSpan,
   type LayerContext,
   type LayerName,
-  listRelations,
   listSpans,
-  removeRelation,
-  removeSpan,
   roomName,
   setLayerStatus,
-  updateSpan,
   userLayer,
 } from "@gloss/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
+import { dumpProjection, prng, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -38,24 +34,7 @@ afterEach(async () => {
 
 const TEXT = "Officials confirmed on Monday that the bridge would reopen in May, weeks later than planned.";
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const dump = () => {
-  const all = (sql: string) => server.db.$client.prepare(sql).all();
-  return {
-    annotations: all("SELECT * FROM annotations ORDER BY document_id, layer, span_id"),
-    relations: all("SELECT * FROM annotation_relations ORDER BY document_id, layer, relation_id"),
-    states: all("SELECT * FROM layer_states ORDER BY document_id, layer"),
-  };
-};
+const dump = () => dumpProjection(server.db);
 
 /** Random edits to a layer doc, as a client or the server would make them. */
 function edit(
@@ -66,41 +45,13 @@ function edit(
   author: number,
   n: number,
 ) {
-  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
-  for (let i = 0; i < n; i++) {
-    const spans = listSpans(doc);
-    const start = Math.floor(rand() * (TEXT.length - 10));
-    const r = rand();
-    if (r < 0.4 || spans.length < 2) {
-      const end = start + 1 + Math.floor(rand() * 9);
-      const note = rand() < 0.3 ? `n${i}` : undefined;
-      addSpan(doc, { start, end, label: pick(labels), author, note }, ctx);
-    } else if (r < 0.6) {
-      const note = rand() < 0.5 ? "" : "edited";
-      updateSpan(doc, pick(spans).id, { start, end: start + 3, label: pick(labels), note }, ctx);
-    } else if (r < 0.72) {
-      removeSpan(doc, pick(spans).id);
-    } else if (r < 0.85) {
-      const [a, b] = [pick(spans), pick(spans)];
-      if (a.id !== b.id) addRelation(doc, { from: a.id, to: b.id, type: "attributes", author }, ctx);
-    } else {
-      const rel = listRelations(doc);
-      if (rel.length) removeRelation(doc, pick(rel).id);
-    }
-  }
+  for (let i = 0; i < n; i++) randomEdit(doc, rand, { ctx, labels, author, note: `n${i}` });
 }
 
 describe("incremental projection", () => {
   it("equals the rebuild after random edits, unloads, reloads and another writer's unprojected rows", async () => {
     server = await startServer({ file: true });
-    const ann = seedUser(server.db);
-    const curator = seedUser(server.db);
-    const project = seedProject(server.db, {
-      members: [
-        { user: ann, role: "annotator" },
-        { user: curator, role: "curator" },
-      ],
-    });
+    const { ann, curator, project } = seedAnnotatorAndCurator(server.db);
     const docs = [0, 1, 2].map((i) =>
       seedDocument(server.db, project.id, `${TEXT} ${i}`, { assignTo: [ann] }),
     );
