@@ -1,9 +1,13 @@
-/** Who is signed in: read once from GET /api/auth/me, changed by sign in / register / sign out. */
-import type { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
+/**
+ * Who is signed in: read once from GET /api/auth/me, changed by sign in / register / sign out (their
+ * mutations, api/mutations.ts, put the user in the same query).
+ */
+import type { UserDto } from "@gloss/shared";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { ApiError } from "./api/client";
 import { useApi } from "./api/context";
+import { becomeUser } from "./api/mutations";
 import { queryKeys } from "./api/queries";
 
 export type SessionStatus = "loading" | "signed-in" | "signed-out";
@@ -11,9 +15,6 @@ export type SessionStatus = "loading" | "signed-in" | "signed-out";
 export interface Session {
   status: SessionStatus;
   user: UserDto | null;
-  signIn(body: LoginBody): Promise<UserDto>;
-  register(body: RegisterBody): Promise<UserDto>;
-  signOut(): Promise<void>;
   /** Forgets the user after the server said the session is gone (a 401 or close code 4401). */
   expire(): void;
 }
@@ -43,40 +44,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const user = me.data ?? null;
   const status: SessionStatus = me.isPending ? "loading" : user ? "signed-in" : "signed-out";
 
-  const become = useCallback(
-    (next: UserDto | null) => {
-      // nothing read as one user is shown to the next
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
-      client.setQueryData(queryKeys.me, next);
-    },
-    [client],
-  );
-  const signIn = useCallback(
-    async (body: LoginBody) => {
-      const u = await api.auth.login(body);
-      become(u);
-      return u;
-    },
-    [api, become],
-  );
-  const register = useCallback(
-    async (body: RegisterBody) => {
-      const u = await api.auth.register(body);
-      become(u);
-      return u;
-    },
-    [api, become],
-  );
-  const signOut = useCallback(async () => {
-    await api.auth.logout().catch(() => undefined);
-    become(null);
-  }, [api, become]);
-  const expire = useCallback(() => become(null), [become]);
+  const expire = useCallback(() => becomeUser(client, null), [client]);
 
-  const value = useMemo(
-    () => ({ status, user, signIn, register, signOut, expire }),
-    [status, user, signIn, register, signOut, expire],
-  );
+  const value = useMemo(() => ({ status, user, expire }), [status, user, expire]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,36 +1,16 @@
-import { createMemoryHistory } from "@tanstack/react-router";
 import { act } from "react";
 import { afterEach, expect, test } from "vitest";
-import { App } from "../App";
 import type { ConnectionState } from "../collab/connectionState";
 import { useOnReconnect } from "../collab/useOnReconnect";
-import { fakeFetch, json, render, until } from "../test-utils";
+import { json, render, until } from "../test-utils";
+import { projectDto, renderApp } from "../testApp";
 
 afterEach(() => {
   document.body.innerHTML = "";
 });
 
-const ada = { id: 1, username: "ada", displayName: "Ada", isAdmin: false };
-const project = (id: number, name: string) => ({
-  id,
-  name,
-  description: "",
-  mode: "independent",
-  annotatorsPerDocument: 1,
-  snapping: "word",
-  relationTypes: [],
-  createdAt: 0,
-  role: "manager",
-  labels: [],
-});
-
-/** Renders the app at `path` over the fake API. */
-async function app(path: string, routes: Parameters<typeof fakeFetch>[0]) {
-  const history = createMemoryHistory({ initialEntries: [path] });
-  const api = fakeFetch({ "GET /api/auth/me": () => json(200, ada), ...routes });
-  const r = await render(<App fetcher={api.fetcher} history={history} />);
-  return { r, history, calls: api.calls };
-}
+const project = projectDto;
+const app = renderApp;
 
 const count = (calls: Array<{ method: string; url: string }>, method: string, url: string) =>
   calls.filter((c) => c.method === method && c.url === url).length;

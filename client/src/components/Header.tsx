@@ -4,6 +4,7 @@
  * current project.
  */
 import { type AnyRoute, Link, useRouter } from "@tanstack/react-router";
+import { useSignOut } from "../api/mutations";
 import { useSession } from "../session";
 import { useCurrentProject } from "./CurrentProject";
 
@@ -12,7 +13,8 @@ const EXACT = { exact: true, includeSearch: false } as const;
 
 /** The header. */
 export function Header() {
-  const { user, signOut } = useSession();
+  const { user } = useSession();
+  const signOut = useSignOut();
   const project = useCurrentProject();
   const router = useRouter();
   const role = project?.role ?? (user?.isAdmin ? "admin" : null);
@@ -69,7 +71,12 @@ export function Header() {
             {user.displayName || user.username}
             {user.isAdmin ? <span className="muted"> (admin)</span> : null}
           </span>
-          <button type="button" className="link-button" onClick={() => void signOut()}>
+          <button
+            type="button"
+            className="link-button"
+            disabled={signOut.isPending}
+            onClick={() => signOut.mutate()}
+          >
             Sign out
           </button>
         </div>

@@ -1,11 +1,10 @@
 /** The user's projects with their role and progress, and a form to create one. */
 import { type CreateProjectBody, DEFAULT_LABELS, type ProjectDto, type ProjectMode } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
-import { useApi } from "../api/context";
-import { invalidate, queryKeys, useProjectsQuery } from "../api/queries";
-import { ErrorMessage } from "../components/ErrorMessage";
+import { useCreateProject } from "../api/mutations";
+import { useProjectsQuery } from "../api/queries";
+import { MutationError } from "../components/MutationStatus";
 import { ProgressBar } from "../components/ProgressBar";
 import { QueryView } from "../components/QueryView";
 import { usePageTitle } from "../components/usePageTitle";
@@ -69,14 +68,11 @@ export function parseLabelLines(text: string): string[] {
 }
 
 function CreateProjectForm() {
-  const api = useApi();
-  const client = useQueryClient();
+  const create = useCreateProject();
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [labelChoice, setLabelChoice] = useState<"default" | "custom">("default");
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const body: CreateProjectBody = {
@@ -88,17 +84,13 @@ function CreateProjectForm() {
     if (labelChoice === "custom") {
       body.labels = parseLabelLines(String(form.get("labels") ?? "")).map((name) => ({ name }));
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.projects.create(body);
-      void invalidate(client, queryKeys.projects);
-      await navigate({ to: "/projects/$projectId/settings", params: { projectId: created.id } });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    create.mutate(body, {
+      onSuccess: (created) =>
+        void navigate({ to: "/projects/$projectId/settings", params: { projectId: created.id } }),
+    });
   };
+  // still busy once created, until the settings page replaces this one
+  const busy = create.isPending || create.isSuccess;
 
   return (
     <section className="panel" aria-labelledby="new-project">
@@ -151,7 +143,7 @@ function CreateProjectForm() {
             </label>
           ) : null}
         </fieldset>
-        <ErrorMessage error={error} />
+        <MutationError mutation={create} />
         <div>
           <button type="submit" className="primary" disabled={busy}>
             {busy ? "Creating…" : "Create project"}

@@ -1,8 +1,7 @@
 /** Project settings for managers: general settings, labels, members, assignment, import. */
 import { canManage, type ProjectDto } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { invalidate, queryKeys, useMembersQuery } from "../api/queries";
+import { useMembersQuery } from "../api/queries";
 import { QueryView } from "../components/QueryView";
 import { usePageTitle } from "../components/usePageTitle";
 import { useUser } from "../session";
@@ -29,7 +28,6 @@ export function SettingsPage() {
 
 function Settings({ project: p }: { project: ProjectDto }) {
   const user = useUser();
-  const client = useQueryClient();
   // shared by the sections: a member added above can be assigned below, an import shows up in assignment
   const members = useMembersQuery(p.id);
   const role = p.role ?? (user.isAdmin ? "admin" : "annotator");
@@ -44,11 +42,6 @@ function Settings({ project: p }: { project: ProjectDto }) {
       </div>
     );
   }
-  const onProjectChange = (next: ProjectDto) => {
-    client.setQueryData(queryKeys.project(p.id), next);
-    // its name and settings show on the projects page and every page of its documents
-    void invalidate(client, queryKeys.projects, ["document"]);
-  };
   return (
     <div className="page settings">
       <h1>Settings — {p.name}</h1>
@@ -59,8 +52,8 @@ function Settings({ project: p }: { project: ProjectDto }) {
         <a href="#assignment">Assignment</a>
         <a href="#import">Import documents</a>
       </nav>
-      <GeneralSettings project={p} onChange={onProjectChange} />
-      <LabelSettings projectId={p.id} initial={p.labels} />
+      <GeneralSettings project={p} />
+      <LabelSettings projectId={p.id} labels={p.labels} />
       <MemberSettings projectId={p.id} selfId={user.id} members={members.data} loadError={members.error} />
       <AssignmentSettings project={p} members={members.data ?? []} />
       <ImportDocuments projectId={p.id} />

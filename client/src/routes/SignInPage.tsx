@@ -1,9 +1,9 @@
 /** Sign in and create an account. The first account on an instance becomes its administrator. */
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
-import { ErrorMessage } from "../components/ErrorMessage";
+import type { FormEvent } from "react";
+import { useRegister, useSignIn } from "../api/mutations";
+import { MutationError } from "../components/MutationStatus";
 import { usePageTitle } from "../components/usePageTitle";
-import { useSession } from "../session";
 import { nextPath } from "./nextPath";
 
 const guest = getRouteApi("/_guest");
@@ -11,23 +11,15 @@ const guest = getRouteApi("/_guest");
 /** The sign-in page. */
 export function SignInPage() {
   usePageTitle("Sign in");
-  const { signIn } = useSession();
+  const signIn = useSignIn();
   const { next } = guest.useSearch();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx); busy until then
+  const busy = signIn.isPending || signIn.isSuccess;
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn({ username: String(form.get("username")), password: String(form.get("password")) });
-      // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx)
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    signIn.mutate({ username: String(form.get("username")), password: String(form.get("password")) });
   };
 
   return (
@@ -42,7 +34,7 @@ export function SignInPage() {
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <ErrorMessage error={error} />
+        <MutationError mutation={signIn} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
@@ -60,27 +52,19 @@ export function SignInPage() {
 /** The registration page. */
 export function RegisterPage() {
   usePageTitle("Create account");
-  const { register } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const register = useRegister();
+  // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx); busy until then
+  const busy = register.isPending || register.isSuccess;
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const displayName = String(form.get("displayName") ?? "").trim();
-    setBusy(true);
-    setError(null);
-    try {
-      await register({
-        username: String(form.get("username")),
-        password: String(form.get("password")),
-        ...(displayName ? { displayName } : {}),
-      });
-      // signed in: the guest route's guard takes the user on to `next` (routeTree.tsx)
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    register.mutate({
+      username: String(form.get("username")),
+      password: String(form.get("password")),
+      ...(displayName ? { displayName } : {}),
+    });
   };
 
   return (
@@ -104,7 +88,7 @@ export function RegisterPage() {
           <input name="password" type="password" autoComplete="new-password" required />
           <span className="hint">At least 8 characters.</span>
         </label>
-        <ErrorMessage error={error} />
+        <MutationError mutation={register} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Creating…" : "Create account"}
         </button>

@@ -13,7 +13,7 @@ import {
 import { useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useMemo, useRef, useState } from "react";
-import { useApi } from "../../api/context";
+import { useSetLayerStatus } from "../../api/mutations";
 import { invalidate, queryKeys } from "../../api/queries";
 import { userColor } from "../../collab/colors";
 import { CONNECTION_TEXT } from "../../collab/connectionState";
@@ -22,6 +22,7 @@ import { useLayerState, usePresence, useRelations, useSpans } from "../../collab
 import { useOnReconnect } from "../../collab/useOnReconnect";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { GuidelinesPanel } from "../../components/GuidelinesPanel";
+import { MutationError } from "../../components/MutationStatus";
 import { PresenceList } from "../../components/PresenceList";
 import { SpanSidebar } from "../../components/SpanSidebar";
 import { AnnotationEditor, type EditorHandle, type EditorUser } from "../../editor";
@@ -59,29 +60,13 @@ export function Workspace(props: WorkspaceProps) {
   const spans = useSpans(ydoc);
   const relations = useRelations(ydoc);
   const layerState = useLayerState(ydoc);
-  const api = useApi();
   const client = useQueryClient();
   /** What this page read over HTTP that others' work (or ours, offline) may have changed. */
   const refresh = () =>
     void invalidate(client, queryKeys.documentScope(doc.id), queryKeys.projectScope(project.id));
   useOnReconnect(state, refresh);
-  const [statusError, setStatusError] = useState<string | null>(null);
-  const setStatus = (status: "in_progress" | "done") => {
-    setStatusError(null);
-    api.documents.setStatus(doc.id, layer, status).then(
-      // a layer done or reopened: the queue, the documents' progress, the layer list
-      () =>
-        void invalidate(
-          client,
-          queryKeys.documentScope(doc.id),
-          queryKeys.projectScope(project.id),
-          queryKeys.projects,
-        ),
-      (err: unknown) => {
-        setStatusError(err instanceof Error ? err.message : String(err));
-      },
-    );
-  };
+  // done or reopened through the API, never the socket (the layer's state is the server's to decide)
+  const layerStatus = useSetLayerStatus(doc.id, project.id);
   const others = usePresence(connection?.awareness ?? null, me.id);
 
   const editorRef = useRef<EditorHandle>(null);
@@ -156,18 +141,15 @@ export function Workspace(props: WorkspaceProps) {
             <button
               type="button"
               aria-pressed={done}
-              onClick={() => setStatus(done ? "in_progress" : "done")}
+              disabled={layerStatus.isPending}
+              onClick={() => layerStatus.mutate({ layer, status: done ? "in_progress" : "done" })}
             >
               {done ? "✓ Done — reopen" : "Mark as done"}
             </button>
           ) : done ? (
             <span className="chip status-done">● done</span>
           ) : null}
-          {statusError ? (
-            <span className="error" role="alert">
-              {statusError}
-            </span>
-          ) : null}
+          <MutationError mutation={layerStatus} />
           <NextDocumentButton
             projectId={project.id}
             currentId={doc.id}

@@ -13,9 +13,13 @@ export interface AlreadyDecided {
   details: AlreadyDecidedDetails;
 }
 
+/** True when `err` is the server's refusal of a decision gold no longer matches (409 `already_decided`). */
+export const isAlreadyDecided = (err: unknown): err is ApiError =>
+  err instanceof ApiError && err.status === 409 && err.code === "already_decided";
+
 /** The refusal in `err`, if it is one. */
 export function alreadyDecided(err: unknown, body: CurationDecisionBody): AlreadyDecided | null {
-  if (!(err instanceof ApiError) || err.status !== 409 || err.code !== "already_decided") return null;
+  if (!isAlreadyDecided(err)) return null;
   const d = (err.details ?? {}) as Partial<AlreadyDecidedDetails>;
   return {
     body,

@@ -8,12 +8,12 @@ import type { AssignmentStatus, CurationDecisionBody } from "@gloss/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError } from "../../api/client";
-import { useApi } from "../../api/context";
-import { invalidate, queryKeys, useDocumentCurationQuery } from "../../api/queries";
+import { invalidateGold, useAutoMerge, useCurationDecision, useSetCurationStatus } from "../../api/mutations";
+import { useDocumentCurationQuery } from "../../api/queries";
 import { userColor } from "../../collab/colors";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { latestMutation, MutationError } from "../../components/MutationStatus";
 import { PresenceList } from "../../components/PresenceList";
 import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
@@ -23,6 +23,7 @@ import {
   AlreadyDecidedPrompt,
   alreadyDecided,
   decidedByOther,
+  isAlreadyDecided,
   replaceBody,
 } from "./AlreadyDecided";
 import { AutoMergePanel } from "./AutoMergePanel";
@@ -54,19 +55,10 @@ export function CurationPage() {
 
 function CurationWorkspace({ document: doc, project, members }: DocumentContext) {
   const me = useUser();
-  const api = useApi();
-  const cur = api.curation;
   const client = useQueryClient();
   const view = useDocumentCurationQuery(doc.id);
-  /** Re-reads the view (the server aligns the layers) and the figures a decision changes. */
-  const reload = useCallback(() => {
-    void invalidate(
-      client,
-      queryKeys.documentCuration(doc.id),
-      queryKeys.projectCuration(project.id),
-      queryKeys.agreement(project.id),
-    );
-  }, [client, doc.id, project.id]);
+  /** Someone decided something: re-reads the view (the server aligns the layers) and what gold feeds. */
+  const reload = useCallback(() => invalidateGold(client, doc.id, project.id), [client, doc.id, project.id]);
   const self = useMemo(
     () => ({ id: me.id, name: me.displayName || me.username, color: userColor(me.id) }),
     [me.id, me.displayName, me.username],
@@ -89,11 +81,29 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
   const [currentKey, setCurrentKey] = useState<string | null>(null);
   const [openOnly, setOpenOnly] = useState(true);
   const [editing, setEditing] = useState<EditSeed | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const decision = useCurationDecision(doc.id, project.id);
+  const merge = useAutoMerge(doc.id, project.id);
+  const status = useSetCurationStatus(doc.id, project.id);
+  const outcome = latestMutation(decision, merge, status);
+  const busy = decision.isPending || merge.isPending || status.isPending;
+  // what the last write did, in words (auto-merge says it in its own panel)
+  const done =
+    outcome.status !== "success"
+      ? null
+      : outcome === decision && decision.data
+        ? decisionText(decision.data)
+        : outcome === status && status.variables
+          ? `Curation status: ${status.variables.replace("_", " ")}.`
+          : null;
+  // where J/K found nothing more; a new write replaces it with its own outcome
   const [notice, setNotice] = useState<string | null>(null);
-  // a decision another curator made first: what we sent, and the server's "already decided by …"
-  const [prompt, setPrompt] = useState<AlreadyDecided | null>(null);
+  // asked before sending: a decision would replace one another curator made (as the server would refuse)
+  const [ask, setAsk] = useState<AlreadyDecided | null>(null);
+  // ... or the server refused it (409 `already_decided`): what we sent, and who decided first
+  const refused = decision.variables ? alreadyDecided(decision.error, decision.variables) : null;
+  // failures of the writes sent before this time are put away (another disagreement, "Keep theirs")
+  const [dismissed, setDismissed] = useState(0);
+  const prompt = ask ?? (decision.submittedAt > dismissed ? refused : null);
   const current = items.find((i) => i.disagreement.key === currentKey) ?? null;
   const open = items.filter((i) => i.disagreement.resolution === "open").length;
 
@@ -102,95 +112,53 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     awareness?.setLocalStateField(CURATING_FIELD, currentKey);
   }, [awareness, currentKey]);
 
-  const select = useCallback((key: string | null) => {
-    setCurrentKey(key);
-    setEditing(null);
-    setFailure(null);
-    setPrompt(null);
-  }, []);
-  const go = useCallback(
-    (dir: 1 | -1) => {
-      const key = stepDisagreement(items, currentKey, dir, openOnly);
-      if (key === null) {
-        setNotice(openOnly ? "No open disagreement left." : "No disagreement.");
-        return;
-      }
-      select(key);
-      const index = items.findIndex((i) => i.disagreement.key === key);
-      // after React has marked it current: bring its region into view
-      requestAnimationFrame(() =>
-        globalThis.document
-          .querySelector(`[data-disagreement="${index + 1}"]`)
-          ?.scrollIntoView({ block: "center", behavior: "smooth" }),
-      );
-    },
-    [items, currentKey, openOnly, select],
-  );
-
-  const run = useCallback(
-    async <T,>(action: () => Promise<T>): Promise<T | null> => {
-      setBusy(true);
-      setFailure(null);
-      setNotice(null);
-      try {
-        return await action();
-      } catch (err) {
-        setFailure(err);
-        // a stale view (409: the annotators' versions changed) is fixed by reading it again
-        if (err instanceof ApiError && err.status === 409) reload();
-        return null;
-      } finally {
-        setBusy(false);
-      }
-    },
-    [reload],
-  );
-  const send = useCallback(
-    async (body: CurationDecisionBody) => {
-      setPrompt(null);
-      const seen: { conflict: AlreadyDecided | null } = { conflict: null };
-      const r = await run(async () => {
-        try {
-          return await cur.decide(doc.id, body);
-        } catch (err) {
-          seen.conflict = alreadyDecided(err, body);
-          throw err;
-        }
-      });
-      if (seen.conflict) {
-        setFailure(null); // the prompt says it, with its "Replace"
-        setPrompt(seen.conflict);
-      }
-      if (!r) return;
-      setNotice(decisionText(r));
+  /** Puts away the failures (and the refusal) of the writes sent so far; what succeeded still says so. */
+  const dismissFailures = useCallback(() => setDismissed(Date.now()), []);
+  // stable: the lanes (memoised) take it
+  const select = useCallback(
+    (key: string | null) => {
+      setCurrentKey(key);
       setEditing(null);
-      reload();
+      setAsk(null);
+      dismissFailures();
     },
-    [run, cur, doc.id, reload],
+    [dismissFailures],
   );
-  /** Sends a decision on the current disagreement with its site as we see it (compare-and-set). */
-  const decide = useCallback(
-    async (body: CurationDecisionBody) => {
-      if (!current || !v) return send(body);
-      const guarded = withExpected(body, current.site);
-      // replacing another curator's decision that we can see: ask first, as the server would
-      const ask = decidedByOther(current, v.gold.spans, guarded, me.id, names);
-      if (ask) {
-        setNotice(null);
-        setFailure(null);
-        setPrompt(ask);
-        return;
-      }
-      return send(guarded);
-    },
-    [send, current, v, me.id, names],
-  );
-  const setStatus = async (status: AssignmentStatus) => {
-    const r = await run(() => cur.setStatus(doc.id, status));
-    if (r) {
-      setNotice(`Curation status: ${status.replace("_", " ")}.`);
-      reload();
+  const go = (dir: 1 | -1) => {
+    const key = stepDisagreement(items, currentKey, dir, openOnly);
+    if (key === null) {
+      setNotice(openOnly ? "No open disagreement left." : "No disagreement.");
+      return;
     }
+    select(key);
+    const index = items.findIndex((i) => i.disagreement.key === key);
+    // after React has marked it current: bring its region into view
+    requestAnimationFrame(() =>
+      globalThis.document
+        .querySelector(`[data-disagreement="${index + 1}"]`)
+        ?.scrollIntoView({ block: "center", behavior: "smooth" }),
+    );
+  };
+
+  const send = (body: CurationDecisionBody) => {
+    setNotice(null);
+    setAsk(null);
+    decision.mutate(body, { onSuccess: () => setEditing(null) });
+  };
+  /** Sends a decision on the current disagreement with its site as we see it (compare-and-set). */
+  const decide = (body: CurationDecisionBody) => {
+    if (!current || !v) return send(body);
+    const guarded = withExpected(body, current.site);
+    // replacing another curator's decision that we can see: ask first, as the server would
+    const question = decidedByOther(current, v.gold.spans, guarded, me.id, names);
+    if (!question) return send(guarded);
+    setNotice(null);
+    dismissFailures();
+    setAsk(question);
+  };
+  const setStatus = (next: AssignmentStatus) => {
+    setNotice(null);
+    status.mutate(next);
   };
 
   useCurationKeys({
@@ -199,7 +167,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     previous: () => go(-1),
     accept: (n) => {
       const c = current?.candidates[n];
-      if (current && c && v && c.goldSpanIds.length === 0) void decide(acceptBody(current, c, v.gold.spans));
+      if (current && c && v && c.goldSpanIds.length === 0) decide(acceptBody(current, c, v.gold.spans));
     },
     edit: () => {
       const c = current?.candidates[0];
@@ -207,7 +175,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     },
     reject: () => {
       if (current && current.disagreement.resolution !== "rejected")
-        void decide({ action: "reject", key: current.disagreement.key, removeGold: true });
+        decide({ action: "reject", key: current.disagreement.key, removeGold: true });
     },
   });
 
@@ -240,10 +208,10 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
         <AutoMergePanel
           view={v}
           busy={busy}
-          onMerge={async (threshold) => {
-            const r = await run(() => cur.autoMerge(doc.id, threshold ? { threshold } : {}));
-            if (r) reload();
-            return r;
+          onMerge={(threshold) => {
+            setNotice(null);
+            // the result shows in the panel; a failure where every write's does (below)
+            return merge.mutateAsync(threshold).catch(() => null);
           }}
         />
         <div className="row nav-buttons">
@@ -259,17 +227,27 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
           </label>
         </div>
       </div>
-      {failure ? <ErrorMessage error={failure} title="The decision was not saved" /> : null}
+      {outcome.submittedAt > dismissed ? (
+        <MutationError
+          mutation={outcome}
+          title="The decision was not saved"
+          // the prompt says it, with its "Replace"
+          ignoreError={isAlreadyDecided}
+        />
+      ) : null}
       {prompt ? (
         <AlreadyDecidedPrompt
           prompt={prompt}
           busy={busy}
-          onReplace={() => void send(replaceBody(prompt))}
-          onKeep={() => setPrompt(null)}
+          onReplace={() => send(replaceBody(prompt))}
+          onKeep={() => {
+            setAsk(null);
+            dismissFailures();
+          }}
         />
       ) : null}
       <p className="notice" role="status">
-        {notice ?? ""}
+        {notice ?? done ?? ""}
       </p>
       {view.error && !v ? <ErrorMessage error={view.error} title="Could not load the curation view" /> : null}
       {v ? (
@@ -299,9 +277,9 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
               busy={busy}
               editing={editing}
               onEdit={setEditing}
-              onDecide={(b) => void decide(b)}
+              onDecide={decide}
             />
-            <RelationsPanel view={v} names={names} busy={busy} onDecide={(b) => void decide(b)} />
+            <RelationsPanel view={v} names={names} busy={busy} onDecide={decide} />
           </aside>
         </div>
       ) : view.isPending ? (

@@ -4,13 +4,10 @@
  * server found with its file, line or record.
  */
 import { IMPORT_FORMATS, type ImportFormat } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
-import { useApi } from "../../api/context";
-import type { ImportAnnotationsResult } from "../../api/endpoints";
-import { invalidate, queryKeys } from "../../api/queries";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { useImportAnnotations } from "../../api/mutations";
+import { MutationError } from "../../components/MutationStatus";
 import type { LayerChoice } from "./ExportForm";
 
 const FORMAT_TITLES: Record<ImportFormat, string> = {
@@ -32,44 +29,24 @@ export function importIssues(err: unknown): { messages: string[]; total: number 
 
 /** The import panel. */
 export function ImportPanel(props: { projectId: number; layers: readonly LayerChoice[] }) {
-  const api = useApi();
-  const client = useQueryClient();
+  const imp = useImportAnnotations(props.projectId);
   const fileRef = useRef<HTMLInputElement>(null);
   const [format, setFormat] = useState<ImportFormat>("gloss");
   const [layer, setLayer] = useState(props.layers[0]?.value ?? "gold");
   const [createLabels, setCreateLabels] = useState(false);
   const [offsets, setOffsets] = useState<"" | "codepoint" | "utf16">("");
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ImportAnnotationsResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  const issues = importIssues(error);
+  const result = imp.data;
+  const issues = importIssues(imp.error);
 
-  const submit = async () => {
-    const file = fileRef.current?.files?.[0];
-    if (!file) {
-      setError(new Error("Choose a file to import."));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const r = await api.annotations.import(props.projectId, file, {
-        format,
-        layer,
-        createLabels,
-        offsets: offsets || undefined,
-      });
-      setResult(r);
-      // new spans in a layer: agreement, curation, progress, and the project's labels when some were made
-      void invalidate(client, queryKeys.projectScope(props.projectId), ["document"]);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    imp.mutate({
+      file: fileRef.current?.files?.[0],
+      format,
+      layer,
+      createLabels,
+      offsets: offsets || undefined,
+    });
 
   return (
     <section className="panel import-panel" aria-labelledby={`${id}-title`}>
@@ -84,7 +61,7 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
         aria-label="Import annotations"
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
         <label>
@@ -130,8 +107,8 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
           Create labels the project does not have yet
         </label>
         <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? "Importing…" : "Import"}
+          <button type="submit" className="primary" disabled={imp.isPending}>
+            {imp.isPending ? "Importing…" : "Import"}
           </button>
         </div>
       </form>
@@ -146,7 +123,7 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
       ) : null}
       {issues ? (
         <div className="error" role="alert">
-          <strong>{error instanceof Error ? error.message : "Nothing was imported."}</strong>
+          <strong>{imp.error instanceof Error ? imp.error.message : "Nothing was imported."}</strong>
           <ol className="issue-list">
             {issues.messages.map((m, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list of messages
@@ -157,9 +134,9 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
             <p>… and {issues.total - issues.messages.length} more.</p>
           ) : null}
         </div>
-      ) : error ? (
-        <ErrorMessage error={error} title="Nothing was imported" />
-      ) : null}
+      ) : (
+        <MutationError mutation={imp} title="Nothing was imported" />
+      )}
     </section>
   );
 }

@@ -1,10 +1,10 @@
 /** Assignment: automatic (every document to N annotators, balanced) or explicit (these documents to these people). */
 import type { MemberDto, ProjectDto } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { useApi } from "../../api/context";
-import { invalidate, queryKeys, useDocumentsQuery } from "../../api/queries";
+import type { FormEvent } from "react";
+import { useAssign } from "../../api/mutations";
+import { useDocumentsQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { MutationDone, MutationError } from "../../components/MutationStatus";
 
 /** The ids of the checked boxes named `name` in a form. */
 const checkedIds = (f: FormData, name: string) => f.getAll(name).map((v) => Number(v));
@@ -12,59 +12,31 @@ const checkedIds = (f: FormData, name: string) => f.getAll(name).map((v) => Numb
 /** The assignment section. */
 export function AssignmentSettings(props: { project: ProjectDto; members: MemberDto[] }) {
   const { project } = props;
-  const api = useApi();
-  const client = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState("");
-  const [busy, setBusy] = useState(false);
+  const assign = useAssign(project.id);
   // re-read after an assignment (new statuses) and after an import (new documents): both invalidate it
   const docs = useDocumentsQuery(project.id);
   const annotators = props.members.filter((m) => m.role === "annotator");
-
-  const submit = async (body: Parameters<typeof api.assignments.create>[1]) => {
-    setBusy(true);
-    setError(null);
-    setStatus("");
-    try {
-      const res = await api.assignments.create(project.id, body);
-      const n = Array.isArray(res?.assignments) ? res.assignments.length : null;
-      setStatus(n === null ? "Assigned." : `Assigned: ${n} assignment${n === 1 ? "" : "s"}.`);
-      // the documents' annotators, everyone's queue, the progress figures, the documents' pages
-      void invalidate(client, queryKeys.projectScope(project.id), queryKeys.projects, ["document"]);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const n = assign.data?.assignments.length;
 
   const auto = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const perDocument = Number(new FormData(e.currentTarget).get("perDocument"));
-    void submit({ auto: { perDocument } });
+    assign.mutate({ auto: { perDocument } });
   };
   const explicit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const documentIds = checkedIds(f, "doc");
-    const userIds = checkedIds(f, "user");
-    if (documentIds.length === 0 || userIds.length === 0) {
-      setError(new Error("Choose at least one document and one annotator."));
-      return;
-    }
-    void submit({ documentIds, userIds });
+    assign.mutate({ documentIds: checkedIds(f, "doc"), userIds: checkedIds(f, "user") });
   };
 
   const docList = docs.data?.documents ?? [];
   return (
     <section id="assignment" className="panel" aria-labelledby="assignment-title">
       <h2 id="assignment-title">Assignment</h2>
-      <ErrorMessage error={error ?? docs.error} />
-      {status ? (
-        <p role="status" className="ok">
-          {status}
-        </p>
-      ) : null}
+      {docs.error ? <ErrorMessage error={docs.error} /> : <MutationError mutation={assign} />}
+      <MutationDone mutation={assign}>
+        {n === undefined ? "Assigned." : `Assigned: ${n} assignment${n === 1 ? "" : "s"}.`}
+      </MutationDone>
       <form className="row wrap" aria-label="Automatic assignment" onSubmit={auto}>
         <label>
           Annotators per document
@@ -77,7 +49,7 @@ export function AssignmentSettings(props: { project: ProjectDto; members: Member
             required
           />
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={assign.isPending}>
           Assign automatically
         </button>
         <span className="hint">Gives every document to that many annotators, balancing the load.</span>
@@ -108,7 +80,7 @@ export function AssignmentSettings(props: { project: ProjectDto; members: Member
           </fieldset>
         </div>
         <div>
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={assign.isPending}>
             Assign selected
           </button>
         </div>

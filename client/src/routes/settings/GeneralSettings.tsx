@@ -1,8 +1,8 @@
 /** Name, description, mode, annotators per document, snapping and relation types. */
 import type { PatchProjectBody, ProjectDto } from "@gloss/shared";
-import { type FormEvent, useState } from "react";
-import { useApi } from "../../api/context";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import type { FormEvent } from "react";
+import { useUpdateProject } from "../../api/mutations";
+import { MutationDone, MutationError } from "../../components/MutationStatus";
 
 /** Splits "a, b; c" into relation type names. */
 export function parseList(text: string): string[] {
@@ -13,19 +13,10 @@ export function parseList(text: string): string[] {
 }
 
 /** The general settings form. */
-export function GeneralSettings({
-  project,
-  onChange,
-}: {
-  project: ProjectDto;
-  onChange(p: ProjectDto): void;
-}) {
-  const api = useApi();
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+export function GeneralSettings({ project }: { project: ProjectDto }) {
+  const update = useUpdateProject(project.id);
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const body: PatchProjectBody = {
@@ -36,23 +27,18 @@ export function GeneralSettings({
       snapping: f.get("snapping") === "character" ? "character" : "word",
       relationTypes: parseList(String(f.get("relationTypes") ?? "")),
     };
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      onChange(await api.projects.update(project.id, body));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    update.mutate(body);
   };
 
   return (
     <section id="general" className="panel" aria-labelledby="general-title">
       <h2 id="general-title">General</h2>
-      <form onSubmit={onSubmit} className="stack" onChange={() => setSaved(false)}>
+      <form
+        onSubmit={onSubmit}
+        className="stack"
+        // "Saved." until the form is changed again
+        onChange={() => update.isSuccess && update.reset()}
+      >
         <label>
           Name
           <input name="name" defaultValue={project.name} required maxLength={200} />
@@ -110,16 +96,14 @@ export function GeneralSettings({
           </span>
           <input name="relationTypes" defaultValue={project.relationTypes.join(", ")} />
         </label>
-        <ErrorMessage error={error} />
+        <MutationError mutation={update} />
         <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={update.isPending}>
             Save settings
           </button>
-          {saved ? (
-            <span role="status" className="ok">
-              Saved.
-            </span>
-          ) : null}
+          <MutationDone mutation={update} inline>
+            Saved.
+          </MutationDone>
         </div>
       </form>
     </section>

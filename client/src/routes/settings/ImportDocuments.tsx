@@ -1,40 +1,20 @@
 /** Import documents by upload: .txt, .jsonl or .csv files, as multipart `files`. */
-import type { ImportResultDto } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { useApi } from "../../api/context";
-import { invalidate, queryKeys } from "../../api/queries";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import type { FormEvent } from "react";
+import { useUploadDocuments } from "../../api/mutations";
+import { MutationError } from "../../components/MutationStatus";
 
 /** The import section. */
 export function ImportDocuments({ projectId }: { projectId: number }) {
-  const api = useApi();
-  const client = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<ImportResultDto | null>(null);
-  const [busy, setBusy] = useState(false);
+  const upload = useUploadDocuments(projectId);
+  const result = upload.data;
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const input = form.elements.namedItem("files") as HTMLInputElement;
     const files = Array.from(input.files ?? []);
     if (files.length === 0) return;
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const res = await api.documents.upload(projectId, files);
-      setResult(res);
-      form.reset();
-      // new documents: the project's lists, figures and curation progress
-      if (res.imported.length > 0)
-        void invalidate(client, queryKeys.projectScope(projectId), queryKeys.projects);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    upload.mutate(files, { onSuccess: () => form.reset() });
   };
 
   return (
@@ -50,11 +30,11 @@ export function ImportDocuments({ projectId }: { projectId: number }) {
           Files
           <input name="files" type="file" multiple accept=".txt,.jsonl,.csv,text/plain,text/csv" required />
         </label>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Importing…" : "Import"}
+        <button type="submit" className="primary" disabled={upload.isPending}>
+          {upload.isPending ? "Importing…" : "Import"}
         </button>
       </form>
-      <ErrorMessage error={error} title="Nothing was imported" />
+      <MutationError mutation={upload} title="Nothing was imported" />
       {result ? (
         <div role="status" className="import-result">
           <p className="ok">

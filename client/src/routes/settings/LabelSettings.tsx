@@ -1,11 +1,9 @@
 /** Labels: create, edit (name, colour, hotkey, guideline), reorder, delete (409 when in use is shown). */
 import { LABEL_PALETTE, type LabelDto, type LabelInput } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { useApi } from "../../api/context";
-import { invalidate, queryKeys } from "../../api/queries";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { useCreateLabel, useRemoveLabel, useReorderLabels, useUpdateLabel } from "../../api/mutations";
 import { LabelBadge } from "../../components/LabelBadge";
+import { latestMutation, MutationDone, MutationError } from "../../components/MutationStatus";
 
 /** Reads the label fields of a form (hotkey "" → none). */
 function readLabelForm(form: HTMLFormElement): LabelInput {
@@ -30,70 +28,39 @@ export function moveItem<T>(items: readonly T[], i: number, delta: number): T[] 
   return out;
 }
 
-/** The labels section. */
-export function LabelSettings({ projectId, initial }: { projectId: number; initial: LabelDto[] }) {
-  const api = useApi();
-  const client = useQueryClient();
-  const [labels, setLabels] = useState<LabelDto[]>(() => [...initial].sort((a, b) => a.order - b.order));
+/** The labels section (`labels`: the project's, as its query holds them). */
+export function LabelSettings({ projectId, labels: unsorted }: { projectId: number; labels: LabelDto[] }) {
+  const labels = [...unsorted].sort((a, b) => a.order - b.order);
   const [editing, setEditing] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState("");
+  const create = useCreateLabel(projectId);
+  const update = useUpdateLabel(projectId);
+  const remove = useRemoveLabel(projectId);
+  const reorder = useReorderLabels(projectId);
+  const outcome = latestMutation(create, update, remove, reorder);
+  const busy = outcome.status === "pending";
+  const done =
+    outcome === reorder
+      ? "Order saved."
+      : outcome === remove
+        ? `Label “${remove.variables?.name}” deleted.`
+        : outcome === update
+          ? `Label “${update.variables?.label.name}” saved.`
+          : "Label added.";
 
-  const run = async (what: string, fn: () => Promise<void>) => {
-    setError(null);
-    setStatus("");
-    try {
-      await fn();
-      setStatus(what);
-      // the labels are part of the project, and of every page of its documents (palette, lanes, filters)
-      void invalidate(client, queryKeys.projectScope(projectId), ["document"]);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
-  const reorder = (i: number, delta: number) =>
-    run("Order saved.", async () => {
-      const next = moveItem(labels, i, delta);
-      const res = await api.labels.reorder(
-        projectId,
-        next.map((l) => l.id),
-      );
-      setLabels(res.labels);
-    });
-
-  const remove = (l: LabelDto) =>
-    run(`Label “${l.name}” deleted.`, async () => {
-      await api.labels.remove(projectId, l.id);
-      setLabels((ls) => ls.filter((x) => x.id !== l.id));
-    });
-
-  const save = (l: LabelDto, form: HTMLFormElement) =>
-    run(`Label “${l.name}” saved.`, async () => {
-      const updated = await api.labels.update(projectId, l.id, readLabelForm(form));
-      setLabels((ls) => ls.map((x) => (x.id === l.id ? updated : x)));
-      setEditing(null);
-    });
-
-  const create = (e: FormEvent<HTMLFormElement>) => {
+  const move = (i: number, delta: number) => reorder.mutate(moveItem(labels, i, delta).map((l) => l.id));
+  const save = (label: LabelDto, form: HTMLFormElement) =>
+    update.mutate({ label, body: readLabelForm(form) }, { onSuccess: () => setEditing(null) });
+  const add = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
-    void run("Label added.", async () => {
-      const created = await api.labels.create(projectId, readLabelForm(form));
-      setLabels((ls) => [...ls, created]);
-      form.reset();
-    });
+    create.mutate(readLabelForm(form), { onSuccess: () => form.reset() });
   };
 
   return (
     <section id="labels" className="panel" aria-labelledby="labels-title">
       <h2 id="labels-title">Labels</h2>
-      <ErrorMessage error={error} />
-      {status ? (
-        <p role="status" className="ok">
-          {status}
-        </p>
-      ) : null}
+      <MutationError mutation={outcome} />
+      <MutationDone mutation={outcome}>{done}</MutationDone>
       <ol className="label-list">
         {labels.map((l, i) => (
           <li key={l.id}>
@@ -103,12 +70,12 @@ export function LabelSettings({ projectId, initial }: { projectId: number; initi
                 aria-label={`Edit label ${l.name}`}
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void save(l, e.currentTarget);
+                  save(l, e.currentTarget);
                 }}
               >
                 <LabelFields label={l} />
                 <div className="row">
-                  <button type="submit" className="primary">
+                  <button type="submit" className="primary" disabled={busy}>
                     Save
                   </button>
                   <button type="button" onClick={() => setEditing(null)}>
@@ -125,16 +92,16 @@ export function LabelSettings({ projectId, initial }: { projectId: number; initi
                   <button
                     type="button"
                     aria-label={`Move ${l.name} up`}
-                    disabled={i === 0}
-                    onClick={() => void reorder(i, -1)}
+                    disabled={busy || i === 0}
+                    onClick={() => move(i, -1)}
                   >
                     ↑
                   </button>
                   <button
                     type="button"
                     aria-label={`Move ${l.name} down`}
-                    disabled={i === labels.length - 1}
-                    onClick={() => void reorder(i, 1)}
+                    disabled={busy || i === labels.length - 1}
+                    onClick={() => move(i, 1)}
                   >
                     ↓
                   </button>
@@ -145,7 +112,8 @@ export function LabelSettings({ projectId, initial }: { projectId: number; initi
                     type="button"
                     className="danger"
                     aria-label={`Delete ${l.name}`}
-                    onClick={() => void remove(l)}
+                    disabled={busy}
+                    onClick={() => remove.mutate(l)}
                   >
                     Delete
                   </button>
@@ -155,11 +123,13 @@ export function LabelSettings({ projectId, initial }: { projectId: number; initi
           </li>
         ))}
       </ol>
-      <form className="label-form" aria-label="New label" onSubmit={create}>
+      <form className="label-form" aria-label="New label" onSubmit={add}>
         <h3>New label</h3>
         <LabelFields label={{ color: LABEL_PALETTE[labels.length % LABEL_PALETTE.length]! }} />
         <div>
-          <button type="submit">Add label</button>
+          <button type="submit" disabled={busy}>
+            Add label
+          </button>
         </div>
       </form>
     </section>

@@ -1,10 +1,9 @@
 /** Members and roles: add by username, change role, remove. */
 import type { MemberDto, Role } from "@gloss/shared";
-import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { useApi } from "../../api/context";
-import { invalidate, queryKeys } from "../../api/queries";
+import type { FormEvent } from "react";
+import { useAddMember, useRemoveMember, useSetMemberRole } from "../../api/mutations";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { latestMutation, MutationDone, MutationError } from "../../components/MutationStatus";
 
 const ROLES: Array<{ value: Role; text: string }> = [
   { value: "annotator", text: "Annotator — labels their assigned documents" },
@@ -20,50 +19,33 @@ export function MemberSettings(props: {
   loadError: unknown;
 }) {
   const { projectId, selfId } = props;
-  const api = useApi();
-  const client = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState("");
+  const add = useAddMember(projectId);
+  const setRole = useSetMemberRole(projectId);
+  const remove = useRemoveMember(projectId);
+  const outcome = latestMutation(add, setRole, remove);
+  const busy = outcome.status === "pending";
+  const done =
+    outcome === add
+      ? `${add.variables?.username} added.`
+      : outcome === setRole
+        ? `${setRole.variables?.member.username} is now ${setRole.variables?.role}.`
+        : `${remove.variables?.username} removed.`;
   const list = props.members ?? [];
-  /** Shows the new list at once, then re-reads it and what depends on the team (queues, documents). */
-  const replace = (next: MemberDto[]) => {
-    client.setQueryData(queryKeys.members(projectId), next);
-    void invalidate(client, queryKeys.projectScope(projectId), ["document"]);
-  };
 
-  const run = async (what: string, fn: () => Promise<void>) => {
-    setError(null);
-    setStatus("");
-    try {
-      await fn();
-      setStatus(what);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
-  const add = (e: FormEvent<HTMLFormElement>) => {
+  const onAdd = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
     const username = String(f.get("username") ?? "").trim();
     const role = String(f.get("role")) as Role;
-    void run(`${username} added.`, async () => {
-      const m = await api.members.add(projectId, { username, role });
-      replace([...list, m].sort((a, b) => a.username.localeCompare(b.username)));
-      form.reset();
-    });
+    add.mutate({ username, role }, { onSuccess: () => form.reset() });
   };
 
   return (
     <section id="members" className="panel" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
-      <ErrorMessage error={props.loadError ?? error} />
-      {status ? (
-        <p role="status" className="ok">
-          {status}
-        </p>
-      ) : null}
+      {props.loadError ? <ErrorMessage error={props.loadError} /> : <MutationError mutation={outcome} />}
+      <MutationDone mutation={outcome}>{done}</MutationDone>
       <table className="member-table">
         <thead>
           <tr>
@@ -88,13 +70,8 @@ export function MemberSettings(props: {
                 <select
                   aria-label={`Role of ${m.username}`}
                   value={m.role}
-                  onChange={(e) => {
-                    const role = e.target.value as Role;
-                    void run(`${m.username} is now ${role}.`, async () => {
-                      const updated = await api.members.setRole(projectId, m.userId, role);
-                      replace(list.map((x) => (x.userId === m.userId ? { ...x, ...updated } : x)));
-                    });
-                  }}
+                  disabled={busy}
+                  onChange={(e) => setRole.mutate({ member: m, role: e.target.value as Role })}
                 >
                   {ROLES.map((r) => (
                     <option key={r.value} value={r.value}>
@@ -108,12 +85,8 @@ export function MemberSettings(props: {
                   type="button"
                   className="danger"
                   aria-label={`Remove ${m.username}`}
-                  onClick={() =>
-                    void run(`${m.username} removed.`, async () => {
-                      await api.members.remove(projectId, m.userId);
-                      replace(list.filter((x) => x.userId !== m.userId));
-                    })
-                  }
+                  disabled={busy}
+                  onClick={() => remove.mutate(m)}
                 >
                   Remove
                 </button>
@@ -122,7 +95,7 @@ export function MemberSettings(props: {
           ))}
         </tbody>
       </table>
-      <form className="row wrap" aria-label="Add member" onSubmit={add}>
+      <form className="row wrap" aria-label="Add member" onSubmit={onAdd}>
         <label>
           Username
           <input name="username" required autoComplete="off" />
@@ -137,7 +110,9 @@ export function MemberSettings(props: {
             ))}
           </select>
         </label>
-        <button type="submit">Add member</button>
+        <button type="submit" disabled={busy}>
+          Add member
+        </button>
       </form>
     </section>
   );
