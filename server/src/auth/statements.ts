@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { perDb } from "../db/query";
 import { apiTokens, assignments, documents, projectMembers, projects, sessions, users } from "../db/schema";
 
 /**
@@ -55,14 +56,5 @@ function prepare(db: Db) {
   };
 }
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
-
 /** The prepared auth statements of a database. */
-export function authStatements(db: Db): ReturnType<typeof prepare> {
-  let s = cache.get(db);
-  if (!s) {
-    s = prepare(db);
-    cache.set(db, s);
-  }
-  return s;
-}
+export const authStatements: (db: Db) => ReturnType<typeof prepare> = perDb(prepare);

@@ -7,6 +7,7 @@ import type { LayerContext } from "@gloss/shared";
 import { eq, sql } from "drizzle-orm";
 import type { DocumentRow, ProjectRow } from "../auth/access";
 import type { Db } from "../db/client";
+import { perDb } from "../db/query";
 import { documents, labels, projects } from "../db/schema";
 
 export interface LayerWriteContext {
@@ -33,15 +34,7 @@ function prepareQueries(db: Db) {
 }
 
 /** Prepared once per database (a test opens many). */
-const prepared = new WeakMap<Db, ReturnType<typeof prepareQueries>>();
-function queries(db: Db) {
-  let q = prepared.get(db);
-  if (!q) {
-    q = prepareQueries(db);
-    prepared.set(db, q);
-  }
-  return q;
-}
+const queries = perDb(prepareQueries);
 
 /** Loads the validation context of a document's layers (the document and project rows at hand). */
 export function loadLayerContext(

@@ -31,6 +31,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { inJsonIds } from "../db/query";
 import { relationOfRow } from "../db/rows";
 import {
   annotationRelations,
@@ -89,10 +90,6 @@ const parseObject = (s: string | null): Record<string, unknown> | null => {
   }
 };
 
-/** `column IN` the ids of a JSON array bound later as `name` (one parameter however many ids). */
-const inJsonIds = (column: SQLWrapper, name: string) =>
-  sql`${column} in (select value from json_each(${sql.placeholder(name)}))`;
-
 /** A document's curation status ('todo' without a row). */
 const curationOf = (db: Db) =>
   sql`coalesce(${db.select({ s: curations.status }).from(curations).where(eq(curations.documentId, documents.id))}, 'todo')`;
@@ -121,8 +118,7 @@ function selection(db: Db, projectId: number, q: ExportQuery) {
     );
   const filters: SQL[] = [];
   // one bound JSON array, however many ids were asked for (no SQLite parameter limit)
-  if (q.documents)
-    filters.push(sql`${documents.id} in (select value from json_each(${JSON.stringify(q.documents)}))`);
+  if (q.documents) filters.push(inJsonIds(documents.id, q.documents));
   if (userId !== null) {
     // an annotator's layer covers the documents assigned to them or that they annotated
     filters.push(or(assigned(eq(assignments.userId, userId)), annotated(eq(annotations.layer, layer)))!);
@@ -180,7 +176,7 @@ function prepareReads(db: Db, projectId: number, q: ExportQuery) {
     texts: db
       .select({ id: documents.id, text: documents.text })
       .from(documents)
-      .where(inJsonIds(documents.id, "only"))
+      .where(inJsonIds(documents.id, sql.placeholder("only")))
       .orderBy(asc(documents.id))
       .prepare(),
     page: db
@@ -193,13 +189,13 @@ function prepareReads(db: Db, projectId: number, q: ExportQuery) {
     only: db
       .select(docColumns)
       .from(documents)
-      .where(and(sel.page, inJsonIds(documents.id, "only")))
+      .where(and(sel.page, inJsonIds(documents.id, sql.placeholder("only"))))
       .orderBy(asc(documents.id))
       .prepare(),
     spans: db
       .select()
       .from(annotations)
-      .where(and(inJsonIds(annotations.documentId, "ids"), layerCond(annotations)))
+      .where(and(inJsonIds(annotations.documentId, sql.placeholder("ids")), layerCond(annotations)))
       .orderBy(
         asc(annotations.documentId),
         asc(annotations.layer),
@@ -211,7 +207,12 @@ function prepareReads(db: Db, projectId: number, q: ExportQuery) {
     relations: db
       .select()
       .from(annotationRelations)
-      .where(and(inJsonIds(annotationRelations.documentId, "ids"), layerCond(annotationRelations)))
+      .where(
+        and(
+          inJsonIds(annotationRelations.documentId, sql.placeholder("ids")),
+          layerCond(annotationRelations),
+        ),
+      )
       .orderBy(
         asc(annotationRelations.documentId),
         asc(annotationRelations.layer),
@@ -222,12 +223,14 @@ function prepareReads(db: Db, projectId: number, q: ExportQuery) {
     assignments: db
       .select({ documentId: assignments.documentId, userId: assignments.userId, status: assignments.status })
       .from(assignments)
-      .where(inJsonIds(assignments.documentId, "ids"))
+      .where(inJsonIds(assignments.documentId, sql.placeholder("ids")))
       .prepare(),
     states: db
       .select({ documentId: layerStates.documentId, layer: layerStates.layer })
       .from(layerStates)
-      .where(and(inJsonIds(layerStates.documentId, "ids"), like(layerStates.layer, "user-%")))
+      .where(
+        and(inJsonIds(layerStates.documentId, sql.placeholder("ids")), like(layerStates.layer, "user-%")),
+      )
       .prepare(),
   };
 }
