@@ -4,9 +4,12 @@
  */
 import os from "node:os";
 import { createProgram } from "@gloss/server/cli/program";
-import type { Command } from "commander";
+
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/factories";
+
+/** commander's Command, as the program exposes it (commander is the server's dependency, not this package's). */
+type Command = ReturnType<typeof createProgram>;
 
 function allCommands(cmd: Command, path: string[] = []): Array<[string[], Command]> {
   return [[path, cmd], ...cmd.commands.flatMap((c) => allCommands(c, [...path, c.name()]))];
