@@ -3,6 +3,7 @@
  * so a cold report (1.2 s of CPU for 10,000 documents × 3 annotators) never blocks the server's event loop.
  * Jobs arrive one at a time from pool.ts; built as dist/agreementWorker.js (build.ts).
  */
+import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -13,6 +14,13 @@ import { computeAgreement } from "./compute";
 import type { AgreementJob, AgreementReply, AgreementWorkerData } from "./protocol";
 
 const { dbFile } = workerData as AgreementWorkerData;
+// Below the event loop in the scheduler: on Linux a thread's nice value is its own (setpriority on the calling
+// thread), so on a busy machine the server's main thread gets the cores first and the report waits.
+try {
+  os.setPriority(10);
+} catch {
+  // not permitted here (or not per thread on this OS): the report just competes as an equal
+}
 // Read-only: the migrations are the server's job, and a reader can never take the write lock.
 const sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
 sqlite.pragma("busy_timeout = 5000");
