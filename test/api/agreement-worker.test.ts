@@ -121,12 +121,6 @@ describe("agreement off the event loop", () => {
   it("a cold report on 10,000 documents leaves live updates flowing (delivered within 250 ms)", async () => {
     server = await startServer({ file: true });
     const w = world(10_000);
-    // what the report costs on the main thread: the bound below only means something if it is far over it
-    const t0 = performance.now();
-    computeAgreement(server.db, w.p.id, {});
-    const mainMs = performance.now() - t0;
-    expect(mainMs).toBeGreaterThan(2 * MAX_DELAY_MS);
-
     const { writer, reader, ctx } = await liveRoom(w, `${TEXT}0`);
     const sentAt = new Map<string, number>();
     const delays: Array<[delay: number, due: number]> = [];
@@ -166,13 +160,19 @@ describe("agreement off the event loop", () => {
     const report = (await res.json()) as AgreementReport;
     expect(report.overall.documents.compared).toBe(10_000);
     await vi.waitFor(() => expect(delays.length).toBe(sentAt.size), { timeout: 10_000 });
+    // what the report costs on the main thread (measured after, so its garbage is not collected during the
+    // measurement): the bound only means something if this is far over it
+    const t0 = performance.now();
+    computeAgreement(server.db, w.p.id, {});
+    const mainMs = performance.now() - t0;
+    expect(mainMs).toBeGreaterThan(2 * MAX_DELAY_MS);
     const [maxDelay, worstDue] = delays.reduce((a, b) => (b[0] > a[0] ? b : a));
     const worst = worstDue - started;
     console.log(
       `agreement on the main thread ${mainMs.toFixed(0)} ms; request ${requestMs.toFixed(0)} ms; ${delays.length} live updates, slowest delivered ${maxDelay.toFixed(0)} ms after it was due (due at +${worst.toFixed(0)} ms)`,
     );
-    expect(sentAt.size).toBeGreaterThanOrEqual(10);
     expect(maxDelay).toBeLessThan(MAX_DELAY_MS);
+    expect(sentAt.size).toBeGreaterThanOrEqual(10);
   }, 120_000);
 
   it("repeats come from the cache, concurrent requests share one computation, a live span invalidates", async () => {
