@@ -1,0 +1,110 @@
+/**
+ * The agreement worker from the production bundle: server/build.ts writes dist/agreementWorker.js beside
+ * dist/main.js, and the bundled server finds it there (a file database always computes in the worker, so a
+ * missing or broken worker file is a 500 here). The report is the one computed in-thread on the same file,
+ * and SIGTERM still ends the server (the worker is terminated with it).
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { openDb } from "@gloss/server/db/client";
+import { annotations } from "@gloss/server/db/schema";
+import { computeAgreement } from "@gloss/server/services/agreement/compute";
+import { type AgreementReport, userLayer } from "@gloss/shared";
+import { afterAll, describe, expect, it } from "vitest";
+import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const run = promisify(execFile);
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the bundled server's agreement worker", () => {
+  it("is built as dist/agreementWorker.js and answers GET /api/projects/:id/agreement", async () => {
+    // at the depth of server/dist, so the bundle finds server/node_modules as it would there (git-ignored)
+    const outdir = fs.mkdtempSync(path.join(REPO_ROOT, "server/.dist-test-"));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-agreement-dist-"));
+    dirs.push(outdir, dataDir);
+    await run(process.execPath, ["--import", "tsx", "build.ts", "--outdir", outdir], {
+      cwd: path.join(REPO_ROOT, "server"),
+    });
+    expect(fs.existsSync(path.join(outdir, "agreementWorker.js"))).toBe(true);
+
+    const file = path.join(dataDir, "gloss.db");
+    const db = openDb(file);
+    const manager = seedUser(db);
+    const [a, b] = [seedUser(db), seedUser(db)];
+    const p = seedProject(db, { members: [{ user: manager, role: "manager" }] });
+    const doc = seedDocument(db, p.id, "The minister said the economy will grow, but critics denied it.");
+    for (const [user, spans] of [
+      [
+        a,
+        [
+          [0, 12, 0],
+          [18, 39, 1],
+        ],
+      ],
+      [
+        b,
+        [
+          [0, 12, 0],
+          [18, 39, 2],
+        ],
+      ],
+    ] as const) {
+      db.insert(annotations)
+        .values(
+          spans.map(([start, end, label], i) => ({
+            projectId: p.id,
+            documentId: doc.id,
+            layer: userLayer(user.id),
+            spanId: `s${i}`,
+            start,
+            end,
+            labelId: p.labels[label]!.id,
+            createdAt: 0,
+          })),
+        )
+        .run();
+    }
+    const expected = JSON.parse(computeAgreement(db, p.id, {}).json) as AgreementReport;
+    db.$client.close();
+
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", GLOSS_DATA_DIR: dataDir };
+    delete env.INIT_CWD;
+    const child = spawn(process.execPath, [path.join(outdir, "main.js"), "serve"], {
+      cwd: dataDir,
+      env: { ...env, GLOSS_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    children.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    let stdout = "";
+    const url = await new Promise<string | null>((resolve) => {
+      child.stdout?.on("data", (d) => {
+        stdout += d;
+        const at = /running at (http:\/\/\S+)/.exec(stdout)?.[1];
+        if (at) resolve(at);
+      });
+      exited.then(() => resolve(null));
+    });
+    expect(url, stdout).not.toBeNull();
+
+    const res = await fetch(`${url}/api/projects/${p.id}/agreement`, { headers: { cookie: manager.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const report = (await res.json()) as AgreementReport;
+    expect({ ...report, elapsedMs: 0 }).toEqual({ ...expected, elapsedMs: 0 });
+    expect(report.overall.documents.compared).toBe(1);
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 120_000);
+});
