@@ -74,7 +74,9 @@ describe("the bundled server's agreement worker", () => {
         )
         .run();
     }
-    const expected = JSON.parse(computeAgreement(db, p.id, {}).json) as AgreementReport;
+    const expected = JSON.parse(
+      new TextDecoder().decode(computeAgreement(db, p.id, {}).json),
+    ) as AgreementReport;
     db.$client.close();
 
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", GLOSS_DATA_DIR: dataDir };

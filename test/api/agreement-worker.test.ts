@@ -197,7 +197,9 @@ describe("agreement off the event loop", () => {
     // the read flushes the projection first (the room's load reconciled the layer with its empty Y.Doc, then
     // the new span): the project's rows changed, so the report is computed again, and is the fresh one
     const projected = () => {
-      const report = JSON.parse(computeAgreement(server.db, w.p.id, {}).json) as AgreementReport;
+      const report = JSON.parse(
+        new TextDecoder().decode(computeAgreement(server.db, w.p.id, {}).json),
+      ) as AgreementReport;
       return report.overall.spans;
     };
     await vi.waitFor(async () => {
@@ -221,10 +223,12 @@ describe("agreement off the event loop", () => {
     expect(res.status).toBe(200);
     const viaWorker = (await res.json()) as AgreementReport;
     const inThread = JSON.parse(
-      computeAgreement(server.db, w.p.id, {
-        annotators: [w.annotators[0]!.id, w.annotators[2]!.id],
-        minIou: 0.5,
-      }).json,
+      new TextDecoder().decode(
+        computeAgreement(server.db, w.p.id, {
+          annotators: [w.annotators[0]!.id, w.annotators[2]!.id],
+          minIou: 0.5,
+        }).json,
+      ),
     ) as AgreementReport;
     expect({ ...viaWorker, elapsedMs: 0 }).toEqual({ ...inThread, elapsedMs: 0 });
 

@@ -28,8 +28,8 @@ import { agreementService } from "../../services/agreement/service";
 import { createRouter, json, memberErrors } from "../openapi";
 
 /** A 200 whose body is a report serialized by the worker: typed as the route's JSON (it is that JSON). */
-const serializedReport = (text: string) =>
-  new Response(text, {
+const serializedReport = (bytes: Uint8Array<ArrayBuffer>) =>
+  new Response(bytes, {
     status: 200,
     headers: { "Content-Type": "application/json" },
   }) as unknown as TypedResponse<z.output<typeof AgreementReportDto>, 200, "json">;

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import { projectAgreement } from "../agreement";
 import type { AgreementOutcome } from "./protocol";
 
-/** The report of `projectId` for `query`, serialized, with what it skipped. */
+/** The report of `projectId` for `query`, serialized to UTF-8 JSON, with what it skipped. */
 export function computeAgreement(
   db: Db,
   projectId: number,
@@ -13,7 +13,8 @@ export function computeAgreement(
   const report = projectAgreement(db, projectId, query);
   const skipped = report.skippedRows;
   return {
-    json: JSON.stringify(report),
+    // TextEncoder, not Buffer.from: a small Buffer lives in a shared pool, which must never be transferred
+    json: new TextEncoder().encode(JSON.stringify(report)),
     skipped: {
       total: skipped.total,
       reasons: skipped.total > 0 ? skippedReasons(skipped) : "",

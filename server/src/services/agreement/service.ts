@@ -126,15 +126,15 @@ export class AgreementService {
     const old = this.cache.get(key);
     if (old) {
       this.cache.delete(key);
-      this.bytes -= old.outcome.json.length;
+      this.bytes -= old.outcome.json.byteLength;
     }
     this.cache.set(key, entry);
-    this.bytes += entry.outcome.json.length;
+    this.bytes += entry.outcome.json.byteLength;
     for (const [k, e] of this.cache) {
       if (this.cache.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       if (k === key) continue;
       this.cache.delete(k);
-      this.bytes -= e.outcome.json.length;
+      this.bytes -= e.outcome.json.byteLength;
     }
   }
 }
