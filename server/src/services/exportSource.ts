@@ -15,21 +15,7 @@ import {
   storedRelationProblem,
   storedSpanProblem,
 } from "@gloss/shared";
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  exists,
-  gt,
-  inArray,
-  like,
-  or,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, gt, inArray, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { inJsonIds } from "../db/query";
 import { relationOfRow } from "../db/rows";
