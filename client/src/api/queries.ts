@@ -121,12 +121,20 @@ export function useExportPreviewQuery(projectId: number, url: string | null) {
 }
 
 /** The layers of a document (curators and managers: `enabled`). */
+/**
+ * Reads behind a page with a live document (annotate, curate): re-read when its socket reconnects
+ * (useOnReconnect) or the browser is back online, not when the window regains focus. The mouse-down that
+ * focuses a window also starts a selection, and a re-read landing mid-drag re-renders the page around it.
+ */
+const LIVE_PAGE = { refetchOnWindowFocus: false } as const;
+
 export function useLayersQuery(documentId: number, enabled: boolean) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.layers(documentId),
     queryFn: ({ signal }) => api.documents.layers(documentId, { signal }).then((r) => r.layers),
     enabled,
+    ...LIVE_PAGE,
   });
 }
 
@@ -175,5 +183,6 @@ export function useDocumentContextQuery(documentId: number) {
       ]);
       return { document, project, members };
     },
+    ...LIVE_PAGE,
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The cache of server state and when it is read again: on mount when stale, when the window regains
  * focus, and when the browser comes back online (TanStack Query's focusManager and onlineManager); pages
- * with a collaboration socket also re-read when it reconnects (collab/useRefetchOnReconnect.ts).
+ * with a collaboration socket re-read when it reconnects instead of on focus (collab/useOnReconnect.ts,
+ * LIVE_PAGE in queries.ts).
  */
 import { QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./client";
