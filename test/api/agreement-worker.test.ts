@@ -7,7 +7,14 @@
 import { createHash } from "node:crypto";
 import { computeAgreement } from "@gloss/server/services/agreement/compute";
 import { agreementService } from "@gloss/server/services/agreement/service";
-import { type AgreementReport, addSpan, type LayerContext, spansOf, userLayer } from "@gloss/shared";
+import {
+  type AgreementReport,
+  addSpan,
+  type LayerContext,
+  seededRandom,
+  spansOf,
+  userLayer,
+} from "@gloss/shared";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
@@ -26,17 +33,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await server?.close();
 });
-
-/** A deterministic generator (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface World {
   manager: SeededUser;
@@ -61,7 +57,7 @@ function world(documents: number): World {
     ],
   });
   const labels = p.labels.map((l) => l.id);
-  const rand = prng(7);
+  const rand = seededRandom(7);
   const sqlite = db.$client;
   const insertDoc = sqlite.prepare(
     "INSERT INTO documents (project_id, name, text, sha256, length) VALUES (?, ?, ?, ?, ?)",

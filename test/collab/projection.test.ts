@@ -11,12 +11,13 @@ import {
   type LayerContext,
   listRelations,
   listSpans,
+  seededRandom,
   setLayerStatus,
   userLayer,
 } from "@gloss/shared";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient, type Y } from "../helpers/collab";
-import { dumpProjection, prng, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
+import { dumpProjection, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -116,7 +117,7 @@ describe("projection", () => {
       { ...ctx, labelIds: new Set(otherProject.labels.map((l) => l.id)) },
     );
 
-    const rand = prng(42);
+    const rand = seededRandom(42);
     for (let i = 0; i < 300; i++) {
       const c = rand() < 0.7 ? layerClient : goldClient;
       const author = c === layerClient ? ann.id : curator.id;

@@ -15,13 +15,14 @@ import {
   type LayerName,
   listSpans,
   roomName,
+  seededRandom,
   setLayerStatus,
   userLayer,
 } from "@gloss/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
-import { dumpProjection, prng, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
+import { dumpProjection, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -70,7 +71,7 @@ describe("incremental projection", () => {
     const other = openDb(path.join(server.dataDir, "gloss.db"));
     const otherStore = new SqliteLayerStore(other.$client, new TimerRegistry());
     const collab = server.deps.collab;
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const idle = async () => {
       await collab.flush();
       await expect.poll(() => collab.metrics().rooms, { timeout: 5_000 }).toBe(0);

@@ -1,4 +1,4 @@
-/** Shared pieces of the projection tests: a seeded generator, random layer edits, a dump of the tables. */
+/** Shared pieces of the projection tests: random layer edits (seed them with seededRandom), a dump of the tables. */
 import type { Db } from "@gloss/server/db/client";
 import {
   addRelation,
@@ -12,17 +12,6 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import { seedProject, seedUser } from "./seed";
-
-/** A deterministic generator (mulberry32): a failing run replays exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One random edit of a layer, as a client or the server makes them: add, update or remove a span, add or
