@@ -47,6 +47,11 @@ export interface CollabLimits {
   unloadDelayMs: number;
   /** How often a server with loaded rooms looks for what other processes (the CLI) wrote to the store. */
   externalPollMs: number;
+  /**
+   * How often open sockets' credentials are checked again without any rights change: a session that
+   * expires while its socket is open is closed (4401) within this long.
+   */
+  credentialSweepMs: number;
 }
 
 /** The defaults; the server accepts overrides per instance. */
@@ -71,4 +76,5 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   projectionDelayMs: 150,
   unloadDelayMs: 0,
   externalPollMs: 200,
+  credentialSweepMs: 60_000,
 });

@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sessions } from "@gloss/server/db/schema";
 import { addSpan, CloseCode, type LayerContext, type LayerName, listSpans, userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
@@ -97,6 +98,31 @@ describe("rights on open sockets", () => {
     addSpan(c.doc, { start: 0, end: 3, label, author: curator.id }, ctx);
     await server.deps.collab.flush();
     expect(await spanCount("gold")).toBe(0);
+  });
+
+  it("a session that expires while its socket is open is closed within the credential sweep", async () => {
+    server.deps.collab.limits.credentialSweepMs = 100;
+    const created = await api(ann).post<{ id: number; token: string }>("/api/tokens", { name: "script" });
+    const c = connect(ann, userLayer(ann.id));
+    const token = connectClient(server, {
+      documentId,
+      layer: userLayer(ann.id),
+      auth: { token: created.token },
+    });
+    clients.push(token);
+    await Promise.all([c.synced(), token.synced()]);
+    // Nobody asks the server anything: the session's time just runs out.
+    server.db
+      .update(sessions)
+      .set({ expiresAt: Date.now() - 1 })
+      .run();
+    expect((await c.closed()).code).toBe(CloseCode.Unauthorized);
+    addSpan(c.doc, { start: 0, end: 3, label, author: ann.id }, ctx);
+    await server.deps.collab.flush();
+    expect(await spanCount(userLayer(ann.id))).toBe(0);
+    // A token's socket does not depend on sessions and stays.
+    addSpan(token.doc, { start: 4, end: 12, label, author: ann.id }, ctx);
+    await expect.poll(() => spanCount(userLayer(ann.id))).toBe(1);
   });
 
   it("a curator demoted to annotator stops receiving another annotator's spans", async () => {

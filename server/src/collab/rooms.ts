@@ -9,6 +9,7 @@
 import { CloseCode, type LayerName, roomName } from "@gloss/shared";
 import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
+import { resolveCredential } from "../auth/sessions";
 import type { Db } from "../db/client";
 import { documents } from "../db/schema";
 import type { Logger } from "../log";
@@ -50,6 +51,7 @@ export class RoomRegistry implements ConnectionHost {
   private closing = false;
   private pendingScopes: RightsScope[] | null = null;
   private stopWatching: (() => void) | null = null;
+  private stopSweeping: (() => void) | null = null;
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
   private readonly projectOf;
@@ -192,6 +194,34 @@ export class RoomRegistry implements ConnectionHost {
     }
   }
 
+  /**
+   * Closes (4401) every open socket whose credential no longer holds: a session expired or deleted, a token
+   * revoked, by anyone, without a rights change this server saw. One look-up per credential, not per socket.
+   */
+  sweepCredentials(): void {
+    const valid = new Map<string, boolean>();
+    for (const room of this.rooms.values()) {
+      for (const conn of [...room.connections]) {
+        const credential = conn.grant.credential;
+        if (conn.closed || credential === null) continue; // null: joined in-process, not by a caller
+        let ok = valid.get(credential);
+        if (ok === undefined) {
+          try {
+            ok = resolveCredential(this.deps.db, credential)?.id === conn.grant.user.id;
+          } catch (err) {
+            this.log.error("collab: checking a credential failed", { err: String(err) });
+            ok = true; // a failing database is not a reason to sign everyone out
+          }
+          valid.set(credential, ok);
+        }
+        if (!ok) {
+          this.counters.rightsRevoked++;
+          conn.close(CLOSE_BY_STATUS[401], "the session has ended");
+        }
+      }
+    }
+  }
+
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
   async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
     if (this.closing) throw new Error("the collaboration server is shutting down");
@@ -237,6 +267,10 @@ export class RoomRegistry implements ConnectionHost {
         externalChange: () => this.rightsChanged({}),
       },
       this.limits.externalPollMs,
+    );
+    // …and whether the credentials of open sockets are still good (a session may expire while connected).
+    this.stopSweeping ??= this.deps.timers.every(this.limits.credentialSweepMs, () =>
+      this.sweepCredentials(),
     );
     room.loaded = this.load(room);
     // Joiners learn of a failure through the room's status; withDoc re-awaits this promise.
@@ -307,6 +341,8 @@ export class RoomRegistry implements ConnectionHost {
     if (this.rooms.size > 0) return;
     this.stopWatching?.();
     this.stopWatching = null;
+    this.stopSweeping?.();
+    this.stopSweeping = null;
   }
 
   /**
