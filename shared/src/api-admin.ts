@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Password, UserDto, Username } from "./api";
+import { PageQuery, page } from "./api-pages";
 
 /** POST /api/users (instance admins): a password may be omitted, and one is generated and returned once. */
 export const CreateUserBody = z.object({
@@ -18,5 +19,10 @@ export type CreateUserBody = z.infer<typeof CreateUserBody>;
 export const CreatedUserDto = UserDto.extend({ password: z.string().optional() }).meta({ id: "CreatedUser" });
 export type CreatedUserDto = z.infer<typeof CreatedUserDto>;
 
-/** GET /api/users (instance admins). */
-export const UserListDto = z.object({ users: z.array(UserDto) }).meta({ id: "UserList" });
+/** GET /api/users?q=&limit=&offset= (instance admins; `q`: in the username or display name). */
+export const ListUsersQuery = PageQuery.extend({ q: z.string().max(200).optional() });
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+/** GET /api/users: a page of accounts by username; `total` counts every match. */
+export const UserListDto = page("users", UserDto).meta({ id: "UserList" });
+export type UserListDto = z.infer<typeof UserListDto>;

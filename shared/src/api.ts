@@ -6,6 +6,7 @@
  * `{ error: { code, message, details? } }`. `.meta({ id })` names a schema in the OpenAPI components.
  */
 import { z } from "zod";
+import { PageQuery, page } from "./api-pages";
 import { RelationTypes } from "./labels";
 
 export const Role = z.enum(["manager", "curator", "annotator"]);
@@ -140,6 +141,17 @@ export const MemberDto = z
   .meta({ id: "Member" });
 export type MemberDto = z.infer<typeof MemberDto>;
 
+/** GET /projects/:id/members?role=&q=&limit=&offset= (`q`: in the username or display name). */
+export const ListMembersQuery = PageQuery.extend({
+  role: Role.optional(),
+  q: z.string().max(200).optional(),
+});
+export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
+
+/** GET /projects/:id/members: a page, by username; `total` counts every match. */
+export const MemberListDto = page("members", MemberDto).meta({ id: "MemberList" });
+export type MemberListDto = z.infer<typeof MemberListDto>;
+
 // ---------- documents ----------
 export const DocumentInput = z.object({
   text: z.string(),
@@ -185,11 +197,9 @@ export const DocumentDto = DocumentSummaryDto.extend({
 export type DocumentDto = z.infer<typeof DocumentDto>;
 
 /** GET /projects/:id/documents?status=&q=&limit=&offset= */
-export const ListDocumentsQuery = z.object({
+export const ListDocumentsQuery = PageQuery.extend({
   status: AssignmentStatus.optional(),
   q: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
 });
 export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
 
@@ -224,6 +234,25 @@ export const AssignmentDto = z
   .meta({ id: "Assignment" });
 export type AssignmentDto = z.infer<typeof AssignmentDto>;
 
+/** GET /projects/:id/assignments?status=&userId=&q=&limit=&offset= (`q`: in the document's name). */
+export const ListAssignmentsQuery = PageQuery.extend({
+  status: AssignmentStatus.optional(),
+  userId: z.coerce.number().int().optional(),
+  q: z.string().max(500).optional(),
+});
+export type ListAssignmentsQuery = z.infer<typeof ListAssignmentsQuery>;
+
+/** GET /projects/:id/assignments: a page, by document then user; `total` counts every match. */
+export const AssignmentPageDto = page("assignments", AssignmentDto).meta({ id: "AssignmentPage" });
+export type AssignmentPageDto = z.infer<typeof AssignmentPageDto>;
+
+/** GET /projects/:id/queue?status=&q=&limit=&offset= (`q`: in the document's name). */
+export const QueueQuery = PageQuery.extend({
+  status: AssignmentStatus.optional(),
+  q: z.string().max(500).optional(),
+});
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
 /** One entry of an annotator's queue. */
 export const QueueItemDto = z
   .object({ documentId: z.number().int(), name: z.string(), status: AssignmentStatus, updatedAt: z.number() })
@@ -231,11 +260,17 @@ export const QueueItemDto = z
 export type QueueItemDto = z.infer<typeof QueueItemDto>;
 
 /**
- * GET /projects/:id/queue: the caller's queue in document order, and the document to open next (first not
- * done), or null.
+ * GET /projects/:id/queue: a page of the caller's queue in document order; `total` counts every match,
+ * `remaining` every assignment of the caller's not done (whatever the filters), and `next` is the document
+ * to open next (the first not done in the whole queue), or null.
  */
 export const QueueDto = z
-  .object({ queue: z.array(QueueItemDto), next: z.number().int().nullable() })
+  .object({
+    queue: z.array(QueueItemDto),
+    total: z.number().int(),
+    remaining: z.number().int(),
+    next: z.number().int().nullable(),
+  })
   .meta({ id: "Queue" });
 export type QueueDto = z.infer<typeof QueueDto>;
 

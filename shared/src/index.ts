@@ -3,6 +3,7 @@ export * from "./api";
 export * from "./api-admin";
 export * from "./api-agreement";
 export * from "./api-layers";
+export * from "./api-pages";
 export * from "./api-params";
 export * from "./api-transfer";
 export * from "./closeCodes";

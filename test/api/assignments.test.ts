@@ -13,6 +13,8 @@ import { startServer, type TestServer } from "../helpers/server";
 
 interface QueueBody {
   queue: Array<{ documentId: number; name: string; status: string; updatedAt: number }>;
+  total: number;
+  remaining: number;
   next: number | null;
 }
 
@@ -262,12 +264,18 @@ describe("queue and own status", () => {
     const q2 = await me.get<QueueBody>(`/api/projects/${project.id}/queue`);
     expect(q2.queue.map((q) => q.status)).toEqual(["done", "in_progress", "todo"]);
     expect(q2.next).toBe(docIds[1]);
+    expect([q2.total, q2.remaining]).toEqual([3, 2]);
 
     await me.patch(`/api/documents/${docIds[1]}/assignment`, { status: "done" });
     await me.patch(`/api/documents/${docIds[2]}/assignment`, { status: "done" });
     expect((await me.get<QueueBody>(`/api/projects/${project.id}/queue`)).next).toBeNull();
     // the manager has no assignments: an empty queue
-    expect(await api.get<QueueBody>(`/api/projects/${project.id}/queue`)).toEqual({ queue: [], next: null });
+    expect(await api.get<QueueBody>(`/api/projects/${project.id}/queue`)).toEqual({
+      queue: [],
+      total: 0,
+      remaining: 0,
+      next: null,
+    });
   });
 
   it("PATCH /documents/:id/assignment: 404 without an own assignment, 400 for a bad status", async () => {

@@ -1,5 +1,12 @@
-import type { AssignmentDto, AssignmentStatus, QueueDto, QueueItemDto } from "@gloss/shared";
-import { and, asc, eq, sql } from "drizzle-orm";
+import type {
+  AssignmentDto,
+  AssignmentPageDto,
+  AssignmentStatus,
+  ListAssignmentsQuery,
+  QueueDto,
+  QueueQuery,
+} from "@gloss/shared";
+import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
 import { inJsonIds } from "../db/query";
@@ -170,21 +177,43 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
   return created;
 }
 
-/** The project's assignments (annotators: only their own), by document then user. */
-export function listAssignments(db: Db, access: ProjectAccess): AssignmentDto[] {
+/** `q` found in the document's name (case-insensitive), or no condition. */
+const nameHas = (q: string | undefined): SQL | undefined =>
+  q ? gt(sql`instr(lower(${documents.name}), lower(${q}))`, 0) : undefined;
+
+/**
+ * A page of the project's assignments (annotators: only their own), by document then user, filtered by
+ * status, user and `q` in the document's name; `total` counts every match.
+ */
+export function listAssignments(
+  db: Db,
+  access: ProjectAccess,
+  query: ListAssignmentsQuery,
+): AssignmentPageDto {
   const own = access.role === "annotator";
-  return db
+  const where = and(
+    eq(documents.projectId, access.project.id),
+    own ? eq(assignments.userId, access.user.id) : undefined,
+    query.userId !== undefined ? eq(assignments.userId, query.userId) : undefined,
+    query.status ? eq(assignments.status, query.status) : undefined,
+    nameHas(query.q),
+  );
+  const total = db
+    .select({ n: count() })
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(where)
+    .get()!.n;
+  const rows = db
     .select(assignmentColumns)
     .from(assignments)
     .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(
-      and(
-        eq(documents.projectId, access.project.id),
-        own ? eq(assignments.userId, access.user.id) : undefined,
-      ),
-    )
+    .where(where)
     .orderBy(asc(assignments.documentId), asc(assignments.userId))
+    .limit(query.limit)
+    .offset(query.offset)
     .all();
+  return { assignments: rows, total };
 }
 
 /** Removes the listed document × user pairs; returns what was removed. */
@@ -229,9 +258,23 @@ export function removeAssignments(
   return removed;
 }
 
-/** The caller's own assignments in the project, in document order, with the next one to work on. */
-export function queueOf(db: Db, access: ProjectAccess): QueueDto {
-  const queue: QueueItemDto[] = db
+/**
+ * A page of the caller's own assignments in the project, in document order, filtered by status and `q` in
+ * the document's name; with the count of matches, the count not done and the next one to work on (the
+ * first not done in the whole queue, whatever the filters).
+ */
+export function queueOf(db: Db, access: ProjectAccess, query: QueueQuery): QueueDto {
+  const mine = and(eq(documents.projectId, access.project.id), eq(assignments.userId, access.user.id));
+  const where = and(mine, query.status ? eq(assignments.status, query.status) : undefined, nameHas(query.q));
+  const from = () =>
+    db
+      .select({ n: count() })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId));
+  const total = from().where(where).get()!.n;
+  const open = and(mine, ne(assignments.status, "done"));
+  const remaining = from().where(open).get()!.n;
+  const queue = db
     .select({
       documentId: assignments.documentId,
       name: documents.name,
@@ -240,10 +283,20 @@ export function queueOf(db: Db, access: ProjectAccess): QueueDto {
     })
     .from(assignments)
     .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(and(eq(documents.projectId, access.project.id), eq(assignments.userId, access.user.id)))
+    .where(where)
     .orderBy(asc(documents.id))
+    .limit(query.limit)
+    .offset(query.offset)
     .all();
-  return { queue, next: queue.find((q) => q.status !== "done")?.documentId ?? null };
+  const next = db
+    .select({ id: assignments.documentId })
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(open)
+    .orderBy(asc(documents.id))
+    .limit(1)
+    .get();
+  return { queue, total, remaining, next: next?.id ?? null };
 }
 
 /** Sets the status of the caller's own assignment on a document (404 when they have none). */

@@ -1,7 +1,7 @@
 /** Accounts: creation (API register, admin POST /users, CLI `user add`) and look-ups. */
 import { randomBytes } from "node:crypto";
-import type { UserDto } from "@gloss/shared";
-import { asc, count, eq, sql } from "drizzle-orm";
+import type { ListUsersQuery, UserListDto } from "@gloss/shared";
+import { asc, count, eq, gt, or, sql } from "drizzle-orm";
 import { hashPassword } from "../auth/passwords";
 import { toUserDto } from "../auth/sessions";
 import type { Db } from "../db/client";
@@ -26,9 +26,24 @@ export function findUserByUsername(db: Db, username: string): UserRow | undefine
   return db.select().from(users).where(eq(users.username, username)).get();
 }
 
-/** Every account, by username (the admin's user list). */
-export function listUsers(db: Db): UserDto[] {
-  return db.select().from(users).orderBy(asc(users.username)).all().map(toUserDto);
+/** A page of accounts by username, `q` in the username or display name (the admin's user list). */
+export function listUsers(db: Db, query: ListUsersQuery): UserListDto {
+  const where = query.q
+    ? or(
+        gt(sql`instr(lower(${users.username}), lower(${query.q}))`, 0),
+        gt(sql`instr(lower(${users.displayName}), lower(${query.q}))`, 0),
+      )
+    : undefined;
+  const total = db.select({ n: count() }).from(users).where(where).get()!.n;
+  const rows = db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.username), asc(users.id))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  return { users: rows.map(toUserDto), total };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Account administration for instance admins: list accounts, create one (when sign-up is closed). */
 
-import { CreatedUserDto, CreateUserBody, type UserDto, UserListDto } from "@gloss/shared";
+import { CreatedUserDto, CreateUserBody, ListUsersQuery, type UserDto, UserListDto } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import { toUserDto } from "../../auth/sessions";
 import type { Deps } from "../../context";
@@ -15,8 +15,13 @@ const listRoute = createRoute({
   path: "/users",
   operationId: "listUsers",
   tags: ["users"],
-  summary: "Every account (instance admins)",
-  responses: { 200: json(UserListDto, "The accounts"), ...adminErrors },
+  summary: "A page of the accounts (instance admins)",
+  request: { query: ListUsersQuery },
+  responses: {
+    200: json(UserListDto, "The page; `total` counts every match"),
+    400: errors[400],
+    ...adminErrors,
+  },
 });
 const createUserRoute = createRoute({
   method: "post",
@@ -47,7 +52,7 @@ export function userRoutes({ db, log }: Deps) {
 
   app.openapi(listRoute, (c) => {
     requireAdmin(c.get("user"));
-    return c.json({ users: listUsers(db) }, 200);
+    return c.json(listUsers(db, c.req.valid("query")), 200);
   });
 
   app.openapi(createUserRoute, async (c) => {

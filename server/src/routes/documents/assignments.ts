@@ -1,10 +1,13 @@
 import {
   AssignmentDto,
+  AssignmentPageDto,
   AssignmentsBody,
   DocumentParams,
+  ListAssignmentsQuery,
   PatchAssignmentBody,
   ProjectParams,
   QueueDto,
+  QueueQuery,
   RemoveAssignmentsBody,
 } from "@gloss/shared";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -37,9 +40,9 @@ const listRoute = createRoute({
   path: "/projects/{id}/assignments",
   operationId: "listAssignments",
   tags: ["assignments"],
-  summary: "The project's assignments (annotators: their own)",
-  request: { params: ProjectParams },
-  responses: { 200: json(AssignmentList, "The assignments"), ...memberErrors },
+  summary: "A page of the project's assignments (annotators: their own)",
+  request: { params: ProjectParams, query: ListAssignmentsQuery },
+  responses: { 200: json(AssignmentPageDto, "The page; `total` counts every match"), ...memberErrors },
 });
 const removeRoute = createRoute({
   method: "delete",
@@ -56,8 +59,8 @@ const queueRoute = createRoute({
   path: "/projects/{id}/queue",
   operationId: "getQueue",
   tags: ["assignments"],
-  summary: "The caller's queue in document order, and the document to open next",
-  request: { params: ProjectParams },
+  summary: "A page of the caller's queue in document order, and the document to open next",
+  request: { params: ProjectParams, query: QueueQuery },
   responses: { 200: json(QueueDto, "The queue"), ...memberErrors },
 });
 const ownStatusRoute = createRoute({
@@ -88,7 +91,7 @@ export function assignmentRoutes(deps: Deps) {
 
   app.openapi(listRoute, (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
-    return c.json({ assignments: listAssignments(deps.db, access) }, 200);
+    return c.json(listAssignments(deps.db, access, c.req.valid("query")), 200);
   });
 
   app.openapi(removeRoute, (c) => {
@@ -100,7 +103,7 @@ export function assignmentRoutes(deps: Deps) {
 
   app.openapi(queueRoute, (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
-    return c.json(queueOf(deps.db, access), 200);
+    return c.json(queueOf(deps.db, access, c.req.valid("query")), 200);
   });
 
   app.openapi(ownStatusRoute, (c) => {

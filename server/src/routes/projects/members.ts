@@ -5,14 +5,16 @@
 
 import {
   AddMemberBody,
+  ListMembersQuery,
   MemberDto,
+  MemberListDto,
   MemberParams,
   PatchMemberBody,
   ProjectParams,
   type Role,
 } from "@gloss/shared";
-import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, count, eq } from "drizzle-orm";
+import { createRoute } from "@hono/zod-openapi";
+import { and, asc, count, eq, gt, or, sql } from "drizzle-orm";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
@@ -29,12 +31,9 @@ const listRoute = createRoute({
   path: "/projects/{id}/members",
   operationId: "listMembers",
   tags: ["members"],
-  summary: "The project's members and their roles (members)",
-  request: { params: ProjectParams },
-  responses: {
-    200: json(z.object({ members: z.array(MemberDto) }).meta({ id: "MemberList" }), "The members"),
-    ...memberErrors,
-  },
+  summary: "A page of the project's members and their roles (members)",
+  request: { params: ProjectParams, query: ListMembersQuery },
+  responses: { 200: json(MemberListDto, "The page; `total` counts every match"), ...memberErrors },
 });
 const addRoute = createRoute({
   method: "post",
@@ -66,23 +65,55 @@ const removeRoute = createRoute({
   responses: { 204: { description: "Removed" }, ...managerErrors },
 });
 
-function listMembers(db: Db, projectId: number): MemberDto[] {
-  return db
-    .select({
-      userId: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: projectMembers.role,
-    })
+const memberColumns = {
+  userId: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: projectMembers.role,
+};
+
+/** A page of the project's members by username, filtered by role and `q` in the username or display name. */
+function listMembers(db: Db, projectId: number, query: ListMembersQuery): MemberListDto {
+  const where = and(
+    eq(projectMembers.projectId, projectId),
+    query.role ? eq(projectMembers.role, query.role) : undefined,
+    query.q
+      ? or(
+          gt(sql`instr(lower(${users.username}), lower(${query.q}))`, 0),
+          gt(sql`instr(lower(${users.displayName}), lower(${query.q}))`, 0),
+        )
+      : undefined,
+  );
+  const total = db
+    .select({ n: count() })
     .from(projectMembers)
     .innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(eq(projectMembers.projectId, projectId))
-    .orderBy(asc(users.username))
+    .where(where)
+    .get()!.n;
+  const members = db
+    .select(memberColumns)
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(where)
+    .orderBy(asc(users.username), asc(users.id))
+    .limit(query.limit)
+    .offset(query.offset)
     .all();
+  return { members, total };
+}
+
+/** One member, if `userId` is one. */
+function findMember(db: Db, projectId: number, userId: number): MemberDto | undefined {
+  return db
+    .select(memberColumns)
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
+    .get();
 }
 
 function getMember(db: Db, projectId: number, userId: number): MemberDto {
-  const m = listMembers(db, projectId).find((x) => x.userId === userId);
+  const m = findMember(db, projectId, userId);
   if (!m) throw notFound("No such member in this project");
   return m;
 }
@@ -111,7 +142,7 @@ export function memberRoutes({ db }: Deps) {
 
   app.openapi(listRoute, (c) => {
     const { project } = projectAccess(db, c.get("user"), c.req.valid("param").id);
-    return c.json({ members: listMembers(db, project.id) }, 200);
+    return c.json(listMembers(db, project.id, c.req.valid("query")), 200);
   });
 
   app.openapi(addRoute, (c) => {
@@ -124,7 +155,7 @@ export function memberRoutes({ db }: Deps) {
       if (!user) {
         throw new HttpError(404, "user_not_found", `No user named '${body.username}'`, { field: "username" });
       }
-      const already = listMembers(db, projectId).find((m) => m.userId === user.id);
+      const already = findMember(db, projectId, user.id);
       if (already) {
         throw new HttpError(409, "already_member", `${user.username} is already a ${already.role} here`, {
           role: already.role,
