@@ -6,6 +6,7 @@
 import type {
   AgreementReport,
   AssignmentDto,
+  AssignmentPageDto,
   AssignmentStatus,
   AssignmentsBody,
   AutoMergeBody,
@@ -23,6 +24,7 @@ import type {
   LayerSummaryDto,
   LoginBody,
   MemberDto,
+  MemberListDto,
   PatchProjectBody,
   ProjectCurationDto,
   ProjectDto,
@@ -31,6 +33,7 @@ import type {
   Role,
   SpanDto,
   UserDto,
+  UserListDto,
 } from "@gloss/shared";
 import type { Api, RequestOptions } from "./client";
 
@@ -72,6 +75,9 @@ export interface LayerInfo extends Partial<Omit<LayerSummaryDto, "layer">> {
   username?: string | null;
 }
 
+/** The query of a paginated list: its filters, `limit` (server default 100, max 1000) and `offset`. */
+export type PageParams = Record<string, string | number | undefined>;
+
 /** The REST API, grouped by resource. */
 export function createEndpoints(api: Api) {
   const enc = encodeURIComponent;
@@ -89,8 +95,9 @@ export function createEndpoints(api: Api) {
       update: (id: number, body: PatchProjectBody) => api.patch<ProjectDto>(`/api/projects/${id}`, body),
     },
     members: {
-      list: (projectId: number, o?: RequestOptions) =>
-        api.get<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`, o),
+      /** A page of members (`role`, `q`, `limit`, `offset`); `total` counts every match. */
+      list: (projectId: number, query: PageParams = {}, o?: RequestOptions) =>
+        api.get<MemberListDto>(`/api/projects/${projectId}/members`, { ...o, query }),
       add: (projectId: number, body: { username: string; role: Role }) =>
         api.post<MemberDto>(`/api/projects/${projectId}/members`, body),
       setRole: (projectId: number, userId: number, role: Role) =>
@@ -141,8 +148,17 @@ export function createEndpoints(api: Api) {
     assignments: {
       create: (projectId: number, body: AssignmentsBody) =>
         api.post<{ assignments: AssignmentDto[] }>(`/api/projects/${projectId}/assignments`, body),
-      queue: (projectId: number, o?: RequestOptions) =>
-        api.get<QueueDto>(`/api/projects/${projectId}/queue`, o),
+      /** A page of assignments (`status`, `userId`, `q`, `limit`, `offset`); `total` counts every match. */
+      list: (projectId: number, query: PageParams = {}, o?: RequestOptions) =>
+        api.get<AssignmentPageDto>(`/api/projects/${projectId}/assignments`, { ...o, query }),
+      /** A page of the caller's queue (`status`, `q`, `limit`, `offset`), with `total`, `remaining`, `next`. */
+      queue: (projectId: number, query: PageParams = {}, o?: RequestOptions) =>
+        api.get<QueueDto>(`/api/projects/${projectId}/queue`, { ...o, query }),
+    },
+    users: {
+      /** A page of accounts (instance admins; `q`, `limit`, `offset`); `total` counts every match. */
+      list: (query: PageParams = {}, o?: RequestOptions) =>
+        api.get<UserListDto>("/api/users", { ...o, query }),
     },
     agreement: {
       report: (projectId: number, query: AgreementQueryParams, o?: RequestOptions) =>

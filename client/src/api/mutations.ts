@@ -129,9 +129,14 @@ export function useReorderLabels(projectId: number) {
   });
 }
 
-/** The team changed: the members list at once, then what depends on the team (queues, documents) re-read. */
+/**
+ * The team changed: every members list (the full one at once, its pages re-read), then what depends on the
+ * team (queues, documents) re-read.
+ */
 function membersChanged(client: QueryClient, projectId: number, next: (members: MemberDto[]) => MemberDto[]) {
-  client.setQueryData<MemberDto[]>(queryKeys.members(projectId), (list) => next(list ?? []));
+  client.setQueryData<MemberDto[]>(queryKeys.members(projectId, { limit: 1000 }), (list) =>
+    list ? next(list) : undefined,
+  );
   void invalidate(client, queryKeys.projectScope(projectId), queryKeys.allDocuments);
 }
 

@@ -7,7 +7,7 @@
 import type { MemberDto } from "@gloss/shared";
 import { type QueryClient, queryOptions, useQuery } from "@tanstack/react-query";
 import { useApi } from "./context";
-import type { AgreementQueryParams, Endpoints } from "./endpoints";
+import type { AgreementQueryParams, Endpoints, PageParams } from "./endpoints";
 import { readHead } from "./readHead";
 
 /** The documents filter of a list request. */
@@ -25,13 +25,21 @@ export const queryKeys = {
   /** Everything about one project (its detail, members, documents, queue, agreement, curation). */
   projectScope: (projectId: number) => ["project", projectId] as const,
   project: (projectId: number) => ["project", projectId, "detail"] as const,
-  members: (projectId: number) => ["project", projectId, "members"] as const,
+  /** Every members list of a project (any filter) when `filter` is left out. */
+  members: (projectId: number, filter?: PageParams) =>
+    filter
+      ? (["project", projectId, "members", filter] as const)
+      : (["project", projectId, "members"] as const),
+  memberPage: (projectId: number, filter: PageParams) =>
+    ["project", projectId, "members", "page", filter] as const,
   /** Every documents list of a project (any filter) when `filter` is left out. */
   documents: (projectId: number, filter?: DocumentFilter) =>
     filter
       ? (["project", projectId, "documents", filter] as const)
       : (["project", projectId, "documents"] as const),
-  queue: (projectId: number) => ["project", projectId, "queue"] as const,
+  /** Every page of the caller's queue in a project when `filter` is left out. */
+  queue: (projectId: number, filter?: PageParams) =>
+    filter ? (["project", projectId, "queue", filter] as const) : (["project", projectId, "queue"] as const),
   agreement: (projectId: number, query?: AgreementQueryParams) =>
     query
       ? (["project", projectId, "agreement", query] as const)
@@ -71,13 +79,26 @@ export function useProjectsQuery() {
   return useQuery({ queryKey: queryKeys.projects, queryFn: ({ signal }) => api.projects.list({ signal }) });
 }
 
-/** The project's members. */
-export function useMembersQuery(projectId: number) {
+/**
+ * The project's members matching `filter` (by default the first 1000, the largest page: the pickers of
+ * agreement, export and assignment; the settings table pages through useMembersPageQuery).
+ */
+export function useMembersQuery(projectId: number, filter: PageParams = { limit: 1000 }) {
   const api = useApi();
   return useQuery({
-    queryKey: queryKeys.members(projectId),
+    queryKey: queryKeys.members(projectId, filter),
     queryFn: ({ signal }): Promise<MemberDto[]> =>
-      api.members.list(projectId, { signal }).then((r) => r.members),
+      api.members.list(projectId, filter, { signal }).then((r) => r.members),
+  });
+}
+
+/** A page of the project's members with its `total`; the previous page stays on screen while the next loads. */
+export function useMembersPageQuery(projectId: number, filter: PageParams) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.memberPage(projectId, filter),
+    queryFn: ({ signal }) => api.members.list(projectId, filter, { signal }),
+    placeholderData: (previous) => previous,
   });
 }
 
@@ -94,16 +115,19 @@ export function useDocumentsQuery(projectId: number, filter?: DocumentFilter) {
   return useQuery({ ...documentsQuery(api, projectId, filter), placeholderData: (previous) => previous });
 }
 
-/** The caller's queue in the project (for `useQuery` and `queryClient.fetchQuery` alike). */
-export const queueQuery = (api: Endpoints, projectId: number) =>
+/**
+ * A page of the caller's queue in the project (for `useQuery` and `queryClient.fetchQuery` alike); by
+ * default its first 1000 entries (the largest page).
+ */
+export const queueQuery = (api: Endpoints, projectId: number, filter: PageParams = { limit: 1000 }) =>
   queryOptions({
-    queryKey: queryKeys.queue(projectId),
-    queryFn: ({ signal }) => api.assignments.queue(projectId, { signal }),
+    queryKey: queryKeys.queue(projectId, filter),
+    queryFn: ({ signal }) => api.assignments.queue(projectId, filter, { signal }),
   });
 
-/** The caller's queue in the project. */
-export function useQueueQuery(projectId: number) {
-  return useQuery(queueQuery(useApi(), projectId));
+/** A page of the caller's queue; the previous page stays on screen while the next one loads. */
+export function useQueueQuery(projectId: number, filter?: PageParams) {
+  return useQuery({ ...queueQuery(useApi(), projectId, filter), placeholderData: (previous) => previous });
 }
 
 /**
@@ -176,7 +200,7 @@ export function useDocumentContextQuery(documentId: number) {
       const [project, members] = await Promise.all([
         api.projects.get(document.projectId, { signal }),
         // empty when the caller may not list members
-        api.members.list(document.projectId, { signal }).then(
+        api.members.list(document.projectId, { limit: 1000 }, { signal }).then(
           (r) => r.members,
           () => [] as MemberDto[],
         ),

@@ -1,12 +1,18 @@
-/** The user's queue in a project: their assigned documents, with "Next document". */
-import type { QueueItemDto } from "@gloss/shared";
+/** The user's queue in a project: a page of their assigned documents, searched server-side, with "Next document". */
+import type { AssignmentStatus, QueueDto, QueueItemDto } from "@gloss/shared";
 import { Link, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { ApiError } from "../api/client";
 import { useQueueQuery } from "../api/queries";
+import { Pager } from "../components/Pager";
 import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
+import { useDebounced } from "../components/useDebounced";
 
 type QueueItem = QueueItemDto;
+
+/** Entries per page of the queue panel. */
+const PAGE = 50;
 
 /** The next document to work on: the first in queue order that is not done and not the current one. */
 export function nextInQueue(queue: readonly QueueItem[], currentId?: number): QueueItem | null {
@@ -15,7 +21,17 @@ export function nextInQueue(queue: readonly QueueItem[], currentId?: number): Qu
 
 /** The queue section of the project page (hidden when the user has nothing assigned). */
 export function QueuePanel({ projectId }: { projectId: number }) {
-  const queue = useQueueQuery(projectId);
+  const [q, setQ] = useState("");
+  const [status, setStatus] = useState<AssignmentStatus | "">("");
+  const [offset, setOffset] = useState(0);
+  const search = useDebounced(q.trim(), 250);
+  const queue = useQueueQuery(projectId, {
+    q: search || undefined,
+    status: status || undefined,
+    limit: PAGE,
+    offset,
+  });
+  const filtered = search !== "" || status !== "";
   return (
     <QueryView
       query={queue}
@@ -24,15 +40,41 @@ export function QueuePanel({ projectId }: { projectId: number }) {
       // 404/403: no queue for this caller (not an annotator here); nothing to show
       ignoreError={(err) => err instanceof ApiError && (err.status === 404 || err.status === 403)}
     >
-      {(q) => (q.queue.length === 0 ? null : <Queue docs={q.queue} />)}
+      {(page) =>
+        page.total === 0 && !filtered ? null : (
+          <Queue
+            page={page}
+            q={q}
+            status={status}
+            offset={offset}
+            onQ={(v) => {
+              setQ(v);
+              setOffset(0);
+            }}
+            onStatus={(v) => {
+              setStatus(v);
+              setOffset(0);
+            }}
+            onOffset={setOffset}
+          />
+        )
+      }
     </QueryView>
   );
 }
 
-function Queue({ docs }: { docs: QueueItem[] }) {
+function Queue(props: {
+  page: QueueDto;
+  q: string;
+  status: AssignmentStatus | "";
+  offset: number;
+  onQ(q: string): void;
+  onStatus(s: AssignmentStatus | ""): void;
+  onOffset(offset: number): void;
+}) {
+  const { page } = props;
   const navigate = useNavigate();
-  const next = nextInQueue(docs);
-  const remaining = docs.filter((d) => d.status !== "done").length;
+  const next = page.next;
   return (
     <section className="panel queue" aria-labelledby="queue-title">
       <div className="page-title">
@@ -40,19 +82,42 @@ function Queue({ docs }: { docs: QueueItem[] }) {
         <button
           type="button"
           className="primary"
-          disabled={!next}
+          disabled={next === null}
           onClick={() =>
-            next && navigate({ to: "/documents/$documentId", params: { documentId: next.documentId } })
+            next !== null && navigate({ to: "/documents/$documentId", params: { documentId: next } })
           }
         >
           Next document
         </button>
       </div>
       <p className="muted">
-        {remaining === 0 ? "All done — thank you." : `${remaining} of ${docs.length} left.`}
+        {page.remaining === 0
+          ? "All done — thank you."
+          : props.q || props.status
+            ? `${page.remaining} left.`
+            : `${page.remaining} of ${page.total} left.`}
       </p>
-      <ol className="queue-list">
-        {docs.map((d) => (
+      <search className="row wrap" aria-label="Search your queue">
+        <label>
+          Search
+          <input type="search" value={props.q} onChange={(e) => props.onQ(e.target.value)} />
+        </label>
+        <label>
+          Status
+          <select
+            value={props.status}
+            onChange={(e) => props.onStatus(e.target.value as AssignmentStatus | "")}
+          >
+            <option value="">any</option>
+            <option value="todo">to do</option>
+            <option value="in_progress">in progress</option>
+            <option value="done">done</option>
+          </select>
+        </label>
+      </search>
+      {page.queue.length === 0 ? <p className="muted">Nothing in your queue matches.</p> : null}
+      <ol className="queue-list" start={props.offset + 1}>
+        {page.queue.map((d) => (
           <li key={d.documentId}>
             <Link to="/documents/$documentId" params={{ documentId: d.documentId }}>
               {d.name}
@@ -61,6 +126,14 @@ function Queue({ docs }: { docs: QueueItem[] }) {
           </li>
         ))}
       </ol>
+      <Pager
+        of="queue"
+        offset={props.offset}
+        limit={PAGE}
+        shown={page.queue.length}
+        total={page.total}
+        onOffset={props.onOffset}
+      />
     </section>
   );
 }

@@ -28,8 +28,8 @@ export function SettingsPage() {
 
 function Settings({ project: p }: { project: ProjectDto }) {
   const user = useUser();
-  // shared by the sections: a member added above can be assigned below, an import shows up in assignment
-  const members = useMembersQuery(p.id);
+  // the annotators to assign to (a member added above is offered below: adding one invalidates it)
+  const annotators = useMembersQuery(p.id, { role: "annotator", limit: 1000 });
   const role = p.role ?? (user.isAdmin ? "admin" : "annotator");
   if (!canManage(role)) {
     return (
@@ -54,8 +54,8 @@ function Settings({ project: p }: { project: ProjectDto }) {
       </nav>
       <GeneralSettings project={p} />
       <LabelSettings projectId={p.id} labels={p.labels} />
-      <MemberSettings projectId={p.id} selfId={user.id} members={members.data} loadError={members.error} />
-      <AssignmentSettings project={p} members={members.data ?? []} />
+      <MemberSettings projectId={p.id} selfId={user.id} />
+      <AssignmentSettings project={p} members={annotators.data ?? []} />
       <ImportDocuments projectId={p.id} />
     </div>
   );

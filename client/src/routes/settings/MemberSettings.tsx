@@ -1,9 +1,15 @@
-/** Members and roles: add by username, change role, remove. */
-import type { MemberDto, Role } from "@gloss/shared";
-import type { FormEvent } from "react";
+/** Members and roles: a page of them searched server-side; add by username, change role, remove. */
+import type { Role } from "@gloss/shared";
+import { type FormEvent, useState } from "react";
 import { useAddMember, useRemoveMember, useSetMemberRole } from "../../api/mutations";
+import { useMembersPageQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { latestMutation, MutationDone, MutationError } from "../../components/MutationStatus";
+import { Pager } from "../../components/Pager";
+import { useDebounced } from "../../components/useDebounced";
+
+/** Members per page of the table (a course project has thousands). */
+const PAGE = 50;
 
 const ROLES: Array<{ value: Role; text: string }> = [
   { value: "annotator", text: "Annotator — labels their assigned documents" },
@@ -12,13 +18,12 @@ const ROLES: Array<{ value: Role; text: string }> = [
 ];
 
 /** The members section. */
-export function MemberSettings(props: {
-  projectId: number;
-  selfId: number;
-  members: MemberDto[] | undefined;
-  loadError: unknown;
-}) {
+export function MemberSettings(props: { projectId: number; selfId: number }) {
   const { projectId, selfId } = props;
+  const [q, setQ] = useState("");
+  const [offset, setOffset] = useState(0);
+  const search = useDebounced(q.trim(), 250);
+  const members = useMembersPageQuery(projectId, { q: search || undefined, limit: PAGE, offset });
   const add = useAddMember(projectId);
   const setRole = useSetMemberRole(projectId);
   const remove = useRemoveMember(projectId);
@@ -30,7 +35,7 @@ export function MemberSettings(props: {
       : outcome === setRole
         ? `${setRole.variables?.member.username} is now ${setRole.variables?.role}.`
         : `${remove.variables?.username} removed.`;
-  const list = props.members ?? [];
+  const list = members.data?.members ?? [];
 
   const onAdd = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -44,8 +49,19 @@ export function MemberSettings(props: {
   return (
     <section id="members" className="panel" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
-      {props.loadError ? <ErrorMessage error={props.loadError} /> : <MutationError mutation={outcome} />}
+      {members.error ? <ErrorMessage error={members.error} /> : <MutationError mutation={outcome} />}
       <MutationDone mutation={outcome}>{done}</MutationDone>
+      <label>
+        Search members
+        <input
+          type="search"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setOffset(0);
+          }}
+        />
+      </label>
       <table className="member-table">
         <thead>
           <tr>
@@ -95,6 +111,17 @@ export function MemberSettings(props: {
           ))}
         </tbody>
       </table>
+      {members.data && members.data.total === 0 && search ? (
+        <p className="muted">No member matches “{search}”.</p>
+      ) : null}
+      <Pager
+        of="members"
+        offset={offset}
+        limit={PAGE}
+        shown={list.length}
+        total={members.data?.total ?? 0}
+        onOffset={setOffset}
+      />
       <form className="row wrap" aria-label="Add member" onSubmit={onAdd}>
         <label>
           Username
