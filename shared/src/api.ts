@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { PageQuery, page } from "./api-pages";
-import { RelationTypes } from "./labels";
+import { MAX_LABELS_PER_PROJECT, RelationTypes } from "./labels";
 
 export const Role = z.enum(["manager", "curator", "annotator"]);
 export type Role = z.infer<typeof Role>;
@@ -105,7 +105,7 @@ export const CreateProjectBody = z.object({
   annotatorsPerDocument: z.number().int().min(1).max(50).optional(),
   snapping: Snapping.optional(),
   relationTypes: RelationTypes.optional(),
-  labels: z.array(LabelInput).max(200).optional(),
+  labels: z.array(LabelInput).max(MAX_LABELS_PER_PROJECT).optional(),
 });
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 

@@ -47,6 +47,9 @@ export const LABEL_PALETTE = [
 /** Relation types a new project gets: an attribution span → the claim or denial it attributes. */
 export const DEFAULT_RELATION_TYPES = ["attributes"];
 
+/** Labels one project may hold (its label list is never paginated: the editor's toolbar shows them all). */
+export const MAX_LABELS_PER_PROJECT = 200;
+
 /**
  * A project's relation types: the one schema for them, in request bodies and in the stored
  * `projects.relation_types` JSON column. Names are trimmed, 1–64 characters, at most 50, none repeated

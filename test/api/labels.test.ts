@@ -1,6 +1,12 @@
 /** Labels: list in order, create, rename/recolour/hotkey/move, reorder, delete (refused while in use); audited. */
 import { annotations, auditLog, labels } from "@gloss/server/db/schema";
-import { type ApiErrorBody, DEFAULT_LABELS, LABEL_PALETTE, type LabelDto } from "@gloss/shared";
+import {
+  type ApiErrorBody,
+  DEFAULT_LABELS,
+  LABEL_PALETTE,
+  type LabelDto,
+  MAX_LABELS_PER_PROJECT,
+} from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createProject, createTeam, useServer } from "../helpers/factories";
@@ -71,6 +77,18 @@ describe("/projects/:id/labels", () => {
     ]);
     const audited = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "label.create")).all();
     expect(audited).toHaveLength(3);
+  });
+
+  it("holds at most MAX_LABELS_PER_PROJECT labels: one more is a 409 that stores nothing", async () => {
+    const team = await createTeam(ctx.server.url);
+    const path = `/api/projects/${team.project.id}/labels`;
+    const c = team.manager.client;
+    for (let i = DEFAULT_LABELS.length; i < MAX_LABELS_PER_PROJECT; i++)
+      await c.json<LabelDto>("POST", path, { name: `label ${i}`, hotkey: null }, 201);
+    const over = await c.request("POST", path, { name: "one too many", hotkey: null });
+    expect(over.status).toBe(409);
+    expect(await errorOf(over)).toMatchObject({ code: "too_many_labels" });
+    expect((await c.get<LabelList>(path)).labels).toHaveLength(MAX_LABELS_PER_PROJECT);
   });
 
   it("renames, recolours, rekeys, describes and moves a label; refuses clashes (409) and unknown ids (404)", async () => {

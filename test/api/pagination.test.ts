@@ -254,6 +254,9 @@ const BOUNDED_BY_CONSTRUCTION: Record<string, string> = {
   getDocumentCuration: "one document's layers × maxSpansPerLayer",
   // the caller's own tokens: creating one past MAX_TOKENS_PER_USER is refused (409)
   listTokens: "tokens ≤ MAX_TOKENS_PER_USER (100)",
+  // a project's labels: creating past MAX_LABELS_PER_PROJECT is refused (409), at creation and after
+  listLabels: "labels ≤ MAX_LABELS_PER_PROJECT (200)",
+  getProject: "labels ≤ MAX_LABELS_PER_PROJECT (200), relationTypes ≤ 50",
 };
 
 /**
@@ -268,9 +271,6 @@ const KNOWN_UNPAGINATED: Record<string, string> = {
   getAgreement: "perDocument: one per document of the project (the report is computed and cached whole)",
   // the caller's projects; an instance admin sees every project
   listProjects: "projects: every project for an instance admin",
-  // creating a project caps labels at 200, but POST /projects/:id/labels has no cap yet
-  listLabels: "labels: no per-project cap after creation",
-  getProject: "labels: no per-project cap after creation (relationTypes ≤ 50)",
 };
 
 describe("every growing GET list is paginated (mechanism)", () => {

@@ -9,6 +9,7 @@ import {
   type LabelDto,
   type LabelInput,
   type LabelPatch,
+  MAX_LABELS_PER_PROJECT,
 } from "@gloss/shared";
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -127,6 +128,12 @@ function renumber(db: Db, ids: number[]): void {
 export function createLabel(db: Db, actorId: number, projectId: number, input: LabelInput): LabelRow {
   return db.transaction(() => {
     const existing = listLabels(db, projectId);
+    if (existing.length >= MAX_LABELS_PER_PROJECT)
+      throw new HttpError(
+        409,
+        "too_many_labels",
+        `The project already has ${existing.length} labels (the limit is ${MAX_LABELS_PER_PROJECT}): delete one first`,
+      );
     const hotkey =
       input.hotkey !== undefined
         ? input.hotkey
