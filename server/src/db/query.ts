@@ -1,5 +1,5 @@
 /** Small pieces the services build their drizzle queries from. */
-import { type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { gt, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "./client";
 
 /**
@@ -9,6 +9,10 @@ import type { Db } from "./client";
  */
 export const inJsonIds = (column: SQLWrapper, ids: readonly number[] | Placeholder): SQL =>
   sql`${column} in (select value from json_each(${Array.isArray(ids) ? JSON.stringify(ids) : ids}))`;
+
+/** Case-insensitive "contains" on a text column, for the listings' `?q=` search (one rule for all of them). */
+export const containsText = (column: SQLWrapper, q: string): SQL =>
+  gt(sql`instr(lower(${column}), lower(${q}))`, 0);
 
 /**
  * Builds something (typically prepared statements) once per database: `perDb(build)(db)` calls `build` on

@@ -6,10 +6,10 @@ import type {
   QueueDto,
   QueueQuery,
 } from "@gloss/shared";
-import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, ne, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
-import { inJsonIds } from "../db/query";
+import { containsText, inJsonIds } from "../db/query";
 import { assignments, documents, projectMembers } from "../db/schema";
 import { badRequest, notFound } from "../errors";
 import { audit } from "./audit";
@@ -178,8 +178,7 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
 }
 
 /** `q` found in the document's name (case-insensitive), or no condition. */
-const nameHas = (q: string | undefined): SQL | undefined =>
-  q ? gt(sql`instr(lower(${documents.name}), lower(${q}))`, 0) : undefined;
+const nameHas = (q: string | undefined): SQL | undefined => (q ? containsText(documents.name, q) : undefined);
 
 /**
  * A page of the project's assignments (annotators: only their own), by document then user, filtered by

@@ -6,10 +6,10 @@ import {
   type ImportResultDto,
   type ListDocumentsQuery,
 } from "@gloss/shared";
-import { and, asc, count, eq, exists, gt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, exists, or, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
-import { inJsonIds } from "../db/query";
+import { containsText, inJsonIds } from "../db/query";
 import { assignments, curations, documents, projects, users } from "../db/schema";
 import { notFound } from "../errors";
 import type { ImportBatch } from "../import/batch";
@@ -106,12 +106,7 @@ export function listDocuments(db: Db, access: ProjectAccess, query: ListDocument
     annotator
       ? hasAssignment(db, eq(assignments.userId, access.user.id), status)
       : status && hasAssignment(db, status),
-    query.q
-      ? or(
-          gt(sql`instr(lower(${documents.name}), lower(${query.q}))`, 0),
-          gt(sql`instr(lower(${documents.text}), lower(${query.q}))`, 0),
-        )
-      : undefined,
+    query.q ? or(containsText(documents.name, query.q), containsText(documents.text, query.q)) : undefined,
   );
   const total = db.select({ n: count() }).from(documents).where(where).get()!.n;
   const rows = db

@@ -1,10 +1,11 @@
 /** Accounts: creation (API register, admin POST /users, CLI `user add`) and look-ups. */
 import { randomBytes } from "node:crypto";
 import type { ListUsersQuery, UserListDto } from "@gloss/shared";
-import { asc, count, eq, gt, or, sql } from "drizzle-orm";
+import { asc, count, eq, or, sql } from "drizzle-orm";
 import { hashPassword } from "../auth/passwords";
 import { toUserDto } from "../auth/sessions";
 import type { Db } from "../db/client";
+import { containsText } from "../db/query";
 import { users } from "../db/schema";
 import { HttpError } from "../errors";
 import { audit } from "./audit";
@@ -29,10 +30,7 @@ export function findUserByUsername(db: Db, username: string): UserRow | undefine
 /** A page of accounts by username, `q` in the username or display name (the admin's user list). */
 export function listUsers(db: Db, query: ListUsersQuery): UserListDto {
   const where = query.q
-    ? or(
-        gt(sql`instr(lower(${users.username}), lower(${query.q}))`, 0),
-        gt(sql`instr(lower(${users.displayName}), lower(${query.q}))`, 0),
-      )
+    ? or(containsText(users.username, query.q), containsText(users.displayName, query.q))
     : undefined;
   const total = db.select({ n: count() }).from(users).where(where).get()!.n;
   const rows = db

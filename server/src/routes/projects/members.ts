@@ -14,10 +14,11 @@ import {
   type Role,
 } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
-import { and, asc, count, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, or } from "drizzle-orm";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
+import { containsText } from "../../db/query";
 import { projectMembers, users } from "../../db/schema";
 import { HttpError, notFound } from "../../errors";
 import { audit } from "../../services/audit";
@@ -77,12 +78,7 @@ function listMembers(db: Db, projectId: number, query: ListMembersQuery): Member
   const where = and(
     eq(projectMembers.projectId, projectId),
     query.role ? eq(projectMembers.role, query.role) : undefined,
-    query.q
-      ? or(
-          gt(sql`instr(lower(${users.username}), lower(${query.q}))`, 0),
-          gt(sql`instr(lower(${users.displayName}), lower(${query.q}))`, 0),
-        )
-      : undefined,
+    query.q ? or(containsText(users.username, query.q), containsText(users.displayName, query.q)) : undefined,
   );
   const total = db
     .select({ n: count() })
