@@ -27,6 +27,17 @@ export async function newContext(
   }
   const errors: string[] = [];
   context.on("weberror", (e) => errors.push(e.error().stack ?? e.error().message));
+  // Content-Security-Policy refusals count as page errors too (something the page tried was blocked).
+  await context.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(
+        `CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`,
+      ),
+    ),
+  );
+  context.on("console", (m) => {
+    if (m.type() === "error" && m.text().startsWith("CSP violation:")) errors.push(m.text());
+  });
   PAGE_ERRORS.set(context, errors);
   return context;
 }
