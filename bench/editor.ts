@@ -4,7 +4,11 @@
  * the product's client/dist never holds it), serves that, opens the page and prints open-to-interactive,
  * hotkey-label-to-paint and scrolling figures against the issue's targets.
  *
- *   npx tsx bench/editor.ts [--labels 30] [--screenshots]
+ *   npx tsx bench/editor.ts [--bytes 200000] [--spans 3000] [--relations 200] [--frames 600] [--labels 30]
+ *     [--screenshots]
+ *
+ * --bytes/--spans/--relations size the document; --frames bounds the scroll (240 px a frame from the top, at
+ * most that many frames, so a 5 MB document is not scrolled end to end). Each phase prints as it finishes.
  *
  * --screenshots also saves PNGs of the editor (overlaps, palette, hover card, selected span, shared mode,
  * keyboard help) under test-results/.
@@ -27,7 +31,7 @@ interface BenchPage {
   relationCount: number;
   textLength: number;
   prepare(i: number): void;
-  scroll(step: number): Promise<number[]>;
+  scroll(step: number, maxFrames: number): Promise<number[]>;
   reopen(): Promise<number>;
 }
 
@@ -39,7 +43,17 @@ declare global {
 
 const CLIENT = path.resolve(import.meta.dirname, "../client");
 const args = process.argv.slice(2);
-const LABELS = Number(args[args.indexOf("--labels") + 1]) || 30;
+/** The number after `--name`, or `fallback` when absent. */
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : Number.NaN;
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
+};
+const LABELS = opt("labels", 30) || 30;
+const BYTES = opt("bytes", 200_000);
+const SPANS = opt("spans", 3000);
+const RELATIONS = opt("relations", 200);
+const FRAMES = opt("frames", 600) || 600;
 /** Labellings before the measured ones (JIT warm-up, collection of the reopened editors' garbage). */
 const WARMUP = 5;
 const SCREENSHOTS = args.includes("--screenshots");
@@ -118,10 +132,13 @@ async function measure(dist: string) {
     page.on("response", (r) => {
       if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`);
     });
-    await page.goto(`${server.url}/editor-bench.html`);
-    await page.waitForFunction(() => window.__bench?.ready, null, { timeout: 30_000 });
+    const phase = (name: string, value: string) => console.log(`  [${name}] ${value}`);
+    await page.goto(`${server.url}/editor-bench.html?bytes=${BYTES}&spans=${SPANS}&relations=${RELATIONS}`);
+    await page.waitForFunction(() => window.__bench?.ready, null, { timeout: 120_000 });
+    phase("first open", ms(await page.evaluate(() => window.__bench.opens[0]!)));
     const reopens: number[] = [];
     for (let i = 0; i < 3; i++) reopens.push(await page.evaluate(() => window.__bench.reopen()));
+    phase("reopens", reopens.map(ms).join(", "));
     const info = await page.evaluate(() => {
       const b = window.__bench;
       return {
@@ -142,9 +159,15 @@ async function measure(dist: string) {
     }
     const allLabelTimes = await page.evaluate(() => window.__bench.labelTimes);
     const labelTimes = allLabelTimes.slice(WARMUP);
+    phase("hotkey → paint p50 / p95", `${ms(quantile(labelTimes, 0.5))} / ${ms(quantile(labelTimes, 0.95))}`);
 
-    const frames = await page.evaluate(() => window.__bench.scroll(240));
+    const frames = await page.evaluate((n) => window.__bench.scroll(240, n), FRAMES);
     const scrolled = frames.reduce((a, b) => a + b, 0);
+    phase("scroll", `${frames.length} frames, ${frames.filter((f) => f > 50).length} > 50 ms`);
+    const heap = await page.evaluate(
+      () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    );
+    phase("JS heap", `${(heap / 1e6).toFixed(0)} MB`);
     if (SCREENSHOTS) await screenshots(page);
 
     console.log(
@@ -185,6 +208,7 @@ async function measure(dist: string) {
         "",
       ],
       ["scroll: frames > 50 ms", String(frames.filter((f) => f > 50).length), "0", ""],
+      ["JS heap used (after scrolling)", `${(heap / 1e6).toFixed(0)} MB`, "", ""],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log(`${"measure".padEnd(w)}  ${"value".padStart(16)}  ${"target".padEnd(10)}  ratio`);
@@ -198,7 +222,7 @@ async function measure(dist: string) {
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(
       path.join(out, "editor.json"),
-      JSON.stringify({ info, reopens, labelTimes: allLabelTimes, warmup: WARMUP, frames }, null, 1),
+      JSON.stringify({ info, reopens, labelTimes: allLabelTimes, warmup: WARMUP, frames, heap }, null, 1),
     );
   } finally {
     await close();

@@ -22,8 +22,11 @@ interface BenchApi {
   text: string;
   /** Selects the i-th labelling target (a stretch of words) in the editor. */
   prepare(i: number): void;
-  /** Scrolls the whole document with requestAnimationFrame; resolves with the frame intervals (ms). */
-  scroll(step: number): Promise<number[]>;
+  /**
+   * Scrolls from the top with requestAnimationFrame, `step` px a frame, to the end or for at most `maxFrames`
+   * frames; resolves with the frame intervals (ms).
+   */
+  scroll(step: number, maxFrames?: number): Promise<number[]>;
   /** Unmounts and mounts the editor again; resolves with the open time. */
   reopen(): Promise<number>;
   handle: EditorHandle | null;
@@ -84,7 +87,7 @@ const bench: BenchApi = {
     const end = fixture.text.indexOf(" ", start + 12) - 2;
     ref.current?.selectText(start, end);
   },
-  scroll(step) {
+  scroll(step, maxFrames = Number.POSITIVE_INFINITY) {
     const el = document.querySelector<HTMLElement>(".gl-scroll")!;
     el.scrollTop = 0;
     return new Promise((resolve) => {
@@ -93,7 +96,9 @@ const bench: BenchApi = {
       const tick = (now: number) => {
         if (last) frames.push(now - last);
         last = now;
-        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return resolve(frames);
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1 || frames.length >= maxFrames) {
+          return resolve(frames);
+        }
         el.scrollBy(0, step);
         requestAnimationFrame(tick);
       };
