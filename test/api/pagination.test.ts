@@ -266,6 +266,7 @@ const BOUNDED_BY_CONSTRUCTION: Record<string, string> = {
  */
 const KNOWN_UNPAGINATED: Record<string, string> = {
   // one row per document: paging it needs the curation projection to answer in document order with a count
+  getProjectCuration: "documents: one per document of the project (paging needs a projection change)",
   // perDocument has one row per document; computed whole in a worker and cached per query
   getAgreement: "perDocument: one per document of the project (the report is computed and cached whole)",
   // the caller's projects; an instance admin sees every project

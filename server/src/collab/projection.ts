@@ -15,13 +15,13 @@
  * touches no projection row. Anything else (a restart after a crash, another process's writes, a failed
  * write) loads a different or unremembered state and is reconciled as before.
  */
-import { layerUserId, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import { layerUserId, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import type Database from "better-sqlite3";
 import * as Y from "yjs";
 import type { Logger } from "../log";
 import type { CollabLimits } from "./limits";
 import { ProjectionSql } from "./projectionSql";
-import { toRejectionRows, toRelationRow, toSpanRow, toStateRow } from "./rows";
+import { toRelationRow, toSpanRow, toStateRow } from "./rows";
 import type { TimerRegistry } from "./timers";
 
 /** What the projector needs to know about a room. */
@@ -43,8 +43,6 @@ interface Dirty {
   spans: Set<string>;
   relations: Set<string>;
   state: boolean;
-  /** The gold layer's `rejected` map changed (rewritten whole). */
-  rejected: boolean;
   full: boolean;
 }
 
@@ -116,20 +114,13 @@ export class Projector {
       this.touch(room, (x) => {
         x.state = true;
       });
-    const rejected = room.layer === "gold" ? rejectedOf(room.doc) : null;
-    const onRejected = () =>
-      this.touch(room, (x) => {
-        x.rejected = true;
-      });
     spans.observe(onSpans);
     relations.observe(onRelations);
     state.observe(onState);
-    rejected?.observe(onRejected);
     return () => {
       spans.unobserve(onSpans);
       relations.unobserve(onRelations);
       state.unobserve(onState);
-      rejected?.unobserve(onRejected);
     };
   }
 
@@ -182,8 +173,7 @@ export class Projector {
       const chunk = takeChunk(d, budget);
       budget -= chunk.full ? ROWS_PER_WRITE : chunk.spans.size + chunk.relations.size + 1;
       batch.push([room, chunk]);
-      if (!d.full && !d.state && !d.rejected && d.spans.size === 0 && d.relations.size === 0)
-        this.dirty.delete(room);
+      if (!d.full && !d.state && d.spans.size === 0 && d.relations.size === 0) this.dirty.delete(room);
     }
     this.writeBatch(batch);
     if (this.dirty.size > 0) this.cancelTimer ??= this.timers.soon(() => this.flushSome());
@@ -227,7 +217,7 @@ export class Projector {
   private entry(room: ProjectedRoom): Dirty {
     let d = this.dirty.get(room);
     if (!d) {
-      d = { spans: new Set(), relations: new Set(), state: false, rejected: false, full: false };
+      d = { spans: new Set(), relations: new Set(), state: false, full: false };
       this.dirty.set(room, d);
     }
     return d;
@@ -278,8 +268,6 @@ export class Projector {
       if (state) this.sql.putState(room, state);
       else this.sql.dropState(room);
     }
-    if (d.rejected && room.layer === "gold")
-      this.sql.putRejections(room, toRejectionRows(rejectedOf(room.doc)));
   }
 
   /** Compares the whole layer with its rows and writes the differences. */
@@ -306,7 +294,6 @@ export class Projector {
     const oldState = this.sql.state(room);
     if (state && (!oldState || !sameRow(state, oldState))) this.sql.putState(room, state);
     else if (!state && oldState) this.sql.dropState(room);
-    if (room.layer === "gold") this.sql.putRejections(room, toRejectionRows(rejectedOf(room.doc)));
   }
 }
 
@@ -317,19 +304,11 @@ function takeChunk(d: Dirty, budget: number): Dirty {
     d.spans = new Set();
     d.relations = new Set();
     d.state = false;
-    d.rejected = false;
     d.full = false;
     return all;
   }
-  const chunk: Dirty = {
-    spans: new Set(),
-    relations: new Set(),
-    state: d.state,
-    rejected: d.rejected,
-    full: false,
-  };
+  const chunk: Dirty = { spans: new Set(), relations: new Set(), state: d.state, full: false };
   d.state = false;
-  d.rejected = false;
   for (const k of d.spans) {
     if (chunk.spans.size >= budget) break;
     chunk.spans.add(k);

@@ -3,7 +3,7 @@
  * written once per changed span, so it sits on the update path's budget.
  */
 import type Database from "better-sqlite3";
-import type { RejectionRow, RelationRow, SpanRow, StateRow } from "./rows";
+import type { RelationRow, SpanRow, StateRow } from "./rows";
 
 /** The (document, layer) a projection row belongs to, with its denormalised project. */
 export interface RoomKey {
@@ -24,8 +24,6 @@ export class ProjectionSql {
   private readonly selectState;
   private readonly updateAssignment;
   private readonly startAssignmentStmt;
-  private readonly deleteRejections;
-  private readonly insertRejection;
 
   constructor(sqlite: Database.Database) {
     this.upsertSpan = sqlite.prepare(
@@ -70,16 +68,6 @@ export class ProjectionSql {
     this.startAssignmentStmt = sqlite.prepare(
       "UPDATE assignments SET status = 'in_progress', updated_at = ? WHERE document_id = ? AND user_id = ? AND status = 'todo'",
     );
-    this.deleteRejections = sqlite.prepare("DELETE FROM gold_rejections WHERE document_id = ?");
-    this.insertRejection = sqlite.prepare(
-      "INSERT INTO gold_rejections (project_id, document_id, key, by, at) VALUES (?, ?, ?, ?, ?)",
-    );
-  }
-
-  /** Replaces a document's projected gold `rejected` keys (the map is small: rewritten whole). */
-  putRejections(k: RoomKey, rows: RejectionRow[]): void {
-    this.deleteRejections.run(k.documentId);
-    for (const r of rows) this.insertRejection.run(k.projectId, k.documentId, r.key, r.by, r.at);
   }
 
   putSpan(k: RoomKey, r: SpanRow): void {

@@ -89,22 +89,3 @@ export function toStateRow(state: Y.Map<unknown>): StateRow | null {
   const setBy = state.get("setBy");
   return { status, setBy: isInt(setBy) ? setBy : null, updatedAt: time(state.get("updatedAt")) ?? 0 };
 }
-
-/** One `gold_rejections` row, minus the room key: read as `readGold` reads the map (junk → null / 0). */
-export interface RejectionRow {
-  key: string;
-  by: number | null;
-  at: number;
-}
-
-/** The gold layer's `rejected` map → rows. */
-export function toRejectionRows(rejected: Y.Map<unknown>): RejectionRow[] {
-  const out: RejectionRow[] = [];
-  rejected.forEach((v, key) => {
-    const rec = (v ?? {}) as { by?: unknown; at?: unknown };
-    const by = Number.isSafeInteger(rec.by) ? (rec.by as number) : null;
-    const at = typeof rec.at === "number" && Number.isFinite(rec.at) ? rec.at : 0;
-    out.push({ key, by, at });
-  });
-  return out;
-}

@@ -257,39 +257,3 @@ export const layerStates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.documentId, t.layer] })],
 );
-
-/** The gold layer's `rejected` map, projected from its Yjs room (like `annotations`): one row per key. */
-export const goldRejections = sqliteTable(
-  "gold_rejections",
-  {
-    projectId: integer("project_id").notNull(),
-    documentId: integer("document_id")
-      .notNull()
-      .references(() => documents.id, { onDelete: "cascade" }),
-    key: text("key").notNull(),
-    by: integer("by"),
-    at: integer("at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.documentId, t.key] })],
-);
-
-/**
- * A document's curation figures as the project listing shows them, derived from the projection (annotator
- * layers, assignments, gold spans, `gold_rejections`, labels). A cache: triggers (migration 0003) delete a
- * document's row whenever one of those inputs changes, and the listing recomputes missing rows.
- */
-export const curationSummaries = sqliteTable(
-  "curation_summaries",
-  {
-    documentId: integer("document_id")
-      .primaryKey()
-      .references(() => documents.id, { onDelete: "cascade" }),
-    projectId: integer("project_id").notNull(),
-    annotators: integer("annotators").notNull(),
-    annotatedLayers: integer("annotated_layers").notNull(),
-    disagreements: integer("disagreements").notNull(),
-    open: integer("open").notNull(),
-    goldSpans: integer("gold_spans").notNull(),
-  },
-  (t) => [index("curation_summaries_project_idx").on(t.projectId, t.open)],
-);

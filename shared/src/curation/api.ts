@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 import { AssignmentStatus, RelationDto, SpanDto } from "../api";
-import { PageQuery } from "../api-pages";
 import { LayerNameSchema, OffsetsQuery } from "../api-params";
 import type { SpanProvenance } from "../layer";
 import type { SkipReason } from "./merge";
@@ -286,21 +285,9 @@ export const ProjectCurationDocumentDto = z
   .meta({ id: "ProjectCurationDocument" });
 export type ProjectCurationDocumentDto = z.infer<typeof ProjectCurationDocumentDto>;
 
-/** GET /projects/:id/curation?q=&status=&sort=&limit=&offset= */
-export const ProjectCurationQuery = PageQuery.extend({
-  /** Part of the document name (case-insensitive). */
-  q: z.string().max(500).optional(),
-  status: AssignmentStatus.optional(),
-  /** `id` (default), `name`, or `open` (most open disagreements first). */
-  sort: z.enum(["id", "name", "open"]).default("id"),
-});
-export type ProjectCurationQuery = z.infer<typeof ProjectCurationQuery>;
-
-/** A page of the project's documents (`total` counts every match); `counts` and `nextDocumentId` are project-wide. */
 export const ProjectCurationDto = z
   .object({
     documents: z.array(ProjectCurationDocumentDto),
-    total: int,
     /** The first document (by id) with open disagreements that is not done: the "next" link. */
     nextDocumentId: int.nullable(),
     counts: z.object({ documents: int, todo: int, in_progress: int, done: int, open: int }),

@@ -23,7 +23,6 @@ import {
   OffsetsQuery,
   type OffsetUnit,
   ProjectCurationDto,
-  ProjectCurationQuery,
   ProjectParams,
   type UserDto,
 } from "@gloss/shared";
@@ -98,9 +97,8 @@ const projectRoute = createRoute({
   path: "/projects/{id}/curation",
   operationId: "getProjectCuration",
   tags,
-  summary:
-    "Curation progress of a project's documents (a page, searched, filtered, sorted), and the next one to curate",
-  request: { params: ProjectParams, query: ProjectCurationQuery },
+  summary: "Curation progress of every document of a project, and the next one to curate",
+  request: { params: ProjectParams },
   responses: { 200: json(ProjectCurationDto, "The progress"), ...memberErrors },
 });
 
@@ -165,7 +163,7 @@ export function curationRoutes(deps: Deps) {
 
   app.openapi(projectRoute, async (c) => {
     const access = curatorProject(deps, c.get("user"), c.req.valid("param").id);
-    return c.json(projectCuration(deps, access, c.req.valid("query")), 200);
+    return c.json(await projectCuration(deps, access), 200);
   });
 
   return app;
