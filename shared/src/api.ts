@@ -133,6 +133,13 @@ export const ProjectDto = z
   .meta({ id: "Project" });
 export type ProjectDto = z.infer<typeof ProjectDto>;
 
+/** GET /projects: a page of the caller's projects, newest first, `q` in the name. */
+export const ListProjectsQuery = PageQuery.extend({ q: z.string().max(200).optional() });
+export type ListProjectsQuery = z.infer<typeof ListProjectsQuery>;
+/** A page of projects with the count of every match. */
+export const ProjectListDto = page("projects", ProjectDto).meta({ id: "ProjectList" });
+export type ProjectListDto = z.infer<typeof ProjectListDto>;
+
 // ---------- members ----------
 export const AddMemberBody = z.object({ username: z.string().min(1).max(64), role: Role });
 export const PatchMemberBody = z.object({ role: Role });

@@ -269,8 +269,6 @@ const KNOWN_UNPAGINATED: Record<string, string> = {
   getProjectCuration: "documents: one per document of the project (paging needs a projection change)",
   // perDocument has one row per document; computed whole in a worker and cached per query
   getAgreement: "perDocument: one per document of the project (the report is computed and cached whole)",
-  // the caller's projects; an instance admin sees every project
-  listProjects: "projects: every project for an instance admin",
 };
 
 describe("every growing GET list is paginated (mechanism)", () => {

@@ -187,6 +187,27 @@ describe("GET /projects and /projects/:id", () => {
     expect((await new ApiClient(ctx.server.url).request("GET", "/api/projects")).status).toBe(401);
   });
 
+  it("pages the list newest first with the total of every match, ?q= in the name; only the caller's own", async () => {
+    const { client } = await registerUser(ctx.server.url);
+    const made: ProjectDto[] = [];
+    for (const name of ["Alpha wire", "Beta desk", "Gamma wire", "Delta wire", "Epsilon desk"])
+      made.push(await createProject(client, { name: `${name} ${uniqueName("p")}` }));
+    const ids = made.map((p) => p.id).reverse();
+    type Page = { projects: ProjectDto[]; total: number };
+    const first = await client.get<Page>("/api/projects?limit=2");
+    expect([first.projects.map((p) => p.id), first.total]).toEqual([ids.slice(0, 2), 5]);
+    const last = await client.get<Page>("/api/projects?limit=2&offset=4");
+    expect([last.projects.map((p) => p.id), last.total]).toEqual([ids.slice(4), 5]);
+    const wire = await client.get<Page>("/api/projects?q=WIRE&limit=2");
+    expect(wire.total).toBe(3);
+    expect(wire.projects.map((p) => p.name.split(" ")[0])).toEqual(["Delta", "Gamma"]);
+    // someone else's projects are neither listed nor counted
+    const { client: stranger } = await registerUser(ctx.server.url);
+    expect(await stranger.get<Page>("/api/projects?q=wire")).toEqual({ projects: [], total: 0 });
+    const bad = await client.request("GET", "/api/projects?limit=1001");
+    expect(bad.status).toBe(400);
+  });
+
   it("shows a project to its members and to admins; to anyone else it does not exist (404)", async () => {
     const team = await createTeam(ctx.server.url);
     const path = `/api/projects/${team.project.id}`;

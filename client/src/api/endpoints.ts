@@ -28,6 +28,7 @@ import type {
   PatchProjectBody,
   ProjectCurationDto,
   ProjectDto,
+  ProjectListDto,
   QueueDto,
   RegisterBody,
   Role,
@@ -35,6 +36,7 @@ import type {
   UserDto,
   UserListDto,
 } from "@gloss/shared";
+import { MAX_PAGE } from "@gloss/shared";
 import type { Api, RequestOptions } from "./client";
 
 /** What the annotation import answers on success. */
@@ -89,7 +91,8 @@ export function createEndpoints(api: Api) {
       logout: () => api.post<void>("/api/auth/logout"),
     },
     projects: {
-      list: (o?: RequestOptions) => api.get<{ projects: ProjectDto[] }>("/api/projects", o),
+      list: (o?: RequestOptions) =>
+        api.get<ProjectListDto>("/api/projects", { ...o, query: { limit: MAX_PAGE } }),
       get: (id: number, o?: RequestOptions) => api.get<ProjectDto>(`/api/projects/${id}`, o),
       create: (body: CreateProjectBody) => api.post<ProjectDto>("/api/projects", body),
       update: (id: number, body: PatchProjectBody) => api.patch<ProjectDto>(`/api/projects/${id}`, body),

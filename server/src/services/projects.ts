@@ -2,8 +2,10 @@
 import {
   type CreateProjectBody,
   DEFAULT_RELATION_TYPES,
+  type ListProjectsQuery,
   type PatchProjectBody,
   type ProjectDto,
+  type ProjectListDto,
   type ProjectRole,
   RelationTypes,
   type UserDto,
@@ -11,6 +13,7 @@ import {
 import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { ProjectRow } from "../auth/access";
 import type { Db } from "../db/client";
+import { containsText } from "../db/query";
 import {
   assignments,
   curations,
@@ -163,8 +166,9 @@ export function projectDto(db: Db, project: ProjectRow, role: ProjectRole | null
 }
 
 /** The projects a user belongs to (an instance admin: every project), newest first. */
-export function listProjectsFor(db: Db, user: UserDto): ProjectDto[] {
-  const rows = user.isAdmin
+export function listProjectsFor(db: Db, user: UserDto, query: ListProjectsQuery): ProjectListDto {
+  const named = query.q ? containsText(projects.name, query.q) : undefined;
+  const base = user.isAdmin
     ? db
         .select({ project: projects, role: projectMembers.role })
         .from(projects)
@@ -172,15 +176,21 @@ export function listProjectsFor(db: Db, user: UserDto): ProjectDto[] {
           projectMembers,
           and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, user.id)),
         )
-        .orderBy(desc(projects.id))
-        .all()
+        .where(named)
     : db
         .select({ project: projects, role: projectMembers.role })
         .from(projectMembers)
         .innerJoin(projects, eq(projects.id, projectMembers.projectId))
-        .where(eq(projectMembers.userId, user.id))
-        .orderBy(desc(projects.id))
-        .all();
+        .where(and(eq(projectMembers.userId, user.id), named));
+  const total = user.isAdmin
+    ? db.select({ n: count() }).from(projects).where(named).get()!.n
+    : db
+        .select({ n: count() })
+        .from(projectMembers)
+        .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+        .where(and(eq(projectMembers.userId, user.id), named))
+        .get()!.n;
+  const rows = base.orderBy(desc(projects.id)).limit(query.limit).offset(query.offset).all();
   const ids = rows.map((r) => r.project.id);
   const stats = projectStats(db, ids);
   const labelsByProject = new Map<number, LabelRow[]>(ids.map((id) => [id, []]));
@@ -193,7 +203,10 @@ export function listProjectsFor(db: Db, user: UserDto): ProjectDto[] {
       .all())
       labelsByProject.get(l.projectId)!.push(l);
   }
-  return rows.map((r) =>
-    toProjectDto(r.project, r.role, labelsByProject.get(r.project.id)!, stats.get(r.project.id)),
-  );
+  return {
+    projects: rows.map((r) =>
+      toProjectDto(r.project, r.role, labelsByProject.get(r.project.id)!, stats.get(r.project.id)),
+    ),
+    total,
+  };
 }

@@ -1,7 +1,14 @@
 /** GET/POST /projects, GET/PATCH /projects/:id. */
 
-import { CreateProjectBody, PatchProjectBody, ProjectDto, ProjectParams } from "@gloss/shared";
-import { createRoute, z } from "@hono/zod-openapi";
+import {
+  CreateProjectBody,
+  ListProjectsQuery,
+  PatchProjectBody,
+  ProjectDto,
+  ProjectListDto,
+  ProjectParams,
+} from "@gloss/shared";
+import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
 import { unauthorized } from "../../errors";
@@ -14,9 +21,11 @@ const listRoute = createRoute({
   operationId: "listProjects",
   tags: ["projects"],
   summary:
-    "The projects the caller is a member of (every project for an instance admin), with progress figures",
+    "A page of the projects the caller is a member of (every project for an instance admin), newest first, with progress figures",
+  request: { query: ListProjectsQuery },
   responses: {
-    200: json(z.object({ projects: z.array(ProjectDto) }).meta({ id: "ProjectList" }), "The projects"),
+    200: json(ProjectListDto, "A page of projects and the count of every match"),
+    400: errors[400],
     401: errors[401],
   },
 });
@@ -62,7 +71,7 @@ export function projectCrudRoutes({ db, log }: Deps) {
   app.openapi(listRoute, (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    return c.json({ projects: listProjectsFor(db, user) }, 200);
+    return c.json(listProjectsFor(db, user, c.req.valid("query")), 200);
   });
 
   // any signed-in user may start a project; they become its manager
