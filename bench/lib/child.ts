@@ -19,6 +19,8 @@ export interface ChildServer<Ready> {
   /** Starts a CPU profile of the child; `stop` writes it to `file`. */
   profile(): Promise<{ stop(file: string): Promise<unknown> }>;
   stop(): Promise<void>;
+  /** `kill -9`: no shutdown hook runs, nothing pending is flushed. */
+  kill(): Promise<void>;
 }
 
 export async function startChild<Ready>(
@@ -64,6 +66,10 @@ export async function startChild<Ready>(
     },
     async stop() {
       proc.kill("SIGTERM");
+      await exited;
+    },
+    async kill() {
+      proc.kill("SIGKILL");
       await exited;
     },
   };

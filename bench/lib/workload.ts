@@ -4,22 +4,16 @@
  * every loop is bounded in count and guarded in time.
  */
 import { addSpan, type LayerContext, newId, spansOf } from "../../shared/src/layer";
-import {
-  type ClientAuth,
-  type CollabClient,
-  collabPath,
-  connectClient,
-  frames,
-  type RawSocket,
-  rawSocket,
-  Y,
-} from "../../test/helpers/collab";
+import { type ClientAuth, collabPath, frames, type RawSocket, rawSocket, Y } from "../../test/helpers/collab";
+import { type BenchClient, type BenchProtocol, connectBenchClient, prepareClients } from "./clients";
 import type { MemorySample } from "./ipc";
 
 export interface BenchTarget {
   name: string;
   url: string;
   auth: ClientAuth[];
+  /** Which client talks to this server (default y-websocket). */
+  protocol?: BenchProtocol;
   cpu(): Promise<number>;
   memory(): Promise<MemorySample>;
 }
@@ -32,7 +26,8 @@ export interface LatencyResult {
   deliveries: number;
 }
 
-const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+/** `p`, or a rejection naming `what` after `ms` milliseconds. */
+export const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([
     p,
     new Promise<T>((_, reject) =>
@@ -41,21 +36,14 @@ const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   ]);
 
 /** Connects `perDoc` providers to each document's `shared` layer and waits until all are synced. */
-async function connectAll(target: BenchTarget, docIds: number[], perDoc: number): Promise<CollabClient[][]> {
+async function connectAll(target: BenchTarget, docIds: number[], perDoc: number): Promise<BenchClient[][]> {
+  const protocol = target.protocol ?? "y-websocket";
+  await prepareClients(protocol);
   let k = 0;
   const groups = docIds.map((documentId) =>
-    Array.from({ length: perDoc }, () => {
-      const c = connectClient(target, {
-        documentId,
-        layer: "shared",
-        auth: target.auth[k++ % target.auth.length],
-        connect: false,
-      });
-      // No presence: the workload measures span sync, not the 15 s awareness renewals of 200 tabs.
-      c.provider.awareness.setLocalState(null);
-      c.provider.connect();
-      return c;
-    }),
+    Array.from({ length: perDoc }, () =>
+      connectBenchClient(protocol, target.url, documentId, target.auth[k++ % target.auth.length]),
+    ),
   );
   await within(Promise.all(groups.flat().map((c) => c.synced())), 60_000, `connecting to ${target.name}`);
   return groups;
