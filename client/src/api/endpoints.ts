@@ -36,8 +36,10 @@ import type {
   UserDto,
   UserListDto,
 } from "@gloss/shared";
-import { MAX_PAGE } from "@gloss/shared";
 import type { Api, RequestOptions } from "./client";
+
+/** The projects a picker lists: the API's largest page (shared's MAX_PAGE; a type-only import here keeps zod out of this module). */
+const PROJECTS_PAGE = 1000;
 
 /** What the annotation import answers on success. */
 export interface ImportAnnotationsResult {
@@ -92,7 +94,7 @@ export function createEndpoints(api: Api) {
     },
     projects: {
       list: (o?: RequestOptions) =>
-        api.get<ProjectListDto>("/api/projects", { ...o, query: { limit: MAX_PAGE } }),
+        api.get<ProjectListDto>("/api/projects", { ...o, query: { limit: PROJECTS_PAGE } }),
       get: (id: number, o?: RequestOptions) => api.get<ProjectDto>(`/api/projects/${id}`, o),
       create: (body: CreateProjectBody) => api.post<ProjectDto>("/api/projects", body),
       update: (id: number, body: PatchProjectBody) => api.patch<ProjectDto>(`/api/projects/${id}`, body),
