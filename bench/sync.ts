@@ -1,6 +1,8 @@
 /**
  * `pnpm bench:sync`: Gloss's live layers against the reference y-websocket server
- * (`@y/websocket-server@0.1.1`), same workload, same run. Each server runs in its own child process so its
+ * (`@y/websocket-server@0.1.1`, in memory) and a persisting peer, Hocuspocus 3 with its database extension on
+ * SQLite (default 2 s store debounce; its clients are HocuspocusProviders), same workload, same run; then
+ * what each persisting server keeps of updates already delivered when it is killed with SIGKILL. Each server runs in its own child process so its
  * CPU and memory are its own; the clients (real WebsocketProviders) run here. Prints figures and the
  * Gloss/reference ratios next to the targets; it asserts nothing.
  */
@@ -9,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { LayerContext } from "../shared/src/layer";
 import { type ChildServer, startChild } from "./lib/child";
+import { measureKill } from "./lib/durability";
 import { BENCH_TEXT, seedBenchWorld } from "./lib/seed";
 import { int, ms, ratio, type Summary, summarize, table } from "./lib/stats";
 import { type BenchTarget, measureDurable, measureIdle, measureLatency } from "./lib/workload";
@@ -48,6 +51,11 @@ try {
   children.push(gloss);
   const reference = await startChild<{ url: string }>("referenceServer.ts", {});
   children.push(reference);
+  const hocuspocusDb = path.join(dataDir, "hocuspocus.db");
+  const hocuspocus = await startChild<{ url: string }>("hocuspocusServer.ts", {
+    HOCUSPOCUS_BENCH_DB: hocuspocusDb,
+  });
+  children.push(hocuspocus);
   const target = (name: string, child: ChildServer<{ url: string }>): BenchTarget => ({
     name,
     url: child.ready.url,
@@ -56,6 +64,10 @@ try {
     memory: () => child.memory(),
   });
   const servers = [target("gloss", gloss), target("reference", reference)] as const;
+  const latencyServers = [
+    ...servers,
+    { ...target("hocuspocus", hocuspocus), protocol: "hocuspocus" as const },
+  ];
 
   const rows: string[][] = [
     ["workload", "server", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU µs/delivery", "deliveries"],
@@ -64,7 +76,7 @@ try {
   for (const [i, w] of WORKLOADS.entries()) {
     const got: Record<string, { s: Summary; cpu: number }> = {};
     // Alternate which server goes first, so neither always runs on a warmer (or busier) machine.
-    const order = i % 2 ? [...servers].reverse() : servers;
+    const order = i % 2 ? [...latencyServers].reverse() : latencyServers;
     for (const t of order) {
       log(`${w.name}: ${t.name}`);
       const r = await measureLatency(t, world.docs[w.key], w.perDoc, w.rounds, ctx);
@@ -72,6 +84,7 @@ try {
     }
     const g = got.gloss!;
     const ref = got.reference!;
+    const hp = got.hocuspocus!;
     results.set(w.name, { gloss: g.s, reference: ref.s });
     const line = (name: string, x: { s: Summary; cpu: number }) => [
       name === "gloss" ? w.name : "",
@@ -83,7 +96,7 @@ try {
       x.cpu.toFixed(1),
       int(x.s.n),
     ];
-    rows.push(line("gloss", g), line("reference", ref));
+    rows.push(line("gloss", g), line("reference", ref), line("hocuspocus", hp));
     rows.push([
       "",
       "gloss/ref",
@@ -94,7 +107,18 @@ try {
       ratio(g.cpu, ref.cpu),
       "",
     ]);
+    rows.push([
+      "",
+      "gloss/hocuspocus",
+      ratio(g.s.p50, hp.s.p50),
+      ratio(g.s.p95, hp.s.p95),
+      ratio(g.s.p99, hp.s.p99),
+      ratio(g.s.max, hp.s.max),
+      ratio(g.cpu, hp.cpu),
+      "",
+    ]);
   }
+  await hocuspocus.stop();
 
   log("durable updates: gloss");
   const durable = await measureDurable(
@@ -127,13 +151,42 @@ try {
     idle[t.name] = await measureIdle(t, world.docs.idle, IDLE_FIRST, IDLE_TOTAL);
   }
 
+  // The first Gloss server must be gone before another one opens its data.
+  await gloss.stop();
+  // Durability: 30 updates in each of 3 rooms, every one delivered to another client, then SIGKILL.
+  const killRooms = world.docs.spread.slice(0, 3);
+  log("kill -9: gloss");
+  const killedGloss = await measureKill(
+    {
+      name: "gloss",
+      protocol: "y-websocket",
+      auth: world.auth,
+      start: () => startChild("glossServer.ts", { GLOSS_BENCH_DATA_DIR: dataDir }),
+    },
+    killRooms,
+    30,
+    ctx,
+  );
+  log("kill -9: hocuspocus");
+  const killedHocuspocus = await measureKill(
+    {
+      name: "hocuspocus",
+      protocol: "hocuspocus",
+      auth: world.auth,
+      start: () => startChild("hocuspocusServer.ts", { HOCUSPOCUS_BENCH_DB: hocuspocusDb }),
+    },
+    killRooms,
+    30,
+    ctx,
+  );
+
   const durablePerSecond = durable.updates / durable.seconds;
   const twenty = results.get("20 clients, 1 doc")!;
   const p99Ok = [...results.values()].every((r) => r.gloss.p99 <= 1.1 * r.reference.p99);
   const mark = (ok: boolean) => (ok ? "✓" : "✗");
   const out = [
     "",
-    `Sync benchmark: Gloss vs @y/websocket-server 0.1.1 — same workload, same run, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+    `Sync benchmark: Gloss vs @y/websocket-server 0.1.1 and Hocuspocus 3.4 (database extension, SQLite) — same workload, same run, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
     "Latency: a span set on one client until each other client's observer sees it. CPU: server process time per delivered update.",
     "",
     table(rows),
@@ -146,6 +199,10 @@ try {
       [
         "durable updates/s, GLOSS_DURABILITY=strict",
         `${int(strictDurable.updates / strictDurable.seconds)}  (synchronous=FULL; server CPU ${strictDurable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+      ],
+      [
+        "updates kept after kill -9 (each already delivered)",
+        `gloss ${killedGloss.kept}/${killedGloss.sent}, hocuspocus ${killedHocuspocus.kept}/${killedHocuspocus.sent} (Gloss commits before fan-out; Hocuspocus stores 2 s after the last change)`,
       ],
       [
         "heap+external per idle connection",
@@ -171,3 +228,5 @@ try {
   fs.rmSync(strictDir, { recursive: true, force: true });
   log("done");
 }
+// Providers keep handles open after their servers are gone; the figures are printed.
+process.exit(0);
