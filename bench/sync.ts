@@ -97,26 +97,15 @@ try {
       int(x.s.n),
     ];
     rows.push(line("gloss", g), line("reference", ref), line("hocuspocus", hp));
-    rows.push([
+    /** Gloss's figures over a peer's, column by column. */
+    const ratios = (name: string, x: { s: Summary; cpu: number }) => [
       "",
-      "gloss/ref",
-      ratio(g.s.p50, ref.s.p50),
-      ratio(g.s.p95, ref.s.p95),
-      ratio(g.s.p99, ref.s.p99),
-      ratio(g.s.max, ref.s.max),
-      ratio(g.cpu, ref.cpu),
+      `gloss/${name}`,
+      ...(["p50", "p95", "p99", "max"] as const).map((k) => ratio(g.s[k], x.s[k])),
+      ratio(g.cpu, x.cpu),
       "",
-    ]);
-    rows.push([
-      "",
-      "gloss/hocuspocus",
-      ratio(g.s.p50, hp.s.p50),
-      ratio(g.s.p95, hp.s.p95),
-      ratio(g.s.p99, hp.s.p99),
-      ratio(g.s.max, hp.s.max),
-      ratio(g.cpu, hp.cpu),
-      "",
-    ]);
+    ];
+    rows.push(ratios("ref", ref), ratios("hocuspocus", hp));
   }
   await hocuspocus.stop();
 
