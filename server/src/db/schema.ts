@@ -243,6 +243,44 @@ export const annotationRelations = sqliteTable(
 );
 
 /** Layer status (in_progress | done) projected from each layer's `state` map. */
+/**
+ * Projection of gold's `rejected` map (disagreement key → who rejected it, when): what curation listings
+ * need to tell a settled disagreement from an open one without loading the gold room.
+ */
+export const goldRejections = sqliteTable(
+  "gold_rejections",
+  {
+    projectId: integer("project_id").notNull(),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    by: integer("by"),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.key] })],
+);
+
+/**
+ * A document's curation figures, derived from the projection and cached: a row is deleted (by triggers)
+ * whenever anything it was computed from changes, and recomputed by the next listing that needs it.
+ */
+export const curationSummaries = sqliteTable(
+  "curation_summaries",
+  {
+    documentId: integer("document_id")
+      .primaryKey()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").notNull(),
+    annotators: integer("annotators").notNull(),
+    annotatedLayers: integer("annotated_layers").notNull(),
+    disagreements: integer("disagreements").notNull(),
+    open: integer("open").notNull(),
+    goldSpans: integer("gold_spans").notNull(),
+  },
+  (t) => [index("curation_summaries_project_idx").on(t.projectId)],
+);
+
 export const layerStates = sqliteTable(
   "layer_states",
   {
