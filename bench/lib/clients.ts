@@ -27,6 +27,39 @@ let HocuspocusProvider: HocuspocusProviderClass | null = null;
 /** Hocuspocus's name for a Gloss document's shared layer (any string names a Hocuspocus document). */
 export const hocuspocusName = (documentId: number) => `doc-${documentId}-shared`;
 
+/** LEB128, as lib0 writes a varUint. */
+function varUint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+
+/** lib0's varString: the UTF-8 length as a varUint, then the bytes. */
+function varString(s: string): number[] {
+  const bytes = new TextEncoder().encode(s);
+  return [...varUint(bytes.length), ...bytes];
+}
+
+/** Frames for raw sockets to Hocuspocus, whose messages are y-websocket's prefixed with a document name. */
+export const hocuspocusFrames = {
+  /** The token message (Auth, Token, token) that Hocuspocus waits for before it handles a document's others. */
+  auth(name: string, token = ""): Uint8Array {
+    return Uint8Array.from([...varString(name), 2, 0, ...varString(token)]);
+  },
+  /** A y-websocket frame (sync, awareness…) addressed to document `name`. */
+  wrap(name: string, frame: Uint8Array): Uint8Array {
+    const head = varString(name);
+    const out = new Uint8Array(head.length + frame.length);
+    out.set(head);
+    out.set(frame, head.length);
+    return out;
+  },
+};
+
 /** Loads what `connectBenchClient` needs for `protocol` (the Hocuspocus provider is imported lazily). */
 export async function prepareClients(protocol: BenchProtocol): Promise<void> {
   // Loaded from the test package by path (the bench directory has no node_modules), on first use only.

@@ -3,13 +3,15 @@
  * `fetch`/`store` on a better-sqlite3 file in WAL mode (HOCUSPOCUS_BENCH_DB), which is what
  * `@hocuspocus/extension-sqlite` does over the `sqlite3` package. Hocuspocus's default store debounce is kept
  * (2 s, maxDebounce 10 s): a document is written 2 s after its last change, or every 10 s under steady
- * changes. No authentication (like the reference server). Prints `{ url }` when listening.
+ * changes. No authentication (like the reference server). Prints `{ url }` when listening; its metrics count
+ * the client updates applied and how many of them the stored states hold.
  */
 import { serveBenchRequests } from "./ipc";
 
 // Loaded from the test package by path: the bench directory has no node_modules of its own.
 const here = (p: string) => new URL(p, import.meta.url).href;
 type StorePayload = { documentName: string; state: Uint8Array };
+type YDocLike = { on(event: "update", cb: () => void): void };
 const { Server } = (await import(
   here("../../test/node_modules/@hocuspocus/server/dist/hocuspocus-server.esm.js")
 )) as {
@@ -51,6 +53,11 @@ const upsert = db.prepare(
   `INSERT INTO "documents" ("name", "data") VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data`,
 );
 let stores = 0;
+// Per document: client updates applied, and how many of them the last stored state holds. The count is
+// taken in Yjs's synchronous `update` event, so no store can encode a state between an update and its count.
+const applied = new Map<string, number>();
+const persisted = new Map<string, number>();
+const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 const server = new Server({
   port: 0,
@@ -64,13 +71,23 @@ const server = new Server({
         return row ? new Uint8Array(row.data) : null;
       },
       store: async ({ documentName, state }) => {
+        // The extension encodes `state` and calls this in one synchronous step: nothing applied since.
+        const holds = applied.get(documentName) ?? 0;
         upsert.run(documentName, Buffer.from(state));
+        persisted.set(documentName, holds);
         stores++;
       },
     }),
   ],
+  // After the stored state is applied: every later update is a client's. A reloaded document keeps its
+  // counts (Hocuspocus stores a document before it unloads it).
+  afterLoadDocument: async ({ document, documentName }: { document: YDocLike; documentName: string }) => {
+    if (!applied.has(documentName)) applied.set(documentName, 0);
+    if (!persisted.has(documentName)) persisted.set(documentName, 0);
+    document.on("update", () => applied.set(documentName, (applied.get(documentName) ?? 0) + 1));
+  },
 });
 await server.listen();
-serveBenchRequests(() => ({ stores }));
+serveBenchRequests(() => ({ stores, applied: sum(applied), persisted: sum(persisted) }));
 process.once("SIGTERM", () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address.port}` })}\n`);
