@@ -10,16 +10,24 @@ export const BENCH_TEXT =
   "the figures might improve slightly if funding arrived before winter. Unions denied that any agreement had " +
   "been reached and warned of strikes in the spring.";
 
+export type LatencyKey = "two" | "twenty" | "twoHundred" | "spread";
+
 export interface BenchWorld {
   /** Credentials of each client (one annotator per client; half use a cookie, half a token). */
   auth: Array<{ cookie?: string; token?: string }>;
   labelIds: number[];
-  /** Documents per workload, so no workload inherits another's state. */
-  docs: Record<"two" | "twenty" | "twoHundred" | "spread" | "durable" | "idle", number[]>;
+  /**
+   * Latency documents per run and workload. Each run has its own: the in-memory reference server drops a
+   * document when its last client leaves, the persisting servers keep it, so reused documents would grow
+   * on two servers of three and not on the third.
+   */
+  latency: Array<Record<LatencyKey, number[]>>;
+  /** Documents of the other workloads, so no workload inherits another's state. */
+  docs: Record<"durable" | "idle" | "kill", number[]>;
 }
 
 /** Seeds `users` annotators in a shared-mode project, each assigned to every document. */
-export function seedBenchWorld(dataDir: string, users: number): BenchWorld {
+export function seedBenchWorld(dataDir: string, users: number, latencyRuns = 1): BenchWorld {
   const db = openDb(path.join(dataDir, "gloss.db"));
   try {
     const people = Array.from({ length: users }, () => seedUser(db));
@@ -30,21 +38,22 @@ export function seedBenchWorld(dataDir: string, users: number): BenchWorld {
     let n = 0;
     const make = (count: number) =>
       Array.from({ length: count }, () => seedDocument(db, project.id, `${BENCH_TEXT} (${++n})`).id);
-    const docs = {
+    const latency = Array.from({ length: latencyRuns }, () => ({
       two: make(1),
       twenty: make(1),
       twoHundred: make(1),
       spread: make(50),
-      durable: make(50),
-      idle: make(50),
-    };
+    }));
+    const docs = { durable: make(50), idle: make(50), kill: make(3) };
     const assign = db.$client.prepare("INSERT INTO assignments (document_id, user_id) VALUES (?, ?)");
     db.$client.transaction(() => {
-      for (const id of Object.values(docs).flat()) for (const u of people) assign.run(id, u.id);
+      const all = [...latency.flatMap((run) => Object.values(run)), ...Object.values(docs)].flat();
+      for (const id of all) for (const u of people) assign.run(id, u.id);
     })();
     return {
       auth: people.map((u, i) => (i % 2 ? { token: u.token } : { cookie: u.cookie })),
       labelIds: project.labels.map((l) => l.id),
+      latency,
       docs,
     };
   } finally {

@@ -27,3 +27,17 @@ export function table(rows: string[][]): string {
     .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "))
     .join("\n");
 }
+
+/** The median of `values` (the mean of the two middle ones when their count is even). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** `median (min–max)` of `values`, each formatted with `fmt`; just the value when there is one. */
+export function spread(values: number[], fmt: (v: number) => string): string {
+  if (values.length < 2) return fmt(values[0] ?? Number.NaN);
+  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}

@@ -1,11 +1,18 @@
 /**
- * The sync benchmark's workloads, run the same way against any y-websocket-protocol server: real
- * WebsocketProvider clients (the test helper's `ws` polyfill), raw sockets for bulk load. Loopback only;
- * every loop is bounded in count and guarded in time.
+ * The sync benchmark's workloads, run the same way against any y-websocket-protocol server or Hocuspocus:
+ * real providers (`WebsocketProvider` over the test helper's `ws` polyfill, or `HocuspocusProvider`), raw
+ * sockets for bulk load. Loopback only; every loop is bounded in count and guarded in time.
  */
 import { addSpan, type LayerContext, newId, spansOf } from "../../shared/src/layer";
 import { type ClientAuth, collabPath, frames, type RawSocket, rawSocket, Y } from "../../test/helpers/collab";
-import { type BenchClient, type BenchProtocol, connectBenchClient, prepareClients } from "./clients";
+import {
+  type BenchClient,
+  type BenchProtocol,
+  connectBenchClient,
+  hocuspocusFrames,
+  hocuspocusName,
+  prepareClients,
+} from "./clients";
 import type { MemorySample } from "./ipc";
 
 export interface BenchTarget {
@@ -110,13 +117,23 @@ export async function measureLatency(
   return { samples, cpuUs, deliveries: rounds * docIds.length * (perDoc - 1) };
 }
 
-/** Opens raw sockets to `path`s in batches and waits until each has received `frames` frames. */
-async function openRaw(target: BenchTarget, paths: string[], greet: boolean, minFrames: number) {
+/**
+ * Opens raw sockets to `path`s in batches, sends each its `hello(index)` frames once open, and waits until
+ * each has received `minFrames` frames.
+ */
+async function openRaw(
+  target: BenchTarget,
+  paths: string[],
+  hello: (index: number) => Uint8Array[],
+  minFrames: number,
+) {
   const sockets: RawSocket[] = [];
   for (let i = 0; i < paths.length; i += 100) {
     const batch = paths.slice(i, i + 100).map((p, j) => {
       const s = rawSocket(target, p, { auth: target.auth[(i + j) % target.auth.length] });
-      if (greet) s.opened.then(() => s.send(frames.syncStep1(new Y.Doc())));
+      s.opened.then(() => {
+        for (const f of hello(i + j)) s.send(f);
+      });
       return s;
     });
     await within(
@@ -129,48 +146,93 @@ async function openRaw(target: BenchTarget, paths: string[], greet: boolean, min
   return sockets;
 }
 
+/** Where a durable-throughput run stands: updates committed, and (when the server tells) applied. */
+export interface DurableProgress {
+  persisted: number;
+  applied?: number;
+}
+
+export interface DurableResult {
+  updates: number;
+  /** Until the server reports every update stored. */
+  seconds: number;
+  /** Until it reports every update applied in memory, when it reports that. */
+  appliedSeconds?: number;
+  cpuUsPerUpdate: number;
+}
+
 /**
  * Durable throughput: one raw socket per room streams pre-encoded span updates (each depending on the one
  * before) as fast as the socket takes them; the clock stops when the server reports them all committed.
+ * A Hocuspocus socket names its document in every frame and sends the token message first.
  */
 export async function measureDurable(
-  target: BenchTarget & { persisted(): Promise<number> },
+  target: BenchTarget & { progress(): Promise<DurableProgress> },
   docIds: number[],
   perRoom: number,
   ctx: LayerContext,
-): Promise<{ updates: number; seconds: number; cpuUsPerUpdate: number }> {
+): Promise<DurableResult> {
+  const hocuspocus = target.protocol === "hocuspocus";
   const label = [...ctx.labelIds][0]!;
-  const streams = docIds.map(() => {
+  const streams = docIds.map((id) => {
     const d = new Y.Doc();
     const out: Uint8Array[] = [];
-    d.on("update", (u: Uint8Array) => out.push(frames.update(u)));
+    const name = hocuspocusName(id);
+    d.on("update", (u: Uint8Array) =>
+      out.push(hocuspocus ? hocuspocusFrames.wrap(name, frames.update(u)) : frames.update(u)),
+    );
     for (let i = 0; i < perRoom; i++)
       addSpan(d, { start: i % 400, end: (i % 400) + 9, label, author: null }, ctx);
     d.destroy();
     return out;
   });
-  const sockets = await openRaw(
-    target,
-    docIds.map((id) => collabPath(id, "shared")),
-    false,
-    1,
-  );
+  // Gloss and the reference server send sync step 1 on connect; Hocuspocus answers the client's (after the
+  // token message's Authenticated reply), so two frames there.
+  const sockets = hocuspocus
+    ? await openRaw(
+        target,
+        docIds.map(() => "/"),
+        (i) => {
+          const name = hocuspocusName(docIds[i]!);
+          return [hocuspocusFrames.auth(name), hocuspocusFrames.wrap(name, frames.syncStep1(new Y.Doc()))];
+        },
+        2,
+      )
+    : await openRaw(
+        target,
+        docIds.map((id) => collabPath(id, "shared")),
+        () => [],
+        1,
+      );
   const total = docIds.length * perRoom;
-  const base = await target.persisted();
+  const base = await target.progress();
   const cpu0 = await target.cpu();
   const t0 = performance.now();
   for (let i = 0; i < perRoom; i++)
     for (let j = 0; j < sockets.length; j++) sockets[j]!.send(streams[j]![i]!);
   const deadline = t0 + 60_000;
-  while ((await target.persisted()) < base + total) {
-    if (performance.now() > deadline) throw new Error("durable updates did not all commit within 60 s");
-    await new Promise((r) => setTimeout(r, 2));
+  let appliedAt: number | undefined;
+  for (;;) {
+    const p = await target.progress();
+    const now = performance.now();
+    if (appliedAt === undefined && p.applied !== undefined && p.applied >= (base.applied ?? 0) + total)
+      appliedAt = now;
+    if (p.persisted >= base.persisted + total) break;
+    if (now > deadline) throw new Error(`durable updates on ${target.name} did not all commit within 60 s`);
+    // Polls 1% of the elapsed time apart (2–20 ms): enough resolution, and a wait of seconds (a store
+    // debounce) does not cost the server a thousand IPC replies in the CPU figure.
+    await new Promise((r) => setTimeout(r, Math.min(20, Math.max(2, (now - t0) / 100))));
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpuUsPerUpdate = ((await target.cpu()) - cpu0) / total;
   for (const s of sockets) s.close();
   await Promise.all(sockets.map((s) => s.closed));
-  return { updates: total, seconds, cpuUsPerUpdate };
+  return {
+    updates: total,
+    seconds,
+    appliedSeconds: appliedAt === undefined ? undefined : (appliedAt - t0) / 1000,
+    cpuUsPerUpdate,
+  };
 }
 
 /**
@@ -186,18 +248,19 @@ export async function measureIdle(
 ): Promise<{ n: number; heapPerConn: number; rssPerConn: number }> {
   const paths = Array.from({ length: total }, (_, i) => collabPath(docIds[i % docIds.length]!, "shared"));
   // Warm the rooms (kept open) and the server's code paths (a first wave, closed again).
+  const greet = () => [frames.syncStep1(new Y.Doc())];
   const warm = await openRaw(
     target,
     docIds.map((id) => collabPath(id, "shared")),
-    true,
+    greet,
     2,
   );
-  const wave = await openRaw(target, paths.slice(0, first), true, 2);
+  const wave = await openRaw(target, paths.slice(0, first), greet, 2);
   for (const s of wave) s.close();
   await Promise.all(wave.map((s) => s.closed));
-  const a = await openRaw(target, paths.slice(0, first), true, 2);
+  const a = await openRaw(target, paths.slice(0, first), greet, 2);
   const m1 = await target.memory();
-  const b = await openRaw(target, paths.slice(first), true, 2);
+  const b = await openRaw(target, paths.slice(first), greet, 2);
   const m2 = await target.memory();
   const all = [...warm, ...a, ...b];
   for (const s of all) s.close();
