@@ -168,13 +168,34 @@ export const DocumentInput = z.object({
 export const ImportDocumentsBody = z.object({ documents: z.array(DocumentInput).min(1) });
 export type ImportDocumentsBody = z.infer<typeof ImportDocumentsBody>;
 
+/** How many of an import's documents (and of its skipped duplicates) its response lists. */
+export const IMPORT_RESULT_FIRST = 20;
+
+export const ImportedDocumentDto = z
+  .object({ id: z.number().int(), name: z.string(), sha256: z.string() })
+  .meta({ id: "ImportedDocument" });
+export type ImportedDocumentDto = z.infer<typeof ImportedDocumentDto>;
+
+/** A duplicate (same sha256 in the project, or earlier in the same import) that was not stored again. */
+export const SkippedDocumentDto = z
+  .object({ name: z.string(), sha256: z.string(), existingId: z.number().int(), source: z.string() })
+  .meta({ id: "SkippedDocument" });
+export type SkippedDocumentDto = z.infer<typeof SkippedDocumentDto>;
+
+/**
+ * POST /projects/:id/documents: a summary whose size does not grow with the import — the counts and the
+ * first IMPORT_RESULT_FIRST of each list, in file order. Every imported document is listed, a page at a
+ * time, by `documents` (GET /projects/:id/documents?importId=); of the skipped duplicates only the count
+ * and the first few are kept.
+ */
 export const ImportResultDto = z
   .object({
-    imported: z.array(z.object({ id: z.number().int(), name: z.string(), sha256: z.string() })),
-    /** Duplicates (same sha256 in the project) that were skipped. */
-    skipped: z.array(
-      z.object({ name: z.string(), sha256: z.string(), existingId: z.number().int(), source: z.string() }),
-    ),
+    /** The recorded import (`?importId=` of the documents list). */
+    importId: z.number().int(),
+    imported: z.object({ count: z.number().int(), first: z.array(ImportedDocumentDto) }),
+    skipped: z.object({ count: z.number().int(), first: z.array(SkippedDocumentDto) }),
+    /** The paginated list of the imported documents (a path under the API's origin). */
+    documents: z.string(),
   })
   .meta({ id: "ImportResult" });
 export type ImportResultDto = z.infer<typeof ImportResultDto>;
@@ -203,10 +224,11 @@ export const DocumentDto = DocumentSummaryDto.extend({
 }).meta({ id: "Document" });
 export type DocumentDto = z.infer<typeof DocumentDto>;
 
-/** GET /projects/:id/documents?status=&q=&limit=&offset= */
+/** GET /projects/:id/documents?status=&q=&importId=&limit=&offset= (`importId`: stored by that import). */
 export const ListDocumentsQuery = PageQuery.extend({
   status: AssignmentStatus.optional(),
   q: z.string().max(500).optional(),
+  importId: z.coerce.number().int().positive().optional(),
 });
 export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
 

@@ -10,7 +10,13 @@ import type { Db } from "@gloss/server/db/client";
 import { auditLog, documents, projectMembers } from "@gloss/server/db/schema";
 import { createParser } from "@gloss/server/import/formats/index";
 import { readMultipart } from "@gloss/server/import/upload";
-import type { ApiErrorBody, DocumentDto, ImportResultDto } from "@gloss/shared";
+import {
+  type ApiErrorBody,
+  type DocumentDto,
+  type DocumentListDto,
+  IMPORT_RESULT_FIRST,
+  type ImportResultDto,
+} from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, postChunked } from "../helpers/http";
@@ -79,9 +85,9 @@ describe("import: happy paths", () => {
     const { api, project } = setup();
     const bytes = fixture("plain.txt");
     const result = await ok(await importFiles(api, project.id, [["plain.txt", bytes]]));
-    expect(result.skipped).toEqual([]);
-    expect(result.imported).toHaveLength(1);
-    const [doc] = result.imported;
+    expect(result.skipped).toEqual({ count: 0, first: [] });
+    expect(result.imported.count).toBe(1);
+    const [doc] = result.imported.first;
     expect(doc!.name).toBe("plain");
     expect(doc!.sha256).toBe(sha256(bytes));
     const row = stored(doc!.id);
@@ -103,7 +109,7 @@ describe("import: happy paths", () => {
         ["inner-bom.txt", innerBom],
       ]),
     );
-    expect(result.imported.map((d) => d.name)).toEqual([
+    expect(result.imported.first.map((d) => d.name)).toEqual([
       "crlf",
       "emoji",
       "no-final-newline",
@@ -114,13 +120,13 @@ describe("import: happy paths", () => {
     expected[3] = fixture("bom.txt").subarray(3);
     expect(fixture("bom.txt").subarray(0, 3).equals(BOM)).toBe(true);
     expect(fixture("crlf.txt").includes("\r\n")).toBe(true); // the fixture kept its CRLFs (.gitattributes)
-    result.imported.forEach((d, i) => {
+    result.imported.first.forEach((d, i) => {
       const row = stored(d.id);
       expect(row.bytes.equals(expected[i]!), d.name).toBe(true);
       expect(d.sha256).toBe(sha256(expected[i]!));
       expect(row.sha256).toBe(sha256(expected[i]!));
     });
-    const emoji = await api.get<DocumentDto>(`/api/documents/${result.imported[1]!.id}`);
+    const emoji = await api.get<DocumentDto>(`/api/documents/${result.imported.first[1]!.id}`);
     expect(emoji.text).toBe(fixture("emoji.txt").toString("utf8"));
     expect(emoji.text).toContain("cafe\u0301"); // not NFC-normalised
     expect(emoji.text.normalize("NFC")).not.toBe(emoji.text);
@@ -132,9 +138,9 @@ describe("import: happy paths", () => {
   it("JSONL: one document per line, blank lines skipped, unnamed ones named <stem>-<line>, extra fields kept in meta", async () => {
     const { api, project } = setup();
     const result = await ok(await importFiles(api, project.id, [["docs.jsonl", fixture("docs.jsonl")]]));
-    expect(result.imported.map((d) => d.name)).toEqual(["one", "two", "docs-4"]);
+    expect(result.imported.first.map((d) => d.name)).toEqual(["one", "two", "docs-4"]);
     const [one, two, three] = await Promise.all(
-      result.imported.map((d) => api.get<DocumentDto>(`/api/documents/${d.id}`)),
+      result.imported.first.map((d) => api.get<DocumentDto>(`/api/documents/${d.id}`)),
     );
     expect(one).toMatchObject({
       text: "Jsonl one: the senator claimed victory.",
@@ -149,8 +155,8 @@ describe("import: happy paths", () => {
     const result = await ok(
       await importFiles(api, project.id, [["docs-crlf.ndjson", fixture("docs-crlf.ndjson")]]),
     );
-    expect(result.imported.map((d) => d.name)).toEqual(["c1", "c2", "c3"]);
-    expect(result.imported.map((d) => stored(d.id).text)).toEqual([
+    expect(result.imported.first.map((d) => d.name)).toEqual(["c1", "c2", "c3"]);
+    expect(result.imported.first.map((d) => stored(d.id).text)).toEqual([
       "CRLF container one",
       "CRLF container two, text with \r\n inside",
       "last line has no newline",
@@ -160,9 +166,9 @@ describe("import: happy paths", () => {
   it("CSV: the text column, the name column, other columns in meta; quoted fields keep quotes, line breaks and spaces", async () => {
     const { api, project } = setup();
     const result = await ok(await importFiles(api, project.id, [["docs.csv", fixture("docs.csv")]]));
-    expect(result.imported.map((d) => d.name)).toEqual(["alpha", "beta", "docs-5"]);
+    expect(result.imported.first.map((d) => d.name)).toEqual(["alpha", "beta", "docs-5"]);
     const docs = await Promise.all(
-      result.imported.map((d) => api.get<DocumentDto>(`/api/documents/${d.id}`)),
+      result.imported.first.map((d) => api.get<DocumentDto>(`/api/documents/${d.id}`)),
     );
     expect(docs.map((d) => d.text)).toEqual([
       'The minister said "yes", then "no".',
@@ -189,12 +195,12 @@ describe("import: happy paths", () => {
       },
       201,
     );
-    expect(result.imported.map((d) => d.name)).toEqual(["j1", "document-2"]);
-    expect(stored(result.imported[0]!.id)).toMatchObject({
+    expect(result.imported.first.map((d) => d.name)).toEqual(["j1", "document-2"]);
+    expect(stored(result.imported.first[0]!.id)).toMatchObject({
       text: "JSON body one  \r\n",
       meta: '{"lang":"en"}',
     });
-    expect(JSON.parse(stored(result.imported[1]!.id).meta)).toEqual({ externalId: 42 });
+    expect(JSON.parse(stored(result.imported.first[1]!.id).meta)).toEqual({ externalId: 42 });
   });
 
   it("multipart with several files of different formats imports them all, in order", async () => {
@@ -207,7 +213,7 @@ describe("import: happy paths", () => {
         ["docs.csv", fixture("docs.csv")],
       ]),
     );
-    expect(result.imported.map((d) => d.name)).toEqual([
+    expect(result.imported.first.map((d) => d.name)).toEqual([
       "plain",
       "one",
       "two",
@@ -240,10 +246,15 @@ describe("import: happy paths", () => {
       duplex: "half",
     } as RequestInit);
     const result = await ok(res);
-    expect(result.imported).toHaveLength(lines);
-    expect(result.imported[0]!.name).toBe("stream-1");
-    expect(result.imported.at(-1)!.name).toBe(`stream-${lines}`);
-    expect(stored(result.imported.at(-1)!.id).text).toBe(`streamed line ${lines} é😀`);
+    expect(result.imported.count).toBe(lines);
+    expect(result.imported.first).toHaveLength(IMPORT_RESULT_FIRST);
+    expect(result.imported.first[0]!.name).toBe("stream-1");
+    const reader = new ApiClient(server.url);
+    reader.token = user.token;
+    const last = await reader.get<DocumentListDto>(`${result.documents}&offset=${lines - 1}`);
+    expect(last.total).toBe(lines);
+    expect(last.documents.map((d) => d.name)).toEqual([`stream-${lines}`]);
+    expect(stored(last.documents[0]!.id).text).toBe(`streamed line ${lines} é😀`);
   });
 
   it("text/plain and text/csv bodies are one file each, named by ?name=", async () => {
@@ -258,14 +269,66 @@ describe("import: happy paths", () => {
         },
       ),
     );
-    expect(txt.imported.map((d) => d.name)).toEqual(["Speech"]);
-    expect(stored(txt.imported[0]!.id).bytes.equals(fixture("crlf.txt"))).toBe(true);
+    expect(txt.imported.first.map((d) => d.name)).toEqual(["Speech"]);
+    expect(stored(txt.imported.first[0]!.id).bytes.equals(fixture("crlf.txt"))).toBe(true);
     const csv = await ok(
       await api.request("POST", `/api/projects/${project.id}/documents`, fixture("docs.csv"), {
         "content-type": "text/csv",
       }),
     );
-    expect(csv.imported).toHaveLength(3);
+    expect(csv.imported.count).toBe(3);
+  });
+});
+
+describe("import: the answer is a summary", () => {
+  it("300 documents with 30 duplicates: counts, the first 20 of each, and every document across pages of ?importId=", async () => {
+    const { api, project } = setup();
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ name: `s${i}`, text: `summary text ${i}` }));
+    // every 10th line repeats an earlier one: skipped, naming the document it duplicates
+    for (let i = 9; i < 300; i += 10)
+      lines[i] = JSON.stringify({ name: `dup${i}`, text: `summary text ${i - 9}` });
+    const result = await ok(
+      await importFiles(api, project.id, [["summary.jsonl", Buffer.from(lines.join("\n"))]]),
+    );
+    expect(result.imported.count).toBe(270);
+    expect(result.skipped.count).toBe(30);
+    expect(result.imported.first).toHaveLength(IMPORT_RESULT_FIRST);
+    expect(result.skipped.first).toHaveLength(IMPORT_RESULT_FIRST);
+    const importedNames = lines
+      .map((l) => (JSON.parse(l) as { name: string }).name)
+      .filter((n) => !n.startsWith("dup"));
+    expect(result.imported.first.map((d) => d.name)).toEqual(importedNames.slice(0, IMPORT_RESULT_FIRST));
+    expect(result.skipped.first[0]).toEqual({
+      name: "dup9",
+      sha256: sha256("summary text 0"),
+      existingId: result.imported.first[0]!.id,
+      source: "summary.jsonl:10",
+    });
+    expect(result.documents).toBe(`/api/projects/${project.id}/documents?importId=${result.importId}`);
+
+    // the whole list, a page of 100 at a time; the document that was there before is not in it
+    const listed: DocumentListDto["documents"] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await api.get<DocumentListDto>(`${result.documents}&limit=100&offset=${offset}`);
+      expect(page.total).toBe(270);
+      listed.push(...page.documents);
+      if (page.documents.length < 100) break;
+    }
+    expect(listed.map((d) => d.name)).toEqual(importedNames);
+    expect(listed.slice(0, IMPORT_RESULT_FIRST).map((d) => d.id)).toEqual(
+      result.imported.first.map((d) => d.id),
+    );
+    expect(countOf(project.id)).toBe(271);
+
+    // a second import is its own list; an import of only duplicates lists nothing
+    const again = await ok(
+      await importFiles(api, project.id, [["again.jsonl", Buffer.from(lines.slice(0, 5).join("\n"))]]),
+    );
+    expect(again.importId).not.toBe(result.importId);
+    expect(again).toMatchObject({ imported: { count: 0, first: [] }, skipped: { count: 5 } });
+    const none = await api.get<DocumentListDto>(again.documents);
+    expect(none).toEqual({ documents: [], total: 0 });
   });
 });
 
@@ -279,9 +342,9 @@ describe("import: duplicates", () => {
         ["copy.txt", bytes],
       ]),
     );
-    expect(first.imported).toHaveLength(1);
-    const id = first.imported[0]!.id;
-    expect(first.skipped).toEqual([
+    expect(first.imported.count).toBe(1);
+    const id = first.imported.first[0]!.id;
+    expect(first.skipped.first).toEqual([
       { name: "copy", sha256: sha256(bytes), existingId: id, source: "copy.txt:1" },
     ]);
 
@@ -291,8 +354,8 @@ describe("import: duplicates", () => {
       { documents: [{ text: bytes.toString("utf8"), name: "again" }, { text: "something new" }] },
       201,
     );
-    expect(again.imported.map((d) => d.name)).toEqual(["document-2"]);
-    expect(again.skipped).toEqual([
+    expect(again.imported.first.map((d) => d.name)).toEqual(["document-2"]);
+    expect(again.skipped.first).toEqual([
       { name: "again", sha256: sha256(bytes), existingId: id, source: "body documents.0" },
     ]);
   });
@@ -303,7 +366,7 @@ describe("import: duplicates", () => {
     const bytes = fixture("plain.txt");
     await ok(await importFiles(a.api, a.project.id, [["plain.txt", bytes]]));
     const res = await ok(await importFiles(b.api, b.project.id, [["plain.txt", bytes]]));
-    expect(res.imported).toHaveLength(1);
+    expect(res.imported.count).toBe(1);
   });
 });
 
@@ -519,6 +582,7 @@ describe("import: authorisation and audit", () => {
     expect(entries[0]!.userId).toBe(user.id);
     expect(entries[0]!.details).toEqual({
       via: "api",
+      importId: expect.any(Number),
       files: ["plain.txt", "again.txt"],
       imported: 1,
       skipped: 1,

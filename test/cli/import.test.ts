@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createProgress, formatBytes, formatDuration } from "@gloss/server/cli/progress";
 import { openDb } from "@gloss/server/db/client";
-import { auditLog, documents } from "@gloss/server/db/schema";
+import { auditLog, documents, imports } from "@gloss/server/db/schema";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
@@ -86,7 +86,7 @@ describe("gloss import", { timeout: 180_000 }, () => {
     const { dir, projectId, username, userId } = dataDir();
     const r = await gloss(dir, ["import", String(projectId), fixture("folder"), "--as", username]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Imported 4 documents into project \d+ .*; skipped 0 duplicates\./);
+    expect(r.stdout).toMatch(/Imported 4 documents into project \d+ .*; skipped 0 duplicates\. Import \d+\./);
     expect(r.stderr).toMatch(/ignoring 1 file/);
     // not a TTY: no redraws, one summary line per phase
     expect(r.stderr).not.toContain("\r");
@@ -103,6 +103,12 @@ describe("gloss import", { timeout: 180_000 }, () => {
     );
     expect(entry).toMatchObject({ projectId, userId });
     expect(entry!.details).toMatchObject({ via: "cli", imported: 4, skipped: 0 });
+    // the import is recorded, and its documents point to it
+    const importId = Number(/Import (\d+)\./.exec(r.stdout)![1]);
+    expect(entry!.details.importId).toBe(importId);
+    const recorded = inspect(dir, (db) => db.select().from(imports).where(eq(imports.id, importId)).get());
+    expect(recorded).toMatchObject({ projectId, userId, via: "cli", imported: 4, skipped: 0 });
+    expect(docsIn(dir, projectId).map((d) => d.importId)).toEqual([importId, importId, importId, importId]);
   });
 
   it("imports single files of every format, byte for byte (CRLF, emoji, NFD; BOM stripped)", async () => {

@@ -127,14 +127,21 @@ export function createEndpoints(api: Api) {
       /** A page of documents (the server's default page is 100); `total` counts every match. */
       list: (
         projectId: number,
-        filter: { status?: string; q?: string; limit?: number; offset?: number } = {},
+        filter: { status?: string; q?: string; importId?: number; limit?: number; offset?: number } = {},
         o?: RequestOptions,
       ) =>
         api.get<DocumentListDto>(`/api/projects/${projectId}/documents`, {
           ...o,
-          query: { status: filter.status, q: filter.q, limit: filter.limit, offset: filter.offset },
+          query: {
+            status: filter.status,
+            q: filter.q,
+            importId: filter.importId,
+            limit: filter.limit,
+            offset: filter.offset,
+          },
         }),
       get: (id: number, o?: RequestOptions) => api.get<DocumentDto>(`/api/documents/${id}`, o),
+      /** Imports files; the answer is a summary (counts, the first few, `importId` to list the rest). */
       upload: (projectId: number, files: Iterable<File>) => {
         const form = new FormData();
         for (const f of files) form.append("files", f, f.name);
@@ -185,8 +192,9 @@ export function createEndpoints(api: Api) {
           `/api/documents/${documentId}/curation/status`,
           { status },
         ),
-      project: (projectId: number, o?: RequestOptions) =>
-        api.get<ProjectCurationDto>(`/api/projects/${projectId}/curation`, o),
+      /** A page of the project's curation progress (`q`, `status`, `open`, `sort`, `limit`, `offset`). */
+      project: (projectId: number, query: PageParams = {}, o?: RequestOptions) =>
+        api.get<ProjectCurationDto>(`/api/projects/${projectId}/curation`, { ...o, query }),
     },
     annotations: {
       /** All or nothing: the counts, or a 422 whose details list every problem with its file and line. */

@@ -202,7 +202,7 @@ export function useUploadDocuments(projectId: number) {
     mutationFn: (files: File[]) => api.documents.upload(projectId, files),
     // new documents: the project's lists, figures and curation progress
     onSuccess: (res) => {
-      if (res.imported.length > 0)
+      if (res.imported.count > 0)
         void invalidate(client, queryKeys.projectScope(projectId), queryKeys.projects);
     },
   });

@@ -97,14 +97,16 @@ async function runImport(projectId: number, paths: string[], opts: { as?: string
       storing.finish();
 
       const s = (n: number) => (n === 1 ? "" : "s");
+      const { imported, skipped } = result;
       out.write(
-        `Imported ${result.imported.length} document${s(result.imported.length)} into project ${project.id} (${project.name}); ` +
-          `skipped ${result.skipped.length} duplicate${s(result.skipped.length)}.\n`,
+        `Imported ${imported.count} document${s(imported.count)} into project ${project.id} (${project.name}); ` +
+          `skipped ${skipped.count} duplicate${s(skipped.count)}. Import ${result.importId}.\n`,
       );
-      for (const d of result.skipped.slice(0, 20)) {
+      for (const d of skipped.first) {
         out.write(`  skipped ${d.source} "${d.name}": same text as document ${d.existingId}\n`);
       }
-      if (result.skipped.length > 20) out.write(`  … and ${result.skipped.length - 20} more\n`);
+      if (skipped.count > skipped.first.length)
+        out.write(`  … and ${skipped.count - skipped.first.length} more\n`);
     } finally {
       batch.dispose();
     }

@@ -98,6 +98,23 @@ export const labels = sqliteTable(
 );
 
 /** Immutable once imported: `text` is stored exactly as given. */
+/** One document import (API or CLI): who, when, and what it stored; its documents point back to it. */
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    via: text("via", { enum: ["api", "cli"] }).notNull(),
+    at: integer("at").notNull().default(now),
+    imported: integer("imported").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+  },
+  (t) => [index("imports_project_idx").on(t.projectId, t.id)],
+);
+
 export const documents = sqliteTable(
   "documents",
   {
@@ -112,10 +129,13 @@ export const documents = sqliteTable(
     length: integer("length").notNull(),
     meta: text("meta").notNull().default("{}"),
     createdAt: integer("created_at").notNull().default(now),
+    /** The import that stored it (null: stored otherwise, or before imports were recorded). */
+    importId: integer("import_id").references(() => imports.id, { onDelete: "set null" }),
   },
   (t) => [
     uniqueIndex("documents_project_sha_uq").on(t.projectId, t.sha256),
     index("documents_name_idx").on(t.projectId, t.name),
+    index("documents_import_idx").on(t.importId, t.id),
   ],
 );
 

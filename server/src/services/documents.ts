@@ -3,6 +3,7 @@ import {
   type DocumentDto,
   type DocumentListDto,
   type DocumentSummaryDto,
+  IMPORT_RESULT_FIRST,
   type ImportResultDto,
   type ListDocumentsQuery,
 } from "@gloss/shared";
@@ -10,7 +11,7 @@ import { and, asc, count, eq, exists, or, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
 import type { Db } from "../db/client";
 import { containsText, inJsonIds } from "../db/query";
-import { assignments, curations, documents, projects, users } from "../db/schema";
+import { assignments, curations, documents, imports, projects, users } from "../db/schema";
 import { notFound } from "../errors";
 import type { ImportBatch } from "../import/batch";
 import { audit } from "./audit";
@@ -28,7 +29,9 @@ export interface CommitImportOptions {
  * Stores a validated batch in ONE synchronous transaction: it reads the spool with synchronous I/O and
  * never awaits, so no other writer in this process (the collaboration server) can interleave with it,
  * and a failure stores nothing. Duplicates — the same sha256 already in the project or earlier in the
- * same batch — are skipped and reported with the id they duplicate.
+ * same batch — are skipped and reported with the id they duplicate. The import is recorded (`imports`)
+ * and its documents point to it, so the answer can stay a summary of fixed size whatever the batch holds:
+ * the counts, the first few of each list, and the path of the paginated list of what was stored.
  */
 export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptions): ImportResultDto {
   const sqlite = db.$client;
@@ -38,26 +41,38 @@ export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptio
   const findBySha = sqlite
     .prepare<[number, string], number>("SELECT id FROM documents WHERE project_id = ? AND sha256 = ?")
     .pluck();
-  const insert = sqlite.prepare<[number, string, string, string, number, string]>(
-    "INSERT INTO documents (project_id, name, text, sha256, length, meta) VALUES (?, ?, ?, ?, ?, ?)",
+  const insert = sqlite.prepare<[number, string, string, string, number, string, number]>(
+    "INSERT INTO documents (project_id, name, text, sha256, length, meta, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
-  const result: ImportResultDto = { imported: [], skipped: [] };
-  db.transaction(() => {
+  const imported: ImportResultDto["imported"] = { count: 0, first: [] };
+  const skipped: ImportResultDto["skipped"] = { count: 0, first: [] };
+  const importId = db.transaction(() => {
     if (!db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get())
       throw notFound("No such project");
+    const { id } = db
+      .insert(imports)
+      .values({ projectId, userId: opts.userId, via: opts.via })
+      .returning({ id: imports.id })
+      .get();
     let seen = 0;
     batch.readSync((doc) => {
       const existingId = findBySha.get(projectId, doc.sha256);
       if (existingId !== undefined) {
-        result.skipped.push({ name: doc.name, sha256: doc.sha256, existingId, source: doc.source });
+        if (skipped.count++ < IMPORT_RESULT_FIRST)
+          skipped.first.push({ name: doc.name, sha256: doc.sha256, existingId, source: doc.source });
       } else {
         // `length` is the UTF-16 length (the unit of layers and the editor)
-        const r = insert.run(projectId, doc.name, doc.text, doc.sha256, doc.text.length, doc.meta);
-        result.imported.push({ id: Number(r.lastInsertRowid), name: doc.name, sha256: doc.sha256 });
+        const r = insert.run(projectId, doc.name, doc.text, doc.sha256, doc.text.length, doc.meta, id);
+        if (imported.count++ < IMPORT_RESULT_FIRST)
+          imported.first.push({ id: Number(r.lastInsertRowid), name: doc.name, sha256: doc.sha256 });
       }
       if (++seen % 500 === 0) opts.onStored?.(seen);
     });
     opts.onStored?.(seen);
+    db.update(imports)
+      .set({ imported: imported.count, skipped: skipped.count })
+      .where(eq(imports.id, id))
+      .run();
     audit(db, {
       userId: opts.userId,
       projectId,
@@ -65,13 +80,20 @@ export function commitImport(db: Db, batch: ImportBatch, opts: CommitImportOptio
       target: `project:${projectId}`,
       details: {
         via: opts.via,
+        importId: id,
         files: batch.files.slice(0, 100),
-        imported: result.imported.length,
-        skipped: result.skipped.length,
+        imported: imported.count,
+        skipped: skipped.count,
       },
     });
+    return id;
   });
-  return result;
+  return {
+    importId,
+    imported,
+    skipped,
+    documents: `/api/projects/${projectId}/documents?importId=${importId}`,
+  };
 }
 
 interface SummaryRow {
@@ -96,7 +118,8 @@ const hasAssignment = (db: Db, ...conditions: Array<SQL | undefined>) =>
 /**
  * A page of a project's documents. Annotators see only documents assigned to them, and only their own
  * assignment on each (independent mode is blind); `status` filters on the caller's own assignments for
- * annotators, on any assignment otherwise; `q` searches name and text (ASCII case-insensitive).
+ * annotators, on any assignment otherwise; `q` searches name and text (ASCII case-insensitive);
+ * `importId` keeps the documents that import stored.
  */
 export function listDocuments(db: Db, access: ProjectAccess, query: ListDocumentsQuery): DocumentListDto {
   const annotator = access.role === "annotator";
@@ -107,6 +130,7 @@ export function listDocuments(db: Db, access: ProjectAccess, query: ListDocument
       ? hasAssignment(db, eq(assignments.userId, access.user.id), status)
       : status && hasAssignment(db, status),
     query.q ? or(containsText(documents.name, query.q), containsText(documents.text, query.q)) : undefined,
+    query.importId === undefined ? undefined : eq(documents.importId, query.importId),
   );
   const total = db.select({ n: count() }).from(documents).where(where).get()!.n;
   const rows = db

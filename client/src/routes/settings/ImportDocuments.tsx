@@ -38,23 +38,48 @@ export function ImportDocuments({ projectId }: { projectId: number }) {
       {result ? (
         <div role="status" className="import-result">
           <p className="ok">
-            Imported {result.imported.length} document{result.imported.length === 1 ? "" : "s"}
-            {result.skipped.length
-              ? `, skipped ${result.skipped.length} duplicate${result.skipped.length === 1 ? "" : "s"}`
+            Imported {result.imported.count.toLocaleString()} document{plural(result.imported.count)}
+            {result.skipped.count
+              ? `, skipped ${result.skipped.count.toLocaleString()} duplicate${plural(result.skipped.count)}`
               : ""}
             .
           </p>
-          {result.skipped.length > 0 ? (
-            <ul>
-              {result.skipped.map((s) => (
-                <li key={`${s.source}:${s.sha256}`}>
-                  {s.name} <span className="muted">({s.source})</span> — same text as document #{s.existingId}
-                </li>
-              ))}
-            </ul>
+          {result.imported.first.length > 0 ? (
+            <>
+              <h3>Imported</h3>
+              <ul aria-label="Imported documents">
+                {result.imported.first.map((d) => (
+                  <li key={d.id}>
+                    {d.name} <span className="muted">#{d.id}</span>
+                  </li>
+                ))}
+              </ul>
+              <More shown={result.imported.first.length} count={result.imported.count} />
+            </>
+          ) : null}
+          {result.skipped.first.length > 0 ? (
+            <>
+              <h3>Skipped duplicates</h3>
+              <ul aria-label="Skipped duplicates">
+                {result.skipped.first.map((s) => (
+                  <li key={`${s.source}:${s.sha256}`}>
+                    {s.name} <span className="muted">({s.source})</span> — same text as document #
+                    {s.existingId}
+                  </li>
+                ))}
+              </ul>
+              <More shown={result.skipped.first.length} count={result.skipped.count} />
+            </>
           ) : null}
         </div>
       ) : null}
     </section>
   );
+}
+
+const plural = (n: number) => (n === 1 ? "" : "s");
+
+/** "… and N more" under a list that shows only the first entries of a long import. */
+function More({ shown, count }: { shown: number; count: number }) {
+  return count > shown ? <p className="muted">… and {(count - shown).toLocaleString()} more</p> : null;
 }

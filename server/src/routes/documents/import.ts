@@ -17,7 +17,7 @@ const importRoute = createRoute({
   tags: ["documents"],
   summary: "Import documents (managers): JSON, multipart files, or one streamed NDJSON, CSV or text body",
   description:
-    "Every document is validated before any is stored (a bad one: 400 invalid_import naming file, line and field); duplicates (same sha256 in the project) are skipped. Bounded by GLOSS_MAX_JSON_IMPORT_BYTES (JSON) and GLOSS_MAX_UPLOAD_BYTES (the rest): 413 payload_too_large names the limit and the file.",
+    "Every document is validated before any is stored (a bad one: 400 invalid_import naming file, line and field); duplicates (same sha256 in the project) are skipped. The answer is a summary of fixed size: the counts, the first 20 imported and skipped, and `documents`, the path of GET /projects/{id}/documents?importId= that pages through every imported document. Bounded by GLOSS_MAX_JSON_IMPORT_BYTES (JSON) and GLOSS_MAX_UPLOAD_BYTES (the rest): 413 payload_too_large names the limit and the file.",
   request: {
     params: ProjectParams,
     query: ImportDocumentsQuery,
@@ -54,8 +54,9 @@ export function importRoutes(deps: Deps) {
       deps.log.info("documents imported", {
         projectId: access.project.id,
         userId: access.user.id,
-        imported: result.imported.length,
-        skipped: result.skipped.length,
+        importId: result.importId,
+        imported: result.imported.count,
+        skipped: result.skipped.count,
       });
       return c.json(result, 201);
     } finally {
