@@ -243,40 +243,45 @@ try {
     "",
     `Sync benchmark: Gloss vs @y/websocket-server 0.1.1 and Hocuspocus 3.4 (database extension, SQLite) — same workload, same run, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
     "Latency: a span set on one client until each other client's observer sees it. CPU: server process time per delivered update.",
-    `Median (min–max) over ${RUNS} run${RUNS === 1 ? "" : "s"} per workload; ratios are of the medians.`,
+    RUNS === 1
+      ? "One run per workload (--runs 3 or more for medians)."
+      : `Median (min–max) over ${RUNS} runs per workload; ratios are of the medians.`,
     "",
     table(rows),
     "",
-    table([
+    table(
       [
-        "durable updates/s (gloss, 50 rooms)",
-        `${int(durablePerSecond)}  (${int(durable.updates)} updates in ${durable.seconds.toFixed(2)} s; server CPU ${durable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+        [
+          "durable updates/s (gloss, 50 rooms)",
+          `${int(durablePerSecond)}  (${int(durable.updates)} updates in ${durable.seconds.toFixed(2)} s; server CPU ${durable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+        ],
+        [
+          "durable updates/s (hocuspocus, 50 rooms)",
+          `${int(perSecond(durableHocuspocus))}  (stored in ${durableHocuspocus.seconds.toFixed(2)} s, 2 s debounce included; all applied in memory after ${hocuspocusApplied === undefined ? "–" : hocuspocusApplied.toFixed(2)} s; server CPU ${durableHocuspocus.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+        ],
+        [
+          "gloss/hocuspocus",
+          `${ratio(durablePerSecond, perSecond(durableHocuspocus))} updates/s, ${ratio(durable.cpuUsPerUpdate, durableHocuspocus.cpuUsPerUpdate)} server CPU per update`,
+        ],
+        [
+          "durable updates/s, GLOSS_DURABILITY=strict",
+          `${int(strictDurable.updates / strictDurable.seconds)}  (synchronous=FULL; server CPU ${strictDurable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
+        ],
+        [
+          "updates kept after kill -9 (each already delivered)",
+          `gloss ${killedGloss.kept}/${killedGloss.sent}, hocuspocus ${killedHocuspocus.kept}/${killedHocuspocus.sent} (Gloss commits before fan-out; Hocuspocus stores 2 s after the last change)`,
+        ],
+        [
+          "heap+external per idle connection",
+          `gloss ${int(idle.gloss!.heapPerConn)} B, reference ${int(idle.reference!.heapPerConn)} B (${ratio(idle.gloss!.heapPerConn, idle.reference!.heapPerConn)}; slope from ${IDLE_FIRST} to ${IDLE_TOTAL} connections)`,
+        ],
+        [
+          "rss per idle connection",
+          `gloss ${int(idle.gloss!.rssPerConn)} B, reference ${int(idle.reference!.rssPerConn)} B`,
+        ],
       ],
-      [
-        "durable updates/s (hocuspocus, 50 rooms)",
-        `${int(perSecond(durableHocuspocus))}  (stored in ${durableHocuspocus.seconds.toFixed(2)} s, 2 s debounce included; all applied in memory after ${hocuspocusApplied === undefined ? "–" : hocuspocusApplied.toFixed(2)} s; server CPU ${durableHocuspocus.cpuUsPerUpdate.toFixed(1)} µs/update)`,
-      ],
-      [
-        "gloss/hocuspocus",
-        `${ratio(durablePerSecond, perSecond(durableHocuspocus))} updates/s, ${ratio(durable.cpuUsPerUpdate, durableHocuspocus.cpuUsPerUpdate)} server CPU per update`,
-      ],
-      [
-        "durable updates/s, GLOSS_DURABILITY=strict",
-        `${int(strictDurable.updates / strictDurable.seconds)}  (synchronous=FULL; server CPU ${strictDurable.cpuUsPerUpdate.toFixed(1)} µs/update)`,
-      ],
-      [
-        "updates kept after kill -9 (each already delivered)",
-        `gloss ${killedGloss.kept}/${killedGloss.sent}, hocuspocus ${killedHocuspocus.kept}/${killedHocuspocus.sent} (Gloss commits before fan-out; Hocuspocus stores 2 s after the last change)`,
-      ],
-      [
-        "heap+external per idle connection",
-        `gloss ${int(idle.gloss!.heapPerConn)} B, reference ${int(idle.reference!.heapPerConn)} B (${ratio(idle.gloss!.heapPerConn, idle.reference!.heapPerConn)}; slope from ${IDLE_FIRST} to ${IDLE_TOTAL} connections)`,
-      ],
-      [
-        "rss per idle connection",
-        `gloss ${int(idle.gloss!.rssPerConn)} B, reference ${int(idle.reference!.rssPerConn)} B`,
-      ],
-    ]),
+      2,
+    ),
     "",
     "Targets:",
     `  ${mark(p99Ok)} median p99 ≤ 1.1× reference in every workload (${[...results.entries()].map(([k, r]) => `${k}: ${ratio(r.gloss.p99, r.reference.p99)}`).join("; ")})`,

@@ -20,11 +20,16 @@ export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1)
 export const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : "–");
 export const int = (v: number) => Math.round(v).toLocaleString("en-US");
 
-/** Left-aligned first column, right-aligned others. */
-export function table(rows: string[][]): string {
+/** The first `leftColumns` columns (default one) left-aligned, the others right-aligned. */
+export function table(rows: string[][], leftColumns = 1): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "))
+    .map((r) =>
+      r
+        .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
