@@ -121,7 +121,7 @@ describe("projection", () => {
     for (let i = 0; i < 300; i++) {
       const c = rand() < 0.7 ? layerClient : goldClient;
       const author = c === layerClient ? ann.id : curator.id;
-      randomEdit(c.doc, rand, { ctx, labels, author, note: `n${i}` });
+      randomEdit(c.doc, rand, { ctx, labels, author, note: `n${i}`, gold: c === goldClient });
       if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     // The layer's status is the server's to write (a socket client may not): set it as the REST route does.
@@ -146,8 +146,9 @@ describe("projection", () => {
 
     await server.deps.collab.flush();
     const before = dump();
+    expect(before.rejections.length).toBeGreaterThan(0);
     // Wreck this project's projection; the CLI rebuild (a separate process on the same file) restores it.
-    for (const t of ["annotations", "annotation_relations", "layer_states"])
+    for (const t of ["annotations", "annotation_relations", "layer_states", "gold_rejections"])
       server.db.$client.prepare(`DELETE FROM ${t} WHERE project_id = ?`).run(project.id);
     const { stdout } = await promisify(execFile)(
       process.execPath,

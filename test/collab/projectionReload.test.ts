@@ -37,7 +37,7 @@ const TEXT = "Officials confirmed on Monday that the bridge would reopen in May,
 
 const dump = () => dumpProjection(server.db);
 
-/** Random edits to a layer doc, as a client or the server would make them. */
+/** Random edits to a layer doc, as a client or the server would make them (rejected keys too in gold). */
 function edit(
   doc: Y.Doc,
   rand: () => number,
@@ -45,8 +45,9 @@ function edit(
   labels: number[],
   author: number,
   n: number,
+  gold: boolean,
 ) {
-  for (let i = 0; i < n; i++) randomEdit(doc, rand, { ctx, labels, author, note: `n${i}` });
+  for (let i = 0; i < n; i++) randomEdit(doc, rand, { ctx, labels, author, note: `n${i}`, gold });
 }
 
 describe("incremental projection", () => {
@@ -94,7 +95,7 @@ describe("incremental projection", () => {
         if (r < 0.45) {
           // A server-side write: the room loads, changes, unloads.
           await collab.withDoc(room.doc.id, room.layer, (d) =>
-            edit(d, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 4)),
+            edit(d, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 4), room.layer === "gold"),
           );
         } else if (r < 0.6) {
           // Opened and left unchanged: the reload must find its rows as they were.
@@ -119,7 +120,7 @@ describe("incremental projection", () => {
           });
           clients.push(c);
           await c.synced();
-          edit(c.doc, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 5));
+          edit(c.doc, rand, ctx, labels, room.user.id, 1 + Math.floor(rand() * 5), room.layer === "gold");
           // Left once the server holds everything the client wrote.
           await expect
             .poll(
@@ -140,7 +141,7 @@ describe("incremental projection", () => {
           const state = otherStore.readState(name);
           if (state) Y.applyUpdate(d, state);
           const sv = Y.encodeStateVector(d);
-          edit(d, rand, ctx, labels, room.user.id, 2);
+          edit(d, rand, ctx, labels, room.user.id, 2, room.layer === "gold");
           otherStore.append({ name, committed() {}, persistFailed() {} }, Y.encodeStateAsUpdate(d, sv));
           otherStore.flush();
           d.destroy();

@@ -15,13 +15,13 @@
  * touches no projection row. Anything else (a restart after a crash, another process's writes, a failed
  * write) loads a different or unremembered state and is reconciled as before.
  */
-import { layerUserId, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import { layerUserId, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import type Database from "better-sqlite3";
 import * as Y from "yjs";
 import type { Logger } from "../log";
 import type { CollabLimits } from "./limits";
 import { ProjectionSql } from "./projectionSql";
-import { toRelationRow, toSpanRow, toStateRow } from "./rows";
+import { toRejectionRow, toRelationRow, toSpanRow, toStateRow } from "./rows";
 import type { TimerRegistry } from "./timers";
 
 /** What the projector needs to know about a room. */
@@ -42,6 +42,8 @@ const ROWS_PER_WRITE = 64;
 interface Dirty {
   spans: Set<string>;
   relations: Set<string>;
+  /** Keys of gold's `rejected` map (gold rooms only). */
+  rejected: Set<string>;
   state: boolean;
   full: boolean;
 }
@@ -117,10 +119,16 @@ export class Projector {
     spans.observe(onSpans);
     relations.observe(onRelations);
     state.observe(onState);
+    // only gold has a `rejected` map (the layer model refuses it elsewhere)
+    const rejected = room.layer === "gold" ? rejectedOf(room.doc) : null;
+    const onRejected = (e: { keysChanged: Set<string> }) =>
+      this.touch(room, (x) => addAll(x.rejected, e.keysChanged));
+    rejected?.observe(onRejected);
     return () => {
       spans.unobserve(onSpans);
       relations.unobserve(onRelations);
       state.unobserve(onState);
+      rejected?.unobserve(onRejected);
     };
   }
 
@@ -171,9 +179,12 @@ export class Projector {
     for (const [room, d] of this.dirty) {
       if (budget <= 0) break;
       const chunk = takeChunk(d, budget);
-      budget -= chunk.full ? ROWS_PER_WRITE : chunk.spans.size + chunk.relations.size + 1;
+      budget -= chunk.full
+        ? ROWS_PER_WRITE
+        : chunk.spans.size + chunk.relations.size + chunk.rejected.size + 1;
       batch.push([room, chunk]);
-      if (!d.full && !d.state && d.spans.size === 0 && d.relations.size === 0) this.dirty.delete(room);
+      if (!d.full && !d.state && d.spans.size + d.relations.size + d.rejected.size === 0)
+        this.dirty.delete(room);
     }
     this.writeBatch(batch);
     if (this.dirty.size > 0) this.cancelTimer ??= this.timers.soon(() => this.flushSome());
@@ -217,7 +228,7 @@ export class Projector {
   private entry(room: ProjectedRoom): Dirty {
     let d = this.dirty.get(room);
     if (!d) {
-      d = { spans: new Set(), relations: new Set(), state: false, full: false };
+      d = { spans: new Set(), relations: new Set(), rejected: new Set(), state: false, full: false };
       this.dirty.set(room, d);
     }
     return d;
@@ -268,6 +279,13 @@ export class Projector {
       if (state) this.sql.putState(room, state);
       else this.sql.dropState(room);
     }
+    if (d.rejected.size > 0) {
+      const rejected = rejectedOf(room.doc);
+      for (const key of d.rejected) {
+        if (rejected.has(key)) this.sql.putRejection(room, toRejectionRow(key, rejected.get(key)));
+        else this.sql.dropRejection(room, key);
+      }
+    }
   }
 
   /** Compares the whole layer with its rows and writes the differences. */
@@ -294,6 +312,15 @@ export class Projector {
     const oldState = this.sql.state(room);
     if (state && (!oldState || !sameRow(state, oldState))) this.sql.putState(room, state);
     else if (!state && oldState) this.sql.dropState(room);
+    if (room.layer !== "gold") return;
+    const oldRejected = new Map(this.sql.rejections(room).map((r) => [r.key, r]));
+    rejectedOf(room.doc).forEach((value, key) => {
+      const row = toRejectionRow(key, value);
+      const old = oldRejected.get(key);
+      oldRejected.delete(key);
+      if (!old || !sameRow(row, old)) this.sql.putRejection(room, row);
+    });
+    for (const key of oldRejected.keys()) this.sql.dropRejection(room, key);
   }
 }
 
@@ -303,11 +330,18 @@ function takeChunk(d: Dirty, budget: number): Dirty {
     const all = { ...d };
     d.spans = new Set();
     d.relations = new Set();
+    d.rejected = new Set();
     d.state = false;
     d.full = false;
     return all;
   }
-  const chunk: Dirty = { spans: new Set(), relations: new Set(), state: d.state, full: false };
+  const chunk: Dirty = {
+    spans: new Set(),
+    relations: new Set(),
+    rejected: new Set(),
+    state: d.state,
+    full: false,
+  };
   d.state = false;
   for (const k of d.spans) {
     if (chunk.spans.size >= budget) break;
@@ -318,6 +352,11 @@ function takeChunk(d: Dirty, budget: number): Dirty {
     if (chunk.spans.size + chunk.relations.size >= budget) break;
     chunk.relations.add(k);
     d.relations.delete(k);
+  }
+  for (const k of d.rejected) {
+    if (chunk.spans.size + chunk.relations.size + chunk.rejected.size >= budget) break;
+    chunk.rejected.add(k);
+    d.rejected.delete(k);
   }
   return chunk;
 }

@@ -3,7 +3,7 @@
  * written once per changed span, so it sits on the update path's budget.
  */
 import type Database from "better-sqlite3";
-import type { RelationRow, SpanRow, StateRow } from "./rows";
+import type { RejectionRow, RelationRow, SpanRow, StateRow } from "./rows";
 
 /** The (document, layer) a projection row belongs to, with its denormalised project. */
 export interface RoomKey {
@@ -22,6 +22,9 @@ export class ProjectionSql {
   private readonly upsertState;
   private readonly deleteState;
   private readonly selectState;
+  private readonly upsertRejection;
+  private readonly deleteRejection;
+  private readonly selectRejections;
   private readonly updateAssignment;
   private readonly startAssignmentStmt;
 
@@ -61,6 +64,14 @@ export class ProjectionSql {
     this.deleteState = sqlite.prepare("DELETE FROM layer_states WHERE document_id = ? AND layer = ?");
     this.selectState = sqlite.prepare<[number, string], StateRow>(
       "SELECT status, set_by AS setBy, updated_at AS updatedAt FROM layer_states WHERE document_id = ? AND layer = ?",
+    );
+    this.upsertRejection = sqlite.prepare(
+      "INSERT INTO gold_rejections (project_id, document_id, key, by, at) VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT(document_id, key) DO UPDATE SET project_id = excluded.project_id, by = excluded.by, at = excluded.at",
+    );
+    this.deleteRejection = sqlite.prepare("DELETE FROM gold_rejections WHERE document_id = ? AND key = ?");
+    this.selectRejections = sqlite.prepare<[number], RejectionRow>(
+      "SELECT key, by, at FROM gold_rejections WHERE document_id = ?",
     );
     this.updateAssignment = sqlite.prepare(
       "UPDATE assignments SET status = ?, updated_at = ? WHERE document_id = ? AND user_id = ? AND status <> ?",
@@ -121,6 +132,17 @@ export class ProjectionSql {
   }
   state(k: RoomKey): StateRow | undefined {
     return this.selectState.get(k.documentId, k.layer);
+  }
+
+  /** Gold's rejected keys (only the gold layer has them, so they are keyed by document alone). */
+  putRejection(k: RoomKey, r: RejectionRow): void {
+    this.upsertRejection.run(k.projectId, k.documentId, r.key, r.by, r.at);
+  }
+  dropRejection(k: RoomKey, key: string): void {
+    this.deleteRejection.run(k.documentId, key);
+  }
+  rejections(k: RoomKey): RejectionRow[] {
+    return this.selectRejections.all(k.documentId);
   }
 
   /** Moves an assignment to `status` (no-op when there is none, or it already is). */

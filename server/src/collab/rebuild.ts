@@ -1,10 +1,10 @@
 /** `gloss rebuild-projection`: recompute the projection tables from the Yjs store (the source of truth). */
-import { parseRoomName, relationsOf, spansOf, stateOf } from "@gloss/shared";
+import { parseRoomName, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import type Database from "better-sqlite3";
 import * as Y from "yjs";
 import type { LayerStore } from "./persistence";
 import { ProjectionSql } from "./projectionSql";
-import { toRelationRow, toSpanRow, toStateRow } from "./rows";
+import { toRejectionRow, toRelationRow, toSpanRow, toStateRow } from "./rows";
 
 export interface RebuildCounts {
   rooms: number;
@@ -36,7 +36,7 @@ export function rebuildProjection(
   const run = sqlite.transaction(() => {
     const scope = opts.projectId === undefined ? "" : " WHERE project_id = ?";
     const args = opts.projectId === undefined ? [] : [opts.projectId];
-    for (const table of ["annotations", "annotation_relations", "layer_states"])
+    for (const table of ["annotations", "annotation_relations", "layer_states", "gold_rejections"])
       sqlite.prepare(`DELETE FROM ${table}${scope}`).run(...args);
     for (const name of roomNames) {
       const parsed = parseRoomName(name);
@@ -62,6 +62,10 @@ export function rebuildProjection(
           sql.putRelation(key, row);
           counts.relations++;
         });
+        if (parsed.layer === "gold")
+          rejectedOf(doc).forEach((value, k) => {
+            sql.putRejection(key, toRejectionRow(k, value));
+          });
         const st = toStateRow(stateOf(doc));
         if (st) {
           sql.putState(key, st);

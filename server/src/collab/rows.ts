@@ -28,6 +28,13 @@ export interface RelationRow {
   createdAt: number;
 }
 
+/** One `gold_rejections` row, minus the room key. */
+export interface RejectionRow {
+  key: string;
+  by: number | null;
+  at: number;
+}
+
 export interface StateRow {
   status: string;
   setBy: number | null;
@@ -88,4 +95,13 @@ export function toStateRow(state: Y.Map<unknown>): StateRow | null {
   if (status !== "in_progress" && status !== "done") return null;
   const setBy = state.get("setBy");
   return { status, setBy: isInt(setBy) ? setBy : null, updatedAt: time(state.get("updatedAt")) ?? 0 };
+}
+
+/**
+ * The projection row of an entry of gold's `rejected` map. Every key counts as rejected, whatever its value
+ * (as the live gold view reads it): the value only says who and when.
+ */
+export function toRejectionRow(key: string, value: unknown): RejectionRow {
+  const r = record(value);
+  return { key, by: isInt(r?.by) ? (r.by as number) : null, at: time(r?.at) ?? 0 };
 }
