@@ -265,8 +265,6 @@ const BOUNDED_BY_CONSTRUCTION: Record<string, string> = {
  * list fails until it is paginated (or justified here).
  */
 const KNOWN_UNPAGINATED: Record<string, string> = {
-  // one row per document: paging it needs the curation projection to answer in document order with a count
-  getProjectCuration: "documents: one per document of the project (paging needs a projection change)",
   // perDocument has one row per document; computed whole in a worker and cached per query
   getAgreement: "perDocument: one per document of the project (the report is computed and cached whole)",
 };

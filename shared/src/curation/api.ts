@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AssignmentStatus, RelationDto, SpanDto } from "../api";
+import { PageQuery } from "../api-pages";
 import { LayerNameSchema, OffsetsQuery } from "../api-params";
 import type { SpanProvenance } from "../layer";
 import type { SkipReason } from "./merge";
@@ -285,11 +286,32 @@ export const ProjectCurationDocumentDto = z
   .meta({ id: "ProjectCurationDocument" });
 export type ProjectCurationDocumentDto = z.infer<typeof ProjectCurationDocumentDto>;
 
+/** How GET /projects/:id/curation orders its documents: by id (the default), name, or most open first. */
+export const CURATION_SORTS = ["id", "name", "open", "disagreements"] as const;
+
+/**
+ * GET /projects/:id/curation?limit=&offset=&q=&status=&open=&sort=: `q` in the document name, `status` the
+ * curation status, `open=true` only documents with open disagreements.
+ */
+export const ProjectCurationQuery = PageQuery.extend({
+  q: z.string().max(500).optional(),
+  status: AssignmentStatus.optional(),
+  open: z.enum(["true", "false"]).optional(),
+  sort: z.enum(CURATION_SORTS).default("id"),
+});
+export type ProjectCurationQuery = z.infer<typeof ProjectCurationQuery>;
+
 export const ProjectCurationDto = z
   .object({
+    /** A page of the matching documents. */
     documents: z.array(ProjectCurationDocumentDto),
+    /** How many documents match the filters (every page). */
+    total: int,
     /** The first document (by id) with open disagreements that is not done: the "next" link. */
     nextDocumentId: int.nullable(),
+    /** That document's name (it may be on another page). */
+    nextDocumentName: z.string().nullable(),
+    /** The whole project's figures, whatever the filters. */
     counts: z.object({ documents: int, todo: int, in_progress: int, done: int, open: int }),
   })
   .meta({ id: "ProjectCuration" });

@@ -23,6 +23,7 @@ import {
   OffsetsQuery,
   type OffsetUnit,
   ProjectCurationDto,
+  ProjectCurationQuery,
   ProjectParams,
   type UserDto,
 } from "@gloss/shared";
@@ -97,8 +98,8 @@ const projectRoute = createRoute({
   path: "/projects/{id}/curation",
   operationId: "getProjectCuration",
   tags,
-  summary: "Curation progress of every document of a project, and the next one to curate",
-  request: { params: ProjectParams },
+  summary: "A page of a project's curation progress (search, filter, sort), its counts, and the next document to curate",
+  request: { params: ProjectParams, query: ProjectCurationQuery },
   responses: { 200: json(ProjectCurationDto, "The progress"), ...memberErrors },
 });
 
@@ -163,7 +164,7 @@ export function curationRoutes(deps: Deps) {
 
   app.openapi(projectRoute, async (c) => {
     const access = curatorProject(deps, c.get("user"), c.req.valid("param").id);
-    return c.json(await projectCuration(deps, access), 200);
+    return c.json(await projectCuration(deps.db, access, c.req.valid("query")), 200);
   });
 
   return app;

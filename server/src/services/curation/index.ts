@@ -4,4 +4,5 @@ export { applyDecision } from "./decisions";
 export { type DtoContext, Offsets } from "./dto";
 export { labelNames } from "./projection";
 export { changeCurationStatus } from "./status";
-export { documentCuration, projectCuration } from "./views";
+export { projectCuration } from "./summaries";
+export { documentCuration } from "./views";

@@ -1,0 +1,252 @@
+/**
+ * GET /projects/:id/curation from the projection: its figures equal what the live rooms say (annotator
+ * layers, gold spans, gold's rejected keys), it never opens a room to list, it pages, filters and sorts on
+ * the server, and its cached per-document summaries are dropped exactly when their inputs change.
+ */
+import {
+  type AnnotatorLayer,
+  addSpan,
+  alignLayers,
+  type DocumentCurationDto,
+  type LayerContext,
+  listSpans,
+  type ProjectCurationDto,
+  rejectedOf,
+  seededRandom,
+  userLayer,
+} from "@gloss/shared";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ApiClient } from "../helpers/http";
+import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+const TEXT =
+  "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so, they said.";
+const DOCS = 36;
+
+let server: TestServer;
+let project: SeededProject;
+let annotators: SeededUser[];
+let curator: SeededUser;
+let docIds: number[];
+let api: ApiClient;
+
+/** The layer context of a seeded document (each text is TEXT and a number, so the phrases are where TEXT has them). */
+const ctxOf = (p: SeededProject, i = 0): LayerContext => ({
+  text: `${TEXT} (${i})`,
+  labelIds: new Set(p.labels.map((l) => l.id)),
+  relationTypes: new Set(),
+});
+
+beforeAll(async () => {
+  server = await startServer();
+  const db = server.db;
+  annotators = [0, 1, 2].map(() => seedUser(db));
+  curator = seedUser(db);
+  project = seedProject(db, {
+    members: [
+      ...annotators.map((user) => ({ user, role: "annotator" as const })),
+      { user: curator, role: "curator" },
+    ],
+  });
+  docIds = Array.from(
+    { length: DOCS },
+    (_, i) =>
+      seedDocument(db, project.id, `${TEXT} (${i})`, {
+        name: `${i % 4 === 0 ? "letter" : "note"}-${String(i).padStart(2, "0")}.txt`,
+        assignTo: annotators,
+      }).id,
+  );
+  api = new ApiClient(server.url);
+  api.cookie = curator.cookie;
+
+  // Annotators label a few fixed phrases, each with some chance of skipping one or picking another label:
+  // agreements, missing spans and label disagreements in every mix. Some documents stay empty.
+  const rand = seededRandom(11);
+  const labels = project.labels.map((l) => l.id);
+  const phrases = ["minister", "taxes will rise", "Critics denied it", "Prices may fall", "Sources"];
+  const ctx = ctxOf(project);
+  for (const [i, id] of docIds.entries()) {
+    if (i % 9 === 8) continue;
+    for (const a of annotators) {
+      await server.deps.collab.withDoc(id, userLayer(a.id), (doc) => {
+        for (const p of phrases) {
+          if (rand() < 0.3) continue;
+          const start = TEXT.indexOf(p);
+          const label = rand() < 0.75 ? labels[0]! : labels[1 + Math.floor(rand() * (labels.length - 1))]!;
+          addSpan(doc, { start, end: start + p.length, label, author: a.id }, ctx);
+        }
+      });
+    }
+  }
+  // A curator works on some: auto-merge (gold spans), rejections of real disagreement keys, a status.
+  for (const [i, id] of docIds.entries()) {
+    if (i % 3 !== 0) continue;
+    const url = `/api/documents/${id}/curation`;
+    await api.post(`${url}/auto-merge`, {});
+    const view = await api.get<DocumentCurationDto>(url);
+    const keys = view.sites.flatMap((s) => s.disagreements.map((d) => d.key));
+    for (const key of keys.slice(0, 1 + (i % 2)))
+      await api.post(`${url}/decisions`, { action: "reject", key });
+    if (i % 6 === 0) await api.json("PUT", `${url}/status`, { status: "done" });
+  }
+  await server.deps.collab.flush();
+});
+afterAll(() => server.close());
+
+/** What the live rooms say about each document, computed as the per-document view does. */
+async function fromLiveRooms(ids: number[]) {
+  const out = new Map<
+    number,
+    { annotators: number; annotatedLayers: number; disagreements: number; open: number; goldSpans: number }
+  >();
+  for (const id of ids) {
+    const layers: AnnotatorLayer[] = [];
+    for (const a of annotators) {
+      const layer = userLayer(a.id);
+      const spans = await server.deps.collab.withDoc(id, layer, listSpans);
+      layers.push({ layer, userId: a.id, spans, relations: [] });
+    }
+    const gold = await server.deps.collab.withDoc(id, "gold", (d) => ({
+      spans: listSpans(d),
+      rejected: [...rejectedOf(d).keys()],
+    }));
+    const al = alignLayers(layers, gold);
+    out.set(id, {
+      annotators: layers.length,
+      annotatedLayers: layers.filter((l) => l.spans.length > 0).length,
+      disagreements: al.counts.disagreements,
+      open: al.counts.open,
+      goldSpans: gold.spans.length,
+    });
+  }
+  return out;
+}
+
+const listing = (query = "") => api.get<ProjectCurationDto>(`/api/projects/${project.id}/curation${query}`);
+
+/** Every page of a listing, `limit` at a time. */
+async function allPages(query: string, limit: number) {
+  const docs: ProjectCurationDto["documents"] = [];
+  for (let offset = 0; ; offset += limit) {
+    const page = await listing(`?limit=${limit}&offset=${offset}${query}`);
+    docs.push(...page.documents);
+    if (page.documents.length < limit) return { docs, total: page.total };
+  }
+}
+
+describe("project curation listing", () => {
+  it("equals what the live rooms say, document by document, without opening a room", async () => {
+    await server.deps.collab.flush();
+    const withDoc = vi.spyOn(server.deps.collab, "withDoc");
+    const { docs, total } = await allPages("", 10);
+    expect(withDoc).not.toHaveBeenCalled();
+    withDoc.mockRestore();
+    expect(total).toBe(DOCS);
+    expect(docs.map((d) => d.documentId)).toEqual(docIds);
+
+    const live = await fromLiveRooms(docIds);
+    for (const d of docs) {
+      const { documentId, annotators, annotatedLayers, disagreements, open, goldSpans } = d;
+      expect({ documentId, annotators, annotatedLayers, disagreements, open, goldSpans }).toEqual({
+        documentId,
+        ...live.get(documentId),
+      });
+    }
+    // the data has every case: open and settled disagreements, gold, empty documents
+    expect(docs.some((d) => d.open > 0)).toBe(true);
+    expect(docs.some((d) => d.disagreements > d.open)).toBe(true);
+    expect(docs.some((d) => d.goldSpans > 0)).toBe(true);
+    expect(docs.some((d) => d.annotatedLayers === 0)).toBe(true);
+
+    const first = await listing();
+    const done = docs.filter((d) => d.status === "done");
+    expect(done.length).toBeGreaterThan(0);
+    expect(first.counts).toEqual({
+      documents: DOCS,
+      todo: docs.filter((d) => d.status === "todo").length,
+      in_progress: docs.filter((d) => d.status === "in_progress").length,
+      done: done.length,
+      open: docs.reduce((n, d) => n + d.open, 0),
+    });
+    expect(first.nextDocumentId).toBe(
+      docs.find((d) => d.open > 0 && d.status !== "done")?.documentId ?? null,
+    );
+  });
+
+  it("filters, searches and sorts on the server, and counts every match", async () => {
+    const { docs: all } = await allPages("", 1000);
+    const letters = await allPages("&q=LETTER", 4);
+    expect(letters.docs.map((d) => d.name)).toEqual(
+      all.filter((d) => d.name.startsWith("letter")).map((d) => d.name),
+    );
+    expect(letters.total).toBe(DOCS / 4);
+
+    const open = await allPages("&open=true", 7);
+    expect(open.docs.map((d) => d.documentId)).toEqual(
+      all.filter((d) => d.open > 0).map((d) => d.documentId),
+    );
+    expect(open.total).toBe(open.docs.length);
+    const settled = await listing("?open=false&limit=1000");
+    expect(settled.total + open.total).toBe(DOCS);
+
+    const done = await listing("?status=done");
+    expect(done.documents.every((d) => d.status === "done")).toBe(true);
+    expect(done.total).toBe(all.filter((d) => d.status === "done").length);
+
+    const byOpen = await allPages("&sort=open", 5);
+    const want = [...all].sort((a, b) => b.open - a.open || a.documentId - b.documentId);
+    expect(byOpen.docs.map((d) => d.documentId)).toEqual(want.map((d) => d.documentId));
+    const byName = await listing("?sort=name&limit=3&offset=2");
+    const names = all.map((d) => d.name).sort();
+    expect(byName.documents.map((d) => d.name)).toEqual(names.slice(2, 5));
+
+    // the project's counts do not depend on the filters
+    expect((await listing("?q=letter")).counts).toEqual((await listing()).counts);
+    for (const bad of ["?limit=0", "?limit=1001", "?sort=size", "?status=finished", "?open=yes"]) {
+      const res = await api.request("GET", `/api/projects/${project.id}/curation${bad}`);
+      expect([bad, res.status]).toEqual([bad, 400]);
+    }
+  });
+
+  it("a change to an annotator layer, gold or a rejected key drops that document's summary, and only it", async () => {
+    await listing();
+    const summaries = () =>
+      server.db.$client
+        .prepare("SELECT document_id AS id FROM curation_summaries WHERE project_id = ?")
+        .all(project.id) as Array<{ id: number }>;
+    expect(summaries()).toHaveLength(DOCS);
+    const [one, two, three] = [docIds[1]!, docIds[2]!, docIds[4]!];
+    const labels = project.labels.map((l) => l.id);
+    await server.deps.collab.withDoc(one, userLayer(annotators[0]!.id), (d) =>
+      addSpan(d, { start: 3, end: 6, label: labels[2]!, author: annotators[0]!.id }, ctxOf(project)),
+    );
+    await server.deps.collab.withDoc(two, "gold", (d) =>
+      addSpan(d, { start: 3, end: 6, label: labels[2]!, author: curator.id }, ctxOf(project)),
+    );
+    await server.deps.collab.withDoc(three, "gold", (d) =>
+      rejectedOf(d).set("s:0:2:1", { by: curator.id, at: 1 }),
+    );
+    await server.deps.collab.flush();
+    const left = new Set(summaries().map((r) => r.id));
+    expect(docIds.filter((id) => !left.has(id))).toEqual([one, two, three]);
+
+    // the next listing recomputes them, and they agree with the live rooms again
+    const page = await listing("?limit=1000");
+    expect(summaries()).toHaveLength(DOCS);
+    const live = await fromLiveRooms([one, two, three]);
+    for (const id of [one, two, three]) {
+      const d = page.documents.find((x) => x.documentId === id)!;
+      expect({ open: d.open, disagreements: d.disagreements, goldSpans: d.goldSpans }).toEqual({
+        open: live.get(id)!.open,
+        disagreements: live.get(id)!.disagreements,
+        goldSpans: live.get(id)!.goldSpans,
+      });
+    }
+    // a label removed from the project drops every summary of the project (its spans no longer count)
+    server.db.$client
+      .prepare("INSERT INTO labels (project_id, name, color) VALUES (?, 'tmp', '#000000')")
+      .run(project.id);
+    expect(summaries()).toHaveLength(0);
+  });
+});
