@@ -364,3 +364,35 @@ test("the project's curation page lists progress and leads to the next document 
   expect(pageErrors(context)).toEqual([]);
   await context.close();
 });
+
+test("the project's curation page pages, searches and filters its documents on the server", async () => {
+  const curator = seedUser(server.db, { displayName: "Page Curator" });
+  const project = seedProject(server.db, { members: [{ user: curator, role: "curator" }] });
+  server.db.transaction(() => {
+    for (let i = 0; i < 130; i++)
+      seedDocument(server.db, project.id, `Document number ${i}.`, {
+        name: `doc-${String(i).padStart(3, "0")}`,
+      });
+  });
+  const context = await newContext(browser.browser, server, curator);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/projects/${project.id}/curation`);
+  const rows = page.locator("tr[data-document]");
+  await expect.poll(() => rows.count()).toBe(100);
+  const pager = page.locator(".pager .muted");
+  await expect.poll(() => pager.textContent()).toBe("1–100 of 130");
+  await page.getByRole("button", { name: "Following page of documents" }).click();
+  await expect.poll(() => pager.textContent()).toBe("101–130 of 130");
+  await expect.poll(() => rows.first().locator("td").first().textContent()).toBe("doc-100");
+  // a search goes back to the first page and is answered by the server
+  await page.getByRole("searchbox", { name: "Search" }).fill("doc-12");
+  await expect
+    .poll(() => rows.locator("td:first-child").allTextContents())
+    .toEqual(Array.from({ length: 10 }, (_, i) => `doc-12${i}`));
+  await page.getByRole("searchbox", { name: "Search" }).fill("");
+  await page.getByRole("checkbox", { name: "with open disagreements" }).check();
+  await page.getByText("No document matches.").waitFor();
+  await page.screenshot({ path: screenshotPath("curation-progress-filtered"), fullPage: true });
+  expect(pageErrors(context)).toEqual([]);
+  await context.close();
+});

@@ -44,7 +44,10 @@ export const queryKeys = {
     query
       ? (["project", projectId, "agreement", query] as const)
       : (["project", projectId, "agreement"] as const),
-  projectCuration: (projectId: number) => ["project", projectId, "curation"] as const,
+  projectCuration: (projectId: number, filter?: PageParams) =>
+    filter
+      ? (["project", projectId, "curation", filter] as const)
+      : (["project", projectId, "curation"] as const),
   /** The head of an export (its preview), or every one of the project's when `url` is left out. */
   exportPreview: (projectId: number, url?: string) =>
     url !== undefined
@@ -172,12 +175,13 @@ export function useAgreementQuery(projectId: number, query: AgreementQueryParams
   });
 }
 
-/** The project's curation progress. */
-export function useProjectCurationQuery(projectId: number) {
+/** A page of the project's curation progress; the previous page stays on screen while the next loads. */
+export function useProjectCurationQuery(projectId: number, filter: PageParams = {}) {
   const api = useApi();
   return useQuery({
-    queryKey: queryKeys.projectCuration(projectId),
-    queryFn: ({ signal }) => api.curation.project(projectId, { signal }),
+    queryKey: queryKeys.projectCuration(projectId, filter),
+    queryFn: ({ signal }) => api.curation.project(projectId, filter, { signal }),
+    placeholderData: (previous) => previous,
   });
 }
 

@@ -1,27 +1,56 @@
 /**
- * /projects/:projectId/curation (curators, managers): every document's curation status and open
- * disagreements, progress in figures and a bar, and the next document to curate.
+ * /projects/:projectId/curation (curators, managers): the project's curation progress in figures and a bar,
+ * the next document to curate, and a page of its documents (status, open disagreements), searched, filtered
+ * and sorted by the server.
  */
+import type { AssignmentStatus } from "@gloss/shared";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { useProjectCurationQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { Pager } from "../../components/Pager";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusChip } from "../../components/StatusChip";
+import { useDebounced } from "../../components/useDebounced";
 import { usePageTitle } from "../../components/usePageTitle";
 import "./curation.css";
 import { useProject } from "../useProjectResources";
 
 const route = getRouteApi("/_auth/projects/$projectId/curation");
 
+const PAGE = 100;
+type Sort = "id" | "name" | "open" | "disagreements";
+
 /** The project curation page. */
 export function CurationProgressPage() {
   const { projectId } = route.useParams();
   const navigate = useNavigate();
   const project = useProject(projectId);
-  const progress = useProjectCurationQuery(projectId);
+  const [q, setQ] = useState("");
+  const [status, setStatus] = useState<AssignmentStatus | "">("");
+  const [openOnly, setOpenOnly] = useState(false);
+  const [sort, setSort] = useState<Sort>("id");
+  const [offset, setOffset] = useState(0);
+  const search = useDebounced(q.trim(), 250);
+  const progress = useProjectCurationQuery(projectId, {
+    q: search || undefined,
+    status: status || undefined,
+    open: openOnly ? "true" : undefined,
+    sort: sort === "id" ? undefined : sort,
+    limit: PAGE,
+    offset,
+  });
   usePageTitle(project.data ? `Curation — ${project.data.name}` : "Curation");
   const p = progress.data;
-  const next = p?.documents.find((d) => d.documentId === p.nextDocumentId);
+  const nextId = p?.nextDocumentId ?? null;
+  /** A filter changed: back to the first page. */
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setOffset(0);
+    };
+  const filtered = search !== "" || status !== "" || openOnly;
 
   return (
     <div className="page curation-progress">
@@ -48,13 +77,15 @@ export function CurationProgressPage() {
               <button
                 type="button"
                 className="primary next-doc"
-                disabled={!next}
+                disabled={nextId === null}
                 onClick={() =>
-                  next &&
-                  navigate({ to: "/documents/$documentId/curate", params: { documentId: next.documentId } })
+                  nextId !== null &&
+                  navigate({ to: "/documents/$documentId/curate", params: { documentId: nextId } })
                 }
               >
-                {next ? `Next document to curate: ${next.name}` : "Nothing left to curate"}
+                {nextId !== null
+                  ? `Next document to curate: ${p.nextDocumentName}`
+                  : "Nothing left to curate"}
               </button>
             </div>
             <p className="meta">
@@ -65,8 +96,43 @@ export function CurationProgressPage() {
               <span>{p.counts.open} open disagreements</span>
             </p>
           </section>
+          <search className="row wrap" aria-label="Search the documents">
+            <label>
+              Search
+              <input type="search" value={q} onChange={(e) => refilter(setQ)(e.target.value)} />
+            </label>
+            <label>
+              Status
+              <select
+                value={status}
+                onChange={(e) => refilter(setStatus)(e.target.value as AssignmentStatus | "")}
+              >
+                <option value="">any</option>
+                <option value="todo">to do</option>
+                <option value="in_progress">in progress</option>
+                <option value="done">done</option>
+              </select>
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={openOnly}
+                onChange={(e) => refilter(setOpenOnly)(e.target.checked)}
+              />
+              with open disagreements
+            </label>
+            <label>
+              Sort by
+              <select value={sort} onChange={(e) => refilter(setSort)(e.target.value as Sort)}>
+                <option value="id">import order</option>
+                <option value="name">name</option>
+                <option value="open">most open first</option>
+                <option value="disagreements">most disagreements first</option>
+              </select>
+            </label>
+          </search>
           {p.documents.length === 0 ? (
-            <p className="empty">No documents yet.</p>
+            <p className="empty">{filtered ? "No document matches." : "No documents yet."}</p>
           ) : (
             <table className="curation-table" aria-busy={progress.isFetching}>
               <thead>
@@ -109,6 +175,14 @@ export function CurationProgressPage() {
               </tbody>
             </table>
           )}
+          <Pager
+            of="documents"
+            offset={offset}
+            limit={PAGE}
+            shown={p.documents.length}
+            total={p.total}
+            onOffset={setOffset}
+          />
         </>
       ) : progress.isPending ? (
         <p className="muted">Loading…</p>
