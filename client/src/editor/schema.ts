@@ -1,38 +1,45 @@
 /**
- * The editor's schema: a document of paragraphs (one per line of the text) holding plain text, no marks.
- * Nothing else can exist, so nothing the text does not contain can be rendered.
+ * The editor's schema: a document of paragraphs (one per line of the text) holding plain text, no marks; a
+ * long text's paragraphs are grouped into chunks (textLayout.ts). Nothing else can exist, so nothing the text
+ * does not contain can be rendered.
  */
 import { Node } from "@tiptap/core";
 
-/** The top node: one or more lines. */
+/** The top node: one or more lines, or one or more chunks of lines (the layout builds one or the other). */
 export const TextDocument = Node.create({
   name: "doc",
   topNode: true,
-  content: "paragraph+",
+  content: "(paragraph | chunk)+",
 });
 
-/** Characters per rendered row assumed before a line is first laid out (editor.css: content-visibility). */
-const CHARS_PER_ROW = 75;
+/** Characters per rendered row assumed before a chunk is first laid out (editor.css: content-visibility). */
+const CHARS_PER_ROW = 80;
 
 /**
- * One line of the text; `dir="auto"` lets a right-to-left line lay out right to left. `--gl-rows` estimates
- * its height for the browser to reserve while the line is off screen and not yet laid out.
+ * A run of lines that the browser lays out and paints only near the screen. `--gl-rows` estimates its height
+ * for the browser to reserve until it has been laid out once (then the browser remembers the real one).
  */
+export const TextChunk = Node.create({
+  name: "chunk",
+  content: "paragraph+",
+  parseHTML: () => [{ tag: "div.gl-chunk" }],
+  renderHTML: ({ node }) => {
+    let rows = 0;
+    node.forEach((line) => {
+      rows += Math.max(1, Math.ceil(line.content.size / CHARS_PER_ROW));
+    });
+    return ["div", { class: "gl-chunk", style: `--gl-rows:${rows}` }, 0];
+  },
+});
+
+/** One line of the text; `dir="auto"` lets a right-to-left line lay out right to left. */
 export const TextLine = Node.create({
   name: "paragraph",
   group: "block",
   content: "text*",
   marks: "",
   parseHTML: () => [{ tag: "p" }],
-  renderHTML: ({ node }) => [
-    "p",
-    {
-      class: "gl-line",
-      dir: "auto",
-      style: `--gl-rows:${Math.max(1, Math.ceil(node.content.size / CHARS_PER_ROW))}`,
-    },
-    0,
-  ],
+  renderHTML: () => ["p", { class: "gl-line", dir: "auto" }, 0],
 });
 
 /** Plain text. */
@@ -41,4 +48,4 @@ export const PlainText = Node.create({
   group: "inline",
 });
 
-export const textSchemaExtensions = [TextDocument, TextLine, PlainText];
+export const textSchemaExtensions = [TextDocument, TextChunk, TextLine, PlainText];

@@ -254,7 +254,7 @@ export class EditorSession {
    */
   updateViewport(scroller: HTMLElement | null = this.scroller()): void {
     if (this.destroyed || !scroller) return;
-    const lines = visibleLines(this.view.dom, visibleBox(scroller));
+    const lines = visibleLines(this.view.dom, visibleBox(scroller), this.layout);
     const next = lines && nextWindow(this.layout, lines, this.decorations.textWindow);
     if (!next) return;
     const change = this.decorations.setWindow(next);

@@ -2,7 +2,16 @@ import { getSchema } from "@tiptap/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { textSchemaExtensions } from "./schema";
-import { buildPmDoc, layoutText, offsetToPos, posToOffset, textToPmJson } from "./textLayout";
+import {
+  buildPmDoc,
+  CHUNKED_FROM,
+  chunkLines,
+  chunkOfLine,
+  layoutText,
+  offsetToPos,
+  posToOffset,
+  textToPmJson,
+} from "./textLayout";
 
 const schema = getSchema(textSchemaExtensions);
 
@@ -13,8 +22,8 @@ function expressibleOffsets(text: string): number[] {
   return out;
 }
 
-function contentPositions(text: string): number[] {
-  const l = layoutText(text);
+function contentPositions(text: string, chunkChars = 0): number[] {
+  const l = layoutText(text, chunkChars);
   const out: number[] = [];
   l.paraStarts.forEach((p, i) => {
     for (let k = 0; k <= l.lineEnds[i]! - l.lineStarts[i]!; k++) out.push(p + k);
@@ -125,6 +134,71 @@ describe("offsetToPos / posToOffset", () => {
         for (const p of contentPositions(text)) expect(offsetToPos(l, posToOffset(l, p))).toBe(p);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("chunked layout (a long text's lines grouped into chunks)", () => {
+  /** Every line's paragraph sits at its paraStart, inside a chunk, with exactly the line's text. */
+  function expectChunkedDoc(text: string, chunkChars: number) {
+    const l = layoutText(text, chunkChars);
+    const doc = buildPmDoc(schema, text, l);
+    expect(doc.content.size).toBe(l.docSize);
+    expect(doc.childCount).toBe(l.chunkStarts.length);
+    expect(schema.nodeFromJSON(textToPmJson(text, l)).eq(doc)).toBe(true);
+    const lines = text.split(/\r\n|\r|\n/);
+    l.paraStarts.forEach((p, i) => {
+      const at = doc.resolve(p);
+      expect(at.parent.type.name).toBe("paragraph");
+      expect(at.node(at.depth - 1).type.name).toBe("chunk");
+      expect(at.parent.textContent).toBe(lines[i]);
+      expect(at.parentOffset).toBe(0);
+    });
+    for (const o of expressibleOffsets(text)) expect(posToOffset(l, offsetToPos(l, o))).toBe(o);
+    for (const p of contentPositions(text, chunkChars)) expect(offsetToPos(l, posToOffset(l, p))).toBe(p);
+  }
+
+  test.each(Object.entries(CASES))("%s: chunks hold the lines, positions round-trip", (_name, text) => {
+    expectChunkedDoc(text, 3);
+  });
+
+  test("a long text is chunked by default, a short one is not", () => {
+    expect(layoutText("a\nb").chunkStarts).toEqual([]);
+    const long = "word ".repeat(CHUNKED_FROM / 5 - 10) + "\nend";
+    const l = layoutText(long.padEnd(CHUNKED_FROM + 10, "x"));
+    expect(l.chunkStarts.length).toBeGreaterThan(0);
+  });
+
+  test("chunks close after CHUNK_CHARS-ish runs of lines, empty lines included", () => {
+    const l = layoutText("aaaa\nbb\n\n\n\ncccccc\nd", 4);
+    // "aaaa" + break is 5: a chunk of its own; "bb" + break + an empty line make 4; then two empty lines
+    // and "cccccc"; the last line closes the last chunk.
+    expect(l.chunkStarts).toEqual([0, 1, 3, 6]);
+    expect(chunkLines(l, 1)).toEqual([1, 3]);
+    expect(chunkLines(l, 3)).toEqual([6, 7]);
+    expect(chunkOfLine(l, 4)).toBe(2);
+    expect(chunkOfLine(l, 6)).toBe(3);
+  });
+
+  test("positions between chunks clamp to the nearest line edge", () => {
+    const l = layoutText("ab\ncd", 1);
+    // <chunk><p>ab</p></chunk><chunk><p>cd</p></chunk>: "ab" at 2..4, "cd" at 8..10
+    expect(l.paraStarts).toEqual([2, 8]);
+    expect(posToOffset(l, 0)).toBe(0);
+    expect(posToOffset(l, 5)).toBe(2);
+    expect(posToOffset(l, 7)).toBe(2);
+    expect(posToOffset(l, 9)).toBe(4);
+    expect(offsetToPos(l, 2, 1)).toBe(8);
+    expect(offsetToPos(l, 3, -1)).toBe(4);
+  });
+
+  test("round trip on generated texts and chunk sizes", () => {
+    const piece = fc.constantFrom("a", " ", "\n", "\r", "\r\n", "😀", "e\u0301", "");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
+        expectChunkedDoc(parts.join(""), size);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -28,31 +28,45 @@ export function visibleBox(scroller: HTMLElement): DOMRect {
   return new DOMRect(r.left, top, r.width, Math.max(0, bottom - top));
 }
 
-/** Index of the first element of `lines` for which `after` holds (they are in order), lines.length if none. */
-function firstLine(lines: HTMLCollection, after: (rect: DOMRect) => boolean): number {
+/** Index of the first of `els` for which `after` holds (they are in order), els.length if none. */
+function firstAfter(els: HTMLCollection, after: (rect: DOMRect) => boolean): number {
   let lo = 0;
-  let hi = lines.length;
+  let hi = els.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (after(lines[mid]!.getBoundingClientRect())) hi = mid;
+    if (after(els[mid]!.getBoundingClientRect())) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
-/**
- * The first and last line (paragraph) that `box` shows, by binary search over the lines' rectangles: a dozen
- * reads of block geometry, where hit-testing the text (posAtCoords) on every scroll frame was far costlier.
- */
-export function visibleLines(root: HTMLElement, box: DOMRect): [number, number] | null {
-  const lines = root.children;
-  if (lines.length === 0) return null;
+/** The first and last of `els` that `box` shows (clamped to the first and last element). */
+function shown(els: HTMLCollection, box: DOMRect): [number, number] {
   const first = Math.min(
-    lines.length - 1,
-    firstLine(lines, (r) => r.bottom > box.top),
+    els.length - 1,
+    firstAfter(els, (r) => r.bottom > box.top),
   );
-  const last = Math.max(first, firstLine(lines, (r) => r.top >= box.bottom) - 1);
-  return [first, Math.min(last, lines.length - 1)];
+  const last = Math.max(first, firstAfter(els, (r) => r.top >= box.bottom) - 1);
+  return [first, Math.min(last, els.length - 1)];
+}
+
+/**
+ * The first and last line (paragraph) that `box` shows, by binary search over the lines' rectangles (over the
+ * chunks' first, when the layout has chunks, then over the lines of the first and last chunk shown): a few
+ * dozen reads of block geometry, where hit-testing the text (posAtCoords) on every scroll frame was far
+ * costlier. Only the chunks shown are laid out to answer, and the browser lays those out for the frame anyway.
+ */
+export function visibleLines(root: HTMLElement, box: DOMRect, layout: TextLayout): [number, number] | null {
+  const top = root.children;
+  if (top.length === 0) return null;
+  if (layout.chunkStarts.length === 0) return shown(top, box);
+  const [c0, c1] = shown(top, box);
+  const a = top[c0]!.children;
+  const b = top[c1]!.children;
+  if (a.length === 0 || b.length === 0) return null;
+  const first = layout.chunkStarts[c0]! + shown(a, box)[0];
+  const last = layout.chunkStarts[c1]! + shown(b, box)[1];
+  return [first, Math.max(first, last)];
 }
 
 /** The window to decorate when `lines` are visible, or null when the current one still covers them. */
