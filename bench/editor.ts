@@ -10,8 +10,8 @@
  * --bytes/--spans/--relations size the document; --frames bounds the scroll (240 px a frame from the top, at
  * most that many frames, so a 5 MB document is not scrolled end to end). Each phase prints as it finishes.
  *
- * --screenshots also saves PNGs of the editor (overlaps, palette, hover card, selected span, shared mode,
- * keyboard help) under test-results/.
+ * --screenshots also saves PNGs of the editor (scrolled far and to the end, overlaps, palette, hover card,
+ * selected span, shared mode, keyboard help) under test-results/.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -30,6 +30,8 @@ interface BenchPage {
   overlapping: number;
   relationCount: number;
   textLength: number;
+  lastSpanId: string;
+  handle: { selectSpan(id: string | null): void } | null;
   prepare(i: number): void;
   scroll(step: number, maxFrames: number): Promise<number[]>;
   reopen(): Promise<number>;
@@ -235,6 +237,22 @@ type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchBrowser>>["browse
 /** PNGs of the editor for a human to look at (test-results/ is git-ignored). */
 async function screenshots(page: Page) {
   await page.setViewportSize({ width: 1100, height: 760 });
+  // The benchmark's document scrolled a long way and to its end (a long text's chunks are laid out only
+  // near the screen: what is drawn there must look like the top does).
+  const settle = () =>
+    page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.evaluate(() => {
+    const el = document.querySelector(".gl-scroll")!;
+    el.scrollTo(0, (el.scrollHeight - el.clientHeight) * 0.6);
+  });
+  await settle();
+  await settle();
+  await page.screenshot({ path: screenshotPath("editor-scrolled") });
+  // As the sidebar does: select the last span and scroll to it.
+  await page.evaluate(() => window.__bench.handle?.selectSpan(window.__bench.lastSpanId));
+  await settle();
+  await settle();
+  await page.screenshot({ path: screenshotPath("editor-end") });
   await page.evaluate(() => document.querySelector(".gl-scroll")!.scrollTo(0, 0));
   // Hover a span that has another stacked on it, for the hover card.
   const stacked = page.locator(".gl-span .gl-span:not(.gl-start)").first();
@@ -254,7 +272,14 @@ async function screenshots(page: Page) {
   await page.waitForFunction(() => window.__bench?.ready);
   await page.waitForSelector(".gl-remote");
   await page.screenshot({ path: screenshotPath("editor-shared") });
-  const names = ["editor-hover", "editor-selected", "editor-help", "editor-shared"];
+  const names = [
+    "editor-scrolled",
+    "editor-end",
+    "editor-hover",
+    "editor-selected",
+    "editor-help",
+    "editor-shared",
+  ];
   console.log(`screenshots: ${names.map(screenshotPath).join(", ")}`);
 }
 

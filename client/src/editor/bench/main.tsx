@@ -20,6 +20,8 @@ interface BenchApi {
   textLength: number;
   /** The document text (to compare a copy with). */
   text: string;
+  /** The span that starts last in the text (to scroll to the far end of a long document). */
+  lastSpanId: string;
   /** Selects the i-th labelling target (a stretch of words) in the editor. */
   prepare(i: number): void;
   /**
@@ -64,6 +66,15 @@ if (params.has("presence")) {
   });
   applyAwarenessUpdate(awareness, encodeAwarenessUpdate(remote, [remote.clientID]), "remote");
 }
+function lastSpan(): string {
+  let best = "";
+  let at = -1;
+  spansOf(fixture.doc).forEach((s, id) => {
+    if (s.start > at) [best, at] = [id, s.start];
+  });
+  return best;
+}
+
 const ref = createRef<EditorHandle>();
 const root = createRoot(document.getElementById("root")!);
 let mountedAt = 0;
@@ -79,6 +90,7 @@ const bench: BenchApi = {
   relationCount: fixture.relationCount,
   textLength: fixture.text.length,
   text: fixture.text,
+  lastSpanId: lastSpan(),
   handle: null,
   prepare(i) {
     // Targets spread through the first screens of text, starting mid-word so snapping has work to do.
