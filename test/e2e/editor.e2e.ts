@@ -169,3 +169,76 @@ test("a text with <script>, emoji, combining marks and CRLF renders as text with
   expect(pageErrors(ctx)).toEqual([]);
   await ctx.close();
 });
+
+test("a 2 MB text: the sidebar scrolls to a span at the end, and text selected there is labelled exactly", async () => {
+  // Seeded prose in paragraphs, then a last paragraph with the phrases the test works with.
+  const words = "the minister said council vote delayed court ruled lawyers appeal decision weeks".split(" ");
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed >>> 16;
+  };
+  const paragraphs: string[] = [];
+  let size = 0;
+  while (size < 2_000_000) {
+    const n = 40 + (next() % 80);
+    const p = Array.from({ length: n }, () => words[next() % words.length]).join(" ");
+    paragraphs.push(`${p[0]!.toUpperCase()}${p.slice(1)}.`);
+    size += p.length + 3;
+  }
+  const last = "Near the end, the harbour bridge closed again. Final words of the text.";
+  const text = `${paragraphs.join("\n\n")}\n\n${last}`;
+  const ada = seedUser(server.db, { displayName: "Ada" });
+  const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
+  const claim = project.labels.find((l) => l.name === "claim")!;
+  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
+  const layer = `user-${ada.id}` as const;
+  const finalAt = text.lastIndexOf("Final words");
+  const seeded = await server.deps.collab.withDoc(doc.id, layer, (ydoc) => {
+    const ctx = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
+    return addSpan(ydoc, { start: finalAt, end: finalAt + 11, label: claim.id, author: ada.id }, ctx).id;
+  });
+
+  const ctx = await newContext(browser.browser, server, ada);
+  const page = await ctx.newPage();
+  await openDocument(page, server, doc.id);
+  // A long text is laid out in chunks; the end is far below the first screen.
+  expect(await page.locator(".ProseMirror > .gl-chunk").count()).toBeGreaterThan(100);
+
+  // The sidebar's span at the very end: the editor scrolls to it and draws it.
+  await page.locator(".span-item").click();
+  const onScreen = (needle: string) =>
+    page.evaluate((needle) => {
+      const line = Array.from(document.querySelectorAll(".ProseMirror p")).find((p) =>
+        p.textContent?.includes(needle),
+      );
+      const box = document.querySelector(".gl-scroll")!.getBoundingClientRect();
+      const r = line?.getBoundingClientRect();
+      return !!r && r.bottom > box.top && r.top < box.bottom;
+    }, needle);
+  await expect.poll(() => onScreen("harbour bridge")).toBe(true);
+  await expect.poll(async () => (await highlightedTexts(page))[seeded]).toBe("Final words");
+
+  // A mouse selection there, labelled with the hotkey, lands on exactly those characters of the text.
+  // Deselect first: the inspector below the text shrinks, which moves the text when the page is scrolled to
+  // its end; a drag must start on text that stays put.
+  await page.locator(".ProseMirror").focus();
+  await page.keyboard.press("Escape");
+  await expect.poll(() => page.locator(".gl-inspector.gl-hint").count()).toBe(1);
+  await dragSelect(page, "harbour bridge");
+  await page.keyboard.press("1");
+  const at = text.lastIndexOf("harbour bridge");
+  await expect
+    .poll(() =>
+      projectedSpans(server, doc.id, layer)
+        .filter((s) => s.spanId !== seeded)
+        .map(({ start, end, labelId }) => ({ start, end, labelId })),
+    )
+    .toEqual([{ start: at, end: at + "harbour bridge".length, labelId: claim.id }]);
+  await expect
+    .poll(async () => Object.values(await highlightedTexts(page)).sort())
+    .toEqual(["Final words", "harbour bridge"]);
+  await page.screenshot({ path: screenshotPath("editor-long-end") });
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});
