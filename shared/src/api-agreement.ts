@@ -59,7 +59,9 @@ export const AgreementReportDto = z
         unitizingAlpha: figure({ dO: n, dE: n, units: n }),
       }),
     ),
-    /** Compared documents, most disputed first. */
+    /** Compared documents matching `q` (every page of `perDocument`). */
+    total: n,
+    /** A page of the compared documents, most disputed first unless `sort` says otherwise. */
     perDocument: z.array(
       z.object({
         documentId: n,

@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { openDb } from "@gloss/server/db/client";
 import { annotations } from "@gloss/server/db/schema";
 import { computeAgreement } from "@gloss/server/services/agreement/compute";
+import { reportPage } from "@gloss/server/services/agreement/service";
 import { type AgreementReport, userLayer } from "@gloss/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
@@ -75,7 +76,7 @@ describe("the bundled server's agreement worker", () => {
         .run();
     }
     const expected = JSON.parse(
-      new TextDecoder().decode(computeAgreement(db, p.id, {}).json),
+      reportPage(computeAgreement(db, p.id, {}), { limit: 100, offset: 0, sort: "disagreement" }),
     ) as AgreementReport;
     db.$client.close();
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { computeAgreement } from "@gloss/server/services/agreement/compute";
-import { agreementService } from "@gloss/server/services/agreement/service";
+import { agreementService, reportPage } from "@gloss/server/services/agreement/service";
 import {
   type AgreementReport,
   addSpan,
@@ -19,6 +19,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+
+/** The API's default page of the document table. */
+const FIRST_PAGE = { limit: 100, offset: 0, sort: "disagreement" } as const;
 
 /** The bound on a live update's delivery while a report is computed (it took 1.2 s on the main thread). */
 const MAX_DELAY_MS = 250;
@@ -194,7 +197,7 @@ describe("agreement off the event loop", () => {
     // the new span): the project's rows changed, so the report is computed again, and is the fresh one
     const projected = () => {
       const report = JSON.parse(
-        new TextDecoder().decode(computeAgreement(server.db, w.p.id, {}).json),
+        reportPage(computeAgreement(server.db, w.p.id, {}), FIRST_PAGE),
       ) as AgreementReport;
       return report.overall.spans;
     };
@@ -219,11 +222,12 @@ describe("agreement off the event loop", () => {
     expect(res.status).toBe(200);
     const viaWorker = (await res.json()) as AgreementReport;
     const inThread = JSON.parse(
-      new TextDecoder().decode(
+      reportPage(
         computeAgreement(server.db, w.p.id, {
           annotators: [w.annotators[0]!.id, w.annotators[2]!.id],
           minIou: 0.5,
-        }).json,
+        }),
+        FIRST_PAGE,
       ),
     ) as AgreementReport;
     expect({ ...viaWorker, elapsedMs: 0 }).toEqual({ ...inThread, elapsedMs: 0 });

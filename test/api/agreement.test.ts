@@ -381,6 +381,60 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 });
 
+describe("the report's document table pages", () => {
+  it("limit/offset/q/sort cut pages of one report; every other figure is the whole report's", async () => {
+    const w = world();
+    // 40 more documents, both annotators, from agreeing (i % 4 = 0) to disputed, named so that q and sort show
+    for (let i = 0; i < 40; i++) {
+      const d = seedDocument(db, w.p.id, `${TEXT1} (${i})`, {
+        name: `${i % 3 === 0 ? "memo" : "note"}-${String(39 - i).padStart(2, "0")}`,
+        assignTo: [w.a1, w.a2],
+      });
+      project(w.p, d.id, `user-${w.a1.id}`, [[4, 12, "attribution"]]);
+      project(w.p, d.id, `user-${w.a2.id}`, [[4, 12 + (i % 4), i % 5 === 0 ? "claim" : "attribution"]]);
+    }
+    const path = `/api/projects/${w.p.id}/agreement`;
+    const whole = await get(w.manager, `${path}?limit=1000`);
+    const compared = whole.perDocument.length;
+    expect(compared).toBe(42);
+    expect((whole as AgreementReport & { total: number }).total).toBe(compared);
+    const pages: AgreementReport["perDocument"] = [];
+    for (let offset = 0; offset < compared; offset += 9) {
+      const page = (await get(w.manager, `${path}?limit=9&offset=${offset}`)) as AgreementReport & {
+        total: number;
+      };
+      expect(page.total).toBe(compared);
+      expect({ ...page, perDocument: [], elapsedMs: 0 }).toEqual({ ...whole, perDocument: [], elapsedMs: 0 });
+      pages.push(...page.perDocument);
+    }
+    expect(pages).toEqual(whole.perDocument);
+    // most disputed first by default
+    const d = whole.perDocument.map((x) => x.disagreement);
+    expect(d).toEqual([...d].sort((a, b) => b - a));
+    const byName = await get(w.manager, `${path}?sort=name&limit=5&offset=3`);
+    expect(byName.perDocument.map((x) => x.name)).toEqual(
+      whole.perDocument
+        .map((x) => x.name)
+        .sort()
+        .slice(3, 8),
+    );
+    const byId = await get(w.manager, `${path}?sort=id&limit=1000`);
+    expect(byId.perDocument.map((x) => x.documentId)).toEqual(
+      whole.perDocument.map((x) => x.documentId).sort((a, b) => a - b),
+    );
+    const memos = (await get(w.manager, `${path}?q=MEMO&limit=1000`)) as AgreementReport & { total: number };
+    expect(memos.perDocument.map((x) => x.name)).toEqual(
+      whole.perDocument.filter((x) => x.name.includes("memo")).map((x) => x.name),
+    );
+    expect(memos.total).toBe(14);
+    expect(memos.overall).toEqual(whole.overall);
+    for (const bad of ["limit=0", "limit=1001", "offset=-1", "sort=f1"]) {
+      const res = await clientOf(w.manager).request("GET", `${path}?${bad}`);
+      expect([bad, res.status]).toEqual([bad, 400]);
+    }
+  });
+});
+
 describe("gloss agreement", () => {
   it("prints a table, or the API's report with --json, straight from the database", async () => {
     const w = world();
@@ -397,7 +451,11 @@ describe("gloss agreement", () => {
     expect(json.code).toBe(0);
     const fromCli = JSON.parse(json.stdout) as AgreementReport;
     const fromApi = await get(w.manager, `/api/projects/${w.p.id}/agreement?labels=claim,denial`);
-    expect({ ...fromCli, elapsedMs: 0 }).toEqual({ ...fromApi, elapsedMs: 0 });
+    // the CLI prints every document; the API a page of them with their total (all of them fit here)
+    expect({ ...fromCli, elapsedMs: 0, total: fromCli.perDocument.length }).toEqual({
+      ...fromApi,
+      elapsedMs: 0,
+    });
 
     const missing = await runCli(["agreement", "999999"], { dataDir: server.dataDir });
     expect(missing.code).toBe(1);

@@ -20,8 +20,8 @@ export {
   computeAgreement,
   type DocumentFigures,
 } from "./project";
-export { AgreementQuery } from "./query";
-export type { AgreementReport } from "./report";
+export { AGREEMENT_DOCUMENT_SORTS, AgreementQuery } from "./query";
+export type { AgreementReport, AgreementReportPage } from "./report";
 export type { Figure } from "./result";
 export { MatchScratch, type MatchTotals, matchSpans, PairTally } from "./spanMatch";
 export { type LabeledSpan, type SpanSet, sortSpanSet, toSpanSet } from "./spans";

@@ -3,7 +3,11 @@
  * so a URL or a command line parses with the same schema.
  */
 import { z } from "zod";
+import { MAX_PAGE } from "../api-pages";
 import { isLayerName } from "../rooms";
+
+/** How the report's document table is ordered: most disputed first (the default), by name, by id. */
+export const AGREEMENT_DOCUMENT_SORTS = ["disagreement", "name", "id"] as const;
 
 const list = z
   .string()
@@ -40,6 +44,15 @@ export const AgreementQuery = z
       .optional(),
     /** Minimum IoU for an overlap match: 0 (default) = any overlap. */
     minIou: z.coerce.number().min(0).max(1).optional(),
+    // The document table (`perDocument`) is paged: the other figures are always the whole report's.
+    /** Rows of the document table (1–1000, default 100). */
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    /** The first row of the document table shown. */
+    offset: z.coerce.number().int().min(0).default(0),
+    /** Only documents whose name contains this (case-insensitive) in the document table. */
+    q: z.string().max(500).optional(),
+    /** The document table's order. */
+    sort: z.enum(AGREEMENT_DOCUMENT_SORTS).default("disagreement"),
   })
   .transform((q) => ({
     ...q,

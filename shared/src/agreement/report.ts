@@ -112,3 +112,9 @@ export interface AgreementReport {
   /** Milliseconds the computation took (loading included). */
   elapsedMs: number;
 }
+
+/**
+ * GET /projects/:id/agreement's body: the report, with a page of its document table (`perDocument`, per the
+ * query's `limit`, `offset`, `q` and `sort`) and how many documents match `q` (`total`).
+ */
+export type AgreementReportPage = AgreementReport & { total: number };

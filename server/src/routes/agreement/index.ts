@@ -7,8 +7,9 @@
  *   overall: {documents, tokens, spans, f1Exact, f1Overlap, macroF1Exact, macroF1Overlap, cohenKappa,
  *             fleissKappa, krippendorffAlpha, unitizingAlpha},
  *   perLabel: [{id, name, spans, f1Exact, f1Overlap, unitizingAlpha}],
- *   perDocument: [{documentId, name, annotators, spans, tokens, f1Exact, f1Overlap, krippendorffAlpha,
- *                  disagreement}] (most disputed first),
+ *   total (compared documents matching `q`), perDocument: a page (`limit` 1–1000, default 100, `offset`,
+ *     `q` in the name, `sort` disagreement | name | id) of [{documentId, name, annotators, spans, tokens,
+ *     f1Exact, f1Overlap, krippendorffAlpha, disagreement}] (most disputed first by default),
  *   perPair: [{a, b, aUserId, bUserId, documents, f1Exact, f1Overlap, macroF1Exact, macroF1Overlap,
  *              cohenKappa, krippendorffAlpha, labelMismatches}],
  *   confusion: {labels, counts, top}, elapsedMs,
@@ -24,12 +25,12 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { TypedResponse } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { agreementService } from "../../services/agreement/service";
+import { agreementService, reportPage } from "../../services/agreement/service";
 import { createRouter, json, memberErrors } from "../openapi";
 
 /** A 200 whose body is a report serialized by the worker: typed as the route's JSON (it is that JSON). */
-const serializedReport = (bytes: Uint8Array<ArrayBuffer>) =>
-  new Response(bytes, {
+const serializedReport = (body: string) =>
+  new Response(body, {
     status: 200,
     headers: { "Content-Type": "application/json" },
   }) as unknown as TypedResponse<z.output<typeof AgreementReportDto>, 200, "json">;
@@ -64,8 +65,8 @@ export function agreementRoutes(deps: Deps) {
         rooms: skipped.rooms,
       });
     }
-    // already serialized in the worker: the body is the AgreementReport's JSON
-    return serializedReport(outcome.json);
+    // already serialized in the worker: the body is the report's JSON with the asked page of its documents
+    return serializedReport(reportPage(outcome, query));
   });
 
   return app;

@@ -4,17 +4,19 @@ import type { Db } from "../../db/client";
 import { projectAgreement } from "../agreement";
 import type { AgreementOutcome } from "./protocol";
 
-/** The report of `projectId` for `query`, serialized to UTF-8 JSON, with what it skipped. */
+/** The report of `projectId` for `query`, serialized (its document table row by row), with what it skipped. */
 export function computeAgreement(
   db: Db,
   projectId: number,
   query: Partial<AgreementQuery>,
 ): AgreementOutcome {
-  const report = projectAgreement(db, projectId, query);
-  const skipped = report.skippedRows;
+  const { perDocument, ...rest } = projectAgreement(db, projectId, query);
+  const skipped = rest.skippedRows;
   return {
-    // TextEncoder, not Buffer.from: a small Buffer lives in a shared pool, which must never be transferred
-    json: new TextEncoder().encode(JSON.stringify(report)),
+    head: JSON.stringify(rest),
+    rows: perDocument.map((d) => JSON.stringify(d)),
+    ids: perDocument.map((d) => d.documentId),
+    names: perDocument.map((d) => d.name),
     skipped: {
       total: skipped.total,
       reasons: skipped.total > 0 ? skippedReasons(skipped) : "",

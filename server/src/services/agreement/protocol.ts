@@ -15,12 +15,18 @@ export interface AgreementJob {
 }
 
 /**
- * A computed report, already serialized and encoded: neither JSON.stringify nor UTF-8 encoding of 10,000
- * documents' figures runs on the main thread, and the bytes are transferred, not copied.
+ * A computed report, already serialized where it was computed: JSON.stringify of 10,000 documents' figures
+ * never runs on the main thread. The document table is kept as one JSON text per row, so a page of it (any
+ * order, any name filter) is a join of strings, not a serialization.
  */
 export interface AgreementOutcome {
-  /** The response body: the report's JSON, UTF-8 (its own ArrayBuffer, so it can be transferred). */
-  json: Uint8Array<ArrayBuffer>;
+  /** The report's JSON object without `perDocument`. */
+  head: string;
+  /** Each `perDocument` row's JSON, in the report's order (most disputed first). */
+  rows: string[];
+  /** Each row's document id and name (for `sort` and `q`). */
+  ids: number[];
+  names: string[];
   /** The unsound stored rows the report left out, for the server's one warning. */
   skipped: { total: number; reasons: string; rooms: string };
 }

@@ -40,5 +40,5 @@ parentPort!.on("message", (job: AgreementJob) => {
           }
         : { id: job.id, ok: false, error: String((err as Error)?.stack ?? err) };
   }
-  parentPort!.postMessage(reply, reply.ok ? [reply.outcome.json.buffer] : []);
+  parentPort!.postMessage(reply);
 });
