@@ -213,6 +213,17 @@ test("the agreement page draws the pair heat map and per-label bars with the API
   await expect
     .poll(() => page.locator(".doc-ranking tbody tr").first().getAttribute("data-document"))
     .toBe(String(docs[0]!.id));
+  // the document table is searched and sorted by the server
+  const table = page.getByRole("search", { name: "Search the compared documents" });
+  const rowNames = () => page.locator(".doc-ranking tbody tr td:first-child a").allTextContents();
+  const all = await rowNames();
+  await table.getByLabel("Sort by").selectOption("name");
+  await expect.poll(rowNames).toEqual([...all].sort());
+  await table.getByRole("searchbox", { name: "Search" }).fill("article-2");
+  await expect.poll(rowNames).toEqual(all.filter((n) => n.includes("article-2")));
+  await table.getByRole("searchbox", { name: "Search" }).fill("");
+  await table.getByLabel("Sort by").selectOption("disagreement");
+  await expect.poll(rowNames).toEqual(all);
   await page.locator(".doc-ranking tbody tr").first().getByRole("link", { name: "article-1" }).click();
   await page.waitForURL(`${server.url}/documents/${docs[0]!.id}/curate`);
   await page.getByRole("heading", { name: "article-1", level: 1 }).waitFor();

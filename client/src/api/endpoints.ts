@@ -4,7 +4,7 @@
  * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
-  AgreementReport,
+  AgreementReportPage,
   AssignmentDto,
   AssignmentPageDto,
   AssignmentStatus,
@@ -174,7 +174,7 @@ export function createEndpoints(api: Api) {
     },
     agreement: {
       report: (projectId: number, query: AgreementQueryParams, o?: RequestOptions) =>
-        api.get<AgreementReport>(`/api/projects/${projectId}/agreement`, { ...o, query }),
+        api.get<AgreementReportPage>(`/api/projects/${projectId}/agreement`, { ...o, query }),
     },
     curation: {
       view: (documentId: number, o?: RequestOptions) =>

@@ -15,7 +15,7 @@ import { type AgreementFilter, agreementQuery, layerName, NO_FILTER } from "./ag
 import { ConfusionMatrix } from "./ConfusionMatrix";
 import { LabelBars } from "./charts/LabelBars";
 import { PairHeatMap } from "./charts/PairHeatMap";
-import { DocumentRanking } from "./DocumentRanking";
+import { DOCUMENTS_PAGE, DocumentRanking, type DocumentTable, NEW_TABLE } from "./DocumentRanking";
 import { OverallFigures } from "./OverallFigures";
 import { PairTable } from "./PairTable";
 import "./agreement.css";
@@ -45,6 +45,8 @@ export function AgreementPage() {
 
   const [filter, setFilter] = useState<AgreementFilter>(NO_FILTER);
   const applied = useDebounced(filter, 200);
+  const [table, setTable] = useState<DocumentTable>(NEW_TABLE);
+  const tableQ = useDebounced(table.q.trim(), 250);
   const annotators: AnnotatorOption[] = useMemo(
     () =>
       (members.data ?? [])
@@ -57,7 +59,13 @@ export function AgreementPage() {
     () => new Map((members.data ?? []).map((m) => [m.userId, m.displayName || m.username])),
     [members.data],
   );
-  const query = agreementQuery(applied, allIds);
+  const query = {
+    ...agreementQuery(applied, allIds),
+    limit: DOCUMENTS_PAGE,
+    offset: table.offset,
+    q: tableQ || undefined,
+    sort: table.sort === "disagreement" ? undefined : table.sort,
+  };
   const report = useAgreementQuery(projectId, query);
 
   if (project.error) {
@@ -88,7 +96,10 @@ export function AgreementPage() {
       </p>
       <AgreementFilters
         filter={filter}
-        onChange={setFilter}
+        onChange={(f) => {
+          setFilter(f);
+          setTable((t) => ({ ...t, offset: 0 }));
+        }}
         labels={labels}
         annotators={annotators}
         documents={documents.data?.documents ?? []}
@@ -100,7 +111,7 @@ export function AgreementPage() {
           <PairsSection report={report.data} names={names} />
           <LabelsSection report={report.data} colors={new Map(labels.map((l) => [l.id, l.color]))} />
           <ConfusionMatrix confusion={report.data.confusion} />
-          <DocumentRanking documents={report.data.perDocument} />
+          <DocumentRanking report={report.data} table={table} onTable={setTable} />
           <p className="hint">Computed in {Math.round(report.data.elapsedMs)} ms.</p>
         </div>
       ) : report.isPending ? (

@@ -1,18 +1,59 @@
 /**
- * The compared documents, most disputed first (the server's order), each with its disagreement as a bar
- * and a link into its curation view.
+ * The compared documents, most disputed first (the server's order) or by name or import order, each with its
+ * disagreement as a bar and a link into its curation view: a page at a time, searched by the server.
  */
-import type { AgreementReport } from "@gloss/shared";
+import type { AgreementReportPage } from "@gloss/shared";
 import { Link } from "@tanstack/react-router";
+import { Pager } from "../../components/Pager";
 import { figureSentence, formatValue, percent } from "./format";
 
+/** Rows of the document table per page. */
+export const DOCUMENTS_PAGE = 50;
+
+/** What the table shows: a search in the names, an order, a page. */
+export interface DocumentTable {
+  q: string;
+  sort: "disagreement" | "name" | "id";
+  offset: number;
+}
+export const NEW_TABLE: DocumentTable = { q: "", sort: "disagreement", offset: 0 };
+
 /** The document list. */
-export function DocumentRanking({ documents }: { documents: AgreementReport["perDocument"] }) {
+export function DocumentRanking(props: {
+  report: AgreementReportPage;
+  table: DocumentTable;
+  onTable(table: DocumentTable): void;
+}) {
+  const { report, table, onTable } = props;
+  const documents = report.perDocument;
   return (
     <section aria-labelledby="documents-title" className="agreement-section">
       <h2 id="documents-title">Documents by disagreement</h2>
+      <search className="row wrap" aria-label="Search the compared documents">
+        <label>
+          Search
+          <input
+            type="search"
+            value={table.q}
+            onChange={(e) => onTable({ ...table, q: e.target.value, offset: 0 })}
+          />
+        </label>
+        <label>
+          Sort by
+          <select
+            value={table.sort}
+            onChange={(e) => onTable({ ...table, sort: e.target.value as DocumentTable["sort"], offset: 0 })}
+          >
+            <option value="disagreement">most disputed first</option>
+            <option value="name">name</option>
+            <option value="id">import order</option>
+          </select>
+        </label>
+      </search>
       {documents.length === 0 ? (
-        <p className="empty">No document has two or more annotators yet.</p>
+        <p className="empty">
+          {table.q ? "No compared document matches." : "No document has two or more annotators yet."}
+        </p>
       ) : (
         <table className="doc-ranking">
           <thead>
@@ -65,6 +106,14 @@ export function DocumentRanking({ documents }: { documents: AgreementReport["per
           </tbody>
         </table>
       )}
+      <Pager
+        of="compared documents"
+        offset={table.offset}
+        limit={DOCUMENTS_PAGE}
+        shown={documents.length}
+        total={report.total}
+        onOffset={(offset) => onTable({ ...table, offset })}
+      />
     </section>
   );
 }
