@@ -239,6 +239,55 @@ describe("AnnotationEditor", () => {
   });
 });
 
+describe("a long text (lines in chunks)", () => {
+  // ~240 K code units: lines of prose, blank lines and CRLFs, the phrases the test works with at the end.
+  const line = (i: number) => `Line ${i} of the text, where the minister said taxes would not rise.`;
+  const body = Array.from({ length: 3300 }, (_, i) => line(i)).join("\n\n");
+  const LONG = `${body}\r\nNear the end: the harbour bridge closed. Final words.`;
+  const longCtx = { text: LONG, labelIds: new Set([1, 2, 3]) };
+  const last = (part: string) => {
+    const start = LONG.lastIndexOf(part);
+    return { start, end: start + part.length };
+  };
+
+  test("renders every line exactly, in chunks", async () => {
+    const ed = await mountEditor(LONG, new Y.Doc());
+    const chunks = ed.container.querySelectorAll(".ProseMirror > .gl-chunk");
+    expect(chunks.length).toBeGreaterThan(10);
+    const lines = [...ed.container.querySelectorAll(".gl-chunk > .gl-line")].map((p) => p.textContent);
+    expect(lines).toEqual(LONG.split(/\r\n|\r|\n/));
+    await ed.unmount();
+  });
+
+  test("labelling, selecting, Tab and copy at the end use the exact text offsets", async () => {
+    const doc = new Y.Doc();
+    const final = addSpan(doc, { ...last("Final words"), label: 2, author: 9 }, longCtx);
+    const ed = await mountEditor(LONG, doc);
+    const bridge = last("harbour bridge");
+    ed.handle.selectText(bridge.start + 2, bridge.end - 2); // inside both words
+    await ed.key("1");
+    const labelled = listSpans(doc).find((s) => s.id !== final.id)!;
+    expect({ start: labelled.start, end: labelled.end, label: labelled.label }).toEqual({
+      ...bridge,
+      label: 1,
+    });
+    // Tab from there goes to the last span; it is drawn as selected over exactly its text.
+    await ed.key("Tab");
+    expect(drawnText(ed.container, ".gl-selected")).toBe("Final words");
+    // Copying a selection across the CRLF before the last line gives the text exactly.
+    const r = { start: LONG.lastIndexOf("rise."), end: bridge.start };
+    ed.handle.selectText(r.start, r.end);
+    const data = new Map<string, string>();
+    const event = new Event("copy", { bubbles: true, cancelable: true }) as ClipboardEvent;
+    Object.defineProperty(event, "clipboardData", {
+      value: { setData: (t: string, v: string) => data.set(t, v), clearData: () => data.clear() },
+    });
+    ed.view.dom.dispatchEvent(event);
+    expect(data.get("text/plain")).toBe(LONG.slice(r.start, r.end));
+    await ed.unmount();
+  });
+});
+
 describe("presence (awareness)", () => {
   test("publishes the selection in text offsets and draws others' selections faintly, named", async () => {
     const doc = new Y.Doc();
