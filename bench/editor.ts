@@ -4,11 +4,13 @@
  * the product's client/dist never holds it), serves that, opens the page and prints open-to-interactive,
  * hotkey-label-to-paint and scrolling figures against the issue's targets.
  *
- *   npx tsx bench/editor.ts [--bytes 200000] [--spans 3000] [--relations 200] [--frames 600] [--labels 30]
- *     [--screenshots]
+ *   npx tsx bench/editor.ts [--bytes 200000] [--spans 3000] [--relations 200] [--frames 600] [--step 240]
+ *     [--labels 30] [--screenshots]
  *
- * --bytes/--spans/--relations size the document; --frames bounds the scroll (240 px a frame from the top, at
- * most that many frames, so a 5 MB document is not scrolled end to end). Each phase prints as it finishes.
+ * --bytes/--spans/--relations size the document; --frames bounds the scroll (--step px a frame from the top,
+ * 240 by default, at most that many frames, so a 5 MB document is not scrolled end to end; a large step, e.g.
+ * 20000, lands every frame on text not laid out before, as dragging the scrollbar does). Each phase prints
+ * as it finishes.
  *
  * --screenshots also saves PNGs of the editor (scrolled far and to the end, overlaps, palette, hover card,
  * selected span, shared mode, keyboard help) under test-results/.
@@ -56,6 +58,7 @@ const BYTES = opt("bytes", 200_000);
 const SPANS = opt("spans", 3000);
 const RELATIONS = opt("relations", 200);
 const FRAMES = opt("frames", 600) || 600;
+const STEP = opt("step", 240) || 240;
 /** Labellings before the measured ones (JIT warm-up, collection of the reopened editors' garbage). */
 const WARMUP = 5;
 const SCREENSHOTS = args.includes("--screenshots");
@@ -163,7 +166,10 @@ async function measure(dist: string) {
     const labelTimes = allLabelTimes.slice(WARMUP);
     phase("hotkey → paint p50 / p95", `${ms(quantile(labelTimes, 0.5))} / ${ms(quantile(labelTimes, 0.95))}`);
 
-    const frames = await page.evaluate((n) => window.__bench.scroll(240, n), FRAMES);
+    const frames = await page.evaluate(({ step, n }) => window.__bench.scroll(step, n), {
+      step: STEP,
+      n: FRAMES,
+    });
     const scrolled = frames.reduce((a, b) => a + b, 0);
     phase("scroll", `${frames.length} frames, ${frames.filter((f) => f > 50).length} > 50 ms`);
     const heap = await page.evaluate(
@@ -196,7 +202,7 @@ async function measure(dist: string) {
         "< 50 ms",
         (quantile(labelTimes, 0.95) / 50).toFixed(2),
       ],
-      [`scroll: frames (${(scrolled / 1000).toFixed(1)} s, 240 px/frame)`, String(frames.length), "", ""],
+      [`scroll: frames (${(scrolled / 1000).toFixed(1)} s, ${STEP} px/frame)`, String(frames.length), "", ""],
       [
         "scroll: frame p50 / p95",
         `${ms(quantile(frames, 0.5))} / ${ms(quantile(frames, 0.95))}`,
