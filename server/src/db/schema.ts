@@ -282,8 +282,21 @@ export const goldRejections = sqliteTable(
 );
 
 /**
- * A document's curation figures, derived from the projection and cached: a row is deleted (by triggers)
- * whenever anything it was computed from changes, and recomputed by the next listing that needs it.
+ * A counter per document, bumped (by triggers) whenever anything its curation figures are computed from
+ * changes: its annotator and gold spans and relations, layer states, gold's rejected keys, assignments, the
+ * project's labels. No row: never changed since the counter began (0).
+ */
+export const curationStamps = sqliteTable("curation_stamps", {
+  documentId: integer("document_id")
+    .primaryKey()
+    .references(() => documents.id, { onDelete: "cascade" }),
+  n: integer("n").notNull(),
+});
+
+/**
+ * A document's curation figures, derived from the projection and cached, with the stamp they were computed
+ * at: a row whose stamp is not the document's current one is stale (whoever changed the inputs, and even
+ * when the change landed while the figures were being computed) and is recomputed by the next listing.
  */
 export const curationSummaries = sqliteTable(
   "curation_summaries",
@@ -292,6 +305,8 @@ export const curationSummaries = sqliteTable(
       .primaryKey()
       .references(() => documents.id, { onDelete: "cascade" }),
     projectId: integer("project_id").notNull(),
+    /** `curation_stamps.n` of the document when these figures were computed. */
+    stamp: integer("stamp").notNull().default(0),
     annotators: integer("annotators").notNull(),
     annotatedLayers: integer("annotated_layers").notNull(),
     disagreements: integer("disagreements").notNull(),

@@ -164,7 +164,7 @@ export function curationRoutes(deps: Deps) {
 
   app.openapi(projectRoute, async (c) => {
     const access = curatorProject(deps, c.get("user"), c.req.valid("param").id);
-    return c.json(await projectCuration(deps.db, access, c.req.valid("query")), 200);
+    return c.json(await projectCuration(deps, access, c.req.valid("query")), 200);
   });
 
   return app;

@@ -7,13 +7,13 @@ import { Worker } from "node:worker_threads";
 import type { AgreementQuery } from "@gloss/shared";
 import { HttpError } from "../../errors";
 import type { Logger } from "../../log";
-import type { AgreementJob, AgreementOutcome, AgreementReply, AgreementWorkerData } from "./protocol";
+import type { AgreementOutcome, AgreementWorkerData, SummaryRow, WorkerJob, WorkerReply } from "./protocol";
 
 /** A worker with no job for this long is ended (it holds the last report's memory and a connection). */
 const IDLE_MS = 60_000;
 
 interface Waiter {
-  resolve(outcome: AgreementOutcome): void;
+  resolve(outcome: unknown): void;
   reject(err: Error): void;
 }
 
@@ -45,14 +45,23 @@ export class AgreementWorker {
 
   /** The report of `projectId` for `query`, serialized; a bad filter rejects with its 400 HttpError. */
   run(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementOutcome> {
+    return this.send({ kind: "agreement", projectId, query }) as Promise<AgreementOutcome>;
+  }
+
+  /** The figures of every document of `projectId` whose curation summary is missing or stale. */
+  curationSummaries(projectId: number): Promise<SummaryRow[]> {
+    return this.send({ kind: "curation", projectId }) as Promise<SummaryRow[]>;
+  }
+
+  private send(job: WorkerJob extends infer J ? (J extends unknown ? Omit<J, "id"> : never) : never) {
     if (this.closed) return Promise.reject(new Error("agreement: the worker is closed"));
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     const worker = this.start();
-    const job: AgreementJob = { id: this.nextId++, projectId, query };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(job.id, { resolve, reject });
-      worker.postMessage(job);
+    const id = this.nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ ...job, id });
     });
   }
 
@@ -71,7 +80,7 @@ export class AgreementWorker {
     const worker = spawn({ dbFile: this.dbFile });
     // never what keeps the process alive: close() or the idle timer ends it
     worker.unref();
-    worker.on("message", (reply: AgreementReply) => this.settle(reply));
+    worker.on("message", (reply: WorkerReply) => this.settle(reply));
     worker.on("error", (err) => {
       this.log.error("agreement: worker failed", { err: String(err?.stack ?? err) });
       this.lost(worker, err);
@@ -81,7 +90,7 @@ export class AgreementWorker {
     return worker;
   }
 
-  private settle(reply: AgreementReply): void {
+  private settle(reply: WorkerReply): void {
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
     this.waiting.delete(reply.id);

@@ -1,4 +1,7 @@
-/** The messages between the agreement service (main thread) and its worker thread. */
+/**
+ * The messages between the main thread and its projection-reading worker thread: agreement reports, and the
+ * curation summaries of a project's documents.
+ */
 import type { AgreementQuery } from "@gloss/shared";
 
 /** What the worker is given at start. */
@@ -7,12 +10,17 @@ export interface AgreementWorkerData {
   dbFile: string;
 }
 
-/** One report to compute. */
-export interface AgreementJob {
-  id: number;
-  projectId: number;
-  query: Partial<AgreementQuery>;
-}
+/** One job: a project's agreement report for a query, or its stale curation summaries. */
+export type WorkerJob = { id: number; projectId: number } & (
+  | { kind: "agreement"; query: Partial<AgreementQuery> }
+  | { kind: "curation" }
+);
+
+/**
+ * One document's curation figures, as numbers: [documentId, stamp, annotators, annotatedLayers,
+ * disagreements, open, goldSpans] (the stamp is the document's `curation_stamps.n` they were computed at).
+ */
+export type SummaryRow = [number, number, number, number, number, number, number];
 
 /**
  * A computed report, already serialized where it was computed: JSON.stringify of 10,000 documents' figures
@@ -31,8 +39,8 @@ export interface AgreementOutcome {
   skipped: { total: number; reasons: string; rooms: string };
 }
 
-/** The worker's answer to job `id`: the outcome, an HttpError to rethrow (a 400), or a failure (a 500). */
-export type AgreementReply =
-  | { id: number; ok: true; outcome: AgreementOutcome }
+/** The worker's answer to job `id`: its outcome, an HttpError to rethrow (a 400), or a failure (a 500). */
+export type WorkerReply =
+  | { id: number; ok: true; outcome: AgreementOutcome | SummaryRow[] }
   | { id: number; ok: false; http: { status: 400; code: string; message: string; details?: unknown } }
   | { id: number; ok: false; error: string };

@@ -95,7 +95,8 @@ export class AgreementService {
   private readonly cache = new Map<string, Entry>();
   private bytes = 0;
   private readonly running = new Map<string, Promise<AgreementOutcome>>();
-  private readonly worker: AgreementWorker | null;
+  /** The worker thread over this database's file (null for `:memory:`); curation summaries use it too. */
+  readonly worker: AgreementWorker | null;
   /** How many reports were computed (not served from the cache or a running computation): for tests. */
   computed = 0;
 
