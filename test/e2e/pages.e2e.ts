@@ -237,3 +237,33 @@ test("a curator without a queue of their own steps through the project's documen
   expect(pageErrors(ctx)).toEqual([]);
   await ctx.close();
 });
+
+test("the projects page pages and searches a user's projects on the server", async () => {
+  const member = seedUser(server.db, { displayName: "Many Projects" });
+  server.db.transaction(() => {
+    for (let i = 0; i < 60; i++)
+      seedProject(server.db, {
+        name: `study-${String(i).padStart(2, "0")}`,
+        members: [{ user: member, role: "annotator" }],
+      });
+  });
+  const ctx = await newContext(browser.browser, server, member);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/`);
+  const cards = page.locator(".project-list .card h2");
+  // newest first, 50 a page
+  await expect.poll(() => cards.count()).toBe(50);
+  expect(await cards.first().textContent()).toBe("study-59");
+  await page.getByRole("button", { name: "Following page of projects" }).click();
+  await expect
+    .poll(() => cards.allTextContents())
+    .toEqual(Array.from({ length: 10 }, (_, i) => `study-${String(9 - i).padStart(2, "0")}`));
+  await page.getByRole("searchbox", { name: "Search" }).fill("STUDY-4");
+  await expect
+    .poll(() => cards.allTextContents())
+    .toEqual(Array.from({ length: 10 }, (_, i) => `study-${49 - i}`));
+  await page.getByRole("searchbox", { name: "Search" }).fill("nothing like it");
+  await page.getByText("No project matches.").waitFor();
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});

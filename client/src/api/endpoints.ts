@@ -38,9 +38,6 @@ import type {
 } from "@gloss/shared";
 import type { Api, RequestOptions } from "./client";
 
-/** The projects a picker lists: the API's largest page (shared's MAX_PAGE; a type-only import here keeps zod out of this module). */
-const PROJECTS_PAGE = 1000;
-
 /** What the annotation import answers on success. */
 export interface ImportAnnotationsResult {
   documents: number;
@@ -93,8 +90,9 @@ export function createEndpoints(api: Api) {
       logout: () => api.post<void>("/api/auth/logout"),
     },
     projects: {
-      list: (o?: RequestOptions) =>
-        api.get<ProjectListDto>("/api/projects", { ...o, query: { limit: PROJECTS_PAGE } }),
+      /** A page of the caller's projects (`q` in the name, `limit`, `offset`), newest first; `total` counts every match. */
+      list: (query: PageParams = {}, o?: RequestOptions) =>
+        api.get<ProjectListDto>("/api/projects", { ...o, query }),
       get: (id: number, o?: RequestOptions) => api.get<ProjectDto>(`/api/projects/${id}`, o),
       create: (body: CreateProjectBody) => api.post<ProjectDto>("/api/projects", body),
       update: (id: number, body: PatchProjectBody) => api.patch<ProjectDto>(`/api/projects/${id}`, body),

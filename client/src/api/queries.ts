@@ -76,10 +76,14 @@ export function useProjectQuery(projectId: number) {
   });
 }
 
-/** The caller's projects. */
-export function useProjectsQuery() {
+/** A page of the caller's projects; the previous page stays on screen while the next loads. */
+export function useProjectsQuery(filter: PageParams = {}) {
   const api = useApi();
-  return useQuery({ queryKey: queryKeys.projects, queryFn: ({ signal }) => api.projects.list({ signal }) });
+  return useQuery({
+    queryKey: [...queryKeys.projects, filter],
+    queryFn: ({ signal }) => api.projects.list(filter, { signal }),
+    placeholderData: (previous) => previous,
+  });
 }
 
 /**

@@ -5,32 +5,69 @@ import { type FormEvent, useState } from "react";
 import { useCreateProject } from "../api/mutations";
 import { useProjectsQuery } from "../api/queries";
 import { MutationError } from "../components/MutationStatus";
+import { Pager } from "../components/Pager";
 import { ProgressBar } from "../components/ProgressBar";
 import { QueryView } from "../components/QueryView";
+import { useDebounced } from "../components/useDebounced";
 import { usePageTitle } from "../components/usePageTitle";
+
+const PAGE = 50;
 
 const ROLE_TEXT: Record<string, string> = { manager: "Manager", curator: "Curator", annotator: "Annotator" };
 
 /** The projects page. */
 export function ProjectsPage() {
   usePageTitle("Projects");
-  const projects = useProjectsQuery();
+  const [q, setQ] = useState("");
+  const [offset, setOffset] = useState(0);
+  const search = useDebounced(q.trim(), 250);
+  const projects = useProjectsQuery({ q: search || undefined, limit: PAGE, offset });
 
   return (
     <div className="page">
       <h1>Projects</h1>
       <QueryView query={projects} errorTitle="Could not load projects">
-        {({ projects: list }) =>
-          list.length === 0 ? (
-            <p className="empty">No projects yet. Create one below, or ask a manager to add you to theirs.</p>
-          ) : (
-            <ul className="project-list">
-              {list.map((p) => (
-                <ProjectCard key={p.id} project={p} />
-              ))}
-            </ul>
-          )
-        }
+        {({ projects: list, total }) => (
+          <>
+            {/* a search box once there is something to search */}
+            {total > PAGE || q !== "" ? (
+              <search className="row wrap" aria-label="Search your projects">
+                <label>
+                  Search
+                  <input
+                    type="search"
+                    value={q}
+                    onChange={(e) => {
+                      setQ(e.target.value);
+                      setOffset(0);
+                    }}
+                  />
+                </label>
+              </search>
+            ) : null}
+            {list.length === 0 ? (
+              <p className="empty">
+                {search
+                  ? "No project matches."
+                  : "No projects yet. Create one below, or ask a manager to add you to theirs."}
+              </p>
+            ) : (
+              <ul className="project-list">
+                {list.map((p) => (
+                  <ProjectCard key={p.id} project={p} />
+                ))}
+              </ul>
+            )}
+            <Pager
+              of="projects"
+              offset={offset}
+              limit={PAGE}
+              shown={list.length}
+              total={total}
+              onOffset={setOffset}
+            />
+          </>
+        )}
       </QueryView>
       <CreateProjectForm />
     </div>
