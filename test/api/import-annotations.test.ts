@@ -4,14 +4,14 @@
  * (Label Studio, doccano, brat, W3C, Gloss JSONL) import back into a live layer unchanged.
  */
 import { annotations, labels } from "@gloss/server/db/schema";
-import { readZip, writeZip } from "@gloss/server/services/importAnnotations";
-import { type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
+import { readZip, SPANS_PER_BATCH, writeZip } from "@gloss/server/services/importAnnotations";
+import { DEFAULT_RELATION_TYPES, type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedWorld, type World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
 import { ApiClient, postChunked } from "../helpers/http";
-import type { SeededUser } from "../helpers/seed";
+import { type SeededUser, seedDocument } from "../helpers/seed";
 
 const ctx = useServer();
 let w: World;
@@ -492,5 +492,159 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
     const error = await expectTooLarge(res, "GLOSS_MAX_ZIP_ENTRIES");
     expect(error.message).toContain("50");
     await nothingStored();
+  });
+});
+
+describe("a long import is written in batches", () => {
+  /** A document of `n` words ("w0 w1 …") with an emoji after word `astralAfter`, and each word's UTF-16 range. */
+  function longDocument(n: number, astralAfter: number) {
+    const words: Array<[number, number]> = [];
+    let text = "";
+    for (let i = 0; i < n; i++) {
+      if (i === astralAfter) text += "😀 ";
+      words.push([text.length, text.length + `w${i}`.length]);
+      text += `w${i} `;
+    }
+    const doc = seedDocument(ctx.server.db, w.project.id, text, { name: `long-${n}` });
+    return { id: doc.id, text, words };
+  }
+  const names = () => w.project.labels.map((l) => l.name);
+
+  /**
+   * `count` distinct spans (one to three words, a label each), in UTF-16 offsets; `utf16: false` gives
+   * code points instead. Every 1000th is keyed, so relations can join spans of different batches.
+   */
+  function spansOver(d: ReturnType<typeof longDocument>, count: number, utf16: boolean) {
+    const cp = new OffsetMap(d.text);
+    const unit = (u: number) => (utf16 ? u : cp.toCodePoint(u));
+    const labelNames = names();
+    return Array.from({ length: count }, (_, i) => {
+      const first = i % (d.words.length - 3);
+      const width = Math.floor(i / (d.words.length - 3)) % 3;
+      const label = labelNames[Math.floor(i / (3 * (d.words.length - 3))) % labelNames.length]!;
+      const [start16] = d.words[first]!;
+      const end16 = d.words[first + width]![1];
+      return {
+        ...(i % 1000 === 0 ? { id: `k${i}` } : {}),
+        start: unit(start16),
+        end: unit(end16),
+        label,
+        text: d.text.slice(start16, end16),
+        start16,
+        end16,
+      };
+    });
+  }
+
+  const layerSpans = async (docId: number, layer: LayerName) =>
+    (
+      await as(w.manager).get<{ spans: Array<{ start: number; end: number; labelName: string }> }>(
+        `/api/documents/${docId}/layers/${layer}/spans?offsets=utf16`,
+      )
+    ).spans
+      .map((s) => `${s.start}:${s.end}:${s.labelName}`)
+      .sort();
+
+  it("25,001 spans (one repeated) over several transactions: exactly the file's spans, relations across batches, the projection in step; again: all skipped", async () => {
+    const d = longDocument(12_000, 6_000);
+    const spans = spansOver(d, 25_000, false);
+    const relationType = DEFAULT_RELATION_TYPES[0]!;
+    const line = {
+      id: d.id,
+      offsets: "codepoint",
+      spans: [...spans.slice(0, 12_000), spans[17_001]!, ...spans.slice(12_000)].map(
+        ({ start16: _a, end16: _b, ...s }) => s,
+      ),
+      relations: [
+        { from: "k0", to: "k24000", type: relationType },
+        { from: "k5000", to: "k10000", type: relationType },
+      ],
+    };
+    const layer = userLayer(w.annotator);
+    // the room held open meanwhile, counting the import's transactions as its listeners see them
+    let transactions = 0;
+    let release = () => {};
+    let watching = () => {};
+    const watched = new Promise<void>((resolve) => {
+      watching = resolve;
+    });
+    const held = ctx.server.deps.collab.withDoc(
+      d.id,
+      layer,
+      (doc) =>
+        new Promise<void>((resolve) => {
+          doc.on("update", (_u: Uint8Array, origin: unknown) => {
+            if (origin === "import") transactions++;
+          });
+          release = resolve;
+          watching();
+        }),
+    );
+    await watched;
+    const res = await post(`format=gloss&layer=${layer}`, `${JSON.stringify(line)}\n`);
+    release();
+    await held;
+    expect(res.status, await res.clone().text()).toBe(200);
+    // 25,000 new spans at SPANS_PER_BATCH a transaction, then one for the relations
+    expect(transactions).toBe(Math.ceil(25_001 / SPANS_PER_BATCH) + 1);
+    expect(await res.json()).toEqual({
+      documents: 1,
+      spans: 25_000,
+      relations: 2,
+      skipped: 1,
+      createdLabels: [],
+    });
+
+    const expected = spans.map((s) => `${s.start16}:${s.end16}:${s.label}`).sort();
+    expect(await layerSpans(d.id, layer)).toEqual(expected);
+    const relations = await ctx.server.deps.collab.withDoc(d.id, layer, (doc) => listRelations(doc));
+    const keyed = await ctx.server.deps.collab.withDoc(
+      d.id,
+      layer,
+      (doc) => new Map(listSpans(doc).map((s) => [`${s.start}:${s.end}`, s.id])),
+    );
+    const idOf = (i: number) => keyed.get(`${spans[i]!.start16}:${spans[i]!.end16}`);
+    expect(relations.map((r) => [r.from, r.to]).sort()).toEqual(
+      [
+        [idOf(0), idOf(24_000)],
+        [idOf(5_000), idOf(10_000)],
+      ].sort(),
+    );
+    await ctx.server.deps.collab.flush();
+    const projected = ctx.server.db
+      .select()
+      .from(annotations)
+      .where(and(eq(annotations.documentId, d.id), eq(annotations.layer, layer)))
+      .all();
+    const labelName = new Map(w.project.labels.map((l) => [l.id, l.name]));
+    expect(projected.map((r) => `${r.start}:${r.end}:${labelName.get(r.labelId)}`).sort()).toEqual(expected);
+
+    const again = await post(`format=gloss&layer=${layer}`, `${JSON.stringify(line)}\n`);
+    expect(await again.json()).toMatchObject({ spans: 0, relations: 0, skipped: 25_003 });
+    expect(await layerSpans(d.id, layer)).toHaveLength(25_000);
+  });
+
+  it("an undeclared unit is decided over the whole document, not per batch: UTF-16 offsets after an emoji", async () => {
+    // the first 20,000 spans end before the emoji (both units agree there); the last ones only fit as UTF-16
+    const d = longDocument(12_000, 11_990);
+    const emoji = d.text.indexOf("😀");
+    const all = spansOver(d, 21_000, true);
+    const spans = [...all.filter((s) => s.end16 <= emoji), ...all.filter((s) => s.end16 > emoji)];
+    expect(spans.findIndex((s) => s.end16 > emoji)).toBeGreaterThan(20_000);
+    const line = { id: d.id, spans: spans.map(({ start16: _a, end16: _b, ...s }) => s) };
+    const layer = userLayer(w.annotator2);
+    const res = await post(`format=gloss&layer=${layer}`, `${JSON.stringify(line)}\n`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    // each span taken once: what the first batches took was given back before the whole document was resolved
+    expect(await res.json()).toEqual({
+      documents: 1,
+      spans: 21_000,
+      relations: 0,
+      skipped: 0,
+      createdLabels: [],
+    });
+    expect(await layerSpans(d.id, layer)).toEqual(
+      spans.map((s) => `${s.start16}:${s.end16}:${s.label}`).sort(),
+    );
   });
 });

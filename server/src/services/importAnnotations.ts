@@ -3,6 +3,17 @@
  * (documents matched, offsets against the covered text with the unit decided per document, labels,
  * relations), collecting every problem with its file, line or record; only a clean file is written, one
  * document at a time through the live collaboration room (so connected editors see it at once).
+ *
+ * Memory stays near one compact copy of what is written: each document's parsed record is dropped once
+ * it is planned (a plan keeps offsets and label indexes in plain number arrays), and a document's spans
+ * are written SPANS_PER_BATCH at a time, one Yjs transaction each, committed and projected before the
+ * event loop gets a turn — one update, one store commit and one projection write per batch rather than
+ * one of the whole file, so live editors of the room are not stalled while it runs.
+ *
+ * All or nothing holds for bad input: the write phase begins only after the whole file has been
+ * validated, and every batch goes through the same validating write path, so a failure there is a bug or
+ * an I/O error, not a problem of the file. Such a failure stops the import; the batches (and documents)
+ * written before it stay written, as earlier documents of a multi-document file always did.
  */
 import { createHash } from "node:crypto";
 import {
@@ -10,22 +21,24 @@ import {
   addSpan,
   type DocumentRef,
   type FormatIssue,
+  type ImportDocument,
   type ImportFormat,
   issue,
   LABEL_PALETTE,
   type LayerContext,
   type LayerName,
-  listRelations,
-  listSpans,
   type OffsetUnit,
   type ParseResult,
   quote,
+  type ResolvedSpan,
   readBrat,
   readDoccano,
   readGloss,
   readLabelStudio,
   readW3c,
+  relationsOf,
   resolveOffsets,
+  spansOf,
 } from "@gloss/shared";
 import { count, eq, sql } from "drizzle-orm";
 import type * as Y from "yjs";
@@ -63,6 +76,11 @@ export interface ImportResult {
 
 /** Most issues listed in an error response (the total is given too). */
 const MAX_LISTED = 200;
+
+/** Spans (or relations) written per Yjs transaction; the event loop runs between two batches. */
+export const SPANS_PER_BATCH = 5_000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export { readZip, writeZip } from "../import/zip";
 
@@ -174,20 +192,77 @@ function labelResolver(rows: Array<{ id: number; name: string }>) {
   return (name: string) => exact.get(name) ?? folded.get(name.toLowerCase()) ?? under.get(name.toLowerCase());
 }
 
-interface PlannedSpan {
-  key?: string;
-  start: number;
-  end: number;
-  label: string;
-  note?: string;
-  score?: number;
+/**
+ * One document's spans to write, column by column (index i is one span): a few numbers per span instead
+ * of an object, since a file may carry hundreds of thousands. Labels are indexes into the import's list
+ * of label names; keys, notes and scores are rare and kept by index.
+ */
+interface PlannedSpans {
+  start: number[];
+  end: number[];
+  label: number[];
+  key: Map<number, string>;
+  note: Map<number, string>;
+  score: Map<number, number>;
 }
 
 interface PlannedDoc {
   id: number;
   text: string;
-  spans: PlannedSpan[];
+  spans: PlannedSpans;
   relations: Array<{ from: string; to: string; type: string }>;
+}
+
+const emptySpans = (): PlannedSpans => ({
+  start: [],
+  end: [],
+  label: [],
+  key: new Map(),
+  note: new Map(),
+  score: new Map(),
+});
+
+/** Spans resolved per resolveOffsets call: bounds the conversions held at once for a long document. */
+const RESOLVE_BATCH = 20_000;
+
+/**
+ * resolveOffsets for one document, handing its spans to `take` RESOLVE_BATCH at a time so their
+ * conversions are never all held at once; returns the issues. Batches give resolveOffsets' exact answer
+ * when every batch resolves cleanly under the declared (or default) unit, since the unit is then that one
+ * for the whole document; otherwise (a unit to detect, or a problem to report) `takeBack` undoes what was
+ * taken and the document is resolved whole, as one call decides it.
+ */
+function resolveInBatches(
+  text: string,
+  doc: ImportDocument,
+  declared: OffsetUnit | undefined,
+  take: (spans: readonly ResolvedSpan[]) => void,
+  takeBack: () => void,
+): FormatIssue[] {
+  if (doc.spans.length > RESOLVE_BATCH) {
+    const unit = declared ?? "codepoint";
+    let clean = true;
+    for (let from = 0; clean && from < doc.spans.length; from += RESOLVE_BATCH) {
+      const part = { ...doc, spans: doc.spans.slice(from, from + RESOLVE_BATCH) };
+      const r = resolveOffsets(text, part, declared);
+      clean = r.issues.length === 0 && r.unit === unit;
+      if (clean) take(r.spans);
+    }
+    if (clean) return [];
+    takeBack();
+  }
+  const r = resolveOffsets(text, doc, declared);
+  take(r.spans);
+  return r.issues;
+}
+
+/** Drops the planned spans from index `length` on. */
+function truncateSpans(cols: PlannedSpans, length: number): void {
+  cols.start.length = length;
+  cols.end.length = length;
+  cols.label.length = length;
+  for (const m of [cols.key, cols.note, cols.score])
+    for (const i of [...m.keys()]) if (i >= length) m.delete(i);
 }
 
 /** Validates everything, then writes; throws HttpError 422 listing every problem when anything is wrong. */
@@ -197,8 +272,55 @@ export async function importAnnotations(
   bytes: Uint8Array,
 ): Promise<ImportResult> {
   const { db } = deps;
+  // Planned in a synchronous call: the parse lives only in its frame, whereas a local of this async
+  // function could be kept alive across the awaits below (a whole parsed file, for the whole write).
+  const { project, planned, labelNames, unknownLabels } = planImport(db, req, bytes);
+  const createdLabels = req.createLabels ? createMissingLabels(db, req.projectId, unknownLabels) : [];
+  const finalLabel = labelResolver(projectLabels(db, req.projectId));
+  // every name resolves: unknown ones failed validation or were just created
+  const labelIds = labelNames.map((name) => finalLabel(name)!);
+  const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
+  for (const [id, plan] of planned) {
+    planned.delete(id); // written: its plan can go
+    const { ctx } = loadLayerContext(db, { text: plan.text, projectId: req.projectId }, project);
+    // between two batches: commit and project the one just written (a bounded piece of work, instead of
+    // the whole document's projection rows at once when the room unloads), then let the loop run
+    const pause = async () => {
+      await deps.collab.flush();
+      await yieldToEventLoop();
+    };
+    await deps.collab.withDoc(plan.id, req.layer, (ydoc) =>
+      writePlan(ydoc, plan, ctx, req, labelIds, result, pause),
+    );
+    result.documents++;
+  }
+  audit(db, {
+    userId: req.userId,
+    projectId: req.projectId,
+    action: "annotations.import",
+    target: `layer:${req.layer}`,
+    details: { format: req.format, file: req.fileName ?? null, ...result },
+  });
+  return result;
+}
+
+interface ImportPlan {
+  project: { relationTypes: string[] };
+  /** Document id → what to write into it, in file order. */
+  planned: Map<number, PlannedDoc>;
+  /** The label names the plans' label indexes point into. */
+  labelNames: string[];
+  /** Label names the project lacks (only when createLabels: otherwise they are an error). */
+  unknownLabels: string[];
+}
+
+/** Parses and checks the whole file; throws HttpError 422 listing every problem, else returns the plan. */
+function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): ImportPlan {
   const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
-  const issues = [...parsed.issues];
+  const issues = parsed.issues;
+  // each record is released once planned, so the parse and the plans are not both held in full
+  const records: Array<ImportDocument | undefined> = parsed.documents;
+  parsed.documents = [];
   const project = db
     .select({ relationTypes: projects.relationTypes })
     .from(projects)
@@ -215,10 +337,22 @@ export async function importAnnotations(
     .prepare();
   const unknownLabels = new Map<string, { count: number; first: FormatIssue }>();
   const planned = new Map<number, PlannedDoc>();
-  if (!parsed.documents.length && !issues.length)
+  const labelNames: string[] = [];
+  const labelIndex = new Map<string, number>();
+  const indexOfLabel = (name: string) => {
+    let i = labelIndex.get(name);
+    if (i === undefined) {
+      i = labelNames.push(name) - 1;
+      labelIndex.set(name, i);
+    }
+    return i;
+  };
+  if (!records.length && !issues.length)
     issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
 
-  for (const [n, doc] of parsed.documents.entries()) {
+  for (let n = 0; n < records.length; n++) {
+    const doc = records[n]!;
+    records[n] = undefined;
     const id = matchDocument(doc.ref, idx);
     if (id === null) {
       issues.push(
@@ -227,32 +361,45 @@ export async function importAnnotations(
       continue;
     }
     const text = textOf.get({ id })!.text; // matched among the project's documents just above
-    const resolved = resolveOffsets(text, doc, req.offsets ?? doc.unit);
-    issues.push(...resolved.issues);
-    const plan = planned.get(id) ?? { id, text, spans: [], relations: [] };
+    const plan = planned.get(id) ?? { id, text, spans: emptySpans(), relations: [] };
     planned.set(id, plan);
+    const cols = plan.spans;
+    // this record's spans are staged, so a resolve that has to start over can take them back
+    const mark = cols.start.length;
     const keys = new Set<string>();
+    const unknownHere = new Map<string, { count: number; first: FormatIssue }>();
     // a file-local key made unique per imported record (two records may reuse "T1")
     const scoped = (k: string) => `${n}:${k}`;
-    for (const s of resolved.spans) {
-      if (labelId(s.label) === undefined) {
-        const u = unknownLabels.get(s.label);
-        if (u) u.count++;
-        else
-          unknownLabels.set(s.label, {
-            count: 1,
-            first: issue("unknown_label", s.pos, `unknown label ${quote(s.label)}`),
-          });
+    const take = (spans: readonly ResolvedSpan[]) => {
+      for (const s of spans) {
+        if (labelId(s.label) === undefined) {
+          const u = unknownHere.get(s.label);
+          if (u) u.count++;
+          else
+            unknownHere.set(s.label, {
+              count: 1,
+              first: issue("unknown_label", s.pos, `unknown label ${quote(s.label)}`),
+            });
+        }
+        if (s.key !== undefined) keys.add(s.key);
+        const i = cols.start.push(s.start16) - 1;
+        cols.end.push(s.end16);
+        cols.label.push(indexOfLabel(s.label));
+        if (s.key !== undefined) cols.key.set(i, scoped(s.key));
+        if (s.note !== undefined) cols.note.set(i, s.note);
+        if (s.score !== undefined) cols.score.set(i, s.score);
       }
-      if (s.key !== undefined) keys.add(s.key);
-      plan.spans.push({
-        key: s.key === undefined ? undefined : scoped(s.key),
-        start: s.start16,
-        end: s.end16,
-        label: s.label,
-        note: s.note,
-        score: s.score,
-      });
+    };
+    const takeBack = () => {
+      truncateSpans(cols, mark);
+      keys.clear();
+      unknownHere.clear();
+    };
+    for (const i of resolveInBatches(text, doc, req.offsets ?? doc.unit, take, takeBack)) issues.push(i);
+    for (const [label, u] of unknownHere) {
+      const seen = unknownLabels.get(label);
+      if (seen) seen.count += u.count;
+      else unknownLabels.set(label, u);
     }
     const spanKeys = new Set(doc.spans.map((s) => s.key));
     for (const r of doc.relations) {
@@ -281,27 +428,7 @@ export async function importAnnotations(
     for (const [, u] of unknownLabels) issues.push(u.first);
   }
   if (issues.length) throw importError(issues, req.createLabels ? [] : [...unknownLabels.keys()]);
-
-  const createdLabels = req.createLabels
-    ? createMissingLabels(db, req.projectId, [...unknownLabels.keys()])
-    : [];
-  const finalLabel = labelResolver(projectLabels(db, req.projectId));
-  const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
-  for (const plan of planned.values()) {
-    const { ctx } = loadLayerContext(db, { text: plan.text, projectId: req.projectId }, project);
-    await deps.collab.withDoc(plan.id, req.layer, (ydoc) =>
-      writePlan(ydoc, plan, ctx, req, finalLabel, result),
-    );
-    result.documents++;
-  }
-  audit(db, {
-    userId: req.userId,
-    projectId: req.projectId,
-    action: "annotations.import",
-    target: `layer:${req.layer}`,
-    details: { format: req.format, file: req.fileName ?? null, ...result },
-  });
-  return result;
+  return { project, planned, labelNames, unknownLabels: [...unknownLabels.keys()] };
 }
 
 function resolveRelationType(type: string, types: string[]): string | null {
@@ -309,67 +436,91 @@ function resolveRelationType(type: string, types: string[]): string | null {
   return types.find((t) => t === type || t.replace(/\s+/g, "_") === type) ?? null;
 }
 
-/** Writes one document's spans and relations in one Yjs transaction; existing identical ones are reused. */
-function writePlan(
+/**
+ * Writes one document's spans, then its relations, SPANS_PER_BATCH per Yjs transaction, with `pause`
+ * between two transactions; spans and relations already in the layer are reused, not added twice.
+ * Stops early if the room fails meanwhile (withDoc then reports why).
+ */
+async function writePlan(
   ydoc: Y.Doc,
   plan: PlannedDoc,
   ctx: LayerContext,
   req: ImportRequest,
-  labelId: (name: string) => number | undefined,
+  labelIds: number[],
   result: ImportResult,
-) {
+  pause: () => Promise<void>,
+): Promise<void> {
   const now = Date.now();
-  const existing = new Map(listSpans(ydoc).map((s) => [`${s.start}:${s.end}:${s.label}`, s.id]));
-  const existingRels = new Set(listRelations(ydoc).map((r) => `${r.from}>${r.to}>${r.type}`));
+  const spans = spansOf(ydoc);
+  const existing = new Map<string, string>();
+  for (const [id, s] of spans.entries()) existing.set(`${s.start}:${s.end}:${s.label}`, id);
+  const existingRels = new Set<string>();
+  for (const r of relationsOf(ydoc).values()) existingRels.add(`${r.from}>${r.to}>${r.type}`);
   const idOf = new Map<string, string>();
-  ydoc.transact(() => {
-    for (const s of plan.spans) {
-      const label = labelId(s.label)!;
-      const k = `${s.start}:${s.end}:${label}`;
-      let id = existing.get(k);
-      if (id) result.skipped++;
-      else {
-        id = addSpan(
-          ydoc,
-          {
-            start: s.start,
-            end: s.end,
-            label,
-            author: req.userId,
-            note: s.note,
-            score: s.score,
-            ...(req.layer === "gold"
-              ? {
-                  provenance: {
-                    annotators: [],
-                    decidedBy: req.userId,
-                    decidedAt: now,
-                    via: "import" as const,
-                  },
-                }
-              : {}),
-          },
-          ctx,
-          "import",
-        ).id;
-        existing.set(k, id);
-        result.spans++;
-      }
-      if (s.key !== undefined) idOf.set(s.key, id);
+  const cols = plan.spans;
+  const provenance =
+    req.layer === "gold"
+      ? { annotators: [], decidedBy: req.userId, decidedAt: now, via: "import" as const }
+      : undefined;
+  const total = cols.start.length;
+  for (let from = 0; from < total; from += SPANS_PER_BATCH) {
+    if (from > 0) {
+      await pause();
+      if (ydoc.isDestroyed) return;
     }
-    for (const r of plan.relations) {
-      const from = idOf.get(r.from)!;
-      const to = idOf.get(r.to)!;
-      const k = `${from}>${to}>${r.type}`;
-      if (existingRels.has(k)) {
-        result.skipped++;
-        continue;
+    ydoc.transact(() => {
+      for (let i = from; i < Math.min(total, from + SPANS_PER_BATCH); i++) {
+        const start = cols.start[i]!;
+        const end = cols.end[i]!;
+        const label = labelIds[cols.label[i]!]!;
+        const k = `${start}:${end}:${label}`;
+        let id = existing.get(k);
+        if (id) result.skipped++;
+        else {
+          id = addSpan(
+            ydoc,
+            {
+              start,
+              end,
+              label,
+              author: req.userId,
+              note: cols.note.get(i),
+              score: cols.score.get(i),
+              ...(provenance ? { provenance: { ...provenance, annotators: [] } } : {}),
+            },
+            ctx,
+            "import",
+          ).id;
+          existing.set(k, id);
+          result.spans++;
+        }
+        const key = cols.key.get(i);
+        if (key !== undefined) idOf.set(key, id);
       }
-      addRelation(ydoc, { from, to, type: r.type, author: req.userId }, ctx, "import");
-      existingRels.add(k);
-      result.relations++;
+    }, "import");
+  }
+  for (let from = 0; from < plan.relations.length; from += SPANS_PER_BATCH) {
+    if (total > 0 || from > 0) {
+      await pause();
+      if (ydoc.isDestroyed) return;
     }
-  }, "import");
+    ydoc.transact(() => {
+      for (const r of plan.relations.slice(from, from + SPANS_PER_BATCH)) {
+        const fromId = idOf.get(r.from)!;
+        const toId = idOf.get(r.to)!;
+        // a live editor removed one of its spans between two batches: the relation would dangle
+        if (!spans.has(fromId) || !spans.has(toId)) continue;
+        const k = `${fromId}>${toId}>${r.type}`;
+        if (existingRels.has(k)) {
+          result.skipped++;
+          continue;
+        }
+        addRelation(ydoc, { from: fromId, to: toId, type: r.type, author: req.userId }, ctx, "import");
+        existingRels.add(k);
+        result.relations++;
+      }
+    }, "import");
+  }
 }
 
 function createMissingLabels(db: Db, projectId: number, names: string[]): string[] {
