@@ -64,9 +64,14 @@ function words(n: number): { text: string; bounds: Array<[number, number]> } {
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** VmRSS / VmHWM of a process, in bytes. */
+/** VmRSS / VmHWM of a process, in bytes (zeros once it has exited: its exit is reported elsewhere). */
 function memOf(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
