@@ -16,13 +16,19 @@ export interface Probed {
   /** Slowest GET /api/health due every 20 ms during the request, counted from when it was due. */
   probeMs: number;
   probes: number;
+  /** The response body (empty when not read back: see `readBody`). */
   body: string;
+  /** Bytes of the response body. */
+  bytes: number;
+  /** Highest resident set size of this (the server's) process sampled during the request. */
+  peakRssMb: number;
 }
 
 /**
  * The clients, each in a process of its own (reading 4 MB of JSON is counted neither against the server's
  * event loop nor against the probes): `probe` sends GET /api/health due every 20 ms until its stdin closes,
- * `request` sends one agreement request and writes the body to a file; each prints its figures as JSON.
+ * `request` sends one GET and streams the body to a file (timed to its last byte); each prints its figures as
+ * JSON.
  */
 const CLIENT = `
 // probe: url, "", every (ms); request: url, out (body file), path
@@ -44,10 +50,12 @@ if (mode === "probe") {
   await Promise.all(pending);
   console.log(JSON.stringify({ probeMs, probes }));
 } else {
+  const { Readable } = await import("node:stream");
+  const { pipeline } = await import("node:stream/promises");
   const t0 = performance.now();
   const res = await fetch(url + extra, { headers: { cookie: process.env.GLOSS_BENCH_COOKIE } });
+  await pipeline(Readable.fromWeb(res.body), fs.createWriteStream(arg));
   const ms = performance.now() - t0;
-  fs.writeFileSync(arg, await res.text());
   console.log(JSON.stringify({ status: res.status, ms }));
 }
 `;
@@ -75,13 +83,21 @@ function client(
 }
 
 /** One GET of `path`, with the server's event loop (this process) and the health probes watched meanwhile. */
-export async function probedRequest(url: string, path: string, cookie: string, out: string): Promise<Probed> {
+export async function probedRequest(
+  url: string,
+  path: string,
+  cookie: string,
+  out: string,
+  opts: { readBody?: boolean } = {},
+): Promise<Probed> {
   let loopLagMs = 0;
   let expected = performance.now() + PROBE_EVERY_MS;
+  let peakRss = process.memoryUsage.rss();
   const timer = setInterval(() => {
     const now = performance.now();
     loopLagMs = Math.max(loopLagMs, now - expected);
     expected = now + PROBE_EVERY_MS;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, PROBE_EVERY_MS);
   try {
     const request = client(["request", url, out, path], { cookie }) as Promise<{
@@ -93,9 +109,12 @@ export async function probedRequest(url: string, path: string, cookie: string, o
       probes: number;
     }>;
     const [r, p] = await Promise.all([request, probing]);
-    const body = fs.readFileSync(out, "utf8");
-    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`);
-    return { ms: r.ms, loopLagMs, probeMs: p.probeMs, probes: p.probes, body };
+    const bytes = fs.statSync(out).size;
+    if (r.status !== 200)
+      throw new Error(`${path}: ${r.status} ${fs.readFileSync(out, "utf8").slice(0, 200)}`);
+    const body = opts.readBody === false ? "" : fs.readFileSync(out, "utf8");
+    const peakRssMb = peakRss / 2 ** 20;
+    return { ms: r.ms, loopLagMs, probeMs: p.probeMs, probes: p.probes, body, bytes, peakRssMb };
   } finally {
     clearInterval(timer);
   }
