@@ -52,6 +52,8 @@ if (mode === "probe") {
 } else {
   const { Readable } = await import("node:stream");
   const { pipeline } = await import("node:stream/promises");
+  // as the probe does: the first fetch of a process loads its HTTP client, not a wait on the server
+  await fetch(url + "/api/health").then((r) => r.arrayBuffer());
   const t0 = performance.now();
   const res = await fetch(url + extra, { headers: { cookie: process.env.GLOSS_BENCH_COOKIE } });
   await pipeline(Readable.fromWeb(res.body), fs.createWriteStream(arg));

@@ -1,18 +1,21 @@
 /**
- * `pnpm bench:curation`: a project's curation listing (GET /api/projects/:id/curation) at 10,000 documents ×
- * 3 annotators × 20 spans, from a real server over a real SQLite file. (The annotator layers are seeded into
+ * `pnpm bench:lists`: the lists that grow with a project — the curation listing (GET /api/projects/:id/curation)
+ * above all, and the documents (with a search in names and texts), assignments and an annotator's queue — at
+ * 10,000 documents × 3 annotators × 20 spans, each annotator assigned to every document, from a real server
+ * over a real SQLite file. (The annotator layers are seeded into
  * the projection only, as bench:agreement does; gold is left empty, since rows written there without a Yjs
  * state would be undone by the first load of a gold room.)
- * Prints the cold listing (every document's summary computed from the projection), warm pages across the
- * project, filtered and sorted pages, a listing after one document changed, the rooms opened meanwhile (the
- * target: none), and what a live editor would feel during the cold one: the event loop's worst lateness and
- * the slowest health probe due every 20 ms (target ≤ 50 ms). The page target: < 200 ms.
+ * Prints the cold curation listing (every document's summary computed from the projection), warm pages of
+ * every list (interleaved rounds, medians), a curation listing after one document changed, the rooms opened
+ * meanwhile (the target: none), and what a live editor would feel: the event loop's worst lateness and the
+ * slowest health probe due every 20 ms (target ≤ 50 ms). The page target: < 200 ms.
  *
- *   npx tsx bench/curation.ts [--documents 10000] [--annotators 3] [--spans 20] [--runs 5]
+ *   npx tsx bench/lists.ts [--documents 10000] [--annotators 3] [--spans 20] [--runs 5]
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createSession, SESSION_COOKIE } from "../server/src/auth/sessions";
 import { testConfig } from "../server/src/env";
 import { startGloss } from "../server/src/server";
 import type { ProjectCurationDto } from "../shared/src/curation/api";
@@ -32,14 +35,28 @@ const RUNS = Math.max(1, Math.min(20, opt("runs", 5)));
 const PAGE_TARGET_MS = 200;
 const PROBE_TARGET_MS = 50;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-curation-"));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-lists-"));
 try {
   const file = path.join(dir, "gloss.db");
   const cookie = seedAnnotatedProject(file, { documents: DOCUMENTS, annotators: ANNOTATORS, spans: SPANS });
   const gloss = await startGloss(testConfig({ dataDir: dir, dbFile: file, logLevel: "error" }));
   const sqlite = gloss.db.$client;
+  // the annotators are members, each assigned to every document; the first one has a session (their queue)
+  const assigned = performance.now();
+  sqlite.exec(`INSERT INTO project_members (project_id, user_id, role)
+    SELECT 1, id, 'annotator' FROM users WHERE username LIKE 'annotator%'`);
+  sqlite.exec(`INSERT INTO assignments (document_id, user_id)
+    SELECT d.id, u.id FROM documents d, users u WHERE u.username LIKE 'annotator%'`);
+  const annotator = Number(
+    (sqlite.prepare("SELECT id FROM users WHERE username = 'annotator1'").get() as { id: number }).id,
+  );
+  const annotatorCookie = `${SESSION_COOKIE}=${createSession(gloss.db, annotator).value}`;
+  console.log(
+    `assignments of every annotator to every document in ${((performance.now() - assigned) / 1000).toFixed(1)} s`,
+  );
   const body = path.join(dir, "body.json");
-  const list = (query: string) => probedRequest(gloss.url, `/api/projects/1/curation${query}`, cookie, body);
+  const get = (p: string, as = cookie) => probedRequest(gloss.url, p, as, body);
+  const list = (query: string) => get(`/api/projects/1/curation${query}`);
   const page = (p: Probed) => JSON.parse(p.body) as ProjectCurationDto;
   // every room a request opens goes through withDoc: count them (the listing must open none)
   const collab = gloss.deps.collab;
@@ -62,27 +79,32 @@ try {
       `  ${first.total} documents, ${first.counts.open} open disagreements, next document ${first.nextDocumentId}; ` +
         `first page ${(cold.body.length / 1024).toFixed(0)} KB`,
     );
-    const shapes: Array<[string, string]> = [
-      ["first page", "?limit=100"],
-      ["middle page", `?limit=100&offset=${Math.floor(first.total / 2)}`],
-      ["last page", `?limit=100&offset=${Math.max(0, first.total - 100)}`],
-      ["search in names", "?q=doc-12&limit=100"],
-      ["open only, most open first", "?open=true&sort=open&limit=100"],
-      ["by name, page 10", "?sort=name&limit=100&offset=900"],
+    const c = "/api/projects/1/curation";
+    const shapes: Array<[string, string, string?]> = [
+      ["curation, first page", `${c}?limit=100`],
+      ["curation, middle page", `${c}?limit=100&offset=${Math.floor(first.total / 2)}`],
+      ["curation, last page", `${c}?limit=100&offset=${Math.max(0, first.total - 100)}`],
+      ["curation, search in names", `${c}?q=doc-12&limit=100`],
+      ["curation, open, most open first", `${c}?open=true&sort=open&limit=100`],
+      ["curation, by name, page 10", `${c}?sort=name&limit=100&offset=900`],
+      ["documents, first page", "/api/projects/1/documents?limit=100"],
+      ["documents, search in texts", "/api/projects/1/documents?q=surprised%20markets&limit=100"],
+      ["assignments, middle page", `/api/projects/1/assignments?limit=100&offset=${first.total}`],
+      ["queue of an annotator", "/api/projects/1/queue?limit=50", annotatorCookie],
     ];
     const samples = new Map<string, number[]>(shapes.map(([name]) => [name, []]));
     let worstProbe = 0;
     // interleaved: every shape once per round, so the machine's drift hits them alike
     for (let run = 0; run < RUNS; run++)
-      for (const [name, query] of shapes) {
-        const r = await list(query);
+      for (const [name, p, as] of shapes) {
+        const r = await get(p, as);
         samples.get(name)!.push(r.ms);
         worstProbe = Math.max(worstProbe, r.probeMs);
       }
-    for (const [name, query] of shapes) {
+    for (const [name, p] of shapes) {
       const xs = samples.get(name)!;
       console.log(
-        `  warm ${name.padEnd(28)} median ${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))}) over ${xs.length}  ${query}`,
+        `  warm ${name.padEnd(32)} median ${ms(median(xs)).padStart(7)} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))}) over ${xs.length}  ${p}`,
       );
     }
     // one annotator span changes: the triggers drop that document's summary; the next listing recomputes it
