@@ -11,7 +11,9 @@
  * Peak RSS is the kernel's high-water mark of the child (/proc/<pid>/status VmHWM), reset before each phase
  * through /proc/<pid>/clear_refs, and cross-checked by polling VmRSS.
  *
- *   npx tsx bench/import.ts [--docs 100000] [--spans 200000] [--keep]
+ *   npx tsx bench/import.ts [--docs 100000] [--spans 200000] [--settle 10] [--keep]
+ *
+ * (`--settle`: seconds to wait after the span import before reading the settled RSS.)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -30,7 +32,7 @@ const opt = (name: string, dflt: number) => {
 };
 const DOCS = opt("docs", 100_000);
 const SPANS = opt("spans", 200_000);
-const AFTER_MS = 10_000;
+const AFTER_MS = opt("settle", 10) * 1000;
 const MiB = 2 ** 20;
 
 // A deterministic generator (mulberry32), so every run measures the same data.
