@@ -98,7 +98,8 @@ const projectRoute = createRoute({
   path: "/projects/{id}/curation",
   operationId: "getProjectCuration",
   tags,
-  summary: "A page of a project's curation progress (search, filter, sort), its counts, and the next document to curate",
+  summary:
+    "A page of a project's curation progress (search, filter, sort), its counts, and the next document to curate",
   request: { params: ProjectParams, query: ProjectCurationQuery },
   responses: { 200: json(ProjectCurationDto, "The progress"), ...memberErrors },
 });

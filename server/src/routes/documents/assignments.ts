@@ -13,14 +13,8 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import { documentAccess, projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import {
-  assignAuto,
-  assignExplicit,
-  listAssignments,
-  queueOf,
-  removeAssignments,
-  setOwnStatus,
-} from "../../services/assignments";
+import { assignAuto, assignExplicit, removeAssignments, setOwnStatus } from "../../services/assignments";
+import { readList } from "../../services/lists";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 
 const AssignmentList = z.object({ assignments: z.array(AssignmentDto) }).meta({ id: "AssignmentList" });
@@ -89,9 +83,9 @@ export function assignmentRoutes(deps: Deps) {
     return c.json({ assignments }, 201);
   });
 
-  app.openapi(listRoute, (c) => {
+  app.openapi(listRoute, async (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
-    return c.json(listAssignments(deps.db, access, c.req.valid("query")), 200);
+    return c.json(await readList(deps, "assignments", access, c.req.valid("query")), 200);
   });
 
   app.openapi(removeRoute, (c) => {
@@ -101,9 +95,9 @@ export function assignmentRoutes(deps: Deps) {
     return c.json({ assignments: removeAssignments(deps.db, access, documentIds, userIds) }, 200);
   });
 
-  app.openapi(queueRoute, (c) => {
+  app.openapi(queueRoute, async (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
-    return c.json(queueOf(deps.db, access, c.req.valid("query")), 200);
+    return c.json(await readList(deps, "queue", access, c.req.valid("query")), 200);
   });
 
   app.openapi(ownStatusRoute, (c) => {

@@ -8,7 +8,8 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { documentAccess, projectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { getDocument, listDocuments } from "../../services/documents";
+import { getDocument } from "../../services/documents";
+import { readList } from "../../services/lists";
 import { createRouter, json, memberErrors } from "../openapi";
 
 const listRoute = createRoute({
@@ -34,9 +35,9 @@ const getRoute = createRoute({
 export function readRoutes(deps: Deps) {
   const app = createRouter();
 
-  app.openapi(listRoute, (c) => {
+  app.openapi(listRoute, async (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
-    return c.json(listDocuments(deps.db, access, c.req.valid("query")), 200);
+    return c.json(await readList(deps, "documents", access, c.req.valid("query")), 200);
   });
 
   app.openapi(getRoute, (c) => {

@@ -4,10 +4,12 @@
  * dies fails the jobs it held (each becomes a logged 500) and a fresh one starts on the next job.
  */
 import { Worker } from "node:worker_threads";
-import type { AgreementQuery } from "@gloss/shared";
+import type { AgreementQuery, ProjectCurationQuery } from "@gloss/shared";
+import type { ProjectAccess } from "../../auth/access";
 import { HttpError } from "../../errors";
 import type { Logger } from "../../log";
-import type { AgreementOutcome, AgreementWorkerData, SummaryRow, WorkerJob, WorkerReply } from "./protocol";
+import type { CurationPageAnswer } from "../curation/summaries";
+import type { AgreementOutcome, AgreementWorkerData, ListName, WorkerJob, WorkerReply } from "./protocol";
 
 /** A worker with no job for this long is ended (it holds the last report's memory and a connection). */
 const IDLE_MS = 60_000;
@@ -37,6 +39,8 @@ export class AgreementWorker {
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Jobs answered (for tests: proof a read went through the worker). */
+  answered = 0;
 
   constructor(
     private readonly dbFile: string,
@@ -48,9 +52,14 @@ export class AgreementWorker {
     return this.send({ kind: "agreement", projectId, query }) as Promise<AgreementOutcome>;
   }
 
-  /** The figures of every document of `projectId` whose curation summary is missing or stale. */
-  curationSummaries(projectId: number): Promise<SummaryRow[]> {
-    return this.send({ kind: "curation", projectId }) as Promise<SummaryRow[]>;
+  /** A page of a project's curation listing, or the stale summaries to store first (summaries.ts). */
+  curationPage(access: ProjectAccess, query: ProjectCurationQuery): Promise<CurationPageAnswer> {
+    return this.send({ kind: "curationPage", access, query }) as Promise<CurationPageAnswer>;
+  }
+
+  /** A page of one of a project's lists (lists.ts), read on the worker's connection. */
+  list(name: ListName, access: ProjectAccess, query: unknown): Promise<unknown> {
+    return this.send({ kind: "list", name, access, query });
   }
 
   private send(job: WorkerJob extends infer J ? (J extends unknown ? Omit<J, "id"> : never) : never) {
@@ -94,6 +103,7 @@ export class AgreementWorker {
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
     this.waiting.delete(reply.id);
+    this.answered++;
     if (reply.ok) waiter.resolve(reply.outcome);
     else if ("http" in reply)
       waiter.reject(

@@ -2,7 +2,9 @@
  * The messages between the main thread and its projection-reading worker thread: agreement reports, and the
  * curation summaries of a project's documents.
  */
-import type { AgreementQuery } from "@gloss/shared";
+import type { AgreementQuery, ProjectCurationQuery } from "@gloss/shared";
+import type { ProjectAccess } from "../../auth/access";
+import type { HttpError } from "../../errors";
 
 /** What the worker is given at start. */
 export interface AgreementWorkerData {
@@ -10,11 +12,15 @@ export interface AgreementWorkerData {
   dbFile: string;
 }
 
-/** One job: a project's agreement report for a query, or its stale curation summaries. */
-export type WorkerJob = { id: number; projectId: number } & (
-  | { kind: "agreement"; query: Partial<AgreementQuery> }
-  | { kind: "curation" }
+/** One job: a project's agreement report for a query, a page of its curation listing, or a page of a list. */
+export type WorkerJob = { id: number } & (
+  | { kind: "agreement"; projectId: number; query: Partial<AgreementQuery> }
+  | { kind: "curationPage"; access: ProjectAccess; query: ProjectCurationQuery }
+  | { kind: "list"; name: ListName; access: ProjectAccess; query: unknown }
 );
+
+/** The project lists read in the worker (their queries scan every document or assignment of a project). */
+export type ListName = "documents" | "assignments" | "queue";
 
 /**
  * One document's curation figures, as numbers: [documentId, stamp, annotators, annotatedLayers,
@@ -39,8 +45,12 @@ export interface AgreementOutcome {
   skipped: { total: number; reasons: string; rooms: string };
 }
 
-/** The worker's answer to job `id`: its outcome, an HttpError to rethrow (a 400), or a failure (a 500). */
+/** The worker's answer to job `id`: its outcome, an HttpError to rethrow (a 4xx), or a failure (a 500). */
 export type WorkerReply =
-  | { id: number; ok: true; outcome: AgreementOutcome | SummaryRow[] }
-  | { id: number; ok: false; http: { status: 400; code: string; message: string; details?: unknown } }
+  | { id: number; ok: true; outcome: unknown }
+  | {
+      id: number;
+      ok: false;
+      http: { status: HttpError["status"]; code: string; message: string; details?: unknown };
+    }
   | { id: number; ok: false; error: string };

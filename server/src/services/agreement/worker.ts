@@ -11,7 +11,8 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { Db } from "../../db/client";
 import * as schema from "../../db/schema";
 import { HttpError } from "../../errors";
-import { computeProjectSummaries } from "../curation/summaries";
+import { curationPageOrStale } from "../curation/summaries";
+import { runList } from "../lists";
 import { computeAgreement } from "./compute";
 import type { AgreementWorkerData, WorkerJob, WorkerReply } from "./protocol";
 
@@ -34,15 +35,17 @@ parentPort!.on("message", (job: WorkerJob) => {
     const outcome =
       job.kind === "agreement"
         ? computeAgreement(db, job.projectId, job.query)
-        : computeProjectSummaries(db, job.projectId);
+        : job.kind === "curationPage"
+          ? curationPageOrStale(db, job.access, job.query)
+          : runList(db, job.name, job.access, job.query);
     reply = { id: job.id, ok: true, outcome };
   } catch (err) {
     reply =
-      err instanceof HttpError && err.status === 400
+      err instanceof HttpError && err.status < 500
         ? {
             id: job.id,
             ok: false,
-            http: { status: 400, code: err.code, message: err.message, details: err.details },
+            http: { status: err.status, code: err.code, message: err.message, details: err.details },
           }
         : { id: job.id, ok: false, error: String((err as Error)?.stack ?? err) };
   }

@@ -1,0 +1,96 @@
+/**
+ * The project lists that scan a whole project (documents with their text search, assignments, the queue)
+ * are read in the worker thread on a file database: the same answers as the functions give on the main
+ * thread's connection, as fresh (an edit accepted just before is seen), and through the worker.
+ */
+import { projectAccess } from "@gloss/server/auth/access";
+import { agreementService } from "@gloss/server/services/agreement/service";
+import { LISTS } from "@gloss/server/services/lists";
+import { addSpan, type UserDto, userLayer } from "@gloss/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../helpers/http";
+import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let project: SeededProject;
+let manager: SeededUser;
+let ann: SeededUser;
+
+beforeAll(async () => {
+  server = await startServer({ file: true });
+  manager = seedUser(server.db);
+  ann = seedUser(server.db);
+  const other = seedUser(server.db);
+  project = seedProject(server.db, {
+    members: [
+      { user: manager, role: "manager" },
+      { user: ann, role: "annotator" },
+      { user: other, role: "annotator" },
+    ],
+  });
+  for (let i = 0; i < 30; i++)
+    seedDocument(
+      server.db,
+      project.id,
+      `Text ${i}: ${i % 4 === 0 ? "the minister denied it" : "prices may rise"}.`,
+      {
+        name: `doc-${String(i).padStart(2, "0")}`,
+        assignTo: i % 3 === 0 ? [ann] : [ann, other],
+      },
+    );
+});
+afterAll(() => server.close());
+
+const as = (u: SeededUser) => {
+  const api = new ApiClient(server.url);
+  api.cookie = u.cookie;
+  return api;
+};
+
+describe("lists read in the worker thread", () => {
+  it("answer what the list functions answer on the main connection, through the worker", async () => {
+    const worker = agreementService(server.db, server.deps.log).worker!;
+    expect(worker).not.toBeNull();
+    const before = worker.answered;
+    const cases: Array<[SeededUser, keyof typeof LISTS, string, Record<string, unknown>]> = [
+      [manager, "documents", "documents?limit=7&offset=3", { limit: 7, offset: 3 }],
+      [manager, "documents", "documents?q=MINISTER&limit=100", { q: "MINISTER", limit: 100, offset: 0 }],
+      [ann, "documents", "documents?limit=100", { limit: 100, offset: 0 }],
+      [manager, "assignments", "assignments?limit=10&offset=20", { limit: 10, offset: 20 }],
+      [ann, "queue", "queue?limit=5", { limit: 5, offset: 0 }],
+    ];
+    for (const [user, name, path, query] of cases) {
+      const viaHttp = await as(user).get(`/api/projects/${project.id}/${path}`);
+      const access = projectAccess(server.db, await as(user).get<UserDto>("/api/auth/me"), project.id);
+      expect([path, viaHttp]).toEqual([
+        path,
+        (LISTS[name] as (...a: unknown[]) => unknown)(server.db, access, query),
+      ]);
+    }
+    expect(worker.answered - before).toBe(cases.length);
+  });
+
+  it("see an edit accepted just before the request", async () => {
+    const docs = await as(ann).get<{
+      documents: Array<{ id: number; assignments: Array<{ userId: number; status: string }> }>;
+    }>(`/api/projects/${project.id}/documents?limit=1`);
+    const id = docs.documents[0]!.id;
+    // the first span in an annotator's layer starts their assignment (the projection's write)
+    await server.deps.collab.withDoc(id, userLayer(ann.id), (d) =>
+      addSpan(
+        d,
+        { start: 0, end: 4, label: project.labels[0]!.id, author: ann.id },
+        {
+          text: "Text",
+          labelIds: new Set(project.labels.map((l) => l.id)),
+          relationTypes: new Set(),
+        },
+      ),
+    );
+    const queue = await as(ann).get<{ queue: Array<{ documentId: number; status: string }> }>(
+      `/api/projects/${project.id}/queue?status=in_progress`,
+    );
+    expect(queue.queue.map((d) => d.documentId)).toEqual([id]);
+  });
+});
