@@ -20,6 +20,7 @@ import { testConfig } from "../server/src/env";
 import { startGloss } from "../server/src/server";
 import { createExport } from "../server/src/services/export";
 import { ExportQuery } from "../shared/src/formats/options";
+import { seededRandom } from "../shared/src/formats/split";
 import { probedRequest } from "./lib/probe";
 
 const TARGET_S = 20;
@@ -31,14 +32,8 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? args[i + 1]! : dflt;
 };
 
-// A deterministic generator (mulberry32), so every run measures the same data.
-let seed = 0x2545f491;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// deterministic, so every run measures the same data
+const rand = seededRandom(0x2545f491);
 const WORDS = (
   "the minister said that government would not raise taxes next year but critics argued plan could fail " +
   "according to officials economy may grow slowly while prices remain high analysts expect inflation fall " +

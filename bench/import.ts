@@ -20,29 +20,21 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { openDb } from "../server/src/db/client";
+import { seededRandom } from "../shared/src/formats/split";
 import { seedDocument, seedProject, seedUser } from "../test/helpers/seed";
 import { startChild } from "./lib/child";
+import { benchOptions } from "./lib/options";
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  const n = i >= 0 ? Number(args[i + 1]) : dflt;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive integer`);
-  return n;
-};
-const DOCS = opt("docs", 100_000);
-const SPANS = opt("spans", 200_000);
-const AFTER_MS = opt("settle", 10) * 1000;
+const o = benchOptions({ numbers: { docs: 100_000, spans: 200_000, settle: 10 }, flags: ["keep"] });
+for (const k of ["docs", "spans", "settle"] as const)
+  if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`--${k} wants a positive integer`);
+const DOCS = o.docs;
+const SPANS = o.spans;
+const AFTER_MS = o.settle * 1000;
 const MiB = 2 ** 20;
 
-// A deterministic generator (mulberry32), so every run measures the same data.
-let seed = 0x2545f491;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// deterministic, so every run measures the same data
+const rand = seededRandom(0x2545f491);
 const WORDS = (
   "the minister said that government would not raise taxes next year but critics argued plan could fail " +
   "according to officials economy may grow slowly while prices remain high analysts expect inflation fall " +
@@ -160,7 +152,7 @@ function spansFile(documentId: number, text: string, bounds: Array<[number, numb
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-import-"));
-  const keep = args.includes("--keep");
+  const keep = o.keep;
   try {
     // the world: a manager, a shared-mode project, and the long document the spans go into
     const db = openDb(path.join(dir, "gloss.db"));

@@ -20,18 +20,15 @@ import { testConfig } from "../server/src/env";
 import { startGloss } from "../server/src/server";
 import type { ProjectCurationDto } from "../shared/src/curation/api";
 import { seedAnnotatedProject } from "./lib/annotatedProject";
+import { benchOptions } from "./lib/options";
 import { type Probed, probedRequest } from "./lib/probe";
 import { median } from "./lib/stats";
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const DOCUMENTS = opt("documents", 10_000);
-const ANNOTATORS = opt("annotators", 3);
-const SPANS = opt("spans", 20);
-const RUNS = Math.max(1, Math.min(20, opt("runs", 5)));
+const o = benchOptions({ numbers: { documents: 10_000, annotators: 3, spans: 20, runs: 5 } });
+const DOCUMENTS = o.documents;
+const ANNOTATORS = o.annotators;
+const SPANS = o.spans;
+const RUNS = Math.max(1, Math.min(20, o.runs));
 const PAGE_TARGET_MS = 200;
 const PROBE_TARGET_MS = 50;
 

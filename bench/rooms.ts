@@ -21,17 +21,14 @@ import { openDb } from "../server/src/db/client";
 import { createLogger } from "../server/src/log";
 import { addSpan, type LayerContext, newId, removeSpan, spansOf, userLayer } from "../shared/src";
 import { seedDocument, seedProject, seedUser } from "../test/helpers/seed";
+import { benchOptions } from "./lib/options";
 import { BENCH_TEXT } from "./lib/seed";
 import { int, table } from "./lib/stats";
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ROOMS = opt("rooms", 2000);
-const SPANS = opt("spans", 20);
-const ROUNDS = opt("rounds", 5);
+const o = benchOptions({ numbers: { rooms: 2000, spans: 20, rounds: 5 } });
+const ROOMS = o.rooms;
+const SPANS = o.spans;
+const ROUNDS = o.rounds;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-bench-rooms-"));
 const median = (xs: number[]) => {

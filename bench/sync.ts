@@ -18,6 +18,7 @@ import path from "node:path";
 import type { LayerContext } from "../shared/src/layer";
 import { type ChildServer, startChild } from "./lib/child";
 import { measureKill } from "./lib/durability";
+import { benchOptions } from "./lib/options";
 import { BENCH_TEXT, seedBenchWorld } from "./lib/seed";
 import { int, median, ms, ratio, type Summary, spread, summarize, table } from "./lib/stats";
 import {
@@ -28,14 +29,8 @@ import {
   measureLatency,
 } from "./lib/workload";
 
-const args = process.argv.slice(2);
-/** The number after `--name`, or `fallback` when the flag is absent. */
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const MAX_RUNS = 15;
-const RUNS = opt("runs", 3);
+const RUNS = benchOptions({ numbers: { runs: 3 } }).runs;
 if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > MAX_RUNS) {
   process.stderr.write(`bench:sync: --runs takes a whole number from 1 to ${MAX_RUNS}\n`);
   process.exit(1);

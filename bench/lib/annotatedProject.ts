@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { createSession, SESSION_COOKIE } from "../../server/src/auth/sessions";
 import { openDb } from "../../server/src/db/client";
+import { seededRandom } from "../../shared/src/formats/split";
 import { tokenize } from "../../shared/src/tokenize";
 
 export interface AnnotatedProjectSize {
@@ -15,14 +16,8 @@ export interface AnnotatedProjectSize {
   spans: number;
 }
 
-// A deterministic generator (mulberry32), so every run measures the same data.
-let seed = 0x9e3779b9;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// deterministic, so every run measures the same data
+const rand = seededRandom(0x9e3779b9);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 
 const WORDS = (
