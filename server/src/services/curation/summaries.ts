@@ -4,7 +4,7 @@
  * Each document's figures (annotators, disagreements, open ones, gold spans) are computed from the projected
  * annotator layers, gold spans and gold's rejected keys, and cached in `curation_summaries` with the
  * document's stamp. Triggers bump a document's stamp whenever anything its figures stand on changes
- * (migration 0007), whoever wrote it, so a listing recomputes only the stale ones: a few documents after some
+ * (migration 0004), whoever wrote it, so a listing recomputes only the stale ones: a few documents after some
  * edits, every document once on a cold project. Those, and the page itself (filter, sort, limit) with the
  * project's counts, are computed in the worker thread from its own read snapshot (figures that a change
  * overtook carry the old stamp and stay stale); the main thread only stores the figures, in chunks, so live

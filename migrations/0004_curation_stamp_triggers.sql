@@ -1,42 +1,9 @@
--- Custom SQL migration: curation summaries are kept with the stamp they were computed at, instead of being
--- deleted when an input changes: every change bumps the document's stamp (whoever wrote it), so figures
--- computed from a snapshot read before the change (in the worker thread) are seen as stale when they land.
+-- Custom SQL migration: a document's curation stamp is bumped whenever anything its curation figures stand
+-- on changes (annotator and gold spans and relations, layer states, gold's rejected keys, assignments, the
+-- project's labels), whoever writes it. A cached summary is fresh while its stamp is the document's, so
+-- figures computed from a snapshot read before a change (in the worker thread) are seen as stale when they land.
 -- No INSERT OR IGNORE here: a trigger takes the conflict policy of the statement that fired it, and the
 -- projection's upserts would turn IGNORE into ABORT.
-DROP TRIGGER `annotations_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `annotations_update_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `annotations_delete_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `annotation_relations_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `annotation_relations_update_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `annotation_relations_delete_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `layer_states_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `layer_states_update_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `layer_states_delete_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `gold_rejections_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `gold_rejections_update_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `gold_rejections_delete_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `assignments_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `assignments_delete_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `labels_insert_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `labels_update_curation_stale`;
---> statement-breakpoint
-DROP TRIGGER `labels_delete_curation_stale`;
---> statement-breakpoint
 CREATE TRIGGER `annotations_insert_curation_stamp` AFTER INSERT ON `annotations` BEGIN INSERT INTO `curation_stamps` (`document_id`, `n`) SELECT NEW.`document_id`, 0 WHERE NOT EXISTS (SELECT 1 FROM `curation_stamps` WHERE `document_id` = NEW.`document_id`); UPDATE `curation_stamps` SET `n` = `n` + 1 WHERE `document_id` = NEW.`document_id`; END;
 --> statement-breakpoint
 CREATE TRIGGER `annotations_update_curation_stamp` AFTER UPDATE ON `annotations` BEGIN INSERT INTO `curation_stamps` (`document_id`, `n`) SELECT NEW.`document_id`, 0 WHERE NOT EXISTS (SELECT 1 FROM `curation_stamps` WHERE `document_id` = NEW.`document_id`); UPDATE `curation_stamps` SET `n` = `n` + 1 WHERE `document_id` = NEW.`document_id`; END;
