@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { useDocumentsQuery } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { SearchField } from "../components/Filters";
 import { ProgressBar } from "../components/ProgressBar";
 import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
@@ -79,10 +80,7 @@ function DocumentList({ projectId }: { projectId: number }) {
     <section aria-labelledby="documents-title" className="documents">
       <h2 id="documents-title">Documents</h2>
       <search className="filters">
-        <label>
-          Search names and text
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
-        </label>
+        <SearchField label="Search names and text" value={q} onChange={setQ} />
         <label>
           Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>

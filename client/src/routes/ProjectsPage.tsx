@@ -4,6 +4,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useCreateProject } from "../api/mutations";
 import { useProjectsQuery } from "../api/queries";
+import { SearchField } from "../components/Filters";
 import { MutationError } from "../components/MutationStatus";
 import { Pager } from "../components/Pager";
 import { ProgressBar } from "../components/ProgressBar";
@@ -32,17 +33,13 @@ export function ProjectsPage() {
             {/* a search box once there is something to search */}
             {total > PAGE || q !== "" ? (
               <search className="row wrap" aria-label="Search your projects">
-                <label>
-                  Search
-                  <input
-                    type="search"
-                    value={q}
-                    onChange={(e) => {
-                      setQ(e.target.value);
-                      setOffset(0);
-                    }}
-                  />
-                </label>
+                <SearchField
+                  value={q}
+                  onChange={(v) => {
+                    setQ(v);
+                    setOffset(0);
+                  }}
+                />
               </search>
             ) : null}
             {list.length === 0 ? (

@@ -4,6 +4,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { ApiError } from "../api/client";
 import { useQueueQuery } from "../api/queries";
+import { SearchField, StatusFilter } from "../components/Filters";
 import { Pager } from "../components/Pager";
 import { QueryView } from "../components/QueryView";
 import { StatusChip } from "../components/StatusChip";
@@ -98,22 +99,8 @@ function Queue(props: {
             : `${page.remaining} of ${page.total} left.`}
       </p>
       <search className="row wrap" aria-label="Search your queue">
-        <label>
-          Search
-          <input type="search" value={props.q} onChange={(e) => props.onQ(e.target.value)} />
-        </label>
-        <label>
-          Status
-          <select
-            value={props.status}
-            onChange={(e) => props.onStatus(e.target.value as AssignmentStatus | "")}
-          >
-            <option value="">any</option>
-            <option value="todo">to do</option>
-            <option value="in_progress">in progress</option>
-            <option value="done">done</option>
-          </select>
-        </label>
+        <SearchField value={props.q} onChange={props.onQ} />
+        <StatusFilter value={props.status} onChange={props.onStatus} />
       </search>
       {page.queue.length === 0 ? <p className="muted">Nothing in your queue matches.</p> : null}
       <ol className="queue-list" start={props.offset + 1}>

@@ -4,6 +4,7 @@
  */
 import type { AgreementReportPage } from "@gloss/shared";
 import { Link } from "@tanstack/react-router";
+import { SearchField } from "../../components/Filters";
 import { Pager } from "../../components/Pager";
 import { figureSentence, formatValue, percent } from "./format";
 
@@ -30,14 +31,7 @@ export function DocumentRanking(props: {
     <section aria-labelledby="documents-title" className="agreement-section">
       <h2 id="documents-title">Documents by disagreement</h2>
       <search className="row wrap" aria-label="Search the compared documents">
-        <label>
-          Search
-          <input
-            type="search"
-            value={table.q}
-            onChange={(e) => onTable({ ...table, q: e.target.value, offset: 0 })}
-          />
-        </label>
+        <SearchField value={table.q} onChange={(q) => onTable({ ...table, q, offset: 0 })} />
         <label>
           Sort by
           <select

@@ -14,6 +14,7 @@ import { StatusChip } from "../../components/StatusChip";
 import { useDebounced } from "../../components/useDebounced";
 import { usePageTitle } from "../../components/usePageTitle";
 import "./curation.css";
+import { SearchField, StatusFilter } from "../../components/Filters";
 import { useProject } from "../useProjectResources";
 
 const route = getRouteApi("/_auth/projects/$projectId/curation");
@@ -97,22 +98,8 @@ export function CurationProgressPage() {
             </p>
           </section>
           <search className="row wrap" aria-label="Search the documents">
-            <label>
-              Search
-              <input type="search" value={q} onChange={(e) => refilter(setQ)(e.target.value)} />
-            </label>
-            <label>
-              Status
-              <select
-                value={status}
-                onChange={(e) => refilter(setStatus)(e.target.value as AssignmentStatus | "")}
-              >
-                <option value="">any</option>
-                <option value="todo">to do</option>
-                <option value="in_progress">in progress</option>
-                <option value="done">done</option>
-              </select>
-            </label>
+            <SearchField value={q} onChange={refilter(setQ)} />
+            <StatusFilter value={status} onChange={refilter(setStatus)} />
             <label className="inline">
               <input
                 type="checkbox"

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { useAddMember, useRemoveMember, useSetMemberRole } from "../../api/mutations";
 import { useMembersPageQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { SearchField } from "../../components/Filters";
 import { latestMutation, MutationDone, MutationError } from "../../components/MutationStatus";
 import { Pager } from "../../components/Pager";
 import { useDebounced } from "../../components/useDebounced";
@@ -51,17 +52,14 @@ export function MemberSettings(props: { projectId: number; selfId: number }) {
       <h2 id="members-title">Members</h2>
       {members.error ? <ErrorMessage error={members.error} /> : <MutationError mutation={outcome} />}
       <MutationDone mutation={outcome}>{done}</MutationDone>
-      <label>
-        Search members
-        <input
-          type="search"
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setOffset(0);
-          }}
-        />
-      </label>
+      <SearchField
+        label="Search members"
+        value={q}
+        onChange={(v) => {
+          setQ(v);
+          setOffset(0);
+        }}
+      />
       <table className="member-table">
         <thead>
           <tr>
