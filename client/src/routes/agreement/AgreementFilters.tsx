@@ -1,5 +1,6 @@
-/** The agreement filters: labels, annotators, documents, gold as a further layer, overlap threshold. */
+/** The agreement filters: labels, annotators, documents (a server search), gold as a further layer, overlap. */
 import type { DocumentSummaryDto, LabelDto } from "@gloss/shared";
+import { DocumentPicker } from "../../components/DocumentPicker";
 import type { AgreementFilter } from "./agreementFilter";
 
 export interface AnnotatorOption {
@@ -17,7 +18,10 @@ export function AgreementFilters(props: {
   onChange(f: AgreementFilter): void;
   labels: readonly LabelDto[];
   annotators: readonly AnnotatorOption[];
+  projectId: number;
+  /** The chosen documents (the filter's `documents` are their ids); none: every document. */
   documents: readonly DocumentSummaryDto[];
+  onDocuments(documents: DocumentSummaryDto[]): void;
 }) {
   const { filter, onChange } = props;
   return (
@@ -62,26 +66,14 @@ export function AgreementFilters(props: {
           Compare with the gold layer too
         </label>
       </fieldset>
+      <DocumentPicker
+        projectId={props.projectId}
+        chosen={props.documents}
+        onChange={props.onDocuments}
+        noneChosen="None chosen: every document."
+      />
       <fieldset>
-        <legend>Documents and matching</legend>
-        <label>
-          Documents
-          <select
-            multiple
-            size={Math.min(6, Math.max(3, props.documents.length))}
-            value={filter.documents.map(String)}
-            onChange={(e) =>
-              onChange({ ...filter, documents: Array.from(e.target.selectedOptions, (o) => Number(o.value)) })
-            }
-          >
-            {props.documents.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-          <span className="hint">None selected: every document. Ctrl/Cmd-click selects several.</span>
-        </label>
+        <legend>Matching</legend>
         <label>
           Overlap match
           <select

@@ -3,10 +3,10 @@
  * coefficients with their counts, a heat map of annotator pairs, per-label bars, the label confusion and
  * the documents by disagreement, each linking into curation. Filters reload the report from the server.
  */
-import type { AgreementReport, Figure } from "@gloss/shared";
+import type { AgreementReport, DocumentSummaryDto, Figure } from "@gloss/shared";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
-import { useAgreementQuery, useDocumentsQuery, useMembersQuery } from "../../api/queries";
+import { useAgreementQuery, useMembersQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { useDebounced } from "../../components/useDebounced";
 import { usePageTitle } from "../../components/usePageTitle";
@@ -40,11 +40,14 @@ export function AgreementPage() {
   const { projectId } = route.useParams();
   const project = useProject(projectId);
   const members = useMembersQuery(projectId);
-  const documents = useDocumentsQuery(projectId);
   usePageTitle(project.data ? `Agreement — ${project.data.name}` : "Agreement");
 
   const [filter, setFilter] = useState<AgreementFilter>(NO_FILTER);
-  const applied = useDebounced(filter, 200);
+  // the picker keeps the chosen documents whole (their names stay on screen across searches); the
+  // filter sends their ids
+  const [chosen, setChosen] = useState<DocumentSummaryDto[]>([]);
+  const withDocuments = useMemo(() => ({ ...filter, documents: chosen.map((d) => d.id) }), [filter, chosen]);
+  const applied = useDebounced(withDocuments, 200);
   const [table, setTable] = useState<DocumentTable>(NEW_TABLE);
   const tableQ = useDebounced(table.q.trim(), 250);
   const annotators: AnnotatorOption[] = useMemo(
@@ -102,7 +105,12 @@ export function AgreementPage() {
         }}
         labels={labels}
         annotators={annotators}
-        documents={documents.data?.documents ?? []}
+        projectId={projectId}
+        documents={chosen}
+        onDocuments={(d) => {
+          setChosen(d);
+          setTable((t) => ({ ...t, offset: 0 }));
+        }}
       />
       {report.error ? <ErrorMessage error={report.error} title="Could not compute agreement" /> : null}
       {report.data ? (
