@@ -126,7 +126,8 @@ test("the export page downloads the gold layer as Gloss JSONL, previews it, and 
   expect(got[0]!.spans[0]!.start).toBe(texts[0]!.indexOf("the bridge") - 1); // one astral character before
 
   // a filter: one document, UTF-16 offsets; the link and the preview follow
-  await form.getByLabel(/^Documents/).selectOption({ label: "doc-2" });
+  await form.getByRole("searchbox", { name: "Search documents" }).fill("doc-2");
+  await form.getByRole("checkbox", { name: "doc-2", exact: true }).check();
   await form.getByLabel("Offsets").selectOption("utf16");
   await expect
     .poll(() => download.getAttribute("href"))

@@ -1,5 +1,6 @@
 /** The export choices: format, layer, offsets, filters and the format's own options. */
 import { type DocumentSummaryDto, EXPORT_FORMATS, FORMAT_INFO, type LabelDto } from "@gloss/shared";
+import { DocumentPicker } from "../../components/DocumentPicker";
 import { type ExportState, isHuggingFace, type OverlapPolicy, tagsTokens } from "./exportQuery";
 
 export interface LayerChoice {
@@ -25,7 +26,10 @@ export function ExportForm(props: {
   onChange(s: ExportState): void;
   layers: readonly LayerChoice[];
   labels: readonly LabelDto[];
+  projectId: number;
+  /** The chosen documents (`state.documents` are their ids); none: every document. */
   documents: readonly DocumentSummaryDto[];
+  onDocuments(documents: DocumentSummaryDto[]): void;
 }) {
   const { state: s, onChange } = props;
   const set = (patch: Partial<ExportState>) => onChange({ ...s, ...patch });
@@ -70,24 +74,12 @@ export function ExportForm(props: {
         </fieldset>
         <fieldset>
           <legend>Filters</legend>
-          <label>
-            Documents
-            <select
-              multiple
-              size={Math.min(6, Math.max(3, props.documents.length))}
-              value={s.documents.map(String)}
-              onChange={(e) =>
-                set({ documents: Array.from(e.target.selectedOptions, (o) => Number(o.value)) })
-              }
-            >
-              {props.documents.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-            <span className="hint">None selected: every document.</span>
-          </label>
+          <DocumentPicker
+            projectId={props.projectId}
+            chosen={props.documents}
+            onChange={props.onDocuments}
+            noneChosen="None chosen: every document."
+          />
           <fieldset className="check-group">
             <legend>Labels</legend>
             {props.labels.map((l) => (

@@ -3,10 +3,16 @@
  * format's options; the download is a plain link to the streaming export (the browser saves it as it
  * arrives); a preview shows the first records. Below, the annotation import (managers; curators into gold).
  */
-import { canManage, type MemberDto, type ProjectDto, type ProjectRole } from "@gloss/shared";
+import {
+  canManage,
+  type DocumentSummaryDto,
+  type MemberDto,
+  type ProjectDto,
+  type ProjectRole,
+} from "@gloss/shared";
 import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
-import { useDocumentsQuery, useMembersQuery } from "../../api/queries";
+import { useMembersQuery, useProjectCurationQuery } from "../../api/queries";
 import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useUser } from "../../session";
@@ -52,9 +58,12 @@ function ExportView({ project }: { project: ProjectDto }) {
   const projectId = project.id;
   const me = useUser();
   const members = useMembersQuery(projectId);
-  const documentList = useDocumentsQuery(projectId);
-  const documents = documentList.data?.documents ?? [];
-  const [state, setState] = useState<ExportState>(DEFAULT_EXPORT);
+  // the project's curation counts, whatever the filters: the documents a gold export of all leaves out
+  const curation = useProjectCurationQuery(projectId, { limit: 1 });
+  const [form, setForm] = useState<ExportState>(DEFAULT_EXPORT);
+  // the picker keeps the chosen documents whole (names and curation status); the export sends their ids
+  const [chosen, setChosen] = useState<DocumentSummaryDto[]>([]);
+  const state: ExportState = { ...form, documents: chosen.map((d) => d.id) };
   const role: ProjectRole = project.role ?? (me.isAdmin ? "admin" : "annotator");
   const labels = [...project.labels].sort((a, b) => a.order - b.order);
   const layers = exportLayers(members.data ?? []);
@@ -76,9 +85,17 @@ function ExportView({ project }: { project: ProjectDto }) {
         Offsets count Unicode code points by default (what Python indexes), end-exclusive; every span carries
         the text it covers.
       </p>
-      <ExportForm state={state} onChange={setState} layers={layers} labels={labels} documents={documents} />
+      <ExportForm
+        state={state}
+        onChange={setForm}
+        layers={layers}
+        labels={labels}
+        projectId={projectId}
+        documents={chosen}
+        onDocuments={setChosen}
+      />
       {(() => {
-        const left = uncuratedLeftOut(state, documents);
+        const left = uncuratedLeftOut(state, chosen, curation.data?.counts ?? null);
         return left > 0 ? (
           <p className="hint" role="status">
             {left} document{left === 1 ? " is" : "s are"} left out: curation is not done (tick “Include

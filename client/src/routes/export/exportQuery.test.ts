@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXPORT, exportProblem, exportUrl } from "./exportQuery";
+import { DEFAULT_EXPORT, exportProblem, exportUrl, uncuratedLeftOut } from "./exportQuery";
 
 describe("export URL", () => {
   it("sends the format and layer, and leaves defaults out", () => {
@@ -53,5 +53,36 @@ describe("export URL", () => {
     );
     expect(exportProblem({ ...DEFAULT_EXPORT, format: "huggingface", seed: -1 })).toMatch(/seed/);
     expect(exportProblem({ ...DEFAULT_EXPORT, split: [0, 0, 0] })).toBeNull();
+  });
+});
+
+describe("documents a gold export leaves out", () => {
+  const chosen = [
+    { id: 4, curation: "done" },
+    { id: 5, curation: "in_progress" },
+    { id: 6, curation: "todo" },
+  ];
+  // a project of 100,000 documents, 99,000 curated: far more than any list the page holds
+  const counts = { documents: 100_000, done: 99_000 };
+
+  it("counts the whole project's from its curation counts when no document is chosen", () => {
+    expect(uncuratedLeftOut(DEFAULT_EXPORT, [], counts)).toBe(1000);
+    expect(uncuratedLeftOut(DEFAULT_EXPORT, [], { documents: 3, done: 3 })).toBe(0);
+  });
+
+  it("claims nothing while the project's counts are unknown", () => {
+    expect(uncuratedLeftOut(DEFAULT_EXPORT, [], null)).toBe(0);
+  });
+
+  it("counts among the chosen documents only, whatever the project's counts", () => {
+    expect(uncuratedLeftOut({ ...DEFAULT_EXPORT, documents: [4, 5, 6] }, chosen, counts)).toBe(2);
+    expect(uncuratedLeftOut({ ...DEFAULT_EXPORT, documents: [4] }, chosen, counts)).toBe(0);
+  });
+
+  it("leaves nothing out outside a default gold export", () => {
+    const some = { ...DEFAULT_EXPORT, documents: [5, 6] };
+    expect(uncuratedLeftOut({ ...some, layer: "majority" }, chosen, counts)).toBe(0);
+    expect(uncuratedLeftOut({ ...some, status: ["done"] }, chosen, counts)).toBe(0);
+    expect(uncuratedLeftOut({ ...DEFAULT_EXPORT, includeUncurated: true }, [], counts)).toBe(0);
   });
 });

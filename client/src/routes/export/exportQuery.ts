@@ -81,15 +81,27 @@ export function exportParams(s: ExportState): URLSearchParams {
 /** The download URL of an export. */
 export const exportUrl = (projectId: number, s: ExportState) => exportPath(projectId, exportParams(s));
 
+/** The project's curation figures an export needs (GET /api/projects/:id/curation's `counts`). */
+export interface CurationCounts {
+  documents: number;
+  done: number;
+}
+
 /**
- * How many of the selected documents a gold export leaves out because their curation is not done (the
- * server's default; it reports the same count in the X-Gloss-Uncurated-Excluded header and trailer).
+ * How many documents a gold export leaves out because their curation is not done (the server's default;
+ * it reports the same count in the X-Gloss-Uncurated-Excluded header and trailer): among the chosen
+ * documents (their summaries, `s.documents` their ids), or, with none chosen, among the whole project's
+ * from its curation counts (null while unknown: nothing is claimed).
  */
 export function uncuratedLeftOut(
   s: ExportState,
-  documents: ReadonlyArray<{ id: number; curation: string }>,
+  chosen: ReadonlyArray<{ id: number; curation: string }>,
+  projectCounts: CurationCounts | null,
 ): number {
   if (s.layer !== "gold" || s.status.length || s.includeUncurated) return 0;
-  const chosen = s.documents.length ? new Set(s.documents) : null;
-  return documents.filter((d) => (!chosen || chosen.has(d.id)) && d.curation !== "done").length;
+  if (s.documents.length) {
+    const ids = new Set(s.documents);
+    return chosen.filter((d) => ids.has(d.id) && d.curation !== "done").length;
+  }
+  return projectCounts ? Math.max(0, projectCounts.documents - projectCounts.done) : 0;
 }
