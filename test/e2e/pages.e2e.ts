@@ -122,7 +122,10 @@ test("a manager creates a project, imports by upload, adds a member, edits label
   // the member just added is offered for explicit assignment, beside the imported documents
   const explicit = page.getByRole("form", { name: "Explicit assignment" });
   await explicit.getByRole("checkbox", { name: "Bob" }).waitFor();
-  expect(await explicit.getByRole("group", { name: "Documents" }).getByRole("checkbox").count()).toBe(2);
+  // (the document picker lists them once its own search has answered)
+  await expect
+    .poll(() => explicit.getByRole("group", { name: "Documents" }).getByRole("checkbox").count())
+    .toBe(2);
 
   // automatic assignment: every document to one annotator (Bob, the only one)
   await page

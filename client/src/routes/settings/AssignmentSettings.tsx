@@ -1,9 +1,8 @@
 /** Assignment: automatic (every document to N annotators, balanced) or explicit (these documents to these people). */
-import type { MemberDto, ProjectDto } from "@gloss/shared";
-import type { FormEvent } from "react";
+import type { DocumentSummaryDto, MemberDto, ProjectDto } from "@gloss/shared";
+import { type FormEvent, useState } from "react";
 import { useAssign } from "../../api/mutations";
-import { useDocumentsQuery } from "../../api/queries";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { DocumentPicker } from "../../components/DocumentPicker";
 import { MutationDone, MutationError } from "../../components/MutationStatus";
 
 /** The ids of the checked boxes named `name` in a form. */
@@ -13,8 +12,9 @@ const checkedIds = (f: FormData, name: string) => f.getAll(name).map((v) => Numb
 export function AssignmentSettings(props: { project: ProjectDto; members: MemberDto[] }) {
   const { project } = props;
   const assign = useAssign(project.id);
-  // re-read after an assignment (new statuses) and after an import (new documents): both invalidate it
-  const docs = useDocumentsQuery(project.id);
+  // the picker's results are re-read after an assignment (new annotators) and after an import (new
+  // documents): both invalidate the project's documents
+  const [chosen, setChosen] = useState<DocumentSummaryDto[]>([]);
   const annotators = props.members.filter((m) => m.role === "annotator");
   const n = assign.data?.assignments.length;
 
@@ -26,14 +26,13 @@ export function AssignmentSettings(props: { project: ProjectDto; members: Member
   const explicit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    assign.mutate({ documentIds: checkedIds(f, "doc"), userIds: checkedIds(f, "user") });
+    assign.mutate({ documentIds: chosen.map((d) => d.id), userIds: checkedIds(f, "user") });
   };
 
-  const docList = docs.data?.documents ?? [];
   return (
     <section id="assignment" className="panel" aria-labelledby="assignment-title">
       <h2 id="assignment-title">Assignment</h2>
-      {docs.error ? <ErrorMessage error={docs.error} /> : <MutationError mutation={assign} />}
+      <MutationError mutation={assign} />
       <MutationDone mutation={assign}>
         {n === undefined ? "Assigned." : `Assigned: ${n} assignment${n === 1 ? "" : "s"}.`}
       </MutationDone>
@@ -57,18 +56,13 @@ export function AssignmentSettings(props: { project: ProjectDto; members: Member
       <form aria-label="Explicit assignment" onSubmit={explicit} className="stack">
         <h3>Assign explicitly</h3>
         <div className="columns">
-          <fieldset className="scroll-box">
-            <legend>Documents</legend>
-            {docList.length === 0 ? <p className="muted">No documents yet.</p> : null}
-            {docList.map((d) => (
-              <label key={d.id} className="inline">
-                <input type="checkbox" name="doc" value={d.id} /> {d.name}{" "}
-                <span className="muted">
-                  ({d.assignments.map((a) => a.username).join(", ") || "unassigned"})
-                </span>
-              </label>
-            ))}
-          </fieldset>
+          <DocumentPicker
+            projectId={project.id}
+            chosen={chosen}
+            onChange={setChosen}
+            noneChosen="None chosen: nothing to assign."
+            detail={(d) => `(${d.assignments.map((a) => a.username).join(", ") || "unassigned"})`}
+          />
           <fieldset className="scroll-box">
             <legend>Annotators</legend>
             {annotators.length === 0 ? <p className="muted">No annotators yet: add members above.</p> : null}
