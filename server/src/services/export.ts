@@ -106,6 +106,35 @@ const registry = (db: Db): Registry => {
 export const exportActivity = (db: Db): ExportActivity => registry(db).activity;
 
 /**
+ * Counts a running export of `db` (`ctrl` aborts it at shutdown) until `end`; an export read in the worker
+ * thread is counted here too, its pages as they arrive (`pages`).
+ */
+export function startRun(
+  db: Db,
+  ctrl: AbortController,
+): { pages(n: number): void; end(completed: boolean): void } {
+  const reg = registry(db);
+  reg.controllers.add(ctrl);
+  reg.activity.started++;
+  reg.activity.running++;
+  let ended = false;
+  return {
+    pages: (n) => {
+      reg.activity.pages += n;
+    },
+    end: (completed) => {
+      if (ended) return;
+      ended = true;
+      reg.controllers.delete(ctrl);
+      reg.activity.running--;
+      reg.activity.finished++;
+      if (!completed) reg.activity.stopped++;
+      if (reg.activity.running === 0) for (const f of [...reg.idle]) f();
+    },
+  };
+}
+
+/**
  * Shutdown: waits up to `graceMs` for the database's running exports to end, then aborts the rest (each
  * stops at its next page and its response is cut short). Resolves once none is running or the grace is
  * over, whichever comes first.
@@ -149,14 +178,13 @@ const CHUNK = 64 * 1024;
 /** Plans an export of a project (404 when it does not exist, 400 for unknown label names in the filter). */
 export function createExport(db: Db, projectId: number, q: ExportQuery, opts: ExportOptions = {}): ExportJob {
   const now = opts.now ?? new Date();
-  const reg = registry(db);
   const ctrl = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, ctrl.signal]) : ctrl.signal;
   const src = openSource(db, projectId, q, {
     signal,
     onPage: () => {
       stats.pages++;
-      reg.activity.pages++;
+      registry(db).activity.pages++;
     },
   });
   if (!src) throw notFound("No such project");
@@ -218,10 +246,8 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
   }
   /** Registers the running job, and reports once at its end (whether it completed or was cut short). */
   function* tracked<T>(pieces: Iterable<T>): Generator<T> {
+    const run = startRun(db, ctrl);
     stats.state = "running";
-    reg.controllers.add(ctrl);
-    reg.activity.started++;
-    reg.activity.running++;
     let completed = false;
     try {
       for (const p of pieces) {
@@ -231,12 +257,8 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
       completed = !signal.aborted;
     } finally {
       stats.state = completed ? "done" : "stopped";
-      reg.controllers.delete(ctrl);
-      reg.activity.running--;
-      reg.activity.finished++;
-      if (!completed) reg.activity.stopped++;
-      report(opts.log, projectId, q, src!, stats, completed);
-      if (reg.activity.running === 0) for (const f of [...reg.idle]) f();
+      run.end(completed);
+      reportExport(opts.log, projectId, q, stats, completed);
     }
   }
   return {
@@ -250,24 +272,23 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
 }
 
 /** The one log line of an export that skipped rows or fell back (or was stopped). */
-function report(
+export function reportExport(
   log: Logger | undefined,
   projectId: number,
   q: ExportQuery,
-  src: ExportSource,
   stats: ExportStats,
   completed: boolean,
 ): void {
   if (!log) return;
   if (stats.skipped.total > 0) {
-    const rooms = [...src.skippedRooms].slice(0, 20).map(([room, n]) => `${room} (${n})`);
+    const rooms = [...stats.skippedRooms].slice(0, 20).map(([room, n]) => `${room} (${n})`);
     log.warn("export skipped unsound stored rows", {
       project: projectId,
       format: q.format,
       layer: q.layer,
       skipped: stats.skipped.total,
       reasons: skippedReasons(stats.skipped),
-      rooms: rooms.join(", ") + (src.skippedRooms.size > 20 ? ", …" : ""),
+      rooms: rooms.join(", ") + (stats.skippedRooms.size > 20 ? ", …" : ""),
     });
   }
   if (stats.splitNotes.length) {

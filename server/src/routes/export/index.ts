@@ -14,7 +14,7 @@ import type { Deps } from "../../context";
 import { HttpError } from "../../errors";
 import { limitOf } from "../../import/limits";
 import { readBody, readFilePart } from "../../import/upload";
-import { createExport } from "../../services/export";
+import { openExport } from "../../services/exportStream";
 import { importAnnotations } from "../../services/importAnnotations";
 import { createRouter, errors, json, memberErrors, streamedBody, streamedContent } from "../openapi";
 import { EXPORT_TRAILERS, exportResponse } from "./stream";
@@ -70,12 +70,12 @@ const importRoute = createRoute({
 export function exportRoutes(deps: Deps) {
   const app = createRouter();
 
-  app.openapi(exportRoute, (c) => {
+  app.openapi(exportRoute, async (c) => {
     const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
     const query = c.req.valid("query");
     // the request's signal is aborted when the client goes away: the export stops at its next page
-    const job = createExport(deps.db, access.project.id, query, { signal: c.req.raw.signal, log: deps.log });
+    const job = await openExport(deps, access.project.id, query, c.req.raw.signal);
     return exportResponse(c, job, deps.log);
   });
 

@@ -7,7 +7,7 @@ import type { ServerResponse } from "node:http";
 import { skippedReasons, totalDropped } from "@gloss/shared";
 import type { Context } from "hono";
 import type { Logger } from "../../log";
-import type { ExportJob } from "../../services/export";
+import type { StreamedExport } from "../../services/exportStream";
 
 export const EXPORT_TRAILERS = [
   "X-Gloss-Documents",
@@ -26,9 +26,8 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-/** The streamed response of an export job. */
-export function exportResponse(c: Context, job: ExportJob, log: Logger): Response {
-  const chunks = job.chunks();
+/** The streamed response of an export. */
+export function exportResponse(c: Context, job: StreamedExport, log: Logger): Response {
   // @hono/node-server passes the raw response as c.env.outgoing: trailers are only reachable there
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   let stopped = false;
@@ -36,7 +35,7 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    chunks.return(undefined); // runs the job's finally: it is counted as stopped and logs once
+    job.stop(); // counted as stopped, logged once
   };
   job.signal.addEventListener("abort", stop, { once: true });
   const body = new ReadableStream<Uint8Array>({
@@ -51,15 +50,15 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
         return;
       }
       try {
-        const next = chunks.next();
-        if (!next.done && !job.signal.aborted) return controller.enqueue(next.value);
+        const next = await job.next();
+        if (next && !job.signal.aborted) return controller.enqueue(next);
         if (job.signal.aborted) {
           stop();
           controller.error(job.signal.reason ?? new Error("export stopped"));
           return;
         }
         job.signal.removeEventListener("abort", stop);
-        const s = job.stats;
+        const s = job.stats();
         outgoing?.addTrailers({
           "X-Gloss-Documents": String(s.work),
           "X-Gloss-Spans": String(s.spans),
@@ -91,7 +90,7 @@ export function exportResponse(c: Context, job: ExportJob, log: Logger): Respons
       "Content-Disposition": contentDisposition(job.filename),
       "Cache-Control": "no-store",
       // known before the first byte (the trailer repeats it): the export page shows it
-      "X-Gloss-Uncurated-Excluded": String(job.stats.uncuratedExcluded),
+      "X-Gloss-Uncurated-Excluded": String(job.stats().uncuratedExcluded),
       // chunked on purpose: trailers need it, and the adapter must not buffer a small export to measure it
       "Transfer-Encoding": "chunked",
       Trailer: EXPORT_TRAILERS.join(", "),

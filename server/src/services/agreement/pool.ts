@@ -4,12 +4,20 @@
  * dies fails the jobs it held (each becomes a logged 500) and a fresh one starts on the next job.
  */
 import { Worker } from "node:worker_threads";
-import type { AgreementQuery, ProjectCurationQuery } from "@gloss/shared";
+import type { AgreementQuery, ExportQuery, ProjectCurationQuery } from "@gloss/shared";
 import type { ProjectAccess } from "../../auth/access";
 import { HttpError } from "../../errors";
 import type { Logger } from "../../log";
 import type { CurationPageAnswer } from "../curation/summaries";
-import type { AgreementOutcome, AgreementWorkerData, ListName, WorkerJob, WorkerReply } from "./protocol";
+import type {
+  AgreementOutcome,
+  AgreementWorkerData,
+  ExportPulled,
+  ExportStarted,
+  ListName,
+  WorkerJob,
+  WorkerReply,
+} from "./protocol";
 
 /** A worker with no job for this long is ended (it holds the last report's memory and a connection). */
 const IDLE_MS = 60_000;
@@ -39,6 +47,13 @@ export class AgreementWorker {
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Exports started and not yet ended: the worker holds their state, so it is not ended while idle. */
+  private readonly streams = new Set<number>();
+  private nextStream = 1;
+  /** Exports streaming from the worker now (for tests: a stopped one is freed). */
+  get streaming(): number {
+    return this.streams.size;
+  }
   /** Jobs answered (for tests: proof a read went through the worker). */
   answered = 0;
 
@@ -60,6 +75,46 @@ export class AgreementWorker {
   /** A page of one of a project's lists (lists.ts), read on the worker's connection. */
   list(name: ListName, access: ProjectAccess, query: unknown): Promise<unknown> {
     return this.send({ kind: "list", name, access, query });
+  }
+
+  /**
+   * Starts an export in the worker: its headers' figures now, its bytes by `exportPull`. A bad query
+   * rejects with its 4xx; the stream must be ended by pulling to the end or by `exportStop`.
+   */
+  async exportStart(projectId: number, query: ExportQuery): Promise<ExportStarted & { stream: number }> {
+    const stream = this.nextStream++;
+    this.streams.add(stream);
+    try {
+      const started = (await this.send({ kind: "exportStart", stream, projectId, query })) as ExportStarted;
+      return { ...started, stream };
+    } catch (err) {
+      this.ended(stream);
+      throw err;
+    }
+  }
+
+  private ended(stream: number): void {
+    this.streams.delete(stream);
+    this.idleLater();
+  }
+
+  /** The next chunk of export `stream` (null at its end, which ends the stream). */
+  async exportPull(stream: number): Promise<ExportPulled> {
+    try {
+      const pulled = (await this.send({ kind: "exportPull", stream })) as ExportPulled;
+      if (!pulled.chunk) this.ended(stream);
+      return pulled;
+    } catch (err) {
+      this.ended(stream);
+      throw err;
+    }
+  }
+
+  /** Ends export `stream` before its end (the client went away); the worker frees it after its current job. */
+  exportStop(stream: number): void {
+    if (!this.streams.has(stream) || !this.worker) return void this.streams.delete(stream);
+    this.streams.delete(stream);
+    this.send({ kind: "exportStop", stream }).catch(() => {});
   }
 
   private send(job: WorkerJob extends infer J ? (J extends unknown ? Omit<J, "id"> : never) : never) {
@@ -110,20 +165,26 @@ export class AgreementWorker {
         new HttpError(reply.http.status, reply.http.code, reply.http.message, reply.http.details),
       );
     else waiter.reject(new Error(`agreement worker: ${reply.error}`));
-    if (this.waiting.size === 0 && this.worker) {
-      const worker = this.worker;
-      this.idle = setTimeout(() => {
-        if (this.worker !== worker || this.waiting.size > 0) return;
-        this.worker = null;
-        void worker.terminate();
-      }, IDLE_MS).unref();
-    }
+    this.idleLater();
+  }
+
+  /** With nothing running nor streaming, ends the worker after a quiet IDLE_MS. */
+  private idleLater(): void {
+    if (this.waiting.size > 0 || this.streams.size > 0 || !this.worker || this.idle) return;
+    const worker = this.worker;
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (this.worker !== worker || this.waiting.size > 0 || this.streams.size > 0) return;
+      this.worker = null;
+      void worker.terminate();
+    }, IDLE_MS).unref();
   }
 
   /** The worker is gone (crashed, or ended): its jobs fail, the next job starts a new one. */
   private lost(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    this.streams.clear(); // their state died with the worker: their next pull fails
     this.failAll(err);
   }
 

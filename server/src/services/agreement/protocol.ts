@@ -2,9 +2,10 @@
  * The messages between the main thread and its projection-reading worker thread: agreement reports, and the
  * curation summaries of a project's documents.
  */
-import type { AgreementQuery, ProjectCurationQuery } from "@gloss/shared";
+import type { AgreementQuery, ExportQuery, ProjectCurationQuery } from "@gloss/shared";
 import type { ProjectAccess } from "../../auth/access";
 import type { HttpError } from "../../errors";
+import type { ExportStats } from "../export";
 
 /** What the worker is given at start. */
 export interface AgreementWorkerData {
@@ -12,12 +13,35 @@ export interface AgreementWorkerData {
   dbFile: string;
 }
 
-/** One job: a project's agreement report for a query, a page of its curation listing, or a page of a list. */
+/**
+ * One job: a project's agreement report for a query, a page of its curation listing, a page of a list, or a
+ * step of a streamed export (start it, pull its next chunk, stop it).
+ */
 export type WorkerJob = { id: number } & (
   | { kind: "agreement"; projectId: number; query: Partial<AgreementQuery> }
   | { kind: "curationPage"; access: ProjectAccess; query: ProjectCurationQuery }
   | { kind: "list"; name: ListName; access: ProjectAccess; query: unknown }
+  | { kind: "exportStart"; stream: number; projectId: number; query: ExportQuery }
+  | { kind: "exportPull"; stream: number }
+  | { kind: "exportStop"; stream: number }
 );
+
+/** A started export: what the response's headers need before the first byte. */
+export interface ExportStarted {
+  filename: string;
+  contentType: string;
+  stats: ExportStats;
+}
+
+/**
+ * The next chunk of an export (null at its end), the pages read since the last pull, and at the end its
+ * final figures (for the trailers and the log line).
+ */
+export interface ExportPulled {
+  chunk: Uint8Array | null;
+  pages: number;
+  stats?: ExportStats;
+}
 
 /** The project lists read in the worker (their queries scan every document or assignment of a project). */
 export type ListName = "documents" | "assignments" | "queue";

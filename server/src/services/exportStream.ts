@@ -1,0 +1,113 @@
+/**
+ * An export as the HTTP route streams it: bytes pulled one chunk at a time, from the worker thread when the
+ * database is a file (the pages are read and encoded there, on its own read-only connection, so an export of
+ * 100,000 documents costs the event loop one message per 64 KiB chunk), or on this thread for an in-memory
+ * database (tests), where each chunk is one synchronous page. Either way the export is counted in the
+ * database's export activity (shutdown drains it) and logs its one line at the end.
+ */
+import type { ExportQuery } from "@gloss/shared";
+import type { Deps } from "../context";
+import type { Db } from "../db/client";
+import type { Logger } from "../log";
+import type { AgreementWorker } from "./agreement/pool";
+import type { ExportPulled, ExportStarted } from "./agreement/protocol";
+import { agreementService } from "./agreement/service";
+import { createExport, type ExportStats, reportExport, startRun } from "./export";
+
+export interface StreamedExport {
+  filename: string;
+  contentType: string;
+  /** The export's figures: those known at the start at once, the final ones after the last chunk. */
+  stats(): ExportStats;
+  /** Aborted when the client went away or the server shuts down: the stream stops. */
+  signal: AbortSignal;
+  /** The next chunk of about 64 KiB, or null at the end. */
+  next(): Promise<Uint8Array | null>;
+  /** Ends the export before its end (idempotent; nothing after the end). */
+  stop(): void;
+}
+
+/** Opens an export of `projectId` (404 for no such project, 400 for a bad filter, before any byte). */
+export async function openExport(
+  deps: Pick<Deps, "db" | "log">,
+  projectId: number,
+  query: ExportQuery,
+  signal: AbortSignal,
+): Promise<StreamedExport> {
+  const worker = agreementService(deps.db, deps.log).worker;
+  if (!worker) {
+    const job = createExport(deps.db, projectId, query, { signal, log: deps.log });
+    const chunks = job.chunks();
+    return {
+      filename: job.filename,
+      contentType: job.contentType,
+      stats: () => job.stats,
+      signal: job.signal,
+      next: async () => {
+        const n = chunks.next();
+        return n.done ? null : n.value;
+      },
+      stop: () => void chunks.return(undefined),
+    };
+  }
+  const started = await worker.exportStart(projectId, query);
+  return remote(deps.db, deps.log, projectId, query, signal, started, worker);
+}
+
+function remote(
+  db: Db,
+  log: Logger,
+  projectId: number,
+  query: ExportQuery,
+  requestSignal: AbortSignal,
+  started: ExportStarted & { stream: number },
+  worker: AgreementWorker,
+): StreamedExport {
+  const ctrl = new AbortController();
+  let stats = started.stats;
+  let run: ReturnType<typeof startRun> | null = null;
+  let ended = false;
+  let ahead: Promise<ExportPulled> | null = null;
+  const end = (completed: boolean) => {
+    if (ended) return;
+    ended = true;
+    stats.state = completed ? "done" : "stopped";
+    if (!completed) worker.exportStop(started.stream);
+    // counted from its first pull, as an export read here is
+    if (run) {
+      run.end(completed);
+      reportExport(log, projectId, query, stats, completed);
+    }
+  };
+  return {
+    filename: started.filename,
+    contentType: started.contentType,
+    stats: () => stats,
+    signal: AbortSignal.any([requestSignal, ctrl.signal]),
+    next: async () => {
+      if (ended) return null;
+      run ??= startRun(db, ctrl);
+      stats.state = "running";
+      try {
+        // one chunk ahead: the worker reads the next while this one is written to the socket
+        const pulled = await (ahead ?? worker.exportPull(started.stream));
+        ahead = null;
+        run.pages(pulled.pages);
+        stats.pages += pulled.pages;
+        if (pulled.chunk) {
+          ahead = worker.exportPull(started.stream);
+          ahead.catch(() => {}); // a failure is taken up by the next call (or dropped after a stop)
+          return pulled.chunk;
+        }
+        stats = pulled.stats!;
+        end(true);
+        return null;
+      } catch (err) {
+        ahead = null;
+        end(false);
+        throw err;
+      }
+    },
+    stop: () => end(false),
+  };
+}
