@@ -135,6 +135,8 @@ export const documents = sqliteTable(
   (t) => [
     uniqueIndex("documents_project_sha_uq").on(t.projectId, t.sha256),
     index("documents_name_idx").on(t.projectId, t.name),
+    // a project's documents in id order without a sort (lists, queues, staleness checks at 100,000 documents)
+    index("documents_project_idx").on(t.projectId, t.id),
     index("documents_import_idx").on(t.importId, t.id),
   ],
 );

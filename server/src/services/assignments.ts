@@ -265,14 +265,17 @@ export function removeAssignments(
 export function queueOf(db: Db, access: ProjectAccess, query: QueueQuery): QueueDto {
   const mine = and(eq(documents.projectId, access.project.id), eq(assignments.userId, access.user.id));
   const where = and(mine, query.status ? eq(assignments.status, query.status) : undefined, nameHas(query.q));
-  const from = () =>
-    db
-      .select({ n: count() })
-      .from(assignments)
-      .innerJoin(documents, eq(documents.id, assignments.documentId));
-  const total = from().where(where).get()!.n;
+  // the filters' total and the queue's remaining work in one pass over the caller's assignments
+  const filtered = and(query.status ? eq(assignments.status, query.status) : undefined, nameHas(query.q));
+  const flag = (cond: SQL | undefined) => sql<number>`coalesce(sum(${cond ?? sql`1`}), 0)`.mapWith(Number);
+  const counts = db
+    .select({ total: flag(filtered), remaining: flag(ne(assignments.status, "done")) })
+    .from(assignments)
+    .innerJoin(documents, eq(documents.id, assignments.documentId))
+    .where(mine)
+    .get()!;
+  const { total, remaining } = counts;
   const open = and(mine, ne(assignments.status, "done"));
-  const remaining = from().where(open).get()!.n;
   const queue = db
     .select({
       documentId: assignments.documentId,

@@ -1,0 +1,1 @@
+CREATE INDEX `documents_project_idx` ON `documents` (`project_id`,`id`);
