@@ -5,6 +5,7 @@
  */
 
 import type { SummaryRow } from "@gloss/server/services/agreement/protocol";
+import { agreementService } from "@gloss/server/services/agreement/service";
 import { computeProjectSummaries, writeRows } from "@gloss/server/services/curation/summaries";
 import {
   type AnnotatorLayer,
@@ -287,3 +288,65 @@ describe("project curation listing", () => {
     expect(stale()).toEqual([]);
   });
 });
+
+describe("after a bulk import", () => {
+  it("the project's summaries are refreshed in the worker in the background; a listing meanwhile waits for that refresh, not a second one", async () => {
+    const own = await startServer({ file: true });
+    try {
+      const manager = seedUser(own.db);
+      const p = seedProject(own.db, { members: [{ user: manager, role: "manager" }] });
+      const api = new ApiClient(own.url);
+      api.cookie = manager.cookie;
+      const summaries = () =>
+        (
+          own.db.$client
+            .prepare("SELECT count(*) AS n FROM curation_summaries WHERE project_id = ?")
+            .get(p.id) as { n: number }
+        ).n;
+      const worker = agreementService(own.db, own.deps.log).worker!;
+      const lines = Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({ name: `n-${i}`, text: `Text ${i}.` }),
+      );
+      const imported = await importLines(own, manager, p.id, lines.join("\n"));
+      expect(imported).toBe(3000);
+      // nobody listed: the refresh the import started stores every summary
+      await vi.waitFor(() => expect(summaries()).toBe(3000), { timeout: 20_000 });
+      const jobs = worker.answered;
+      const page = await api.get<ProjectCurationDto>(`/api/projects/${p.id}/curation?limit=10`);
+      expect(page.total).toBe(3000);
+      // one job: the page (nothing was stale any more)
+      expect(worker.answered - jobs).toBe(1);
+
+      // a second import, listed at once: the listing joins the running refresh (the worker computes the
+      // stale summaries once), and counts every document
+      const more = Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({ name: `m-${i}`, text: `More ${i}.` }),
+      );
+      expect(await importLines(own, manager, p.id, more.join("\n"))).toBe(3000);
+      const before = worker.answered;
+      const listed = await api.get<ProjectCurationDto>(`/api/projects/${p.id}/curation?limit=10`);
+      expect(listed.total).toBe(6000);
+      expect(summaries()).toBe(6000);
+      // the refresh and the page: never the refresh twice over
+      expect(worker.answered - before).toBeLessThanOrEqual(2);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+});
+
+/** Imports NDJSON lines into a project through the API; the count imported. */
+async function importLines(
+  s: TestServer,
+  user: SeededUser,
+  projectId: number,
+  body: string,
+): Promise<number> {
+  const res = await fetch(`${s.url}/api/projects/${projectId}/documents?name=bulk.jsonl`, {
+    method: "POST",
+    headers: { cookie: user.cookie, origin: s.url, "content-type": "application/x-ndjson" },
+    body,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { imported: { count: number } }).imported.count;
+}

@@ -4,6 +4,7 @@ import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
 import { ImportBatch } from "../../import/batch";
 import { limitOf } from "../../import/limits";
+import { warmSummaries } from "../../services/curation/summaries";
 import { commitImport } from "../../services/documents";
 import { createRouter, errors, json, memberErrors, streamedBody } from "../openapi";
 import { readImportRequest } from "./importBody";
@@ -58,6 +59,7 @@ export function importRoutes(deps: Deps) {
         imported: result.imported.count,
         skipped: result.skipped.count,
       });
+      if (result.imported.count > 0) warmSummaries(deps, access.project.id);
       return c.json(result, 201);
     } finally {
       batch.dispose();

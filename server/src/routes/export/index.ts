@@ -14,6 +14,7 @@ import type { Deps } from "../../context";
 import { HttpError } from "../../errors";
 import { limitOf } from "../../import/limits";
 import { readBody, readFilePart } from "../../import/upload";
+import { warmSummaries } from "../../services/curation/summaries";
 import { openExport } from "../../services/exportStream";
 import { importAnnotations } from "../../services/importAnnotations";
 import { createRouter, errors, json, memberErrors, streamedBody, streamedContent } from "../openapi";
@@ -123,6 +124,7 @@ export function exportRoutes(deps: Deps) {
       },
       bytes,
     );
+    warmSummaries(deps, access.project.id);
     return c.json(result, 200);
   });
 

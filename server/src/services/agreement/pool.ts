@@ -72,6 +72,11 @@ export class AgreementWorker {
     return this.send({ kind: "curationPage", access, query }) as Promise<CurationPageAnswer>;
   }
 
+  /** The stale curation summaries of a project, computed and packed (summaries.ts). */
+  staleSummaries(projectId: number): Promise<Float64Array> {
+    return this.send({ kind: "staleSummaries", projectId }) as Promise<Float64Array>;
+  }
+
   /** A page of one of a project's lists (lists.ts), read on the worker's connection. */
   list(name: ListName, access: ProjectAccess, query: unknown): Promise<unknown> {
     return this.send({ kind: "list", name, access, query });

@@ -20,6 +20,7 @@ export interface AgreementWorkerData {
 export type WorkerJob = { id: number } & (
   | { kind: "agreement"; projectId: number; query: Partial<AgreementQuery> }
   | { kind: "curationPage"; access: ProjectAccess; query: ProjectCurationQuery }
+  | { kind: "staleSummaries"; projectId: number }
   | { kind: "list"; name: ListName; access: ProjectAccess; query: unknown }
   | { kind: "exportStart"; stream: number; projectId: number; query: ExportQuery }
   | { kind: "exportPull"; stream: number }

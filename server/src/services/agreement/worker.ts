@@ -13,7 +13,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { Db } from "../../db/client";
 import * as schema from "../../db/schema";
 import { HttpError } from "../../errors";
-import { curationPageOrStale } from "../curation/summaries";
+import { curationPageOrStale, staleSummaries } from "../curation/summaries";
 import { createExport, type ExportJob } from "../export";
 import { runList } from "../lists";
 import { computeAgreement } from "./compute";
@@ -70,6 +70,8 @@ function run(job: WorkerJob): unknown {
       return computeAgreement(db, job.projectId, job.query);
     case "curationPage":
       return curationPageOrStale(db, job.access, job.query);
+    case "staleSummaries":
+      return staleSummaries(db, job.projectId);
     case "list":
       return runList(db, job.name, job.access, job.query);
     case "exportStart":
