@@ -3,7 +3,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import { createApp } from "./app";
 import { createCollab } from "./collab";
 import type { Deps } from "./context";
-import { type Db, openDb } from "./db/client";
+import { type Db, openDb, optimize } from "./db/client";
 import type { Config } from "./env";
 import { createLogger } from "./log";
 import { closeAgreement } from "./services/agreement/service";
@@ -34,6 +34,8 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // the planner's statistics follow the data as it grows (bounded work; see db/client.ts)
+  const optimizer = setInterval(() => optimize(db.$client), 60 * 60_000).unref();
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
   let closed = false;
   return {
@@ -44,6 +46,7 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(optimizer);
       const http = server as unknown as {
         closeAllConnections?: () => void;
         closeIdleConnections?: () => void;
@@ -57,7 +60,10 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
       // keep-alive HTTP connections would hold close() open
       http.closeAllConnections?.();
       await stopped;
-      if (!opts.db) db.$client.close();
+      if (!opts.db) {
+        optimize(db.$client);
+        db.$client.close();
+      }
     },
   };
 }

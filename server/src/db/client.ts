@@ -23,7 +23,20 @@ export function openDb(file: string, durability: "normal" | "strict" = "normal")
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  optimize(sqlite, true);
   return db;
+}
+
+/**
+ * Keeps the query planner's statistics current, as SQLite advises for long-lived connections: at open
+ * (`0x10002`: also tables never analysed, such as a freshly seeded 100,000-document project — without
+ * statistics its queue picks the name index and sorts, 31 → 80 ms), then periodically (server.ts). Bounded by
+ * `analysis_limit`: a few milliseconds whatever the size.
+ */
+export function optimize(sqlite: Database.Database, atOpen = false): void {
+  if (sqlite.readonly) return;
+  sqlite.pragma("analysis_limit = 400");
+  sqlite.pragma(atOpen ? "optimize = 0x10002" : "optimize");
 }
 
 export { schema };
