@@ -2,7 +2,7 @@
 import { type AgreementQuery, skippedReasons } from "@gloss/shared";
 import type { Db } from "../../db/client";
 import { projectAgreement } from "../agreement";
-import type { AgreementOutcome } from "./protocol";
+import { type AgreementOutcome, packTexts } from "./protocol";
 
 /** The report of `projectId` for `query`, serialized (its document table row by row), with what it skipped. */
 export function computeAgreement(
@@ -12,11 +12,15 @@ export function computeAgreement(
 ): AgreementOutcome {
   const { perDocument, ...rest } = projectAgreement(db, projectId, query);
   const skipped = rest.skippedRows;
+  const rows = packTexts(perDocument.map((d) => JSON.stringify(d)));
+  const names = packTexts(perDocument.map((d) => d.name));
   return {
     head: JSON.stringify(rest),
-    rows: perDocument.map((d) => JSON.stringify(d)),
-    ids: perDocument.map((d) => d.documentId),
-    names: perDocument.map((d) => d.name),
+    rowsText: rows.text,
+    rowEnds: rows.ends,
+    ids: Float64Array.from(perDocument, (d) => d.documentId),
+    namesText: names.text,
+    nameEnds: names.ends,
     skipped: {
       total: skipped.total,
       reasons: skipped.total > 0 ? skippedReasons(skipped) : "",

@@ -13,7 +13,7 @@ import { documents, labels } from "../../db/schema";
 import type { Logger } from "../../log";
 import { computeAgreement } from "./compute";
 import { AgreementWorker } from "./pool";
-import type { AgreementOutcome } from "./protocol";
+import { type AgreementOutcome, rowOf } from "./protocol";
 
 /** Reports kept: a few dozen, and at most this many characters of JSON (10,000 documents ≈ 4.4 M). */
 const MAX_ENTRIES = 32;
@@ -32,7 +32,18 @@ interface Entry {
 }
 
 /** The characters of JSON an outcome holds (what the cache's bound counts). */
-const sizeOf = (o: AgreementOutcome) => o.rows.reduce((n, r) => n + r.length, o.head.length);
+const sizeOf = (o: AgreementOutcome) => o.head.length + o.rowsText.length + o.namesText.length;
+
+/** Each row's document name, sliced once per outcome. */
+const namesOf = new WeakMap<AgreementOutcome, string[]>();
+function names(o: AgreementOutcome): string[] {
+  let list = namesOf.get(o);
+  if (!list) {
+    list = Array.from(o.nameEnds, (_, i) => rowOf(o.namesText, o.nameEnds, i));
+    namesOf.set(o, list);
+  }
+  return list;
+}
 
 /** The document table's page a request asks for. */
 export interface DocumentPage {
@@ -53,12 +64,12 @@ function orderOf(o: AgreementOutcome, sort: DocumentPage["sort"]): number[] {
   }
   let order = byOutcome.get(sort);
   if (!order) {
-    order = o.rows.map((_, i) => i);
+    order = Array.from(o.rowEnds, (_, i) => i);
     if (sort === "id") order.sort((a, b) => o.ids[a]! - o.ids[b]!);
-    else if (sort === "name")
-      order.sort((a, b) =>
-        o.names[a]! < o.names[b]! ? -1 : o.names[a]! > o.names[b]! ? 1 : o.ids[a]! - o.ids[b]!,
-      );
+    else if (sort === "name") {
+      const n = names(o);
+      order.sort((a, b) => (n[a]! < n[b]! ? -1 : n[a]! > n[b]! ? 1 : o.ids[a]! - o.ids[b]!));
+    }
     byOutcome.set(sort, order);
   }
   return order;
@@ -71,8 +82,11 @@ function orderOf(o: AgreementOutcome, sort: DocumentPage["sort"]): number[] {
 export function reportPage(o: AgreementOutcome, page: DocumentPage): string {
   let order = orderOf(o, page.sort);
   const q = page.q?.trim().toLowerCase();
-  if (q) order = order.filter((i) => o.names[i]!.toLowerCase().includes(q));
-  const rows = order.slice(page.offset, page.offset + page.limit).map((i) => o.rows[i]);
+  if (q) {
+    const n = names(o);
+    order = order.filter((i) => n[i]!.toLowerCase().includes(q));
+  }
+  const rows = order.slice(page.offset, page.offset + page.limit).map((i) => rowOf(o.rowsText, o.rowEnds, i));
   return `${o.head.slice(0, -1)},"total":${order.length},"perDocument":[${rows.join(",")}]}`;
 }
 
