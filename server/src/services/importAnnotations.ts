@@ -27,6 +27,7 @@ import {
   LABEL_PALETTE,
   type LayerContext,
   type LayerName,
+  OffsetMap,
   type OffsetUnit,
   type ParseResult,
   quote,
@@ -239,19 +240,20 @@ function resolveInBatches(
   take: (spans: readonly ResolvedSpan[]) => void,
   takeBack: () => void,
 ): FormatIssue[] {
+  const map = new OffsetMap(text);
   if (doc.spans.length > RESOLVE_BATCH) {
     const unit = declared ?? "codepoint";
     let clean = true;
     for (let from = 0; clean && from < doc.spans.length; from += RESOLVE_BATCH) {
       const part = { ...doc, spans: doc.spans.slice(from, from + RESOLVE_BATCH) };
-      const r = resolveOffsets(text, part, declared);
+      const r = resolveOffsets(text, part, declared, map);
       clean = r.issues.length === 0 && r.unit === unit;
       if (clean) take(r.spans);
     }
     if (clean) return [];
     takeBack();
   }
-  const r = resolveOffsets(text, doc, declared);
+  const r = resolveOffsets(text, doc, declared, map);
   take(r.spans);
   return r.issues;
 }
