@@ -373,7 +373,7 @@ function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): ImportPlan {
     // a file-local key made unique per imported record (two records may reuse "T1")
     const scoped = (k: string) => `${n}:${k}`;
     const take = (spans: readonly ResolvedSpan[]) => {
-      for (const s of spans) {
+      for (const { span: s, start16, end16 } of spans) {
         if (labelId(s.label) === undefined) {
           const u = unknownHere.get(s.label);
           if (u) u.count++;
@@ -384,8 +384,8 @@ function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): ImportPlan {
             });
         }
         if (s.key !== undefined) keys.add(s.key);
-        const i = cols.start.push(s.start16) - 1;
-        cols.end.push(s.end16);
+        const i = cols.start.push(start16) - 1;
+        cols.end.push(end16);
         cols.label.push(indexOfLabel(s.label));
         if (s.key !== undefined) cols.key.set(i, scoped(s.key));
         if (s.note !== undefined) cols.note.set(i, s.note);

@@ -56,12 +56,12 @@ export const pySlice = (text: string, start: number, end: number) =>
 export function resolved(doc: ImportDocument, text: string) {
   const r = resolveOffsets(text, doc, doc.unit);
   if (r.issues.length) throw new Error(r.issues.map((i) => i.message).join("; "));
-  return r.spans.map((s) => ({
-    start: s.start16,
-    end: s.end16,
-    label: s.label,
-    note: s.note ?? null,
-    key: s.key,
+  return r.spans.map(({ span, start16, end16 }) => ({
+    start: start16,
+    end: end16,
+    label: span.label,
+    note: span.note ?? null,
+    key: span.key,
   }));
 }
 

@@ -176,7 +176,9 @@ describe("token formats", () => {
       };
       const back = resolveOffsets(r.document.text, doc, "codepoint");
       expect(back.issues).toEqual([]);
-      expect(back.spans.map((s) => ({ start: s.start16, end: s.end16, label: s.label }))).toEqual(spansOf(r));
+      expect(back.spans.map((s) => ({ start: s.start16, end: s.end16, label: s.span.label }))).toEqual(
+        spansOf(r),
+      );
       expect(tokenize(r.document.text)).toHaveLength(task.tokens.length);
     }
   });

@@ -22,8 +22,10 @@ export function quote(s: string, max = 40): string {
   return JSON.stringify(cps.length > max ? `${cps.slice(0, max).join("")}…` : s);
 }
 
-export interface ResolvedSpan extends ImportSpan {
-  /** Offsets in UTF-16 code units of the document text. */
+export interface ResolvedSpan {
+  /** The span as the file gave it. */
+  span: ImportSpan;
+  /** Its offsets in UTF-16 code units of the document text. */
   start16: number;
   end16: number;
 }
@@ -142,7 +144,8 @@ export function resolveOffsets(
       );
       return;
     }
-    spans.push({ ...s, start16: c.start, end16: c.end });
+    // not a copy of the span: 200,000 spreads of a parsed object cost ≈190 MB of garbage in one import
+    spans.push({ span: s, start16: c.start, end16: c.end });
   });
   return { unit, spans, issues };
 }
