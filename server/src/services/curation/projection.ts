@@ -80,11 +80,18 @@ export function loadAnnotatorLayers(
   // chunks keep each IN (…) well under SQLite's parameter limit
   for (let i = 0; i < documentIds.length; i += 500) {
     const ids = documentIds.slice(i, i + 500);
-    for (const d of db
-      .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
-      .from(documents)
-      .where(inArray(documents.id, ids))
-      .all()) {
+    const userLayers = (t: typeof annotations | typeof annotationRelations | typeof layerStates) =>
+      and(inArray(t.documentId, ids), like(t.layer, "user-%"));
+    const rows = db.select().from(annotations).where(userLayers(annotations)).all();
+    // texts only of the documents with spans to check (a fresh import of 100,000 has none: no text is read)
+    const withSpans = [...new Set(rows.map((r) => r.documentId))];
+    for (const d of withSpans.length
+      ? db
+          .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
+          .from(documents)
+          .where(inArray(documents.id, withSpans))
+          .all()
+      : []) {
       let ls = labelsOf.get(d.projectId);
       if (!ls) {
         ls = new Set(labelNames(db, d.projectId).keys());
@@ -95,13 +102,11 @@ export function loadAnnotatorLayers(
     for (const a of db.select().from(assignments).where(inArray(assignments.documentId, ids)).all()) {
       entry(a.documentId, a.userId).info.status ??= a.status;
     }
-    const userLayers = (t: typeof annotations | typeof annotationRelations | typeof layerStates) =>
-      and(inArray(t.documentId, ids), like(t.layer, "user-%"));
     for (const s of db.select().from(layerStates).where(userLayers(layerStates)).all()) {
       const uid = layerUserId(s.layer);
       if (uid !== null) entry(s.documentId, uid).info.status = s.status;
     }
-    for (const r of db.select().from(annotations).where(userLayers(annotations)).all()) {
+    for (const r of rows) {
       const uid = layerUserId(r.layer);
       if (uid === null) continue;
       const d = docInfo.get(r.documentId);
