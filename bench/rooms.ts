@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { NO_BUS } from "../server/src/collab/bus";
 import { resolveLimits } from "../server/src/collab/limits";
 import { newCounters } from "../server/src/collab/metrics";
 import { SqliteLayerStore } from "../server/src/collab/persistence";
@@ -60,6 +61,7 @@ try {
   const projector = new Projector(db.$client, timers, createLogger("warn"), limits);
   const registry = new RoomRegistry({
     db,
+    bus: NO_BUS,
     store,
     projector,
     limits,

@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   /** Shutdown waits at most this long (ms) for running exports to finish, then cuts them short. */
   GLOSS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   GLOSS_DURABILITY: z.enum(["normal", "strict"]).default("normal"),
+  /** Several servers over one database: Redis carries their rooms' updates and awareness to each other. */
+  GLOSS_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  /** The prefix of Gloss's Redis channels (servers of one deployment share it). */
+  GLOSS_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, . : _ -")
+    .default("gloss"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -81,6 +91,9 @@ export interface Config {
    * `strict` (synchronous=FULL: fsync at every commit, survives power loss too).
    */
   durability: "normal" | "strict";
+  /** Redis of a multi-server deployment (GLOSS_REDIS_URL), or null: one server. */
+  redisUrl: string | null;
+  redisPrefix: string;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -112,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.GLOSS_LOG_LEVEL,
     shutdownGraceMs: e.GLOSS_SHUTDOWN_GRACE_MS,
     durability: e.GLOSS_DURABILITY,
+    redisUrl: e.GLOSS_REDIS_URL ?? null,
+    redisPrefix: e.GLOSS_REDIS_PREFIX,
   };
 }
 
@@ -132,6 +147,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: "silent",
     shutdownGraceMs: 2000,
     durability: "normal",
+    redisUrl: null,
+    redisPrefix: "gloss",
     ...overrides,
   };
 }

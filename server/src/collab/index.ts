@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import type { Config } from "../env";
 import type { Logger } from "../log";
 import { authorizeUpgrade, type LayerGrant } from "./auth";
+import { NO_BUS, redisBus } from "./bus";
 import { startCheckpointer } from "./checkpointer";
 import type { CollabSocket, Connection } from "./connection";
 import { type CollabLimits, resolveLimits } from "./limits";
@@ -75,7 +76,8 @@ export function createCollab(deps: CollabDeps): Collab {
   const store = deps.store ? deps.store(timers) : new SqliteLayerStore(db.$client, timers);
   const projector = new Projector(db.$client, timers, log, limits);
   const checkpointer = startCheckpointer(db.$client, log);
-  const registry = new RoomRegistry({ db, store, projector, limits, log, counters, timers });
+  const bus = config.redisUrl ? redisBus(config.redisUrl, config.redisPrefix, log) : NO_BUS;
+  const registry = new RoomRegistry({ db, store, projector, limits, log, counters, timers, bus });
   const transport = new WsTransport({
     limits,
     log,
@@ -102,6 +104,7 @@ export function createCollab(deps: CollabDeps): Collab {
         registry.close();
         await transport.drain();
         store.close();
+        await bus.close();
         await checkpointer?.stop();
       })();
       return closed;
@@ -113,6 +116,7 @@ export function createCollab(deps: CollabDeps): Collab {
       connections: registry.connectionCount,
       timers: timers.size,
       persisted: store.persisted,
+      bus: { ...bus.counters },
       pendingWrites: store.pending,
     }),
   };

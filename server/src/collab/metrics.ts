@@ -42,4 +42,6 @@ export interface CollabMetrics extends CollabCounters {
   persisted: number;
   /** Updates queued and not yet committed. */
   pendingWrites: number;
+  /** Messages to and from the other servers (all zero on a single server). */
+  bus: { published: number; received: number; refused: number };
 }

@@ -7,6 +7,7 @@ import { LayerValidationError, rejectedOf, relationsOf, spansOf, stateOf, userCo
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../log";
+import type { RoomBus } from "./bus";
 import { Connection, type ConnectionHost } from "./connection";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
@@ -47,11 +48,15 @@ function stampIdentity(json: string, conn: Connection): string {
 export const LOAD_ORIGIN = Symbol("gloss:load");
 /** Transaction origin of rows another process (the CLI, another server) appended to this room's log. */
 export const EXTERNAL_ORIGIN = Symbol("gloss:external");
+/** The origin of awareness changes another server relayed (never published again). */
+export const REMOTE_ORIGIN = Symbol("gloss:remote");
 
 export interface RoomEnv {
   /** The registry, which its connections report to. */
   host: ConnectionHost;
   store: LayerStore;
+  /** What crosses to the other servers holding this room (NO_BUS on a single server). */
+  bus: RoomBus;
   projector: Projector;
   limits: CollabLimits;
   log: Logger;
@@ -105,6 +110,8 @@ export class Room implements CommitSink, ProjectedRoom {
   private unwatch: (() => void) | null = null;
   private readonly releaseAwarenessTimer: () => void;
   private rulesCache: RoomRules | null = null;
+  /** Appended updates not yet committed, in order, for the bus (only with one). */
+  private unpublished: Uint8Array[] = [];
 
   constructor(
     readonly name: string,
@@ -131,6 +138,8 @@ export class Room implements CommitSink, ProjectedRoom {
     this.releaseAwarenessTimer = env.timers.track();
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
+    // subscribed before the stored state is read: nothing committed elsewhere after the read is missed
+    env.bus.join(this);
   }
 
   get host(): ConnectionHost {
@@ -315,6 +324,7 @@ export class Room implements CommitSink, ProjectedRoom {
     }
     this.appended++;
     this.logBytes += update.byteLength;
+    if (this.env.bus.enabled) this.unpublished.push(update);
     this.env.store.append(this, update);
     if (this.hasAudience(except)) this.enqueue(encodeUpdate(update), null, except);
   };
@@ -338,7 +348,12 @@ export class Room implements CommitSink, ProjectedRoom {
     }
     const changed = [...changes.added, ...changes.updated, ...changes.removed];
     if (changed.length === 0 || this.status !== "ready") return;
-    const msg = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    // a local client's change (or its leaving: origin null) goes to the other servers; not their own relays,
+    // nor the timeouts each server runs for itself
+    if (this.env.bus.enabled && (origin instanceof Connection || origin === null))
+      this.env.bus.publishAwareness(this.name, update);
+    const msg = encodeAwareness(update);
     // Awareness is ephemeral and never stored, so it does not wait for commits.
     this.deliver(msg, null, origin instanceof Connection ? origin : null);
   };
@@ -371,9 +386,20 @@ export class Room implements CommitSink, ProjectedRoom {
     Y.applyUpdate(this.doc, update, EXTERNAL_ORIGIN);
   }
 
+  /** Another server's awareness change of its clients: shown to the clients here. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.status !== "ready") return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+  }
+
   /** CommitSink: these of this room's updates are durable (log rows `ids`); send what waited for them. */
   committed(ids: number[]): void {
     const count = ids.length;
+    if (this.env.bus.enabled)
+      for (const id of ids) {
+        const update = this.unpublished.shift();
+        if (update) this.env.bus.publishUpdate(this.name, id, update);
+      }
     for (const id of ids) this.appliedIds.add(id);
     this.committedCount += count;
     this.logRows += count;
@@ -403,6 +429,8 @@ export class Room implements CommitSink, ProjectedRoom {
     this.unwatch?.();
     this.env.projector.forget(this);
     this.outbox = [];
+    this.unpublished = [];
+    this.env.bus.leave(this);
     this.awarenessOwner.clear();
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);

@@ -14,6 +14,7 @@ import type { Db } from "../db/client";
 import { documents } from "../db/schema";
 import type { Logger } from "../log";
 import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
+import type { RoomBus } from "./bus";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
 import { loadDocumentLayerContext } from "./layerContext";
 import type { CollabLimits } from "./limits";
@@ -32,6 +33,8 @@ export interface RegistryDeps {
   log: Logger;
   counters: CollabCounters;
   timers: TimerRegistry;
+  /** The other servers holding the same rooms (NO_BUS when there are none). */
+  bus: RoomBus;
 }
 
 /** Whose rights changed: a project, a document, a user, or (all fields absent) everyone. */
@@ -68,6 +71,7 @@ export class RoomRegistry implements ConnectionHost {
     this.roomEnv = {
       host: this,
       store: deps.store,
+      bus: deps.bus,
       projector: deps.projector,
       limits: deps.limits,
       log: deps.log,

@@ -1,0 +1,145 @@
+/**
+ * What crosses between Gloss servers that hold the same room: every committed update, with its log row id,
+ * and every awareness change of a local client, published on the room's Redis channel
+ * (`<prefix>:room:<room name>`) after the commit — so no instance hears of an update that is not durable.
+ * Receivers apply an update as the external writer's (never stored again; a row id seen twice is applied
+ * once) and relay it to their own clients.
+ *
+ * Redis carries speed, not truth: each instance still reads the shared log (the store's external poll),
+ * which fills whatever a message missed — a room subscribing while it loads, Redis restarting, a publish
+ * refused while the connection is down (publishes fail fast instead of queueing up in memory).
+ *
+ * Frame: one kind byte (1 update, 2 awareness), the sender's 16-byte instance id, then for an update its
+ * log row id (a float64, big-endian) and the update; for awareness the y-protocols awareness update.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import type { Logger } from "../log";
+
+/** A room as the bus sees it. */
+export interface BusRoom {
+  readonly name: string;
+  applyExternal(update: Uint8Array, id: number | null): void;
+  applyRemoteAwareness(update: Uint8Array): void;
+}
+
+export interface RoomBus {
+  /** False for the single-server bus: rooms skip the bookkeeping of what to publish. */
+  readonly enabled: boolean;
+  /** The room is loaded here: its channel is subscribed (before its state is read). */
+  join(room: BusRoom): void;
+  /** The room is gone here. */
+  leave(room: BusRoom): void;
+  /** A committed update of `room` (log row `id`). */
+  publishUpdate(room: string, id: number, update: Uint8Array): void;
+  /** An awareness change of a client connected here. */
+  publishAwareness(room: string, update: Uint8Array): void;
+  close(): Promise<void>;
+  /** Messages received and published (for tests and metrics). */
+  readonly counters: { published: number; received: number; refused: number };
+}
+
+/** One server: nothing to tell anyone. */
+export const NO_BUS: RoomBus = {
+  enabled: false,
+  join() {},
+  leave() {},
+  publishUpdate() {},
+  publishAwareness() {},
+  close: async () => {},
+  counters: { published: 0, received: 0, refused: 0 },
+};
+
+const UPDATE = 1;
+const AWARENESS = 2;
+const ID_BYTES = 16;
+const HEAD = 1 + ID_BYTES;
+
+/** The bus over Redis at `url` (channels under `prefix`). */
+export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
+  const self = randomBytes(ID_BYTES);
+  const options = {
+    // a publish while disconnected fails at once (the log has the update; the poll delivers it)
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+    lazyConnect: false,
+  };
+  const pub = new Redis(url, options);
+  // the subscriber queues its SUBSCRIBEs until connected, and re-subscribes by itself after a reconnect
+  const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const rooms = new Map<string, BusRoom>();
+  const channelPrefix = `${prefix}:room:`;
+  const counters = { published: 0, received: 0, refused: 0 };
+  let warned = false;
+  const onError = (which: string) => (err: Error) => {
+    // reconnects are ioredis's job; say so once per outage, not per retry
+    if (!warned)
+      log.warn("collab: Redis unreachable, relying on the shared log", { which, err: err.message });
+    warned = true;
+  };
+  pub.on("error", onError("publisher"));
+  sub.on("error", onError("subscriber"));
+  for (const c of [pub, sub])
+    c.on("ready", () => {
+      if (warned) log.info("collab: Redis reachable again");
+      warned = false;
+    });
+
+  sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+    const name = channel.toString("utf8").slice(channelPrefix.length);
+    const room = rooms.get(name);
+    if (!room || message.length < HEAD || self.equals(message.subarray(1, HEAD))) return;
+    counters.received++;
+    try {
+      if (message[0] === UPDATE && message.length >= HEAD + 8)
+        room.applyExternal(message.subarray(HEAD + 8), message.readDoubleBE(HEAD));
+      else if (message[0] === AWARENESS) room.applyRemoteAwareness(message.subarray(HEAD));
+    } catch (err) {
+      // a frame another instance sent that does not apply: the log is the truth, so drop it
+      log.warn("collab: a bus message did not apply", { room: name, err: String(err) });
+    }
+  });
+
+  const publish = (room: string, frame: Buffer) => {
+    counters.published++;
+    pub.publish(channelPrefix + room, frame).catch(() => {
+      counters.refused++;
+    });
+  };
+
+  return {
+    enabled: true,
+    counters,
+    join(room) {
+      rooms.set(room.name, room);
+      sub.subscribe(channelPrefix + room.name).catch(() => {});
+    },
+    leave(room) {
+      if (rooms.get(room.name) !== room) return;
+      rooms.delete(room.name);
+      sub.unsubscribe(channelPrefix + room.name).catch(() => {});
+    },
+    publishUpdate(room, id, update) {
+      const frame = Buffer.allocUnsafe(HEAD + 8 + update.byteLength);
+      frame[0] = UPDATE;
+      self.copy(frame, 1);
+      frame.writeDoubleBE(id, HEAD);
+      frame.set(update, HEAD + 8);
+      publish(room, frame);
+    },
+    publishAwareness(room, update) {
+      const frame = Buffer.allocUnsafe(HEAD + update.byteLength);
+      frame[0] = AWARENESS;
+      self.copy(frame, 1);
+      frame.set(update, HEAD);
+      publish(room, frame);
+    },
+    async close() {
+      rooms.clear();
+      // no QUIT round trip: with Redis down it would wait for a reconnect that shutdown must not
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

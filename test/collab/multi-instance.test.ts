@@ -1,0 +1,289 @@
+/**
+ * Several Gloss servers over one database, as separate processes behind no sticky routing: clients of one
+ * room on different instances converge and see each other's presence through Redis (GLOSS_REDIS_URL); with
+ * the shared log's poll turned down to once a minute, a delivery within a second can only have come through
+ * Redis. Without Redis (or while it is down) the poll still brings every update across. A SIGKILLed instance
+ * loses nothing a client saw. Each test run has its own Redis channel prefix and database file; a private
+ * redis-server on a free port is started (and stopped mid-stream) for the outage test.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { type Db, openDb } from "@gloss/server/db/client";
+import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import * as Y from "yjs";
+import { type CollabClient, connectClient } from "../helpers/collab";
+import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const REDIS_URL = process.env.GLOSS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const TEXT = "The minister said taxes will rise. Critics denied it. Prices may fall, analysts said.";
+
+interface Instance {
+  url: string;
+  proc: ChildProcess;
+  exited: Promise<void>;
+}
+
+let dir: string;
+let db: Db;
+let users: SeededUser[];
+let projectId: number;
+let labelIds: number[];
+const prefix = `gloss-test-${randomBytes(6).toString("hex")}`;
+const running: Instance[] = [];
+const clients: CollabClient[] = [];
+
+/** Starts a Gloss server process on the shared database file. */
+async function instance(env: Record<string, string | undefined> = {}): Promise<Instance> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/instance.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      GLOSS_DATA_DIR: dir,
+      GLOSS_REDIS_URL: REDIS_URL,
+      GLOSS_REDIS_PREFIX: prefix,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: proc.stdout! }).once("line", (line) => resolve(JSON.parse(line).url));
+    void exited.then(() => reject(new Error("the instance exited before it listened")));
+  });
+  const i = { url, proc, exited };
+  running.push(i);
+  return i;
+}
+
+async function stop(i: Instance, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  i.proc.kill(signal);
+  await i.exited;
+  running.splice(running.indexOf(i), 1);
+}
+
+/** A client of the shared layer of `documentId` on instance `i`, as user `u`. */
+async function client(i: Instance, documentId: number, u: SeededUser): Promise<CollabClient> {
+  const c = connectClient(i, { documentId, layer: "shared", auth: { cookie: u.cookie } });
+  clients.push(c);
+  await c.synced();
+  return c;
+}
+
+const ctxOf = (): LayerContext => ({ text: TEXT, labelIds: new Set(labelIds) });
+const keys = (c: CollabClient) =>
+  listSpans(c.doc)
+    .map((s) => `${s.start}-${s.end}-${s.label}`)
+    .sort();
+
+/** The shared layer of `documentId` as stored (snapshot and log), decoded. */
+function stored(documentId: number): string[] {
+  const room = `doc/${documentId}/shared`;
+  const doc = new Y.Doc();
+  const snap = db.$client.prepare("SELECT state FROM yjs_snapshots WHERE room = ?").get(room) as
+    | { state: Uint8Array }
+    | undefined;
+  if (snap) Y.applyUpdate(doc, snap.state);
+  for (const r of db.$client
+    .prepare('SELECT "update" FROM yjs_updates WHERE room = ? ORDER BY id')
+    .all(room) as Array<{
+    update: Uint8Array;
+  }>)
+    Y.applyUpdate(doc, r.update);
+  return listSpans(doc)
+    .map((s) => `${s.start}-${s.end}-${s.label}`)
+    .sort();
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-multi-"));
+  db = openDb(path.join(dir, "gloss.db"));
+  users = [seedUser(db), seedUser(db), seedUser(db)];
+  const p = seedProject(db, {
+    mode: "shared",
+    members: users.map((user) => ({ user, role: "annotator" as const })),
+  });
+  projectId = p.id;
+  labelIds = p.labels.map((l) => l.id);
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await Promise.all([...running].map((i) => stop(i)));
+});
+
+afterAll(() => {
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("two instances on one database and one Redis", () => {
+  it("clients of one room on different instances converge through Redis (the shared log read once a minute)", async () => {
+    const [a, b] = await Promise.all([
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+    ]);
+    const doc = seedDocument(db, projectId, TEXT, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [writer, reader] = i % 2 === 0 ? [onA, onB] : [onB, onA];
+      const author = i % 2 === 0 ? users[0]! : users[1]!;
+      const t0 = performance.now();
+      const s = addSpan(
+        writer.doc,
+        { start: i, end: i + 4, label: labelIds[i % labelIds.length]!, author: author.id },
+        ctxOf(),
+      );
+      await vi.waitFor(() => expect(reader.doc.getMap("spans").has(s.id)).toBe(true), {
+        timeout: 2000,
+        interval: 2,
+      });
+      delays.push(performance.now() - t0);
+    }
+    expect(keys(onA)).toEqual(keys(onB));
+    expect(keys(onA)).toHaveLength(20);
+    delays.sort((x, y) => x - y);
+    console.log(
+      `across instances: median ${delays[10]!.toFixed(1)} ms, slowest ${delays[19]!.toFixed(1)} ms (the log is read once a minute)`,
+    );
+    // committed before anyone saw it: what the clients hold is what the log holds
+    expect(stored(doc.id)).toEqual(keys(onA));
+  }, 30_000);
+
+  it("presence crosses instances: a user on A sees who is on B, stamped by B's server, and sees them leave", async () => {
+    const [a, b] = await Promise.all([
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+    ]);
+    const doc = seedDocument(db, projectId, `${TEXT} (presence)`, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    onB.provider.awareness.setLocalStateField("cursor", { anchor: 3, head: 9 });
+    const fromB = () =>
+      [...onA.provider.awareness.getStates().entries()].find(([id]) => id === onB.doc.clientID)?.[1] as
+        | { cursor?: unknown; user?: { id: number } }
+        | undefined;
+    await vi.waitFor(() => expect(fromB()?.cursor).toEqual({ anchor: 3, head: 9 }), { timeout: 2000 });
+    // the identity is the server's word (B's), not the client's
+    expect(fromB()?.user?.id).toBe(users[1]!.id);
+    onB.destroy();
+    await vi.waitFor(() => expect(fromB()).toBeUndefined(), { timeout: 5000 });
+  }, 30_000);
+
+  it("without Redis the shared log still brings every update across (here within its 200 ms poll)", async () => {
+    const env = { GLOSS_REDIS_URL: undefined, GLOSS_TEST_POLL_MS: "200" };
+    const [a, b] = await Promise.all([instance(env), instance(env)]);
+    const doc = seedDocument(db, projectId, `${TEXT} (no redis)`, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    const s = addSpan(onA.doc, { start: 4, end: 12, label: labelIds[0]!, author: users[0]!.id }, ctxOf());
+    await vi.waitFor(() => expect(onB.doc.getMap("spans").has(s.id)).toBe(true), { timeout: 3000 });
+  }, 30_000);
+
+  it("an instance SIGKILLed while clients on both stream loses nothing any client received", async () => {
+    const [a, b] = await Promise.all([instance(), instance()]);
+    const doc = seedDocument(db, projectId, `${TEXT} (kill)`, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    let stopped = false;
+    const stream = async (c: CollabClient, u: SeededUser, base: number) => {
+      for (let i = 0; !stopped && i < 400; i++) {
+        const at = (base + i) % 70;
+        addSpan(
+          c.doc,
+          { start: at, end: at + 3, label: labelIds[i % labelIds.length]!, author: u.id },
+          ctxOf(),
+        );
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const writing = [stream(onA, users[0]!, 0), stream(onB, users[1]!, 35)];
+    await new Promise((r) => setTimeout(r, 400));
+    await stop(a, "SIGKILL");
+    stopped = true;
+    await Promise.all(writing);
+    // what B's client holds (its own spans and all of A's it received) is in the log, A's crash or not
+    await vi.waitFor(
+      () => {
+        const held = keys(onB);
+        const log = new Set(stored(doc.id));
+        expect(held.filter((k) => !log.has(k))).toEqual([]);
+      },
+      { timeout: 5000 },
+    );
+    // and an instance started afterwards serves all of it
+    const c = await instance();
+    const late = await client(c, doc.id, users[2]!);
+    expect(keys(late)).toEqual(stored(doc.id));
+  }, 60_000);
+});
+
+describe("Redis restarted mid-stream", () => {
+  let redis: ChildProcess | null = null;
+  let port = 0;
+  const startRedis = async () => {
+    const proc = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    redis = proc;
+    // ready when it accepts a connection
+    await vi.waitFor(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const s = net.connect(port, "127.0.0.1", () => {
+            s.end();
+            resolve();
+          });
+          s.on("error", reject);
+        }),
+      { timeout: 5000, interval: 50 },
+    );
+  };
+  afterEach(() => {
+    redis?.kill("SIGKILL");
+    redis = null;
+  });
+
+  it("instances reconnect; every update written meanwhile arrives (the log fills the gap)", async () => {
+    port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    await startRedis();
+    const env = { GLOSS_REDIS_URL: `redis://127.0.0.1:${port}`, GLOSS_TEST_POLL_MS: "500" };
+    const [a, b] = await Promise.all([instance(env), instance(env)]);
+    const doc = seedDocument(db, projectId, `${TEXT} (outage)`, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    const write = (i: number) =>
+      addSpan(onA.doc, { start: i, end: i + 5, label: labelIds[0]!, author: users[0]!.id }, ctxOf()).id;
+    const before = write(1);
+    await vi.waitFor(() => expect(onB.doc.getMap("spans").has(before)).toBe(true), { timeout: 2000 });
+    redis!.kill("SIGKILL");
+    const during = [write(2), write(3), write(4)];
+    await vi.waitFor(() => expect(during.every((id) => onB.doc.getMap("spans").has(id))).toBe(true), {
+      timeout: 5000,
+    });
+    await startRedis();
+    // back on Redis: a fresh update comes across (through Redis or the log, whichever is first)
+    const after = write(5);
+    await vi.waitFor(() => expect(onB.doc.getMap("spans").has(after)).toBe(true), { timeout: 5000 });
+    expect(keys(onB)).toEqual(keys(onA));
+    expect(stored(doc.id)).toEqual(keys(onA));
+  }, 60_000);
+});
