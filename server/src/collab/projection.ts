@@ -192,7 +192,9 @@ export class Projector {
 
   private writeBatch(batch: Array<[ProjectedRoom, Dirty]>): void {
     try {
-      this.writeAll(batch);
+      // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before the reads; a deferred transaction
+      // that read first fails at once with "database is locked" when another process wrote meanwhile
+      this.writeAll.immediate(batch);
     } catch (err) {
       // COMMIT itself failed: nothing was written; reconcile those rooms in full on their next change.
       this.log.error("collab: projection write failed", { rooms: batch.length, err: String(err) });
@@ -209,7 +211,7 @@ export class Projector {
   /** Writes one room's changes in a savepoint; false (and a full reconcile due) when that failed. */
   private tryWrite(room: ProjectedRoom, d: Dirty): boolean {
     try {
-      this.writeRoom(room, d);
+      this.writeRoom.immediate(room, d); // a savepoint inside writeAll
       return true;
     } catch (err) {
       // The projection is rebuildable: log loudly, reconcile this room in full on its next change.
