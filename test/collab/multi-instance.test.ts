@@ -179,6 +179,60 @@ describe("two instances on one database and one Redis", () => {
     await vi.waitFor(() => expect(fromB()).toBeUndefined(), { timeout: 5000 });
   }, 30_000);
 
+  it("a member removed through instance A loses their socket on instance B within a second", async () => {
+    const [a, b] = await Promise.all([instance(), instance()]);
+    const manager = seedUser(db);
+    const leaver = seedUser(db);
+    const p = seedProject(db, {
+      mode: "shared",
+      members: [
+        { user: manager, role: "manager" },
+        { user: leaver, role: "annotator" },
+      ],
+    });
+    const doc = seedDocument(db, p.id, `${TEXT} (rights)`, { assignTo: [leaver] });
+    const onB = await client(b, doc.id, leaver);
+    const t0 = performance.now();
+    const res = await fetch(`${a.url}/api/projects/${p.id}/members/${leaver.id}`, {
+      method: "DELETE",
+      headers: { cookie: manager.cookie, origin: a.url },
+    });
+    expect(res.status).toBe(204);
+    const closed = await onB.closed();
+    const ms = performance.now() - t0;
+    console.log(`rights change on A closed the socket on B in ${ms.toFixed(0)} ms`);
+    expect([4403, 4404]).toContain(closed.code); // no longer a member: forbidden, or not found at all
+    expect(ms).toBeLessThan(1000);
+  }, 30_000);
+
+  it("a client that joins on B while A streams ends with every update (nothing falls between B's read and its subscription)", async () => {
+    const [a, b] = await Promise.all([
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+    ]);
+    for (let round = 0; round < 3; round++) {
+      const doc = seedDocument(db, projectId, `${TEXT} (join ${round})`, { assignTo: users });
+      const onA = await client(a, doc.id, users[0]!);
+      let stopped = false;
+      const streaming = (async () => {
+        for (let i = 0; !stopped && i < 300; i++) {
+          const at = i % 70;
+          addSpan(
+            onA.doc,
+            { start: at, end: at + 2 + (i % 5), label: labelIds[i % labelIds.length]!, author: users[0]!.id },
+            ctxOf(),
+          );
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50 + round * 40));
+      const onB = await client(b, doc.id, users[1]!); // B's room loads mid-stream
+      stopped = true;
+      await streaming;
+      await vi.waitFor(() => expect(keys(onB)).toEqual(keys(onA)), { timeout: 3000 });
+    }
+  }, 60_000);
+
   it("without Redis the shared log still brings every update across (here within its 200 ms poll)", async () => {
     const env = { GLOSS_REDIS_URL: undefined, GLOSS_TEST_POLL_MS: "200" };
     const [a, b] = await Promise.all([instance(env), instance(env)]);

@@ -110,6 +110,8 @@ export class Room implements CommitSink, ProjectedRoom {
   private unwatch: (() => void) | null = null;
   private readonly releaseAwarenessTimer: () => void;
   private rulesCache: RoomRules | null = null;
+  /** Log rows heard of while loading, with their ids: applied once the stored state is. */
+  private early: Array<[Uint8Array, number]> = [];
   /** Appended updates not yet committed, in order, for the bus (only with one). */
   private unpublished: Uint8Array[] = [];
 
@@ -167,6 +169,9 @@ export class Room implements CommitSink, ProjectedRoom {
     this.snapshotVersion = stored.snapshotVersion;
     this.status = "ready";
     this.unwatch = this.env.projector.watch(this);
+    const early = this.early;
+    this.early = [];
+    for (const [update, id] of early) this.applyExternal(update, id);
   }
 
   /** First frames to a started connection: our state vector, then who else is here. */
@@ -376,6 +381,11 @@ export class Room implements CommitSink, ProjectedRoom {
    * see it. Never appended again: it is in the log already.
    */
   applyExternal(update: Uint8Array, id: number | null): void {
+    if (this.status === "loading" && id !== null) {
+      // heard (through the bus) while the stored state is read: applied after it, unless the read had it
+      this.early.push([update, id]);
+      return;
+    }
     if (this.status !== "ready" || (id !== null && this.appliedIds.has(id))) return;
     if (id !== null) {
       this.appliedIds.add(id);
@@ -430,6 +440,7 @@ export class Room implements CommitSink, ProjectedRoom {
     this.env.projector.forget(this);
     this.outbox = [];
     this.unpublished = [];
+    this.early = [];
     this.env.bus.leave(this);
     this.awarenessOwner.clear();
     this.doc.off("update", this.onDocUpdate);
