@@ -16,10 +16,10 @@ export function computeAgreement(
   const names = packTexts(perDocument.map((d) => d.name));
   return {
     head: JSON.stringify(rest),
-    rowsText: rows.text,
+    rows: rows.bytes,
     rowEnds: rows.ends,
     ids: Float64Array.from(perDocument, (d) => d.documentId),
-    namesText: names.text,
+    names: names.bytes,
     nameEnds: names.ends,
     skipped: {
       total: skipped.total,

@@ -32,14 +32,14 @@ interface Entry {
 }
 
 /** The characters of JSON an outcome holds (what the cache's bound counts). */
-const sizeOf = (o: AgreementOutcome) => o.head.length + o.rowsText.length + o.namesText.length;
+const sizeOf = (o: AgreementOutcome) => o.head.length + o.rows.byteLength + o.names.byteLength;
 
 /** Each row's document name, sliced once per outcome. */
 const namesOf = new WeakMap<AgreementOutcome, string[]>();
 function names(o: AgreementOutcome): string[] {
   let list = namesOf.get(o);
   if (!list) {
-    list = Array.from(o.nameEnds, (_, i) => rowOf(o.namesText, o.nameEnds, i));
+    list = Array.from(o.nameEnds, (_, i) => rowOf(o.names, o.nameEnds, i));
     namesOf.set(o, list);
   }
   return list;
@@ -86,7 +86,7 @@ export function reportPage(o: AgreementOutcome, page: DocumentPage): string {
     const n = names(o);
     order = order.filter((i) => n[i]!.toLowerCase().includes(q));
   }
-  const rows = order.slice(page.offset, page.offset + page.limit).map((i) => rowOf(o.rowsText, o.rowEnds, i));
+  const rows = order.slice(page.offset, page.offset + page.limit).map((i) => rowOf(o.rows, o.rowEnds, i));
   return `${o.head.slice(0, -1)},"total":${order.length},"perDocument":[${rows.join(",")}]}`;
 }
 

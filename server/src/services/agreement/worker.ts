@@ -17,7 +17,14 @@ import { curationPageOrStale, staleSummaries } from "../curation/summaries";
 import { createExport, type ExportJob } from "../export";
 import { runList } from "../lists";
 import { computeAgreement } from "./compute";
-import type { AgreementWorkerData, ExportPulled, ExportStarted, WorkerJob, WorkerReply } from "./protocol";
+import {
+  type AgreementWorkerData,
+  type ExportPulled,
+  type ExportStarted,
+  transferables,
+  type WorkerJob,
+  type WorkerReply,
+} from "./protocol";
 
 const { dbFile } = workerData as AgreementWorkerData;
 // Below the event loop in the scheduler: on Linux a thread's nice value is its own (setpriority on the calling
@@ -97,5 +104,6 @@ parentPort!.on("message", (job: WorkerJob) => {
           }
         : { id: job.id, ok: false, error: String((err as Error)?.stack ?? err) };
   }
-  parentPort!.postMessage(reply);
+  // typed arrays of an outcome (agreement rows, packed summaries, export chunks) move instead of being copied
+  parentPort!.postMessage(reply, reply.ok ? transferables(reply.outcome) : []);
 });
