@@ -2,8 +2,9 @@
  * Live collaboration in the browser: two people in a shared layer, blind independent layers, a span that
  * survives a reload, and offline work that reaches the server when the connection returns.
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import {
   connectionLabel,
   dragSelect,
@@ -16,24 +17,13 @@ import {
   sidebarSpans,
 } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
 const TEXT =
   "Officials said the bridge is safe, according to a statement.\n" +
   "Critics deny it and say the repairs may take years.\n\n" +
   "The ministry might reopen the road next week.";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 const span = (part: string) => ({ start: TEXT.indexOf(part), end: TEXT.indexOf(part) + part.length });
 

@@ -17,23 +17,13 @@ import {
 } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import { apiAs, connectionLabel, newContext, pageErrors } from "../helpers/e2e";
 import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 // An astral character first: the page must keep UTF-16 (layers) and code points (API) apart.
 const TEXT = "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so.";

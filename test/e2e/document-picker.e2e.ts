@@ -8,23 +8,13 @@
 import { createHash } from "node:crypto";
 import { type AgreementReportPage, addSpan, type LayerContext, userLayer } from "@gloss/shared";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import { apiAs, newContext, pageErrors } from "../helpers/e2e";
 import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 /** More documents than the largest page (1000). */
 const FILLER = 1200;

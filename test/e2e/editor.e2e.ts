@@ -3,8 +3,9 @@
  * marks, CRLF) rendered as text with highlights over exactly the intended characters.
  */
 import { addSpan, spansOf } from "@gloss/shared";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import {
   dragSelect,
   highlightedTexts,
@@ -15,19 +16,8 @@ import {
   sidebarSpans,
 } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 test("a hotkey pressed right after clicking and Shift+arrows labels that selection", async () => {
   // A click on a blank line, the selection grown with the keyboard, the hotkey at once: the label must go

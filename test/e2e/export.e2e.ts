@@ -7,23 +7,13 @@
 import fs from "node:fs";
 import { curations } from "@gloss/server/db/schema";
 import { addSpan, type LayerContext, userLayer } from "@gloss/shared";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import { apiAs, newContext, pageErrors, projectedSpans } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 interface GlossRecord {
   document: { id: number; name: string };

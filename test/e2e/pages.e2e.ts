@@ -4,23 +4,14 @@
  */
 import { addSpan } from "@gloss/shared";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import { apiAs, newContext, pageErrors, projectedSpans, signUpThroughUi } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
+import { startServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 const alertText = (page: Page) => page.getByRole("alert").first().textContent();
 const statusText = (page: Page, text: string | RegExp) =>

@@ -6,8 +6,9 @@
 
 import { createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 import {
   connectionLabel,
   dragSelect,
@@ -19,19 +20,8 @@ import {
   sidebarSpans,
 } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { startServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 /** Counts the page's collaboration sockets and remembers how each closed. */
 function watchSockets(page: Page) {

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, screenshotPath } from "../helpers/browser";
-import { startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { screenshotPath } from "../helpers/browser";
+import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
 
-let server: TestServer;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserWorld();
 
 test("the built client is served by the one server process; a visitor lands on sign-in", async () => {
   const page = await browser.browser.newPage();
