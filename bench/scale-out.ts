@@ -28,7 +28,7 @@ import { type BenchClient, connectBenchClient } from "./lib/clients";
 import { benchOptions } from "./lib/options";
 import { BENCH_TEXT, seedBenchWorld } from "./lib/seed";
 import { int, median, ms, ratio, type Summary, spread, summarize, table } from "./lib/stats";
-import { within } from "./lib/workload";
+import { type BenchTarget, measureLatency, within } from "./lib/workload";
 
 const o = benchOptions({
   numbers: {
@@ -158,9 +158,9 @@ interface RunFigures {
 }
 
 /**
- * Clients of each document spread round-robin over the instances (client j of document i on instance
- * (i + j) mod n); rounds of one span per document from a rotating writer, each round ending when every
- * other client of its document has seen it. The first WARMUP rounds are not counted.
+ * measureLatency (bench/lib/workload.ts) with the clients spread round-robin over the instances (client j of
+ * document i on instance (i + j) mod n), CPU summed over the instances, and Redis's load and the updates
+ * heard through it counted over the measured rounds.
  */
 async function measure(
   children: Array<ChildServer<{ url: string }>>,
@@ -171,93 +171,43 @@ async function measure(
   ctx: LayerContext,
 ): Promise<RunFigures> {
   const n = children.length;
-  let k = 0;
-  const groups = docIds.map((documentId, i) =>
-    Array.from({ length: perDoc }, (_, j) => ({
-      at: (i + j) % n,
-      client: connectBenchClient(
-        "y-websocket",
-        children[(i + j) % n]!.ready.url,
-        documentId,
-        auth[k++ % auth.length],
-      ),
-    })),
-  );
-  const clients = groups.flat();
-  try {
-    await within(Promise.all(clients.map((c) => c.client.synced())), 60_000, "connecting");
-    const pending = new Map<string, { t0: number; at: number; left: number; done: () => void }>();
-    const all: number[] = [];
-    const cross: number[] = [];
-    let recording = false;
-    for (const c of clients)
-      spansOf(c.client.doc).observe((e, tr) => {
-        if (tr.local) return;
-        const now = performance.now();
-        for (const key of e.keysChanged) {
-          const p = pending.get(key);
-          if (!p) continue;
-          if (recording) {
-            all.push(now - p.t0);
-            if (c.at !== p.at || n === 1) cross.push(now - p.t0);
-          }
-          if (--p.left === 0) {
-            pending.delete(key);
-            p.done();
-          }
-        }
-      });
-    const label = [...ctx.labelIds][0]!;
-    let cpu0 = 0;
-    let redis0 = null as ReturnType<typeof redisInfo>;
-    let t0 = 0;
-    let bus0 = 0;
-    for (let r = 0; r < WARMUP + rounds; r++) {
-      if (r === WARMUP) {
-        recording = true;
-        redis0 = redisInfo();
-        cpu0 = await cpuOf(children);
-        bus0 = await busReceived(children);
-        t0 = performance.now();
-      }
-      const round = groups.map(
-        (group) =>
-          new Promise<void>((done) => {
-            const writer = group[r % group.length]!;
-            const id = newId();
-            const start = (r * 7) % (ctx.text.length - 20);
-            pending.set(id, { t0: performance.now(), at: writer.at, left: group.length - 1, done });
-            addSpan(writer.client.doc, { id, start, end: start + 12, label, author: null }, ctx);
-          }),
-      );
-      await within(Promise.all(round), 30_000, `round ${r}`);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuUs = (await cpuOf(children)) - cpu0;
-    const heard = (await busReceived(children)) - bus0;
-    const redis1 = redisInfo();
-    const updates = rounds * docIds.length;
-    const deliveries = rounds * docIds.length * (perDoc - 1);
-    // The first INFO is counted among the commands the second one reports.
-    const redisCommands = redis0 && redis1 ? (redis1.commands - redis0.commands - 1) / updates : Number.NaN;
-    const redisCpu =
-      redis0 && redis1
-        ? Math.max(0, (redis1.cpuS - redis0.cpuS) * 1e6 - redisIdleUsPerS * seconds) / updates
-        : Number.NaN;
-    return {
-      all: summarize(all),
-      cross: summarize(cross),
-      cpu: cpuUs / deliveries,
-      perSecond: updates / seconds,
-      redisCommands,
-      redisCpu,
-      // Every document has clients on every instance (perDoc ≥ n), so each update must reach n − 1 others.
-      viaRedis: n > 1 ? heard / (updates * (n - 1)) : Number.NaN,
-      deliveries,
-    };
-  } finally {
-    for (const c of clients) c.client.destroy();
-  }
+  let redis0 = null as ReturnType<typeof redisInfo>;
+  let bus0 = 0;
+  const target: BenchTarget = {
+    name: `${n} instance${n === 1 ? "" : "s"}`,
+    url: children[0]!.ready.url,
+    urls: children.map((c) => c.ready.url),
+    auth,
+    cpu: () => cpuOf(children),
+    memory: () => children[0]!.memory(),
+  };
+  const r = await measureLatency(target, docIds, perDoc, rounds, ctx, {
+    warmup: WARMUP,
+    onMeasure: async () => {
+      redis0 = redisInfo();
+      bus0 = await busReceived(children);
+    },
+  });
+  const heard = (await busReceived(children)) - bus0;
+  const redis1 = redisInfo();
+  const updates = rounds * docIds.length;
+  // The first INFO is counted among the commands the second one reports.
+  const redisCommands = redis0 && redis1 ? (redis1.commands - redis0.commands - 1) / updates : Number.NaN;
+  const redisCpu =
+    redis0 && redis1
+      ? Math.max(0, (redis1.cpuS - redis0.cpuS) * 1e6 - redisIdleUsPerS * r.seconds) / updates
+      : Number.NaN;
+  return {
+    all: summarize(r.samples),
+    cross: summarize(r.cross),
+    cpu: r.cpuUs / r.deliveries,
+    perSecond: updates / r.seconds,
+    redisCommands,
+    redisCpu,
+    // Every document has clients on every instance (perDoc ≥ n), so each update must reach n − 1 others.
+    viaRedis: n > 1 ? heard / (updates * (n - 1)) : Number.NaN,
+    deliveries: r.deliveries,
+  };
 }
 
 /**

@@ -18,6 +18,11 @@ import type { MemorySample } from "./ipc";
 export interface BenchTarget {
   name: string;
   url: string;
+  /**
+   * Several servers of one deployment: client j of document i connects to urls[(i + j) % n] (default: all
+   * to `url`).
+   */
+  urls?: string[];
   auth: ClientAuth[];
   /** Which client talks to this server (default y-websocket). */
   protocol?: BenchProtocol;
@@ -28,9 +33,13 @@ export interface BenchTarget {
 export interface LatencyResult {
   /** Milliseconds from a span set on its writer to each other client's observer, per delivery. */
   samples: number[];
+  /** Those of clients on another server than the writer's (`urls`; with one server, all of them). */
+  cross: number[];
   /** Server CPU (µs) over the measured rounds, and the deliveries in them. */
   cpuUs: number;
   deliveries: number;
+  /** Wall time of the measured rounds. */
+  seconds: number;
 }
 
 /** `p`, or a rejection naming `what` after `ms` milliseconds. */
@@ -42,17 +51,28 @@ export const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =
     ),
   ]);
 
-/** Connects `perDoc` providers to each document's `shared` layer and waits until all are synced. */
-async function connectAll(target: BenchTarget, docIds: number[], perDoc: number): Promise<BenchClient[][]> {
+/**
+ * Connects `perDoc` providers to each document's `shared` layer (spread over `target.urls` when given) and
+ * waits until all are synced; each client with the index of its server.
+ */
+async function connectAll(
+  target: BenchTarget,
+  docIds: number[],
+  perDoc: number,
+): Promise<Array<Array<{ client: BenchClient; at: number }>>> {
   const protocol = target.protocol ?? "y-websocket";
   await prepareClients(protocol);
+  const urls = target.urls ?? [target.url];
   let k = 0;
-  const groups = docIds.map((documentId) =>
-    Array.from({ length: perDoc }, () =>
-      connectBenchClient(protocol, target.url, documentId, target.auth[k++ % target.auth.length]),
-    ),
+  const groups = docIds.map((documentId, i) =>
+    Array.from({ length: perDoc }, (_, j) => {
+      const at = (i + j) % urls.length;
+      const auth = target.auth[k++ % target.auth.length];
+      return { at, client: connectBenchClient(protocol, urls[at]!, documentId, auth) };
+    }),
   );
-  await within(Promise.all(groups.flat().map((c) => c.synced())), 60_000, `connecting to ${target.name}`);
+  const all = groups.flat().map((c) => c.client);
+  await within(Promise.all(all.map((c) => c.synced())), 60_000, `connecting to ${target.name}`);
   return groups;
 }
 
@@ -73,18 +93,23 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const warmup = opts.warmup ?? 15;
   const groups = await connectAll(target, docIds, perDoc);
-  const pending = new Map<string, { t0: number; left: number; done: () => void }>();
+  const servers = target.urls?.length ?? 1;
+  const pending = new Map<string, { t0: number; at: number; left: number; done: () => void }>();
   const samples: number[] = [];
+  const cross: number[] = [];
   let recording = false;
-  for (const c of groups.flat()) {
-    const spans = spansOf(c.doc);
+  for (const { client, at } of groups.flat()) {
+    const spans = spansOf(client.doc);
     spans.observe((e, tr) => {
       if (tr.local) return;
       const now = performance.now();
       for (const key of e.keysChanged) {
         const p = pending.get(key);
         if (!p) continue;
-        if (recording) samples.push(now - p.t0);
+        if (recording) {
+          samples.push(now - p.t0);
+          if (at !== p.at || servers === 1) cross.push(now - p.t0);
+        }
         if (--p.left === 0) {
           pending.delete(key);
           p.done();
@@ -94,11 +119,13 @@ export async function measureLatency(
   }
   const label = [...ctx.labelIds][0]!;
   let cpu0 = 0;
+  let t0 = 0;
   for (let r = 0; r < warmup + rounds; r++) {
     if (r === warmup) {
       recording = true;
       await opts.onMeasure?.();
       cpu0 = await target.cpu();
+      t0 = performance.now();
     }
     const round = groups.map(
       (group) =>
@@ -106,15 +133,16 @@ export async function measureLatency(
           const writer = group[r % group.length]!;
           const id = newId();
           const start = (r * 7) % (ctx.text.length - 20);
-          pending.set(id, { t0: performance.now(), left: group.length - 1, done });
-          addSpan(writer.doc, { id, start, end: start + 12, label, author: null }, ctx);
+          pending.set(id, { t0: performance.now(), at: writer.at, left: group.length - 1, done });
+          addSpan(writer.client.doc, { id, start, end: start + 12, label, author: null }, ctx);
         }),
     );
     await within(Promise.all(round), 30_000, `round ${r} on ${target.name}`);
   }
+  const seconds = (performance.now() - t0) / 1000;
   const cpuUs = (await target.cpu()) - cpu0;
-  for (const c of groups.flat()) c.destroy();
-  return { samples, cpuUs, deliveries: rounds * docIds.length * (perDoc - 1) };
+  for (const { client } of groups.flat()) client.destroy();
+  return { samples, cross, cpuUs, deliveries: rounds * docIds.length * (perDoc - 1), seconds };
 }
 
 /**
