@@ -12,24 +12,16 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { type Db, openDb } from "@gloss/server/db/client";
 import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
+import { type Instance, startInstance, stopInstance } from "../helpers/instances";
 import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const REDIS_URL = process.env.GLOSS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TEXT = "The minister said taxes will rise. Critics denied it. Prices may fall, analysts said.";
-
-interface Instance {
-  url: string;
-  proc: ChildProcess;
-  exited: Promise<void>;
-}
 
 let dir: string;
 let db: Db;
@@ -40,32 +32,20 @@ const prefix = `gloss-test-${randomBytes(6).toString("hex")}`;
 const running: Instance[] = [];
 const clients: CollabClient[] = [];
 
-/** Starts a Gloss server process on the shared database file. */
+/** Starts a Gloss server process on the shared database file (with Redis unless `env` says otherwise). */
 async function instance(env: Record<string, string | undefined> = {}): Promise<Instance> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/instance.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      GLOSS_DATA_DIR: dir,
-      GLOSS_REDIS_URL: REDIS_URL,
-      GLOSS_REDIS_PREFIX: prefix,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  const i = await startInstance({
+    GLOSS_DATA_DIR: dir,
+    GLOSS_REDIS_URL: REDIS_URL,
+    GLOSS_REDIS_PREFIX: prefix,
+    ...env,
   });
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: proc.stdout! }).once("line", (line) => resolve(JSON.parse(line).url));
-    void exited.then(() => reject(new Error("the instance exited before it listened")));
-  });
-  const i = { url, proc, exited };
   running.push(i);
   return i;
 }
 
 async function stop(i: Instance, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  i.proc.kill(signal);
-  await i.exited;
+  await stopInstance(i, signal);
   running.splice(running.indexOf(i), 1);
 }
 

@@ -21,13 +21,20 @@ export interface BusRoom {
   readonly name: string;
   applyExternal(update: Uint8Array, id: number | null): void;
   applyRemoteAwareness(update: Uint8Array): void;
+  /** The awareness of this server's own clients, encoded (null: none), for a server that just joined. */
+  localAwareness(): Uint8Array | null;
 }
 
 export interface RoomBus {
   /** False for the single-server bus: rooms skip the bookkeeping of what to publish. */
   readonly enabled: boolean;
-  /** The room is loaded here: its channel is subscribed (before its state is read). */
-  join(room: BusRoom): void;
+  /**
+   * The room is loaded here: its channel is subscribed, resolving once Redis confirmed the subscription
+   * (or after SUBSCRIBE_WAIT_MS without Redis: the shared log covers it) — the room reads its stored state
+   * only then, so nothing published after the read is missed. Then the other servers are asked for their
+   * clients' presence.
+   */
+  join(room: BusRoom): Promise<void>;
   /** The room is gone here. */
   leave(room: BusRoom): void;
   /** A committed update of `room` (log row `id`). */
@@ -42,7 +49,7 @@ export interface RoomBus {
 /** One server: nothing to tell anyone. */
 export const NO_BUS: RoomBus = {
   enabled: false,
-  join() {},
+  join: async () => {},
   leave() {},
   publishUpdate() {},
   publishAwareness() {},
@@ -52,6 +59,10 @@ export const NO_BUS: RoomBus = {
 
 const UPDATE = 1;
 const AWARENESS = 2;
+/** "Who is here?": each server answers with its own clients' awareness. */
+const PRESENCE_QUERY = 3;
+/** How long a room's load waits for Redis to confirm its subscription before reading anyway. */
+const SUBSCRIBE_WAIT_MS = 1000;
 const ID_BYTES = 16;
 const HEAD = 1 + ID_BYTES;
 
@@ -95,6 +106,10 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       if (message[0] === UPDATE && message.length >= HEAD + 8)
         room.applyExternal(message.subarray(HEAD + 8), message.readDoubleBE(HEAD));
       else if (message[0] === AWARENESS) room.applyRemoteAwareness(message.subarray(HEAD));
+      else if (message[0] === PRESENCE_QUERY) {
+        const mine = room.localAwareness();
+        if (mine) publishAwareness(name, mine);
+      }
     } catch (err) {
       // a frame another instance sent that does not apply: the log is the truth, so drop it
       log.warn("collab: a bus message did not apply", { room: name, err: String(err) });
@@ -107,13 +122,29 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       counters.refused++;
     });
   };
+  const frameOf = (kind: number, body: Uint8Array, extra = 0) => {
+    const frame = Buffer.allocUnsafe(HEAD + extra + body.byteLength);
+    frame[0] = kind;
+    self.copy(frame, 1);
+    frame.set(body, HEAD + extra);
+    return frame;
+  };
+  const publishAwareness = (room: string, update: Uint8Array) => publish(room, frameOf(AWARENESS, update));
 
   return {
     enabled: true,
     counters,
-    join(room) {
+    async join(room) {
       rooms.set(room.name, room);
-      sub.subscribe(channelPrefix + room.name).catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        sub.subscribe(channelPrefix + room.name).catch(() => {}),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (rooms.get(room.name) === room) publish(room.name, frameOf(PRESENCE_QUERY, new Uint8Array(0)));
     },
     leave(room) {
       if (rooms.get(room.name) !== room) return;
@@ -121,20 +152,11 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       sub.unsubscribe(channelPrefix + room.name).catch(() => {});
     },
     publishUpdate(room, id, update) {
-      const frame = Buffer.allocUnsafe(HEAD + 8 + update.byteLength);
-      frame[0] = UPDATE;
-      self.copy(frame, 1);
+      const frame = frameOf(UPDATE, update, 8);
       frame.writeDoubleBE(id, HEAD);
-      frame.set(update, HEAD + 8);
       publish(room, frame);
     },
-    publishAwareness(room, update) {
-      const frame = Buffer.allocUnsafe(HEAD + update.byteLength);
-      frame[0] = AWARENESS;
-      self.copy(frame, 1);
-      frame.set(update, HEAD);
-      publish(room, frame);
-    },
+    publishAwareness,
     async close() {
       rooms.clear();
       // no QUIT round trip: with Redis down it would wait for a reconnect that shutdown must not

@@ -110,6 +110,8 @@ export class Room implements CommitSink, ProjectedRoom {
   private unwatch: (() => void) | null = null;
   private readonly releaseAwarenessTimer: () => void;
   private rulesCache: RoomRules | null = null;
+  /** Settles when the room's channel is subscribed (at once on a single server). */
+  readonly subscribed: Promise<void>;
   /** Log rows heard of while loading, with their ids: applied once the stored state is. */
   private early: Array<[Uint8Array, number]> = [];
   /** Appended updates not yet committed, in order, for the bus (only with one). */
@@ -140,8 +142,9 @@ export class Room implements CommitSink, ProjectedRoom {
     this.releaseAwarenessTimer = env.timers.track();
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
-    // subscribed before the stored state is read: nothing committed elsewhere after the read is missed
-    env.bus.join(this);
+    // subscribed before the stored state is read (the registry's load waits for it): nothing committed
+    // elsewhere after the read is missed
+    this.subscribed = env.bus.join(this);
   }
 
   get host(): ConnectionHost {
@@ -394,6 +397,12 @@ export class Room implements CommitSink, ProjectedRoom {
     }
     this.env.counters.externalUpdates++;
     Y.applyUpdate(this.doc, update, EXTERNAL_ORIGIN);
+  }
+
+  /** The awareness states of this server's own clients, encoded, or null when it has none. */
+  localAwareness(): Uint8Array | null {
+    if (this.status !== "ready" || this.awarenessOwner.size === 0) return null;
+    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessOwner.keys()]);
   }
 
   /** Another server's awareness change of its clients: shown to the clients here. */

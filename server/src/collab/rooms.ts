@@ -287,6 +287,7 @@ export class RoomRegistry implements ConnectionHost {
       this.fail(room, CloseCode.Timeout, "room load timed out"),
     );
     try {
+      await room.subscribed;
       const stored = await this.deps.store.load(room.name);
       if (room.status !== "loading") return; // failed or shut down meanwhile
       room.applyStored(stored);

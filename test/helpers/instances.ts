@@ -1,0 +1,37 @@
+/**
+ * Gloss servers as processes of their own over one data directory (test/helpers/instance.ts), for the tests
+ * of several servers behind one address: `startInstance` waits until it listens; `stopInstance` sends
+ * SIGTERM (a clean shutdown) or SIGKILL (the crash) and waits for the exit.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface Instance {
+  url: string;
+  proc: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts a server process with `env` over its environment (GLOSS_DATA_DIR, GLOSS_REDIS_URL, …). */
+export async function startInstance(env: Record<string, string | undefined>): Promise<Instance> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/instance.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: proc.stdout! }).once("line", (line) => resolve(JSON.parse(line).url));
+    void exited.then(() => reject(new Error("the instance exited before it listened")));
+  });
+  return { url, proc, exited };
+}
+
+export async function stopInstance(i: Instance, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill(signal);
+  await i.exited;
+}
