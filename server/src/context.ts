@@ -1,4 +1,5 @@
 import type { UserDto } from "@gloss/shared";
+import type { Redis } from "ioredis";
 import type { AuthVia } from "./auth/sessions";
 import type { Collab } from "./collab";
 import type { Db } from "./db/client";
@@ -11,6 +12,8 @@ export interface Deps {
   config: Config;
   log: Logger;
   collab: Collab;
+  /** The deployment's Redis (GLOSS_REDIS_URL) for what the servers share, or null: one server. */
+  redis?: Redis | null;
 }
 
 /** Hono environment: per-request variables set by the auth middleware. */

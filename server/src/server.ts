@@ -6,6 +6,7 @@ import type { Deps } from "./context";
 import { type Db, openDb, optimize } from "./db/client";
 import type { Config } from "./env";
 import { createLogger } from "./log";
+import { sharedRedis } from "./redis";
 import { closeAgreement } from "./services/agreement/service";
 import { drainExports } from "./services/export";
 
@@ -25,7 +26,8 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
   const log = createLogger(config.logLevel);
   const db = opts.db ?? openDb(config.dbFile, config.durability);
   const collab = createCollab({ db, config, log });
-  const deps: Deps = { db, config, log, collab };
+  const redis = config.redisUrl ? sharedRedis(config.redisUrl, log) : null;
+  const deps: Deps = { db, config, log, collab, redis };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch });
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));
@@ -56,6 +58,7 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
       http.closeIdleConnections?.();
       await drainExports(db, config.shutdownGraceMs);
       await collab.close();
+      redis?.disconnect();
       await closeAgreement(db);
       // keep-alive HTTP connections would hold close() open
       http.closeAllConnections?.();

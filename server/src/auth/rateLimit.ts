@@ -7,11 +7,16 @@
  * (base, 2·base, 4·base … capped); while a key is in backoff, one attempt is let through per block.
  *
  * Every counter lives in a `RateLimiterAbstract` made by a `LimiterFactory`: `RateLimiterMemory` for one
- * process (the default); several server instances would share state by passing
- * `(opts) => new RateLimiterRedis({ storeClient, ...opts })` instead. Each auth router makes its own
- * throttles, so every app instance (and every test server) has its own state.
+ * process (the default), `redisLimiters` when the servers of a deployment share Redis (GLOSS_REDIS_URL).
+ * Each auth router makes its own throttles, so every app instance (and every test server) has its own state.
  */
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from "rate-limiter-flexible";
 
 /** One backoff rule. All durations in seconds (fractions are fine). */
 export interface BackoffRule {
@@ -73,6 +78,22 @@ export type LimiterFactory = (opts: {
 
 /** In-process counters (one server instance). */
 export const memoryLimiters: LimiterFactory = (opts) => new RateLimiterMemory(opts);
+
+/**
+ * Counters shared by every server of a deployment, in Redis under `<prefix>:rl:` (several servers must not
+ * multiply an attacker's attempts). While Redis is unreachable each server counts in memory on its own
+ * (the insurance limiter) rather than let every attempt through or refuse every one.
+ */
+export const redisLimiters =
+  (client: Redis, prefix: string): LimiterFactory =>
+  (opts) =>
+    new RateLimiterRedis({
+      ...opts,
+      storeClient: client,
+      keyPrefix: `${prefix}:rl:${opts.keyPrefix}`,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(opts),
+    });
 
 /** A refused attempt: how long until the key may try again. */
 export interface Refusal {

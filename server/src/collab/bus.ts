@@ -41,6 +41,10 @@ export interface RoomBus {
   publishUpdate(room: string, id: number, update: Uint8Array): void;
   /** An awareness change of a client connected here. */
   publishAwareness(room: string, update: Uint8Array): void;
+  /** Rights changed here (a member removed, a role changed…): every server re-checks its sockets in scope. */
+  publishRights(scope: Record<string, number | undefined>): void;
+  /** Set by the registry: what to do when another server says rights changed. */
+  onRights: (scope: Record<string, number | undefined>) => void;
   close(): Promise<void>;
   /** Messages received and published (for tests and metrics). */
   readonly counters: { published: number; received: number; refused: number };
@@ -53,6 +57,8 @@ export const NO_BUS: RoomBus = {
   leave() {},
   publishUpdate() {},
   publishAwareness() {},
+  publishRights() {},
+  onRights() {},
   close: async () => {},
   counters: { published: 0, received: 0, refused: 0 },
 };
@@ -61,6 +67,7 @@ const UPDATE = 1;
 const AWARENESS = 2;
 /** "Who is here?": each server answers with its own clients' awareness. */
 const PRESENCE_QUERY = 3;
+const RIGHTS = 4;
 /** How long a room's load waits for Redis to confirm its subscription before reading anyway. */
 const SUBSCRIBE_WAIT_MS = 1000;
 const ID_BYTES = 16;
@@ -81,6 +88,7 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
   const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const rooms = new Map<string, BusRoom>();
   const channelPrefix = `${prefix}:room:`;
+  const rightsChannel = `${prefix}:rights`;
   const counters = { published: 0, received: 0, refused: 0 };
   let warned = false;
   const onError = (which: string) => (err: Error) => {
@@ -97,7 +105,18 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       warned = false;
     });
 
+  sub.subscribe(rightsChannel).catch(() => {});
   sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+    if (channel.toString("utf8") === rightsChannel) {
+      if (message.length < HEAD || self.equals(message.subarray(1, HEAD))) return;
+      counters.received++;
+      try {
+        bus.onRights(JSON.parse(message.subarray(HEAD).toString("utf8")));
+      } catch (err) {
+        log.warn("collab: a rights message did not apply", { err: String(err) });
+      }
+      return;
+    }
     const name = channel.toString("utf8").slice(channelPrefix.length);
     const room = rooms.get(name);
     if (!room || message.length < HEAD || self.equals(message.subarray(1, HEAD))) return;
@@ -131,7 +150,7 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
   };
   const publishAwareness = (room: string, update: Uint8Array) => publish(room, frameOf(AWARENESS, update));
 
-  return {
+  const bus: RoomBus = {
     enabled: true,
     counters,
     async join(room) {
@@ -157,6 +176,14 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       publish(room, frame);
     },
     publishAwareness,
+    publishRights(scope) {
+      const body = Buffer.from(JSON.stringify(scope), "utf8");
+      counters.published++;
+      pub.publish(rightsChannel, frameOf(RIGHTS, body)).catch(() => {
+        counters.refused++;
+      });
+    },
+    onRights() {},
     async close() {
       rooms.clear();
       // no QUIT round trip: with Redis down it would wait for a reconnect that shutdown must not
@@ -164,4 +191,5 @@ export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
       sub.disconnect();
     },
   };
+  return bus;
 }

@@ -78,6 +78,8 @@ export function createCollab(deps: CollabDeps): Collab {
   const checkpointer = startCheckpointer(db.$client, log);
   const bus = config.redisUrl ? redisBus(config.redisUrl, config.redisPrefix, log) : NO_BUS;
   const registry = new RoomRegistry({ db, store, projector, limits, log, counters, timers, bus });
+  // another server's rights change re-checks the sockets here at once (the shared log's epoch would, later)
+  if (bus.enabled) bus.onRights = (scope) => registry.rightsChanged(scope);
   const transport = new WsTransport({
     limits,
     log,
@@ -98,7 +100,10 @@ export function createCollab(deps: CollabDeps): Collab {
       projector.flushAll();
       registry.reauthorizePending();
     },
-    rightsChanged: (scope) => registry.rightsChanged(scope),
+    rightsChanged: (scope) => {
+      registry.rightsChanged(scope);
+      bus.publishRights({ ...scope });
+    },
     close() {
       closed ??= (async () => {
         registry.close();

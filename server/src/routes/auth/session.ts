@@ -4,7 +4,13 @@ import { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
-import { LoginThrottle, THROTTLE_RULES, WindowThrottle } from "../../auth/rateLimit";
+import {
+  LoginThrottle,
+  memoryLimiters,
+  redisLimiters,
+  THROTTLE_RULES,
+  WindowThrottle,
+} from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
 import { HttpError, unauthorized } from "../../errors";
@@ -88,8 +94,10 @@ function rateLimited(c: Context, retryAfterMs: number, what: string) {
 export function sessionRoutes(deps: Deps) {
   const { db, config, log } = deps;
   const rules = { ...THROTTLE_RULES, ...config.throttle };
-  const logins = new LoginThrottle(rules);
-  const registrations = new WindowThrottle("register:ip", rules.registration);
+  // several servers count together (in Redis), or this one alone
+  const make = deps.redis ? redisLimiters(deps.redis, config.redisPrefix) : memoryLimiters;
+  const logins = new LoginThrottle(rules, make);
+  const registrations = new WindowThrottle("register:ip", rules.registration, make);
   /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
   const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
   const app = createRouter();

@@ -1,0 +1,24 @@
+/**
+ * The deployment's Redis for what the servers share besides the rooms (the bus has its own connections):
+ * today the sign-in and registration counters. Commands fail fast while Redis is unreachable (no offline
+ * queue); their users fall back to this server's own state. Reconnects are ioredis's.
+ */
+import { Redis } from "ioredis";
+import type { Logger } from "./log";
+
+export function sharedRedis(url: string, log: Logger): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+  });
+  let down = false;
+  client.on("error", (err: Error) => {
+    if (!down) log.warn("redis: unreachable, counting in this server alone", { err: err.message });
+    down = true;
+  });
+  client.on("ready", () => {
+    down = false;
+  });
+  return client;
+}
