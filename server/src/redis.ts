@@ -6,6 +6,20 @@
 import { Redis } from "ioredis";
 import type { Logger } from "./log";
 
+/** Resolves once `client` is connected, or after `ms` (a server starts without Redis rather than not at all). */
+export function readyWithin(client: Redis, ms: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      client.off("ready", done);
+      resolve();
+    }
+    client.once("ready", done);
+  });
+}
+
 export function sharedRedis(url: string, log: Logger): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,

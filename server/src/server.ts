@@ -6,7 +6,7 @@ import type { Deps } from "./context";
 import { type Db, openDb, optimize } from "./db/client";
 import type { Config } from "./env";
 import { createLogger } from "./log";
-import { sharedRedis } from "./redis";
+import { readyWithin, sharedRedis } from "./redis";
 import { closeAgreement } from "./services/agreement/service";
 import { drainExports } from "./services/export";
 
@@ -27,6 +27,8 @@ export async function startGloss(config: Config, opts: { db?: Db } = {}): Promis
   const db = opts.db ?? openDb(config.dbFile, config.durability);
   const collab = createCollab({ db, config, log });
   const redis = config.redisUrl ? sharedRedis(config.redisUrl, log) : null;
+  // counters shared from the first request on (until Redis answers, each server would count alone)
+  if (redis) await readyWithin(redis, 2000);
   const deps: Deps = { db, config, log, collab, redis };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch });

@@ -13,7 +13,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { type Db, openDb } from "@gloss/server/db/client";
-import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
+import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan } from "@gloss/shared";
+import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
@@ -338,4 +339,82 @@ describe("Redis restarted mid-stream", () => {
     expect(keys(onB)).toEqual(keys(onA));
     expect(stored(doc.id)).toEqual(keys(onA));
   }, 60_000);
+});
+
+describe("three instances", () => {
+  type Op =
+    | { kind: "add"; client: number; start: number; len: number; label: number }
+    | { kind: "update"; client: number; pick: number; start: number; len: number }
+    | { kind: "remove"; client: number; pick: number }
+    | { kind: "toggle"; client: number }
+    | { kind: "pause" };
+  const who = fc.integer({ min: 0, max: 5 });
+  const start = fc.integer({ min: 0, max: TEXT.length - 1 });
+  const len = fc.integer({ min: 1, max: 12 });
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc.record({ kind: fc.constant("add" as const), client: who, start, len, label: fc.nat() }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant("update" as const), client: who, pick: fc.nat(), start, len }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant("remove" as const), client: who, pick: fc.nat() }),
+    },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("toggle" as const), client: who }) },
+    { weight: 2, arbitrary: fc.constant({ kind: "pause" as const }) },
+  );
+
+  it("six clients on three instances, random concurrent edits, some offline meanwhile, converge with the log", async () => {
+    const servers = await Promise.all([instance(), instance(), instance()]);
+    const ctx = ctxOf();
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40 }), async (ops) => {
+        const doc = seedDocument(db, projectId, `${TEXT} ${Math.random()}`, { assignTo: users });
+        // two clients per instance, each as one of the three users
+        const cs = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => client(servers[i % 3]!, doc.id, users[i % users.length]!)),
+        );
+        for (const op of ops) {
+          if (op.kind === "pause") {
+            await new Promise((r) => setTimeout(r, 5));
+            continue;
+          }
+          const c = cs[op.client]!;
+          const spans = listSpans(c.doc);
+          if (op.kind === "add") {
+            const end = Math.min(op.start + op.len, TEXT.length);
+            const label = labelIds[op.label % labelIds.length]!;
+            addSpan(c.doc, { start: op.start, end, label, author: users[op.client % users.length]!.id }, ctx);
+          } else if (op.kind === "update" && spans.length > 0) {
+            const end = Math.min(op.start + op.len, TEXT.length);
+            updateSpan(c.doc, spans[op.pick % spans.length]!.id, { start: op.start, end }, ctx);
+          } else if (op.kind === "remove" && spans.length > 0) {
+            removeSpan(c.doc, spans[op.pick % spans.length]!.id);
+          } else if (op.kind === "toggle") {
+            if (c.provider.shouldConnect) c.provider.disconnect();
+            else c.provider.connect();
+          }
+        }
+        for (const c of cs) if (!c.provider.shouldConnect) c.provider.connect();
+        await vi.waitFor(
+          () => {
+            const log = stored(doc.id);
+            for (const c of cs) {
+              expect(c.provider.synced).toBe(true);
+              expect(keys(c)).toEqual(log);
+            }
+            for (const c of cs.slice(1))
+              expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(cs[0]!.doc));
+          },
+          { timeout: 15_000, interval: 50 },
+        );
+        for (const c of clients.splice(0)) c.destroy();
+      }),
+      { numRuns: 10 },
+    );
+  }, 180_000);
 });
