@@ -232,6 +232,46 @@ describe("two instances on one database and one Redis", () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   }, 30_000);
 
+  it("compaction while another instance appends to the same room deletes exactly what it merged", async () => {
+    const limits = JSON.stringify({ compactAfterUpdates: 15, compactWhenQuietMs: 1 });
+    const [a, b] = await Promise.all([
+      instance({ GLOSS_TEST_LIMITS: limits }),
+      instance({ GLOSS_TEST_LIMITS: limits }),
+    ]);
+    const doc = seedDocument(db, projectId, `${TEXT} (compaction)`, { assignTo: users });
+    const onA = await client(a, doc.id, users[0]!);
+    const onB = await client(b, doc.id, users[1]!);
+    const room = `doc/${doc.id}/shared`;
+    const version = () =>
+      (
+        db.$client
+          .prepare("SELECT coalesce(max(version), 0) AS v FROM yjs_snapshots WHERE room = ?")
+          .get(room) as {
+          v: number;
+        }
+      ).v;
+    const stream = async (c: CollabClient, u: SeededUser, base: number) => {
+      for (let i = 0; i < 150; i++) {
+        const at = (base + i) % 70;
+        addSpan(
+          c.doc,
+          { start: at, end: at + 1 + (i % 6), label: labelIds[i % labelIds.length]!, author: u.id },
+          ctxOf(),
+        );
+        // pauses now and then, so each instance compacts between its writes (and the other's)
+        await new Promise((r) => setTimeout(r, i % 10 === 0 ? 15 : 1));
+      }
+    };
+    await Promise.all([stream(onA, users[0]!, 0), stream(onB, users[1]!, 35)]);
+    await vi.waitFor(() => expect(keys(onA)).toEqual(keys(onB)), { timeout: 5000 });
+    expect(keys(onA)).toHaveLength(300);
+    // compacted many times over, and the snapshot plus what is left of the log is every update
+    await vi.waitFor(() => expect(stored(doc.id)).toEqual(keys(onA)), { timeout: 5000 });
+    expect(version()).toBeGreaterThan(5);
+    const late = await client(a, doc.id, users[2]!);
+    expect(keys(late)).toEqual(keys(onA));
+  }, 60_000);
+
   it("without Redis the shared log still brings every update across (here within its 200 ms poll)", async () => {
     const env = { GLOSS_REDIS_URL: undefined, GLOSS_TEST_POLL_MS: "200" };
     const [a, b] = await Promise.all([instance(env), instance(env)]);
