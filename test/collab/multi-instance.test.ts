@@ -270,6 +270,18 @@ describe("two instances on one database and one Redis", () => {
     expect(version()).toBeGreaterThan(5);
     const late = await client(a, doc.id, users[2]!);
     expect(keys(late)).toEqual(keys(onA));
+    // the projection both instances wrote converges to the same state
+    const projected = () =>
+      (
+        db.$client
+          .prepare(
+            'SELECT start, "end", label_id AS label FROM annotations WHERE document_id = ? AND layer = ?',
+          )
+          .all(doc.id, "shared") as Array<{ start: number; end: number; label: number }>
+      )
+        .map((r) => `${r.start}-${r.end}-${r.label}`)
+        .sort();
+    await vi.waitFor(() => expect(projected()).toEqual(keys(onA)), { timeout: 5000 });
   }, 60_000);
 
   it("without Redis the shared log still brings every update across (here within its 200 ms poll)", async () => {
