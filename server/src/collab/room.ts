@@ -112,6 +112,8 @@ export class Room implements CommitSink, ProjectedRoom {
   private rulesCache: RoomRules | null = null;
   /** Settles when the room's channel is subscribed (at once on a single server). */
   readonly subscribed: Promise<void>;
+  /** Awareness client ids of other servers' clients (relayed here; no client here may claim them). */
+  private readonly remoteAwareness = new Set<number>();
   /** Log rows heard of while loading, with their ids: applied once the stored state is. */
   private early: Array<[Uint8Array, number]> = [];
   /** Appended updates not yet committed, in order, for the bus (only with one). */
@@ -267,8 +269,9 @@ export class Room implements CommitSink, ProjectedRoom {
     const kept: AwarenessEntry[] = [];
     for (const e of entries) {
       const owner = this.awarenessOwner.get(e.clientID);
-      // Providers echo other clients' changes back: those are not this connection's to speak for.
-      if (owner && owner !== conn) continue;
+      // Providers echo other clients' changes back: those are not this connection's to speak for — nor are
+      // the clients of another server (relayed here), whatever id a client here claims
+      if ((owner && owner !== conn) || (!owner && this.remoteAwareness.has(e.clientID))) continue;
       if (e.json === "null") {
         if (owner === conn) kept.push(e); // a removal introduces nobody, so it claims nothing
         continue;
@@ -348,6 +351,7 @@ export class Room implements CommitSink, ProjectedRoom {
     origin: unknown,
   ): void => {
     for (const id of changes.removed) {
+      this.remoteAwareness.delete(id);
       const owner = this.awarenessOwner.get(id);
       if (owner) {
         owner.awarenessIds?.delete(id);
@@ -405,10 +409,18 @@ export class Room implements CommitSink, ProjectedRoom {
     return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessOwner.keys()]);
   }
 
-  /** Another server's awareness change of its clients: shown to the clients here. */
+  /**
+   * Another server's awareness change of its clients: shown to the clients here. Never a state of a client
+   * of this server (another server cannot speak for it).
+   */
   applyRemoteAwareness(update: Uint8Array): void {
     if (this.status !== "ready") return;
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+    const kept = decodeAwarenessUpdate(update).filter((e) => !this.awarenessOwner.has(e.clientID));
+    if (kept.length === 0) return;
+    for (const e of kept)
+      if (e.json === "null") this.remoteAwareness.delete(e.clientID);
+      else this.remoteAwareness.add(e.clientID);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(kept), REMOTE_ORIGIN);
   }
 
   /** CommitSink: these of this room's updates are durable (log rows `ids`); send what waited for them. */
