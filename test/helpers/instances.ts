@@ -10,6 +10,12 @@ import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** Every server process started here: killed when the test process exits, whatever state its hooks left. */
+const spawned = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const p of spawned) p.kill("SIGKILL");
+});
+
 export interface Instance {
   url: string;
   proc: ChildProcess;
@@ -23,7 +29,13 @@ export async function startInstance(env: Record<string, string | undefined>): Pr
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  spawned.add(proc);
+  const exited = new Promise<void>((resolve) =>
+    proc.once("exit", () => {
+      spawned.delete(proc);
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: proc.stdout! }).once("line", (line) => resolve(JSON.parse(line).url));
     void exited.then(() => reject(new Error("the instance exited before it listened")));
