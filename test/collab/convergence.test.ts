@@ -1,9 +1,10 @@
-import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan } from "@gloss/shared";
+import { type LayerContext, listSpans } from "@gloss/shared";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient, Y } from "../helpers/collab";
 import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+import { applySpanOp, spanOps } from "../helpers/spanOps";
 
 let server: TestServer;
 let users: SeededUser[];
@@ -22,30 +23,6 @@ afterAll(async () => {
   await server.close();
 });
 
-type Op =
-  | { kind: "add"; client: number; start: number; len: number; label: number }
-  | { kind: "update"; client: number; pick: number; start: number; len: number }
-  | { kind: "remove"; client: number; pick: number }
-  | { kind: "toggle"; client: number }
-  | { kind: "yield" };
-
-const client = fc.integer({ min: 0, max: 4 });
-const start = fc.integer({ min: 0, max: TEXT.length - 1 });
-const len = fc.integer({ min: 1, max: 12 });
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc.record({ kind: fc.constant("add" as const), client, start, len, label: fc.nat() }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({ kind: fc.constant("update" as const), client, pick: fc.nat(), start, len }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("remove" as const), client, pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("toggle" as const), client }) },
-  { weight: 2, arbitrary: fc.constant({ kind: "yield" as const }) },
-);
-
 /** Lets the sockets make progress between operations (no fixed sleep: one turn of the event loop). */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -54,7 +31,7 @@ describe("convergence", () => {
     const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
     const labelIds = project.labels.map((l) => l.id);
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 50 }), async (ops) => {
+      fc.asyncProperty(fc.array(spanOps(5, TEXT.length), { minLength: 10, maxLength: 50 }), async (ops) => {
         const doc = seedDocument(server.db, project.id, `${TEXT} ${Math.random()}`, { assignTo: users });
         const clients: CollabClient[] = users.map((u, i) =>
           connectClient(server, {
@@ -65,31 +42,13 @@ describe("convergence", () => {
         );
         try {
           await Promise.all(clients.map((c) => c.synced()));
-          for (const op of ops) {
-            if (op.kind === "yield") {
-              await turn();
-              continue;
-            }
-            const c = clients[op.client]!;
-            const author = users[op.client]!.id;
-            const spans = listSpans(c.doc);
-            if (op.kind === "add") {
-              const end = Math.min(op.start + op.len, TEXT.length);
-              addSpan(
-                c.doc,
-                { start: op.start, end, label: labelIds[op.label % labelIds.length]!, author },
-                ctx,
-              );
-            } else if (op.kind === "update" && spans.length > 0) {
-              const end = Math.min(op.start + op.len, TEXT.length);
-              updateSpan(c.doc, spans[op.pick % spans.length]!.id, { start: op.start, end }, ctx);
-            } else if (op.kind === "remove" && spans.length > 0) {
-              removeSpan(c.doc, spans[op.pick % spans.length]!.id);
-            } else if (op.kind === "toggle") {
-              if (c.provider.shouldConnect) c.provider.disconnect();
-              else c.provider.connect();
-            }
-          }
+          for (const op of ops)
+            await applySpanOp(op, clients, {
+              ctx,
+              labelIds,
+              authorOf: (i) => users[i]!.id,
+              pause: turn,
+            });
           for (const c of clients) if (!c.provider.shouldConnect) c.provider.connect();
           await vi.waitFor(
             async () => {

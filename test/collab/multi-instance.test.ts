@@ -13,13 +13,14 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { type Db, openDb } from "@gloss/server/db/client";
-import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan } from "@gloss/shared";
+import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type Instance, startInstance, stopInstance } from "../helpers/instances";
 import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { applySpanOp, spanOps } from "../helpers/spanOps";
 
 const REDIS_URL = process.env.GLOSS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TEXT = "The minister said taxes will rise. Critics denied it. Prices may fall, analysts said.";
@@ -394,63 +395,23 @@ describe("Redis restarted mid-stream", () => {
 });
 
 describe("three instances", () => {
-  type Op =
-    | { kind: "add"; client: number; start: number; len: number; label: number }
-    | { kind: "update"; client: number; pick: number; start: number; len: number }
-    | { kind: "remove"; client: number; pick: number }
-    | { kind: "toggle"; client: number }
-    | { kind: "pause" };
-  const who = fc.integer({ min: 0, max: 5 });
-  const start = fc.integer({ min: 0, max: TEXT.length - 1 });
-  const len = fc.integer({ min: 1, max: 12 });
-  const opArb: fc.Arbitrary<Op> = fc.oneof(
-    {
-      weight: 5,
-      arbitrary: fc.record({ kind: fc.constant("add" as const), client: who, start, len, label: fc.nat() }),
-    },
-    {
-      weight: 3,
-      arbitrary: fc.record({ kind: fc.constant("update" as const), client: who, pick: fc.nat(), start, len }),
-    },
-    {
-      weight: 2,
-      arbitrary: fc.record({ kind: fc.constant("remove" as const), client: who, pick: fc.nat() }),
-    },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("toggle" as const), client: who }) },
-    { weight: 2, arbitrary: fc.constant({ kind: "pause" as const }) },
-  );
-
   it("six clients on three instances, random concurrent edits, some offline meanwhile, converge with the log", async () => {
     const servers = await Promise.all([instance(), instance(), instance()]);
     const ctx = ctxOf();
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40 }), async (ops) => {
+      fc.asyncProperty(fc.array(spanOps(6, TEXT.length), { minLength: 10, maxLength: 40 }), async (ops) => {
         const doc = seedDocument(db, projectId, `${TEXT} ${Math.random()}`, { assignTo: users });
         // two clients per instance, each as one of the three users
         const cs = await Promise.all(
           Array.from({ length: 6 }, (_, i) => client(servers[i % 3]!, doc.id, users[i % users.length]!)),
         );
-        for (const op of ops) {
-          if (op.kind === "pause") {
-            await new Promise((r) => setTimeout(r, 5));
-            continue;
-          }
-          const c = cs[op.client]!;
-          const spans = listSpans(c.doc);
-          if (op.kind === "add") {
-            const end = Math.min(op.start + op.len, TEXT.length);
-            const label = labelIds[op.label % labelIds.length]!;
-            addSpan(c.doc, { start: op.start, end, label, author: users[op.client % users.length]!.id }, ctx);
-          } else if (op.kind === "update" && spans.length > 0) {
-            const end = Math.min(op.start + op.len, TEXT.length);
-            updateSpan(c.doc, spans[op.pick % spans.length]!.id, { start: op.start, end }, ctx);
-          } else if (op.kind === "remove" && spans.length > 0) {
-            removeSpan(c.doc, spans[op.pick % spans.length]!.id);
-          } else if (op.kind === "toggle") {
-            if (c.provider.shouldConnect) c.provider.disconnect();
-            else c.provider.connect();
-          }
-        }
+        for (const op of ops)
+          await applySpanOp(op, cs, {
+            ctx,
+            labelIds,
+            authorOf: (i) => users[i % users.length]!.id,
+            pause: () => new Promise((r) => setTimeout(r, 5)),
+          });
         for (const c of cs) if (!c.provider.shouldConnect) c.provider.connect();
         await vi.waitFor(
           () => {
