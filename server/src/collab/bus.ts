@@ -15,6 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "../log";
+import { REDIS_OPTIONS } from "../redis";
 
 /** A room as the bus sees it. */
 export interface BusRoom {
@@ -76,16 +77,10 @@ const HEAD = 1 + ID_BYTES;
 /** The bus over Redis at `url` (channels under `prefix`). */
 export function redisBus(url: string, prefix: string, log: Logger): RoomBus {
   const self = randomBytes(ID_BYTES);
-  const options = {
-    // a publish while disconnected fails at once (the log has the update; the poll delivers it)
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
-    lazyConnect: false,
-  };
-  const pub = new Redis(url, options);
+  // a publish while disconnected fails at once (the log has the update; the poll delivers it)
+  const pub = new Redis(url, REDIS_OPTIONS);
   // the subscriber queues its SUBSCRIBEs until connected, and re-subscribes by itself after a reconnect
-  const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const sub = new Redis(url, { ...REDIS_OPTIONS, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const rooms = new Map<string, BusRoom>();
   const channelPrefix = `${prefix}:room:`;
   const rightsChannel = `${prefix}:rights`;

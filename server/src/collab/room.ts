@@ -426,11 +426,13 @@ export class Room implements CommitSink, ProjectedRoom {
   /** CommitSink: these of this room's updates are durable (log rows `ids`); send what waited for them. */
   committed(ids: number[]): void {
     const count = ids.length;
-    if (this.env.bus.enabled)
-      for (const id of ids) {
-        const update = this.unpublished.shift();
+    if (this.env.bus.enabled) {
+      const updates = this.unpublished.splice(0, count);
+      ids.forEach((id, i) => {
+        const update = updates[i];
         if (update) this.env.bus.publishUpdate(this.name, id, update);
-      }
+      });
+    }
     for (const id of ids) this.appliedIds.add(id);
     this.committedCount += count;
     this.logRows += count;
