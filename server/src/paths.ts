@@ -21,8 +21,11 @@ export function findRepoRoot(from: string = path.dirname(fileURLToPath(import.me
 /** The repository root (the folder with pnpm-workspace.yaml). */
 export const REPO_ROOT = findRepoRoot();
 
-/** The committed drizzle-kit output, applied at start-up. */
-export const MIGRATIONS_DIR = path.join(REPO_ROOT, "migrations");
+/** The committed drizzle-kit output for SQLite, applied at start-up. */
+export const MIGRATIONS_DIR = path.join(REPO_ROOT, "migrations", "sqlite");
+
+/** The committed drizzle-kit output for PostgreSQL (`GLOSS_DATABASE_URL=postgres://…`), applied at start-up. */
+export const PG_MIGRATIONS_DIR = path.join(REPO_ROOT, "migrations", "postgres");
 
 /** The built client (`pnpm build`), served by the app. */
 export const CLIENT_DIST = path.join(REPO_ROOT, "client", "dist");
