@@ -138,12 +138,12 @@ describe("incremental projection", () => {
           await idle();
           const name = roomName(room.doc.id, room.layer);
           const d = new Y.Doc();
-          const state = otherStore.readState(name);
+          const state = otherStore.readStateNow(name);
           if (state) Y.applyUpdate(d, state);
           const sv = Y.encodeStateVector(d);
           edit(d, rand, ctx, labels, room.user.id, 2, room.layer === "gold");
           otherStore.append({ name, committed() {}, persistFailed() {} }, Y.encodeStateAsUpdate(d, sv));
-          otherStore.flush();
+          otherStore.flushNow();
           d.destroy();
           behind.add(room);
         }
@@ -154,7 +154,7 @@ describe("incremental projection", () => {
       await checkAgainstRebuild();
       expect(dump().annotations.length).toBeGreaterThan(10);
     } finally {
-      otherStore.close();
+      void otherStore.close();
       other.$client.close();
     }
   }, 120_000);

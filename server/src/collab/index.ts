@@ -96,7 +96,7 @@ export function createCollab(deps: CollabDeps): Collab {
     connect: (socket, grant) => registry.join(socket, grant),
     withDoc: (documentId, layer, fn) => registry.withDoc(documentId, layer, fn),
     async flush() {
-      store.flush();
+      await store.flush();
       projector.flushAll();
       registry.reauthorizePending();
     },
@@ -106,9 +106,9 @@ export function createCollab(deps: CollabDeps): Collab {
     },
     close() {
       closed ??= (async () => {
-        registry.close();
+        await registry.close();
         await transport.drain();
-        store.close();
+        await store.close();
         await bus.close();
         await checkpointer?.stop();
       })();

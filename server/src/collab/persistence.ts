@@ -53,6 +53,8 @@ export interface ExternalListener {
 export interface CompactResult {
   /** Log rows merged and deleted. */
   rows: number;
+  /** Their ids: rows a room applied while an asynchronous store compacted stay counted. */
+  ids: number[];
   /** The snapshot's new version. */
   version: number;
   /**
@@ -62,24 +64,31 @@ export interface CompactResult {
   merged: Uint8Array | null;
 }
 
-/** What the rooms need from persistence; SqliteLayerStore is the implementation, tests may wrap it. */
+/**
+ * What the rooms need from persistence: SqliteLayerStore (embedded) and PgLayerStore (several servers on one
+ * PostgreSQL) implement it; tests may wrap it. Asynchronous, so a networked database fits; the SQLite store
+ * does its work before it returns, so its promises are already settled (the rooms' code is the same for both).
+ */
 export interface LayerStore {
   load(room: string): Promise<StoredLayer>;
   append(sink: CommitSink, update: Uint8Array): void;
-  /** Commits everything queued now (normally done once per tick). */
-  flush(): void;
+  /**
+   * Commits everything queued now (normally done once per tick); settles when those updates' sinks were told
+   * (committed or failed). Never rejects.
+   */
+  flush(): Promise<void>;
   /** Updates queued and not yet committed. */
   readonly pending: number;
   /** Updates committed since start. */
   readonly persisted: number;
   /** Merges a room's log into its snapshot (see CompactOptions). */
-  compact(room: string, opts?: CompactOptions): CompactResult;
+  compact(room: string, opts?: CompactOptions): Promise<CompactResult>;
   /** Starts telling `listener` what other processes write (polled every `intervalMs`); returns the stop. */
   watchExternal(listener: ExternalListener, intervalMs: number): () => void;
   /** The merged stored state of a room, or null when nothing is stored. */
-  readState(room: string): Uint8Array | null;
-  /** Flushes and stops scheduling. */
-  close(): void;
+  readState(room: string): Promise<Uint8Array | null>;
+  /** Flushes and stops scheduling (and, for a networked store, lets its connections go). */
+  close(): Promise<void>;
 }
 
 export interface CompactOptions {
@@ -90,7 +99,8 @@ export interface CompactOptions {
    * When every log row of the room is one it applied (ids, not a count: another writer's rows are not) and
    * the snapshot is still that version, the live state — already garbage collected — becomes the snapshot,
    * instead of merging the rows (which took 130–150 ms for 1,000 span updates, on the event loop every
-   * client waits on).
+   * client waits on). An asynchronous store calls `state()` before it first waits, while the doc holds
+   * exactly `applied`.
    */
   live?: { applied: ReadonlySet<number>; snapshotVersion: number; state: () => Uint8Array };
 }
@@ -187,7 +197,7 @@ export class SqliteLayerStore implements LayerStore {
       const ids = this.selectRowIds.all(room);
       const snap = this.selectSnapshot.get(room);
       const version = snap?.version ?? 0;
-      if (ids.length === 0) return { rows: 0, version, merged: null };
+      if (ids.length === 0) return { rows: 0, ids: [], version, merged: null };
       const lastId = ids[ids.length - 1]!.id;
       const live = opts.live;
       let state: Uint8Array;
@@ -204,7 +214,7 @@ export class SqliteLayerStore implements LayerStore {
       this.upsertSnapshot.run(room, asBuffer(state), Date.now(), version + 1);
       // Exactly the rows read above: the transaction is IMMEDIATE, so nobody inserted in between.
       this.deleteUpTo.run(room, lastId);
-      return { rows: ids.length, version: version + 1, merged };
+      return { rows: ids.length, ids: ids.map((r) => r.id), version: version + 1, merged };
     });
     this.maxId = sqlite.prepare("SELECT max(id) AS id FROM yjs_updates");
     // Bumped by triggers on every table that decides rights or rules (migration 0002).
@@ -237,11 +247,16 @@ export class SqliteLayerStore implements LayerStore {
     // many sockets shares one transaction.
     this.cancelScheduled ??= this.timers.soon(() => {
       this.cancelScheduled = null;
-      this.flush();
+      this.flushNow();
     });
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
+    this.flushNow();
+  }
+
+  /** Commits the queue before it returns (SQLite is in-process): what flush() does. */
+  flushNow(): void {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
     if (this.queue.length === 0) return;
@@ -268,7 +283,7 @@ export class SqliteLayerStore implements LayerStore {
     for (const [sink, list] of bySink) sink.committed(list);
   }
 
-  compact(room: string, opts: CompactOptions = {}): CompactResult {
+  async compact(room: string, opts: CompactOptions = {}): Promise<CompactResult> {
     return this.compactTx.immediate(room, opts);
   }
 
@@ -317,7 +332,12 @@ export class SqliteLayerStore implements LayerStore {
     }
   }
 
-  readState(room: string): Uint8Array | null {
+  async readState(room: string): Promise<Uint8Array | null> {
+    return this.readStateNow(room);
+  }
+
+  /** readState before it returns, for callers inside a SQLite transaction (the projection rebuild). */
+  readStateNow(room: string): Uint8Array | null {
     const { snapshot, rows } = this.readTx(room);
     const parts: Uint8Array[] = snapshot ? [snapshot] : [];
     for (const r of rows) parts.push(r.update);
@@ -325,8 +345,8 @@ export class SqliteLayerStore implements LayerStore {
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
 
-  close(): void {
-    this.flush();
+  async close(): Promise<void> {
+    this.flushNow();
     this.stopWatching?.();
     this.stopWatching = null;
     this.closed = true;

@@ -2,7 +2,7 @@
 import { parseRoomName, rejectedOf, relationsOf, spansOf, stateOf } from "@gloss/shared";
 import type Database from "better-sqlite3";
 import * as Y from "yjs";
-import type { LayerStore } from "./persistence";
+import type { SqliteLayerStore } from "./persistence";
 import { ProjectionSql } from "./projectionSql";
 import { toRejectionRow, toRelationRow, toSpanRow, toStateRow } from "./rows";
 
@@ -19,7 +19,7 @@ export interface RebuildCounts {
  */
 export function rebuildProjection(
   sqlite: Database.Database,
-  store: Pick<LayerStore, "readState">,
+  store: Pick<SqliteLayerStore, "readStateNow">,
   opts: { projectId?: number } = {},
 ): RebuildCounts {
   const sql = new ProjectionSql(sqlite);
@@ -43,7 +43,7 @@ export function rebuildProjection(
       if (!parsed) continue;
       const projectId = projectOf.get(parsed.documentId)?.projectId;
       if (projectId === undefined || (opts.projectId !== undefined && projectId !== opts.projectId)) continue;
-      const state = store.readState(name);
+      const state = store.readStateNow(name);
       if (!state) continue;
       const doc = new Y.Doc({ gc: true, guid: name });
       try {

@@ -97,6 +97,8 @@ export class Room implements CommitSink, ProjectedRoom {
   logBytes = 0;
   cancelUnload: (() => void) | null = null;
   cancelCompaction: (() => void) | null = null;
+  /** The compaction running now, if any (one at a time). */
+  compacting: Promise<void> | null = null;
   /** Ids of the log rows the live doc applied (loaded, committed here, or noticed from another writer). */
   readonly appliedIds = new Set<number>();
   /** The snapshot version the live doc is known to contain. */

@@ -237,7 +237,7 @@ export class RoomRegistry implements ConnectionHost {
       await room.loaded;
       if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
       const result = await fn(room.doc);
-      this.deps.store.flush();
+      await this.deps.store.flush();
       if (room.invalidWriteError) throw room.invalidWriteError;
       if (room.status !== "ready") throw new Error(`layer ${room.name} could not be saved`);
       return result;
@@ -264,9 +264,15 @@ export class RoomRegistry implements ConnectionHost {
         externalSnapshot: (roomName, version) => {
           const r = this.rooms.get(roomName);
           if (r?.status !== "ready" || r.snapshotVersion === version) return;
-          const state = this.deps.store.readState(roomName);
-          r.snapshotVersion = version;
-          if (state) r.applyExternal(state, null);
+          this.deps.store.readState(roomName).then(
+            (state) => {
+              if (r.status !== "ready") return;
+              r.snapshotVersion = Math.max(r.snapshotVersion, version);
+              if (state) r.applyExternal(state, null);
+            },
+            (err) =>
+              this.log.error("collab: reading a snapshot failed", { room: roomName, err: String(err) }),
+          );
         },
         externalChange: () => this.rightsChanged({}),
       },
@@ -315,7 +321,9 @@ export class RoomRegistry implements ConnectionHost {
     if (room.status !== "ready" || !room.idle || room.cancelUnload) return;
     const unload = () => {
       room.cancelUnload = null;
-      this.unload(room);
+      this.unload(room).catch((err) =>
+        this.log.error("collab: unloading a room failed", { room: room.name, err: String(err) }),
+      );
     };
     // Deferred: leave() may run inside a broadcast loop or a socket callback.
     room.cancelUnload =
@@ -325,18 +333,18 @@ export class RoomRegistry implements ConnectionHost {
   }
 
   /**
-   * Last one out: flush, re-check, destroy. Every step below is synchronous with the SQLite store, but the
+   * Last one out: flush, re-check, destroy. Every step below settles at once with the SQLite store, but the
    * idle predicate is re-checked after each one anyway, so an asynchronous store cannot unload a room that
    * a client re-joined in between.
    */
-  private unload(room: Room): void {
+  private async unload(room: Room): Promise<void> {
     if (room.status !== "ready" || !room.idle) return;
-    this.deps.store.flush();
+    await this.deps.store.flush();
     if (room.status !== "ready" || !room.idle) return;
     this.deps.projector.flush(room);
     if (!room.idle) return;
-    this.compact(room, true);
-    if (!room.idle) return;
+    await this.compact(room, true);
+    if (room.status !== "ready" || !room.idle) return;
     this.rooms.delete(room.name);
     room.destroy();
     this.stopWatchingWhenEmpty();
@@ -362,29 +370,40 @@ export class RoomRegistry implements ConnectionHost {
     room.cancelCompaction?.();
     const run = () => {
       room.cancelCompaction = null;
-      if (room.status === "ready") this.compact(room, false);
+      if (room.status === "ready") void this.compact(room, false);
     };
     room.cancelCompaction = overdue
       ? this.deps.timers.soon(run)
       : this.deps.timers.after(compactWhenQuietMs, run);
   }
 
-  private compact(room: Room, gc: boolean): void {
+  /** One compaction of a room at a time; a second request while one runs waits for it (and does nothing). */
+  private compact(room: Room, gc: boolean): Promise<void> {
+    room.compacting ??= this.compactOnce(room, gc).finally(() => {
+      room.compacting = null;
+    });
+    return room.compacting;
+  }
+
+  private async compactOnce(room: Room, gc: boolean): Promise<void> {
     // With nothing uncommitted, the live doc holds exactly the stored log: it can be the snapshot.
     if (room.logRows === 0 || room.uncommitted) return;
+    const logBytes = room.logBytes;
     try {
-      const result = this.deps.store.compact(room.name, {
+      const result = await this.deps.store.compact(room.name, {
         gc,
         live: {
-          applied: room.appliedIds,
+          applied: new Set(room.appliedIds),
           snapshotVersion: room.snapshotVersion,
           state: () => Y.encodeStateAsUpdate(room.doc),
         },
       });
-      room.logRows = 0;
-      room.logBytes = 0;
-      room.appliedIds.clear();
-      room.snapshotVersion = result.version;
+      if (room.status !== "ready") return;
+      // Rows committed while an asynchronous store compacted are still in the log, and still counted.
+      for (const id of result.ids) room.appliedIds.delete(id);
+      room.logRows = Math.max(0, room.logRows - result.rows);
+      room.logBytes = room.logRows === 0 ? 0 : Math.max(0, room.logBytes - logBytes);
+      room.snapshotVersion = Math.max(room.snapshotVersion, result.version);
       // Merged from the store: it may hold what another writer appended that this doc has not seen yet.
       if (result.merged) room.applyExternal(result.merged, null);
     } catch (err) {
@@ -394,15 +413,15 @@ export class RoomRegistry implements ConnectionHost {
   }
 
   /** Closes every connection, flushes and unloads every room. */
-  close(): void {
+  async close(): Promise<void> {
     this.closing = true;
     for (const room of [...this.rooms.values()])
       for (const conn of [...room.connections]) conn.close(CloseCode.GoingAway, "server shutting down");
-    this.deps.store.flush();
+    await this.deps.store.flush();
     for (const room of [...this.rooms.values()]) {
       if (room.status === "ready") {
         this.deps.projector.flush(room);
-        this.compact(room, true);
+        await this.compact(room, true);
       }
       this.rooms.delete(room.name);
       room.destroy();
