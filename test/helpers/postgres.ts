@@ -1,0 +1,53 @@
+/**
+ * A PostgreSQL database of a test's own: created with a random name on the server the admin URL points at
+ * (GLOSS_TEST_PG_ADMIN_URL, default postgres://127.0.0.1:5432/test as user GLOSS_TEST_PG_USER or PGUSER or
+ * `postgres`, trust auth), dropped afterwards. Tests never share one, so they can run in parallel.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+function adminUrl(): URL {
+  const url = new URL(process.env.GLOSS_TEST_PG_ADMIN_URL ?? "postgres://127.0.0.1:5432/test");
+  if (!url.username) url.username = process.env.GLOSS_TEST_PG_USER ?? process.env.PGUSER ?? "postgres";
+  return url;
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl().href, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether the admin database answers (a test may skip, or fail with a clear message, when not). */
+export async function pgAvailable(): Promise<boolean> {
+  try {
+    await withAdmin((c) => c.query("SELECT 1"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gloss_test_${randomBytes(6).toString("hex")}`;
+  // The name is ours (hex), so quoting it is enough; CREATE DATABASE takes no parameters.
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = adminUrl();
+  url.pathname = `/${name}`;
+  let dropped: Promise<void> | null = null;
+  return {
+    url: url.href,
+    drop() {
+      dropped ??= withAdmin(async (c) => {
+        // Connections a failed test left open would keep DROP waiting (FORCE ends them too, from 13 on).
+        await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      });
+      return dropped;
+    },
+  };
+}
