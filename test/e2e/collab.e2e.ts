@@ -74,9 +74,7 @@ test("shared mode: a span labelled by one annotator appears for the other within
   // first in Bob's own list (so a lost key press and a lost update fail differently), then in Ada's
   const both = ["claim: the bridge is safe, by Ada Lovelace", "attribution: Critics, by Bob Stone"];
   await expect.poll(() => sidebarSpans(pageB), { interval: 25 }).toEqual(both);
-  await expect
-    .poll(() => sidebarSpans(pageA), { timeout: 2000, interval: 25 })
-    .toEqual(both);
+  await expect.poll(() => sidebarSpans(pageA), { timeout: 2000, interval: 25 }).toEqual(both);
   await expect.poll(() => projectedSpans(server, doc.id, "shared").length).toBe(2);
 
   await pageA.screenshot({ path: screenshotPath("collab-shared-ada") });
