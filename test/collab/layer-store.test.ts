@@ -15,7 +15,7 @@ layerStoreContract("SQLite", async () => {
   const dbs: Db[] = [openDb(file)];
   const main = dbs[0]!;
   return {
-    store: (timers) => {
+    store: async (timers) => {
       const db = openDb(file);
       dbs.push(db);
       return new SqliteLayerStore(db.$client, timers);

@@ -10,7 +10,7 @@ import * as Y from "yjs";
 
 export interface StoreBackend {
   /** A store over the backend's one database (call twice for two writers). */
-  store(timers: TimerRegistry): LayerStore;
+  store(timers: TimerRegistry): Promise<LayerStore>;
   /** Log rows of a room. */
   count(room: string): Promise<number>;
   /** From now on every insert into the log fails with `message`. */
@@ -51,8 +51,8 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
   describe(`layer store contract: ${name}`, () => {
     let backend: StoreBackend;
     const stores: LayerStore[] = [];
-    const newStore = (timers = new TimerRegistry()) => {
-      const s = backend.store(timers);
+    const newStore = async (timers = new TimerRegistry()) => {
+      const s = await backend.store(timers);
       stores.push(s);
       return s;
     };
@@ -64,7 +64,7 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
     it("commits a tick's updates together, tells each sink after the commit, and loads them back", async () => {
       backend = await open();
       const timers = new TimerRegistry();
-      const store = newStore(timers);
+      const store = await newStore(timers);
       const log: string[] = [];
       const ids: number[] = [];
       const { updates } = spans(["x", "y", "z"]);
@@ -91,7 +91,7 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
 
     it("compacts exactly the rows it read, from the live state only when it applied every one of them", async () => {
       backend = await open();
-      const store = newStore();
+      const store = await newStore();
       const mine = spans(["a", "b", "c"]);
       const other = spans(["z"]);
       const ids: number[] = [];
@@ -119,7 +119,7 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
       // Another writer appended one row, and the live doc one of its own: the same row count as the live
       // doc "knows" (2), but not the same rows. Merge instead, and keep the foreign row.
       const foreign = spans(["f"]);
-      const otherWriter = newStore();
+      const otherWriter = await newStore();
       otherWriter.append(sink("doc/1/shared"), foreign.updates[0]!);
       await otherWriter.flush();
       mine.doc.getMap("spans").set("d", { start: 0, end: 1, label: 1, author: null, createdAt: 2 });
@@ -158,7 +158,7 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
 
     it("reports a failed commit to every sink in the batch and keeps nothing of it", async () => {
       backend = await open();
-      const store = newStore();
+      const store = await newStore();
       const log: string[] = [];
       await backend.breakWrites("disk full");
       store.append(sink("doc/1/shared", log), spans(["a"]).updates[0]!);
@@ -172,8 +172,8 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
 
     it("two writers: one appends without pause while the other compacts; every update survives", async () => {
       backend = await open();
-      const writer = newStore();
-      const compactor = newStore();
+      const writer = await newStore();
+      const compactor = await newStore();
       const room = "doc/7/shared";
       const keys = Array.from({ length: 300 }, (_, i) => `k${i}`);
       const { updates } = spans(keys);
@@ -204,8 +204,8 @@ export function layerStoreContract(name: string, open: () => Promise<StoreBacken
 
     it("tells a watching store of other writers' rows and snapshots, never of its own rows", async () => {
       backend = await open();
-      const watched = newStore();
-      const other = newStore();
+      const watched = await newStore();
+      const other = await newStore();
       const rows: Array<[string, number, string[]]> = [];
       const snapshots: Array<[string, number]> = [];
       const stop = watched.watchExternal(
