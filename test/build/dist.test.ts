@@ -141,7 +141,7 @@ describe("the server bundle", () => {
     expect(await exited).toBe(0);
 
     const journal = JSON.parse(
-      fs.readFileSync(path.join(REPO_ROOT, "migrations/meta/_journal.json"), "utf8"),
+      fs.readFileSync(path.join(REPO_ROOT, "migrations/sqlite/meta/_journal.json"), "utf8"),
     ) as {
       entries: unknown[];
     };
