@@ -301,7 +301,7 @@ class Watcher {
         `LISTEN ${PG_CHANNELS.updates}; LISTEN ${PG_CHANNELS.snapshots}; LISTEN ${PG_CHANNELS.rights}`,
       );
       if (!resume) {
-        const max = await client.query<{ id: number | null }>("SELECT max(id) AS id FROM yjs_updates");
+        const max = await this.pool.query<{ id: number | null }>("SELECT max(id) AS id FROM yjs_updates");
         this.lastSeenId = Number(max.rows[0]?.id ?? 0);
       }
     } catch {
