@@ -624,6 +624,29 @@ describe("a long import is written in batches", () => {
     expect(await layerSpans(d.id, layer)).toHaveLength(25_000);
   });
 
+  it("a long line read a run of spans at a time still names the line and field of a problem past the first run, and stores nothing", async () => {
+    const d = longDocument(12_000, 6_000);
+    const spans = spansOver(d, 21_000, false).map(({ start16: _a, end16: _b, ...s }) => s);
+    const layer = userLayer(w.annotator);
+    // line 1: a short record; line 2: the long one, an unknown label at span 20,500 (found while planning)
+    const short = JSON.stringify({ id: d.id, offsets: "codepoint", spans: spans.slice(0, 2) });
+    const bad = spans.map((s, i) => (i === 20_500 ? { ...s, label: "no such label" } : s));
+    const long = (v: unknown[]) => JSON.stringify({ id: d.id, offsets: "codepoint", spans: v });
+    let res = await post(`format=gloss&layer=${layer}`, `${short}\n${long(bad)}\n`);
+    await expectError(res.clone(), "unknown_label");
+    expect((await res.json()).error.details.errors).toEqual([
+      expect.objectContaining({ line: 2, field: "spans[20500]", message: expect.stringContaining("line 2") }),
+    ]);
+    // a span without its end at 20,700 (found while parsing): the same message as a whole parse gives
+    const broken = spans.map((s, i) => (i === 20_700 ? { start: s.start, label: s.label } : s));
+    res = await post(`format=gloss&layer=${layer}`, `${short}\n${long(broken)}\n`);
+    await expectError(res.clone(), "invalid_record");
+    expect((await res.json()).error.details.errors).toEqual([
+      expect.objectContaining({ line: 2, field: "spans[20700]", message: expect.stringContaining("line 2") }),
+    ]);
+    await expectNothingStored(layer);
+  });
+
   it("an undeclared unit is decided over the whole document, not per batch: UTF-16 offsets after an emoji", async () => {
     // the first 20,000 spans end before the emoji (both units agree there); the last ones only fit as UTF-16
     const d = longDocument(12_000, 11_990);

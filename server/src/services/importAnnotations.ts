@@ -51,6 +51,7 @@ import type { Db } from "../db/client";
 import { documents, labels, projects } from "../db/schema";
 import { HttpError } from "../errors";
 import { PayloadTooLarge } from "../import/errors";
+import { type GlossChunkedRecord, readGlossChunked } from "../import/glossChunks";
 import { readZip, type ZipLimits } from "../import/zip";
 import { audit } from "./audit";
 
@@ -320,19 +321,111 @@ interface ImportPlan {
   unknownLabels: string[];
 }
 
+/**
+ * One record to plan: its reference, unit, relations and position, and how its spans come — whole from
+ * the parse, or a run at a time from a chunked Gloss line (see glossChunks).
+ */
+interface PlanSource {
+  doc: ImportDocument;
+  /**
+   * Resolves the record's spans, handing them to `take` (`takeBack` undoes that); returns the issues and
+   * every span key of the record, or null when a chunked record does not resolve cleanly run by run, so
+   * the file has to be planned from its whole parse (which decides it exactly as before).
+   */
+  resolve(
+    text: string,
+    declared: OffsetUnit | undefined,
+    take: (spans: readonly ResolvedSpan[]) => void,
+    takeBack: () => void,
+  ): Promise<{ issues: FormatIssue[]; keys: Set<string | undefined> } | null>;
+}
+
+/** The records of a whole parse, each handed over (and released) once. */
+function* parsedSources(records: Array<ImportDocument | undefined>): Generator<PlanSource> {
+  for (let n = 0; n < records.length; n++) {
+    const doc = records[n]!;
+    records[n] = undefined;
+    yield {
+      doc,
+      async resolve(text, declared, take, takeBack) {
+        const issues = await resolveInBatches(text, doc, declared, take, takeBack);
+        return { issues, keys: new Set(doc.spans.map((s) => s.key)) };
+      },
+    };
+  }
+}
+
+/**
+ * The records of a chunked Gloss input. A run-by-run resolve gives resolveInBatches' answer when every
+ * run resolves cleanly under the declared (or default) unit; anything else needs the whole record.
+ */
+function* chunkedSources(records: GlossChunkedRecord[]): Generator<PlanSource> {
+  for (const rec of records) {
+    const doc = rec.doc;
+    yield {
+      doc,
+      async resolve(text, declared, take, takeBack) {
+        if (rec.chunks === 1) {
+          const spans = rec.chunk(0)!; // parsed with the record: never null
+          const issues = await resolveInBatches(text, { ...doc, spans }, declared, take, takeBack);
+          return { issues, keys: new Set(spans.map((s) => s.key)) };
+        }
+        const map = new OffsetMap(text);
+        const unit = declared ?? "codepoint";
+        const keys = new Set<string | undefined>();
+        for (let k = 0; k < rec.chunks; k++) {
+          const spans = rec.chunk(k);
+          if (!spans) return null;
+          const r = resolveOffsets(text, { ...doc, spans }, declared, map);
+          if (r.issues.length || r.unit !== unit) return null;
+          take(r.spans);
+          for (const s of spans) keys.add(s.key);
+          // the event loop runs between two runs
+          await yieldToEventLoop();
+        }
+        return { issues: [], keys };
+      },
+    };
+  }
+}
+
 /** Parses and checks the whole file; throws HttpError 422 listing every problem, else returns the plan. */
 async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promise<ImportPlan> {
-  const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
-  const issues = parsed.issues;
-  // each record is released once planned, so the parse and the plans are not both held in full
-  const records: Array<ImportDocument | undefined> = parsed.documents;
-  parsed.documents = [];
   const project = db
     .select({ relationTypes: projects.relationTypes })
     .from(projects)
     .where(eq(projects.id, req.projectId))
     .get();
   if (!project) throw new HttpError(404, "not_found", "No such project");
+  if (req.format === "gloss") {
+    // a Gloss file is read a run of spans at a time; one that cannot be is read whole, below
+    const text = decode(bytes, req.fileName, []);
+    const chunked = text === null ? null : readGlossChunked(text, RESOLVE_BATCH, req.fileName);
+    if (chunked) {
+      const plan = await planSources(db, req, project, chunkedSources(chunked), []);
+      if (plan) return plan;
+    }
+  }
+  const parsed = parseAnnotationFile(req.format, bytes, req.fileName, req.zipLimits);
+  // each record is released once planned, so the parse and the plans are not both held in full
+  const records: Array<ImportDocument | undefined> = parsed.documents;
+  parsed.documents = [];
+  if (!records.length && !parsed.issues.length)
+    parsed.issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
+  return (await planSources(db, req, project, parsedSources(records), parsed.issues))!;
+}
+
+/**
+ * Plans the records `sources` yields, after the parse's `issues`; throws HttpError 422 listing every
+ * problem, else returns the plan; null when a chunked source gave up (nothing is kept of this attempt).
+ */
+async function planSources(
+  db: Db,
+  req: ImportRequest,
+  project: { relationTypes: string[] },
+  sources: Iterable<PlanSource>,
+  issues: FormatIssue[],
+): Promise<ImportPlan | null> {
   const relationTypes = project.relationTypes;
   const labelId = labelResolver(projectLabels(db, req.projectId));
   const idx = indexDocuments(db, req.projectId);
@@ -353,12 +446,11 @@ async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promis
     }
     return i;
   };
-  if (!records.length && !issues.length)
-    issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
 
-  for (let n = 0; n < records.length; n++) {
-    const doc = records[n]!;
-    records[n] = undefined;
+  let n = -1;
+  for (const source of sources) {
+    n++;
+    const doc = source.doc;
     const id = matchDocument(doc.ref, idx);
     if (id === null) {
       issues.push(
@@ -401,14 +493,15 @@ async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promis
       keys.clear();
       unknownHere.clear();
     };
-    for (const i of await resolveInBatches(text, doc, req.offsets ?? doc.unit, take, takeBack))
-      issues.push(i);
+    const resolved = await source.resolve(text, req.offsets ?? doc.unit, take, takeBack);
+    if (!resolved) return null;
+    for (const i of resolved.issues) issues.push(i);
     for (const [label, u] of unknownHere) {
       const seen = unknownLabels.get(label);
       if (seen) seen.count += u.count;
       else unknownLabels.set(label, u);
     }
-    const spanKeys = new Set(doc.spans.map((s) => s.key));
+    const spanKeys = resolved.keys;
     for (const r of doc.relations) {
       const type = resolveRelationType(r.type, relationTypes);
       if (!spanKeys.has(r.from) || !spanKeys.has(r.to)) {
