@@ -5,7 +5,8 @@
  *       POST /api/projects/:id/documents: time, response bytes, the server's peak RSS;
  *   (b) one Gloss JSONL line carrying `--spans` spans for one document, posted to
  *       POST /api/projects/:id/annotations/import into the shared layer: time, peak RSS (from an RSS
- *       measured after a forced GC), RSS 10 s after (and after a forced GC), and the longest wait of a
+ *       measured after a forced GC), RSS 10 s after (and after a forced GC), the peak through those 10 s too
+ *       (the written room unloads after the response: a flush and a compaction), and the longest wait of a
  *       GET /api/health polled meanwhile (the server's worst stall).
  *
  * Peak RSS is the kernel's high-water mark of the child (/proc/<pid>/status VmHWM), reset before each phase
@@ -70,10 +71,13 @@ function memOf(pid: number): { rss: number; hwm: number } {
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
 
-/** Peak RSS of `pid` from now until `stop()`: the high-water mark (reset here) and a 20 ms poll. */
-function watchPeak(pid: number): { stop(): number } {
+/**
+ * Peak RSS of `pid` from now until `stop()`: the high-water mark (reset here unless `reset` is false, to
+ * go on from an earlier watch) and a 20 ms poll.
+ */
+function watchPeak(pid: number, reset = true): { stop(): number } {
   try {
-    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // 5: reset VmHWM to the current RSS
+    if (reset) fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // 5: reset VmHWM to the current RSS
   } catch {
     // not permitted here: the poll alone measures the peak
   }
@@ -257,17 +261,20 @@ async function main() {
           `longest wait of a concurrent GET /api/health ${secs(longestWait)}\n`,
       );
       process.stdout.write(`  waiting ${AFTER_MS / 1000} s…\n`);
+      // still watched: once the import has answered, the room it wrote unloads (flush, compaction)
+      const peakAfter = watchPeak(pid, false);
       await new Promise((resolve) => setTimeout(resolve, AFTER_MS));
+      const rssAfter = Math.max(rssB, peakAfter.stop());
       const idle = memOf(pid).rss;
       const gced = (await server.memory()).rss;
       process.stdout.write(
-        `  RSS ${AFTER_MS / 1000} s after: ${mb(idle)} (after a forced GC: ${mb(gced)})\n\n`,
+        `  RSS ${AFTER_MS / 1000} s after: ${mb(idle)} (after a forced GC: ${mb(gced)}); peak through the import and those ${AFTER_MS / 1000} s ${mb(rssAfter)}\n\n`,
       );
 
       process.stdout.write(
         "summary\n" +
           `  documents: ${secs(msA)}, response ${body.byteLength.toLocaleString("en-US")} bytes, peak RSS ${mb(rssA)}\n` +
-          `  spans:     ${secs(msB)}, peak RSS ${mb(rssB)}, RSS ${AFTER_MS / 1000} s after ${mb(idle)} (GC: ${mb(gced)}), longest stall ${secs(longestWait)}\n`,
+          `  spans:     ${secs(msB)}, peak RSS ${mb(rssB)} (with the ${AFTER_MS / 1000} s after: ${mb(rssAfter)}), RSS ${AFTER_MS / 1000} s after ${mb(idle)} (GC: ${mb(gced)}), longest stall ${secs(longestWait)}\n`,
       );
     } finally {
       await server.stop();
