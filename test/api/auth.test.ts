@@ -9,6 +9,7 @@ import path from "node:path";
 import { THROTTLE_RULES } from "@gloss/server/auth/rateLimit";
 import { openDb } from "@gloss/server/db/client";
 import { auditLog, sessions, users } from "@gloss/server/db/schema";
+import { sqliteStore } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import type { ApiErrorBody, CreatedUserDto, UserDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
@@ -303,7 +304,7 @@ describe("account administration (/users)", () => {
 
   it("lets an admin list and create accounts; others get 403, anonymous 401", async () => {
     // with sign-up closed, the first admin comes from the CLI (the same service underneath)
-    const adminRow = await createUser(ctx.server.db, {
+    const adminRow = await createUser(sqliteStore(ctx.server.db), {
       username: uniqueName("root"),
       password: DEFAULT_PASSWORD,
     });

@@ -10,6 +10,7 @@ import { createApp } from "@gloss/server/app";
 import { createApiToken, createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Collab } from "@gloss/server/collab/index";
 import type { Db } from "@gloss/server/db/client";
+import { sqliteStore } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import { addRelation, addSpan, type LayerName, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -365,7 +366,9 @@ describe("authorisation matrix", () => {
       manager: seedUser(db),
       admin: seedUser(db, { admin: true }),
     };
-    loginAs = (await createUser(db, { username: uniqueName("login"), password: DEFAULT_PASSWORD })).username;
+    loginAs = (
+      await createUser(sqliteStore(db), { username: uniqueName("login"), password: DEFAULT_PASSWORD })
+    ).username;
   });
   afterAll(async () => {
     await server.close();

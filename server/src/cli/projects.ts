@@ -1,6 +1,7 @@
 /** `gloss project create`: create a project owned (managed) by an existing account. */
 import { CreateProjectBody, ProjectMode } from "@gloss/shared";
 import { Command } from "commander";
+import { callSync } from "../db/store";
 import { HttpError } from "../errors";
 import { createProject } from "../services/projects";
 import { findUserByUsername } from "../services/users";
@@ -23,7 +24,7 @@ function projectCreate(name: string, opts: ProjectCreateOptions): Promise<void> 
   if (labels && !labels.length) throw usageError("--labels needs at least one name");
   const body = CreateProjectBody.parse({ name, mode, labels });
   return withDb((db) => {
-    const user = findUserByUsername(db, opts.owner);
+    const user = callSync(db, findUserByUsername, opts.owner);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${opts.owner}'`);
     const project = createProject(db, user.id, body);
     // stdout carries only the id, so scripts can capture it: id=$(pnpm gloss project create …)

@@ -2,6 +2,7 @@
 import { CreateTokenBody } from "@gloss/shared";
 import { Command } from "commander";
 import { createApiToken } from "../auth/sessions";
+import { callSync } from "../db/store";
 import { HttpError } from "../errors";
 import { audit } from "../services/audit";
 import { findUserByUsername } from "../services/users";
@@ -10,7 +11,7 @@ import { parseOptions, withDb } from "./common";
 function tokenCreate(username: string, opts: { name: string }): Promise<void> {
   const { name } = parseOptions(CreateTokenBody, { name: opts.name });
   return withDb((db) => {
-    const user = findUserByUsername(db, username);
+    const user = callSync(db, findUserByUsername, username);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${username}'`);
     const { token, row } = db.transaction(() => {
       const created = createApiToken(db, user.id, name);

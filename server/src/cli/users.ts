@@ -1,6 +1,7 @@
 /** `gloss user add`: create an account from the command line, working directly on the database. */
 import { Password, Username } from "@gloss/shared";
 import { Command } from "commander";
+import { sqliteStore } from "../db/store";
 import { createUser, generatePassword } from "../services/users";
 import { parseValue, usageError, withDb } from "./common";
 
@@ -32,7 +33,7 @@ async function userAdd(rawName: string, opts: UserAddOptions): Promise<void> {
     generated = true;
   }
   await withDb(async (db) => {
-    const row = await createUser(db, {
+    const row = await createUser(sqliteStore(db), {
       username,
       password,
       displayName: opts.displayName,

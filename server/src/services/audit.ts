@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { auditLog } from "../db/schema";
+import { executeSync, type Gen, run, type Store, sqliteStore } from "../db/store";
 
 export interface AuditEntry {
   userId: number | null;
@@ -12,14 +12,20 @@ export interface AuditEntry {
 }
 
 /** Appends one entry to the audit log (call inside the transaction of the change it records). */
-export function audit(db: Db, e: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
+export function* recordAudit(store: Store, e: AuditEntry): Gen<void> {
+  yield* run(
+    store.q.insert(store.t.auditLog).values({
       userId: e.userId,
       projectId: e.projectId ?? null,
       action: e.action,
       target: e.target ?? null,
       details: e.details ?? {},
-    })
-    .run();
+    }),
+  );
+}
+
+/** recordAudit, for the services still written against SQLite alone (issue 12 converts them). */
+export function audit(db: Db, e: AuditEntry): void {
+  const store = sqliteStore(db);
+  executeSync(store, recordAudit(store, e));
 }

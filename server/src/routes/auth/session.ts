@@ -13,6 +13,7 @@ import {
 } from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { HttpError, unauthorized } from "../../errors";
 import { createUser, findUserByUsername } from "../../services/users";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -117,7 +118,7 @@ export function sessionRoutes(deps: Deps) {
     const body = c.req.valid("json");
     const refused = await registrations.take(bucketOf(c));
     if (refused) return rateLimited(c, refused.retryAfterMs, "Too many accounts created from this address");
-    const row = await createUser(db, body);
+    const row = await createUser(sqliteStore(db), body);
     signIn(c, row.id);
     log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
     return c.json(toUserDto(row), 201);
@@ -131,7 +132,7 @@ export function sessionRoutes(deps: Deps) {
       log.warn("sign-in rate limited", { username: body.username, ip, retryAfterMs: attempt.retryAfterMs });
       return rateLimited(c, attempt.retryAfterMs, "Too many sign-in attempts");
     }
-    const user = findUserByUsername(db, body.username);
+    const user = await call(sqliteStore(db), findUserByUsername, body.username);
     // verify against a dummy hash when there is no such user, so both failures take the same time
     const ok = (await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
     await attempt.settle(ok);

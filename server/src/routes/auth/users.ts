@@ -4,6 +4,7 @@ import { CreatedUserDto, CreateUserBody, ListUsersQuery, type UserDto, UserListD
 import { createRoute } from "@hono/zod-openapi";
 import { toUserDto } from "../../auth/sessions";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { forbidden, unauthorized } from "../../errors";
 import { createUser, generatePassword, listUsers } from "../../services/users";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -49,17 +50,18 @@ function requireAdmin(user: UserDto | null): UserDto {
 /** GET/POST /users. */
 export function userRoutes({ db, log }: Deps) {
   const app = createRouter();
+  const store = sqliteStore(db);
 
-  app.openapi(listRoute, (c) => {
+  app.openapi(listRoute, async (c) => {
     requireAdmin(c.get("user"));
-    return c.json(listUsers(db, c.req.valid("query")), 200);
+    return c.json(await call(store, listUsers, c.req.valid("query")), 200);
   });
 
   app.openapi(createUserRoute, async (c) => {
     const admin = requireAdmin(c.get("user"));
     const body = c.req.valid("json");
     const password = body.password ?? generatePassword();
-    const row = await createUser(db, { ...body, password }, admin.id);
+    const row = await createUser(store, { ...body, password }, admin.id);
     log.info("user created by admin", { userId: row.id, username: row.username, by: admin.id });
     const dto: CreatedUserDto = toUserDto(row);
     if (!body.password) dto.password = password;

@@ -20,6 +20,7 @@ import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
 import { containsText } from "../../db/query";
 import { projectMembers, users } from "../../db/schema";
+import { callSync } from "../../db/store";
 import { HttpError, notFound } from "../../errors";
 import { audit } from "../../services/audit";
 import { findUserByUsername } from "../../services/users";
@@ -147,7 +148,7 @@ export function memberRoutes({ db }: Deps) {
     const body = c.req.valid("json");
     const projectId = access.project.id;
     const member = db.transaction(() => {
-      const user = findUserByUsername(db, body.username);
+      const user = callSync(db, findUserByUsername, body.username);
       if (!user) {
         throw new HttpError(404, "user_not_found", `No user named '${body.username}'`, { field: "username" });
       }

@@ -1,0 +1,198 @@
+/**
+ * One set of services over two databases (issue 12): SQLite through better-sqlite3, whose calls are
+ * synchronous, and PostgreSQL through node-postgres, whose calls are not.
+ *
+ * A service is written once, as a generator: it builds its queries with drizzle's builder (`store.q`, the
+ * tables of `store.t`) and hands each one to the driver with `yield* all(query)`, `get`, `run` or
+ * `transaction`. The SQLite driver answers each at once, so the whole service — transactions included —
+ * runs synchronously within one call, exactly as before: nothing can interleave with a transaction, and no
+ * promise is made per query. The PostgreSQL driver awaits each answer. (Babel's `gensync` is the same idea;
+ * this one knows drizzle's queries and transactions.)
+ *
+ * Types: `q` and `t` are typed as the SQLite flavour for both; at run time a PostgreSQL store holds the
+ * node-postgres drizzle instance and the tables of pgSchema.ts, which has the same tables and columns and
+ * the same JavaScript values. So a service never calls a query's own `.all()`, `.get()` or `.run()` (SQLite
+ * only): it yields it. SQL written by hand must be portable, or come from the dialect-aware helpers below.
+ * A query that fails is thrown into the service at its `yield*`; inside a transaction, PostgreSQL then
+ * refuses everything until the transaction ends, so a service that wants to go on after a failure wraps
+ * the attempt in a nested `transaction` (a savepoint, on both).
+ */
+import type Database from "better-sqlite3";
+import { gt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type pg from "pg";
+import type { Db } from "./client";
+import type { PgDb } from "./pg";
+import * as pgSchema from "./pgSchema";
+import * as schema from "./schema";
+
+export interface SqliteStore {
+  readonly dialect: "sqlite";
+  readonly q: Db;
+  readonly t: typeof schema;
+  readonly sqlite: Database.Database;
+}
+
+export interface PgStore {
+  readonly dialect: "pg";
+  /** node-postgres drizzle (or a transaction of it), typed as the SQLite flavour: see the module comment. */
+  readonly q: Db;
+  readonly t: typeof schema;
+  readonly pool: pg.Pool;
+}
+
+export type Store = SqliteStore | PgStore;
+
+/** What a service yields to its driver. */
+export type Op =
+  | { readonly kind: "all" | "get" | "run"; readonly query: unknown }
+  | { readonly kind: "tx"; readonly body: (tx: Store) => Gen<unknown> };
+
+/** A service's body: yields queries, returns T. Run it with `execute` (or `executeSync` on SQLite). */
+export type Gen<T> = Generator<Op, T, unknown>;
+
+/** Every row of a query. */
+export function* all<T>(query: { all(): T[] }): Gen<T[]> {
+  return (yield { kind: "all", query }) as T[];
+}
+
+/** The first row of a query (add `.limit(1)` when more may match). */
+export function* get<T>(query: { get(): T | undefined }): Gen<T | undefined> {
+  return (yield { kind: "get", query }) as T | undefined;
+}
+
+/** Runs an insert, update or delete; use `.returning()` with `all`/`get` to learn what it changed. */
+export function* run(query: { run(): unknown }): Gen<void> {
+  yield { kind: "run", query };
+}
+
+/**
+ * Runs `body` in a transaction (a savepoint when one is open): committed when it returns, rolled back when
+ * it throws. `body` builds its queries from the store it is given.
+ */
+export function* transaction<T>(body: (tx: Store) => Gen<T>): Gen<T> {
+  return (yield { kind: "tx", body }) as T;
+}
+
+interface SqliteQuery {
+  all(): unknown[];
+  get(): unknown;
+  run(): unknown;
+}
+
+/** Drives a service on SQLite: every answer at once, so it returns before anything else can run. */
+export function executeSync<T>(store: SqliteStore, gen: Gen<T>): T {
+  let answer: unknown;
+  let failure: { err: unknown } | null = null;
+  for (;;) {
+    const step = failure ? gen.throw(failure.err) : gen.next(answer);
+    if (step.done) return step.value;
+    failure = null;
+    try {
+      answer = sqliteAnswer(store, step.value);
+    } catch (err) {
+      failure = { err };
+    }
+  }
+}
+
+function sqliteAnswer(store: SqliteStore, op: Op): unknown {
+  switch (op.kind) {
+    case "all":
+      return (op.query as SqliteQuery).all();
+    case "get":
+      return (op.query as SqliteQuery).get();
+    case "run":
+      (op.query as SqliteQuery).run();
+      return undefined;
+    case "tx":
+      // better-sqlite3's transaction: BEGIN, or a savepoint inside one; rolled back if the body throws
+      return store.sqlite.transaction(() => executeSync(store, op.body(store) as Gen<unknown>))();
+  }
+}
+
+/** Drives a service on PostgreSQL, awaiting each answer. */
+async function executeAsync<T>(store: PgStore, gen: Gen<T>): Promise<T> {
+  let answer: unknown;
+  let failure: { err: unknown } | null = null;
+  for (;;) {
+    const step = failure ? gen.throw(failure.err) : gen.next(answer);
+    if (step.done) return step.value;
+    failure = null;
+    try {
+      answer = await pgAnswer(store, step.value);
+    } catch (err) {
+      failure = { err };
+    }
+  }
+}
+
+async function pgAnswer(store: PgStore, op: Op): Promise<unknown> {
+  switch (op.kind) {
+    case "all":
+      return await (op.query as PromiseLike<unknown[]>);
+    case "get":
+      return (await (op.query as PromiseLike<unknown[]>))[0];
+    case "run":
+      await (op.query as PromiseLike<unknown>);
+      return undefined;
+    case "tx": {
+      const pgDb = store.q as unknown as PgDb;
+      // drizzle's node-postgres transaction: one pooled connection, BEGIN … COMMIT, savepoints when nested
+      return pgDb.transaction((tx) =>
+        executeAsync({ ...store, q: tx as unknown as Db }, op.body({ ...store, q: tx as unknown as Db })),
+      );
+    }
+  }
+}
+
+/** Runs a service on either database (already settled on SQLite). */
+export function execute<T>(store: Store, gen: Gen<T>): Promise<T> {
+  if (store.dialect === "pg") return executeAsync(store, gen);
+  try {
+    return Promise.resolve(executeSync(store, gen));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+const sqliteStores = new WeakMap<Db, SqliteStore>();
+
+/** The store over a SQLite database (one per database). */
+export function sqliteStore(db: Db): SqliteStore {
+  let store = sqliteStores.get(db);
+  if (!store) {
+    store = { dialect: "sqlite", q: db, t: schema, sqlite: db.$client };
+    sqliteStores.set(db, store);
+  }
+  return store;
+}
+
+/** The store over a PostgreSQL database (openPg). */
+export function pgStore(db: PgDb): PgStore {
+  return { dialect: "pg", q: db as unknown as Db, t: pgSchema as unknown as typeof schema, pool: db.$client };
+}
+
+/** Case-insensitive "contains" on a text column, for the listings' `?q=` search (one rule for all of them). */
+export const containsText = (store: Store, column: SQLWrapper, q: string): SQL =>
+  store.dialect === "pg"
+    ? gt(sql`strpos(lower(${column}), lower(${q}))`, 0)
+    : gt(sql`instr(lower(${column}), lower(${q}))`, 0);
+
+/** `execute(store, fn(store, ...args))`: how routes and the CLI call a service. */
+export function call<A extends unknown[], T>(
+  store: Store,
+  fn: (store: Store, ...args: A) => Gen<T>,
+  ...args: A
+): Promise<T> {
+  return execute(store, fn(store, ...args));
+}
+
+/** A service called from code still written against SQLite alone (synchronous, e.g. inside its transaction). */
+export function callSync<A extends unknown[], T>(
+  db: Db,
+  fn: (store: Store, ...args: A) => Gen<T>,
+  ...args: A
+): T {
+  const store = sqliteStore(db);
+  return executeSync(store, fn(store, ...args));
+}

@@ -1,0 +1,148 @@
+/**
+ * One set of services over both databases (server/src/db/store.ts): the drivers' semantics — transactions,
+ * savepoints, errors handed back to the service — and the services converted so far, each body run on
+ * SQLite and on PostgreSQL with the same expectations.
+ */
+import { all, call, execute, executeSync, get, run, type Store, transaction } from "@gloss/server/db/store";
+import { HttpError } from "@gloss/server/errors";
+import { recordAudit } from "@gloss/server/services/audit";
+import { createUser, findUserByUsername, listUsers } from "@gloss/server/services/users";
+import { count, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { BACKENDS } from "../helpers/backends";
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+function* auditCount(store: Store) {
+  return (yield* get(store.q.select({ n: count() }).from(store.t.auditLog)))!.n;
+}
+
+describe.each(BACKENDS)("on $name", (backend) => {
+  const open = async () => {
+    const { store, close } = await backend.open();
+    closers.push(close);
+    return store;
+  };
+
+  it("a transaction commits when its body returns, rolls back when it throws; a nested one is a savepoint", async () => {
+    const store = await open();
+    await execute(
+      store,
+      transaction(function* (tx) {
+        yield* recordAudit(tx, { userId: null, action: "kept" });
+      }),
+    );
+    await expect(
+      execute(
+        store,
+        transaction(function* (tx) {
+          yield* recordAudit(tx, { userId: null, action: "rolled.back" });
+          throw new Error("changed my mind");
+        }),
+      ),
+    ).rejects.toThrow("changed my mind");
+    await execute(
+      store,
+      transaction(function* (tx) {
+        yield* recordAudit(tx, { userId: null, action: "outer" });
+        try {
+          yield* transaction(function* (inner) {
+            yield* recordAudit(inner, { userId: null, action: "inner" });
+            throw new Error("inner only");
+          });
+        } catch (err) {
+          expect(String(err)).toContain("inner only");
+        }
+      }),
+    );
+    const actions = await execute(
+      store,
+      all(
+        store.q
+          .select({ action: store.t.auditLog.action })
+          .from(store.t.auditLog)
+          .orderBy(store.t.auditLog.id),
+      ),
+    );
+    expect(actions.map((a) => a.action)).toEqual(["kept", "outer"]);
+  });
+
+  it("a failing query is thrown into the service, which may catch it and go on", async () => {
+    const store = await open();
+    const { users } = store.t;
+    const outcome = await execute(
+      store,
+      (function* () {
+        yield* run(store.q.insert(users).values({ username: "ada", displayName: "Ada", passwordHash: "x" }));
+        try {
+          yield* run(
+            store.q.insert(users).values({ username: "ada", displayName: "Ada 2", passwordHash: "y" }),
+          );
+          return "inserted twice";
+        } catch {
+          const rows = yield* all(store.q.select().from(users).where(eq(users.username, "ada")));
+          return `refused; ${rows.length} row, ${rows[0]!.displayName}`;
+        }
+      })(),
+    );
+    expect(outcome).toBe("refused; 1 row, Ada");
+  });
+
+  it("users: the first account is the administrator; a look-alike name is refused and nothing is stored", async () => {
+    const store = await open();
+    const ada = await createUser(store, {
+      username: "ada",
+      password: "correct horse battery",
+      displayName: " Ada ",
+    });
+    const bob = await createUser(store, { username: "bob", password: "correct horse battery" }, ada.id);
+    expect([ada.isAdmin, ada.displayName, bob.isAdmin, bob.displayName]).toEqual([true, "Ada", false, "bob"]);
+    expect(typeof ada.createdAt).toBe("number");
+    const before = await execute(store, auditCount(store));
+    const refused = await createUser(store, { username: "ADA", password: "correct horse battery" }).catch(
+      (e) => e,
+    );
+    expect(refused).toBeInstanceOf(HttpError);
+    expect([(refused as HttpError).status, (refused as HttpError).code]).toEqual([409, "username_taken"]);
+    expect(await execute(store, auditCount(store))).toBe(before);
+    expect((await call(store, findUserByUsername, "ada"))?.id).toBe(ada.id);
+    expect(await call(store, findUserByUsername, "ADA")).toBeUndefined();
+    for (const name of ["carol", "dave", "Eve"])
+      await createUser(store, {
+        username: name,
+        displayName: `${name} Lovelace`,
+        password: "correct horse battery",
+      });
+    const page = await call(store, listUsers, { q: "LOVE", limit: 2, offset: 0 });
+    expect(page).toEqual({
+      total: 3,
+      users: [expect.objectContaining({ username: "Eve" }), expect.objectContaining({ username: "carol" })],
+    });
+    expect((await call(store, listUsers, { limit: 10, offset: 4 })).users.map((u) => u.username)).toEqual([
+      "dave",
+    ]);
+  });
+});
+
+describe("the SQLite driver", () => {
+  it("runs a service to its end within the call: nothing else can run in the middle of its transaction", async () => {
+    const { store, close } = await BACKENDS[0]!.open();
+    closers.push(close);
+    if (store.dialect !== "sqlite") throw new Error("expected SQLite");
+    let interleaved = false;
+    queueMicrotask(() => {
+      interleaved = true;
+    });
+    const n = executeSync(
+      store,
+      transaction(function* (tx) {
+        for (let i = 0; i < 50; i++) yield* recordAudit(tx, { userId: null, action: `a${i}` });
+        return yield* auditCount(tx);
+      }),
+    );
+    expect([n, interleaved]).toEqual([50, false]);
+  });
+});
