@@ -99,17 +99,18 @@ export function exportRoutes(deps: Deps) {
       );
     // the upload reader bounds the body while it streams (413 payload_too_large, nothing stored)
     const limit = limitOf(deps.config, "maxAnnotationImportBytes");
-    let bytes: Uint8Array;
+    // in a holder the import empties: this frame, suspended until the import ends, does not keep the upload
+    const file: { bytes: Uint8Array | null } = { bytes: null };
     let fileName: string | undefined;
     if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
       const part = await readFilePart(c.req.raw, limit, "file");
       if (!part) throw new HttpError(400, "bad_request", "Send the file in the multipart field `file`");
-      bytes = part.bytes;
+      file.bytes = part.bytes;
       fileName = part.filename ?? undefined;
     } else {
-      bytes = await readBody(c.req.raw, limit, "The annotation file");
+      file.bytes = await readBody(c.req.raw, limit, "The annotation file");
     }
-    if (!bytes.byteLength) throw new HttpError(400, "bad_request", "The request has no file");
+    if (!file.bytes.byteLength) throw new HttpError(400, "bad_request", "The request has no file");
     const result = await importAnnotations(
       deps,
       {
@@ -122,7 +123,7 @@ export function exportRoutes(deps: Deps) {
         fileName,
         zipLimits: deps.config,
       },
-      bytes,
+      file,
     );
     warmSummaries(deps, access.project.id);
     return c.json(result, 200);
