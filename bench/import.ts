@@ -12,9 +12,10 @@
  * Peak RSS is the kernel's high-water mark of the child (/proc/<pid>/status VmHWM), reset before each phase
  * through /proc/<pid>/clear_refs, and cross-checked by polling VmRSS.
  *
- *   npx tsx bench/import.ts [--docs 100000] [--spans 200000] [--settle 10] [--keep]
+ *   npx tsx bench/import.ts [--docs 100000] [--spans 200000] [--settle 10] [--keyed] [--keep]
  *
- * (`--settle`: seconds to wait after the span import before reading the settled RSS.)
+ * (`--settle`: seconds to wait after the span import before reading the settled RSS; `--keyed`: every span
+ * carries an id, as in a Gloss export.)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -26,7 +27,7 @@ import { seedDocument, seedProject, seedUser } from "../test/helpers/seed";
 import { startChild } from "./lib/child";
 import { benchOptions } from "./lib/options";
 
-const o = benchOptions({ numbers: { docs: 100_000, spans: 200_000, settle: 10 }, flags: ["keep"] });
+const o = benchOptions({ numbers: { docs: 100_000, spans: 200_000, settle: 10 }, flags: ["keep", "keyed"] });
 for (const k of ["docs", "spans", "settle"] as const)
   if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`--${k} wants a positive integer`);
 const DOCS = o.docs;
@@ -149,7 +150,8 @@ function spansFile(documentId: number, text: string, bounds: Array<[number, numb
     const label = labels[Math.floor(i / (4 * n)) % 4]!;
     const start = bounds[first]![0];
     const end = bounds[first + width]![1];
-    spans.push(JSON.stringify({ start, end, label, text: text.slice(start, end) }));
+    const id = o.keyed ? { id: `s${i}` } : {};
+    spans.push(JSON.stringify({ ...id, start, end, label, text: text.slice(start, end) }));
   }
   return `{"id":${documentId},"offsets":"codepoint","spans":[${spans.join(",")}]}\n`;
 }

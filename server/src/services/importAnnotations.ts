@@ -22,6 +22,7 @@ import {
   type FormatIssue,
   type ImportDocument,
   type ImportFormat,
+  type ImportSpan,
   issue,
   LABEL_PALETTE,
   type LayerContext,
@@ -199,7 +200,7 @@ function labelResolver(rows: Array<{ id: number; name: string }>) {
 /**
  * One document's spans to write, column by column (index i is one span): a few numbers per span instead
  * of an object, since a file may carry hundreds of thousands. Labels are indexes into the import's list
- * of label names; keys, notes and scores are rare and kept by index.
+ * of label names; keys (kept only for a record with relations), notes and scores are kept by index.
  */
 interface PlannedSpans {
   start: number[];
@@ -354,6 +355,13 @@ interface PlanSource {
   ): Promise<{ issues: FormatIssue[]; keys: Set<string | undefined> } | null>;
 }
 
+/**
+ * The span keys of a record, which only its relations refer to: none kept for a record without relations
+ * (a Gloss export keys every span: 200,000 strings held through the import for nothing).
+ */
+const keysOf = (doc: ImportDocument, spans: readonly ImportSpan[]) =>
+  new Set(doc.relations.length ? spans.map((s) => s.key) : []);
+
 /** The records of a whole parse, each handed over (and released) once. */
 function* parsedSources(records: Array<ImportDocument | undefined>): Generator<PlanSource> {
   for (let n = 0; n < records.length; n++) {
@@ -363,7 +371,7 @@ function* parsedSources(records: Array<ImportDocument | undefined>): Generator<P
       doc,
       async resolve(text, declared, take, takeBack) {
         const issues = await resolveInBatches(text, doc, declared, take, takeBack);
-        return { issues, keys: new Set(doc.spans.map((s) => s.key)) };
+        return { issues, keys: keysOf(doc, doc.spans) };
       },
     };
   }
@@ -382,7 +390,7 @@ function* chunkedSources(records: GlossChunkedRecord[]): Generator<PlanSource> {
         if (rec.chunks === 1) {
           const spans = rec.chunk(0)!; // parsed with the record: never null
           const issues = await resolveInBatches(text, { ...doc, spans }, declared, take, takeBack);
-          return { issues, keys: new Set(spans.map((s) => s.key)) };
+          return { issues, keys: keysOf(doc, spans) };
         }
         const map = new OffsetMap(text);
         const unit = declared ?? "codepoint";
@@ -393,7 +401,7 @@ function* chunkedSources(records: GlossChunkedRecord[]): Generator<PlanSource> {
           const r = resolveOffsets(text, { ...doc, spans }, declared, map);
           if (r.issues.length || r.unit !== unit) return null;
           take(r.spans);
-          for (const s of spans) keys.add(s.key);
+          if (doc.relations.length) for (const s of spans) keys.add(s.key);
           // the event loop runs between two runs
           await yieldToEventLoop();
         }
@@ -482,6 +490,7 @@ async function planSources(
     const unknownHere = new Map<string, { count: number; first: FormatIssue }>();
     // a file-local key made unique per imported record (two records may reuse "T1")
     const scoped = (k: string) => `${n}:${k}`;
+    const keyed = doc.relations.length > 0;
     const take = (spans: readonly ResolvedSpan[]) => {
       for (const { span: s, start16, end16 } of spans) {
         if (labelId(s.label) === undefined) {
@@ -493,11 +502,11 @@ async function planSources(
               first: issue("unknown_label", s.pos, `unknown label ${quote(s.label)}`),
             });
         }
-        if (s.key !== undefined) keys.add(s.key);
+        if (keyed && s.key !== undefined) keys.add(s.key);
         const i = cols.start.push(start16) - 1;
         cols.end.push(end16);
         cols.label.push(indexOfLabel(s.label));
-        if (s.key !== undefined) cols.key.set(i, scoped(s.key));
+        if (keyed && s.key !== undefined) cols.key.set(i, scoped(s.key));
         if (s.note !== undefined) cols.note.set(i, s.note);
         if (s.score !== undefined) cols.score.set(i, s.score);
       }
