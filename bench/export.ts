@@ -16,6 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSession, SESSION_COOKIE } from "../server/src/auth/sessions";
 import { openDb } from "../server/src/db/client";
+import { callSync } from "../server/src/db/store";
 import { testConfig } from "../server/src/env";
 import { startGloss } from "../server/src/server";
 import { createExport } from "../server/src/services/export";
@@ -155,7 +156,7 @@ async function overHttp(dir: string, file: string, projectId: number): Promise<b
       )
       .run().lastInsertRowid,
   );
-  const cookie = `${SESSION_COOKIE}=${createSession(db, admin).value}`;
+  const cookie = `${SESSION_COOKIE}=${callSync(db, createSession, admin).value}`;
   db.$client.close();
   const gloss = await startGloss(testConfig({ dataDir: dir, dbFile: file, logLevel: "error" }));
   try {

@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSession, SESSION_COOKIE } from "../server/src/auth/sessions";
+import { callSync } from "../server/src/db/store";
 import { testConfig } from "../server/src/env";
 import { startGloss } from "../server/src/server";
 import type { ProjectCurationDto } from "../shared/src/curation/api";
@@ -47,7 +48,7 @@ try {
   const annotator = Number(
     (sqlite.prepare("SELECT id FROM users WHERE username = 'annotator1'").get() as { id: number }).id,
   );
-  const annotatorCookie = `${SESSION_COOKIE}=${createSession(gloss.db, annotator).value}`;
+  const annotatorCookie = `${SESSION_COOKIE}=${callSync(gloss.db, createSession, annotator).value}`;
   console.log(
     `assignments of every annotator to every document in ${((performance.now() - assigned) / 1000).toFixed(1)} s`,
   );

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { createSession, SESSION_COOKIE } from "../../server/src/auth/sessions";
 import { openDb } from "../../server/src/db/client";
+import { callSync } from "../../server/src/db/store";
 import { seededRandom } from "../../shared/src/formats/split";
 import { tokenize } from "../../shared/src/tokenize";
 
@@ -127,7 +128,7 @@ export function seedAnnotatedProject(file: string, size: AnnotatedProjectSize): 
       )
       .run().lastInsertRowid,
   );
-  const cookie = `${SESSION_COOKIE}=${createSession(db, admin).value}`;
+  const cookie = `${SESSION_COOKIE}=${callSync(db, createSession, admin).value}`;
   sqlite.close();
   return cookie;
 }

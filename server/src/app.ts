@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { isAllowedOrigin } from "./auth/origin";
 import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
+import { call, sqliteStore } from "./db/store";
 import { HttpError } from "./errors";
 import { bodyLimits } from "./import/bodyLimit";
 import { CLIENT_DIST } from "./paths";
@@ -43,6 +44,7 @@ const healthRoute = createRoute({
 /** Builds the HTTP app (API + client) from its dependencies. Listening is index/server's job. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const store = sqliteStore(deps.db);
 
   // Known errors become `{ error: { code, message, details? } }`. A bad request is refused before its
   // handler runs (the routes' validator hook: 400 invalid_input; the JSON reader: 400 invalid_json), so
@@ -94,7 +96,7 @@ export function createApp(deps: Deps) {
 
   // Who is asking: a session cookie or an API token. Every route decides what that caller may do.
   app.use("/api/*", async (c, next) => {
-    const resolved = resolveUser(deps.db, {
+    const resolved = await call(store, resolveUser, {
       cookie: c.req.header("cookie"),
       authorization: c.req.header("authorization"),
     });

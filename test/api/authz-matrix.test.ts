@@ -10,7 +10,7 @@ import { createApp } from "@gloss/server/app";
 import { createApiToken, createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Collab } from "@gloss/server/collab/index";
 import type { Db } from "@gloss/server/db/client";
-import { sqliteStore } from "@gloss/server/db/store";
+import { callSync, sqliteStore } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import { addRelation, addSpan, type LayerName, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,7 +119,7 @@ const MATRIX: Row[] = [
   { route: "POST /api/tokens", body: () => ({ name: "matrix" }), expect: SIGNED_IN(201) },
   {
     route: "DELETE /api/tokens/:id",
-    params: (c) => ({ id: createApiToken(c.db, (c.me ?? c.cast.manager).id, "to revoke").row.id }),
+    params: (c) => ({ id: callSync(c.db, createApiToken, (c.me ?? c.cast.manager).id, "to revoke").row.id }),
     expect: SIGNED_IN(204),
   },
 
@@ -394,7 +394,7 @@ describe("authorisation matrix", () => {
     });
     const client = new ApiClient(server.url);
     // a fresh session per cell, so a sign-out row cannot log the cast out of later cells
-    if (me) client.cookie = `${SESSION_COOKIE}=${createSession(db, me.id).value}`;
+    if (me) client.cookie = `${SESSION_COOKIE}=${callSync(db, createSession, me.id).value}`;
     const query = row.query ? `?${row.query(cell)}` : "";
     const res = await client.request(method, path + query, row.body?.(cell, params));
     await res.arrayBuffer();

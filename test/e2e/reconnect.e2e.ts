@@ -5,6 +5,7 @@
  */
 
 import { createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
+import { callSync } from "@gloss/server/db/store";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { screenshotPath } from "../helpers/browser";
@@ -76,7 +77,7 @@ test("4401: the session ends; the page asks to sign in again and does not retry"
   expect(link).toBe(`/signin?next=${encodeURIComponent(`/documents/${doc.id}`)}`);
 
   // signed in again (a new session), the page comes back to the document and the span reaches the server
-  const session = createSession(server.db, ada.id);
+  const session = callSync(server.db, createSession, ada.id);
   await ctx.addCookies([{ name: SESSION_COOKIE, value: session.value, url: server.url }]);
   await page.goto(server.url + link);
   await page.waitForURL((u) => u.pathname === `/documents/${doc.id}`);

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { createApiToken, createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Db } from "@gloss/server/db/client";
 import { assignments, documents, labels, projectMembers, projects, users } from "@gloss/server/db/schema";
+import { callSync } from "@gloss/server/db/store";
 import { DEFAULT_LABELS, DEFAULT_RELATION_TYPES, type ProjectMode, type Role } from "@gloss/shared";
 
 let seq = 0;
@@ -38,8 +39,8 @@ export function seedUser(
     })
     .returning()
     .get();
-  const session = createSession(db, row.id);
-  const { token } = createApiToken(db, row.id, "test");
+  const session = callSync(db, createSession, row.id);
+  const { token } = callSync(db, createApiToken, row.id, "test");
   return { id: row.id, username, cookie: `${SESSION_COOKIE}=${session.value}`, token };
 }
 

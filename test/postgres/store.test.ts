@@ -3,6 +3,14 @@
  * savepoints, errors handed back to the service — and the services converted so far, each body run on
  * SQLite and on PostgreSQL with the same expectations.
  */
+import {
+  createApiToken,
+  createSession,
+  deleteSession,
+  resolveCredential,
+  resolveUser,
+  SESSION_COOKIE,
+} from "@gloss/server/auth/sessions";
 import { all, call, execute, executeSync, get, run, type Store, transaction } from "@gloss/server/db/store";
 import { HttpError } from "@gloss/server/errors";
 import { recordAudit } from "@gloss/server/services/audit";
@@ -124,6 +132,41 @@ describe.each(BACKENDS)("on $name", (backend) => {
     expect((await call(store, listUsers, { limit: 10, offset: 4 })).users.map((u) => u.username)).toEqual([
       "dave",
     ]);
+  });
+
+  it("sessions and tokens: who a cookie or a bearer token is, until signed out, expired or revoked", async () => {
+    const store = await open();
+    const ada = await createUser(store, { username: "ada", password: "correct horse battery" });
+    const session = await call(store, createSession, ada.id);
+    const cookie = `${SESSION_COOKIE}=${session.value}`;
+    const byCookie = await call(store, resolveUser, { cookie });
+    expect(byCookie).toMatchObject({ user: { id: ada.id, username: "ada" }, via: "cookie" });
+    expect(await call(store, resolveCredential, byCookie!.credential)).toMatchObject({ id: ada.id });
+
+    const { token, row } = await call(store, createApiToken, ada.id, "script");
+    expect(row.lastUsedAt).toBeNull();
+    const byToken = await call(store, resolveUser, { authorization: `Bearer ${token}` });
+    expect(byToken).toMatchObject({ user: { id: ada.id }, via: "token", credential: `t:${row.id}` });
+    const { apiTokens, sessions } = store.t;
+    const touched = await execute(
+      store,
+      get(store.q.select().from(apiTokens).where(eq(apiTokens.id, row.id))),
+    );
+    expect(typeof touched!.lastUsedAt).toBe("number");
+    expect(await call(store, resolveUser, { authorization: `Bearer ${token}x` })).toBeNull();
+
+    await execute(
+      store,
+      run(store.q.update(apiTokens).set({ revokedAt: Date.now() }).where(eq(apiTokens.id, row.id))),
+    );
+    expect(await call(store, resolveUser, { authorization: `Bearer ${token}` })).toBeNull();
+    expect(await call(store, resolveCredential, `t:${row.id}`)).toBeNull();
+
+    await execute(store, run(store.q.update(sessions).set({ expiresAt: Date.now() - 1 })));
+    expect(await call(store, resolveUser, { cookie })).toBeNull();
+    const second = await call(store, createSession, ada.id);
+    await call(store, deleteSession, second.value);
+    expect(await call(store, resolveUser, { cookie: `${SESSION_COOKIE}=${second.value}` })).toBeNull();
   });
 });
 

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { UserDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { apiTokens, sessions, type users } from "../db/schema";
-import { authStatements } from "./statements";
+import type { users } from "../db/schema";
+import { type Gen, get, getWith, run, runWith, type Store } from "../db/store";
+import { authQueries } from "./statements";
 
 export const SESSION_COOKIE = "gloss_session";
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -13,29 +13,27 @@ export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex"
 const randomToken = () => randomBytes(32).toString("base64url");
 
 /** Creates a server-side session; returns the cookie value (only its sha256 is stored). */
-export function createSession(db: Db, userId: number): { value: string; expiresAt: number } {
+export function* createSession(store: Store, userId: number): Gen<{ value: string; expiresAt: number }> {
   const value = randomToken();
   const expiresAt = Date.now() + SESSION_TTL_MS;
-  db.insert(sessions)
-    .values({ id: sha256(value), userId, expiresAt })
-    .run();
+  yield* run(store.q.insert(store.t.sessions).values({ id: sha256(value), userId, expiresAt }));
   return { value, expiresAt };
 }
 
-export function deleteSession(db: Db, value: string): void {
-  db.delete(sessions)
-    .where(eq(sessions.id, sha256(value)))
-    .run();
+export function* deleteSession(store: Store, value: string): Gen<void> {
+  const { sessions } = store.t;
+  yield* run(store.q.delete(sessions).where(eq(sessions.id, sha256(value))));
 }
 
 /** Creates a personal API token; returns the token (shown once). */
-export function createApiToken(db: Db, userId: number, name: string) {
+export function* createApiToken(store: Store, userId: number, name: string) {
   const token = TOKEN_PREFIX + randomToken();
-  const row = db
-    .insert(apiTokens)
-    .values({ userId, name, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) })
-    .returning()
-    .get();
+  const row = (yield* get(
+    store.q
+      .insert(store.t.apiTokens)
+      .values({ userId, name, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) })
+      .returning(),
+  ))!;
   return { token, row };
 }
 
@@ -66,14 +64,14 @@ export type AuthVia = "cookie" | "token";
 export type CredentialRef = string;
 
 /** The user a credential still belongs to (the session exists and has not expired; the token is not revoked). */
-export function resolveCredential(db: Db, credential: CredentialRef): UserDto | null {
-  const q = authStatements(db);
+export function* resolveCredential(store: Store, credential: CredentialRef): Gen<UserDto | null> {
+  const q = authQueries(store);
   if (credential.startsWith("s:")) {
-    const row = q.userBySession.get({ id: credential.slice(2), now: Date.now() });
+    const row = yield* getWith(q.userBySession, { id: credential.slice(2), now: Date.now() });
     return row ? toUserDto(row.user) : null;
   }
   if (credential.startsWith("t:")) {
-    const row = q.userByTokenId.get({ id: Number(credential.slice(2)) });
+    const row = yield* getWith(q.userByTokenId, { id: Number(credential.slice(2)) });
     return row ? toUserDto(row.user) : null;
   }
   return null;
@@ -83,22 +81,22 @@ export function resolveCredential(db: Db, credential: CredentialRef): UserDto | 
  * Resolves the caller from a session cookie or an `Authorization: Bearer` API token.
  * Used by the HTTP middleware and by the WebSocket upgrade (authentication before any Y.Doc exists).
  */
-export function resolveUser(
-  db: Db,
+export function* resolveUser(
+  store: Store,
   headers: { cookie?: string | null; authorization?: string | null },
-): { user: UserDto; via: AuthVia; credential: CredentialRef } | null {
-  const q = authStatements(db);
+): Gen<{ user: UserDto; via: AuthVia; credential: CredentialRef } | null> {
+  const q = authQueries(store);
   const auth = headers.authorization;
   if (auth?.startsWith("Bearer ")) {
     const token = auth.slice(7).trim();
-    const row = q.userByToken.get({ hash: sha256(token) });
+    const row = yield* getWith(q.userByToken, { hash: sha256(token) });
     if (!row) return null;
-    q.touchToken.run({ id: row.tokenId, now: Date.now() });
+    yield* runWith(q.touchToken, { id: row.tokenId, now: Date.now() });
     return { user: toUserDto(row.user), via: "token", credential: `t:${row.tokenId}` };
   }
   const value = readCookie(headers.cookie, SESSION_COOKIE);
   if (!value) return null;
   const id = sha256(value);
-  const row = q.userBySession.get({ id, now: Date.now() });
+  const row = yield* getWith(q.userBySession, { id, now: Date.now() });
   return row ? { user: toUserDto(row.user), via: "cookie", credential: `s:${id}` } : null;
 }

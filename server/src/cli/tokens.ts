@@ -14,7 +14,7 @@ function tokenCreate(username: string, opts: { name: string }): Promise<void> {
     const user = callSync(db, findUserByUsername, username);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${username}'`);
     const { token, row } = db.transaction(() => {
-      const created = createApiToken(db, user.id, name);
+      const created = callSync(db, createApiToken, user.id, name);
       audit(db, {
         userId: user.id,
         action: "token.create",

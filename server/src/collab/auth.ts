@@ -27,6 +27,7 @@ import { type CredentialRef, resolveCredential, resolveUser } from "../auth/sess
 import type { Db } from "../db/client";
 import { perDb } from "../db/query";
 import { assignments, curations, layerStates, projectMembers, yjsSnapshots, yjsUpdates } from "../db/schema";
+import { callSync } from "../db/store";
 import type { Config } from "../env";
 import { HttpError } from "../errors";
 
@@ -166,7 +167,7 @@ export function reauthorizeGrant(
   grant: Pick<LayerGrant, "user" | "credential" | "documentId" | "layer">,
 ): LayerAuth {
   let user: UserDto | null = grant.user;
-  if (grant.credential !== null) user = resolveCredential(db, grant.credential);
+  if (grant.credential !== null) user = callSync(db, resolveCredential, grant.credential);
   if (!user) return { ok: false, status: 401, message: "Signed out" };
   const auth = authorizeLayer(db, user, grant.documentId, grant.layer);
   if (auth.ok) auth.grant.credential = grant.credential;
@@ -203,7 +204,7 @@ export function authorizeUpgrade(
   const queryToken = url.searchParams.get("token");
   let authorization = header(req, "authorization");
   if (!authorization && queryToken) authorization = `Bearer ${queryToken}`;
-  const resolved = resolveUser(db, { cookie: header(req, "cookie"), authorization });
+  const resolved = callSync(db, resolveUser, { cookie: header(req, "cookie"), authorization });
   if (!resolved) return { ok: false, code: CloseCode.Unauthorized, reason: "sign in first" };
   if (resolved.via === "cookie" && origin === undefined)
     return { ok: false, code: CloseCode.Forbidden, reason: "a cookie-authenticated socket needs an Origin" };

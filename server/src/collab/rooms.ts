@@ -12,6 +12,7 @@ import * as Y from "yjs";
 import { resolveCredential } from "../auth/sessions";
 import type { Db } from "../db/client";
 import { documents } from "../db/schema";
+import { callSync } from "../db/store";
 import type { Logger } from "../log";
 import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
 import type { RoomBus } from "./bus";
@@ -211,7 +212,7 @@ export class RoomRegistry implements ConnectionHost {
         let ok = valid.get(credential);
         if (ok === undefined) {
           try {
-            ok = resolveCredential(this.deps.db, credential)?.id === conn.grant.user.id;
+            ok = callSync(this.deps.db, resolveCredential, credential)?.id === conn.grant.user.id;
           } catch (err) {
             this.log.error("collab: checking a credential failed", { err: String(err) });
             ok = true; // a failing database is not a reason to sign everyone out

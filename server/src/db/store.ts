@@ -45,7 +45,18 @@ export type Store = SqliteStore | PgStore;
 /** What a service yields to its driver. */
 export type Op =
   | { readonly kind: "all" | "get" | "run"; readonly query: unknown }
+  | { readonly kind: "all:p" | "get:p" | "run:p"; readonly query: unknown; readonly params: Params }
   | { readonly kind: "tx"; readonly body: (tx: Store) => Gen<unknown> };
+
+/** Values for a prepared query's `sql.placeholder`s. */
+export type Params = Record<string, unknown>;
+
+/** A prepared query, typed as SQLite's (PostgreSQL's runs with `execute`). */
+interface Prepared<T> {
+  all(params?: Params): T[];
+  get(params?: Params): T | undefined;
+  run(params?: Params): unknown;
+}
 
 /** A service's body: yields queries, returns T. Run it with `execute` (or `executeSync` on SQLite). */
 export type Gen<T> = Generator<Op, T, unknown>;
@@ -65,6 +76,21 @@ export function* run(query: { run(): unknown }): Gen<void> {
   yield { kind: "run", query };
 }
 
+/** Every row of a prepared query (see `perStore`). */
+export function* allWith<T>(query: Pick<Prepared<T>, "all">, params: Params): Gen<T[]> {
+  return (yield { kind: "all:p", query, params }) as T[];
+}
+
+/** The first row of a prepared query. */
+export function* getWith<T>(query: Pick<Prepared<T>, "get">, params: Params): Gen<T | undefined> {
+  return (yield { kind: "get:p", query, params }) as T | undefined;
+}
+
+/** Runs a prepared insert, update or delete. */
+export function* runWith(query: Pick<Prepared<unknown>, "run">, params: Params): Gen<void> {
+  yield { kind: "run:p", query, params };
+}
+
 /**
  * Runs `body` in a transaction (a savepoint when one is open): committed when it returns, rolled back when
  * it throws. `body` builds its queries from the store it is given.
@@ -74,9 +100,13 @@ export function* transaction<T>(body: (tx: Store) => Gen<T>): Gen<T> {
 }
 
 interface SqliteQuery {
-  all(): unknown[];
-  get(): unknown;
-  run(): unknown;
+  all(params?: Params): unknown[];
+  get(params?: Params): unknown;
+  run(params?: Params): unknown;
+}
+
+interface PgPrepared {
+  execute(params?: Params): Promise<unknown>;
 }
 
 /** Drives a service on SQLite: every answer at once, so it returns before anything else can run. */
@@ -103,6 +133,13 @@ function sqliteAnswer(store: SqliteStore, op: Op): unknown {
       return (op.query as SqliteQuery).get();
     case "run":
       (op.query as SqliteQuery).run();
+      return undefined;
+    case "all:p":
+      return (op.query as SqliteQuery).all(op.params);
+    case "get:p":
+      return (op.query as SqliteQuery).get(op.params);
+    case "run:p":
+      (op.query as SqliteQuery).run(op.params);
       return undefined;
     case "tx":
       // better-sqlite3's transaction: BEGIN, or a savepoint inside one; rolled back if the body throws
@@ -134,6 +171,13 @@ async function pgAnswer(store: PgStore, op: Op): Promise<unknown> {
       return (await (op.query as PromiseLike<unknown[]>))[0];
     case "run":
       await (op.query as PromiseLike<unknown>);
+      return undefined;
+    case "all:p":
+      return await (op.query as PgPrepared).execute(op.params);
+    case "get:p":
+      return ((await (op.query as PgPrepared).execute(op.params)) as unknown[])[0];
+    case "run:p":
+      await (op.query as PgPrepared).execute(op.params);
       return undefined;
     case "tx": {
       const pgDb = store.q as unknown as PgDb;
@@ -195,4 +239,37 @@ export function callSync<A extends unknown[], T>(
 ): T {
   const store = sqliteStore(db);
   return executeSync(store, fn(store, ...args));
+}
+
+/**
+ * Builds something once per database (typically prepared queries) and returns the same value afterwards:
+ * `perStore(build)(store)`. A transaction's store shares its database's value, so prepared queries run
+ * outside the transaction on PostgreSQL (its pool, not the transaction's connection): a service uses them
+ * only outside transactions.
+ */
+export function perStore<T>(build: (store: Store) => T): (store: Store) => T {
+  const cache = new WeakMap<object, T>();
+  return (store) => {
+    const key = store.dialect === "pg" ? store.pool : store.sqlite;
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = build(store);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * Prepares a query: SQLite's statement, or PostgreSQL's named statement (`name` must be unique per query
+ * text; node-postgres prepares it on each connection at its first use there).
+ */
+export function prepare<Q extends { prepare(): unknown }>(
+  store: Store,
+  name: string,
+  query: Q,
+): ReturnType<Q["prepare"]> {
+  if (store.dialect === "pg")
+    return (query as unknown as { prepare(n: string): unknown }).prepare(name) as ReturnType<Q["prepare"]>;
+  return query.prepare() as ReturnType<Q["prepare"]>;
 }

@@ -102,12 +102,13 @@ export function sessionRoutes(deps: Deps) {
   /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
   const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
   const app = createRouter();
+  const store = sqliteStore(db);
 
   /** Starts a session for the user, replacing the one the request came with (if any). */
-  const signIn = (c: Context<AppEnv>, userId: number) => {
+  const signIn = async (c: Context<AppEnv>, userId: number) => {
     const previous = readCookie(c.req.header("cookie"), SESSION_COOKIE);
-    if (previous) deleteSession(db, previous);
-    const session = createSession(db, userId);
+    if (previous) await call(store, deleteSession, previous);
+    const session = await call(store, createSession, userId);
     setSessionCookie(c, config, session.value, session.expiresAt);
   };
 
@@ -118,8 +119,8 @@ export function sessionRoutes(deps: Deps) {
     const body = c.req.valid("json");
     const refused = await registrations.take(bucketOf(c));
     if (refused) return rateLimited(c, refused.retryAfterMs, "Too many accounts created from this address");
-    const row = await createUser(sqliteStore(db), body);
-    signIn(c, row.id);
+    const row = await createUser(store, body);
+    await signIn(c, row.id);
     log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
     return c.json(toUserDto(row), 201);
   });
@@ -132,7 +133,7 @@ export function sessionRoutes(deps: Deps) {
       log.warn("sign-in rate limited", { username: body.username, ip, retryAfterMs: attempt.retryAfterMs });
       return rateLimited(c, attempt.retryAfterMs, "Too many sign-in attempts");
     }
-    const user = await call(sqliteStore(db), findUserByUsername, body.username);
+    const user = await call(store, findUserByUsername, body.username);
     // verify against a dummy hash when there is no such user, so both failures take the same time
     const ok = (await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
     await attempt.settle(ok);
@@ -140,14 +141,14 @@ export function sessionRoutes(deps: Deps) {
       log.warn("sign-in failed", { username: body.username, ip });
       throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
     }
-    signIn(c, user.id);
+    await signIn(c, user.id);
     log.debug("signed in", { userId: user.id, ip });
     return c.json(toUserDto(user), 200);
   });
 
-  app.openapi(logoutRoute, (c) => {
+  app.openapi(logoutRoute, async (c) => {
     const value = readCookie(c.req.header("cookie"), SESSION_COOKIE);
-    if (value) deleteSession(db, value);
+    if (value) await call(store, deleteSession, value);
     clearSessionCookie(c, config);
     return c.body(null, 204);
   });

@@ -6,6 +6,7 @@ import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { createApiToken } from "../../auth/sessions";
 import type { Deps } from "../../context";
 import { apiTokens } from "../../db/schema";
+import { callSync } from "../../db/store";
 import { HttpError, notFound, unauthorized } from "../../errors";
 import { audit } from "../../services/audit";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -80,7 +81,7 @@ export function tokenRoutes({ db, log }: Deps) {
           `You already have ${live} tokens (the limit is ${MAX_TOKENS_PER_USER}): revoke one first`,
         );
       }
-      const { token, row } = createApiToken(db, user.id, body.name);
+      const { token, row } = callSync(db, createApiToken, user.id, body.name);
       audit(db, {
         userId: user.id,
         action: "token.create",
