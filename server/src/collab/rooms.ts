@@ -244,6 +244,7 @@ export class RoomRegistry implements ConnectionHost {
       return result;
     } finally {
       room.holds--;
+      if (room.holds === 0 && room.status === "ready") this.afterCommit(room);
       this.maybeUnload(room);
     }
   }
@@ -367,6 +368,10 @@ export class RoomRegistry implements ConnectionHost {
   private afterCommit(room: Room): void {
     const { compactAfterUpdates, compactAfterBytes, compactWhenQuietMs } = this.limits;
     if (room.logRows < compactAfterUpdates && room.logBytes < compactAfterBytes) return;
+    // A server-side writer (an annotation import) holds the room and writes batch after batch: compacting
+    // between its batches re-encodes the whole growing room each time (the import's memory peak). Once it
+    // lets go, withDoc looks again.
+    if (room.holds > 0) return;
     const overdue = room.logRows >= 10 * compactAfterUpdates || room.logBytes >= 10 * compactAfterBytes;
     room.cancelCompaction?.();
     const run = () => {
