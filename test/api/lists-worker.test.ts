@@ -4,6 +4,7 @@
  * thread's connection, as fresh (an edit accepted just before is seen), and through the worker.
  */
 import { projectAccess } from "@gloss/server/auth/access";
+import { callSync } from "@gloss/server/db/store";
 import { agreementService } from "@gloss/server/services/agreement/service";
 import { LISTS } from "@gloss/server/services/lists";
 import { addSpan, type UserDto, userLayer } from "@gloss/shared";
@@ -62,7 +63,12 @@ describe("lists read in the worker thread", () => {
     ];
     for (const [user, name, path, query] of cases) {
       const viaHttp = await as(user).get(`/api/projects/${project.id}/${path}`);
-      const access = projectAccess(server.db, await as(user).get<UserDto>("/api/auth/me"), project.id);
+      const access = callSync(
+        server.db,
+        projectAccess,
+        await as(user).get<UserDto>("/api/auth/me"),
+        project.id,
+      );
       expect([path, viaHttp]).toEqual([
         path,
         (LISTS[name] as (...a: unknown[]) => unknown)(server.db, access, query),

@@ -3,6 +3,7 @@
  * savepoints, errors handed back to the service — and the services converted so far, each body run on
  * SQLite and on PostgreSQL with the same expectations.
  */
+import { documentAccess, projectAccess } from "@gloss/server/auth/access";
 import {
   createApiToken,
   createSession,
@@ -10,11 +11,13 @@ import {
   resolveCredential,
   resolveUser,
   SESSION_COOKIE,
+  toUserDto,
 } from "@gloss/server/auth/sessions";
 import { all, call, execute, executeSync, get, run, type Store, transaction } from "@gloss/server/db/store";
 import { HttpError } from "@gloss/server/errors";
 import { recordAudit } from "@gloss/server/services/audit";
 import { createUser, findUserByUsername, listUsers } from "@gloss/server/services/users";
+import type { UserDto } from "@gloss/shared";
 import { count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { BACKENDS } from "../helpers/backends";
@@ -167,6 +170,79 @@ describe.each(BACKENDS)("on $name", (backend) => {
     const second = await call(store, createSession, ada.id);
     await call(store, deleteSession, second.value);
     expect(await call(store, resolveUser, { cookie: `${SESSION_COOKIE}=${second.value}` })).toBeNull();
+  });
+
+  it("access: an admin sees any project, a member has their role, an annotator only assigned documents; else 404", async () => {
+    const store = await open();
+    const { assignments, documents, projectMembers, projects } = store.t;
+    const seeded: UserDto[] = [];
+    // the first account is the instance administrator
+    for (const username of ["admin", "curator", "annotator", "stranger"])
+      seeded.push(toUserDto(await createUser(store, { username, password: "correct horse battery" })));
+    const [admin, curator, annotator, stranger] = seeded as [UserDto, UserDto, UserDto, UserDto];
+    const project = (await execute(store, get(store.q.insert(projects).values({ name: "P" }).returning())))!;
+    await execute(
+      store,
+      run(
+        store.q.insert(projectMembers).values([
+          { projectId: project.id, userId: curator.id, role: "curator" },
+          { projectId: project.id, userId: annotator.id, role: "annotator" },
+        ]),
+      ),
+    );
+    const [assigned, unassigned] = await execute(
+      store,
+      all(
+        store.q
+          .insert(documents)
+          .values(
+            ["one", "two"].map((t) => ({ projectId: project.id, name: t, text: t, sha256: t, length: 3 })),
+          )
+          .returning(),
+      ),
+    );
+    await execute(
+      store,
+      run(store.q.insert(assignments).values({ documentId: assigned!.id, userId: annotator.id })),
+    );
+    // what a call ends in: the role it grants, or the HttpError's status and message
+    const outcome = (p: Promise<{ role: string }>) =>
+      p.then(
+        (a) => a.role,
+        (e: unknown) => (e instanceof HttpError ? `${e.status} ${e.message}` : `not an HttpError: ${e}`),
+      );
+    const project404 = "404 No such project";
+    const document404 = "404 No such document";
+
+    expect(await call(store, projectAccess, admin, project.id)).toMatchObject({
+      user: admin,
+      role: "admin",
+      project: { id: project.id, name: "P" },
+    });
+    expect(await outcome(call(store, projectAccess, curator, project.id))).toBe("curator");
+    expect(await outcome(call(store, projectAccess, annotator, project.id))).toBe("annotator");
+    expect(await outcome(call(store, projectAccess, stranger, project.id))).toBe(project404);
+    expect(await outcome(call(store, projectAccess, admin, project.id + 1000))).toBe(project404);
+    for (const id of [0, -1, 1.5, Number.NaN])
+      expect([id, await outcome(call(store, projectAccess, admin, id))]).toEqual([id, project404]);
+    expect(await outcome(call(store, projectAccess, null, project.id))).toMatch(/^401 /);
+
+    const seen = await call(store, documentAccess, annotator, assigned!.id);
+    expect(seen).toMatchObject({
+      role: "annotator",
+      project: { id: project.id },
+      document: { id: assigned!.id, text: "one" },
+    });
+    expect(await outcome(call(store, documentAccess, annotator, unassigned!.id))).toBe(document404);
+    for (const doc of [assigned!, unassigned!]) {
+      expect(await outcome(call(store, documentAccess, curator, doc.id))).toBe("curator");
+      expect(await outcome(call(store, documentAccess, admin, doc.id))).toBe("admin");
+      expect(await outcome(call(store, documentAccess, stranger, doc.id))).toBe(document404);
+    }
+    expect(await outcome(call(store, documentAccess, admin, unassigned!.id + 1000))).toBe(document404);
+    for (const id of [0, -1, 1.5, Number.NaN])
+      expect([id, await outcome(call(store, documentAccess, admin, id))]).toEqual([id, document404]);
+    expect(await outcome(call(store, documentAccess, null, assigned!.id))).toMatch(/^401 /);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { ProjectRole, UserDto } from "@gloss/shared";
-import type { Db } from "../db/client";
 import type { documents, projects } from "../db/schema";
+import { type Gen, getWith, type Store } from "../db/store";
 import { forbidden, notFound, unauthorized } from "../errors";
-import { authStatements } from "./statements";
+import { authQueries } from "./statements";
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
@@ -14,8 +14,8 @@ export interface ProjectAccess {
 }
 
 /** The caller's role in a project, or null when they are not a member (admins count as "admin"). */
-export function roleIn(db: Db, user: UserDto, projectId: number): ProjectRole | null {
-  const m = authStatements(db).role.get({ projectId, userId: user.id });
+export function* roleIn(store: Store, user: UserDto, projectId: number): Gen<ProjectRole | null> {
+  const m = yield* getWith(authQueries(store).role, { projectId, userId: user.id });
   if (m) return m.role;
   return user.isAdmin ? "admin" : null;
 }
@@ -24,11 +24,11 @@ export function roleIn(db: Db, user: UserDto, projectId: number): ProjectRole | 
  * Loads a project for a caller. A project the caller may not see is reported as 404 exactly like one
  * that does not exist, so its existence never leaks.
  */
-export function projectAccess(db: Db, user: UserDto | null, projectId: number): ProjectAccess {
+export function* projectAccess(store: Store, user: UserDto | null, projectId: number): Gen<ProjectAccess> {
   if (!user) throw unauthorized();
   if (!Number.isSafeInteger(projectId) || projectId < 1) throw notFound("No such project");
-  const project = authStatements(db).project.get({ id: projectId });
-  const role = project ? roleIn(db, user, projectId) : null;
+  const project = yield* getWith(authQueries(store).project, { id: projectId });
+  const role = project ? yield* roleIn(store, user, projectId) : null;
   if (!project || !role) throw notFound("No such project");
   return { user, role, project };
 }
@@ -47,18 +47,18 @@ export interface DocumentAccess extends ProjectAccess {
  * Loads a document for a caller: members of its project who are curators, managers or admins see every
  * document; annotators see the documents assigned to them. Anything else is 404.
  */
-export function documentAccess(db: Db, user: UserDto | null, documentId: number): DocumentAccess {
+export function* documentAccess(store: Store, user: UserDto | null, documentId: number): Gen<DocumentAccess> {
   if (!user) throw unauthorized();
   if (!Number.isSafeInteger(documentId) || documentId < 1) throw notFound("No such document");
-  const q = authStatements(db);
-  const document = q.document.get({ id: documentId });
+  const q = authQueries(store);
+  const document = yield* getWith(q.document, { id: documentId });
   if (!document) throw notFound("No such document");
-  const role = roleIn(db, user, document.projectId);
+  const role = yield* roleIn(store, user, document.projectId);
   if (!role) throw notFound("No such document");
   if (role === "annotator") {
-    const a = q.assigned.get({ documentId, userId: user.id });
+    const a = yield* getWith(q.assigned, { documentId, userId: user.id });
     if (!a) throw notFound("No such document");
   }
-  const project = q.project.get({ id: document.projectId })!;
+  const project = (yield* getWith(q.project, { id: document.projectId }))!;
   return { user, role, project, document };
 }

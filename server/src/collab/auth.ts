@@ -126,7 +126,7 @@ export function authorizeLayer(db: Db, user: UserDto | null, documentId: number,
   if (!isLayerName(layer)) return { ok: false, status: 404, message: `No layer ${JSON.stringify(layer)}` };
   let access: DocumentAccess;
   try {
-    access = documentAccess(db, user, documentId);
+    access = callSync(db, documentAccess, user, documentId);
   } catch (err) {
     if (err instanceof HttpError && (err.status === 401 || err.status === 403 || err.status === 404))
       return { ok: false, status: err.status, message: err.message };

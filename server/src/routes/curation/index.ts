@@ -30,6 +30,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { type DocumentAccess, documentAccess, type ProjectAccess, projectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, type Store, sqliteStore } from "../../db/store";
 import { forbidden } from "../../errors";
 import {
   applyDecision,
@@ -107,14 +108,14 @@ const projectRoute = createRoute({
 const CURATORS_ONLY = "Curation is for the project's curators and managers";
 
 /** The document, if the caller may curate it. */
-function curatorDocument(deps: Deps, user: UserDto | null, id: number): DocumentAccess {
-  const access = documentAccess(deps.db, user, id);
+async function curatorDocument(store: Store, user: UserDto | null, id: number): Promise<DocumentAccess> {
+  const access = await call(store, documentAccess, user, id);
   if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
   return access;
 }
 
-function curatorProject(deps: Deps, user: UserDto | null, id: number): ProjectAccess {
-  const access = projectAccess(deps.db, user, id);
+async function curatorProject(store: Store, user: UserDto | null, id: number): Promise<ProjectAccess> {
+  const access = await call(store, projectAccess, user, id);
   if (!canCurate(access.role)) throw forbidden(CURATORS_ONLY);
   return access;
 }
@@ -127,16 +128,17 @@ const dtoContext = (deps: Deps, access: DocumentAccess, unit: OffsetUnit): DtoCo
 /** Routes under /api (full paths). */
 export function curationRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
 
   app.openapi(documentRoute, async (c) => {
-    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const { offsets, ...opts } = c.req.valid("query");
     const body = await documentCuration(deps, access, dtoContext(deps, access, offsets), opts);
     return c.json(body, 200);
   });
 
   app.openapi(autoMergeRoute, async (c) => {
-    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const dto = dtoContext(deps, access, c.req.valid("query").offsets);
     const result = await autoMerge(deps, access, body, dto);
@@ -150,21 +152,21 @@ export function curationRoutes(deps: Deps) {
   });
 
   app.openapi(decisionRoute, async (c) => {
-    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+    const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const dto = dtoContext(deps, access, c.req.valid("query").offsets);
     const result = await applyDecision(deps, access, dto, c.req.valid("json"));
     return c.json(result, 200);
   });
 
-  app.openapi(statusRoute, (c) => {
-    const access = curatorDocument(deps, c.get("user"), c.req.valid("param").id);
+  app.openapi(statusRoute, async (c) => {
+    const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const { status } = c.req.valid("json");
     changeCurationStatus(deps, access, status);
     return c.json({ documentId: access.document.id, status }, 200);
   });
 
   app.openapi(projectRoute, async (c) => {
-    const access = curatorProject(deps, c.get("user"), c.req.valid("param").id);
+    const access = await curatorProject(store, c.get("user"), c.req.valid("param").id);
     return c.json(await projectCuration(deps, access, c.req.valid("query")), 200);
   });
 

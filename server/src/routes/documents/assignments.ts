@@ -13,6 +13,7 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import { documentAccess, projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { assignAuto, assignExplicit, removeAssignments, setOwnStatus } from "../../services/assignments";
 import { readList } from "../../services/lists";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
@@ -71,9 +72,10 @@ const ownStatusRoute = createRoute({
 /** Assignments (manager assigns; everyone sees their own), the annotator's queue, and own status. */
 export function assignmentRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
 
-  app.openapi(assignRoute, (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+  app.openapi(assignRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const body = c.req.valid("json");
     const assignments =
@@ -84,24 +86,24 @@ export function assignmentRoutes(deps: Deps) {
   });
 
   app.openapi(listRoute, async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json(await readList(deps, "assignments", access, c.req.valid("query")), 200);
   });
 
-  app.openapi(removeRoute, (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+  app.openapi(removeRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const { documentIds, userIds } = c.req.valid("json");
     return c.json({ assignments: removeAssignments(deps.db, access, documentIds, userIds) }, 200);
   });
 
   app.openapi(queueRoute, async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json(await readList(deps, "queue", access, c.req.valid("query")), 200);
   });
 
-  app.openapi(ownStatusRoute, (c) => {
-    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
+  app.openapi(ownStatusRoute, async (c) => {
+    const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
     return c.json(setOwnStatus(deps.db, access, c.req.valid("json").status), 200);
   });
 

@@ -8,6 +8,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { documentAccess, projectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { getDocument } from "../../services/documents";
 import { readList } from "../../services/lists";
 import { createRouter, json, memberErrors } from "../openapi";
@@ -34,14 +35,15 @@ const getRoute = createRoute({
 /** GET /projects/:id/documents (any member; annotators: their assigned ones) and GET /documents/:id. */
 export function readRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
 
   app.openapi(listRoute, async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json(await readList(deps, "documents", access, c.req.valid("query")), 200);
   });
 
-  app.openapi(getRoute, (c) => {
-    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
+  app.openapi(getRoute, async (c) => {
+    const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
     return c.json(getDocument(deps.db, access), 200);
   });
 

@@ -11,6 +11,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { HttpError } from "../../errors";
 import { limitOf } from "../../import/limits";
 import { readBody, readFilePart } from "../../import/upload";
@@ -70,9 +71,10 @@ const importRoute = createRoute({
  */
 export function exportRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
 
   app.openapi(exportRoute, async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
     const query = c.req.valid("query");
     // the request's signal is aborted when the client goes away: the export stops at its next page
@@ -81,7 +83,7 @@ export function exportRoutes(deps: Deps) {
   });
 
   app.openapi(importRoute, async (c) => {
-    const access = projectAccess(deps.db, c.get("user"), c.req.valid("param").id);
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     const q = c.req.valid("query");
     if (q.layer === "gold") requireRole(access, "manager", "curator");
     else requireRole(access, "manager");

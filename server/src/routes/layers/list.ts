@@ -12,6 +12,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { documentAccess } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { createRouter, json, memberErrors } from "../openapi";
 
 const listRoute = createRoute({
@@ -26,8 +27,9 @@ const listRoute = createRoute({
 
 export function listRoutes(deps: Deps) {
   const app = createRouter();
-  app.openapi(listRoute, (c) => {
-    const access = documentAccess(deps.db, c.get("user"), c.req.valid("param").id);
+  const store = sqliteStore(deps.db);
+  app.openapi(listRoute, async (c) => {
+    const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
     const documentId = access.document.id;
     const sqlite = deps.db.$client;
     const prefix = `doc/${documentId}/`;

@@ -4,6 +4,7 @@ import { LabelDto, LabelInput, LabelOrderBody, LabelParams, LabelPatch, ProjectP
 import { createRoute, z } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import {
   createLabel,
   deleteLabel,
@@ -69,38 +70,39 @@ const deleteRoute = createRoute({
 /** Label routes; the rules (uniqueness, order, in-use check) live in services/labels. */
 export function labelRoutes({ db }: Deps) {
   const app = createRouter();
+  const store = sqliteStore(db);
 
-  app.openapi(listRoute, (c) => {
-    const { project } = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(listRoute, async (c) => {
+    const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json({ labels: listLabels(db, project.id).map(toLabelDto) }, 200);
   });
 
-  app.openapi(createLabelRoute, (c) => {
-    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(createLabelRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const body = c.req.valid("json");
     return c.json(toLabelDto(createLabel(db, access.user.id, access.project.id, body)), 201);
   });
 
   // registered before "/{labelId}" routes; different methods, but keep the literal path first for clarity
-  app.openapi(orderRoute, (c) => {
-    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(orderRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const rows = reorderLabels(db, access.user.id, access.project.id, c.req.valid("json").order);
     return c.json({ labels: rows.map(toLabelDto) }, 200);
   });
 
-  app.openapi(patchRoute, (c) => {
+  app.openapi(patchRoute, async (c) => {
     const { id, labelId } = c.req.valid("param");
-    const access = projectAccess(db, c.get("user"), id);
+    const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
     const row = updateLabel(db, access.user.id, access.project.id, labelId, c.req.valid("json"));
     return c.json(toLabelDto(row), 200);
   });
 
-  app.openapi(deleteRoute, (c) => {
+  app.openapi(deleteRoute, async (c) => {
     const { id, labelId } = c.req.valid("param");
-    const access = projectAccess(db, c.get("user"), id);
+    const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
     deleteLabel(db, access.user.id, access.project.id, labelId);
     return c.body(null, 204);

@@ -20,7 +20,7 @@ import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
 import { containsText } from "../../db/query";
 import { projectMembers, users } from "../../db/schema";
-import { callSync } from "../../db/store";
+import { call, callSync, sqliteStore } from "../../db/store";
 import { HttpError, notFound } from "../../errors";
 import { audit } from "../../services/audit";
 import { findUserByUsername } from "../../services/users";
@@ -136,14 +136,15 @@ function keepAManager(db: Db, projectId: number, member: MemberDto, nextRole: Ro
 /** Member routes; every change is audited in its own transaction. */
 export function memberRoutes({ db }: Deps) {
   const app = createRouter();
+  const store = sqliteStore(db);
 
-  app.openapi(listRoute, (c) => {
-    const { project } = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(listRoute, async (c) => {
+    const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json(listMembers(db, project.id, c.req.valid("query")), 200);
   });
 
-  app.openapi(addRoute, (c) => {
-    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(addRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const body = c.req.valid("json");
     const projectId = access.project.id;
@@ -171,9 +172,9 @@ export function memberRoutes({ db }: Deps) {
     return c.json(member, 201);
   });
 
-  app.openapi(patchRoute, (c) => {
+  app.openapi(patchRoute, async (c) => {
     const { id, userId } = c.req.valid("param");
-    const access = projectAccess(db, c.get("user"), id);
+    const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
     const { role } = c.req.valid("json");
     const projectId = access.project.id;
@@ -196,9 +197,9 @@ export function memberRoutes({ db }: Deps) {
     return c.json(member, 200);
   });
 
-  app.openapi(removeRoute, (c) => {
+  app.openapi(removeRoute, async (c) => {
     const { id, userId } = c.req.valid("param");
-    const access = projectAccess(db, c.get("user"), id);
+    const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
     const projectId = access.project.id;
     db.transaction(() => {

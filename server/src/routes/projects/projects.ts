@@ -11,6 +11,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { unauthorized } from "../../errors";
 import { createProject, listProjectsFor, projectDto, updateProject } from "../../services/projects";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
@@ -67,6 +68,7 @@ const patchRoute = createRoute({
 /** The project resource itself: list, create, read, change settings. */
 export function projectCrudRoutes({ db, log }: Deps) {
   const app = createRouter();
+  const store = sqliteStore(db);
 
   app.openapi(listRoute, (c) => {
     const user = c.get("user");
@@ -84,13 +86,13 @@ export function projectCrudRoutes({ db, log }: Deps) {
     return c.json(projectDto(db, project, "manager"), 201);
   });
 
-  app.openapi(getRoute, (c) => {
-    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(getRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     return c.json(projectDto(db, access.project, access.role), 200);
   });
 
-  app.openapi(patchRoute, (c) => {
-    const access = projectAccess(db, c.get("user"), c.req.valid("param").id);
+  app.openapi(patchRoute, async (c) => {
+    const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const project = updateProject(db, access.user.id, access.project, c.req.valid("json"));
     return c.json(projectDto(db, project, access.role), 200);
