@@ -16,6 +16,7 @@ import { type Db, openDb } from "@gloss/server/db/client";
 import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type Instance, startInstance, stopInstance } from "../helpers/instances";
@@ -159,6 +160,52 @@ describe("two instances on one database and one Redis", () => {
     expect(fromB()?.user?.id).toBe(users[1]!.id);
     onB.destroy();
     await vi.waitFor(() => expect(fromB()).toBeUndefined(), { timeout: 5000 });
+  }, 30_000);
+
+  it("a client on B never speaks for a client on A: not by echoing its state, not by a forged newer one", async () => {
+    const [a, b] = await Promise.all([
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+      instance({ GLOSS_TEST_POLL_MS: "60000" }),
+    ]);
+    const doc = seedDocument(db, projectId, `${TEXT} (claim)`, { assignTo: users });
+    const ada = await client(a, doc.id, users[0]!);
+    ada.provider.awareness.setLocalStateField("cursor", { anchor: 1, head: 2 });
+    const adaSeenBy = (c: CollabClient) =>
+      c.provider.awareness.getStates().get(ada.doc.clientID) as
+        | { cursor?: unknown; user?: { id: number } }
+        | undefined;
+    // a provider sends back every state it hears, Ada's too: B must not take that as the echoer's claim
+    const echoer = await client(b, doc.id, users[1]!);
+    const watcher = await client(b, doc.id, users[2]!);
+    for (const c of [echoer, watcher])
+      await vi.waitFor(() => expect(adaSeenBy(c)?.cursor).toEqual({ anchor: 1, head: 2 }), { timeout: 2000 });
+    // …or Ada would leave B's presence with the echoer (her next renewal is 15 s away)
+    echoer.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(adaSeenBy(watcher)).toMatchObject({ cursor: { anchor: 1, head: 2 }, user: { id: users[0]!.id } });
+
+    // Mallory, on B, speaks for Ada's client id with a clock far ahead of hers; her provider forwards it
+    const mallory = await client(b, doc.id, users[1]!);
+    const forged = new Y.Doc();
+    forged.clientID = ada.doc.clientID;
+    const forger = new awarenessProtocol.Awareness(forged);
+    for (let i = 0; i < 50; i++) forger.setLocalState({ cursor: { anchor: 0, head: 99 }, step: i });
+    awarenessProtocol.applyAwarenessUpdate(
+      mallory.provider.awareness,
+      awarenessProtocol.encodeAwarenessUpdate(forger, [ada.doc.clientID]),
+      "forged",
+    );
+    forger.destroy();
+    // a change of Mallory's own goes through B after the forged one: once it arrives, the forgery was judged
+    mallory.provider.awareness.setLocalStateField("cursor", { anchor: 5, head: 6 });
+    await vi.waitFor(
+      () =>
+        expect(
+          (watcher.provider.awareness.getStates().get(mallory.doc.clientID) as { cursor?: unknown })?.cursor,
+        ).toEqual({ anchor: 5, head: 6 }),
+      { timeout: 2000 },
+    );
+    expect(adaSeenBy(watcher)).toMatchObject({ cursor: { anchor: 1, head: 2 }, user: { id: users[0]!.id } });
   }, 30_000);
 
   it("a member removed through instance A loses their socket on instance B within a second (through Redis: the shared log is read once a minute)", async () => {
