@@ -105,10 +105,63 @@ export interface CompactOptions {
   live?: { applied: ReadonlySet<number>; snapshotVersion: number; state: () => Uint8Array };
 }
 
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+export const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** One stored log row, as both stores read it. */
+export interface LogRow {
+  id: number;
+  update: Uint8Array;
+}
+
+/** A room's snapshot and log rows as the rooms load them. */
+export function storedLayer(snapshot: Uint8Array | null, version: number, rows: LogRow[]): StoredLayer {
+  const updates: Uint8Array[] = snapshot ? [snapshot] : [];
+  const ids: number[] = new Array(rows.length);
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    updates.push(r.update);
+    ids[i] = Number(r.id);
+    bytes += r.update.byteLength;
+  }
+  return { updates, rows: rows.length, bytes, ids, snapshotVersion: version };
+}
+
+/** The merged state of a snapshot and its log rows, or null when there is neither. */
+export function mergedState(snapshot: Uint8Array | null, rows: LogRow[]): Uint8Array | null {
+  const parts: Uint8Array[] = snapshot ? [snapshot] : [];
+  for (const r of rows) parts.push(r.update);
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+}
+
+/**
+ * A committed batch's outcome: each sink hears its own updates' row ids, in append order; `own` (when a
+ * store watches for other writers) remembers them, so the watch skips them.
+ */
+export function tellCommitted(
+  batch: ReadonlyArray<{ sink: CommitSink }>,
+  ids: readonly number[],
+  own: Set<number> | null,
+): void {
+  const bySink = new Map<CommitSink, number[]>();
+  for (let i = 0; i < batch.length; i++) {
+    const sink = batch[i]!.sink;
+    const list = bySink.get(sink);
+    if (list) list.push(ids[i]!);
+    else bySink.set(sink, [ids[i]!]);
+    own?.add(ids[i]!);
+  }
+  for (const [sink, list] of bySink) sink.committed(list);
+}
+
+/** A failed batch: every room in it drops its in-memory state (clients still hold their edits and resend). */
+export function tellFailed(batch: ReadonlyArray<{ sink: CommitSink }>, err: unknown): void {
+  for (const sink of new Set(batch.map((b) => b.sink))) sink.persistFailed(err);
+}
 
 /** Re-encodes a state through a garbage-collecting Y.Doc, so deleted spans stop costing bytes. */
-function collectGarbage(room: string, state: Uint8Array): Uint8Array {
+export function collectGarbage(room: string, state: Uint8Array): Uint8Array {
   const doc = new Y.Doc({ gc: true, guid: room });
   try {
     Y.applyUpdate(doc, state);
@@ -228,16 +281,7 @@ export class SqliteLayerStore implements LayerStore {
 
   async load(room: string): Promise<StoredLayer> {
     const { snapshot, version, rows } = this.readTx(room);
-    const updates: Uint8Array[] = snapshot ? [snapshot] : [];
-    const ids: number[] = new Array(rows.length);
-    let bytes = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      updates.push(r.update);
-      ids[i] = r.id;
-      bytes += r.update.byteLength;
-    }
-    return { updates, rows: rows.length, bytes, ids, snapshotVersion: version };
+    return storedLayer(snapshot, version, rows);
   }
 
   append(sink: CommitSink, update: Uint8Array): void {
@@ -266,21 +310,12 @@ export class SqliteLayerStore implements LayerStore {
     try {
       ids = this.commitBatch(batch);
     } catch (err) {
-      // Never log-and-ignore a lost write: every room in the batch drops its in-memory state (clients still
-      // hold their edits and send them again when they resync).
-      for (const sink of new Set(batch.map((b) => b.sink))) sink.persistFailed(err);
+      // Never log-and-ignore a lost write.
+      tellFailed(batch, err);
       return;
     }
     this.persisted += batch.length;
-    const bySink = new Map<CommitSink, number[]>();
-    for (let i = 0; i < batch.length; i++) {
-      const sink = batch[i]!.sink;
-      const list = bySink.get(sink);
-      if (list) list.push(ids[i]!);
-      else bySink.set(sink, [ids[i]!]);
-      if (this.stopWatching) this.own.add(ids[i]!);
-    }
-    for (const [sink, list] of bySink) sink.committed(list);
+    tellCommitted(batch, ids, this.stopWatching ? this.own : null);
   }
 
   async compact(room: string, opts: CompactOptions = {}): Promise<CompactResult> {
@@ -339,10 +374,7 @@ export class SqliteLayerStore implements LayerStore {
   /** readState before it returns, for callers inside a SQLite transaction (the projection rebuild). */
   readStateNow(room: string): Uint8Array | null {
     const { snapshot, rows } = this.readTx(room);
-    const parts: Uint8Array[] = snapshot ? [snapshot] : [];
-    for (const r of rows) parts.push(r.update);
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    return mergedState(snapshot, rows);
   }
 
   async close(): Promise<void> {

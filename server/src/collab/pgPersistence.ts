@@ -15,19 +15,23 @@
  */
 import type pg from "pg";
 import * as Y from "yjs";
-import type {
-  CommitSink,
-  CompactOptions,
-  CompactResult,
-  ExternalListener,
-  LayerStore,
-  StoredLayer,
+import {
+  asBuffer,
+  type CommitSink,
+  type CompactOptions,
+  type CompactResult,
+  collectGarbage,
+  type ExternalListener,
+  type LayerStore,
+  mergedState,
+  type StoredLayer,
+  storedLayer,
+  tellCommitted,
+  tellFailed,
 } from "./persistence";
 import type { TimerRegistry } from "./timers";
 
 type Batch = Array<{ sink: CommitSink; update: Uint8Array }>;
-
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** The channels the PostgreSQL migrations' triggers notify on. */
 export const PG_CHANNELS = {
@@ -35,17 +39,6 @@ export const PG_CHANNELS = {
   snapshots: "gloss_yjs_snapshots",
   rights: "gloss_rights",
 } as const;
-
-/** Re-encodes a state through a garbage-collecting Y.Doc, so deleted spans stop costing bytes. */
-function collectGarbage(room: string, state: Uint8Array): Uint8Array {
-  const doc = new Y.Doc({ gc: true, guid: room });
-  try {
-    Y.applyUpdate(doc, state);
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
-}
 
 /** Runs `fn` in one transaction on one pooled connection (rolled back if it throws). */
 async function inTransaction<T>(
@@ -91,16 +84,7 @@ export class PgLayerStore implements LayerStore {
 
   async load(room: string): Promise<StoredLayer> {
     const { snapshot, version, rows } = await this.read(room);
-    const updates: Uint8Array[] = snapshot ? [snapshot] : [];
-    const ids: number[] = new Array(rows.length);
-    let bytes = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      updates.push(r.update);
-      ids[i] = r.id;
-      bytes += r.update.byteLength;
-    }
-    return { updates, rows: rows.length, bytes, ids, snapshotVersion: version };
+    return storedLayer(snapshot, version, rows);
   }
 
   /** The snapshot and the log rows of a room as of one moment (one REPEATABLE READ transaction). */
@@ -145,22 +129,14 @@ export class PgLayerStore implements LayerStore {
     try {
       ids = await this.insert(batch);
     } catch (err) {
-      // Never log-and-ignore a lost write: every room in the batch drops its in-memory state.
-      for (const sink of new Set(batch.map((b) => b.sink))) sink.persistFailed(err);
+      // Never log-and-ignore a lost write.
+      tellFailed(batch, err);
       return;
     } finally {
       this.inFlight -= batch.length;
     }
     this.persisted += batch.length;
-    const bySink = new Map<CommitSink, number[]>();
-    for (let i = 0; i < batch.length; i++) {
-      const sink = batch[i]!.sink;
-      const list = bySink.get(sink);
-      if (list) list.push(ids[i]!);
-      else bySink.set(sink, [ids[i]!]);
-      if (this.watcher) this.own.add(ids[i]!);
-    }
-    for (const [sink, list] of bySink) sink.committed(list);
+    tellCommitted(batch, ids, this.watcher ? this.own : null);
   }
 
   /**
@@ -243,10 +219,7 @@ export class PgLayerStore implements LayerStore {
 
   async readState(room: string): Promise<Uint8Array | null> {
     const { snapshot, rows } = await this.read(room);
-    const parts: Uint8Array[] = snapshot ? [snapshot] : [];
-    for (const r of rows) parts.push(r.update);
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    return mergedState(snapshot, rows);
   }
 
   async close(): Promise<void> {
