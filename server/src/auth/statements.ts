@@ -1,6 +1,5 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { perStore, prepare, type Store, sqliteStore } from "../db/store";
+import { perStore, prepare, type Store } from "../db/store";
 
 /**
  * The queries every request and every socket upgrade runs to learn who is asking and what they may see,
@@ -83,6 +82,3 @@ function build(store: Store) {
 
 /** The prepared auth queries of a database. */
 export const authQueries: (store: Store) => ReturnType<typeof build> = perStore(build);
-
-/** The same, for code still written against SQLite alone (its statements answer at once). */
-export const authStatements = (db: Db) => authQueries(sqliteStore(db));
