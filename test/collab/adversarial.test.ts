@@ -4,6 +4,7 @@
  * named code, and good clients keep being served.
  */
 import { authorizeLayer } from "@gloss/server/collab/index";
+import { callSync } from "@gloss/server/db/store";
 import { addSpan, CloseCode, type LayerContext, listSpans, seededRandom } from "@gloss/shared";
 import * as encoding from "lib0/encoding";
 import { afterEach, describe, expect, it } from "vitest";
@@ -127,7 +128,13 @@ describe("adversarial peers", () => {
 
   it("each of 10,000 hostile frames is decoded by the room core without harm", async () => {
     const { user, doc, good, label, ctx } = await setup();
-    const auth = authorizeLayer(server.db, { ...user, displayName: "", isAdmin: false }, doc.id, "shared");
+    const auth = callSync(
+      server.db,
+      authorizeLayer,
+      { ...user, displayName: "", isAdmin: false },
+      doc.id,
+      "shared",
+    );
     if (!auth.ok) throw new Error(auth.message);
     const rand = seededRandom(7);
     const valid = validFrames(label);

@@ -6,6 +6,7 @@
 import { authorizeLayer, type CollabSocket, createCollab, type LayerGrant } from "@gloss/server/collab/index";
 import { SqliteLayerStore } from "@gloss/server/collab/persistence";
 import { type Db, openDb } from "@gloss/server/db/client";
+import { callSync } from "@gloss/server/db/store";
 import { testConfig } from "@gloss/server/env";
 import { createLogger } from "@gloss/server/log";
 import { CloseCode, type LayerName, roomName, userLayer } from "@gloss/shared";
@@ -41,8 +42,9 @@ function fixture() {
   const project = seedProject(db, { mode: "shared", members: [{ user, role: "manager" }] });
   const doc = seedDocument(db, project.id, "Some text that is long enough for a few spans.");
   const grant = (layer: LayerName = "shared"): LayerGrant => {
-    const auth = authorizeLayer(
+    const auth = callSync(
       db,
+      authorizeLayer,
       { id: user.id, username: user.username, displayName: "", isAdmin: false },
       doc.id,
       layer,

@@ -24,10 +24,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { type DocumentAccess, documentAccess } from "../auth/access";
 import { isAllowedOrigin } from "../auth/origin";
 import { type CredentialRef, resolveCredential, resolveUser } from "../auth/sessions";
-import type { Db } from "../db/client";
-import { perDb } from "../db/query";
-import { assignments, curations, layerStates, projectMembers, yjsSnapshots, yjsUpdates } from "../db/schema";
-import { callSync } from "../db/store";
+import { type Gen, getWith, perStore, prepare, type Store } from "../db/store";
 import type { Config } from "../env";
 import { HttpError } from "../errors";
 
@@ -55,45 +52,56 @@ export type LayerAuth =
   | { ok: false; status: 401 | 403 | 404; message: string };
 
 /** Prepared once per database: every upgrade and every re-authorisation of an open socket runs them. */
-const statements = perDb((db) => {
+const statements = perStore((store) => {
   const p = (name: string) => sql.placeholder(name);
   const one = { x: sql`1` };
+  const db = store.q;
+  const { assignments, curations, layerStates, projectMembers, yjsSnapshots, yjsUpdates } = store.t;
   return {
-    layerStatus: db
-      .select({ status: layerStates.status })
-      .from(layerStates)
-      .where(and(eq(layerStates.documentId, p("documentId")), eq(layerStates.layer, p("layer"))))
-      .prepare(),
-    curationStatus: db
-      .select({ status: curations.status })
-      .from(curations)
-      .where(eq(curations.documentId, p("documentId")))
-      .prepare(),
+    layerStatus: prepare(
+      store,
+      "collab.layerStatus",
+      db
+        .select({ status: layerStates.status })
+        .from(layerStates)
+        .where(and(eq(layerStates.documentId, p("documentId")), eq(layerStates.layer, p("layer")))),
+    ),
+    curationStatus: prepare(
+      store,
+      "collab.curationStatus",
+      db
+        .select({ status: curations.status })
+        .from(curations)
+        .where(eq(curations.documentId, p("documentId"))),
+    ),
     /** Any trace of a user's layer: membership, an assignment, or stored Yjs data. */
-    layerOwner: db
-      .select(one)
-      .from(projectMembers)
-      .where(and(eq(projectMembers.projectId, p("projectId")), eq(projectMembers.userId, p("ownerId"))))
-      .unionAll(
-        db
-          .select(one)
-          .from(assignments)
-          .where(and(eq(assignments.documentId, p("documentId")), eq(assignments.userId, p("ownerId")))),
-      )
-      .unionAll(
-        db
-          .select(one)
-          .from(yjsSnapshots)
-          .where(eq(yjsSnapshots.room, p("room"))),
-      )
-      .unionAll(
-        db
-          .select(one)
-          .from(yjsUpdates)
-          .where(eq(yjsUpdates.room, p("room"))),
-      )
-      .limit(1)
-      .prepare(),
+    layerOwner: prepare(
+      store,
+      "collab.layerOwner",
+      db
+        .select(one)
+        .from(projectMembers)
+        .where(and(eq(projectMembers.projectId, p("projectId")), eq(projectMembers.userId, p("ownerId"))))
+        .unionAll(
+          db
+            .select(one)
+            .from(assignments)
+            .where(and(eq(assignments.documentId, p("documentId")), eq(assignments.userId, p("ownerId")))),
+        )
+        .unionAll(
+          db
+            .select(one)
+            .from(yjsSnapshots)
+            .where(eq(yjsSnapshots.room, p("room"))),
+        )
+        .unionAll(
+          db
+            .select(one)
+            .from(yjsUpdates)
+            .where(eq(yjsUpdates.room, p("room"))),
+        )
+        .limit(1),
+    ),
   };
 });
 
@@ -102,31 +110,36 @@ const statements = perDb((db) => {
  * or a manager reopens it; every annotator layer (and shared) of a document whose curation is done.
  * Gold stays writable for curators.
  */
-function layerLock(db: Db, documentId: number, layer: LayerName): LayerLock | null {
+function* layerLock(store: Store, documentId: number, layer: LayerName): Gen<LayerLock | null> {
   if (layer === "gold") return null;
-  const s = statements(db);
-  if (s.curationStatus.get({ documentId })?.status === "done") return "curation-done";
-  if (s.layerStatus.get({ documentId, layer })?.status === "done") return "layer-done";
+  const s = statements(store);
+  if ((yield* getWith(s.curationStatus, { documentId }))?.status === "done") return "curation-done";
+  if ((yield* getWith(s.layerStatus, { documentId, layer }))?.status === "done") return "layer-done";
   return null;
 }
 
 /** True when a `user-<id>` layer exists for this document: the owner is the caller, a member, assigned, or has stored data. */
-function userLayerExists(db: Db, access: DocumentAccess, ownerId: number, room: string): boolean {
+function* userLayerExists(store: Store, access: DocumentAccess, ownerId: number, room: string): Gen<boolean> {
   if (ownerId === access.user.id) return true;
   const trace = { projectId: access.project.id, ownerId, documentId: access.document.id, room };
-  return statements(db).layerOwner.get(trace) !== undefined;
+  return (yield* getWith(statements(store).layerOwner, trace)) !== undefined;
 }
 
 /**
  * Decides a caller's permission on a layer: documentAccess (annotators only see assigned documents,
  * non-members get 404) then layerPermission. "none" is 403; an unknown document or layer is 404.
  */
-export function authorizeLayer(db: Db, user: UserDto | null, documentId: number, layer: string): LayerAuth {
+export function* authorizeLayer(
+  store: Store,
+  user: UserDto | null,
+  documentId: number,
+  layer: string,
+): Gen<LayerAuth> {
   if (!user) return { ok: false, status: 401, message: "Sign in first" };
   if (!isLayerName(layer)) return { ok: false, status: 404, message: `No layer ${JSON.stringify(layer)}` };
   let access: DocumentAccess;
   try {
-    access = callSync(db, documentAccess, user, documentId);
+    access = yield* documentAccess(store, user, documentId);
   } catch (err) {
     if (err instanceof HttpError && (err.status === 401 || err.status === 403 || err.status === 404))
       return { ok: false, status: err.status, message: err.message };
@@ -134,12 +147,12 @@ export function authorizeLayer(db: Db, user: UserDto | null, documentId: number,
   }
   const room = roomName(documentId, layer);
   const owner = layerUserId(layer);
-  if (owner !== null && !userLayerExists(db, access, owner, room))
+  if (owner !== null && !(yield* userLayerExists(store, access, owner, room)))
     return { ok: false, status: 404, message: `No layer ${layer} in document ${documentId}` };
   const rolePermission = layerPermission(access.role, access.project.mode, user.id, layer);
   if (rolePermission === "none")
     return { ok: false, status: 403, message: `You may not open layer ${layer}` };
-  const lock = rolePermission === "write" ? layerLock(db, documentId, layer) : null;
+  const lock = rolePermission === "write" ? yield* layerLock(store, documentId, layer) : null;
   return {
     ok: true,
     grant: {
@@ -162,14 +175,14 @@ export function authorizeLayer(db: Db, user: UserDto | null, documentId: number,
  * for a socket, from its credential (session signed out or expired, token revoked): what an open
  * connection may do now.
  */
-export function reauthorizeGrant(
-  db: Db,
+export function* reauthorizeGrant(
+  store: Store,
   grant: Pick<LayerGrant, "user" | "credential" | "documentId" | "layer">,
-): LayerAuth {
+): Gen<LayerAuth> {
   let user: UserDto | null = grant.user;
-  if (grant.credential !== null) user = callSync(db, resolveCredential, grant.credential);
+  if (grant.credential !== null) user = yield* resolveCredential(store, grant.credential);
   if (!user) return { ok: false, status: 401, message: "Signed out" };
-  const auth = authorizeLayer(db, user, grant.documentId, grant.layer);
+  const auth = yield* authorizeLayer(store, user, grant.documentId, grant.layer);
   if (auth.ok) auth.grant.credential = grant.credential;
   return auth;
 }
@@ -188,11 +201,11 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 };
 
 /** Authenticates and authorises a WebSocket upgrade on `/collab/doc/<documentId>/<layer>` from its headers. */
-export function authorizeUpgrade(
-  db: Db,
+export function* authorizeUpgrade(
+  store: Store,
   config: Pick<Config, "origins">,
   req: IncomingMessage,
-): UpgradeDecision {
+): Gen<UpgradeDecision> {
   const url = new URL(req.url ?? "/", "http://upgrade.invalid");
   const parsed = url.pathname.startsWith(COLLAB_PATH_PREFIX)
     ? parseRoomName(url.pathname.slice(COLLAB_PATH_PREFIX.length))
@@ -204,11 +217,11 @@ export function authorizeUpgrade(
   const queryToken = url.searchParams.get("token");
   let authorization = header(req, "authorization");
   if (!authorization && queryToken) authorization = `Bearer ${queryToken}`;
-  const resolved = callSync(db, resolveUser, { cookie: header(req, "cookie"), authorization });
+  const resolved = yield* resolveUser(store, { cookie: header(req, "cookie"), authorization });
   if (!resolved) return { ok: false, code: CloseCode.Unauthorized, reason: "sign in first" };
   if (resolved.via === "cookie" && origin === undefined)
     return { ok: false, code: CloseCode.Forbidden, reason: "a cookie-authenticated socket needs an Origin" };
-  const auth = authorizeLayer(db, resolved.user, parsed.documentId, parsed.layer);
+  const auth = yield* authorizeLayer(store, resolved.user, parsed.documentId, parsed.layer);
   if (!auth.ok) return { ok: false, code: CLOSE_BY_STATUS[auth.status], reason: auth.message.slice(0, 100) };
   auth.grant.credential = resolved.credential;
   return auth;

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { LayerName } from "@gloss/shared";
 import type * as Y from "yjs";
 import type { Db } from "../db/client";
+import { callSync } from "../db/store";
 import type { Config } from "../env";
 import type { Logger } from "../log";
 import { authorizeUpgrade, type LayerGrant } from "./auth";
@@ -85,7 +86,8 @@ export function createCollab(deps: CollabDeps): Collab {
     log,
     timers,
     counters,
-    authorize: (req) => authorizeUpgrade(db, config, req),
+    // synchronous on SQLite (the transport decides within the upgrade's tick); PostgreSQL will await it
+    authorize: (req) => callSync(db, authorizeUpgrade, config, req),
     join: (socket, grant) => registry.join(socket, grant),
   });
   let closed: Promise<void> | null = null;

@@ -14,7 +14,7 @@ import type { Db } from "../db/client";
 import { documents } from "../db/schema";
 import { callSync } from "../db/store";
 import type { Logger } from "../log";
-import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
+import { CLOSE_BY_STATUS, type LayerAuth, type LayerGrant, reauthorizeGrant } from "./auth";
 import type { RoomBus } from "./bus";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
 import { loadDocumentLayerContext } from "./layerContext";
@@ -177,9 +177,9 @@ export class RoomRegistry implements ConnectionHost {
     for (const room of [...this.rooms.values()]) {
       for (const conn of [...room.connections]) {
         if (conn.closed || !inScope(room, conn)) continue;
-        let auth: ReturnType<typeof reauthorizeGrant>;
+        let auth: LayerAuth;
         try {
-          auth = reauthorizeGrant(this.deps.db, {
+          auth = callSync(this.deps.db, reauthorizeGrant, {
             ...conn.grant,
             documentId: room.documentId,
             layer: room.layer as LayerName,

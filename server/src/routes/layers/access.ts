@@ -6,6 +6,7 @@
 import { canManage, type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
 import { authorizeLayer, type LayerGrant, type LayerWriteContext, loadLayerContext } from "../../collab";
 import type { Deps } from "../../context";
+import { callSync } from "../../db/store";
 import { conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
 
 export interface OpenLayer extends LayerWriteContext {
@@ -35,7 +36,7 @@ export interface LayerRequest {
 export function openLayer(deps: Deps, req: LayerRequest, need: "read" | "write" | "status"): OpenLayer {
   const { user, unit } = req;
   const documentId = req.params.id;
-  const auth = authorizeLayer(deps.db, user, documentId, req.params.layer);
+  const auth = callSync(deps.db, authorizeLayer, user, documentId, req.params.layer);
   if (!auth.ok) {
     if (auth.status === 401) throw unauthorized();
     if (auth.status === 403) throw forbidden(auth.message);
