@@ -13,12 +13,29 @@ import {
   SESSION_COOKIE,
   toUserDto,
 } from "@gloss/server/auth/sessions";
-import { all, call, execute, executeSync, get, run, type Store, transaction } from "@gloss/server/db/store";
+import {
+  all,
+  call,
+  execute,
+  executeSync,
+  get,
+  inIds,
+  run,
+  type Store,
+  transaction,
+} from "@gloss/server/db/store";
 import { HttpError } from "@gloss/server/errors";
 import { recordAudit } from "@gloss/server/services/audit";
+import {
+  createLabel,
+  deleteLabel,
+  listLabels,
+  reorderLabels,
+  updateLabel,
+} from "@gloss/server/services/labels";
 import { createUser, findUserByUsername, listUsers } from "@gloss/server/services/users";
 import type { UserDto } from "@gloss/shared";
-import { count, eq } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { BACKENDS } from "../helpers/backends";
 
@@ -31,12 +48,153 @@ function* auditCount(store: Store) {
   return (yield* get(store.q.select({ n: count() }).from(store.t.auditLog)))!.n;
 }
 
+// what a call ends in: its value, or the HttpError's status, code and message
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (v) => v,
+    (e: unknown) =>
+      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
+  );
+
 describe.each(BACKENDS)("on $name", (backend) => {
   const open = async () => {
     const { store, close } = await backend.open();
     closers.push(close);
     return store;
   };
+
+  it("inIds: a column in a list of ids bound as one parameter, given at once or through a placeholder", async () => {
+    const store = await open();
+    const { users } = store.t;
+    const made = await execute(
+      store,
+      all(
+        store.q
+          .insert(users)
+          .values(
+            ["a", "b", "c", "d"].map((username) => ({ username, displayName: username, passwordHash: "x" })),
+          )
+          .returning(),
+      ),
+    );
+    const ids = made.map((u) => u.id);
+    const names = (rows: { username: string }[]) => rows.map((r) => r.username);
+    const where = (list: number[]) =>
+      store.q
+        .select()
+        .from(users)
+        .where(inIds(store, users.id, list))
+        .orderBy(asc(users.id));
+    expect(names(await execute(store, all(where([ids[3]!, ids[1]!, ids[1]!, 9999]))))).toEqual(["b", "d"]);
+    expect(names(await execute(store, all(where([]))))).toEqual([]);
+    // 5,000 ids: more than SQLite's old 999-parameter limit, still one parameter
+    const many = [...Array(5000).keys()].map((i) => i + 1);
+    expect(names(await execute(store, all(where(many))))).toEqual(["a", "b", "c", "d"]);
+    // with other parameters around it, and through a prepared query's placeholder
+    const mixed = store.q
+      .select()
+      .from(users)
+      .where(sql`${inIds(store, users.id, ids)} and ${users.username} <> ${"c"}`)
+      .orderBy(asc(users.id));
+    expect(names(await execute(store, all(mixed)))).toEqual(["a", "b", "d"]);
+    const prepared = store.q
+      .select()
+      .from(users)
+      .where(inIds(store, users.id, sql.placeholder("ids")))
+      .orderBy(asc(users.id));
+    const bound = [ids[0]!, ids[2]!];
+    const rows =
+      store.dialect === "pg"
+        ? await (prepared as unknown as { execute(p: object): Promise<{ username: string }[]> }).execute({
+            ids: bound,
+          })
+        : prepared.prepare().all({ ids: JSON.stringify(bound) });
+    expect(names(rows)).toEqual(["a", "c"]);
+  });
+
+  it("labels: create with a palette colour and the next free hotkey, rename, move, reorder, delete; conflicts refused", async () => {
+    const store = await open();
+    const { annotations, auditLog, documents, projects } = store.t;
+    const actor = (await createUser(store, { username: "ada", password: "correct horse battery" })).id;
+    const project = (await execute(store, get(store.q.insert(projects).values({ name: "P" }).returning())))!;
+    const p = project.id;
+    const a = await call(store, createLabel, actor, p, { name: "Person" });
+    const b = await call(store, createLabel, actor, p, { name: "Place", hotkey: "5", color: "#123456" });
+    const c = await call(store, createLabel, actor, p, { name: "Thing", description: "objects" });
+    expect([a, b, c].map((l) => [l.name, l.hotkey, l.order, l.description])).toEqual([
+      ["Person", "1", 0, ""],
+      ["Place", "5", 1, ""],
+      ["Thing", "2", 2, "objects"],
+    ]);
+    expect(b.color).toBe("#123456");
+    expect(a.color).not.toBe(c.color);
+    // the hotkey is taken by Person; the name by Person too, whatever its case
+    expect(await settle(call(store, createLabel, actor, p, { name: "PERSON" }))).toBe(
+      "409 label_name_taken: A label named 'Person' already exists",
+    );
+    expect(await settle(call(store, updateLabel, actor, p, c.id, { hotkey: "1" }))).toBe(
+      "409 hotkey_taken: Hotkey '1' is already used by 'Person'",
+    );
+    const renamed = await call(store, updateLabel, actor, p, c.id, { name: "Object", order: 0 });
+    expect([renamed.name, renamed.order]).toEqual(["Object", 0]);
+    const names = async () => (await call(store, listLabels, p)).map((l) => `${l.name}@${l.order}`);
+    expect(await names()).toEqual(["Object@0", "Person@1", "Place@2"]);
+    expect(await call(store, updateLabel, actor, p, a.id, {})).toMatchObject({ name: "Person", order: 1 });
+    expect(await settle(call(store, updateLabel, actor, p, a.id + 1000, { name: "X" }))).toBe(
+      "404 not_found: No such label in this project",
+    );
+
+    const reordered = await call(store, reorderLabels, actor, p, [b.id, a.id, c.id]);
+    expect(reordered.map((l) => l.name)).toEqual(["Place", "Person", "Object"]);
+    expect(await settle(call(store, reorderLabels, actor, p, [b.id, a.id]))).toMatch(
+      /^400 \w+: order: label ids missing: \d+$/,
+    );
+    expect(await settle(call(store, reorderLabels, actor, p, [b.id, b.id, a.id, c.id]))).toMatch(
+      /^400 \w+: order\.1: label \d+ appears twice$/,
+    );
+
+    const doc = (await execute(
+      store,
+      get(
+        store.q
+          .insert(documents)
+          .values({ projectId: p, name: "d", text: "t", sha256: "t", length: 1 })
+          .returning(),
+      ),
+    ))!;
+    await execute(
+      store,
+      run(
+        store.q.insert(annotations).values({
+          projectId: p,
+          documentId: doc.id,
+          layer: "user-1",
+          spanId: "s1",
+          start: 0,
+          end: 1,
+          labelId: a.id,
+          createdAt: Date.now(),
+        }),
+      ),
+    );
+    expect(await settle(call(store, deleteLabel, actor, p, a.id))).toBe(
+      "409 label_in_use: Label 'Person' is used by 1 annotation: relabel or delete them first",
+    );
+    await call(store, deleteLabel, actor, p, b.id);
+    expect(await names()).toEqual(["Person@0", "Object@1"]);
+    const actions = await execute(
+      store,
+      all(store.q.select({ action: auditLog.action }).from(auditLog).orderBy(asc(auditLog.id))),
+    );
+    expect(actions.map((r) => r.action).filter((x) => x.startsWith("label."))).toEqual([
+      "label.create",
+      "label.create",
+      "label.create",
+      "label.update",
+      "label.reorder",
+      "label.delete",
+    ]);
+  });
 
   it("a transaction commits when its body returns, rolls back when it throws; a nested one is a savepoint", async () => {
     const store = await open();

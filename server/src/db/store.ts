@@ -18,7 +18,7 @@
  * the attempt in a nested `transaction` (a savepoint, on both).
  */
 import type Database from "better-sqlite3";
-import { gt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { gt, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { Db } from "./client";
 import type { PgDb } from "./pg";
@@ -221,6 +221,19 @@ export const containsText = (store: Store, column: SQLWrapper, q: string): SQL =
   store.dialect === "pg"
     ? gt(sql`strpos(lower(${column}), lower(${q}))`, 0)
     : gt(sql`instr(lower(${column}), lower(${q}))`, 0);
+
+/**
+ * `column IN` a list of ids bound as one parameter, however many: SQLite reads a JSON array with json_each
+ * (no parameter limit, and it still seeks the column's index once per id), PostgreSQL takes an int[].
+ * A placeholder is bound later to `JSON.stringify(ids)` on SQLite and to the array itself on PostgreSQL.
+ */
+export function inIds(store: Store, column: SQLWrapper, ids: readonly number[] | Placeholder): SQL {
+  if (store.dialect === "pg") {
+    // sql.param: drizzle would spread a bare array into `($1, $2, …)`; node-postgres sends it as one array
+    return sql`${column} = any(${Array.isArray(ids) ? sql.param(ids) : ids}::int[])`;
+  }
+  return sql`${column} in (select value from json_each(${Array.isArray(ids) ? JSON.stringify(ids) : ids}))`;
+}
 
 /** `execute(store, fn(store, ...args))`: how routes and the CLI call a service. */
 export function call<A extends unknown[], T>(

@@ -12,10 +12,10 @@ import {
   MAX_LABELS_PER_PROJECT,
 } from "@gloss/shared";
 import { and, asc, count, eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { annotations, labels } from "../db/schema";
+import type { labels } from "../db/schema";
+import { all, type Gen, get, run, type Store, transaction } from "../db/store";
 import { badRequest, HttpError, notFound } from "../errors";
-import { audit } from "./audit";
+import { recordAudit } from "./audit";
 
 export type LabelRow = typeof labels.$inferSelect;
 type LabelFields = Pick<LabelRow, "name" | "color" | "hotkey" | "description">;
@@ -37,13 +37,15 @@ export const toLabelDto = (l: LabelRow): LabelDto => ({
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The project's labels in display order. */
-export function listLabels(db: Db, projectId: number): LabelRow[] {
-  return db
-    .select()
-    .from(labels)
-    .where(eq(labels.projectId, projectId))
-    .orderBy(asc(labels.order), asc(labels.id))
-    .all();
+export function* listLabels(store: Store, projectId: number): Gen<LabelRow[]> {
+  const { labels } = store.t;
+  return yield* all(
+    store.q
+      .select()
+      .from(labels)
+      .where(eq(labels.projectId, projectId))
+      .orderBy(asc(labels.order), asc(labels.id)),
+  );
 }
 
 /**
@@ -74,15 +76,21 @@ export function resolveInitialLabels(inputs: LabelInput[] | undefined): LabelFie
 }
 
 /** Inserts resolved labels after the project's existing ones (call inside the project's transaction). */
-export function insertLabels(db: Db, projectId: number, defs: LabelFields[]): LabelRow[] {
-  const start = listLabels(db, projectId).length;
-  return defs.map((l, i) =>
-    db
-      .insert(labels)
-      .values({ projectId, ...l, order: start + i })
-      .returning()
-      .get(),
-  );
+export function* insertLabels(store: Store, projectId: number, defs: LabelFields[]): Gen<LabelRow[]> {
+  const { labels } = store.t;
+  const start = (yield* listLabels(store, projectId)).length;
+  const rows: LabelRow[] = [];
+  for (const [i, l] of defs.entries()) {
+    rows.push(
+      (yield* get(
+        store.q
+          .insert(labels)
+          .values({ projectId, ...l, order: start + i })
+          .returning(),
+      ))!,
+    );
+  }
+  return rows;
 }
 
 /** 409 when another label of the project already has this name or hotkey. */
@@ -105,29 +113,36 @@ function assertUnique(existing: LabelRow[], fields: Partial<LabelFields>, selfId
   }
 }
 
-function getLabel(db: Db, projectId: number, labelId: number): LabelRow {
+function* getLabel(store: Store, projectId: number, labelId: number): Gen<LabelRow> {
+  const { labels } = store.t;
   const row = Number.isSafeInteger(labelId)
-    ? db
-        .select()
-        .from(labels)
-        .where(and(eq(labels.id, labelId), eq(labels.projectId, projectId)))
-        .get()
+    ? yield* get(
+        store.q
+          .select()
+          .from(labels)
+          .where(and(eq(labels.id, labelId), eq(labels.projectId, projectId))),
+      )
     : undefined;
   if (!row) throw notFound("No such label in this project");
   return row;
 }
 
 /** Writes `order = index` for the ids in the given order. */
-function renumber(db: Db, ids: number[]): void {
-  ids.forEach((id, order) => {
-    db.update(labels).set({ order }).where(eq(labels.id, id)).run();
-  });
+function* renumber(store: Store, ids: number[]): Gen<void> {
+  const { labels } = store.t;
+  for (const [order, id] of ids.entries())
+    yield* run(store.q.update(labels).set({ order }).where(eq(labels.id, id)));
 }
 
 /** Adds a label at the end; colour from the palette and the first free hotkey 1–9 when not given. */
-export function createLabel(db: Db, actorId: number, projectId: number, input: LabelInput): LabelRow {
-  return db.transaction(() => {
-    const existing = listLabels(db, projectId);
+export function createLabel(
+  _store: Store,
+  actorId: number,
+  projectId: number,
+  input: LabelInput,
+): Gen<LabelRow> {
+  return transaction(function* (tx) {
+    const existing = yield* listLabels(tx, projectId);
     if (existing.length >= MAX_LABELS_PER_PROJECT)
       throw new HttpError(
         409,
@@ -145,8 +160,8 @@ export function createLabel(db: Db, actorId: number, projectId: number, input: L
       description: input.description ?? "",
     };
     assertUnique(existing, fields);
-    const [row] = insertLabels(db, projectId, [fields]);
-    audit(db, {
+    const [row] = yield* insertLabels(tx, projectId, [fields]);
+    yield* recordAudit(tx, {
       userId: actorId,
       projectId,
       action: "label.create",
@@ -159,26 +174,27 @@ export function createLabel(db: Db, actorId: number, projectId: number, input: L
 
 /** Renames, recolours, changes hotkey or description, or moves a label to a new position. */
 export function updateLabel(
-  db: Db,
+  _store: Store,
   actorId: number,
   projectId: number,
   labelId: number,
   patch: LabelPatch,
-): LabelRow {
-  return db.transaction(() => {
-    const before = getLabel(db, projectId, labelId);
+): Gen<LabelRow> {
+  return transaction(function* (tx) {
+    const { labels } = tx.t;
+    const before = yield* getLabel(tx, projectId, labelId);
     if (!Object.keys(patch).length) return before; // nothing to change, nothing to audit
-    const existing = listLabels(db, projectId);
+    const existing = yield* listLabels(tx, projectId);
     const { order, ...fields } = patch;
     assertUnique(existing, fields, labelId);
-    if (Object.keys(fields).length) db.update(labels).set(fields).where(eq(labels.id, labelId)).run();
+    if (Object.keys(fields).length) yield* run(tx.q.update(labels).set(fields).where(eq(labels.id, labelId)));
     if (order !== undefined) {
       const ids = existing.map((l) => l.id).filter((id) => id !== labelId);
       ids.splice(Math.min(order, ids.length), 0, labelId);
-      renumber(db, ids);
+      yield* renumber(tx, ids);
     }
-    const after = getLabel(db, projectId, labelId);
-    audit(db, {
+    const after = yield* getLabel(tx, projectId, labelId);
+    yield* recordAudit(tx, {
       userId: actorId,
       projectId,
       action: "label.update",
@@ -190,9 +206,14 @@ export function updateLabel(
 }
 
 /** Sets the display order; `ids` must be exactly the project's label ids, each once. */
-export function reorderLabels(db: Db, actorId: number, projectId: number, ids: number[]): LabelRow[] {
-  return db.transaction(() => {
-    const current = new Set(listLabels(db, projectId).map((l) => l.id));
+export function reorderLabels(
+  _store: Store,
+  actorId: number,
+  projectId: number,
+  ids: number[],
+): Gen<LabelRow[]> {
+  return transaction(function* (tx) {
+    const current = new Set((yield* listLabels(tx, projectId)).map((l) => l.id));
     const seen = new Set<number>();
     ids.forEach((id, i) => {
       if (!current.has(id))
@@ -204,22 +225,24 @@ export function reorderLabels(db: Db, actorId: number, projectId: number, ids: n
     if (missing.length) {
       throw badRequest(`order: label ids missing: ${missing.join(", ")}`, { path: "order", missing });
     }
-    renumber(db, ids);
-    audit(db, { userId: actorId, projectId, action: "label.reorder", details: { order: ids } });
-    return listLabels(db, projectId);
+    yield* renumber(tx, ids);
+    yield* recordAudit(tx, { userId: actorId, projectId, action: "label.reorder", details: { order: ids } });
+    return yield* listLabels(tx, projectId);
   });
 }
 
 /** Deletes a label no annotation uses; one in use → 409 `label_in_use` with the count. */
-export function deleteLabel(db: Db, actorId: number, projectId: number, labelId: number): void {
-  db.transaction(() => {
-    const label = getLabel(db, projectId, labelId);
+export function deleteLabel(_store: Store, actorId: number, projectId: number, labelId: number): Gen<void> {
+  return transaction(function* (tx) {
+    const { annotations, labels } = tx.t;
+    const label = yield* getLabel(tx, projectId, labelId);
     const used =
-      db
-        .select({ n: count() })
-        .from(annotations)
-        .where(and(eq(annotations.projectId, projectId), eq(annotations.labelId, labelId)))
-        .get()?.n ?? 0;
+      (yield* get(
+        tx.q
+          .select({ n: count() })
+          .from(annotations)
+          .where(and(eq(annotations.projectId, projectId), eq(annotations.labelId, labelId))),
+      ))?.n ?? 0;
     if (used > 0) {
       throw new HttpError(
         409,
@@ -228,12 +251,12 @@ export function deleteLabel(db: Db, actorId: number, projectId: number, labelId:
         { count: used },
       );
     }
-    db.delete(labels).where(eq(labels.id, labelId)).run();
-    renumber(
-      db,
-      listLabels(db, projectId).map((l) => l.id),
+    yield* run(tx.q.delete(labels).where(eq(labels.id, labelId)));
+    yield* renumber(
+      tx,
+      (yield* listLabels(tx, projectId)).map((l) => l.id),
     );
-    audit(db, {
+    yield* recordAudit(tx, {
       userId: actorId,
       projectId,
       action: "label.delete",

@@ -22,6 +22,7 @@ import {
   projectMembers,
   projects,
 } from "../db/schema";
+import { callSync } from "../db/store";
 import { badRequest } from "../errors";
 import { audit } from "./audit";
 import { insertLabels, type LabelRow, listLabels, resolveInitialLabels, toLabelDto } from "./labels";
@@ -55,7 +56,7 @@ export function createProject(db: Db, ownerId: number, body: CreateProjectBody):
       })
       .returning()
       .get();
-    insertLabels(db, project.id, labelDefs);
+    callSync(db, insertLabels, project.id, labelDefs);
     db.insert(projectMembers).values({ projectId: project.id, userId: ownerId, role: "manager" }).run();
     audit(db, {
       userId: ownerId,
@@ -160,7 +161,7 @@ export function projectDto(db: Db, project: ProjectRow, role: ProjectRole | null
   return toProjectDto(
     project,
     role,
-    listLabels(db, project.id),
+    callSync(db, listLabels, project.id),
     projectStats(db, [project.id]).get(project.id),
   );
 }

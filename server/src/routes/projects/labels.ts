@@ -74,21 +74,27 @@ export function labelRoutes({ db }: Deps) {
 
   app.openapi(listRoute, async (c) => {
     const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
-    return c.json({ labels: listLabels(db, project.id).map(toLabelDto) }, 200);
+    return c.json({ labels: (await call(store, listLabels, project.id)).map(toLabelDto) }, 200);
   });
 
   app.openapi(createLabelRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const body = c.req.valid("json");
-    return c.json(toLabelDto(createLabel(db, access.user.id, access.project.id, body)), 201);
+    return c.json(toLabelDto(await call(store, createLabel, access.user.id, access.project.id, body)), 201);
   });
 
   // registered before "/{labelId}" routes; different methods, but keep the literal path first for clarity
   app.openapi(orderRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const rows = reorderLabels(db, access.user.id, access.project.id, c.req.valid("json").order);
+    const rows = await call(
+      store,
+      reorderLabels,
+      access.user.id,
+      access.project.id,
+      c.req.valid("json").order,
+    );
     return c.json({ labels: rows.map(toLabelDto) }, 200);
   });
 
@@ -96,7 +102,14 @@ export function labelRoutes({ db }: Deps) {
     const { id, labelId } = c.req.valid("param");
     const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
-    const row = updateLabel(db, access.user.id, access.project.id, labelId, c.req.valid("json"));
+    const row = await call(
+      store,
+      updateLabel,
+      access.user.id,
+      access.project.id,
+      labelId,
+      c.req.valid("json"),
+    );
     return c.json(toLabelDto(row), 200);
   });
 
@@ -104,7 +117,7 @@ export function labelRoutes({ db }: Deps) {
     const { id, labelId } = c.req.valid("param");
     const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
-    deleteLabel(db, access.user.id, access.project.id, labelId);
+    await call(store, deleteLabel, access.user.id, access.project.id, labelId);
     return c.body(null, 204);
   });
 
