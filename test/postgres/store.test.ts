@@ -33,6 +33,13 @@ import {
   reorderLabels,
   updateLabel,
 } from "@gloss/server/services/labels";
+import {
+  createProject,
+  listProjectsFor,
+  projectDto,
+  projectStats,
+  updateProject,
+} from "@gloss/server/services/projects";
 import { createUser, findUserByUsername, listUsers } from "@gloss/server/services/users";
 import type { UserDto } from "@gloss/shared";
 import { asc, count, eq, sql } from "drizzle-orm";
@@ -110,6 +117,142 @@ describe.each(BACKENDS)("on $name", (backend) => {
           })
         : prepared.prepare().all({ ids: JSON.stringify(bound) });
     expect(names(rows)).toEqual(["a", "c"]);
+  });
+
+  it("projects: created with its labels, its manager and an audit row; settings patched; listed with stats and q", async () => {
+    const store = await open();
+    const { assignments, auditLog, curations, documents, projectMembers } = store.t;
+    const owner = toUserDto(await createUser(store, { username: "root", password: "correct horse battery" }));
+    const maker = toUserDto(await createUser(store, { username: "ada", password: "correct horse battery" }));
+    const other = toUserDto(await createUser(store, { username: "bob", password: "correct horse battery" }));
+    const first = await call(store, createProject, maker.id, {
+      name: "Ancient Greek",
+      labels: [{ name: "Person" }, { name: "Place", hotkey: null }],
+      relationTypes: ["kin", "at"],
+    });
+    expect(first).toMatchObject({
+      name: "Ancient Greek",
+      description: "",
+      mode: "independent",
+      annotatorsPerDocument: 2,
+      snapping: "word",
+      relationTypes: ["kin", "at"],
+      createdBy: maker.id,
+    });
+    expect(typeof first.createdAt).toBe("number");
+    const dto = await call(store, projectDto, first, "manager");
+    expect(dto.labels.map((l) => [l.name, l.hotkey, l.order])).toEqual([
+      ["Person", "1", 0],
+      ["Place", null, 1],
+    ]);
+    expect([dto.role, dto.stats]).toEqual(["manager", { documents: 0, assignments: 0, done: 0, curated: 0 }]);
+    const members = await execute(
+      store,
+      all(store.q.select().from(projectMembers).where(eq(projectMembers.projectId, first.id))),
+    );
+    expect(members.map((m) => [m.userId, m.role])).toEqual([[maker.id, "manager"]]);
+    const created = await execute(
+      store,
+      all(store.q.select().from(auditLog).where(eq(auditLog.action, "project.create"))),
+    );
+    expect(created.map((r) => [r.userId, r.projectId, r.target, r.details])).toEqual([
+      [
+        maker.id,
+        first.id,
+        `project:${first.id}`,
+        { name: "Ancient Greek", mode: "independent", labels: ["Person", "Place"] },
+      ],
+    ]);
+    // a bad relation type or repeated label: 400, and nothing is stored
+    expect(
+      await settle(
+        call(store, createProject, maker.id, { name: "x", labels: [{ name: "A" }, { name: "a" }] }),
+      ),
+    ).toBe("400 bad_request: labels.1.name: 'a' repeats labels.0");
+    expect(
+      await settle(call(store, createProject, maker.id, { name: "x", relationTypes: ["kin", "kin"] })),
+    ).toMatch(/^400 bad_request: relationTypes\.1?/);
+
+    const patched = await call(store, updateProject, maker.id, first, {
+      description: "Herodotus",
+      relationTypes: ["kin"],
+    });
+    expect([patched.description, patched.relationTypes, patched.name]).toEqual([
+      "Herodotus",
+      ["kin"],
+      "Ancient Greek",
+    ]);
+    expect(await call(store, updateProject, maker.id, patched, {})).toBe(patched);
+    const updates = await execute(
+      store,
+      all(store.q.select().from(auditLog).where(eq(auditLog.action, "project.update"))),
+    );
+    expect(updates.map((r) => r.details)).toEqual([
+      {
+        before: { description: "", relationTypes: ["kin", "at"] },
+        patch: { description: "Herodotus", relationTypes: ["kin"] },
+      },
+    ]);
+
+    // progress figures: 2 documents, 3 assignments of which 2 done, 1 curated
+    const docs = await execute(
+      store,
+      all(
+        store.q
+          .insert(documents)
+          .values(
+            ["one", "two"].map((t) => ({ projectId: first.id, name: t, text: t, sha256: t, length: 3 })),
+          )
+          .returning(),
+      ),
+    );
+    await execute(
+      store,
+      run(
+        store.q.insert(assignments).values([
+          { documentId: docs[0]!.id, userId: maker.id, status: "done" },
+          { documentId: docs[0]!.id, userId: other.id, status: "done" },
+          { documentId: docs[1]!.id, userId: maker.id },
+        ]),
+      ),
+    );
+    await execute(store, run(store.q.insert(curations).values({ documentId: docs[0]!.id, status: "done" })));
+    const second = await call(store, createProject, other.id, { name: "Latin", labels: [] });
+    const third = await call(store, createProject, maker.id, { name: "Old Norse" });
+    const stats = await call(store, projectStats, [first.id, second.id]);
+    expect(Object.fromEntries(stats)).toEqual({
+      [first.id]: { documents: 2, assignments: 3, done: 2, curated: 1 },
+      [second.id]: { documents: 0, assignments: 0, done: 0, curated: 0 },
+    });
+    expect((await call(store, projectStats, [])).size).toBe(0);
+
+    const list = await call(store, listProjectsFor, maker, { limit: 10, offset: 0 });
+    expect(list.total).toBe(2);
+    expect(list.projects.map((p) => [p.name, p.role, p.labels.length, p.stats?.documents])).toEqual([
+      ["Old Norse", "manager", expect.any(Number), 0],
+      ["Ancient Greek", "manager", 2, 2],
+    ]);
+    expect(list.projects[0]!.id).toBe(third.id);
+    // the first account is the instance admin: every project, a member's role only where it is one
+    const everything = await call(store, listProjectsFor, owner, { limit: 2, offset: 0 });
+    expect([everything.total, everything.projects.map((p) => [p.name, p.role])]).toEqual([
+      3,
+      [
+        ["Old Norse", null],
+        ["Latin", null],
+      ],
+    ]);
+    const searched = await call(store, listProjectsFor, owner, { q: "GREEK", limit: 10, offset: 0 });
+    expect([searched.total, searched.projects.map((p) => p.name)]).toEqual([1, ["Ancient Greek"]]);
+    const bobs = await call(store, listProjectsFor, other, { q: "a", limit: 10, offset: 0 });
+    expect([bobs.total, bobs.projects.map((p) => [p.name, p.role, p.labels])]).toEqual([
+      1,
+      [["Latin", "manager", []]],
+    ]);
+    expect(await call(store, listProjectsFor, other, { q: "greek", limit: 10, offset: 0 })).toEqual({
+      projects: [],
+      total: 0,
+    });
   });
 
   it("labels: create with a palette colour and the next free hotkey, rename, move, reorder, delete; conflicts refused", async () => {

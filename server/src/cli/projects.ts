@@ -26,7 +26,7 @@ function projectCreate(name: string, opts: ProjectCreateOptions): Promise<void> 
   return withDb((db) => {
     const user = callSync(db, findUserByUsername, opts.owner);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${opts.owner}'`);
-    const project = createProject(db, user.id, body);
+    const project = callSync(db, createProject, user.id, body);
     // stdout carries only the id, so scripts can capture it: id=$(pnpm gloss project create …)
     process.stdout.write(`${project.id}\n`);
     process.stderr.write(

@@ -10,21 +10,12 @@ import {
   RelationTypes,
   type UserDto,
 } from "@gloss/shared";
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { ProjectRow } from "../auth/access";
-import type { Db } from "../db/client";
-import { containsText } from "../db/query";
-import {
-  assignments,
-  curations,
-  documents,
-  labels as labelsTable,
-  projectMembers,
-  projects,
-} from "../db/schema";
-import { callSync } from "../db/store";
+import type { projects } from "../db/schema";
+import { all, containsText, type Gen, get, inIds, run, type Store, transaction } from "../db/store";
 import { badRequest } from "../errors";
-import { audit } from "./audit";
+import { recordAudit } from "./audit";
 import { insertLabels, type LabelRow, listLabels, resolveInitialLabels, toLabelDto } from "./labels";
 
 export type ProjectStats = NonNullable<ProjectDto["stats"]>;
@@ -39,26 +30,30 @@ function checkRelationTypes(types: string[], field: string): RelationTypes {
 }
 
 /** Creates a project with its labels; the creator becomes its manager. One transaction. */
-export function createProject(db: Db, ownerId: number, body: CreateProjectBody): ProjectRow {
+export function* createProject(_store: Store, ownerId: number, body: CreateProjectBody): Gen<ProjectRow> {
   const labelDefs = resolveInitialLabels(body.labels);
   const relationTypes = checkRelationTypes(body.relationTypes ?? DEFAULT_RELATION_TYPES, "relationTypes");
-  return db.transaction(() => {
-    const project = db
-      .insert(projects)
-      .values({
-        name: body.name,
-        description: body.description ?? "",
-        mode: body.mode ?? "independent",
-        annotatorsPerDocument: body.annotatorsPerDocument ?? 2,
-        snapping: body.snapping ?? "word",
-        relationTypes,
-        createdBy: ownerId,
-      })
-      .returning()
-      .get();
-    callSync(db, insertLabels, project.id, labelDefs);
-    db.insert(projectMembers).values({ projectId: project.id, userId: ownerId, role: "manager" }).run();
-    audit(db, {
+  return yield* transaction(function* (tx) {
+    const { projectMembers, projects } = tx.t;
+    const project = (yield* get(
+      tx.q
+        .insert(projects)
+        .values({
+          name: body.name,
+          description: body.description ?? "",
+          mode: body.mode ?? "independent",
+          annotatorsPerDocument: body.annotatorsPerDocument ?? 2,
+          snapping: body.snapping ?? "word",
+          relationTypes,
+          createdBy: ownerId,
+        })
+        .returning(),
+    ))!;
+    yield* insertLabels(tx, project.id, labelDefs);
+    yield* run(
+      tx.q.insert(projectMembers).values({ projectId: project.id, userId: ownerId, role: "manager" }),
+    );
+    yield* recordAudit(tx, {
       userId: ownerId,
       projectId: project.id,
       action: "project.create",
@@ -70,21 +65,24 @@ export function createProject(db: Db, ownerId: number, body: CreateProjectBody):
 }
 
 /** Applies a settings patch (manager); returns the updated row. */
-export function updateProject(
-  db: Db,
+export function* updateProject(
+  _store: Store,
   actorId: number,
   project: ProjectRow,
   patch: PatchProjectBody,
-): ProjectRow {
+): Gen<ProjectRow> {
   const { relationTypes, ...rest } = patch;
   const values: Partial<typeof projects.$inferInsert> = { ...rest };
   if (relationTypes) values.relationTypes = checkRelationTypes(relationTypes, "relationTypes");
   if (!Object.keys(values).length) return project; // nothing to change, nothing to audit
-  return db.transaction(() => {
-    const row = db.update(projects).set(values).where(eq(projects.id, project.id)).returning().get()!;
+  return yield* transaction(function* (tx) {
+    const { projects } = tx.t;
+    const row = (yield* get(
+      tx.q.update(projects).set(values).where(eq(projects.id, project.id)).returning(),
+    ))!;
     const before: Record<string, unknown> = {};
     for (const k of Object.keys(patch)) before[k] = project[k as keyof ProjectRow];
-    audit(db, {
+    yield* recordAudit(tx, {
       userId: actorId,
       projectId: project.id,
       action: "project.update",
@@ -96,40 +94,48 @@ export function updateProject(
 }
 
 /** Progress figures per project: documents, assignments, assignments done, documents curated (gold done). */
-export function projectStats(db: Db, ids: number[]): Map<number, ProjectStats> {
+export function* projectStats(store: Store, ids: number[]): Gen<Map<number, ProjectStats>> {
+  const { assignments, curations, documents } = store.t;
   const out = new Map<number, ProjectStats>(
     ids.map((id) => [id, { documents: 0, assignments: 0, done: 0, curated: 0 }]),
   );
   if (!ids.length) return out;
-  for (const r of db
-    .select({ p: documents.projectId, n: count() })
-    .from(documents)
-    .where(inArray(documents.projectId, ids))
-    .groupBy(documents.projectId)
-    .all())
+  const ofProjects = inIds(store, documents.projectId, ids);
+  for (const r of yield* all(
+    store.q
+      .select({ p: documents.projectId, n: count() })
+      .from(documents)
+      .where(ofProjects)
+      .groupBy(documents.projectId),
+  ))
     out.get(r.p)!.documents = r.n;
-  for (const r of db
-    .select({
-      p: documents.projectId,
-      n: count(),
-      done: sql<number>`coalesce(sum(${assignments.status} = 'done'), 0)`.mapWith(Number),
-    })
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(inArray(documents.projectId, ids))
-    .groupBy(documents.projectId)
-    .all()) {
+  for (const r of yield* all(
+    store.q
+      .select({
+        p: documents.projectId,
+        n: count(),
+        // a CASE, not sum(status = 'done'): PostgreSQL has no sum of booleans; its sum is a bigint (a string)
+        done: sql<number>`coalesce(sum(case when ${assignments.status} = 'done' then 1 else 0 end), 0)`.mapWith(
+          Number,
+        ),
+      })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(ofProjects)
+      .groupBy(documents.projectId),
+  )) {
     const s = out.get(r.p)!;
     s.assignments = r.n;
     s.done = r.done;
   }
-  for (const r of db
-    .select({ p: documents.projectId, n: count() })
-    .from(curations)
-    .innerJoin(documents, eq(documents.id, curations.documentId))
-    .where(and(inArray(documents.projectId, ids), eq(curations.status, "done")))
-    .groupBy(documents.projectId)
-    .all())
+  for (const r of yield* all(
+    store.q
+      .select({ p: documents.projectId, n: count() })
+      .from(curations)
+      .innerJoin(documents, eq(documents.id, curations.documentId))
+      .where(and(ofProjects, eq(curations.status, "done")))
+      .groupBy(documents.projectId),
+  ))
     out.get(r.p)!.curated = r.n;
   return out;
 }
@@ -157,20 +163,21 @@ export function toProjectDto(
 }
 
 /** One project's full DTO (labels and stats). */
-export function projectDto(db: Db, project: ProjectRow, role: ProjectRole | null): ProjectDto {
+export function* projectDto(store: Store, project: ProjectRow, role: ProjectRole | null): Gen<ProjectDto> {
   return toProjectDto(
     project,
     role,
-    callSync(db, listLabels, project.id),
-    projectStats(db, [project.id]).get(project.id),
+    yield* listLabels(store, project.id),
+    (yield* projectStats(store, [project.id])).get(project.id),
   );
 }
 
 /** The projects a user belongs to (an instance admin: every project), newest first. */
-export function listProjectsFor(db: Db, user: UserDto, query: ListProjectsQuery): ProjectListDto {
-  const named = query.q ? containsText(projects.name, query.q) : undefined;
+export function* listProjectsFor(store: Store, user: UserDto, query: ListProjectsQuery): Gen<ProjectListDto> {
+  const { labels: labelsTable, projectMembers, projects } = store.t;
+  const named = query.q ? containsText(store, projects.name, query.q) : undefined;
   const base = user.isAdmin
-    ? db
+    ? store.q
         .select({ project: projects, role: projectMembers.role })
         .from(projects)
         .leftJoin(
@@ -178,30 +185,32 @@ export function listProjectsFor(db: Db, user: UserDto, query: ListProjectsQuery)
           and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, user.id)),
         )
         .where(named)
-    : db
+    : store.q
         .select({ project: projects, role: projectMembers.role })
         .from(projectMembers)
         .innerJoin(projects, eq(projects.id, projectMembers.projectId))
         .where(and(eq(projectMembers.userId, user.id), named));
   const total = user.isAdmin
-    ? db.select({ n: count() }).from(projects).where(named).get()!.n
-    : db
-        .select({ n: count() })
-        .from(projectMembers)
-        .innerJoin(projects, eq(projects.id, projectMembers.projectId))
-        .where(and(eq(projectMembers.userId, user.id), named))
-        .get()!.n;
-  const rows = base.orderBy(desc(projects.id)).limit(query.limit).offset(query.offset).all();
+    ? (yield* get(store.q.select({ n: count() }).from(projects).where(named)))!.n
+    : (yield* get(
+        store.q
+          .select({ n: count() })
+          .from(projectMembers)
+          .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+          .where(and(eq(projectMembers.userId, user.id), named)),
+      ))!.n;
+  const rows = yield* all(base.orderBy(desc(projects.id)).limit(query.limit).offset(query.offset));
   const ids = rows.map((r) => r.project.id);
-  const stats = projectStats(db, ids);
+  const stats = yield* projectStats(store, ids);
   const labelsByProject = new Map<number, LabelRow[]>(ids.map((id) => [id, []]));
   if (ids.length) {
-    for (const l of db
-      .select()
-      .from(labelsTable)
-      .where(inArray(labelsTable.projectId, ids))
-      .orderBy(asc(labelsTable.order), asc(labelsTable.id))
-      .all())
+    for (const l of yield* all(
+      store.q
+        .select()
+        .from(labelsTable)
+        .where(inIds(store, labelsTable.projectId, ids))
+        .orderBy(asc(labelsTable.order), asc(labelsTable.id)),
+    ))
       labelsByProject.get(l.projectId)!.push(l);
   }
   return {

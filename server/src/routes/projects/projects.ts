@@ -70,32 +70,32 @@ export function projectCrudRoutes({ db, log }: Deps) {
   const app = createRouter();
   const store = sqliteStore(db);
 
-  app.openapi(listRoute, (c) => {
+  app.openapi(listRoute, async (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
-    return c.json(listProjectsFor(db, user, c.req.valid("query")), 200);
+    return c.json(await call(store, listProjectsFor, user, c.req.valid("query")), 200);
   });
 
   // any signed-in user may start a project; they become its manager
-  app.openapi(createProjectRoute, (c) => {
+  app.openapi(createProjectRoute, async (c) => {
     const user = c.get("user");
     if (!user) throw unauthorized();
     const body = c.req.valid("json");
-    const project = createProject(db, user.id, body);
+    const project = await call(store, createProject, user.id, body);
     log.info("project created", { projectId: project.id, by: user.id });
-    return c.json(projectDto(db, project, "manager"), 201);
+    return c.json(await call(store, projectDto, project, "manager"), 201);
   });
 
   app.openapi(getRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
-    return c.json(projectDto(db, access.project, access.role), 200);
+    return c.json(await call(store, projectDto, access.project, access.role), 200);
   });
 
   app.openapi(patchRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const project = updateProject(db, access.user.id, access.project, c.req.valid("json"));
-    return c.json(projectDto(db, project, access.role), 200);
+    const project = await call(store, updateProject, access.user.id, access.project, c.req.valid("json"));
+    return c.json(await call(store, projectDto, project, access.role), 200);
   });
 
   return app;
