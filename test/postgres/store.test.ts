@@ -25,6 +25,13 @@ import {
   transaction,
 } from "@gloss/server/db/store";
 import { HttpError } from "@gloss/server/errors";
+import {
+  addMember,
+  changeMemberRole,
+  findMember,
+  listMembers,
+  removeMember,
+} from "@gloss/server/routes/projects/members";
 import { recordAudit } from "@gloss/server/services/audit";
 import {
   createLabel,
@@ -253,6 +260,91 @@ describe.each(BACKENDS)("on $name", (backend) => {
       projects: [],
       total: 0,
     });
+  });
+
+  it("members: add by username, list with role and q, change role, remove; the last manager stays", async () => {
+    const store = await open();
+    const { auditLog } = store.t;
+    const seeded: UserDto[] = [];
+    for (const [username, displayName] of <const>[
+      ["mia", "Mia Manager"],
+      ["cal", "Cal Curator"],
+      ["ann", "Ann Lovelace"],
+      ["zed", "Zed Lovelace"],
+    ])
+      seeded.push(
+        toUserDto(await createUser(store, { username, displayName, password: "correct horse battery" })),
+      );
+    const [mia, cal, ann, zed] = seeded as [UserDto, UserDto, UserDto, UserDto];
+    const p = (await call(store, createProject, mia.id, { name: "P" })).id;
+    expect(await call(store, addMember, mia.id, p, { username: "cal", role: "curator" })).toEqual({
+      userId: cal.id,
+      username: "cal",
+      displayName: "Cal Curator",
+      role: "curator",
+    });
+    await call(store, addMember, mia.id, p, { username: "ann", role: "annotator" });
+    await call(store, addMember, mia.id, p, { username: "zed", role: "annotator" });
+    expect(await settle(call(store, addMember, mia.id, p, { username: "nobody", role: "annotator" }))).toBe(
+      "404 user_not_found: No user named 'nobody'",
+    );
+    expect(await settle(call(store, addMember, mia.id, p, { username: "ann", role: "curator" }))).toBe(
+      "409 already_member: ann is already a annotator here",
+    );
+
+    const page = (query: {
+      role?: "manager" | "curator" | "annotator";
+      q?: string;
+      offset?: number;
+      limit?: number;
+    }) =>
+      call(store, listMembers, p, { limit: 2, offset: 0, ...query }).then((r) => ({
+        total: r.total,
+        names: r.members.map((m) => `${m.username}:${m.role}`),
+      }));
+    expect(await page({})).toEqual({ total: 4, names: ["ann:annotator", "cal:curator"] });
+    expect(await page({ offset: 2 })).toEqual({ total: 4, names: ["mia:manager", "zed:annotator"] });
+    expect(await page({ role: "annotator" })).toEqual({
+      total: 2,
+      names: ["ann:annotator", "zed:annotator"],
+    });
+    expect(await page({ q: "LOVE" })).toEqual({ total: 2, names: ["ann:annotator", "zed:annotator"] });
+    expect(await page({ q: "ca", role: "curator" })).toEqual({ total: 1, names: ["cal:curator"] });
+    expect(await page({ q: "nobody" })).toEqual({ total: 0, names: [] });
+
+    expect(await settle(call(store, changeMemberRole, mia.id, p, mia.id, "curator"))).toBe(
+      "409 last_manager: mia is the project's last manager: make someone else a manager first",
+    );
+    expect(await settle(call(store, removeMember, mia.id, p, mia.id))).toMatch(/^409 last_manager: /);
+    expect(await call(store, changeMemberRole, mia.id, p, cal.id, "manager")).toMatchObject({
+      userId: cal.id,
+      role: "manager",
+    });
+    expect(await call(store, changeMemberRole, mia.id, p, mia.id, "curator")).toMatchObject({
+      role: "curator",
+    });
+    await call(store, removeMember, cal.id, p, ann.id);
+    expect(await call(store, findMember, p, ann.id)).toBeUndefined();
+    expect(await settle(call(store, removeMember, cal.id, p, ann.id))).toBe(
+      "404 not_found: No such member in this project",
+    );
+    expect(await settle(call(store, changeMemberRole, cal.id, p, zed.id + 1000, "curator"))).toBe(
+      "404 not_found: No such member in this project",
+    );
+    expect((await page({ limit: 10 })).names).toEqual(["cal:manager", "mia:curator", "zed:annotator"]);
+    const entries = await execute(store, all(store.q.select().from(auditLog).orderBy(asc(auditLog.id))));
+    expect(
+      entries
+        .filter((e) => e.action.startsWith("member."))
+        .map((e) => [e.action, e.userId, e.target, e.details]),
+    ).toEqual([
+      ["member.add", mia.id, `user:${cal.id}`, { username: "cal", role: "curator" }],
+      ["member.add", mia.id, `user:${ann.id}`, { username: "ann", role: "annotator" }],
+      ["member.add", mia.id, `user:${zed.id}`, { username: "zed", role: "annotator" }],
+      ["member.role", mia.id, `user:${cal.id}`, { username: "cal", from: "curator", to: "manager" }],
+      ["member.role", mia.id, `user:${mia.id}`, { username: "mia", from: "manager", to: "curator" }],
+      ["member.remove", cal.id, `user:${ann.id}`, { username: "ann", role: "annotator" }],
+    ]);
   });
 
   it("labels: create with a palette colour and the next free hotkey, rename, move, reorder, delete; conflicts refused", async () => {

@@ -17,12 +17,19 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, asc, count, eq, or } from "drizzle-orm";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import type { Db } from "../../db/client";
-import { containsText } from "../../db/query";
-import { projectMembers, users } from "../../db/schema";
-import { call, callSync, sqliteStore } from "../../db/store";
+import {
+  all,
+  call,
+  containsText,
+  type Gen,
+  get,
+  run,
+  type Store,
+  sqliteStore,
+  transaction,
+} from "../../db/store";
 import { HttpError, notFound } from "../../errors";
-import { audit } from "../../services/audit";
+import { recordAudit } from "../../services/audit";
 import { findUserByUsername } from "../../services/users";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 
@@ -67,63 +74,76 @@ const removeRoute = createRoute({
   responses: { 204: { description: "Removed" }, ...managerErrors },
 });
 
-const memberColumns = {
-  userId: users.id,
-  username: users.username,
-  displayName: users.displayName,
-  role: projectMembers.role,
+/** The columns of a MemberDto. */
+const memberColumns = (store: Store) => {
+  const { projectMembers, users } = store.t;
+  return {
+    userId: users.id,
+    username: users.username,
+    displayName: users.displayName,
+    role: projectMembers.role,
+  };
 };
 
 /** A page of the project's members by username, filtered by role and `q` in the username or display name. */
-function listMembers(db: Db, projectId: number, query: ListMembersQuery): MemberListDto {
+export function* listMembers(store: Store, projectId: number, query: ListMembersQuery): Gen<MemberListDto> {
+  const { projectMembers, users } = store.t;
   const where = and(
     eq(projectMembers.projectId, projectId),
     query.role ? eq(projectMembers.role, query.role) : undefined,
-    query.q ? or(containsText(users.username, query.q), containsText(users.displayName, query.q)) : undefined,
+    query.q
+      ? or(containsText(store, users.username, query.q), containsText(store, users.displayName, query.q))
+      : undefined,
   );
-  const total = db
-    .select({ n: count() })
-    .from(projectMembers)
-    .innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(where)
-    .get()!.n;
-  const members = db
-    .select(memberColumns)
-    .from(projectMembers)
-    .innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(where)
-    .orderBy(asc(users.username), asc(users.id))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all();
+  const total = (yield* get(
+    store.q
+      .select({ n: count() })
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(where),
+  ))!.n;
+  const members = yield* all(
+    store.q
+      .select(memberColumns(store))
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(where)
+      .orderBy(asc(users.username), asc(users.id))
+      .limit(query.limit)
+      .offset(query.offset),
+  );
   return { members, total };
 }
 
 /** One member, if `userId` is one. */
-function findMember(db: Db, projectId: number, userId: number): MemberDto | undefined {
-  return db
-    .select(memberColumns)
-    .from(projectMembers)
-    .innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
-    .get();
+export function* findMember(store: Store, projectId: number, userId: number): Gen<MemberDto | undefined> {
+  const { projectMembers, users } = store.t;
+  return yield* get(
+    store.q
+      .select(memberColumns(store))
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId))),
+  );
 }
 
-function getMember(db: Db, projectId: number, userId: number): MemberDto {
-  const m = findMember(db, projectId, userId);
+function* getMember(store: Store, projectId: number, userId: number): Gen<MemberDto> {
+  const m = yield* findMember(store, projectId, userId);
   if (!m) throw notFound("No such member in this project");
   return m;
 }
 
 /** 409 when `member` is the project's only manager and is about to stop being one. */
-function keepAManager(db: Db, projectId: number, member: MemberDto, nextRole: Role | null): void {
+function* keepAManager(store: Store, projectId: number, member: MemberDto, nextRole: Role | null): Gen<void> {
   if (member.role !== "manager" || nextRole === "manager") return;
+  const { projectMembers } = store.t;
   const managers =
-    db
-      .select({ n: count() })
-      .from(projectMembers)
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "manager")))
-      .get()?.n ?? 0;
+    (yield* get(
+      store.q
+        .select({ n: count() })
+        .from(projectMembers)
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "manager"))),
+    ))?.n ?? 0;
   if (managers <= 1) {
     throw new HttpError(
       409,
@@ -133,6 +153,86 @@ function keepAManager(db: Db, projectId: number, member: MemberDto, nextRole: Ro
   }
 }
 
+/** Adds the account named `username` with `role`: 404 user_not_found, 409 already_member. */
+export function addMember(
+  _store: Store,
+  actorId: number,
+  projectId: number,
+  body: { username: string; role: Role },
+): Gen<MemberDto> {
+  return transaction(function* (tx) {
+    const user = yield* findUserByUsername(tx, body.username);
+    if (!user) {
+      throw new HttpError(404, "user_not_found", `No user named '${body.username}'`, { field: "username" });
+    }
+    const already = yield* findMember(tx, projectId, user.id);
+    if (already) {
+      throw new HttpError(409, "already_member", `${user.username} is already a ${already.role} here`, {
+        role: already.role,
+      });
+    }
+    yield* run(tx.q.insert(tx.t.projectMembers).values({ projectId, userId: user.id, role: body.role }));
+    yield* recordAudit(tx, {
+      userId: actorId,
+      projectId,
+      action: "member.add",
+      target: `user:${user.id}`,
+      details: { username: user.username, role: body.role },
+    });
+    return yield* getMember(tx, projectId, user.id);
+  });
+}
+
+/** Changes a member's role (never the last manager's away from manager). */
+export function changeMemberRole(
+  _store: Store,
+  actorId: number,
+  projectId: number,
+  userId: number,
+  role: Role,
+): Gen<MemberDto> {
+  return transaction(function* (tx) {
+    const { projectMembers } = tx.t;
+    const before = yield* getMember(tx, projectId, userId);
+    yield* keepAManager(tx, projectId, before, role);
+    yield* run(
+      tx.q
+        .update(projectMembers)
+        .set({ role })
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, before.userId))),
+    );
+    yield* recordAudit(tx, {
+      userId: actorId,
+      projectId,
+      action: "member.role",
+      target: `user:${before.userId}`,
+      details: { username: before.username, from: before.role, to: role },
+    });
+    return { ...before, role };
+  });
+}
+
+/** Removes a member (never the last manager). */
+export function removeMember(_store: Store, actorId: number, projectId: number, userId: number): Gen<void> {
+  return transaction(function* (tx) {
+    const { projectMembers } = tx.t;
+    const before = yield* getMember(tx, projectId, userId);
+    yield* keepAManager(tx, projectId, before, null);
+    yield* run(
+      tx.q
+        .delete(projectMembers)
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, before.userId))),
+    );
+    yield* recordAudit(tx, {
+      userId: actorId,
+      projectId,
+      action: "member.remove",
+      target: `user:${before.userId}`,
+      details: { username: before.username, role: before.role },
+    });
+  });
+}
+
 /** Member routes; every change is audited in its own transaction. */
 export function memberRoutes({ db }: Deps) {
   const app = createRouter();
@@ -140,35 +240,13 @@ export function memberRoutes({ db }: Deps) {
 
   app.openapi(listRoute, async (c) => {
     const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
-    return c.json(listMembers(db, project.id, c.req.valid("query")), 200);
+    return c.json(await call(store, listMembers, project.id, c.req.valid("query")), 200);
   });
 
   app.openapi(addRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
-    const body = c.req.valid("json");
-    const projectId = access.project.id;
-    const member = db.transaction(() => {
-      const user = callSync(db, findUserByUsername, body.username);
-      if (!user) {
-        throw new HttpError(404, "user_not_found", `No user named '${body.username}'`, { field: "username" });
-      }
-      const already = findMember(db, projectId, user.id);
-      if (already) {
-        throw new HttpError(409, "already_member", `${user.username} is already a ${already.role} here`, {
-          role: already.role,
-        });
-      }
-      db.insert(projectMembers).values({ projectId, userId: user.id, role: body.role }).run();
-      audit(db, {
-        userId: access.user.id,
-        projectId,
-        action: "member.add",
-        target: `user:${user.id}`,
-        details: { username: user.username, role: body.role },
-      });
-      return getMember(db, projectId, user.id);
-    });
+    const member = await call(store, addMember, access.user.id, access.project.id, c.req.valid("json"));
     return c.json(member, 201);
   });
 
@@ -177,23 +255,7 @@ export function memberRoutes({ db }: Deps) {
     const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
     const { role } = c.req.valid("json");
-    const projectId = access.project.id;
-    const member = db.transaction(() => {
-      const before = getMember(db, projectId, userId);
-      keepAManager(db, projectId, before, role);
-      db.update(projectMembers)
-        .set({ role })
-        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, before.userId)))
-        .run();
-      audit(db, {
-        userId: access.user.id,
-        projectId,
-        action: "member.role",
-        target: `user:${before.userId}`,
-        details: { username: before.username, from: before.role, to: role },
-      });
-      return { ...before, role };
-    });
+    const member = await call(store, changeMemberRole, access.user.id, access.project.id, userId, role);
     return c.json(member, 200);
   });
 
@@ -201,21 +263,7 @@ export function memberRoutes({ db }: Deps) {
     const { id, userId } = c.req.valid("param");
     const access = await call(store, projectAccess, c.get("user"), id);
     requireRole(access, "manager");
-    const projectId = access.project.id;
-    db.transaction(() => {
-      const before = getMember(db, projectId, userId);
-      keepAManager(db, projectId, before, null);
-      db.delete(projectMembers)
-        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, before.userId)))
-        .run();
-      audit(db, {
-        userId: access.user.id,
-        projectId,
-        action: "member.remove",
-        target: `user:${before.userId}`,
-        details: { username: before.username, role: before.role },
-      });
-    });
+    await call(store, removeMember, access.user.id, access.project.id, userId);
     return c.body(null, 204);
   });
 
