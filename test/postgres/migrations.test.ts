@@ -21,14 +21,37 @@ type Shape = {
   foreignKeys: string[];
 };
 
+type Config = ReturnType<typeof sqliteTableConfig> | ReturnType<typeof pgTableConfig>;
+type AnyColumn = Config["columns"][number];
+
+/** A table's keys, uniques, indexes and cascades, and its columns as `column` describes each. */
+function shapeOf(c: Config, column: (col: AnyColumn) => string): Shape {
+  const columns = c.columns as AnyColumn[];
+  return {
+    columns: columns.map(column),
+    primaryKey: [
+      ...columns.filter((col) => col.primary).map((col) => col.name),
+      ...c.primaryKeys.flatMap((pk) => pk.columns.map((col) => col.name)),
+    ],
+    uniques: columns.filter((col) => col.isUnique).map((col) => col.name),
+    indexes: c.indexes.map((i) => `${i.config.name} ${i.config.unique}`),
+    foreignKeys: c.foreignKeys.map((fk) => {
+      const r = fk.reference();
+      const cols = r.columns.map((col) => col.name).join(",");
+      return `${cols} → ${getTableName(r.foreignTable)} ${fk.onDelete}`;
+    }),
+  };
+}
+
 /** What both schemas must agree on, per table: names, nullability, defaults, keys, indexes, cascades. */
 function shapes(): { sqlite: Map<string, Shape>; pg: Map<string, Shape> } {
   const sqlite = new Map<string, Shape>();
   for (const t of Object.values(sqliteSchema)) {
     if (!is(t, SQLiteTable)) continue;
     const c = sqliteTableConfig(t);
-    sqlite.set(c.name, {
-      columns: c.columns.map((col) => {
+    sqlite.set(
+      c.name,
+      shapeOf(c, (col) => {
         // An INTEGER PRIMARY KEY is SQLite's rowid, which drizzle counts as a default even without
         // autoIncrement; only the autoIncrement ones are ids the database assigns (identity in PostgreSQL).
         const rowid = col.primary && col.columnType === "SQLiteInteger";
@@ -37,37 +60,16 @@ function shapes(): { sqlite: Map<string, Shape>; pg: Map<string, Shape> } {
           : col.hasDefault;
         return `${col.name} ${col.notNull ? "not null" : "null"} ${hasDefault}`;
       }),
-      primaryKey: [
-        ...c.columns.filter((col) => col.primary).map((col) => col.name),
-        ...c.primaryKeys.flatMap((pk) => pk.columns.map((col) => col.name)),
-      ],
-      uniques: c.columns.filter((col) => col.isUnique).map((col) => col.name),
-      indexes: c.indexes.map((i) => `${i.config.name} ${i.config.unique}`),
-      foreignKeys: c.foreignKeys.map((fk) => {
-        const r = fk.reference();
-        const cols = r.columns.map((col) => col.name).join(",");
-        return `${cols} → ${getTableName(r.foreignTable)} ${fk.onDelete}`;
-      }),
-    });
+    );
   }
   const pgShapes = new Map<string, Shape>();
   for (const t of Object.values(pgSchema)) {
     if (!is(t, PgTable)) continue;
     const c = pgTableConfig(t);
-    pgShapes.set(c.name, {
-      columns: c.columns.map((col) => `${col.name} ${col.notNull ? "not null" : "null"} ${col.hasDefault}`),
-      primaryKey: [
-        ...c.columns.filter((col) => col.primary).map((col) => col.name),
-        ...c.primaryKeys.flatMap((pk) => pk.columns.map((col) => col.name)),
-      ],
-      uniques: c.columns.filter((col) => col.isUnique).map((col) => col.name),
-      indexes: c.indexes.map((i) => `${i.config.name} ${i.config.unique}`),
-      foreignKeys: c.foreignKeys.map((fk) => {
-        const r = fk.reference();
-        const cols = r.columns.map((col) => col.name).join(",");
-        return `${cols} → ${getTableName(r.foreignTable)} ${fk.onDelete}`;
-      }),
-    });
+    pgShapes.set(
+      c.name,
+      shapeOf(c, (col) => `${col.name} ${col.notNull ? "not null" : "null"} ${col.hasDefault}`),
+    );
   }
   return { sqlite, pg: pgShapes };
 }

@@ -1,18 +1,19 @@
 /** Small pieces the services build their drizzle queries from. */
-import { gt, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type { Placeholder, SQL, SQLWrapper } from "drizzle-orm";
 import type { Db } from "./client";
+import { containsText as containsTextOn, inIds } from "./store";
+
+const SQLITE = { dialect: "sqlite" } as const;
 
 /**
- * `column IN` the ids of one JSON array bound as a single parameter (an array of ids, or a placeholder bound
- * later to `JSON.stringify(ids)`): however many ids, no SQLite parameter limit applies, and SQLite still
- * seeks the column's index once per id.
+ * `column IN` the ids of one JSON array bound as a single parameter: store.ts's `inIds` on SQLite, for the
+ * services still written against SQLite alone.
  */
 export const inJsonIds = (column: SQLWrapper, ids: readonly number[] | Placeholder): SQL =>
-  sql`${column} in (select value from json_each(${Array.isArray(ids) ? JSON.stringify(ids) : ids}))`;
+  inIds(SQLITE, column, ids);
 
-/** Case-insensitive "contains" on a text column, for the listings' `?q=` search (one rule for all of them). */
-export const containsText = (column: SQLWrapper, q: string): SQL =>
-  gt(sql`instr(lower(${column}), lower(${q}))`, 0);
+/** store.ts's `containsText` on SQLite, for the services still written against SQLite alone. */
+export const containsText = (column: SQLWrapper, q: string): SQL => containsTextOn(SQLITE, column, q);
 
 /**
  * Builds something (typically prepared statements) once per database: `perDb(build)(db)` calls `build` on

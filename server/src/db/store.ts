@@ -217,7 +217,7 @@ export function pgStore(db: PgDb): PgStore {
 }
 
 /** Case-insensitive "contains" on a text column, for the listings' `?q=` search (one rule for all of them). */
-export const containsText = (store: Store, column: SQLWrapper, q: string): SQL =>
+export const containsText = (store: Pick<Store, "dialect">, column: SQLWrapper, q: string): SQL =>
   store.dialect === "pg"
     ? gt(sql`strpos(lower(${column}), lower(${q}))`, 0)
     : gt(sql`instr(lower(${column}), lower(${q}))`, 0);
@@ -227,7 +227,11 @@ export const containsText = (store: Store, column: SQLWrapper, q: string): SQL =
  * (no parameter limit, and it still seeks the column's index once per id), PostgreSQL takes an int[].
  * A placeholder is bound later to `JSON.stringify(ids)` on SQLite and to the array itself on PostgreSQL.
  */
-export function inIds(store: Store, column: SQLWrapper, ids: readonly number[] | Placeholder): SQL {
+export function inIds(
+  store: Pick<Store, "dialect">,
+  column: SQLWrapper,
+  ids: readonly number[] | Placeholder,
+): SQL {
   if (store.dialect === "pg") {
     // sql.param: drizzle would spread a bare array into `($1, $2, …)`; node-postgres sends it as one array
     return sql`${column} = any(${Array.isArray(ids) ? sql.param(ids) : ids}::int[])`;
