@@ -21,7 +21,7 @@ import { WsTransport } from "./transport";
 export type { LayerAuth, LayerGrant } from "./auth";
 export { authorizeLayer } from "./auth";
 export type { CollabSocket } from "./connection";
-export { type LayerWriteContext, loadLayerContext } from "./layerContext";
+export { documentLayerContext, type LayerWriteContext, layerContext, loadLayerContext } from "./layerContext";
 export type { CollabLimits } from "./limits";
 export type { CollabMetrics } from "./metrics";
 export type { RightsScope } from "./rooms";

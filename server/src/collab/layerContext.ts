@@ -7,8 +7,7 @@ import type { LayerContext } from "@gloss/shared";
 import { eq, sql } from "drizzle-orm";
 import type { DocumentRow, ProjectRow } from "../auth/access";
 import type { Db } from "../db/client";
-import { perDb } from "../db/query";
-import { documents, labels, projects } from "../db/schema";
+import { allWith, callSync, type Gen, getWith, perStore, prepare, type Store } from "../db/store";
 
 export interface LayerWriteContext {
   ctx: LayerContext;
@@ -16,33 +15,41 @@ export interface LayerWriteContext {
   labelIdsByName: ReadonlyMap<string, number>;
 }
 
-/** The two reads behind a layer context. */
-function prepareQueries(db: Db) {
+/** The two reads behind a layer context, prepared once per database (a test opens many). */
+const queries = perStore((store) => {
+  const { documents, labels, projects } = store.t;
   return {
-    labels: db
-      .select({ id: labels.id, name: labels.name })
-      .from(labels)
-      .where(eq(labels.projectId, sql.placeholder("projectId")))
-      .prepare(),
-    document: db
-      .select({ text: documents.text, projectId: documents.projectId, relationTypes: projects.relationTypes })
-      .from(documents)
-      .innerJoin(projects, eq(projects.id, documents.projectId))
-      .where(eq(documents.id, sql.placeholder("documentId")))
-      .prepare(),
+    labels: prepare(
+      store,
+      "layer_context_labels",
+      store.q
+        .select({ id: labels.id, name: labels.name })
+        .from(labels)
+        .where(eq(labels.projectId, sql.placeholder("projectId"))),
+    ),
+    document: prepare(
+      store,
+      "layer_context_document",
+      store.q
+        .select({
+          text: documents.text,
+          projectId: documents.projectId,
+          relationTypes: projects.relationTypes,
+        })
+        .from(documents)
+        .innerJoin(projects, eq(projects.id, documents.projectId))
+        .where(eq(documents.id, sql.placeholder("documentId"))),
+    ),
   };
-}
+});
 
-/** Prepared once per database (a test opens many). */
-const queries = perDb(prepareQueries);
-
-/** Loads the validation context of a document's layers (the document and project rows at hand). */
-export function loadLayerContext(
-  db: Db,
+/** The validation context of a document's layers (the document and project rows at hand). */
+export function* layerContext(
+  store: Store,
   document: Pick<DocumentRow, "text" | "projectId">,
   project: Pick<ProjectRow, "relationTypes">,
-): LayerWriteContext {
-  const rows = queries(db).labels.all({ projectId: document.projectId });
+): Gen<LayerWriteContext> {
+  const rows = yield* allWith(queries(store).labels, { projectId: document.projectId });
   return {
     ctx: {
       text: document.text,
@@ -55,7 +62,18 @@ export function loadLayerContext(
 }
 
 /** The same, read by document id (collab rooms, which hold no rows); null when the document is gone. */
-export function loadDocumentLayerContext(db: Db, documentId: number): LayerWriteContext | null {
-  const row = queries(db).document.get({ documentId });
-  return row ? loadLayerContext(db, row, row) : null;
+export function* documentLayerContext(store: Store, documentId: number): Gen<LayerWriteContext | null> {
+  const row = yield* getWith(queries(store).document, { documentId });
+  return row ? yield* layerContext(store, row, row) : null;
 }
+
+/** `layerContext` for synchronous SQLite callers. */
+export const loadLayerContext = (
+  db: Db,
+  document: Pick<DocumentRow, "text" | "projectId">,
+  project: Pick<ProjectRow, "relationTypes">,
+): LayerWriteContext => callSync(db, layerContext, document, project);
+
+/** `documentLayerContext` for synchronous SQLite callers. */
+export const loadDocumentLayerContext = (db: Db, documentId: number): LayerWriteContext | null =>
+  callSync(db, documentLayerContext, documentId);
