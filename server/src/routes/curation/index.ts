@@ -120,9 +120,9 @@ async function curatorProject(store: Store, user: UserDto | null, id: number): P
   return access;
 }
 
-const dtoContext = (deps: Deps, access: DocumentAccess, unit: OffsetUnit): DtoContext => ({
+const dtoContext = async (store: Store, access: DocumentAccess, unit: OffsetUnit): Promise<DtoContext> => ({
   offsets: new Offsets(access.document.text, unit),
-  labels: labelNames(deps.db, access.project.id),
+  labels: await call(store, labelNames, access.project.id),
 });
 
 /** Routes under /api (full paths). */
@@ -133,15 +133,15 @@ export function curationRoutes(deps: Deps) {
   app.openapi(documentRoute, async (c) => {
     const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const { offsets, ...opts } = c.req.valid("query");
-    const body = await documentCuration(deps, access, dtoContext(deps, access, offsets), opts);
+    const body = await documentCuration(store, deps, access, await dtoContext(store, access, offsets), opts);
     return c.json(body, 200);
   });
 
   app.openapi(autoMergeRoute, async (c) => {
     const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const body = c.req.valid("json");
-    const dto = dtoContext(deps, access, c.req.valid("query").offsets);
-    const result = await autoMerge(deps, access, body, dto);
+    const dto = await dtoContext(store, access, c.req.valid("query").offsets);
+    const result = await autoMerge(store, deps, access, body, dto);
     deps.log.info("auto-merge", {
       documentId: access.document.id,
       by: access.user.id,
@@ -153,15 +153,15 @@ export function curationRoutes(deps: Deps) {
 
   app.openapi(decisionRoute, async (c) => {
     const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
-    const dto = dtoContext(deps, access, c.req.valid("query").offsets);
-    const result = await applyDecision(deps, access, dto, c.req.valid("json"));
+    const dto = await dtoContext(store, access, c.req.valid("query").offsets);
+    const result = await applyDecision(store, deps, access, dto, c.req.valid("json"));
     return c.json(result, 200);
   });
 
   app.openapi(statusRoute, async (c) => {
     const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);
     const { status } = c.req.valid("json");
-    changeCurationStatus(deps, access, status);
+    await call(store, changeCurationStatus, access, status);
     return c.json({ documentId: access.document.id, status }, 200);
   });
 

@@ -20,25 +20,27 @@ import {
   validateSpan,
 } from "@gloss/shared";
 import type { DocumentAccess } from "../../auth/access";
-import { loadLayerContext } from "../../collab/layerContext";
+import { layerContext } from "../../collab/layerContext";
 import type { Deps } from "../../context";
+import { call, type Store } from "../../db/store";
 import { type DtoContext, relationDto, spanDto } from "./dto";
 import { goldChange, readGold } from "./gold";
-import { loadAnnotatorLayers } from "./projection";
+import { annotatorLayers } from "./projection";
 
 export async function autoMerge(
-  deps: Deps,
+  store: Store,
+  deps: Pick<Deps, "collab">,
   access: DocumentAccess,
   body: AutoMergeBody,
   dto: DtoContext,
 ): Promise<AutoMergeResultDto> {
   const documentId = access.document.id;
-  const layers = loadAnnotatorLayers(deps.db, [documentId]).get(documentId)?.layers ?? [];
-  const ctx = loadLayerContext(deps.db, access.document, access.project).ctx;
+  const layers = (await call(store, annotatorLayers, [documentId])).get(documentId)?.layers ?? [];
   const now = Date.now();
   const added: { spans: Span[]; relations: Relation[] } = { spans: [], relations: [] };
 
-  const { result, status } = await goldChange(deps, access, (doc) => {
+  const { result, status } = await goldChange(store, deps, access, function* (doc) {
+    const ctx = (yield* layerContext(store, access.document, access.project)).ctx;
     const gold = readGold(doc);
     const plan = planAutoMerge(layers, gold, body);
     const skipped: AutoMergeResultDto["skipped"] = [...plan.skipped];

@@ -1,7 +1,7 @@
 /** What every curator decision shares: its environment, its outcome, its audit row. */
 import type { AnnotatorLayer, Relation, Span } from "@gloss/shared";
 import type { DocumentAccess } from "../../auth/access";
-import type { Deps } from "../../context";
+import type { Store } from "../../db/store";
 import type { AuditEntry } from "../audit";
 import type { DtoContext } from "./dto";
 
@@ -22,7 +22,8 @@ export const emptyOutcome = (): DecisionOutcome => ({
 
 /** Everything a decision needs besides the live doc. */
 export interface DecisionEnv {
-  deps: Deps;
+  /** The database, for what a decision reads besides the live doc. */
+  store: Store;
   access: DocumentAccess;
   layers: AnnotatorLayer[];
   dto: DtoContext;

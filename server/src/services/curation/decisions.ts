@@ -31,34 +31,37 @@ import {
 } from "@gloss/shared";
 import type * as Y from "yjs";
 import type { DocumentAccess } from "../../auth/access";
-import { loadLayerContext } from "../../collab/layerContext";
+import { layerContext } from "../../collab/layerContext";
 import type { Deps } from "../../context";
+import { call, type Gen, type Store } from "../../db/store";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
 import { type DtoContext, relationDto, spanDto } from "./dto";
 import { type GoldChange, goldChange, readGold } from "./gold";
-import { loadAnnotatorLayers, projectedSpan } from "./projection";
+import { annotatorLayers, projectedSpan } from "./projection";
 import { reject, unreject } from "./rejectDecisions";
 import { acceptRelation, removeRelationDecision } from "./relationDecisions";
 import { alreadyDecided, checkExpected, competingSpans } from "./siteCheck";
 
 /** Applies one curator decision to the document's gold layer; returns the response body. */
 export async function applyDecision(
-  deps: Deps,
+  store: Store,
+  deps: Pick<Deps, "collab">,
   access: DocumentAccess,
   dto: DtoContext,
   body: CurationDecisionBody,
 ): Promise<CurationDecisionResultDto> {
-  const layers = loadAnnotatorLayers(deps.db, [access.document.id]).get(access.document.id)?.layers ?? [];
-  const env: DecisionEnv = { deps, access, layers, dto, now: Date.now() };
-  const decide = (doc: Y.Doc): GoldChange<DecisionOutcome> => {
-    // compare-and-set: checked in the same synchronous callback that writes (see siteCheck.ts)
-    if ("expected" in body && body.expected) checkExpected(env, doc, body.expected);
+  const documentId = access.document.id;
+  const layers = (await call(store, annotatorLayers, [documentId])).get(documentId)?.layers ?? [];
+  const env: DecisionEnv = { store, access, layers, dto, now: Date.now() };
+  const decide = function* (doc: Y.Doc): Gen<GoldChange<DecisionOutcome>> {
+    // compare-and-set: checked in the same step of the gold room that writes (see siteCheck.ts)
+    if ("expected" in body && body.expected) yield* checkExpected(env, doc, body.expected);
     switch (body.action) {
       case "accept":
-        return acceptSpan(env, doc, body);
+        return yield* acceptSpan(env, doc, body);
       case "edit":
-        return editSpan(env, doc, body);
+        return yield* editSpan(env, doc, body);
       case "reject":
         return reject(env, doc, body);
       case "unreject":
@@ -66,12 +69,12 @@ export async function applyDecision(
       case "remove":
         return removeGoldSpan(env, doc, body.goldSpanId);
       case "accept-relation":
-        return acceptRelation(env, doc, body);
+        return yield* acceptRelation(env, doc, body);
       case "remove-relation":
         return removeRelationDecision(env, doc, body.goldRelationId);
     }
   };
-  const { result, status } = await goldChange(env.deps, env.access, decide);
+  const { result, status } = await goldChange(store, deps, access, decide);
   return {
     action: body.action,
     span: result.span ? spanDto(env.dto, result.span) : null,
@@ -105,15 +108,15 @@ interface VersionInput {
  * competing gold version it does not replace is a 409 `already_decided` (two versions of one
  * disagreement never stand side by side unless a curator who saw both wants it).
  */
-function writeVersion(
+function* writeVersion(
   env: DecisionEnv,
   doc: Y.Doc,
   input: VersionInput,
   via: SpanProvenance["via"],
   action: string,
   details: Record<string, unknown>,
-): GoldChange<DecisionOutcome> {
-  const ctx = loadLayerContext(env.deps.db, env.access.document, env.access.project).ctx;
+): Gen<GoldChange<DecisionOutcome>> {
+  const ctx = (yield* layerContext(env.store, env.access.document, env.access.project)).ctx;
   try {
     validateSpan(input, ctx);
   } catch (e) {
@@ -138,7 +141,7 @@ function writeVersion(
     );
   const competing = competingSpans(gold.spans, input, goldAnswers).filter((g) => g.id !== named?.id);
   if (competing.length > 0 && !input.replace && !input.guarded)
-    throw alreadyDecided(env, doc, {
+    throw yield* alreadyDecided(env, doc, {
       start: Math.min(input.start, ...competing.map((g) => g.start)),
       end: Math.max(input.end, ...competing.map((g) => g.end)),
     });
@@ -219,14 +222,14 @@ function freshSpanId(doc: Y.Doc): string {
   return id;
 }
 
-function acceptSpan(
+function* acceptSpan(
   env: DecisionEnv,
   doc: Y.Doc,
   body: Extract<CurationDecisionBody, { action: "accept" }>,
-): GoldChange<DecisionOutcome> {
-  const row = projectedSpan(env.deps.db, env.access.document.id, body.layer, body.spanId);
+): Gen<GoldChange<DecisionOutcome>> {
+  const row = yield* projectedSpan(env.store, env.access.document.id, body.layer, body.spanId);
   if (!row) throw notFound(`No span ${body.spanId} in layer ${body.layer}`);
-  return writeVersion(
+  return yield* writeVersion(
     env,
     doc,
     {
@@ -244,15 +247,15 @@ function acceptSpan(
   );
 }
 
-function editSpan(
+function* editSpan(
   env: DecisionEnv,
   doc: Y.Doc,
   body: Extract<CurationDecisionBody, { action: "edit" }>,
-): GoldChange<DecisionOutcome> {
+): Gen<GoldChange<DecisionOutcome>> {
   const start = env.dto.offsets.in(body.start, "start");
   const end = env.dto.offsets.in(body.end, "end");
   const label = resolveLabel(env.dto.labels, body.label);
-  return writeVersion(
+  return yield* writeVersion(
     env,
     doc,
     {

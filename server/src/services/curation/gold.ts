@@ -3,9 +3,12 @@
  *
  * Gold comes from its live room (`collab.withDoc`), since that is what curators are editing and its
  * `rejected` map is not projected. Writes go through `goldChange`: inside the live gold room, the change
- * is decided from the room's current state, then one SQLite transaction writes the audit rows and the
- * curation status and, as its last step, applies the Yjs change (so a failed audit never leaves an
- * unaudited gold edit, and two curators' decisions cannot interleave between reading gold and writing it).
+ * is decided from the room's current state (a generator: what it reads of the database it yields to the
+ * store), then one transaction writes the audit rows and the curation status and, as its last step,
+ * applies the Yjs change (so a failed audit never leaves an unaudited gold edit). On SQLite the store
+ * answers at once, so deciding and writing run in one synchronous step of the room: two curators'
+ * decisions cannot interleave between reading gold and writing it. (On PostgreSQL each read is awaited;
+ * the collaboration server runs on SQLite only so far.)
  */
 import {
   type AssignmentStatus,
@@ -19,7 +22,8 @@ import {
 import type * as Y from "yjs";
 import type { DocumentAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { type AuditEntry, audit } from "../audit";
+import { execute, type Gen, type Store, transaction } from "../../db/store";
+import { type AuditEntry, recordAudit } from "../audit";
 import { curationStatus, markInProgress } from "./status";
 
 /** Transaction origin of every curation write (so observers can tell them from a browser's edits). */
@@ -56,25 +60,50 @@ export interface GoldChange<T> {
 }
 
 /**
- * Decides and applies a gold change atomically (see the module comment). `decide` reads the live doc and
- * throws an HttpError for bad input before anything is written. Returns the result and the status after.
+ * The database side of a gold change, in one transaction: its audit rows, the curation status (a change
+ * starts curation; none leaves it as it is), then `last` (the Yjs edit), so that a failure before it
+ * writes nothing anywhere. Returns the status after.
+ */
+export function goldBookkeeping(
+  _store: Store,
+  documentId: number,
+  userId: number,
+  entries: readonly AuditEntry[],
+  last: () => void,
+): Gen<AssignmentStatus> {
+  return transaction(function* (tx) {
+    for (const e of entries) yield* recordAudit(tx, e);
+    const status =
+      entries.length > 0
+        ? yield* markInProgress(tx, documentId, userId)
+        : yield* curationStatus(tx, documentId);
+    last();
+    return status;
+  });
+}
+
+/**
+ * Decides and applies a gold change atomically (see the module comment). `decide` reads the live doc (and
+ * what it needs of the database, through the store) and throws an HttpError for bad input before
+ * anything is written. Returns the result and the status after.
  */
 export function goldChange<T>(
-  deps: Deps,
+  store: Store,
+  deps: Pick<Deps, "collab">,
   access: DocumentAccess,
-  decide: (doc: Y.Doc) => GoldChange<T>,
+  decide: (doc: Y.Doc) => Gen<GoldChange<T>>,
 ): Promise<{ result: T; status: AssignmentStatus }> {
   const documentId = access.document.id;
-  return deps.collab.withDoc(documentId, "gold", (doc) => {
-    const change = decide(doc);
-    return deps.db.transaction(() => {
-      for (const e of change.audit) audit(deps.db, e);
-      const status =
-        change.audit.length > 0
-          ? markInProgress(deps.db, documentId, access.user.id)
-          : curationStatus(deps.db, documentId);
-      doc.transact(() => change.apply(doc), CURATION_ORIGIN);
-      return { result: change.result, status };
-    });
-  });
+  return deps.collab.withDoc(documentId, "gold", (doc) =>
+    execute(
+      store,
+      (function* () {
+        const change = yield* decide(doc);
+        const status = yield* goldBookkeeping(store, documentId, access.user.id, change.audit, () =>
+          doc.transact(() => change.apply(doc), CURATION_ORIGIN),
+        );
+        return { result: change.result, status };
+      })(),
+    ),
+  );
 }

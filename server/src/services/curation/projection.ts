@@ -16,18 +16,11 @@ import {
   storedRelationProblem,
   storedSpanProblem,
 } from "@gloss/shared";
-import { and, eq, inArray, like } from "drizzle-orm";
+import { and, asc, eq, inArray, like } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { relationOfRow, spanOfRow } from "../../db/rows";
-import {
-  annotationRelations,
-  annotations,
-  assignments,
-  documents,
-  labels,
-  layerStates,
-  users,
-} from "../../db/schema";
+import type { annotationRelations, annotations, layerStates } from "../../db/schema";
+import { all, callSync, type Gen, get, type Store } from "../../db/store";
 
 export interface AnnotatorInfo {
   userId: number;
@@ -37,15 +30,20 @@ export interface AnnotatorInfo {
   spans: number;
 }
 
+export type AnnotatorLayers = Map<
+  number,
+  { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }
+>;
+
 /**
  * The annotator layers of some documents, from the projection: every `user-<id>` layer with spans or a
  * status, plus every assigned annotator (an assigned layer with nothing in it counts as "missing").
+ * Rows are read in key order (on SQLite the order of the key's index, as before; PostgreSQL promises no
+ * order without one), so each layer lists its spans and relations in the same order on both.
  */
-export function loadAnnotatorLayers(
-  db: Db,
-  documentIds: number[],
-): Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }> {
-  const out = new Map<number, { layers: AnnotatorLayer[]; info: AnnotatorInfo[]; skipped: SkippedRows }>();
+export function* annotatorLayers(store: Store, documentIds: number[]): Gen<AnnotatorLayers> {
+  const { annotationRelations, annotations, assignments, documents, layerStates, users } = store.t;
+  const out: AnnotatorLayers = new Map();
   if (documentIds.length === 0) return out;
   // every stored row passes the one stored-span check against its document's text and project labels
   const skippedOf = new Map<number, SkippedRows>();
@@ -82,27 +80,46 @@ export function loadAnnotatorLayers(
     const ids = documentIds.slice(i, i + 500);
     const userLayers = (t: typeof annotations | typeof annotationRelations | typeof layerStates) =>
       and(inArray(t.documentId, ids), like(t.layer, "user-%"));
-    const rows = db.select().from(annotations).where(userLayers(annotations)).all();
+    const rows = yield* all(
+      store.q
+        .select()
+        .from(annotations)
+        .where(userLayers(annotations))
+        .orderBy(asc(annotations.documentId), asc(annotations.layer), asc(annotations.spanId)),
+    );
     // texts only of the documents with spans to check (a fresh import of 100,000 has none: no text is read)
     const withSpans = [...new Set(rows.map((r) => r.documentId))];
     for (const d of withSpans.length
-      ? db
-          .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
-          .from(documents)
-          .where(inArray(documents.id, withSpans))
-          .all()
+      ? yield* all(
+          store.q
+            .select({ id: documents.id, projectId: documents.projectId, text: documents.text })
+            .from(documents)
+            .where(inArray(documents.id, withSpans)),
+        )
       : []) {
       let ls = labelsOf.get(d.projectId);
       if (!ls) {
-        ls = new Set(labelNames(db, d.projectId).keys());
+        ls = new Set((yield* labelNames(store, d.projectId)).keys());
         labelsOf.set(d.projectId, ls);
       }
       docInfo.set(d.id, { text: d.text, labels: ls });
     }
-    for (const a of db.select().from(assignments).where(inArray(assignments.documentId, ids)).all()) {
+    for (const a of yield* all(
+      store.q
+        .select()
+        .from(assignments)
+        .where(inArray(assignments.documentId, ids))
+        .orderBy(asc(assignments.documentId), asc(assignments.userId)),
+    )) {
       entry(a.documentId, a.userId).info.status ??= a.status;
     }
-    for (const s of db.select().from(layerStates).where(userLayers(layerStates)).all()) {
+    for (const s of yield* all(
+      store.q
+        .select()
+        .from(layerStates)
+        .where(userLayers(layerStates))
+        .orderBy(asc(layerStates.documentId), asc(layerStates.layer)),
+    )) {
       const uid = layerUserId(s.layer);
       if (uid !== null) entry(s.documentId, uid).info.status = s.status;
     }
@@ -119,7 +136,17 @@ export function loadAnnotatorLayers(
       (e.layer.spans as Span[]).push(spanOfRow(r));
       e.info.spans++;
     }
-    for (const r of db.select().from(annotationRelations).where(userLayers(annotationRelations)).all()) {
+    for (const r of yield* all(
+      store.q
+        .select()
+        .from(annotationRelations)
+        .where(userLayers(annotationRelations))
+        .orderBy(
+          asc(annotationRelations.documentId),
+          asc(annotationRelations.layer),
+          asc(annotationRelations.relationId),
+        ),
+    )) {
       const uid = layerUserId(r.layer);
       if (uid === null) continue;
       const e = entry(r.documentId, uid);
@@ -135,11 +162,9 @@ export function loadAnnotatorLayers(
   const names = new Map<number, string>();
   for (let i = 0; i < userIds.length; i += 500) {
     const ids = userIds.slice(i, i + 500);
-    for (const u of db
-      .select({ id: users.id, username: users.username })
-      .from(users)
-      .where(inArray(users.id, ids))
-      .all())
+    for (const u of yield* all(
+      store.q.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)),
+    ))
       names.set(u.id, u.username);
   }
   for (const id of documentIds) {
@@ -154,47 +179,58 @@ export function loadAnnotatorLayers(
   return out;
 }
 
+/** `annotatorLayers` for synchronous SQLite callers (summaries.ts, also in the worker). */
+export const loadAnnotatorLayers = (db: Db, documentIds: number[]): AnnotatorLayers =>
+  callSync(db, annotatorLayers, documentIds);
+
 /** The rows of one document's layer in a projection table. */
 const inLayer = (t: typeof annotations | typeof annotationRelations, documentId: number, layer: string) =>
   and(eq(t.documentId, documentId), eq(t.layer, layer));
 
 /** One annotator span from the projection, or null (also when the stored row is unsound). */
-export function projectedSpan(db: Db, documentId: number, layer: string, spanId: string) {
-  const row = db
-    .select()
-    .from(annotations)
-    .where(and(inLayer(annotations, documentId, layer), eq(annotations.spanId, spanId)))
-    .get();
+export function* projectedSpan(store: Store, documentId: number, layer: string, spanId: string) {
+  const { annotations, documents } = store.t;
+  const row = yield* get(
+    store.q
+      .select()
+      .from(annotations)
+      .where(and(inLayer(annotations, documentId, layer), eq(annotations.spanId, spanId))),
+  );
   if (!row) return null;
-  const doc = db
-    .select({ text: documents.text, projectId: documents.projectId })
-    .from(documents)
-    .where(eq(documents.id, documentId))
-    .get();
+  const doc = yield* get(
+    store.q
+      .select({ text: documents.text, projectId: documents.projectId })
+      .from(documents)
+      .where(eq(documents.id, documentId)),
+  );
   if (!doc) return null;
-  const labelIds = new Set(labelNames(db, doc.projectId).keys());
+  const labelIds = new Set((yield* labelNames(store, doc.projectId)).keys());
   return storedSpanProblem(row.start, row.end, row.labelId, doc.text, labelIds) === null ? row : null;
 }
 
 /** One annotator relation from the projection, or null. */
-export function projectedRelation(db: Db, documentId: number, layer: string, relationId: string) {
+export function* projectedRelation(store: Store, documentId: number, layer: string, relationId: string) {
+  const { annotationRelations } = store.t;
   return (
-    db
-      .select()
-      .from(annotationRelations)
-      .where(
-        and(inLayer(annotationRelations, documentId, layer), eq(annotationRelations.relationId, relationId)),
-      )
-      .get() ?? null
+    (yield* get(
+      store.q
+        .select()
+        .from(annotationRelations)
+        .where(
+          and(
+            inLayer(annotationRelations, documentId, layer),
+            eq(annotationRelations.relationId, relationId),
+          ),
+        ),
+    )) ?? null
   );
 }
 
 /** Label id → name for a project. */
-export function labelNames(db: Db, projectId: number): Map<number, string> {
-  const rows = db
-    .select({ id: labels.id, name: labels.name })
-    .from(labels)
-    .where(eq(labels.projectId, projectId))
-    .all();
+export function* labelNames(store: Store, projectId: number): Gen<Map<number, string>> {
+  const { labels } = store.t;
+  const rows = yield* all(
+    store.q.select({ id: labels.id, name: labels.name }).from(labels).where(eq(labels.projectId, projectId)),
+  );
   return new Map(rows.map((r) => [r.id, r.name]));
 }

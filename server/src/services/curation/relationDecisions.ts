@@ -15,23 +15,24 @@ import {
   validateRelation,
 } from "@gloss/shared";
 import type * as Y from "yjs";
-import { loadLayerContext } from "../../collab/layerContext";
+import { layerContext } from "../../collab/layerContext";
+import type { Gen } from "../../db/store";
 import { badRequest, conflict, notFound } from "../../errors";
 import { auditEntry, type DecisionEnv, type DecisionOutcome, emptyOutcome } from "./decisionEnv";
 import { type GoldChange, readGold } from "./gold";
 import { projectedRelation, projectedSpan } from "./projection";
 
-export function acceptRelation(
+export function* acceptRelation(
   env: DecisionEnv,
   doc: Y.Doc,
   body: Extract<CurationDecisionBody, { action: "accept-relation" }>,
-): GoldChange<DecisionOutcome> {
-  const db = env.deps.db;
+): Gen<GoldChange<DecisionOutcome>> {
+  const store = env.store;
   const documentId = env.access.document.id;
-  const row = projectedRelation(db, documentId, body.layer, body.relationId);
+  const row = yield* projectedRelation(store, documentId, body.layer, body.relationId);
   if (!row) throw notFound(`No relation ${body.relationId} in layer ${body.layer}`);
-  const from = projectedSpan(db, documentId, body.layer, row.fromSpan);
-  const to = projectedSpan(db, documentId, body.layer, row.toSpan);
+  const from = yield* projectedSpan(store, documentId, body.layer, row.fromSpan);
+  const to = yield* projectedSpan(store, documentId, body.layer, row.toSpan);
   if (!from || !to)
     throw conflict(`Relation ${body.relationId} has an end that no longer exists in ${body.layer}`);
   const fromSig = spanSignature({ start: from.start, end: from.end, label: from.labelId });
@@ -61,7 +62,7 @@ export function acceptRelation(
     out.relation = existing;
     return { audit: [], apply: () => {}, result: out };
   }
-  const ctx = loadLayerContext(db, env.access.document, env.access.project).ctx;
+  const ctx = (yield* layerContext(store, env.access.document, env.access.project)).ctx;
   try {
     validateRelation(doc, { from: goldFrom!.id, to: goldTo!.id, type: row.type }, ctx);
   } catch (e) {

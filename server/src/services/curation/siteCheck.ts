@@ -17,7 +17,7 @@ import {
 } from "@gloss/shared";
 import { and, desc, eq, like, or } from "drizzle-orm";
 import type * as Y from "yjs";
-import { auditLog, users } from "../../db/schema";
+import { type Gen, get } from "../../db/store";
 import { badRequest, HttpError } from "../../errors";
 import type { DecisionEnv } from "./decisionEnv";
 import { readGold } from "./gold";
@@ -31,17 +31,17 @@ export function expectedExtent(env: DecisionEnv, expected: ExpectedSite): SiteEx
 }
 
 /** Throws 409 `already_decided` unless the site's live version is the expected one. */
-export function checkExpected(env: DecisionEnv, doc: Y.Doc, expected: ExpectedSite): void {
+export function* checkExpected(env: DecisionEnv, doc: Y.Doc, expected: ExpectedSite): Gen<void> {
   const extent = expectedExtent(env, expected);
   const current = siteVersion(extent, readGold(doc));
-  if (current !== expected.version) throw alreadyDecided(env, doc, extent);
+  if (current !== expected.version) throw yield* alreadyDecided(env, doc, extent);
 }
 
 /**
  * The 409 for a site someone else decided: who and when from the newest gold span provenance or
  * rejection over the extent, else from the newest gold audit row of the document.
  */
-export function alreadyDecided(env: DecisionEnv, doc: Y.Doc, extent: SiteExtent): HttpError {
+export function* alreadyDecided(env: DecisionEnv, doc: Y.Doc, extent: SiteExtent): Gen<HttpError> {
   const gold = readGold(doc);
   const spans = siteGoldSpans(extent, gold.spans);
   let who: { userId: number | null; at: number; autoMerge: boolean } | null = null;
@@ -56,14 +56,14 @@ export function alreadyDecided(env: DecisionEnv, doc: Y.Doc, extent: SiteExtent)
   for (const r of gold.rejectedEntries)
     if (keyExtents(r.key).some((e) => extentsOverlap(e, extent))) consider(r.by, r.at);
   if (!who) {
-    const row = latestGoldAudit(env);
+    const row = yield* latestGoldAudit(env);
     if (row) consider(row.userId, row.at, row.action === "gold.auto-merge");
   }
   const found = who as { userId: number | null; at: number; autoMerge: boolean } | null;
   const by = found?.autoMerge
     ? "auto-merge"
     : found?.userId != null
-      ? userName(env, found.userId)
+      ? yield* userName(env, found.userId)
       : "someone";
   const details: AlreadyDecidedDetails = {
     by,
@@ -94,30 +94,34 @@ export function competingSpans(
   );
 }
 
-function userName(env: DecisionEnv, userId: number): string {
-  const u = env.deps.db
-    .select({ username: users.username, displayName: users.displayName })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
+function* userName(env: DecisionEnv, userId: number): Gen<string> {
+  const { users } = env.store.t;
+  const u = yield* get(
+    env.store.q
+      .select({ username: users.username, displayName: users.displayName })
+      .from(users)
+      .where(eq(users.id, userId)),
+  );
   return u ? u.displayName || u.username : `user ${userId}`;
 }
 
-function latestGoldAudit(env: DecisionEnv) {
+function* latestGoldAudit(env: DecisionEnv) {
+  const { auditLog } = env.store.t;
   const target = `document:${env.access.document.id}`;
   return (
-    env.deps.db
-      .select({ userId: auditLog.userId, at: auditLog.at, action: auditLog.action })
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.projectId, env.access.project.id),
-          like(auditLog.action, "gold.%"),
-          or(eq(auditLog.target, target), like(auditLog.target, `${target}/%`)),
-        ),
-      )
-      .orderBy(desc(auditLog.id))
-      .limit(1)
-      .get() ?? null
+    (yield* get(
+      env.store.q
+        .select({ userId: auditLog.userId, at: auditLog.at, action: auditLog.action })
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.projectId, env.access.project.id),
+            like(auditLog.action, "gold.%"),
+            or(eq(auditLog.target, target), like(auditLog.target, `${target}/%`)),
+          ),
+        )
+        .orderBy(desc(auditLog.id))
+        .limit(1),
+    )) ?? null
   );
 }

@@ -1,85 +1,104 @@
 /** A document's curation status (todo → in_progress → done), set by curators and by their first decision. */
 import type { AssignmentStatus } from "@gloss/shared";
-import { and, eq, exists, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, exists, inArray, ne, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { DocumentAccess } from "../../auth/access";
-import type { Deps } from "../../context";
 import type { Db } from "../../db/client";
-import { annotations, curations } from "../../db/schema";
-import { audit } from "../audit";
+import { all, callSync, type Gen, get, run, type Store, transaction } from "../../db/store";
+import { recordAudit } from "../audit";
 
 /** A document's curation status ("todo" when no curator has touched it). */
-export function curationStatus(db: Db, documentId: number): AssignmentStatus {
+export function* curationStatus(store: Store, documentId: number): Gen<AssignmentStatus> {
+  const { curations } = store.t;
   return (
-    db.select({ s: curations.status }).from(curations).where(eq(curations.documentId, documentId)).get()?.s ??
-    "todo"
+    (yield* get(
+      store.q.select({ s: curations.status }).from(curations).where(eq(curations.documentId, documentId)),
+    ))?.s ?? "todo"
   );
 }
 
 /** Curation statuses of some documents. */
-export function curationStatuses(db: Db, documentIds: number[]): Map<number, AssignmentStatus> {
+export function* curationStatuses(store: Store, documentIds: number[]): Gen<Map<number, AssignmentStatus>> {
+  const { curations } = store.t;
   const out = new Map<number, AssignmentStatus>();
   for (let i = 0; i < documentIds.length; i += 500) {
     const ids = documentIds.slice(i, i + 500);
-    for (const r of db.select().from(curations).where(inArray(curations.documentId, ids)).all())
+    for (const r of yield* all(store.q.select().from(curations).where(inArray(curations.documentId, ids))))
       out.set(r.documentId, r.status);
   }
   return out;
 }
+
+/** The larger of two integers: SQLite's two-argument `max`, PostgreSQL's `greatest`. */
+const larger = (store: Pick<Store, "dialect">, a: SQLWrapper, b: SQLWrapper): SQL =>
+  store.dialect === "pg" ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`;
 
 /**
  * Documents whose curation has started (or is done) and whose annotator layers changed after the curation
  * status was last set: a span added or edited later (read from the projection's times; a deletion leaves
  * no row, so it is not seen). The curator sees these flagged "changed after curation".
  */
-export function changedAfterCuration(db: Db, documentIds: number[]): Set<number> {
+export function* documentsChangedAfterCuration(store: Store, documentIds: number[]): Gen<Set<number>> {
+  const { annotations, curations } = store.t;
   const changedLater = exists(
-    db
+    store.q
       .select({ x: sql`1` })
       .from(annotations)
       .where(
         and(
           eq(annotations.documentId, curations.documentId),
           ne(annotations.layer, "gold"),
-          sql`max(${annotations.createdAt}, coalesce(${annotations.updatedAt}, 0)) > ${curations.updatedAt}`,
+          sql`${larger(store, annotations.createdAt, sql`coalesce(${annotations.updatedAt}, 0)`)} > ${curations.updatedAt}`,
         ),
       ),
   );
   const out = new Set<number>();
   for (let i = 0; i < documentIds.length; i += 500) {
     const ids = documentIds.slice(i, i + 500);
-    for (const r of db
-      .select({ id: curations.documentId })
-      .from(curations)
-      .where(and(ne(curations.status, "todo"), inArray(curations.documentId, ids), changedLater))
-      .all())
+    for (const r of yield* all(
+      store.q
+        .select({ id: curations.documentId })
+        .from(curations)
+        .where(and(ne(curations.status, "todo"), inArray(curations.documentId, ids), changedLater)),
+    ))
       out.add(r.id);
   }
   return out;
 }
 
+/** `documentsChangedAfterCuration` for synchronous SQLite callers (summaries.ts, also in the worker). */
+export const changedAfterCuration = (db: Db, documentIds: number[]): Set<number> =>
+  callSync(db, documentsChangedAfterCuration, documentIds);
+
 /** Sets a document's curation status (call inside a transaction with its audit row). */
-export function setCurationStatus(
-  db: Db,
+export function* setCurationStatus(
+  store: Store,
   documentId: number,
   status: AssignmentStatus,
   userId: number,
-): void {
-  db.insert(curations)
-    .values({ documentId, status, updatedBy: userId, updatedAt: Date.now() })
-    .onConflictDoUpdate({
-      target: curations.documentId,
-      set: { status, updatedBy: userId, updatedAt: Date.now() },
-    })
-    .run();
+): Gen<void> {
+  const { curations } = store.t;
+  yield* run(
+    store.q
+      .insert(curations)
+      .values({ documentId, status, updatedBy: userId, updatedAt: Date.now() })
+      .onConflictDoUpdate({
+        target: curations.documentId,
+        set: { status, updatedBy: userId, updatedAt: Date.now() },
+      }),
+  );
 }
 
 /** Sets a document's curation status with its audit row, in one transaction. */
-export function changeCurationStatus(deps: Deps, access: DocumentAccess, status: AssignmentStatus): void {
+export function changeCurationStatus(
+  _store: Store,
+  access: DocumentAccess,
+  status: AssignmentStatus,
+): Gen<void> {
   const documentId = access.document.id;
-  deps.db.transaction(() => {
-    const from = curationStatus(deps.db, documentId);
-    setCurationStatus(deps.db, documentId, status, access.user.id);
-    audit(deps.db, {
+  return transaction(function* (tx) {
+    const from = yield* curationStatus(tx, documentId);
+    yield* setCurationStatus(tx, documentId, status, access.user.id);
+    yield* recordAudit(tx, {
       userId: access.user.id,
       projectId: access.project.id,
       action: "curation.status",
@@ -90,9 +109,9 @@ export function changeCurationStatus(deps: Deps, access: DocumentAccess, status:
 }
 
 /** A decision starts curation: todo → in_progress (in_progress and done stay). Returns the status after. */
-export function markInProgress(db: Db, documentId: number, userId: number): AssignmentStatus {
-  const cur = curationStatus(db, documentId);
+export function* markInProgress(store: Store, documentId: number, userId: number): Gen<AssignmentStatus> {
+  const cur = yield* curationStatus(store, documentId);
   if (cur !== "todo") return cur;
-  setCurationStatus(db, documentId, "in_progress", userId);
+  yield* setCurationStatus(store, documentId, "in_progress", userId);
   return "in_progress";
 }
