@@ -2,9 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { IMPORT_FORMATS, ImportQuery, type LayerName } from "@gloss/shared";
 import { Command } from "commander";
+import { eq } from "drizzle-orm";
 import { createCollab } from "../collab";
+import { call, type Gen, get, type Store, sqliteStore } from "../db/store";
 import { createLogger } from "../log";
 import { importAnnotations } from "../services/importAnnotations";
+import { findUserByUsername } from "../services/users";
 import { CliError, parseOptions, positiveId, withDb } from "./common";
 
 interface ImportAnnotationsOptions {
@@ -13,6 +16,12 @@ interface ImportAnnotationsOptions {
   createLabels?: boolean;
   offsets?: string;
   as?: string;
+}
+
+/** Whether the project exists. */
+function* projectExists(store: Store, projectId: number): Gen<boolean> {
+  const { projects } = store.t;
+  return !!(yield* get(store.q.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId))));
 }
 
 /**
@@ -35,20 +44,19 @@ async function runImportAnnotations(
   const file = path.resolve(fileArg);
   if (!fs.existsSync(file)) throw new CliError(`${fileArg}: no such file`);
   await withDb(async (db, config) => {
+    const store = sqliteStore(db);
     const collab = createCollab({ db, config, log: createLogger(config.logLevel) });
     try {
-      const project = db.$client.prepare("SELECT id FROM projects WHERE id = ?").get(projectId);
-      if (!project) throw new CliError(`no project ${projectId} in ${config.dbFile}`);
+      if (!(await call(store, projectExists, projectId)))
+        throw new CliError(`no project ${projectId} in ${config.dbFile}`);
       let userId: number | null = null;
       if (opts.as !== undefined) {
-        const u = db.$client.prepare("SELECT id FROM users WHERE username = ?").get(opts.as) as
-          | { id: number }
-          | undefined;
+        const u = await call(store, findUserByUsername, opts.as);
         if (!u) throw new CliError(`no user "${opts.as}"`);
         userId = u.id;
       }
       const result = await importAnnotations(
-        { db, collab },
+        { store, collab },
         {
           projectId,
           format: q.format,

@@ -14,6 +14,11 @@
  * validated, and every batch goes through the same validating write path, so a failure there is a bug or
  * an I/O error, not a problem of the file. Such a failure stops the import; the batches (and documents)
  * written before it stay written, as earlier documents of a multi-document file always did.
+ *
+ * Its reads and writes of the database (the project, its labels and documents, the labels it creates, the
+ * audit row) are generators over the store (db/store.ts), the same on SQLite and PostgreSQL; on SQLite
+ * each runs synchronously within its call, as before. The layers are written through the collaboration
+ * service (`withDoc`), as any edit.
  */
 import { createHash } from "node:crypto";
 import {
@@ -47,14 +52,30 @@ import {
 import { count, eq, sql } from "drizzle-orm";
 import type * as Y from "yjs";
 import type { Collab } from "../collab";
-import { loadLayerContext } from "../collab/layerContext";
-import type { Db } from "../db/client";
-import { documents, labels, projects } from "../db/schema";
+import {
+  all,
+  allWith,
+  call,
+  type Gen,
+  get,
+  getWith,
+  perStore,
+  prepare,
+  run,
+  type Store,
+  transaction,
+} from "../db/store";
 import { HttpError } from "../errors";
 import { PayloadTooLarge } from "../import/errors";
 import { type GlossChunkedRecord, readGlossChunked } from "../import/glossChunks";
 import { readZip, type ZipLimits } from "../import/zip";
-import { audit } from "./audit";
+import { recordAudit } from "./audit";
+
+/** What an import needs: the database, and the collaboration service its spans are written through. */
+export interface ImportDeps {
+  store: Store;
+  collab: Pick<Collab, "withDoc" | "flush">;
+}
 
 export interface ImportRequest {
   projectId: number;
@@ -142,12 +163,38 @@ interface DocIndex {
   bySha: Map<string, number>;
 }
 
-function indexDocuments(db: Db, projectId: number): DocIndex {
-  const rows = db
-    .select({ id: documents.id, name: documents.name, sha256: documents.sha256 })
-    .from(documents)
-    .where(eq(documents.projectId, projectId))
-    .all();
+/** The queries run once per document of an import, prepared once per database. */
+const importQueries = perStore((store) => {
+  const { documents, labels } = store.t;
+  return {
+    documentText: prepare(
+      store,
+      "import.documentText",
+      store.q
+        .select({ text: documents.text })
+        .from(documents)
+        .where(eq(documents.id, sql.placeholder("id"))),
+    ),
+    labels: prepare(
+      store,
+      "import.labels",
+      store.q
+        .select({ id: labels.id, name: labels.name })
+        .from(labels)
+        .where(eq(labels.projectId, sql.placeholder("projectId"))),
+    ),
+  };
+});
+
+/** The project's documents by id, name and sha256 (what a record may name its document by). */
+function* indexDocuments(store: Store, projectId: number): Gen<DocIndex> {
+  const { documents } = store.t;
+  const rows = yield* all(
+    store.q
+      .select({ id: documents.id, name: documents.name, sha256: documents.sha256 })
+      .from(documents)
+      .where(eq(documents.projectId, projectId)),
+  );
   const idx: DocIndex = { byId: new Map(), byName: new Map(), bySha: new Map() };
   for (const r of rows) {
     idx.byId.set(r.id, { sha256: r.sha256 });
@@ -185,11 +232,31 @@ const describeRef = (r: DocumentRef) =>
     .filter(Boolean)
     .join(", ") || "nothing that identifies a document";
 
-/** Label name → id: exact, then ignoring case, then with `_` for whitespace (brat types). */
 /** The project's labels, id and name. */
-const projectLabels = (db: Db, projectId: number) =>
-  db.select({ id: labels.id, name: labels.name }).from(labels).where(eq(labels.projectId, projectId)).all();
+function* projectLabels(store: Store, projectId: number): Gen<Array<{ id: number; name: string }>> {
+  return yield* allWith(importQueries(store).labels, { projectId });
+}
 
+/** A document's text (the document was matched among the project's just before). */
+function* documentText(store: Store, id: number): Gen<string> {
+  return (yield* getWith(importQueries(store).documentText, { id }))!.text;
+}
+
+/**
+ * What validating the spans written into a document needs: its text, the project's labels as they are
+ * now (read again per document, as collab/layerContext's loadLayerContext does) and its relation types.
+ */
+function* layerContextOf(
+  store: Store,
+  projectId: number,
+  text: string,
+  relationTypes: string[],
+): Gen<LayerContext> {
+  const rows = yield* projectLabels(store, projectId);
+  return { text, labelIds: new Set(rows.map((r) => r.id)), relationTypes: new Set(relationTypes) };
+}
+
+/** Label name → id: exact, then ignoring case, then with `_` for whitespace (brat types). */
 function labelResolver(rows: Array<{ id: number; name: string }>) {
   const exact = new Map(rows.map((l) => [l.name, l.id]));
   const folded = new Map(rows.map((l) => [l.name.toLowerCase(), l.id]));
@@ -289,22 +356,24 @@ function takeBytes(file: ImportFile): Uint8Array {
 
 /** Validates everything, then writes; throws HttpError 422 listing every problem when anything is wrong. */
 export async function importAnnotations(
-  deps: { db: Db; collab: Collab },
+  deps: ImportDeps,
   req: ImportRequest,
   file: ImportFile,
 ): Promise<ImportResult> {
-  const { db } = deps;
+  const { store } = deps;
   // Planned in a call of its own: the parse (and the bytes, when given in a holder) live only in its frame,
   // whereas a local of this function could be kept alive across the awaits below (for the whole write).
-  const { project, planned, labelNames, unknownLabels } = await planImport(db, req, takeBytes(file));
-  const createdLabels = req.createLabels ? createMissingLabels(db, req.projectId, unknownLabels) : [];
-  const finalLabel = labelResolver(projectLabels(db, req.projectId));
+  const { project, planned, labelNames, unknownLabels } = await planImport(store, req, takeBytes(file));
+  const createdLabels = req.createLabels
+    ? await call(store, createMissingLabels, req.projectId, unknownLabels)
+    : [];
+  const finalLabel = labelResolver(await call(store, projectLabels, req.projectId));
   // every name resolves: unknown ones failed validation or were just created
   const labelIds = labelNames.map((name) => finalLabel(name)!);
   const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
   for (const [id, plan] of planned) {
     planned.delete(id); // written: its plan can go
-    const { ctx } = loadLayerContext(db, { text: plan.text, projectId: req.projectId }, project);
+    const ctx = await call(store, layerContextOf, req.projectId, plan.text, project.relationTypes);
     // between two batches: commit and project the one just written (a bounded piece of work, instead of
     // the whole document's projection rows at once when the room unloads), then let the loop run
     const pause = async () => {
@@ -316,7 +385,7 @@ export async function importAnnotations(
     );
     result.documents++;
   }
-  audit(db, {
+  await call(store, recordAudit, {
     userId: req.userId,
     projectId: req.projectId,
     action: "annotations.import",
@@ -412,19 +481,15 @@ function* chunkedSources(records: GlossChunkedRecord[]): Generator<PlanSource> {
 }
 
 /** Parses and checks the whole file; throws HttpError 422 listing every problem, else returns the plan. */
-async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promise<ImportPlan> {
-  const project = db
-    .select({ relationTypes: projects.relationTypes })
-    .from(projects)
-    .where(eq(projects.id, req.projectId))
-    .get();
+async function planImport(store: Store, req: ImportRequest, bytes: Uint8Array): Promise<ImportPlan> {
+  const project = await call(store, projectOf, req.projectId);
   if (!project) throw new HttpError(404, "not_found", "No such project");
   if (req.format === "gloss") {
     // a Gloss file is read a run of spans at a time; one that cannot be is read whole, below
     const text = decode(bytes, req.fileName, []);
     const chunked = text === null ? null : readGlossChunked(text, RESOLVE_BATCH, req.fileName);
     if (chunked) {
-      const plan = await planSources(db, req, project, chunkedSources(chunked), []);
+      const plan = await planSources(store, req, project, chunkedSources(chunked), []);
       if (plan) return plan;
     }
   }
@@ -434,7 +499,18 @@ async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promis
   parsed.documents = [];
   if (!records.length && !parsed.issues.length)
     parsed.issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
-  return (await planSources(db, req, project, parsedSources(records), parsed.issues))!;
+  return (await planSources(store, req, project, parsedSources(records), parsed.issues))!;
+}
+
+/** The project's relation types; undefined when there is no such project. */
+function* projectOf(store: Store, projectId: number): Gen<{ relationTypes: string[] } | undefined> {
+  const { projects } = store.t;
+  return yield* get(
+    store.q
+      .select({ relationTypes: projects.relationTypes })
+      .from(projects)
+      .where(eq(projects.id, projectId)),
+  );
 }
 
 /**
@@ -442,20 +518,15 @@ async function planImport(db: Db, req: ImportRequest, bytes: Uint8Array): Promis
  * problem, else returns the plan; null when a chunked source gave up (nothing is kept of this attempt).
  */
 async function planSources(
-  db: Db,
+  store: Store,
   req: ImportRequest,
   project: { relationTypes: string[] },
   sources: Iterable<PlanSource>,
   issues: FormatIssue[],
 ): Promise<ImportPlan | null> {
   const relationTypes = project.relationTypes;
-  const labelId = labelResolver(projectLabels(db, req.projectId));
-  const idx = indexDocuments(db, req.projectId);
-  const textOf = db
-    .select({ text: documents.text })
-    .from(documents)
-    .where(eq(documents.id, sql.placeholder("id")))
-    .prepare();
+  const labelId = labelResolver(await call(store, projectLabels, req.projectId));
+  const idx = await call(store, indexDocuments, req.projectId);
   const unknownLabels = new Map<string, { count: number; first: FormatIssue }>();
   const planned = new Map<number, PlannedDoc>();
   const labelNames: string[] = [];
@@ -480,7 +551,7 @@ async function planSources(
       );
       continue;
     }
-    const text = textOf.get({ id })!.text; // matched among the project's documents just above
+    const text = await call(store, documentText, id); // matched among the project's documents just above
     const plan = planned.get(id) ?? { id, text, spans: emptySpans(), relations: [] };
     planned.set(id, plan);
     const cols = plan.spans;
@@ -643,12 +714,15 @@ async function writePlan(
   }
 }
 
-function createMissingLabels(db: Db, projectId: number, names: string[]): string[] {
+/** Adds the labels an import names that the project lacks, after its others; returns their names. */
+function* createMissingLabels(_store: Store, projectId: number, names: string[]): Gen<string[]> {
   if (!names.length) return [];
-  db.transaction(() => {
-    const n = db.select({ n: count() }).from(labels).where(eq(labels.projectId, projectId)).get()?.n ?? 0;
-    db.insert(labels)
-      .values(
+  yield* transaction(function* (tx) {
+    const { labels } = tx.t;
+    const n =
+      (yield* get(tx.q.select({ n: count() }).from(labels).where(eq(labels.projectId, projectId))))?.n ?? 0;
+    yield* run(
+      tx.q.insert(labels).values(
         names.map((name, i) => ({
           projectId,
           name,
@@ -657,8 +731,8 @@ function createMissingLabels(db: Db, projectId: number, names: string[]): string
           description: "Created by an annotation import",
           order: n + i,
         })),
-      )
-      .run();
+      ),
+    );
   });
   return names;
 }

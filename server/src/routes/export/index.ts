@@ -114,7 +114,7 @@ export function exportRoutes(deps: Deps) {
     }
     if (!file.bytes.byteLength) throw new HttpError(400, "bad_request", "The request has no file");
     const result = await importAnnotations(
-      deps,
+      { store, collab: deps.collab },
       {
         projectId: access.project.id,
         format: q.format,
