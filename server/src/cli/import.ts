@@ -3,6 +3,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { eq } from "drizzle-orm";
 import { projects, users } from "../db/schema";
+import { callSync } from "../db/store";
 import { ImportBatch } from "../import/batch";
 import { formatOf, IMPORT_EXTENSIONS } from "../import/formats";
 import { commitImport } from "../services/documents";
@@ -88,7 +89,7 @@ async function runImport(projectId: number, paths: string[], opts: { as?: string
       reading.finish();
 
       const storing = createProgress({ label: "storing", total: batch.count, unit: "documents" });
-      const result = commitImport(db, batch, {
+      const result = callSync(db, commitImport, batch, {
         projectId: project.id,
         userId,
         via: "cli",

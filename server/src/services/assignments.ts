@@ -1,3 +1,8 @@
+/**
+ * Assignments: explicit and balanced automatic assignment, removal, the project's list, the annotator's
+ * queue, and the annotator's own status. Generators over the store (db/store.ts), the same on SQLite and
+ * PostgreSQL.
+ */
 import type {
   AssignmentDto,
   AssignmentPageDto,
@@ -8,14 +13,15 @@ import type {
 } from "@gloss/shared";
 import { and, asc, count, eq, ne, type SQL, sql } from "drizzle-orm";
 import type { DocumentAccess, ProjectAccess } from "../auth/access";
-import type { Db } from "../db/client";
-import { containsText, inJsonIds } from "../db/query";
-import { assignments, documents, projectMembers } from "../db/schema";
+import { all, containsText, type Gen, get, getWith, inIds, type Store, transaction } from "../db/store";
 import { badRequest, notFound } from "../errors";
-import { audit } from "./audit";
+import { recordAudit } from "./audit";
 
 /** Most pairs one explicit request may create or remove (documents × users). */
 export const MAX_ASSIGNMENT_PAIRS = 200_000;
+
+/** Pairs per multi-row insert on PostgreSQL (two parameters each). */
+const INSERT_PAIRS = 5_000;
 
 const unique = (ids: number[]) => [...new Set(ids)];
 
@@ -25,23 +31,33 @@ function missing(ids: number[], found: Array<{ id: number }>): number[] {
   return ids.filter((id) => !have.has(id));
 }
 
-function checkIds(db: Db, projectId: number, documentIds: number[], userIds: number[] | null) {
+function* checkIds(
+  store: Store,
+  projectId: number,
+  documentIds: number[],
+  userIds: number[] | null,
+): Gen<void> {
+  const { documents, projectMembers } = store.t;
   const docs = missing(
     documentIds,
-    db
-      .select({ id: documents.id })
-      .from(documents)
-      .where(and(eq(documents.projectId, projectId), inJsonIds(documents.id, documentIds)))
-      .all(),
+    yield* all(
+      store.q
+        .select({ id: documents.id })
+        .from(documents)
+        .where(and(eq(documents.projectId, projectId), inIds(store, documents.id, documentIds))),
+    ),
   );
   const users = userIds
     ? missing(
         userIds,
-        db
-          .select({ id: projectMembers.userId })
-          .from(projectMembers)
-          .where(and(eq(projectMembers.projectId, projectId), inJsonIds(projectMembers.userId, userIds)))
-          .all(),
+        yield* all(
+          store.q
+            .select({ id: projectMembers.userId })
+            .from(projectMembers)
+            .where(
+              and(eq(projectMembers.projectId, projectId), inIds(store, projectMembers.userId, userIds)),
+            ),
+        ),
       )
     : [];
   if (docs.length || users.length) {
@@ -56,51 +72,79 @@ function checkIds(db: Db, projectId: number, documentIds: number[], userIds: num
   }
 }
 
-/** The insert of one (document, user) pair, prepared once per request and run for each pair. */
-const prepareInsert = (db: Db) =>
-  db
-    .insert(assignments)
-    .values({ documentId: sql.placeholder("documentId"), userId: sql.placeholder("userId") })
-    .onConflictDoNothing()
-    .prepare();
+interface Pair {
+  documentId: number;
+  userId: number;
+}
+
+/**
+ * Inserts (document, user) pairs, leaving those that exist alone; says which were new, in order. SQLite:
+ * one prepared insert per pair (inside the caller's transaction, synchronous); PostgreSQL: multi-row
+ * inserts, one round trip per few thousand pairs.
+ */
+function* insertPairs(tx: Store, pairs: Pair[]): Gen<boolean[]> {
+  const { assignments } = tx.t;
+  if (tx.dialect === "sqlite") {
+    const insert = tx.q
+      .insert(assignments)
+      .values({ documentId: sql.placeholder("documentId"), userId: sql.placeholder("userId") })
+      .onConflictDoNothing()
+      .returning({ documentId: assignments.documentId })
+      .prepare();
+    const made: boolean[] = [];
+    for (const pair of pairs) made.push((yield* getWith(insert, { ...pair })) !== undefined);
+    return made;
+  }
+  const key = (p: Pair) => `${p.documentId}:${p.userId}`;
+  const made = new Set<string>();
+  for (let i = 0; i < pairs.length; i += INSERT_PAIRS) {
+    for (const row of yield* all(
+      tx.q
+        .insert(assignments)
+        .values(pairs.slice(i, i + INSERT_PAIRS))
+        .onConflictDoNothing()
+        .returning({ documentId: assignments.documentId, userId: assignments.userId }),
+    ))
+      made.add(key(row));
+  }
+  return pairs.map((p) => made.has(key(p)));
+}
 
 /** The columns of an assignment as the API shows it. */
-const assignmentColumns = {
-  documentId: assignments.documentId,
-  userId: assignments.userId,
-  status: assignments.status,
-};
+const assignmentColumns = (store: Store) => ({
+  documentId: store.t.assignments.documentId,
+  userId: store.t.assignments.userId,
+  status: store.t.assignments.status,
+});
 
 /**
  * Assigns every listed document to every listed user (project members of any role). Pairs that exist
  * already are left alone; returns the assignments created.
  */
-export function assignExplicit(
-  db: Db,
+export function* assignExplicit(
+  store: Store,
   access: ProjectAccess,
   documentIds: number[],
   userIds: number[],
-): AssignmentDto[] {
+): Gen<AssignmentDto[]> {
   const docs = unique(documentIds);
   const users = unique(userIds);
-  checkIds(db, access.project.id, docs, users);
-  const insert = prepareInsert(db);
-  const created: AssignmentDto[] = [];
-  db.transaction(() => {
-    for (const documentId of docs) {
-      for (const userId of users) {
-        if (insert.run({ documentId, userId }).changes === 1)
-          created.push({ documentId, userId, status: "todo" });
-      }
-    }
-    audit(db, {
+  yield* checkIds(store, access.project.id, docs, users);
+  return yield* transaction(function* (tx) {
+    const pairs: Pair[] = [];
+    for (const documentId of docs) for (const userId of users) pairs.push({ documentId, userId });
+    const made = yield* insertPairs(tx, pairs);
+    const created: AssignmentDto[] = pairs
+      .filter((_, i) => made[i])
+      .map((p) => ({ documentId: p.documentId, userId: p.userId, status: "todo" }));
+    yield* recordAudit(tx, {
       userId: access.user.id,
       projectId: access.project.id,
       action: "assignments.create",
       details: { mode: "explicit", documents: docs.length, users: users.length, created: created.length },
     });
+    return created;
   });
-  return created;
 }
 
 /**
@@ -109,18 +153,22 @@ export function assignExplicit(
  * creates nothing. Each missing slot goes to the annotator with the fewest assignments in the project
  * (ties: lowest user id), which keeps loads within one of each other when starting from equal loads.
  */
-export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number): AssignmentDto[] {
+export function* assignAuto(
+  _store: Store,
+  access: ProjectAccess,
+  perDocument?: number,
+): Gen<AssignmentDto[]> {
   const projectId = access.project.id;
   const n = perDocument ?? access.project.annotatorsPerDocument;
-  const created: AssignmentDto[] = [];
-  db.transaction(() => {
-    const annotators = db
-      .select({ id: projectMembers.userId })
-      .from(projectMembers)
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "annotator")))
-      .orderBy(asc(projectMembers.userId))
-      .all()
-      .map((r) => r.id);
+  return yield* transaction(function* (tx) {
+    const { assignments, documents, projectMembers } = tx.t;
+    const annotators = (yield* all(
+      tx.q
+        .select({ id: projectMembers.userId })
+        .from(projectMembers)
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "annotator")))
+        .orderBy(asc(projectMembers.userId)),
+    )).map((r) => r.id);
     if (annotators.length === 0) throw badRequest("The project has no annotators to assign documents to");
     if (n > annotators.length) {
       throw badRequest(
@@ -129,30 +177,36 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
     }
     const load = new Map<number, number>(annotators.map((id) => [id, 0]));
     const assignedTo = new Map<number, Set<number>>();
-    const existing = db
-      .select({ documentId: assignments.documentId, userId: assignments.userId })
-      .from(assignments)
-      .innerJoin(documents, eq(documents.id, assignments.documentId))
-      // only current members count: a removed member's leftover assignment does not fill a slot
-      .innerJoin(
-        projectMembers,
-        and(eq(projectMembers.projectId, documents.projectId), eq(projectMembers.userId, assignments.userId)),
-      )
-      .where(eq(documents.projectId, projectId))
-      .all();
+    const existing = yield* all(
+      tx.q
+        .select({ documentId: assignments.documentId, userId: assignments.userId })
+        .from(assignments)
+        .innerJoin(documents, eq(documents.id, assignments.documentId))
+        // only current members count: a removed member's leftover assignment does not fill a slot
+        .innerJoin(
+          projectMembers,
+          and(
+            eq(projectMembers.projectId, documents.projectId),
+            eq(projectMembers.userId, assignments.userId),
+          ),
+        )
+        .where(eq(documents.projectId, projectId)),
+    );
     for (const a of existing) {
       if (load.has(a.userId)) load.set(a.userId, load.get(a.userId)! + 1);
       const set = assignedTo.get(a.documentId) ?? new Set<number>();
       set.add(a.userId);
       assignedTo.set(a.documentId, set);
     }
-    const insert = prepareInsert(db);
-    const documentIds = db
-      .select({ id: documents.id })
-      .from(documents)
-      .where(eq(documents.projectId, projectId))
-      .orderBy(asc(documents.id))
-      .all();
+    const documentIds = yield* all(
+      tx.q
+        .select({ id: documents.id })
+        .from(documents)
+        .where(eq(documents.projectId, projectId))
+        .orderBy(asc(documents.id)),
+    );
+    // every slot is planned first (the plan never depends on an insert), then inserted
+    const created: AssignmentDto[] = [];
     for (const { id: documentId } of documentIds) {
       const have = assignedTo.get(documentId) ?? new Set<number>();
       for (let need = n - have.size; need > 0; need--) {
@@ -161,100 +215,127 @@ export function assignAuto(db: Db, access: ProjectAccess, perDocument?: number):
           if (!have.has(id) && (best === null || load.get(id)! < load.get(best)!)) best = id;
         }
         if (best === null) break;
-        insert.run({ documentId, userId: best });
         have.add(best);
         load.set(best, load.get(best)! + 1);
         created.push({ documentId, userId: best, status: "todo" });
       }
     }
-    audit(db, {
+    yield* insertPairs(
+      tx,
+      created.map((a) => ({ documentId: a.documentId, userId: a.userId })),
+    );
+    yield* recordAudit(tx, {
       userId: access.user.id,
       projectId,
       action: "assignments.create",
       details: { mode: "auto", perDocument: n, created: created.length },
     });
+    return created;
   });
-  return created;
 }
 
 /** `q` found in the document's name (case-insensitive), or no condition. */
-const nameHas = (q: string | undefined): SQL | undefined => (q ? containsText(documents.name, q) : undefined);
+const nameHas = (store: Store, q: string | undefined): SQL | undefined =>
+  q ? containsText(store, store.t.documents.name, q) : undefined;
 
 /**
  * A page of the project's assignments (annotators: only their own), by document then user, filtered by
  * status, user and `q` in the document's name; `total` counts every match.
  */
-export function listAssignments(
-  db: Db,
+export function* listAssignments(
+  store: Store,
   access: ProjectAccess,
   query: ListAssignmentsQuery,
-): AssignmentPageDto {
+): Gen<AssignmentPageDto> {
+  const { assignments, documents } = store.t;
   const own = access.role === "annotator";
   const where = and(
     eq(documents.projectId, access.project.id),
     own ? eq(assignments.userId, access.user.id) : undefined,
     query.userId !== undefined ? eq(assignments.userId, query.userId) : undefined,
     query.status ? eq(assignments.status, query.status) : undefined,
-    nameHas(query.q),
+    nameHas(store, query.q),
   );
-  const total = db
-    .select({ n: count() })
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(where)
-    .get()!.n;
-  const rows = db
-    .select(assignmentColumns)
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(where)
-    .orderBy(asc(assignments.documentId), asc(assignments.userId))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all();
+  const total = (yield* get(
+    store.q
+      .select({ n: count() })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(where),
+  ))!.n;
+  const rows = yield* all(
+    store.q
+      .select(assignmentColumns(store))
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(where)
+      .orderBy(asc(assignments.documentId), asc(assignments.userId))
+      .limit(query.limit)
+      .offset(query.offset),
+  );
   return { assignments: rows, total };
 }
 
 /** Removes the listed document × user pairs; returns what was removed. */
-export function removeAssignments(
-  db: Db,
+export function* removeAssignments(
+  store: Store,
   access: ProjectAccess,
   documentIds: number[],
   userIds: number[],
-): AssignmentDto[] {
+): Gen<AssignmentDto[]> {
   const docs = unique(documentIds);
   const users = unique(userIds);
   // users are not checked for membership: a former member's assignments must stay removable
-  checkIds(db, access.project.id, docs, null);
+  yield* checkIds(store, access.project.id, docs, null);
   if (docs.length * users.length > MAX_ASSIGNMENT_PAIRS) {
     throw badRequest(`At most ${MAX_ASSIGNMENT_PAIRS} document × user pairs per request`);
   }
-  const remove = db
-    .delete(assignments)
-    .where(
-      and(
-        eq(assignments.documentId, sql.placeholder("documentId")),
-        eq(assignments.userId, sql.placeholder("userId")),
-      ),
-    )
-    .returning(assignmentColumns)
-    .prepare();
-  const removed: AssignmentDto[] = [];
-  db.transaction(() => {
-    for (const documentId of docs) {
-      for (const userId of users) {
-        const row = remove.get({ documentId, userId });
-        if (row) removed.push(row);
+  return yield* transaction(function* (tx) {
+    const { assignments } = tx.t;
+    const removed: AssignmentDto[] = [];
+    if (tx.dialect === "sqlite") {
+      // one prepared delete per pair, synchronous inside the transaction
+      const remove = tx.q
+        .delete(assignments)
+        .where(
+          and(
+            eq(assignments.documentId, sql.placeholder("documentId")),
+            eq(assignments.userId, sql.placeholder("userId")),
+          ),
+        )
+        .returning(assignmentColumns(tx))
+        .prepare();
+      for (const documentId of docs) {
+        for (const userId of users) {
+          const row = yield* getWith(remove, { documentId, userId });
+          if (row) removed.push(row);
+        }
       }
+    } else if (docs.length && users.length) {
+      // the whole documents × users product in one delete, answered in the order of the pairs
+      const rows = yield* all(
+        tx.q
+          .delete(assignments)
+          .where(and(inIds(tx, assignments.documentId, docs), inIds(tx, assignments.userId, users)))
+          .returning(assignmentColumns(tx)),
+      );
+      const docAt = new Map(docs.map((id, i) => [id, i]));
+      const userAt = new Map(users.map((id, i) => [id, i]));
+      rows.sort(
+        (a, b) =>
+          docAt.get(a.documentId)! - docAt.get(b.documentId)! ||
+          userAt.get(a.userId)! - userAt.get(b.userId)!,
+      );
+      removed.push(...rows);
     }
-    audit(db, {
+    yield* recordAudit(tx, {
       userId: access.user.id,
       projectId: access.project.id,
       action: "assignments.delete",
       details: { documents: docs.length, users: users.length, removed: removed.length },
     });
+    return removed;
   });
-  return removed;
 }
 
 /**
@@ -262,53 +343,72 @@ export function removeAssignments(
  * the document's name; with the count of matches, the count not done and the next one to work on (the
  * first not done in the whole queue, whatever the filters).
  */
-export function queueOf(db: Db, access: ProjectAccess, query: QueueQuery): QueueDto {
+export function* queueOf(store: Store, access: ProjectAccess, query: QueueQuery): Gen<QueueDto> {
+  const { assignments, documents } = store.t;
   const mine = and(eq(documents.projectId, access.project.id), eq(assignments.userId, access.user.id));
-  const where = and(mine, query.status ? eq(assignments.status, query.status) : undefined, nameHas(query.q));
+  const where = and(
+    mine,
+    query.status ? eq(assignments.status, query.status) : undefined,
+    nameHas(store, query.q),
+  );
   // the filters' total and the queue's remaining work in one pass over the caller's assignments
-  const filtered = and(query.status ? eq(assignments.status, query.status) : undefined, nameHas(query.q));
-  const flag = (cond: SQL | undefined) => sql<number>`coalesce(sum(${cond ?? sql`1`}), 0)`.mapWith(Number);
-  const counts = db
-    .select({ total: flag(filtered), remaining: flag(ne(assignments.status, "done")) })
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(mine)
-    .get()!;
+  const filtered = and(
+    query.status ? eq(assignments.status, query.status) : undefined,
+    nameHas(store, query.q),
+  );
+  // a CASE, not sum(condition): PostgreSQL has no sum of booleans; its sum is a bigint (a string)
+  const flag = (cond: SQL | undefined) =>
+    sql<number>`coalesce(sum(case when ${cond ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number);
+  const counts = (yield* get(
+    store.q
+      .select({ total: flag(filtered), remaining: flag(ne(assignments.status, "done")) })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(mine),
+  ))!;
   const { total, remaining } = counts;
   const open = and(mine, ne(assignments.status, "done"));
-  const queue = db
-    .select({
-      documentId: assignments.documentId,
-      name: documents.name,
-      status: assignments.status,
-      updatedAt: assignments.updatedAt,
-    })
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(where)
-    .orderBy(asc(documents.id))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const next = db
-    .select({ id: assignments.documentId })
-    .from(assignments)
-    .innerJoin(documents, eq(documents.id, assignments.documentId))
-    .where(open)
-    .orderBy(asc(documents.id))
-    .limit(1)
-    .get();
+  const queue = yield* all(
+    store.q
+      .select({
+        documentId: assignments.documentId,
+        name: documents.name,
+        status: assignments.status,
+        updatedAt: assignments.updatedAt,
+      })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(where)
+      .orderBy(asc(documents.id))
+      .limit(query.limit)
+      .offset(query.offset),
+  );
+  const next = yield* get(
+    store.q
+      .select({ id: assignments.documentId })
+      .from(assignments)
+      .innerJoin(documents, eq(documents.id, assignments.documentId))
+      .where(open)
+      .orderBy(asc(documents.id))
+      .limit(1),
+  );
   return { queue, total, remaining, next: next?.id ?? null };
 }
 
 /** Sets the status of the caller's own assignment on a document (404 when they have none). */
-export function setOwnStatus(db: Db, access: DocumentAccess, status: AssignmentStatus): AssignmentDto {
-  const row = db
-    .update(assignments)
-    .set({ status, updatedAt: Date.now() })
-    .where(and(eq(assignments.documentId, access.document.id), eq(assignments.userId, access.user.id)))
-    .returning(assignmentColumns)
-    .get();
+export function* setOwnStatus(
+  store: Store,
+  access: DocumentAccess,
+  status: AssignmentStatus,
+): Gen<AssignmentDto> {
+  const { assignments } = store.t;
+  const row = yield* get(
+    store.q
+      .update(assignments)
+      .set({ status, updatedAt: Date.now() })
+      .where(and(eq(assignments.documentId, access.document.id), eq(assignments.userId, access.user.id)))
+      .returning(assignmentColumns(store)),
+  );
   if (!row) throw notFound("You have no assignment for this document");
   return row;
 }

@@ -80,8 +80,8 @@ export function assignmentRoutes(deps: Deps) {
     const body = c.req.valid("json");
     const assignments =
       "auto" in body
-        ? assignAuto(deps.db, access, body.auto.perDocument)
-        : assignExplicit(deps.db, access, body.documentIds, body.userIds);
+        ? await call(store, assignAuto, access, body.auto.perDocument)
+        : await call(store, assignExplicit, access, body.documentIds, body.userIds);
     return c.json({ assignments }, 201);
   });
 
@@ -94,7 +94,7 @@ export function assignmentRoutes(deps: Deps) {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager");
     const { documentIds, userIds } = c.req.valid("json");
-    return c.json({ assignments: removeAssignments(deps.db, access, documentIds, userIds) }, 200);
+    return c.json({ assignments: await call(store, removeAssignments, access, documentIds, userIds) }, 200);
   });
 
   app.openapi(queueRoute, async (c) => {
@@ -104,7 +104,7 @@ export function assignmentRoutes(deps: Deps) {
 
   app.openapi(ownStatusRoute, async (c) => {
     const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
-    return c.json(setOwnStatus(deps.db, access, c.req.valid("json").status), 200);
+    return c.json(await call(store, setOwnStatus, access, c.req.valid("json").status), 200);
   });
 
   return app;

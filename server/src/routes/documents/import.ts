@@ -44,12 +44,12 @@ export function importRoutes(deps: Deps) {
     const { name } = c.req.valid("query");
     const batch = new ImportBatch(deps.config.maxDocumentBytes);
     try {
-      // phase 1 (async, streaming): validate everything into a spool; phase 2 (sync): one transaction
+      // phase 1 (async, streaming): validate everything into a spool; phase 2: one transaction (sync on SQLite)
       await readImportRequest(c.req.raw, name, batch, {
         json: limitOf(deps.config, "maxJsonImportBytes"),
         upload: limitOf(deps.config, "maxUploadBytes"),
       });
-      const result = commitImport(deps.db, batch, {
+      const result = await call(store, commitImport, batch, {
         projectId: access.project.id,
         userId: access.user.id,
         via: "api",

@@ -44,7 +44,7 @@ export function readRoutes(deps: Deps) {
 
   app.openapi(getRoute, async (c) => {
     const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
-    return c.json(getDocument(deps.db, access), 200);
+    return c.json(await call(store, getDocument, access), 200);
   });
 
   return app;
