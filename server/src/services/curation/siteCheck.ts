@@ -1,8 +1,8 @@
 /**
  * Compare-and-set of curator decisions (docs/curation.md, "Two curators at once"). A decision carries
- * `expected`: the site's extent and version as the curator saw them. Inside the gold room's synchronous
- * callback (nothing awaited between this check and the write) the version is recomputed from the live
- * doc; a difference is a 409 `already_decided` naming who changed the site last and when, with the
+ * `expected`: the site's extent and version as the curator saw them. Inside the gold room's callback, in
+ * the step that writes (gold.ts `goldChange`; on SQLite nothing is awaited between this check and the
+ * write), the version is recomputed from the live doc; a difference is a 409 `already_decided` naming who changed the site last and when, with the
  * version now, so the client can offer "Replace" (the same decision with `replace: true` and that version).
  */
 import {
