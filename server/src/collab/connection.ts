@@ -37,6 +37,17 @@ export interface ConnectionHost {
 }
 
 const STARTED = 1;
+/**
+ * Thrown by a check that must wait for the room's rules (PostgreSQL): the connection puts the frame back
+ * at the head of its queue and handles it when the room lets go (`held`).
+ */
+export class HoldFrame extends Error {
+  constructor() {
+    super("waiting for the room's rules");
+    this.name = "HoldFrame";
+  }
+}
+
 const CLOSED = 2;
 const ALIVE = 4;
 const WRITABLE = 8;
@@ -48,7 +59,10 @@ export class Connection {
   private flags: number;
   /** Awareness client ids this connection speaks for. */
   awarenessIds: Set<number> | null = null;
-  /** Frames that arrived while the room was loading, replayed once it is ready (allocated on demand). */
+  /**
+   * Frames that arrived while the room was loading, or while it was held (reading its rules on PostgreSQL),
+   * replayed once it is ready (allocated on demand).
+   */
   private pending: Uint8Array[] | null = null;
 
   constructor(
@@ -89,7 +103,7 @@ export class Connection {
   receive(frame: Uint8Array): void {
     if (this.flags & CLOSED) return;
     this.flags |= ALIVE;
-    if (this.flags & STARTED) {
+    if (this.flags & STARTED && !this.room.held) {
       this.handle(frame);
       return;
     }
@@ -116,11 +130,22 @@ export class Connection {
     if (this.flags & (CLOSED | STARTED)) return;
     this.flags |= STARTED;
     this.room.greet(this);
-    const frames = this.pending ?? [];
+    this.drain();
+  }
+
+  /** Handles the queued frames in order, until the room holds them again. */
+  drain(): void {
+    const frames = this.pending;
+    if (!frames || !(this.flags & STARTED)) return;
     this.pending = null;
-    for (const f of frames) {
-      if (this.flags & CLOSED) break;
-      this.handle(f);
+    for (let i = 0; i < frames.length; i++) {
+      if (this.flags & CLOSED) return;
+      if (this.room.held) {
+        // behind a frame put back by a check that waits for the rules, if any
+        this.pending = this.pending ? [...this.pending, ...frames.slice(i)] : frames.slice(i);
+        return;
+      }
+      this.handle(frames[i]!);
     }
   }
 
@@ -128,6 +153,12 @@ export class Connection {
     try {
       this.room.handle(this, decodeClientMessage(frame));
     } catch (err) {
+      if (err instanceof HoldFrame) {
+        // not handled yet: first in line once the room's rules are read
+        this.pending ??= [];
+        this.pending.unshift(frame);
+        return;
+      }
       if (err instanceof LayerValidationError) {
         // Well-formed, but it would make the layer invalid: nothing of it was applied.
         this.host.counters.invalidUpdates++;

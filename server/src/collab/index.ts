@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import type { LayerName } from "@gloss/shared";
 import type * as Y from "yjs";
 import type { Db } from "../db/client";
-import { callSync } from "../db/store";
+import { callEager, type Store, sqliteStore } from "../db/store";
 import type { Config } from "../env";
 import type { Logger } from "../log";
 import { authorizeUpgrade, type LayerGrant } from "./auth";
@@ -13,7 +13,9 @@ import type { CollabSocket, Connection } from "./connection";
 import { type CollabLimits, resolveLimits } from "./limits";
 import { type CollabMetrics, newCounters } from "./metrics";
 import { type LayerStore, SqliteLayerStore } from "./persistence";
-import { Projector } from "./projection";
+import { PgLayerStore } from "./pgPersistence";
+import { PgProjector } from "./pgProjection";
+import { Projector, type RoomProjector } from "./projection";
 import { type RightsScope, RoomRegistry } from "./rooms";
 import { TimerRegistry } from "./timers";
 import { WsTransport } from "./transport";
@@ -59,7 +61,9 @@ export interface Collab {
 }
 
 export interface CollabDeps {
-  db: Db;
+  /** The database: SQLite's `db` (the embedded default), or `database` (a store over either). */
+  db?: Db;
+  database?: Store;
   config: Config;
   log: Logger;
   /** Overrides of the default limits. */
@@ -70,15 +74,24 @@ export interface CollabDeps {
 
 /** Builds the collaboration service over a database; listening is the HTTP server's job. */
 export function createCollab(deps: CollabDeps): Collab {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
+  const database = deps.database ?? (deps.db ? sqliteStore(deps.db) : null);
+  if (!database) throw new Error("createCollab: no database");
   const limits = resolveLimits(deps.limits);
   const timers = new TimerRegistry();
   const counters = newCounters();
-  const store = deps.store ? deps.store(timers) : new SqliteLayerStore(db.$client, timers);
-  const projector = new Projector(db.$client, timers, log, limits);
-  const checkpointer = startCheckpointer(db.$client, log);
+  let store: LayerStore;
+  let projector: RoomProjector;
+  if (database.dialect === "pg") {
+    store = deps.store ? deps.store(timers) : new PgLayerStore(database.pool, timers);
+    projector = new PgProjector(database.pool, timers, log, limits);
+  } else {
+    store = deps.store ? deps.store(timers) : new SqliteLayerStore(database.sqlite, timers);
+    projector = new Projector(database.sqlite, timers, log, limits);
+  }
+  const checkpointer = database.dialect === "sqlite" ? startCheckpointer(database.sqlite, log) : null;
   const bus = config.redisUrl ? redisBus(config.redisUrl, config.redisPrefix, log) : NO_BUS;
-  const registry = new RoomRegistry({ db, store, projector, limits, log, counters, timers, bus });
+  const registry = new RoomRegistry({ database, store, projector, limits, log, counters, timers, bus });
   // another server's rights change re-checks the sockets here at once (the shared log's epoch would, later)
   if (bus.enabled) bus.onRights = (scope) => registry.rightsChanged(scope);
   const transport = new WsTransport({
@@ -86,8 +99,8 @@ export function createCollab(deps: CollabDeps): Collab {
     log,
     timers,
     counters,
-    // synchronous on SQLite (the transport decides within the upgrade's tick); PostgreSQL will await it
-    authorize: (req) => callSync(db, authorizeUpgrade, config, req),
+    // synchronous on SQLite (the transport decides within the upgrade's tick); awaited on PostgreSQL
+    authorize: (req) => callEager(database, authorizeUpgrade, config, req),
     join: (socket, grant) => registry.join(socket, grant),
   });
   let closed: Promise<void> | null = null;
@@ -99,8 +112,8 @@ export function createCollab(deps: CollabDeps): Collab {
     withDoc: (documentId, layer, fn) => registry.withDoc(documentId, layer, fn),
     async flush() {
       await store.flush();
-      projector.flushAll();
-      registry.reauthorizePending();
+      await projector.flushAll();
+      await registry.reauthorizePending();
     },
     rightsChanged: (scope) => {
       registry.rightsChanged(scope);

@@ -39,7 +39,7 @@ const REMEMBERED_ROOMS = 50_000;
 /** Rows per timer-driven projection write: ≈0.5 ms of SQLite, so updates never queue long behind one. */
 const ROWS_PER_WRITE = 64;
 
-interface Dirty {
+export interface Dirty {
   spans: Set<string>;
   relations: Set<string>;
   /** Keys of gold's `rejected` map (gold rooms only). */
@@ -62,37 +62,60 @@ const sameRow = (a: object, b: object) => {
   return true;
 };
 
-/** Per database, per project: how many projection writes touched the project's rows (for readers' caches). */
-const projectVersions = new WeakMap<Database.Database, Map<number, number>>();
+/**
+ * Per database (a SQLite connection, a PostgreSQL pool), per project: how many projection writes of this
+ * process touched the project's rows (for readers' caches; on PostgreSQL other servers write them too).
+ */
+const projectVersions = new WeakMap<object, Map<number, number>>();
 
-/** A counter that changes whenever the projection writes rows of `projectId` in this database. */
-export function projectionVersion(sqlite: Database.Database, projectId: number): number {
-  return projectVersions.get(sqlite)?.get(projectId) ?? 0;
+/** A counter that changes whenever this process's projection writes rows of `projectId` in this database. */
+export function projectionVersion(database: object, projectId: number): number {
+  return projectVersions.get(database)?.get(projectId) ?? 0;
 }
 
-/** Keeps the projection of every loaded room in step with its Y.Doc. */
-export class Projector {
-  private readonly dirty = new Map<ProjectedRoom, Dirty>();
+/** Counts a write of `projectId`'s rows (see projectionVersion). */
+export function bumpProjectionVersion(database: object, projectId: number): void {
+  const versions = projectVersions.get(database) ?? new Map<number, number>();
+  projectVersions.set(database, versions);
+  versions.set(projectId, (versions.get(projectId) ?? 0) + 1);
+}
+
+/** What the rooms ask of a projector: settled at once on SQLite, promises on PostgreSQL. */
+export interface RoomProjector {
+  /** Starts watching a freshly loaded room; returns the unwatch. */
+  watch(room: ProjectedRoom): () => void;
+  /** True while a room has changes not yet written. */
+  hasPending(room: ProjectedRoom): boolean;
+  /** Writes one room's pending changes now (its last write, before it unloads). */
+  flush(room: ProjectedRoom): void | Promise<void>;
+  /** Writes every room's pending changes now. */
+  flushAll(): void | Promise<void>;
+  /** Drops a room's pending state (after its final flush). */
+  forget(room: ProjectedRoom): void;
+}
+
+/**
+ * What both projectors share: which keys of which loaded rooms changed, the coalescing timer, the
+ * snapshots remembered for rooms unloaded with their rows in full. Subclasses write.
+ */
+export abstract class ProjectorBase implements RoomProjector {
+  protected readonly dirty = new Map<ProjectedRoom, Dirty>();
   /** Room name → the snapshot its rows were last written in full for, while the room is not loaded. */
-  private readonly projected = new Map<string, Uint8Array>();
-  private readonly sql: ProjectionSql;
-  private readonly writeRoom;
-  private readonly writeAll;
-  private cancelTimer: (() => void) | null = null;
+  protected readonly projected = new Map<string, Uint8Array>();
+  protected cancelTimer: (() => void) | null = null;
+  /** Rooms being watched (loaded): a failed write marks only these for a full reconcile. */
+  protected readonly watched = new Set<ProjectedRoom>();
 
   constructor(
-    private readonly sqlite: Database.Database,
-    private readonly timers: TimerRegistry,
-    private readonly log: Logger,
-    private readonly limits: CollabLimits,
-  ) {
-    this.sql = new ProjectionSql(sqlite);
-    // Nested in writeAll, a room's write is a savepoint: one bad room does not undo the others.
-    this.writeRoom = sqlite.transaction((room: ProjectedRoom, d: Dirty) => this.write(room, d));
-    this.writeAll = sqlite.transaction((batch: Array<[ProjectedRoom, Dirty]>) => {
-      for (const [room, d] of batch) this.tryWrite(room, d);
-    });
-  }
+    protected readonly timers: TimerRegistry,
+    protected readonly log: Logger,
+    protected readonly limits: CollabLimits,
+  ) {}
+
+  abstract flush(room: ProjectedRoom): void | Promise<void>;
+  abstract flushAll(): void | Promise<void>;
+  /** The timer's write. */
+  protected abstract flushSome(): void;
 
   /**
    * Starts watching a freshly loaded room; returns the unwatch. The room is reconciled in full on the first
@@ -124,7 +147,9 @@ export class Projector {
     const onRejected = (e: { keysChanged: Set<string> }) =>
       this.touch(room, (x) => addAll(x.rejected, e.keysChanged));
     rejected?.observe(onRejected);
+    this.watched.add(room);
     return () => {
+      this.watched.delete(room);
       spans.unobserve(onSpans);
       relations.unobserve(onRelations);
       state.unobserve(onState);
@@ -135,6 +160,94 @@ export class Projector {
   /** True while a room has changes not yet written. */
   hasPending(room: ProjectedRoom): boolean {
     return this.dirty.has(room);
+  }
+
+  /** Drops a room's pending state (after its final flush). */
+  forget(room: ProjectedRoom): void {
+    this.dirty.delete(room);
+    this.stopTimerIfIdle();
+  }
+
+  protected remember(room: ProjectedRoom): void {
+    this.projected.delete(room.name);
+    if (this.projected.size >= REMEMBERED_ROOMS) {
+      const oldest = this.projected.keys().next().value;
+      if (oldest !== undefined) this.projected.delete(oldest);
+    }
+    this.projected.set(room.name, fingerprint(room.doc));
+  }
+
+  protected stopTimerIfIdle(): void {
+    if (this.dirty.size > 0) return;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  protected entry(room: ProjectedRoom): Dirty {
+    let d = this.dirty.get(room);
+    if (!d) {
+      d = { spans: new Set(), relations: new Set(), rejected: new Set(), state: false, full: false };
+      this.dirty.set(room, d);
+    }
+    return d;
+  }
+
+  protected touch(room: ProjectedRoom, mark: (d: Dirty) => void): void {
+    // The room changed since its rows were last written in full: that snapshot no longer describes them.
+    this.projected.delete(room.name);
+    mark(this.entry(room));
+    this.cancelTimer ??= this.timers.after(this.limits.projectionDelayMs, () => this.flushSome());
+  }
+
+  /**
+   * About ROWS_PER_WRITE changed keys out of the dirty rooms (a full reconcile counts as ROWS_PER_WRITE);
+   * a room left with nothing pending leaves the map.
+   */
+  protected takeSome(): Array<[ProjectedRoom, Dirty]> {
+    const batch: Array<[ProjectedRoom, Dirty]> = [];
+    let budget = ROWS_PER_WRITE;
+    for (const [room, d] of this.dirty) {
+      if (budget <= 0) break;
+      const chunk = takeChunk(d, budget);
+      budget -= chunk.full
+        ? ROWS_PER_WRITE
+        : chunk.spans.size + chunk.relations.size + chunk.rejected.size + 1;
+      batch.push([room, chunk]);
+      if (!d.full && !d.state && d.spans.size + d.relations.size + d.rejected.size === 0)
+        this.dirty.delete(room);
+    }
+    return batch;
+  }
+
+  /** Every pending change (the timer cancelled). */
+  protected takeAll(): Array<[ProjectedRoom, Dirty]> {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    return batch;
+  }
+}
+
+/** Keeps the projection of every loaded room in step with its Y.Doc, in the server's SQLite database. */
+export class Projector extends ProjectorBase {
+  private readonly sql: ProjectionSql;
+  private readonly writeRoom;
+  private readonly writeAll;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    timers: TimerRegistry,
+    log: Logger,
+    limits: CollabLimits,
+  ) {
+    super(timers, log, limits);
+    this.sql = new ProjectionSql(sqlite);
+    // Nested in writeAll, a room's write is a savepoint: one bad room does not undo the others.
+    this.writeRoom = sqlite.transaction((room: ProjectedRoom, d: Dirty) => this.write(room, d));
+    this.writeAll = sqlite.transaction((batch: Array<[ProjectedRoom, Dirty]>) => {
+      for (const [room, d] of batch) this.tryWrite(room, d);
+    });
   }
 
   /**
@@ -152,41 +265,16 @@ export class Projector {
     this.remember(room);
   }
 
-  private remember(room: ProjectedRoom): void {
-    this.projected.delete(room.name);
-    if (this.projected.size >= REMEMBERED_ROOMS) {
-      const oldest = this.projected.keys().next().value;
-      if (oldest !== undefined) this.projected.delete(oldest);
-    }
-    this.projected.set(room.name, fingerprint(room.doc));
-  }
-
   /** Writes every room's pending changes now, in one transaction. */
   flushAll(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = null;
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    this.writeBatch(batch);
+    const batch = this.takeAll();
+    if (batch.length > 0) this.writeBatch(batch);
   }
 
   /** The timer's write: about ROWS_PER_WRITE rows, then the rest on the next turn of the event loop. */
-  private flushSome(): void {
+  protected flushSome(): void {
     this.cancelTimer = null;
-    const batch: Array<[ProjectedRoom, Dirty]> = [];
-    let budget = ROWS_PER_WRITE;
-    for (const [room, d] of this.dirty) {
-      if (budget <= 0) break;
-      const chunk = takeChunk(d, budget);
-      budget -= chunk.full
-        ? ROWS_PER_WRITE
-        : chunk.spans.size + chunk.relations.size + chunk.rejected.size + 1;
-      batch.push([room, chunk]);
-      if (!d.full && !d.state && d.spans.size + d.relations.size + d.rejected.size === 0)
-        this.dirty.delete(room);
-    }
-    this.writeBatch(batch);
+    this.writeBatch(this.takeSome());
     if (this.dirty.size > 0) this.cancelTimer ??= this.timers.soon(() => this.flushSome());
   }
 
@@ -202,12 +290,6 @@ export class Projector {
     }
   }
 
-  /** Drops a room's pending state (after its final flush). */
-  forget(room: ProjectedRoom): void {
-    this.dirty.delete(room);
-    this.stopTimerIfIdle();
-  }
-
   /** Writes one room's changes in a savepoint; false (and a full reconcile due) when that failed. */
   private tryWrite(room: ProjectedRoom, d: Dirty): boolean {
     try {
@@ -221,32 +303,8 @@ export class Projector {
     }
   }
 
-  private stopTimerIfIdle(): void {
-    if (this.dirty.size > 0) return;
-    this.cancelTimer?.();
-    this.cancelTimer = null;
-  }
-
-  private entry(room: ProjectedRoom): Dirty {
-    let d = this.dirty.get(room);
-    if (!d) {
-      d = { spans: new Set(), relations: new Set(), rejected: new Set(), state: false, full: false };
-      this.dirty.set(room, d);
-    }
-    return d;
-  }
-
-  private touch(room: ProjectedRoom, mark: (d: Dirty) => void): void {
-    // The room changed since its rows were last written in full: that snapshot no longer describes them.
-    this.projected.delete(room.name);
-    mark(this.entry(room));
-    this.cancelTimer ??= this.timers.after(this.limits.projectionDelayMs, () => this.flushSome());
-  }
-
   private write(room: ProjectedRoom, d: Dirty): void {
-    const versions = projectVersions.get(this.sqlite) ?? new Map<number, number>();
-    projectVersions.set(this.sqlite, versions);
-    versions.set(room.projectId, (versions.get(room.projectId) ?? 0) + 1);
+    bumpProjectionVersion(this.sqlite, room.projectId);
     if (d.full) this.reconcile(room);
     else this.writeDirty(room, d);
     // Assignments follow live changes only (a reconcile at load must not undo a manager's reset).

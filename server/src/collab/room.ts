@@ -8,11 +8,11 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../log";
 import type { RoomBus } from "./bus";
-import { Connection, type ConnectionHost } from "./connection";
+import { Connection, type ConnectionHost, HoldFrame } from "./connection";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import type { CommitSink, LayerStore, StoredLayer } from "./persistence";
-import type { ProjectedRoom, Projector } from "./projection";
+import type { ProjectedRoom, RoomProjector } from "./projection";
 import {
   type AwarenessEntry,
   type ClientMessage,
@@ -57,7 +57,7 @@ export interface RoomEnv {
   store: LayerStore;
   /** What crosses to the other servers holding this room (NO_BUS on a single server). */
   bus: RoomBus;
-  projector: Projector;
+  projector: RoomProjector;
   limits: CollabLimits;
   log: Logger;
   counters: CollabCounters;
@@ -66,8 +66,13 @@ export interface RoomEnv {
   afterCommit(room: Room): void;
   /** A commit failed: the registry drops the room. */
   persistFailed(room: Room, err: unknown): void;
-  /** The rules a room's writes are held to (the document's text, the project's labels), read from the database. */
-  loadRules(room: Room): RoomRules;
+  /**
+   * The rules a room's writes are held to (the document's text, the project's labels), read from the
+   * database: at once on SQLite, a promise on PostgreSQL.
+   */
+  loadRules(room: Room): RoomRules | Promise<RoomRules>;
+  /** True on PostgreSQL: rules are read asynchronously, and at once when invalidated. */
+  asyncRules: boolean;
   /** A server-side write broke the layer model (a bug): the registry drops the room without storing it. */
   invalidWrite(room: Room, err: LayerValidationError): void;
 }
@@ -81,6 +86,8 @@ interface Outgoing {
 }
 
 export type RoomStatus = "loading" | "ready" | "destroyed";
+
+const HOLD_FRAME = new HoldFrame();
 
 export class Room implements CommitSink, ProjectedRoom {
   readonly doc: Y.Doc;
@@ -112,6 +119,16 @@ export class Room implements CommitSink, ProjectedRoom {
   private unwatch: (() => void) | null = null;
   private readonly releaseAwarenessTimer: () => void;
   private rulesCache: RoomRules | null = null;
+  /** The rules last read (server-side writes use them while a re-read is out). */
+  private lastRules: RoomRules | null = null;
+  /** Moves at each invalidation: a read that started before one is not cached. */
+  private rulesGeneration = 0;
+  /** Rules being read (PostgreSQL): the room's inbound frames wait for them (see `held`). */
+  private rulesLoading: Promise<void> | null = null;
+  /** The last read failed: the next check fails with it (until the rules are invalidated again). */
+  private rulesError: unknown = null;
+  /** The rules were just read for a frame that failed against the cached ones: that frame gets no third try. */
+  private rulesFresh = false;
   /** Settles when the room's channel is subscribed (at once on a single server). */
   readonly subscribed: Promise<void>;
   /** Awareness client ids of other servers' clients (relayed here; no client here may claim them). */
@@ -220,25 +237,95 @@ export class Room implements CommitSink, ProjectedRoom {
     }
   }
 
-  /** The rules this room's writes are held to (loaded on first use; `fresh` re-reads labels). */
-  rules(fresh = false): RoomRules {
-    if (fresh || !this.rulesCache) this.rulesCache = this.env.loadRules(this);
-    return this.rulesCache;
+  /**
+   * The rules of a server-side write (checked after the fact, synchronously): read on first use on SQLite;
+   * on PostgreSQL read beforehand (withDoc awaits `rulesReady`), or the last ones known while a read is out.
+   */
+  rules(): RoomRules {
+    const rules = this.currentRules(false) ?? this.lastRules;
+    if (!rules) throw new Error(`the rules of ${this.name} are not loaded yet`);
+    return rules;
+  }
+
+  /** Settles once the rules are at hand (at once on SQLite, or when they are cached). */
+  async rulesReady(): Promise<void> {
+    for (;;) {
+      if (this.status !== "ready") return;
+      if (this.rulesLoading) await this.rulesLoading;
+      else if (this.rulesCache || this.currentRules(false)) return;
+    }
+  }
+
+  /**
+   * While true, the room's connections queue what they receive (bounded, as before the room was ready)
+   * and handle it once the rules being read have arrived: nothing is checked against rules known stale.
+   */
+  get held(): boolean {
+    return this.rulesLoading !== null;
   }
 
   /** Labels or relation types of the project changed: re-read them before the next check. */
   invalidateRules(): void {
+    this.rulesGeneration++;
     this.rulesCache = null;
+    this.rulesError = null;
+    this.rulesFresh = false;
+    // PostgreSQL reads them now, holding the room's frames meanwhile (a read already out is read again
+    // when it returns); SQLite reads them at the next check
+    if (this.env.asyncRules && this.status === "ready" && !this.rulesLoading) this.readRules();
+  }
+
+  /** The rules for a check now, read first when `fresh` or not cached; null while they are being read. */
+  private currentRules(fresh: boolean): RoomRules | null {
+    if (this.rulesLoading) return null;
+    if (!fresh && this.rulesCache) return this.rulesCache;
+    if (this.rulesError) throw this.rulesError;
+    return this.readRules();
+  }
+
+  private readRules(): RoomRules | null {
+    const generation = this.rulesGeneration;
+    const loaded = this.env.loadRules(this);
+    if (!(loaded instanceof Promise)) {
+      this.rulesCache = this.lastRules = loaded;
+      return loaded;
+    }
+    this.rulesLoading = loaded
+      .then(
+        (rules) => {
+          if (generation !== this.rulesGeneration) return;
+          this.rulesCache = this.lastRules = rules;
+          this.rulesFresh = true;
+        },
+        (err: unknown) => {
+          this.env.log.error("collab: reading a room's rules failed", { room: this.name, err: String(err) });
+          if (generation === this.rulesGeneration) this.rulesError = err;
+        },
+      )
+      .finally(() => {
+        this.rulesLoading = null;
+        if (this.status !== "ready") return;
+        // invalidated while the read was out: what it read may predate the change
+        if (generation !== this.rulesGeneration && this.readRules() === null) return;
+        for (const conn of [...this.connections]) conn.drain();
+      });
+    return null;
   }
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    const cached = this.currentRules(false);
+    if (!cached) throw HOLD_FRAME;
     try {
-      validateClientUpdate(this.doc, update, this.rules(), this.env.limits);
+      validateClientUpdate(this.doc, update, cached, this.env.limits);
     } catch (err) {
-      if (!(err instanceof LayerValidationError)) throw err;
-      // A label added a moment ago is not in the cached rules yet: check once more against the database.
-      validateClientUpdate(this.doc, update, this.rules(true), this.env.limits);
+      if (!(err instanceof LayerValidationError) || this.rulesFresh) throw err;
+      // A label added a moment ago is not in the cached rules yet: check once more against the database
+      // (on PostgreSQL the frame waits for the answer and comes back here, with rulesFresh set).
+      const fresh = this.currentRules(true);
+      if (!fresh) throw HOLD_FRAME;
+      validateClientUpdate(this.doc, update, fresh, this.env.limits);
     }
+    this.rulesFresh = false;
     let failure: unknown = null;
     try {
       Y.applyUpdate(this.doc, update, conn);

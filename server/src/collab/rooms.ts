@@ -10,26 +10,25 @@ import { CloseCode, type LayerName, roomName } from "@gloss/shared";
 import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { resolveCredential } from "../auth/sessions";
-import type { Db } from "../db/client";
-import { documents } from "../db/schema";
-import { callSync } from "../db/store";
+import { callEager, type Gen, getWith, perStore, prepare, type Store } from "../db/store";
 import type { Logger } from "../log";
-import { CLOSE_BY_STATUS, type LayerAuth, type LayerGrant, reauthorizeGrant } from "./auth";
+import { CLOSE_BY_STATUS, type LayerGrant, reauthorizeGrant } from "./auth";
 import type { RoomBus } from "./bus";
 import { type CollabSocket, Connection, type ConnectionHost } from "./connection";
-import { loadDocumentLayerContext } from "./layerContext";
+import { documentLayerContext, type LayerWriteContext } from "./layerContext";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import type { LayerStore } from "./persistence";
-import type { Projector } from "./projection";
+import type { RoomProjector } from "./projection";
 import { Room, type RoomEnv } from "./room";
 import type { TimerRegistry } from "./timers";
 import type { RoomRules } from "./validate";
 
 export interface RegistryDeps {
-  db: Db;
+  /** The database (accounts, rights, documents): its answers are immediate on SQLite, awaited on PostgreSQL. */
+  database: Store;
   store: LayerStore;
-  projector: Projector;
+  projector: RoomProjector;
   limits: CollabLimits;
   log: Logger;
   counters: CollabCounters;
@@ -45,6 +44,22 @@ export interface RightsScope {
   userId?: number;
 }
 
+const projectOfQuery = perStore((store) =>
+  prepare(
+    store,
+    "room_project_of",
+    store.q
+      .select({ projectId: store.t.documents.projectId })
+      .from(store.t.documents)
+      .where(eq(store.t.documents.id, sql.placeholder("id"))),
+  ),
+);
+
+/** A document's project (withDoc is given the document alone). */
+function* projectOf(store: Store, documentId: number): Gen<{ projectId: number } | undefined> {
+  return yield* getWith(projectOfQuery(store), { id: documentId });
+}
+
 export class RoomRegistry implements ConnectionHost {
   readonly rooms = new Map<string, Room>();
   /** Connections in all rooms (each room holds its own set; one more set entry per socket is memory). */
@@ -58,17 +73,11 @@ export class RoomRegistry implements ConnectionHost {
   private stopSweeping: (() => void) | null = null;
   private stopHeartbeat: (() => void) | null = null;
   private readonly roomEnv: RoomEnv;
-  private readonly projectOf;
 
   constructor(private readonly deps: RegistryDeps) {
     this.limits = deps.limits;
     this.log = deps.log;
     this.counters = deps.counters;
-    this.projectOf = deps.db
-      .select({ projectId: documents.projectId })
-      .from(documents)
-      .where(eq(documents.id, sql.placeholder("id")))
-      .prepare();
     this.roomEnv = {
       host: this,
       store: deps.store,
@@ -84,6 +93,7 @@ export class RoomRegistry implements ConnectionHost {
         this.fail(room, CloseCode.InternalError, "could not save");
       },
       loadRules: (room) => this.loadRules(room),
+      asyncRules: deps.database.dialect === "pg",
       invalidWrite: (room, err) => {
         this.log.error("collab: a server-side write broke the layer model; not stored", {
           room: room.name,
@@ -131,10 +141,13 @@ export class RoomRegistry implements ConnectionHost {
     this.maybeUnload(room);
   }
 
-  private loadRules(room: Room): RoomRules {
-    const layer = loadDocumentLayerContext(this.deps.db, room.documentId);
-    if (!layer) throw new Error(`no document ${room.documentId}`);
-    return { ctx: { ...layer.ctx, maxNoteChars: this.limits.maxNoteChars }, gold: room.layer === "gold" };
+  private loadRules(room: Room): RoomRules | Promise<RoomRules> {
+    const toRules = (layer: LayerWriteContext | null): RoomRules => {
+      if (!layer) throw new Error(`no document ${room.documentId}`);
+      return { ctx: { ...layer.ctx, maxNoteChars: this.limits.maxNoteChars }, gold: room.layer === "gold" };
+    };
+    const layer = callEager(this.deps.database, documentLayerContext, room.documentId);
+    return layer instanceof Promise ? layer.then(toRules) : toRules(layer);
   }
 
   /** Labels, relation types or rights of a project changed: rooms re-read their rules before the next check. */
@@ -151,18 +164,22 @@ export class RoomRegistry implements ConnectionHost {
   rightsChanged(scope: RightsScope): void {
     if (this.pendingScopes === null) {
       this.pendingScopes = [];
-      this.deps.timers.soon(() => this.reauthorizePending());
+      this.deps.timers.soon(() => void this.reauthorizePending());
     }
     this.pendingScopes.push(scope);
     if (scope.projectId !== undefined) this.invalidateRules(scope.projectId);
     else if (scope.documentId === undefined) this.invalidateRules();
   }
 
-  /** Runs the pending re-authorisation now (tests and the flush of a request that changed rights). */
-  reauthorizePending(): void {
+  /**
+   * Runs the pending re-authorisation now (tests and the flush of a request that changed rights). On SQLite
+   * every decision is taken (and every socket closed) before this returns; on PostgreSQL as the answers
+   * come, all of them by the time the promise settles.
+   */
+  reauthorizePending(): Promise<void> {
     const scopes = this.pendingScopes;
     this.pendingScopes = null;
-    if (!scopes || scopes.length === 0) return;
+    if (!scopes || scopes.length === 0) return Promise.resolve();
     const everyone = scopes.some(
       (s) => s.userId === undefined && s.projectId === undefined && s.documentId === undefined,
     );
@@ -174,69 +191,106 @@ export class RoomRegistry implements ConnectionHost {
           (s.documentId === undefined || s.documentId === room.documentId) &&
           (s.userId === undefined || s.userId === conn.grant.user.id),
       );
+    const waiting: Promise<void>[] = [];
     for (const room of [...this.rooms.values()]) {
       for (const conn of [...room.connections]) {
         if (conn.closed || !inScope(room, conn)) continue;
-        let auth: LayerAuth;
-        try {
-          auth = callSync(this.deps.db, reauthorizeGrant, {
-            ...conn.grant,
-            documentId: room.documentId,
-            layer: room.layer as LayerName,
-          });
-        } catch (err) {
-          this.log.error("collab: re-authorising a connection failed", { room: room.name, err: String(err) });
-          continue;
-        }
-        if (!auth.ok) {
-          this.counters.rightsRevoked++;
-          conn.close(CLOSE_BY_STATUS[auth.status], auth.message.slice(0, 100));
-        } else {
-          if ((auth.grant.permission === "write") !== conn.writable) this.counters.rightsRevoked++;
-          conn.regrant(auth.grant);
-        }
+        const decided = this.eager(
+          reauthorizeGrant,
+          [{ ...conn.grant, documentId: room.documentId, layer: room.layer as LayerName }],
+          (auth) => {
+            if (conn.closed) return;
+            if (!auth.ok) {
+              this.counters.rightsRevoked++;
+              conn.close(CLOSE_BY_STATUS[auth.status], auth.message.slice(0, 100));
+            } else {
+              if ((auth.grant.permission === "write") !== conn.writable) this.counters.rightsRevoked++;
+              conn.regrant(auth.grant);
+            }
+          },
+          (err) =>
+            this.log.error("collab: re-authorising a connection failed", {
+              room: room.name,
+              err: String(err),
+            }),
+        );
+        if (decided) waiting.push(decided);
       }
     }
+    return Promise.all(waiting).then(() => {});
   }
 
   /**
    * Closes (4401) every open socket whose credential no longer holds: a session expired or deleted, a token
    * revoked, by anyone, without a rights change this server saw. One look-up per credential, not per socket.
    */
-  sweepCredentials(): void {
-    const valid = new Map<string, boolean>();
+  sweepCredentials(): Promise<void> {
+    const byCredential = new Map<string, Connection[]>();
     for (const room of this.rooms.values()) {
-      for (const conn of [...room.connections]) {
+      for (const conn of room.connections) {
         const credential = conn.grant.credential;
         if (conn.closed || credential === null) continue; // null: joined in-process, not by a caller
-        let ok = valid.get(credential);
-        if (ok === undefined) {
-          try {
-            ok = callSync(this.deps.db, resolveCredential, credential)?.id === conn.grant.user.id;
-          } catch (err) {
-            this.log.error("collab: checking a credential failed", { err: String(err) });
-            ok = true; // a failing database is not a reason to sign everyone out
-          }
-          valid.set(credential, ok);
-        }
-        if (!ok) {
-          this.counters.rightsRevoked++;
-          conn.close(CLOSE_BY_STATUS[401], "the session has ended");
-        }
+        const conns = byCredential.get(credential);
+        if (conns) conns.push(conn);
+        else byCredential.set(credential, [conn]);
       }
     }
+    const waiting: Promise<void>[] = [];
+    for (const [credential, conns] of byCredential) {
+      const checked = this.eager(
+        resolveCredential,
+        [credential],
+        (user) => {
+          for (const conn of conns) {
+            if (conn.closed || user?.id === conn.grant.user.id) continue;
+            this.counters.rightsRevoked++;
+            conn.close(CLOSE_BY_STATUS[401], "the session has ended");
+          }
+        },
+        // a failing database is not a reason to sign everyone out
+        (err) => this.log.error("collab: checking a credential failed", { err: String(err) }),
+      );
+      if (checked) waiting.push(checked);
+    }
+    return Promise.all(waiting).then(() => {});
+  }
+
+  /**
+   * Runs a service over the database and hands its value to `then` (or its error to `failed`): within this
+   * call on SQLite, when PostgreSQL answers otherwise (the promise returned then settles after `then`).
+   */
+  private eager<A extends unknown[], T>(
+    fn: (store: Store, ...args: A) => Gen<T>,
+    args: A,
+    then: (value: T) => void,
+    failed: (err: unknown) => void,
+  ): Promise<void> | null {
+    let value: T | Promise<T>;
+    try {
+      value = callEager(this.deps.database, fn, ...args);
+    } catch (err) {
+      failed(err);
+      return null;
+    }
+    if (!(value instanceof Promise)) {
+      then(value);
+      return null;
+    }
+    return value.then(then, failed);
   }
 
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
   async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
     if (this.closing) throw new Error("the collaboration server is shutting down");
-    const doc = this.projectOf.get({ id: documentId });
+    const doc = await callEager(this.deps.database, projectOf, documentId);
     if (!doc) throw new Error(`no document ${documentId}`);
     const room = this.acquire(roomName(documentId, layer), documentId, layer, doc.projectId);
     room.holds++;
     try {
       await room.loaded;
       if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
+      // its write is checked against the layer's rules after the fact, synchronously: have them at hand
+      await room.rulesReady();
       const result = await fn(room.doc);
       await this.deps.store.flush();
       if (room.invalidWriteError) throw room.invalidWriteError;
@@ -281,9 +335,9 @@ export class RoomRegistry implements ConnectionHost {
       this.limits.externalPollMs,
     );
     // …and whether the credentials of open sockets are still good (a session may expire while connected).
-    this.stopSweeping ??= this.deps.timers.every(this.limits.credentialSweepMs, () =>
-      this.sweepCredentials(),
-    );
+    this.stopSweeping ??= this.deps.timers.every(this.limits.credentialSweepMs, () => {
+      void this.sweepCredentials();
+    });
     room.loaded = this.load(room);
     // Joiners learn of a failure through the room's status; withDoc re-awaits this promise.
     room.loaded.catch(() => {});
@@ -343,8 +397,8 @@ export class RoomRegistry implements ConnectionHost {
     if (room.status !== "ready" || !room.idle) return;
     await this.deps.store.flush();
     if (room.status !== "ready" || !room.idle) return;
-    this.deps.projector.flush(room);
-    if (!room.idle) return;
+    await this.deps.projector.flush(room);
+    if (room.status !== "ready" || !room.idle) return;
     await this.compact(room, true);
     if (room.status !== "ready" || !room.idle) return;
     this.rooms.delete(room.name);
@@ -426,7 +480,7 @@ export class RoomRegistry implements ConnectionHost {
     await this.deps.store.flush();
     for (const room of [...this.rooms.values()]) {
       if (room.status === "ready") {
-        this.deps.projector.flush(room);
+        await this.deps.projector.flush(room);
         await this.compact(room, true);
       }
       this.rooms.delete(room.name);

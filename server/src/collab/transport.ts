@@ -22,7 +22,8 @@ export interface TransportDeps {
   log: Logger;
   timers: TimerRegistry;
   counters: CollabCounters;
-  authorize(req: IncomingMessage): UpgradeDecision;
+  /** Synchronous on SQLite (decided within the upgrade's tick); a promise on PostgreSQL. */
+  authorize(req: IncomingMessage): UpgradeDecision | Promise<UpgradeDecision>;
   join(socket: CollabSocket, grant: LayerGrant): Connection | null;
 }
 
@@ -86,12 +87,33 @@ export class WsTransport {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    let decision: UpgradeDecision;
+    let decision: UpgradeDecision | Promise<UpgradeDecision>;
     try {
       decision = this.deps.authorize(req);
     } catch (err) {
-      this.deps.log.error("collab: authorising an upgrade failed", { err: String(err) });
-      decision = { ok: false, code: CloseCode.InternalError, reason: "internal error" };
+      decision = this.failed(err);
+    }
+    if (!(decision instanceof Promise)) {
+      this.upgrade(req, socket, head, decision);
+      return;
+    }
+    // Awaiting the database: the client may go away meanwhile (ws then destroys the socket without
+    // answering), and a shutdown that began meanwhile refuses it as a new upgrade would be.
+    decision.then(
+      (d) => this.upgrade(req, socket, head, d),
+      (err) => this.upgrade(req, socket, head, this.failed(err)),
+    );
+  }
+
+  private failed(err: unknown): UpgradeDecision {
+    this.deps.log.error("collab: authorising an upgrade failed", { err: String(err) });
+    return { ok: false, code: CloseCode.InternalError, reason: "internal error" };
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: UpgradeDecision): void {
+    if (this.closing) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
     }
     // Read at each upgrade, so the live limits object governs new sockets: ws closes bigger frames with 1009,
     // and cuts off a peer that does not answer our close frame within closeTimeout (ws ≥ 8.19; not yet in

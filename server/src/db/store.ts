@@ -290,3 +290,20 @@ export function prepare<Q extends { prepare(): unknown }>(
     return (query as unknown as { prepare(n: string): unknown }).prepare(name) as ReturnType<Q["prepare"]>;
   return query.prepare() as ReturnType<Q["prepare"]>;
 }
+
+/**
+ * Runs a service at once on SQLite (its value, within the caller's tick) or on PostgreSQL (a promise): for
+ * the collaboration loop, which must not defer on SQLite what it decided synchronously before.
+ */
+export function executeEager<T>(store: Store, gen: Gen<T>): T | Promise<T> {
+  return store.dialect === "sqlite" ? executeSync(store, gen) : executeAsync(store, gen);
+}
+
+/** `executeEager(store, fn(store, ...args))`. */
+export function callEager<A extends unknown[], T>(
+  store: Store,
+  fn: (store: Store, ...args: A) => Gen<T>,
+  ...args: A
+): T | Promise<T> {
+  return executeEager(store, fn(store, ...args));
+}
