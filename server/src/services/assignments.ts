@@ -85,15 +85,13 @@ interface Pair {
 function* insertPairs(tx: Store, pairs: Pair[]): Gen<boolean[]> {
   const { assignments } = tx.t;
   if (tx.dialect === "sqlite") {
+    // the hot path (up to 200,000 pairs): better-sqlite3's own answer says whether the row was new
     const insert = tx.q
       .insert(assignments)
       .values({ documentId: sql.placeholder("documentId"), userId: sql.placeholder("userId") })
       .onConflictDoNothing()
-      .returning({ documentId: assignments.documentId })
       .prepare();
-    const made: boolean[] = [];
-    for (const pair of pairs) made.push((yield* getWith(insert, { ...pair })) !== undefined);
-    return made;
+    return pairs.map((pair) => insert.run({ ...pair }).changes === 1);
   }
   const key = (p: Pair) => `${p.documentId}:${p.userId}`;
   const made = new Set<string>();
