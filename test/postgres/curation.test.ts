@@ -411,6 +411,35 @@ describe.each(BACKENDS)("on $name", (backend) => {
     expect(await call(store, projectedRelation, d1, `user-${w.cy.id}`, "r-at")).toBeNull();
   });
 
+  it("two curators deciding one site at the same moment: one wins, the other gets 409 already_decided", async () => {
+    const store = await open();
+    const w = await seed(store);
+    await seedLayers(store, w);
+    const [d1] = w.docs as [number];
+    const { deps, gold } = memoryCollab();
+    const access = await call(store, documentAccess, w.root, d1);
+    const dto = await dtoOf(store, access);
+    for (const round of [0, 1, 2]) {
+      const outcomes = await Promise.all(
+        [`user-${w.bob.id}:b-paris`, `user-${w.cy.id}:c-paris`].map((ref) => {
+          const [layer, spanId] = ref.split(":") as [string, string];
+          return settle(applyDecision(store, deps, access, dto, { action: "accept", layer, spanId }));
+        }),
+      );
+      const refused = outcomes.filter((o) => typeof o === "string");
+      expect(refused, `round ${round}`).toHaveLength(1);
+      expect(refused[0]).toMatch(/^409 already_decided: Already decided by Ada Lovelace at /);
+      expect(readGold(gold(d1)).spans.filter((s) => s.start === 17)).toHaveLength(1);
+      // the next round starts from an empty site again
+      const [kept] = readGold(gold(d1)).spans;
+      await applyDecision(store, deps, access, dto, { action: "remove", goldSpanId: kept!.id });
+      await applyDecision(store, deps, access, dto, {
+        action: "unreject",
+        key: readGold(gold(d1)).rejectedEntries[0]!.key,
+      });
+    }
+  });
+
   it("decisions, who decided a site, auto-merge and the view, over a gold doc of the test's own", async () => {
     const store = await open();
     const w = await seed(store);

@@ -7,8 +7,9 @@
  * store), then one transaction writes the audit rows and the curation status and, as its last step,
  * applies the Yjs change (so a failed audit never leaves an unaudited gold edit). On SQLite the store
  * answers at once, so deciding and writing run in one synchronous step of the room: two curators'
- * decisions cannot interleave between reading gold and writing it. (On PostgreSQL each read is awaited;
- * the collaboration server runs on SQLite only so far.)
+ * decisions cannot interleave between reading gold and writing it. On PostgreSQL each read is awaited, so
+ * a document's curation writes take turns instead (one at a time per document in this process); an edit
+ * a browser makes in the gold room meanwhile is not held back.
  */
 import {
   type AssignmentStatus,
@@ -94,16 +95,44 @@ export function goldChange<T>(
   decide: (doc: Y.Doc) => Gen<GoldChange<T>>,
 ): Promise<{ result: T; status: AssignmentStatus }> {
   const documentId = access.document.id;
-  return deps.collab.withDoc(documentId, "gold", (doc) =>
-    execute(
-      store,
-      (function* () {
-        const change = yield* decide(doc);
-        const status = yield* goldBookkeeping(store, documentId, access.user.id, change.audit, () =>
-          doc.transact(() => change.apply(doc), CURATION_ORIGIN),
-        );
-        return { result: change.result, status };
-      })(),
+  return inTurn(store, documentId, () =>
+    deps.collab.withDoc(documentId, "gold", (doc) =>
+      execute(
+        store,
+        (function* () {
+          const change = yield* decide(doc);
+          const status = yield* goldBookkeeping(store, documentId, access.user.id, change.audit, () =>
+            doc.transact(() => change.apply(doc), CURATION_ORIGIN),
+          );
+          return { result: change.result, status };
+        })(),
+      ),
     ),
   );
+}
+
+/** The curation write of each document under way on a PostgreSQL database (keyed by its pool). */
+const turns = new WeakMap<object, Map<number, Promise<void>>>();
+
+/**
+ * Runs `write` after the document's curation writes before it on PostgreSQL, where deciding awaits the
+ * database; on SQLite at once (deciding and writing are one synchronous step there anyway).
+ */
+function inTurn<T>(store: Store, documentId: number, write: () => Promise<T>): Promise<T> {
+  if (store.dialect !== "pg") return write();
+  let queue = turns.get(store.pool);
+  if (!queue) {
+    queue = new Map();
+    turns.set(store.pool, queue);
+  }
+  const result = (queue.get(documentId) ?? Promise.resolve()).then(write);
+  const done = result.then(
+    () => {},
+    () => {},
+  );
+  queue.set(documentId, done);
+  void done.then(() => {
+    if (queue.get(documentId) === done) queue.delete(documentId);
+  });
+  return result;
 }
