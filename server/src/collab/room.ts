@@ -127,8 +127,11 @@ export class Room implements CommitSink, ProjectedRoom {
   private rulesLoading: Promise<void> | null = null;
   /** The last read failed: the next check fails with it (until the rules are invalidated again). */
   private rulesError: unknown = null;
-  /** The rules were just read for a frame that failed against the cached ones: that frame gets no third try. */
-  private rulesFresh = false;
+  /**
+   * The connection whose update failed against the cached rules and waits for them to be read again
+   * (PostgreSQL): its next update is that one, and gets no third try.
+   */
+  private retrying: Connection | null = null;
   /** Settles when the room's channel is subscribed (at once on a single server). */
   readonly subscribed: Promise<void>;
   /** Awareness client ids of other servers' clients (relayed here; no client here may claim them). */
@@ -269,7 +272,6 @@ export class Room implements CommitSink, ProjectedRoom {
     this.rulesGeneration++;
     this.rulesCache = null;
     this.rulesError = null;
-    this.rulesFresh = false;
     // PostgreSQL reads them now, holding the room's frames meanwhile (a read already out is read again
     // when it returns); SQLite reads them at the next check
     if (this.env.asyncRules && this.status === "ready" && !this.rulesLoading) this.readRules();
@@ -295,7 +297,6 @@ export class Room implements CommitSink, ProjectedRoom {
         (rules) => {
           if (generation !== this.rulesGeneration) return;
           this.rulesCache = this.lastRules = rules;
-          this.rulesFresh = true;
         },
         (err: unknown) => {
           this.env.log.error("collab: reading a room's rules failed", { room: this.name, err: String(err) });
@@ -315,17 +316,21 @@ export class Room implements CommitSink, ProjectedRoom {
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
     const cached = this.currentRules(false);
     if (!cached) throw HOLD_FRAME;
+    const retried = this.retrying === conn;
+    if (retried) this.retrying = null;
     try {
       validateClientUpdate(this.doc, update, cached, this.env.limits);
     } catch (err) {
-      if (!(err instanceof LayerValidationError) || this.rulesFresh) throw err;
+      if (!(err instanceof LayerValidationError) || retried) throw err;
       // A label added a moment ago is not in the cached rules yet: check once more against the database
-      // (on PostgreSQL the frame waits for the answer and comes back here, with rulesFresh set).
+      // (on PostgreSQL the frame waits for the answer, first in its connection's queue, and comes back here).
       const fresh = this.currentRules(true);
-      if (!fresh) throw HOLD_FRAME;
+      if (!fresh) {
+        this.retrying = conn;
+        throw HOLD_FRAME;
+      }
       validateClientUpdate(this.doc, update, fresh, this.env.limits);
     }
-    this.rulesFresh = false;
     let failure: unknown = null;
     try {
       Y.applyUpdate(this.doc, update, conn);
