@@ -72,7 +72,7 @@ export function* commitImport(
         .returning({ id: imports.id }),
     ))!;
     if (tx.dialect === "sqlite") storeSqlite(tx, batch, projectId, id, tally, opts.onStored);
-    else yield* storeInBatches(tx, batch, projectId, id, tally, opts.onStored);
+    else yield* storeInBatches(tx, spooled(batch), projectId, id, tally, opts.onStored);
     yield* run(
       tx.q
         .update(imports)
@@ -141,45 +141,55 @@ const INSERT_ROWS = 500;
 const INSERT_CHARS = 8 * 1024 * 1024;
 
 /**
- * PostgreSQL: the documents in multi-row inserts, each preceded by one look-up of the shas already in the
- * project. The spool is read synchronously and a query awaits, so the batch is read into memory first.
+ * The batch's documents for PostgreSQL, read into memory: the spool is read with a synchronous callback,
+ * and an insert there must await. (A pull reader of the spool — ImportBatch reading one document at a time
+ * — would keep this bounded as on SQLite: pass it to `storeInBatches` instead.)
  */
-function* storeInBatches(
-  tx: Store,
-  batch: ImportBatch,
-  projectId: number,
-  importId: number,
-  { imported, skipped }: ImportTally,
-  onStored: CommitImportOptions["onStored"],
-): Gen<void> {
-  const { documents } = tx.t;
+function spooled(batch: ImportBatch): ParsedDocument[] {
   const docs: ParsedDocument[] = [];
-  batch.readSync((doc) => {
+  batch.readSync((doc) => docs.push(doc));
+  return docs;
+}
+
+/** The next insert's worth of documents (none at the end). */
+function nextChunk(docs: Iterator<ParsedDocument>): ParsedDocument[] {
+  const chunk: ParsedDocument[] = [];
+  for (let chars = 0; chunk.length < INSERT_ROWS && chars < INSERT_CHARS; ) {
+    const next = docs.next();
+    if (next.done) break;
+    const doc = next.value;
     // PostgreSQL's text cannot hold U+0000: refuse the import rather than store another text
     const nul = doc.text.includes("\0") ? "text" : doc.name.includes("\0") ? "name" : null;
-    if (nul)
+    if (nul) {
       throw new ImportError({
         file: doc.source,
         line: null,
         field: nul,
         reason: `the ${nul} contains a NUL character (U+0000), which this database cannot store`,
       });
-    docs.push(doc);
-  });
-  /** sha256 → id of the documents stored by this import so far. */
-  const stored = new Map<string, number>();
+    }
+    chunk.push(doc);
+    chars += doc.text.length;
+  }
+  return chunk;
+}
+
+/**
+ * PostgreSQL: the documents in multi-row inserts, each preceded by one look-up of its shas already in the
+ * project (the transaction's own inserts included).
+ */
+function* storeInBatches(
+  tx: Store,
+  docs: Iterable<ParsedDocument>,
+  projectId: number,
+  importId: number,
+  { imported, skipped }: ImportTally,
+  onStored: CommitImportOptions["onStored"],
+): Gen<void> {
+  const { documents } = tx.t;
+  const reader = docs[Symbol.iterator]();
   let seen = 0;
-  let from = 0;
-  while (from < docs.length) {
-    let to = from;
-    for (
-      let chars = 0;
-      to < docs.length && to - from < INSERT_ROWS && (to === from || chars < INSERT_CHARS);
-      to++
-    )
-      chars += docs[to]!.text.length;
-    const chunk = docs.slice(from, to);
-    from = to;
+  for (let chunk = nextChunk(reader); chunk.length; chunk = nextChunk(reader)) {
     const known = new Map(
       (yield* all(
         tx.q
@@ -196,19 +206,23 @@ function* storeInBatches(
           ),
       )).map((r) => [r.sha256, r.id]),
     );
-    // a duplicate of a document earlier in this chunk learns its id once the chunk is stored
-    const waiting: Array<{ sha256: string; entry?: ImportResultDto["skipped"]["first"][number] }> = [];
+    // a repeat of a document earlier in this chunk learns that one's id once the chunk is stored
+    const waiting: Array<{ sha256: string; entry: ImportResultDto["skipped"]["first"][number] }> = [];
     const fresh: ParsedDocument[] = [];
     const inChunk = new Set<string>();
     for (const doc of chunk) {
-      const existingId = known.get(doc.sha256) ?? stored.get(doc.sha256);
+      const existingId = known.get(doc.sha256);
       if (existingId !== undefined || inChunk.has(doc.sha256)) {
-        const entry =
-          skipped.count++ < IMPORT_RESULT_FIRST
-            ? { name: doc.name, sha256: doc.sha256, existingId: existingId ?? 0, source: doc.source }
-            : undefined;
-        if (entry) skipped.first.push(entry);
-        if (existingId === undefined) waiting.push({ sha256: doc.sha256, entry });
+        if (skipped.count++ < IMPORT_RESULT_FIRST) {
+          const entry = {
+            name: doc.name,
+            sha256: doc.sha256,
+            existingId: existingId ?? 0,
+            source: doc.source,
+          };
+          skipped.first.push(entry);
+          if (existingId === undefined) waiting.push({ sha256: doc.sha256, entry });
+        }
       } else {
         inChunk.add(doc.sha256);
         fresh.push(doc);
@@ -232,17 +246,17 @@ function* storeInBatches(
           )
           .returning({ id: documents.id, sha256: documents.sha256 }),
       );
-      for (const r of rows) stored.set(r.sha256, r.id);
+      const idOf = new Map(rows.map((r) => [r.sha256, r.id]));
       for (const doc of fresh) {
         if (imported.count++ < IMPORT_RESULT_FIRST)
-          imported.first.push({ id: stored.get(doc.sha256)!, name: doc.name, sha256: doc.sha256 });
+          imported.first.push({ id: idOf.get(doc.sha256)!, name: doc.name, sha256: doc.sha256 });
       }
+      for (const w of waiting) w.entry.existingId = idOf.get(w.sha256)!;
     }
-    for (const w of waiting) if (w.entry) w.entry.existingId = stored.get(w.sha256)!;
     seen += chunk.length;
     onStored?.(seen);
   }
-  if (docs.length === 0) onStored?.(0);
+  if (seen === 0) onStored?.(0);
 }
 
 interface SummaryRow {
