@@ -19,6 +19,7 @@ import type { Room } from "../server/src/collab/room";
 import { RoomRegistry } from "../server/src/collab/rooms";
 import { TimerRegistry } from "../server/src/collab/timers";
 import { openDb } from "../server/src/db/client";
+import { sqliteStore } from "../server/src/db/store";
 import { createLogger } from "../server/src/log";
 import { addSpan, type LayerContext, newId, removeSpan, spansOf, userLayer } from "../shared/src";
 import { seedDocument, seedProject, seedUser } from "../test/helpers/seed";
@@ -60,7 +61,7 @@ try {
   const store = new SqliteLayerStore(db.$client, timers);
   const projector = new Projector(db.$client, timers, createLogger("warn"), limits);
   const registry = new RoomRegistry({
-    db,
+    database: sqliteStore(db),
     bus: NO_BUS,
     store,
     projector,

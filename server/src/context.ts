@@ -3,11 +3,14 @@ import type { Redis } from "ioredis";
 import type { AuthVia } from "./auth/sessions";
 import type { Collab } from "./collab";
 import type { Db } from "./db/client";
+import type { Store } from "./db/store";
 import type { Config } from "./env";
 import type { Logger } from "./log";
 
 /** Everything a route or service needs, passed in (no singletons): a test builds its own in one line. */
 export interface Deps {
+  /** The database every service runs on: SQLite (the default) or PostgreSQL (GLOSS_DATABASE_URL). */
+  store: Store;
   db: Db;
   config: Config;
   log: Logger;

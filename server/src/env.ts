@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   /** Shutdown waits at most this long (ms) for running exports to finish, then cuts them short. */
   GLOSS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   GLOSS_DURABILITY: z.enum(["normal", "strict"]).default("normal"),
+  /**
+   * PostgreSQL instead of the SQLite file in GLOSS_DATA_DIR: postgres://user:password@host:port/database
+   * (libpq's URL; sslmode and the other parameters in the query string). Several servers share it.
+   */
+  GLOSS_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL")
+    .optional(),
+  /** Connections each server keeps to PostgreSQL (GLOSS_DATABASE_URL). */
+  GLOSS_DATABASE_POOL: positiveInt.max(1000).default(10),
   /** Several servers over one database: Redis carries their rooms' updates and awareness to each other. */
   GLOSS_REDIS_URL: z
     .string()
@@ -94,6 +104,9 @@ export interface Config {
   /** Redis of a multi-server deployment (GLOSS_REDIS_URL), or null: one server. */
   redisUrl: string | null;
   redisPrefix: string;
+  /** PostgreSQL (GLOSS_DATABASE_URL) instead of the SQLite file `dbFile`; null: SQLite. Never logged. */
+  databaseUrl: string | null;
+  databasePool: number;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -127,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     durability: e.GLOSS_DURABILITY,
     redisUrl: e.GLOSS_REDIS_URL ?? null,
     redisPrefix: e.GLOSS_REDIS_PREFIX,
+    databaseUrl: e.GLOSS_DATABASE_URL ?? null,
+    databasePool: e.GLOSS_DATABASE_POOL,
   };
 }
 
@@ -149,6 +164,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     durability: "normal",
     redisUrl: null,
     redisPrefix: "gloss",
+    databaseUrl: null,
+    databasePool: 4,
     ...overrides,
   };
 }

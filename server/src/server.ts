@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { createCollab } from "./collab";
 import type { Deps } from "./context";
 import { type Db, openDb, optimize } from "./db/client";
+import { sqliteStore } from "./db/store";
 import type { Config } from "./env";
 import { createLogger } from "./log";
 import { readyWithin, sharedRedis } from "./redis";
@@ -25,11 +26,12 @@ export interface RunningGloss {
 export async function startGloss(config: Config, opts: { db?: Db } = {}): Promise<RunningGloss> {
   const log = createLogger(config.logLevel);
   const db = opts.db ?? openDb(config.dbFile, config.durability);
-  const collab = createCollab({ db, config, log });
+  const store = sqliteStore(db);
+  const collab = createCollab({ database: store, config, log });
   const redis = config.redisUrl ? sharedRedis(config.redisUrl, log) : null;
   // counters shared from the first request on (until Redis answers, each server would count alone)
   if (redis) await readyWithin(redis, 2000);
-  const deps: Deps = { db, config, log, collab, redis };
+  const deps: Deps = { store, db, config, log, collab, redis };
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch });
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));
