@@ -1,4 +1,4 @@
-import { documentFromRecord } from "./document";
+import { documentFromRecord, type ParsedDocument } from "./document";
 import { fail } from "./errors";
 import { createParser, type FormatParser, formatOf, type ImportFormat, stemOf } from "./formats";
 import { Spool } from "./spool";
@@ -71,6 +71,11 @@ export class ImportBatch {
   /** Reads the validated documents back synchronously (inside the insert transaction). */
   readSync(onDoc: Parameters<Spool["readSync"]>[0]): void {
     this.spool.readSync(onDoc);
+  }
+
+  /** The validated documents, one at a time as they are pulled (for an insert that awaits between them). */
+  documents(): Iterable<ParsedDocument> {
+    return this.spool.documents();
   }
 
   dispose(): void {

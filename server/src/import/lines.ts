@@ -95,3 +95,26 @@ export function readLinesSync(file: string, onLine: LineHandler, maxLineBytes: n
     fs.closeSync(fd);
   }
 }
+
+/**
+ * `readLinesSync` as a pull iterator: each line's bytes (a copy), read with synchronous reads in fixed
+ * chunks, so a reader that awaits between lines (PostgreSQL's insert) holds one chunk's lines at a time.
+ */
+export function* linesSync(file: string, maxLineBytes: number): Generator<Uint8Array> {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const lines: Uint8Array[] = [];
+    const splitter = new LineSplitter(file, (bytes) => lines.push(Buffer.from(bytes)), maxLineBytes);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      splitter.push(buf.subarray(0, n));
+      yield* lines.splice(0);
+    }
+    splitter.end();
+    yield* lines.splice(0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ParsedDocument } from "./document";
-import { readLinesSync } from "./lines";
+import { linesSync, readLinesSync } from "./lines";
 
 const FLUSH_CHARS = 1024 * 1024;
 
@@ -48,6 +48,18 @@ export class Spool {
       },
       Number.MAX_SAFE_INTEGER, // our own file, written from validated documents
     );
+  }
+
+  /** Every document, in order, one at a time as they are pulled (synchronous reads). */
+  *documents(): Generator<ParsedDocument> {
+    this.flush();
+    // our own file, written from validated documents
+    for (const bytes of linesSync(this.file, Number.MAX_SAFE_INTEGER)) {
+      const [name, text, meta, sha256, source] = JSON.parse(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"),
+      ) as [string, string, string, string, string];
+      yield { name, text, meta, sha256, source };
+    }
   }
 
   /** Closes and deletes the temporary file; safe to call twice. */

@@ -72,7 +72,7 @@ export function* commitImport(
         .returning({ id: imports.id }),
     ))!;
     if (tx.dialect === "sqlite") storeSqlite(tx, batch, projectId, id, tally, opts.onStored);
-    else yield* storeInBatches(tx, spooled(batch), projectId, id, tally, opts.onStored);
+    else yield* storeInBatches(tx, batch.documents(), projectId, id, tally, opts.onStored);
     yield* run(
       tx.q
         .update(imports)
@@ -139,17 +139,6 @@ function storeSqlite(
 /** Documents per insert on PostgreSQL, and the most text one insert carries (whichever comes first). */
 const INSERT_ROWS = 500;
 const INSERT_CHARS = 8 * 1024 * 1024;
-
-/**
- * The batch's documents for PostgreSQL, read into memory: the spool is read with a synchronous callback,
- * and an insert there must await. (A pull reader of the spool — ImportBatch reading one document at a time
- * — would keep this bounded as on SQLite: pass it to `storeInBatches` instead.)
- */
-function spooled(batch: ImportBatch): ParsedDocument[] {
-  const docs: ParsedDocument[] = [];
-  batch.readSync((doc) => docs.push(doc));
-  return docs;
-}
 
 /** The next insert's worth of documents (none at the end). */
 function nextChunk(docs: Iterator<ParsedDocument>): ParsedDocument[] {
