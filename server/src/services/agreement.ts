@@ -6,6 +6,10 @@
  * string from SQLite and go into typed arrays, bucketed by (document, layer) with a counting sort, and are
  * handed to the one-pass computation in shared/ as array views; a document's text is read (by primary key)
  * only when two or more layers took part in it.
+ *
+ * Written once for SQLite and PostgreSQL as a generator over the store (db/store.ts): `agreementReport`.
+ * On SQLite it runs synchronously (executeSync), its two hot raw statements (a layer's packed spans, the
+ * distinct layers) run directly on the connection as before; PostgreSQL packs a layer with `string_agg`.
  */
 import {
   AgreementComputation,
@@ -21,55 +25,65 @@ import {
   sortSpanSet,
   storedSpanProblem,
 } from "@gloss/shared";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { perDb } from "../db/query";
-import { documents, labels as labelsTable, layerStates, users } from "../db/schema";
+import { all, callSync, type Gen, get, getWith, perStore, prepare, type Store } from "../db/store";
 import { badRequest } from "../errors";
 
 /** The reads done per document or per layer of a report, prepared once per database. */
-const statements = perDb((db) => ({
-  text: db
-    .select({ text: documents.text })
-    .from(documents)
-    .where(eq(documents.id, sql.placeholder("id")))
-    .prepare(),
-  username: db
-    .select({ username: users.username })
-    .from(users)
-    .where(eq(users.id, sql.placeholder("id")))
-    .prepare(),
-}));
+const statements = perStore((store) => {
+  const { documents, users } = store.t;
+  return {
+    text: prepare(
+      store,
+      "agreement_document_text",
+      store.q
+        .select({ text: documents.text })
+        .from(documents)
+        .where(eq(documents.id, sql.placeholder("id"))),
+    ),
+    username: prepare(
+      store,
+      "agreement_username",
+      store.q
+        .select({ username: users.username })
+        .from(users)
+        .where(eq(users.id, sql.placeholder("id"))),
+    ),
+  };
+});
+
+export type ProjectAgreement = AgreementReport & { skippedRows: SkippedRows & { rooms: string[] } };
 
 /**
  * The agreement report of a project for `query` (filters are validated: unknown labels or documents are a
  * 400). A layer takes part in a document when it has spans there or a recorded status (done with no spans).
  */
-export function projectAgreement(
-  db: Db,
+export function* agreementReport(
+  store: Store,
   projectId: number,
   query: Partial<AgreementQuery> = {},
-): AgreementReport & { skippedRows: SkippedRows & { rooms: string[] } } {
+): Gen<ProjectAgreement> {
   const started = performance.now();
-  const labels = resolveLabels(db, projectId, query.labels);
+  const { labels: labelsTable } = store.t;
+  const labels = yield* resolveLabels(store, projectId, query.labels);
   const projectLabels = new Set(
-    db
-      .select({ id: labelsTable.id })
-      .from(labelsTable)
-      .where(eq(labelsTable.projectId, projectId))
-      .all()
-      .map((l) => l.id),
+    (yield* all(
+      store.q.select({ id: labelsTable.id }).from(labelsTable).where(eq(labelsTable.projectId, projectId)),
+    )).map((l) => l.id),
   );
   const labelOf = new Map(labels.map((l, i) => [l.id, i + 1]));
-  const layers = resolveLayers(db, projectId, query);
-  const docs = resolveDocuments(db, projectId, query.documents);
-  const spans = loadSpans(db, projectId, layers, docs);
+  const layers = yield* resolveLayers(store, projectId, query);
+  const docs = yield* resolveDocuments(store, projectId, query.documents);
+  const spans = yield* loadSpans(store, projectId, layers, docs);
   const C = spans.layers;
   const skipped = emptySkipped();
   const rooms = new Map<string, number>();
 
-  const readText = statements(db).text;
-  const textOf = (id: number) => readText.get({ id })?.text;
+  const readText = statements(store).text;
+  function* textOf(id: number): Gen<string | undefined> {
+    return (yield* getWith(readText, { id }))?.text;
+  }
   const computation = new AgreementComputation({
     projectId,
     labels,
@@ -77,7 +91,7 @@ export function projectAgreement(
     minIou: query.minIou ?? 0,
     documentFilter: query.documents ?? null,
   });
-  docs.forEach((d, di) => {
+  for (const [di, d] of docs.entries()) {
     const perLayer: Array<SpanSet | null> = [];
     let present = 0;
     let text: string | null = null;
@@ -90,7 +104,7 @@ export function projectAgreement(
       const from = spans.first[di * C + c]!;
       const to = spans.first[di * C + c + 1]!;
       // every stored row passes the one check against its document before it reaches a typed array
-      if (to > from) text ??= textOf(d.id) ?? "";
+      if (to > from) text ??= (yield* textOf(d.id)) ?? "";
       let kept = from;
       for (let i = from; i < to; i++) {
         const labelId = spans.label[i]!;
@@ -117,20 +131,29 @@ export function projectAgreement(
         }),
       );
     }
-    if (present === 0) return;
+    if (present === 0) continue;
     // the text is only needed where two or more layers meet
     const doc: AgreementDocument = {
       id: d.id,
       name: d.name,
-      text: present > 1 ? (text ?? textOf(d.id) ?? "") : "",
+      text: present > 1 ? (text ?? (yield* textOf(d.id)) ?? "") : "",
       layers: perLayer,
     };
     computation.addDocument(doc);
-  });
+  }
   const report = computation.result();
   report.elapsedMs = Math.round(performance.now() - started);
   const list = [...rooms].slice(0, 20).map(([room, n]) => `${room} (${n})`);
   return { ...report, skippedRows: { ...skipped, rooms: list } };
+}
+
+/** `agreementReport` on a SQLite database, synchronously (the CLI, the benchmark). */
+export function projectAgreement(
+  db: Db,
+  projectId: number,
+  query: Partial<AgreementQuery> = {},
+): ProjectAgreement {
+  return callSync(db, agreementReport, projectId, query);
 }
 
 /**
@@ -138,7 +161,13 @@ export function projectAgreement(
  * start/end/label[first[b] … first[b + 1]], labels as indices ≥ 1 in label order; `took` marks the
  * (document, layer) pairs that took part (spans of any label, or a `layer_states` row).
  */
-function loadSpans(db: Db, projectId: number, layers: Array<{ layer: string }>, docs: Array<{ id: number }>) {
+function* loadSpans(
+  store: Store,
+  projectId: number,
+  layers: Array<{ layer: string }>,
+  docs: Array<{ id: number }>,
+) {
+  const { layerStates } = store.t;
   const coderOf = new Map(layers.map((l, i) => [l.layer, i]));
   const docOf = new Map(docs.map((d, i) => [d.id, i]));
   const C = Math.max(1, layers.length);
@@ -146,20 +175,21 @@ function loadSpans(db: Db, projectId: number, layers: Array<{ layer: string }>, 
   const took = new Uint8Array(buckets);
 
   const cols = new SpanColumns();
-  layers.forEach((l, c) => {
-    readLayer(db.$client, projectId, l.layer, (documentId, start, end, labelId) => {
+  for (const [c, l] of layers.entries()) {
+    yield* readLayer(store, projectId, l.layer, (documentId, start, end, labelId) => {
       const d = docOf.get(documentId);
       if (d === undefined) return;
       took[d * C + c] = 1;
       // raw values (NaN for a non-integer): they are checked against the text per document
       cols.push(d * C + c, start, end, labelId);
     });
-  });
-  for (const { documentId, layer } of db
-    .select({ documentId: layerStates.documentId, layer: layerStates.layer })
-    .from(layerStates)
-    .where(eq(layerStates.projectId, projectId))
-    .all()) {
+  }
+  for (const { documentId, layer } of yield* all(
+    store.q
+      .select({ documentId: layerStates.documentId, layer: layerStates.layer })
+      .from(layerStates)
+      .where(eq(layerStates.projectId, projectId)),
+  )) {
     const c = coderOf.get(layer);
     const d = docOf.get(documentId);
     if (c !== undefined && d !== undefined) took[d * C + c] = 1;
@@ -219,37 +249,63 @@ class SpanColumns {
  * rows into one string of integers, which is parsed here: crossing from SQLite to JavaScript once per layer
  * instead of once per row is what keeps 600,000 spans in the time budget (about 5× faster than iterating
  * rows). A layer too big for one SQLite string (over ~1 GB) falls back to iterating raw rows, which
- * drizzle's builder cannot do (it reads every row into objects at once).
+ * drizzle's builder cannot do (it reads every row into objects at once). PostgreSQL's `string_agg` builds
+ * the same string (its columns are integers: no hostile value to guard against), one answer per layer.
  */
-function readLayer(
-  sqlite: Db["$client"],
+function* readLayer(
+  store: Store,
   projectId: number,
   layer: string,
   each: (documentId: number, start: number, end: number, labelId: number) => void,
-): void {
+): Gen<void> {
   let packed: string | null;
-  try {
+  if (store.dialect === "pg") {
+    const { annotations } = store.t;
     packed =
-      sqlite
-        .prepare<[number, string], string | null>(
-          // a value that is not an integer (a hostile row) becomes "x": parsed as NaN, then skipped
-          `SELECT group_concat(document_id || ',' || ${int("start")} || ',' || ${int('"end"')} || ',' || ${int("label_id")})
+      (yield* get(
+        store.q
+          .select({
+            packed: sql<
+              string | null
+            >`string_agg(concat_ws(',', ${annotations.documentId}, ${annotations.start}, ${annotations.end}, ${annotations.labelId}), ',')`,
+          })
+          .from(annotations)
+          .where(and(eq(annotations.projectId, projectId), eq(annotations.layer, layer))),
+      ))?.packed ?? null;
+  } else {
+    // synchronous on SQLite (the driver answers at once), so the statement is run here directly
+    const sqlite = store.sqlite;
+    try {
+      packed =
+        sqlite
+          .prepare<[number, string], string | null>(
+            // a value that is not an integer (a hostile row) becomes "x": parsed as NaN, then skipped
+            `SELECT group_concat(document_id || ',' || ${int("start")} || ',' || ${int('"end"')} || ',' || ${int("label_id")})
          FROM annotations WHERE project_id = ? AND layer = ?`,
+          )
+          .pluck()
+          .get(projectId, layer) ?? null;
+    } catch (err) {
+      if (!/too big/i.test(String(err))) throw err;
+      const rows = sqlite
+        .prepare<[number, string], [number, number, number, number]>(
+          'SELECT document_id, start, "end", label_id FROM annotations WHERE project_id = ? AND layer = ?',
         )
-        .pluck()
-        .get(projectId, layer) ?? null;
-  } catch (err) {
-    if (!/too big/i.test(String(err))) throw err;
-    const rows = sqlite
-      .prepare<[number, string], [number, number, number, number]>(
-        'SELECT document_id, start, "end", label_id FROM annotations WHERE project_id = ? AND layer = ?',
-      )
-      .raw(true);
-    const num = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) ? v : Number.NaN);
-    for (const [d, s, e, l] of rows.iterate(projectId, layer)) each(d, num(s), num(e), num(l));
-    return;
+        .raw(true);
+      const num = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) ? v : Number.NaN);
+      for (const [d, s, e, l] of rows.iterate(projectId, layer)) each(d, num(s), num(e), num(l));
+      return;
+    }
   }
   if (!packed) return;
+  parsePacked(packed, each);
+}
+
+/** Parses `d,s,e,l,d,s,e,l,…` (a field that is not an integer is NaN). */
+function parsePacked(
+  packed: string,
+  each: (documentId: number, start: number, end: number, labelId: number) => void,
+): void {
   const values = [0, 0, 0, 0];
   let field = 0;
   let value = 0;
@@ -276,21 +332,23 @@ function readLayer(
 const int = (col: string) => `CASE WHEN typeof(${col}) = 'integer' THEN ${col} ELSE 'x' END`;
 
 /** The project's labels in label order, narrowed to `filter` (ids or names); unknown ones are a 400. */
-function resolveLabels(db: Db, projectId: number, filter: string[] | undefined) {
-  const all = db
-    .select({ id: labelsTable.id, name: labelsTable.name })
-    .from(labelsTable)
-    .where(eq(labelsTable.projectId, projectId))
-    .orderBy(asc(labelsTable.order), asc(labelsTable.id))
-    .all();
-  if (!filter) return all;
+function* resolveLabels(store: Store, projectId: number, filter: string[] | undefined) {
+  const { labels: labelsTable } = store.t;
+  const rows = yield* all(
+    store.q
+      .select({ id: labelsTable.id, name: labelsTable.name })
+      .from(labelsTable)
+      .where(eq(labelsTable.projectId, projectId))
+      .orderBy(asc(labelsTable.order), asc(labelsTable.id)),
+  );
+  if (!filter) return rows;
   const wanted = new Set<number>();
   const unknown: string[] = [];
   for (const f of filter) {
     const hit =
-      all.find((l) => String(l.id) === f) ??
-      all.find((l) => l.name === f) ??
-      all.find((l) => l.name.toLowerCase() === f.toLowerCase());
+      rows.find((l) => String(l.id) === f) ??
+      rows.find((l) => l.name === f) ??
+      rows.find((l) => l.name.toLowerCase() === f.toLowerCase());
     if (hit) wanted.add(hit.id);
     else unknown.push(f);
   }
@@ -299,11 +357,11 @@ function resolveLabels(db: Db, projectId: number, filter: string[] | undefined) 
       field: "labels",
       unknown,
     });
-  return all.filter((l) => wanted.has(l.id));
+  return rows.filter((l) => wanted.has(l.id));
 }
 
 /** The layers compared: explicit `layers`, the `annotators`' layers, or every user-<id> layer with data. */
-function resolveLayers(db: Db, projectId: number, q: Partial<AgreementQuery>) {
+function* resolveLayers(store: Store, projectId: number, q: Partial<AgreementQuery>) {
   if (q.layers && q.annotators)
     throw badRequest("Give either annotators (user ids) or layers (layer names), not both", {
       field: "layers",
@@ -312,46 +370,72 @@ function resolveLayers(db: Db, projectId: number, q: Partial<AgreementQuery>) {
   if (q.layers) names = [...new Set(q.layers)];
   else if (q.annotators) names = [...new Set(q.annotators)].map((id) => `user-${id}`);
   else {
-    // Raw SQL on purpose (drizzle's builder has no recursive CTE): distinct layers by hopping through the
-    // (project_id, layer) index, one seek per layer; selectDistinct scans every span (600,000: 0.2 vs 55 ms)
-    const found = db.$client
-      .prepare<[{ project: number }], string>(
-        `WITH RECURSIVE l(layer) AS (
+    const found = yield* layersWithData(store, projectId);
+    names = found
+      .filter((l) => isLayerName(l) && layerUserId(l) !== null)
+      .sort((a, b) => layerUserId(a)! - layerUserId(b)!);
+  }
+  const userName = statements(store).username;
+  const out: Array<{ layer: string; userId: number | null; username: string | null }> = [];
+  for (const layer of names) {
+    const userId = layerUserId(layer);
+    out.push({
+      layer,
+      userId,
+      username: userId === null ? null : ((yield* getWith(userName, { id: userId }))?.username ?? null),
+    });
+  }
+  return out;
+}
+
+/** The project's layers with spans or a recorded status. */
+function* layersWithData(store: Store, projectId: number): Gen<string[]> {
+  if (store.dialect === "pg") {
+    const { annotations, layerStates } = store.t;
+    const spans = yield* all(
+      store.q
+        .selectDistinct({ layer: annotations.layer })
+        .from(annotations)
+        .where(eq(annotations.projectId, projectId)),
+    );
+    const states = yield* all(
+      store.q
+        .selectDistinct({ layer: layerStates.layer })
+        .from(layerStates)
+        .where(eq(layerStates.projectId, projectId)),
+    );
+    return [...new Set([...spans, ...states].map((r) => r.layer))];
+  }
+  // Raw SQL on purpose (drizzle's builder has no recursive CTE): distinct layers by hopping through the
+  // (project_id, layer) index, one seek per layer; selectDistinct scans every span (600,000: 0.2 vs 55 ms).
+  // Synchronous on SQLite: run here directly.
+  return store.sqlite
+    .prepare<[{ project: number }], string>(
+      `WITH RECURSIVE l(layer) AS (
            SELECT min(layer) FROM annotations WHERE project_id = @project
            UNION ALL
            SELECT (SELECT min(layer) FROM annotations WHERE project_id = @project AND layer > l.layer)
            FROM l WHERE l.layer IS NOT NULL)
          SELECT layer FROM l WHERE layer IS NOT NULL
          UNION SELECT DISTINCT layer FROM layer_states WHERE project_id = @project`,
-      )
-      .pluck()
-      .all({ project: projectId });
-    names = found
-      .filter((l) => isLayerName(l) && layerUserId(l) !== null)
-      .sort((a, b) => layerUserId(a)! - layerUserId(b)!);
-  }
-  const userName = statements(db).username;
-  return names.map((layer) => {
-    const userId = layerUserId(layer);
-    return {
-      layer,
-      userId,
-      username: userId === null ? null : (userName.get({ id: userId })?.username ?? null),
-    };
-  });
+    )
+    .pluck()
+    .all({ project: projectId });
 }
 
 /** The project's documents in id order, narrowed to `filter`; ids not in the project are a 400. */
-function resolveDocuments(db: Db, projectId: number, filter: number[] | undefined) {
-  const all = db
-    .select({ id: documents.id, name: documents.name })
-    .from(documents)
-    .where(eq(documents.projectId, projectId))
-    .orderBy(asc(documents.id))
-    .all();
-  if (!filter) return all;
+function* resolveDocuments(store: Store, projectId: number, filter: number[] | undefined) {
+  const { documents } = store.t;
+  const rows = yield* all(
+    store.q
+      .select({ id: documents.id, name: documents.name })
+      .from(documents)
+      .where(eq(documents.projectId, projectId))
+      .orderBy(asc(documents.id)),
+  );
+  if (!filter) return rows;
   const wanted = new Set(filter);
-  const found = all.filter((d) => wanted.has(d.id));
+  const found = rows.filter((d) => wanted.has(d.id));
   const missing = filter.filter((id) => !found.some((d) => d.id === id));
   if (missing.length)
     throw badRequest(`documents: no document ${missing.join(", ")} in this project`, {

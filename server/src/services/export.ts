@@ -7,7 +7,12 @@
  * client's pace, and while a better-sqlite3 iterator is open the connection refuses every write ("This
  * database connection is busy executing a query") — the collaboration server's persistence would fail.
  * Each page (PAGE documents, then their spans and relations by merged ordered queries) is read in one
- * synchronous step, so no cursor outlives a chunk and memory stays bounded by one page.
+ * step, so no cursor outlives a chunk and memory stays bounded by one page.
+ *
+ * On both databases (issue 12): the encoders are plain generators over the source's records; a page's
+ * reads travel up through them as a `Read` (exportSource.ts), and a chunk is pulled as a service,
+ * `pull(): Gen<Uint8Array | null>`, which runs those reads — with executeSync on SQLite (one synchronous
+ * step per chunk, as before), awaited with execute on PostgreSQL. The bytes are the same either way.
  */
 
 import zlib from "node:zlib";
@@ -36,9 +41,10 @@ import {
 } from "@gloss/shared";
 import { type AsyncFlateStreamHandler, Zip, type ZipInputFile } from "fflate";
 import type { Db } from "../db/client";
+import { callSync, type Gen, type Store } from "../db/store";
 import { badRequest, notFound } from "../errors";
 import type { Logger } from "../log";
-import { type ExportSource, openSource } from "./exportSource";
+import { type ExportSource, nextOf, openSource, Read, type Reading, read, settled } from "./exportSource";
 
 export interface ExportStats {
   /** Documents read so far (every pass). */
@@ -88,29 +94,38 @@ interface Registry {
   controllers: Set<AbortController>;
   idle: Set<() => void>;
 }
-const registries = new WeakMap<Db, Registry>();
-const registry = (db: Db): Registry => {
-  let r = registries.get(db);
+const registries = new WeakMap<object, Registry>();
+
+/** What identifies a database: a SQLite Db (or its store), a PostgreSQL store's pool. */
+const databaseKey = (db: Db | Store): object => {
+  if (typeof (db as { dialect?: unknown }).dialect !== "string") return (db as Db).$client;
+  const store = db as Store;
+  return store.dialect === "pg" ? store.pool : store.sqlite;
+};
+
+const registry = (db: Db | Store): Registry => {
+  const key = databaseKey(db);
+  let r = registries.get(key);
   if (!r) {
     r = {
       activity: { started: 0, finished: 0, stopped: 0, pages: 0, running: 0 },
       controllers: new Set(),
       idle: new Set(),
     };
-    registries.set(db, r);
+    registries.set(key, r);
   }
   return r;
 };
 
 /** The export counters of a database (live object). */
-export const exportActivity = (db: Db): ExportActivity => registry(db).activity;
+export const exportActivity = (db: Db | Store): ExportActivity => registry(db).activity;
 
 /**
  * Counts a running export of `db` (`ctrl` aborts it at shutdown) until `end`; an export read in the worker
  * thread is counted here too, its pages as they arrive (`pages`).
  */
 export function startRun(
-  db: Db,
+  db: Db | Store,
   ctrl: AbortController,
 ): { pages(n: number): void; end(completed: boolean): void } {
   const reg = registry(db);
@@ -139,7 +154,7 @@ export function startRun(
  * stops at its next page and its response is cut short). Resolves once none is running or the grace is
  * over, whichever comes first.
  */
-export async function drainExports(db: Db, graceMs: number): Promise<void> {
+export async function drainExports(db: Db | Store, graceMs: number): Promise<void> {
   const r = registry(db);
   if (r.activity.running > 0) {
     await new Promise<void>((resolve) => {
@@ -161,30 +176,59 @@ export interface ZipEntry {
   content: Iterable<string>;
 }
 
+/** A zip entry as the encoders make it: its text, with the reads it needs between pieces. */
+interface ReadingEntry {
+  name: string;
+  content: Reading<string>;
+}
+
+/** An export's bytes pulled one chunk at a time, on either database. */
+export interface ExportReader {
+  /** The next chunk of about 64 KiB, or null at the end: a service (executeSync on SQLite, execute on PG). */
+  pull(): Gen<Uint8Array | null>;
+  /** Ends the export before its end (counted as stopped; nothing after the end). */
+  stop(): void;
+}
+
 export interface ExportJob {
   filename: string;
   contentType: string;
   stats: ExportStats;
-  /** The export's bytes, chunk by chunk (about 64 KiB each); pulled at the consumer's pace. */
+  /** The export's bytes, pulled chunk by chunk at the consumer's pace, on either database. */
+  open(): ExportReader;
+  /** SQLite: the export's bytes, chunk by chunk (about 64 KiB each), synchronously. */
   chunks(): Generator<Uint8Array>;
   /** Aborted when the consumer went away or the server shuts down: stop pulling and end the response. */
   signal: AbortSignal;
-  /** Zip formats: the files one by one, for writing a directory instead of a zip (`gloss export --out dir/`). */
+  /**
+   * Zip formats, SQLite: the files one by one, for writing a directory instead of a zip (`gloss export
+   * --out dir/`).
+   */
   entries?: () => Iterable<ZipEntry>;
 }
 
 const CHUNK = 64 * 1024;
 
-/** Plans an export of a project (404 when it does not exist, 400 for unknown label names in the filter). */
+/** `planExport` on a SQLite database, synchronously (the CLI, the benchmark, the tests). */
 export function createExport(db: Db, projectId: number, q: ExportQuery, opts: ExportOptions = {}): ExportJob {
+  return callSync(db, planExport, projectId, q, opts);
+}
+
+/** Plans an export of a project (404 when it does not exist, 400 for unknown label names in the filter). */
+export function* planExport(
+  store: Store,
+  projectId: number,
+  q: ExportQuery,
+  opts: ExportOptions = {},
+): Gen<ExportJob> {
   const now = opts.now ?? new Date();
   const ctrl = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, ctrl.signal]) : ctrl.signal;
-  const src = openSource(db, projectId, q, {
+  const src = yield* openSource(store, projectId, q, {
     signal,
     onPage: () => {
       stats.pages++;
-      registry(db).activity.pages++;
+      registry(store).activity.pages++;
     },
   });
   if (!src) throw notFound("No such project");
@@ -206,7 +250,7 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
     drops: emptyDrops(),
     skipped: src.skipped,
     skippedRooms: src.skippedRooms,
-    uncuratedExcluded: src.uncuratedExcluded(),
+    uncuratedExcluded: yield* src.uncuratedExcluded(),
     pages: 0,
     splitNotes: [],
     state: "pending",
@@ -217,41 +261,43 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
       .replace(/[^A-Za-z0-9._-]+/g, "-")
       .replace(/^-+|-+$/g, "") || "project";
   const filename = `${slug(src.projectName)}-${q.layer}-${q.format}.${info.extension}`;
-  const counted = (records: Iterable<ExportRecord>) => countRecords(records, stats);
+  const counted = (records: Reading<ExportRecord>) => countRecords(records, stats);
+  const documents = yield* src.count();
 
-  let body: () => Generator<string | Uint8Array>;
-  let entries: (() => Iterable<ZipEntry>) | undefined;
+  let body: () => Generator<string | Uint8Array | Read>;
+  let entries: (() => Generator<ReadingEntry | Read>) | undefined;
   if (q.format === "brat") {
-    stats.totalWork = src.count();
+    stats.totalWork = documents;
     entries = () => bratEntries(src, ctx, q.layer, stats, counted);
   } else if (q.format === "huggingface") {
     entries = () => hfEntries(src, ctx, q, stats, counted, now, opts.log);
     const configs = q.overlap === "per-label" ? ctx.labels.length : 1;
-    stats.totalWork = src.count() * configs;
+    stats.totalWork = documents * configs;
   }
   if (entries) {
     const zipped = entries;
     body = () => zipStream(zipped());
   } else {
-    stats.totalWork = src.count();
+    stats.totalWork = documents;
     const policy = q.overlap === "keep-first" ? "keep-first" : "keep-longest";
     const writer = createTextWriter(q.format, { ...ctx, policy, layer: q.layer });
     body = function* () {
       yield writer.begin();
-      for (const r of counted(src.records())) yield writer.write(r);
+      for (const r of counted(src.records())) yield r instanceof Read ? r : writer.write(r);
       yield writer.end();
       addDrops(stats.drops, writer.drops);
       addSkipped(stats.skipped, writer.skipped);
     };
   }
   /** Registers the running job, and reports once at its end (whether it completed or was cut short). */
-  function* tracked<T>(pieces: Iterable<T>): Generator<T> {
-    const run = startRun(db, ctrl);
+  function* tracked<T>(pieces: Reading<T>): Generator<T | Read> {
+    const run = startRun(store, ctrl);
     stats.state = "running";
     let completed = false;
     try {
       for (const p of pieces) {
         yield p;
+        if (p instanceof Read) continue;
         if (signal.aborted) return; // the consumer is gone: produce nothing more
       }
       completed = !signal.aborted;
@@ -261,13 +307,45 @@ export function createExport(db: Db, projectId: number, q: ExportQuery, opts: Ex
       reportExport(opts.log, projectId, q, stats, completed);
     }
   }
+  const open = (): ExportReader => {
+    const it = tracked(coalesce(body()));
+    let ended = false;
+    return {
+      *pull() {
+        if (ended) return null;
+        try {
+          const step = yield* nextOf(it);
+          if (!step.done) return step.value;
+        } catch (err) {
+          ended = true;
+          throw err;
+        }
+        ended = true;
+        return null;
+      },
+      stop() {
+        ended = true;
+        it.return(undefined);
+      },
+    };
+  };
   return {
     filename,
     contentType: info.contentType,
     stats,
     signal,
-    chunks: () => tracked(coalesce(body())),
-    entries: entries && (() => tracked(entries())),
+    open,
+    chunks: () => settled(store, tracked(coalesce(body()))),
+    entries:
+      entries &&
+      (() => {
+        const zipped = entries;
+        // every entry's content is read before the next entry (a directory is written file by file)
+        return (function* () {
+          for (const e of settled(store, tracked(zipped())))
+            yield { name: e.name, content: settled(store, e.content) };
+        })();
+      }),
   };
 }
 
@@ -299,9 +377,13 @@ export function reportExport(
   }
 }
 
-function* countRecords(records: Iterable<ExportRecord>, stats: ExportStats): Generator<ExportRecord> {
+function* countRecords(records: Reading<ExportRecord>, stats: ExportStats): Generator<ExportRecord | Read> {
   let last = -1;
   for (const r of records) {
+    if (r instanceof Read) {
+      yield r;
+      continue;
+    }
     if (r.document.id !== last) stats.work++;
     last = r.document.id;
     stats.records++;
@@ -311,8 +393,11 @@ function* countRecords(records: Iterable<ExportRecord>, stats: ExportStats): Gen
   }
 }
 
-/** Joins small pieces (text or bytes) into chunks of about CHUNK bytes, encoding text as UTF-8. */
-function* coalesce(pieces: Iterable<string | Uint8Array>): Generator<Uint8Array> {
+/**
+ * Joins small pieces (text or bytes) into chunks of about CHUNK bytes, encoding text as UTF-8 (the reads
+ * between them go up as they come).
+ */
+function* coalesce(pieces: Reading<string | Uint8Array>): Generator<Uint8Array | Read> {
   let parts: Uint8Array[] = [];
   let size = 0;
   let text = "";
@@ -330,6 +415,10 @@ function* coalesce(pieces: Iterable<string | Uint8Array>): Generator<Uint8Array>
     return out;
   };
   for (const p of pieces) {
+    if (p instanceof Read) {
+      yield p;
+      continue;
+    }
     if (typeof p === "string") {
       text += p;
       if (text.length >= CHUNK) flushText();
@@ -364,7 +453,7 @@ class NativeDeflateEntry implements ZipInputFile {
 }
 
 /** A zip written entry after entry (fflate's streaming Zip); nothing is held but the current chunk. */
-function* zipStream(entries: Iterable<ZipEntry>): Generator<Uint8Array> {
+function* zipStream(entries: Reading<ReadingEntry>): Generator<Uint8Array | Read> {
   const out: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((err, data) => {
@@ -376,10 +465,18 @@ function* zipStream(entries: Iterable<ZipEntry>): Generator<Uint8Array> {
     yield* out.splice(0);
   };
   for (const entry of entries) {
+    if (entry instanceof Read) {
+      yield entry;
+      continue;
+    }
     const file = new NativeDeflateEntry(entry.name);
     zip.add(file);
     let text = "";
     for (const piece of entry.content) {
+      if (piece instanceof Read) {
+        yield piece;
+        continue;
+      }
       text += piece;
       if (text.length >= CHUNK) {
         file.push(Buffer.from(text, "utf8"));
@@ -394,7 +491,7 @@ function* zipStream(entries: Iterable<ZipEntry>): Generator<Uint8Array> {
   yield* drain();
 }
 
-type Counter = (records: Iterable<ExportRecord>) => Iterable<ExportRecord>;
+type Counter = (records: Reading<ExportRecord>) => Reading<ExportRecord>;
 
 /** brat: annotation.conf, then `<id>-<name>.txt` and `.ann` per record (in `<layer>/` for layer=all). */
 function* bratEntries(
@@ -403,10 +500,14 @@ function* bratEntries(
   layer: string,
   stats: ExportStats,
   counted: Counter,
-): Generator<ZipEntry> {
+): Generator<ReadingEntry | Read> {
   yield { name: "annotation.conf", content: [bratConf(ctx)] };
   const dropped = { count: 0 };
   for (const r of counted(src.records())) {
+    if (r instanceof Read) {
+      yield r;
+      continue;
+    }
     const base = `${layer === "all" ? `${r.layer}/` : ""}${bratBaseName(r)}`;
     yield { name: `${base}.txt`, content: [r.document.text] };
     yield { name: `${base}.ann`, content: [bratAnn(r, ctx, dropped, stats.skipped)] };
@@ -426,8 +527,8 @@ function* hfEntries(
   counted: Counter,
   now: Date,
   log?: Logger,
-): Generator<ZipEntry> {
-  const ids = src.documentIds();
+): Generator<ReadingEntry | Read> {
+  const ids = yield* read(src.documentIds());
   const byId = (a: number, b: number) => a - b;
   const ratioOf = (s: number) => q.split[s] ?? 0;
   const wanted = SPLIT_NAMES.filter((_, s) => ratioOf(s) > 0);
@@ -441,7 +542,13 @@ function* hfEntries(
   if (split.empty.length && q.granularity === "sentence" && ids.length > 0) {
     // too few documents for every split: split the sentences instead, at least one per wanted split
     const keys: string[] = [];
-    for (const d of src.texts(ids)) for (const n of hfSentenceNumbers(d.text)) keys.push(`${d.id}:${n}`);
+    for (const d of src.texts(ids)) {
+      if (d instanceof Read) {
+        yield d;
+        continue;
+      }
+      for (const n of hfSentenceNumbers(d.text)) keys.push(`${d.id}:${n}`);
+    }
     const bySentenceSplit = splitIdsAtLeastOne(keys, q.split, q.seed, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
     stats.splitNotes.push(
       `${ids.length} document(s) cannot fill the ${wanted.length} splits with a ratio above 0 (${names(split.empty)} would be empty), so the ${keys.length} sentences were split instead of the documents.`,
@@ -495,6 +602,10 @@ function* hfEntries(
         : () => undefined;
       const content = function* () {
         for (const r of counted(src.records(members[s]))) {
+          if (r instanceof Read) {
+            yield r;
+            continue;
+          }
           const lines = hfLines(
             r,
             { labels: c.labels, policy, granularity: q.granularity, keep: keep(r.document.id) },

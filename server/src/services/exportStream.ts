@@ -3,16 +3,17 @@
  * database is a file (the pages are read and encoded there, on its own read-only connection, so an export of
  * 100,000 documents costs the event loop one message per 64 KiB chunk), or on this thread for an in-memory
  * database (tests), where each chunk is one synchronous page. Either way the export is counted in the
- * database's export activity (shutdown drains it) and logs its one line at the end.
+ * database's export activity (shutdown drains it) and logs its one line at the end. On PostgreSQL the
+ * worker connects to the same database and streams it the same way.
  */
 import type { ExportQuery } from "@gloss/shared";
 import type { Deps } from "../context";
-import type { Db } from "../db/client";
+import { execute, type Store } from "../db/store";
 import type { Logger } from "../log";
 import type { AgreementWorker } from "./agreement/pool";
 import type { ExportPulled, ExportStarted } from "./agreement/protocol";
-import { agreementService } from "./agreement/service";
-import { createExport, type ExportStats, reportExport, startRun } from "./export";
+import { agreementService, storeOf } from "./agreement/service";
+import { type ExportStats, planExport, reportExport, startRun } from "./export";
 
 export interface StreamedExport {
   filename: string;
@@ -29,33 +30,31 @@ export interface StreamedExport {
 
 /** Opens an export of `projectId` (404 for no such project, 400 for a bad filter, before any byte). */
 export async function openExport(
-  deps: Pick<Deps, "db" | "log">,
+  deps: Pick<Deps, "db" | "log"> | { store: Store; log: Logger },
   projectId: number,
   query: ExportQuery,
   signal: AbortSignal,
 ): Promise<StreamedExport> {
-  const worker = agreementService(deps.db, deps.log).worker;
+  const store = "store" in deps ? deps.store : storeOf(deps.db);
+  const worker = agreementService(store, deps.log).worker;
   if (!worker) {
-    const job = createExport(deps.db, projectId, query, { signal, log: deps.log });
-    const chunks = job.chunks();
+    const job = await execute(store, planExport(store, projectId, query, { signal, log: deps.log }));
+    const reader = job.open();
     return {
       filename: job.filename,
       contentType: job.contentType,
       stats: () => job.stats,
       signal: job.signal,
-      next: async () => {
-        const n = chunks.next();
-        return n.done ? null : n.value;
-      },
-      stop: () => void chunks.return(undefined),
+      next: () => execute(store, reader.pull()),
+      stop: () => reader.stop(),
     };
   }
   const started = await worker.exportStart(projectId, query);
-  return remote(deps.db, deps.log, projectId, query, signal, started, worker);
+  return remote(store, deps.log, projectId, query, signal, started, worker);
 }
 
 function remote(
-  db: Db,
+  db: Store,
   log: Logger,
   projectId: number,
   query: ExportQuery,

@@ -1,16 +1,17 @@
 /** One agreement report as a response body: computed and serialized where it runs (worker or main thread). */
 import { type AgreementQuery, skippedReasons } from "@gloss/shared";
 import type { Db } from "../../db/client";
-import { projectAgreement } from "../agreement";
+import { callSync, type Gen, type Store } from "../../db/store";
+import { agreementReport } from "../agreement";
 import { type AgreementOutcome, packTexts } from "./protocol";
 
 /** The report of `projectId` for `query`, serialized (its document table row by row), with what it skipped. */
-export function computeAgreement(
-  db: Db,
+export function* agreementOutcome(
+  store: Store,
   projectId: number,
   query: Partial<AgreementQuery>,
-): AgreementOutcome {
-  const { perDocument, ...rest } = projectAgreement(db, projectId, query);
+): Gen<AgreementOutcome> {
+  const { perDocument, ...rest } = yield* agreementReport(store, projectId, query);
   const skipped = rest.skippedRows;
   const rows = packTexts(perDocument.map((d) => JSON.stringify(d)));
   const names = packTexts(perDocument.map((d) => d.name));
@@ -27,4 +28,13 @@ export function computeAgreement(
       rooms: skipped.rooms.join(", "),
     },
   };
+}
+
+/** `agreementOutcome` on a SQLite database, synchronously. */
+export function computeAgreement(
+  db: Db,
+  projectId: number,
+  query: Partial<AgreementQuery>,
+): AgreementOutcome {
+  return callSync(db, agreementOutcome, projectId, query);
 }

@@ -12,6 +12,7 @@ import type { CurationPageAnswer } from "../curation/summaries";
 import type {
   AgreementOutcome,
   AgreementWorkerData,
+  DbDescriptor,
   ExportPulled,
   ExportStarted,
   ListName,
@@ -40,7 +41,10 @@ function spawn(data: AgreementWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data });
 }
 
-/** Computes agreement reports in a worker thread over `dbFile`. */
+/** How long a closing worker may take to end its database connections before it is terminated. */
+const CLOSE_MS = 2_000;
+
+/** Computes agreement reports in a worker thread over the database `target` describes. */
 export class AgreementWorker {
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiter>();
@@ -58,7 +62,7 @@ export class AgreementWorker {
   answered = 0;
 
   constructor(
-    private readonly dbFile: string,
+    private readonly target: DbDescriptor,
     private readonly log: Logger,
   ) {}
 
@@ -122,7 +126,13 @@ export class AgreementWorker {
     this.send({ kind: "exportStop", stream }).catch(() => {});
   }
 
-  private send(job: WorkerJob extends infer J ? (J extends unknown ? Omit<J, "id"> : never) : never) {
+  private send(
+    job: Exclude<WorkerJob, { kind: "close" }> extends infer J
+      ? J extends unknown
+        ? Omit<J, "id">
+        : never
+      : never,
+  ) {
     if (this.closed) return Promise.reject(new Error("agreement: the worker is closed"));
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
@@ -141,12 +151,27 @@ export class AgreementWorker {
     const worker = this.worker;
     this.worker = null;
     this.failAll(new Error("agreement: the server is shutting down"));
-    await worker?.terminate();
+    if (worker) await this.end(worker);
+  }
+
+  /**
+   * Ends a worker: asked to close its database first (a PostgreSQL pool ends its connections), terminated
+   * if it has not exited within CLOSE_MS. A SQLite worker just exits.
+   */
+  private async end(worker: Worker): Promise<void> {
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.postMessage({ kind: "close" });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), CLOSE_MS).unref();
+    });
+    if ((await Promise.race([exited, late])) === "late") await worker.terminate();
+    clearTimeout(timer);
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = spawn({ dbFile: this.dbFile });
+    const worker = spawn({ db: this.target });
     // never what keeps the process alive: close() or the idle timer ends it
     worker.unref();
     worker.on("message", (reply: WorkerReply) => this.settle(reply));
@@ -181,7 +206,7 @@ export class AgreementWorker {
       this.idle = null;
       if (this.worker !== worker || this.waiting.size > 0 || this.streams.size > 0) return;
       this.worker = null;
-      void worker.terminate();
+      void this.end(worker);
     }, IDLE_MS).unref();
   }
 

@@ -7,10 +7,15 @@ import type { ProjectAccess } from "../../auth/access";
 import type { HttpError } from "../../errors";
 import type { ExportStats } from "../export";
 
+/**
+ * The database the worker reads, the same kind as the server's: a SQLite file, opened read-only (WAL: it
+ * reads beside the server's writes), or a PostgreSQL connection string (a small pool of its own).
+ */
+export type DbDescriptor = { dialect: "sqlite"; file: string } | { dialect: "pg"; url: string };
+
 /** What the worker is given at start. */
 export interface AgreementWorkerData {
-  /** The SQLite file, opened read-only by the worker (WAL: it reads beside the server's writes). */
-  dbFile: string;
+  db: DbDescriptor;
 }
 
 /**
@@ -25,6 +30,7 @@ export type WorkerJob = { id: number } & (
   | { kind: "exportStart"; stream: number; projectId: number; query: ExportQuery }
   | { kind: "exportPull"; stream: number }
   | { kind: "exportStop"; stream: number }
+  | { kind: "close" }
 );
 
 /** A started export: what the response's headers need before the first byte. */

@@ -3,17 +3,29 @@
  * report is computed in the worker thread (pool.ts), requests for the same one while it runs share that
  * computation, and the serialized result is kept (LRU, bounded in entries and bytes) until the project's
  * data changes. A `:memory:` database (tests) has no file a worker could open: it computes on the main thread.
+ * On PostgreSQL the worker connects to the same database (its own small pool); reports are not cached there
+ * (what a report stands on is only tracked for SQLite: `projectionVersion` is this process's count of its
+ * projection writes, and PostgreSQL has no `data_version`), but requests for the same one still share a
+ * running computation only on SQLite — each PostgreSQL request computes its report.
  */
 import type { AgreementQuery } from "@gloss/shared";
 import { count, eq, max, sql } from "drizzle-orm";
 import { projectionVersion } from "../../collab/projection";
 import type { Db } from "../../db/client";
-import { perDb } from "../../db/query";
-import { documents, labels } from "../../db/schema";
+import {
+  allWith,
+  execute,
+  executeSync,
+  getWith,
+  perStore,
+  type SqliteStore,
+  type Store,
+  sqliteStore,
+} from "../../db/store";
 import type { Logger } from "../../log";
-import { computeAgreement } from "./compute";
+import { agreementOutcome } from "./compute";
 import { AgreementWorker } from "./pool";
-import { type AgreementOutcome, rowOf } from "./protocol";
+import { type AgreementOutcome, type DbDescriptor, rowOf } from "./protocol";
 
 /** Reports kept: a few dozen, and at most this many characters of JSON (10,000 documents ≈ 4.4 M). */
 const MAX_ENTRIES = 32;
@@ -90,42 +102,63 @@ export function reportPage(o: AgreementOutcome, page: DocumentPage): string {
   return `${o.head.slice(0, -1)},"total":${order.length},"perDocument":[${rows.join(",")}]}`;
 }
 
-/** The reads behind a report's version, prepared once per database. */
-const statements = perDb((db) => ({
-  documents: db
-    .select({ n: count(), last: max(documents.id) })
-    .from(documents)
-    .where(eq(documents.projectId, sql.placeholder("project")))
-    .prepare(),
-  labels: db
-    .select({ id: labels.id, name: labels.name, order: labels.order })
-    .from(labels)
-    .where(eq(labels.projectId, sql.placeholder("project")))
-    .prepare(),
-}));
+/** The reads behind a report's version, prepared once per database (SQLite: reports are cached there). */
+const statements = perStore((store) => {
+  const { documents, labels } = store.t;
+  return {
+    documents: store.q
+      .select({ n: count(), last: max(documents.id) })
+      .from(documents)
+      .where(eq(documents.projectId, sql.placeholder("project")))
+      .prepare(),
+    labels: store.q
+      .select({ id: labels.id, name: labels.name, order: labels.order })
+      .from(labels)
+      .where(eq(labels.projectId, sql.placeholder("project")))
+      .prepare(),
+  };
+});
+
+/** What a worker opens to read the database of `store`; null for SQLite's `:memory:` (no file to open). */
+function descriptorOf(store: Store): DbDescriptor | null {
+  if (store.dialect === "pg") {
+    const url = store.pool.options.connectionString;
+    if (!url) throw new Error("agreement: the PostgreSQL pool has no connection string for its worker");
+    return { dialect: "pg", url };
+  }
+  return store.sqlite.memory ? null : { dialect: "sqlite", file: store.sqlite.name };
+}
 
 /** Agreement reports of one database, cached per (project, query). */
 export class AgreementService {
   private readonly cache = new Map<string, Entry>();
   private bytes = 0;
   private readonly running = new Map<string, Promise<AgreementOutcome>>();
-  /** The worker thread over this database's file (null for `:memory:`); curation summaries use it too. */
+  /**
+   * The worker thread over this database (null for `:memory:`); curation summaries, lists and exports use
+   * it too.
+   */
   readonly worker: AgreementWorker | null;
   /** How many reports were computed (not served from the cache or a running computation): for tests. */
   computed = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     log: Logger,
   ) {
-    const sqlite = db.$client;
-    this.worker = sqlite.memory ? null : new AgreementWorker(sqlite.name, log);
+    const target = descriptorOf(store);
+    this.worker = target ? new AgreementWorker(target, log) : null;
   }
 
   /** The report of `projectId` for `query` (validated: a bad filter rejects with a 400 HttpError). */
   async report(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementAnswer> {
+    if (this.store.dialect === "pg") {
+      // not cached on PostgreSQL (see the module comment)
+      const outcome = await this.compute(projectId, query);
+      return { outcome, cached: false };
+    }
     const key = `${projectId} ${queryKey(query)}`;
-    const version = this.version(projectId);
+    const version = this.version(this.store, projectId);
     const hit = this.cache.get(key);
     if (hit?.version === version) {
       // most recently used last
@@ -140,7 +173,7 @@ export class AgreementService {
     this.running.set(runKey, job);
     try {
       const outcome = await job;
-      this.store(key, { version, outcome, size: sizeOf(outcome) });
+      this.keep(key, { version, outcome, size: sizeOf(outcome) });
       return { outcome, cached: false };
     } finally {
       this.running.delete(runKey);
@@ -157,11 +190,7 @@ export class AgreementService {
   private compute(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementOutcome> {
     this.computed++;
     if (this.worker) return this.worker.run(projectId, query);
-    try {
-      return Promise.resolve(computeAgreement(this.db, projectId, query));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return execute(this.store, agreementOutcome(this.store, projectId, query));
   }
 
   /**
@@ -169,11 +198,11 @@ export class AgreementService {
    * states), a commit by another process (`PRAGMA data_version`: `gloss rebuild`, an import), and the
    * project's documents and labels (added, deleted, renamed or reordered through the API).
    */
-  private version(projectId: number): string {
-    const sqlite = this.db.$client;
-    const read = statements(this.db);
-    const docs = read.documents.get({ project: projectId });
-    const labelRows = read.labels.all({ project: projectId });
+  private version(store: SqliteStore, projectId: number): string {
+    const sqlite = store.sqlite;
+    const read = statements(store);
+    const docs = executeSync(store, getWith(read.documents, { project: projectId }));
+    const labelRows = executeSync(store, allWith(read.labels, { project: projectId }));
     return JSON.stringify([
       projectionVersion(sqlite, projectId),
       sqlite.pragma("data_version", { simple: true }),
@@ -183,7 +212,7 @@ export class AgreementService {
     ]);
   }
 
-  private store(key: string, entry: Entry): void {
+  private keep(key: string, entry: Entry): void {
     const old = this.cache.get(key);
     if (old) {
       this.cache.delete(key);
@@ -214,21 +243,34 @@ function queryKey(q: Partial<AgreementQuery>): string {
   ]);
 }
 
-const services = new WeakMap<Db, AgreementService>();
+const services = new WeakMap<object, AgreementService>();
+
+/** Whether `db` is a store (a drizzle database has a `dialect` too, but an object). */
+export const isStore = (db: Db | Store): db is Store =>
+  typeof (db as { dialect?: unknown }).dialect === "string";
+
+/** A SQLite database or a store, as the store. */
+export const storeOf = (db: Db | Store): Store => (isStore(db) ? db : sqliteStore(db));
+
+/** What identifies a store's database (a transaction's store is its database's). */
+export const databaseOf = (store: Store): object => (store.dialect === "pg" ? store.pool : store.sqlite);
 
 /** The agreement service of a database (one per server, made on first use). */
-export function agreementService(db: Db, log: Logger): AgreementService {
-  let service = services.get(db);
+export function agreementService(db: Db | Store, log: Logger): AgreementService {
+  const store = storeOf(db);
+  const key = databaseOf(store);
+  let service = services.get(key);
   if (!service) {
-    service = new AgreementService(db, log);
-    services.set(db, service);
+    service = new AgreementService(store, log);
+    services.set(key, service);
   }
   return service;
 }
 
 /** Ends the agreement worker of a database, if one started (the server's shutdown). */
-export async function closeAgreement(db: Db): Promise<void> {
-  const service = services.get(db);
-  services.delete(db);
+export async function closeAgreement(db: Db | Store): Promise<void> {
+  const key = databaseOf(storeOf(db));
+  const service = services.get(key);
+  services.delete(key);
   await service?.close();
 }
