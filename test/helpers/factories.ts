@@ -135,12 +135,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `gloss <args…>` as a child process on the database in `dataDir`, feeding `input` to stdin. */
-export function runCli(args: string[], opts: { dataDir: string; input?: string }): Promise<CliResult> {
+/**
+ * Runs `gloss <args…>` as a child process on the database in `dataDir` (or the one `env` names, e.g.
+ * GLOSS_DATABASE_URL), feeding `input` to stdin.
+ */
+export function runCli(
+  args: string[],
+  opts: { dataDir: string; input?: string; env?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/main.ts", ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, GLOSS_DATA_DIR: opts.dataDir, GLOSS_LOG_LEVEL: "silent" },
+      env: { ...process.env, GLOSS_DATA_DIR: opts.dataDir, GLOSS_LOG_LEVEL: "silent", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -6,6 +6,8 @@
 import { type Command, CommanderError, InvalidArgumentError } from "commander";
 import { ZodError, type z } from "zod";
 import { type Db, openDb } from "../db/client";
+import { closePg, openPg } from "../db/pg";
+import { pgStore, type Store, sqliteStore } from "../db/store";
 import { type Config, loadConfig } from "../env";
 import { HttpError } from "../errors";
 import { formatImportError, ImportError } from "../import/errors";
@@ -61,6 +63,27 @@ export async function withDb<T>(body: (db: Db, config: Config) => Promise<T> | T
     db.$client.close();
   }
 }
+
+/**
+ * Opens the configured database — PostgreSQL when GLOSS_DATABASE_URL is set, else the SQLite file — for
+ * `body` as a store, and closes it afterwards, whatever happens.
+ */
+export async function withStore<T>(body: (store: Store, config: Config) => Promise<T> | T): Promise<T> {
+  const config = loadConfig();
+  if (config.databaseUrl) {
+    const pgDb = await openPg(config.databaseUrl, { max: 2 });
+    try {
+      return await body(pgStore(pgDb), config);
+    } finally {
+      await closePg(pgDb);
+    }
+  }
+  return withDb((db) => body(sqliteStore(db), config));
+}
+
+/** Where the configured database is, for messages (never the URL: it may carry a password). */
+export const databaseName = (config: Config) =>
+  config.databaseUrl ? "the PostgreSQL database" : config.dbFile;
 
 /** "user add" for the `add` under `user` (the program itself has no name in it). */
 export function commandPath(cmd: Command): string {

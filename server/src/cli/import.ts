@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { eq } from "drizzle-orm";
-import { projects, users } from "../db/schema";
-import { callSync } from "../db/store";
+import { call, get } from "../db/store";
 import { ImportBatch } from "../import/batch";
 import { formatOf, IMPORT_EXTENSIONS } from "../import/formats";
 import { commitImport } from "../services/documents";
-import { CliError, positiveId, withDb } from "./common";
+import { findUserByUsername } from "../services/users";
+import { CliError, databaseName, positiveId, withStore } from "./common";
 import { createProgress } from "./progress";
 
 interface InputFile {
@@ -64,12 +64,15 @@ async function runImport(projectId: number, paths: string[], opts: { as?: string
   const err = process.stderr;
   // relative to where the user ran `pnpm gloss` (cli/main.ts moves there)
   const files = expandPaths(paths, process.cwd(), (s) => err.write(`${s}\n`));
-  await withDb(async (db, config) => {
-    const project = db.select().from(projects).where(eq(projects.id, projectId)).get();
-    if (!project) throw new CliError(`no project ${projectId} in ${config.dbFile}`);
+  await withStore(async (store, config) => {
+    const project = await call(store, function* (s) {
+      const { projects } = s.t;
+      return yield* get(s.q.select().from(projects).where(eq(projects.id, projectId)));
+    });
+    if (!project) throw new CliError(`no project ${projectId} in ${databaseName(config)}`);
     let userId: number | null = null;
     if (opts.as !== undefined) {
-      const user = db.select().from(users).where(eq(users.username, opts.as)).get();
+      const user = await call(store, findUserByUsername, opts.as);
       if (!user) throw new CliError(`no user "${opts.as}"`);
       userId = user.id;
     }
@@ -89,7 +92,7 @@ async function runImport(projectId: number, paths: string[], opts: { as?: string
       reading.finish();
 
       const storing = createProgress({ label: "storing", total: batch.count, unit: "documents" });
-      const result = callSync(db, commitImport, batch, {
+      const result = await call(store, commitImport, batch, {
         projectId: project.id,
         userId,
         via: "cli",

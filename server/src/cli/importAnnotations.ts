@@ -4,11 +4,11 @@ import { IMPORT_FORMATS, ImportQuery, type LayerName } from "@gloss/shared";
 import { Command } from "commander";
 import { eq } from "drizzle-orm";
 import { createCollab } from "../collab";
-import { call, type Gen, get, type Store, sqliteStore } from "../db/store";
+import { call, type Gen, get, type Store } from "../db/store";
 import { createLogger } from "../log";
 import { importAnnotations } from "../services/importAnnotations";
 import { findUserByUsername } from "../services/users";
-import { CliError, parseOptions, positiveId, withDb } from "./common";
+import { CliError, databaseName, parseOptions, positiveId, withStore } from "./common";
 
 interface ImportAnnotationsOptions {
   format?: string;
@@ -43,12 +43,11 @@ async function runImportAnnotations(
   });
   const file = path.resolve(fileArg);
   if (!fs.existsSync(file)) throw new CliError(`${fileArg}: no such file`);
-  await withDb(async (db, config) => {
-    const store = sqliteStore(db);
-    const collab = createCollab({ db, config, log: createLogger(config.logLevel) });
+  await withStore(async (store, config) => {
+    const collab = createCollab({ database: store, config, log: createLogger(config.logLevel) });
     try {
       if (!(await call(store, projectExists, projectId)))
-        throw new CliError(`no project ${projectId} in ${config.dbFile}`);
+        throw new CliError(`no project ${projectId} in ${databaseName(config)}`);
       let userId: number | null = null;
       if (opts.as !== undefined) {
         const u = await call(store, findUserByUsername, opts.as);

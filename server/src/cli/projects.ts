@@ -1,11 +1,11 @@
 /** `gloss project create`: create a project owned (managed) by an existing account. */
 import { CreateProjectBody, ProjectMode } from "@gloss/shared";
 import { Command } from "commander";
-import { callSync } from "../db/store";
+import { call } from "../db/store";
 import { HttpError } from "../errors";
 import { createProject } from "../services/projects";
 import { findUserByUsername } from "../services/users";
-import { parseValue, usageError, withDb } from "./common";
+import { parseValue, usageError, withStore } from "./common";
 
 interface ProjectCreateOptions {
   owner: string;
@@ -23,10 +23,10 @@ function projectCreate(name: string, opts: ProjectCreateOptions): Promise<void> 
     .map((n) => ({ name: n }));
   if (labels && !labels.length) throw usageError("--labels needs at least one name");
   const body = CreateProjectBody.parse({ name, mode, labels });
-  return withDb((db) => {
-    const user = callSync(db, findUserByUsername, opts.owner);
+  return withStore(async (store) => {
+    const user = await call(store, findUserByUsername, opts.owner);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${opts.owner}'`);
-    const project = callSync(db, createProject, user.id, body);
+    const project = await call(store, createProject, user.id, body);
     // stdout carries only the id, so scripts can capture it: id=$(pnpm gloss project create …)
     process.stdout.write(`${project.id}\n`);
     process.stderr.write(

@@ -1,9 +1,8 @@
 /** `gloss user add`: create an account from the command line, working directly on the database. */
 import { Password, Username } from "@gloss/shared";
 import { Command } from "commander";
-import { sqliteStore } from "../db/store";
 import { createUser, generatePassword } from "../services/users";
-import { parseValue, usageError, withDb } from "./common";
+import { parseValue, usageError, withStore } from "./common";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -32,8 +31,8 @@ async function userAdd(rawName: string, opts: UserAddOptions): Promise<void> {
     password = generatePassword();
     generated = true;
   }
-  await withDb(async (db) => {
-    const row = await createUser(sqliteStore(db), {
+  await withStore(async (store) => {
+    const row = await createUser(store, {
       username,
       password,
       displayName: opts.displayName,

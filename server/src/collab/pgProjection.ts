@@ -31,7 +31,7 @@ import {
 import type { TimerRegistry } from "./timers";
 
 /** One room's write, computed from its doc when the write starts. */
-interface RoomWrite {
+export interface RoomWrite {
   room: ProjectedRoom;
   /** Rows put; with `full`, every row the layer has (the others are deleted). */
   spans: SpanRow[];
@@ -160,8 +160,8 @@ export class PgProjector extends ProjectorBase {
   }
 }
 
-/** The statements of one room's write. */
-async function writeRoom(client: pg.PoolClient, w: RoomWrite): Promise<void> {
+/** The statements of one room's write (also the PostgreSQL projection rebuild's). */
+export async function writeRoom(client: pg.PoolClient, w: RoomWrite): Promise<void> {
   const { projectId, documentId, layer } = w.room;
   if (w.spans.length > 0)
     await client.query(SPAN_UPSERT, [
@@ -257,7 +257,7 @@ async function writeRoom(client: pg.PoolClient, w: RoomWrite): Promise<void> {
 }
 
 /** The rows of a room's write, read from its doc now. */
-function plan(room: ProjectedRoom, d: Dirty): RoomWrite {
+export function plan(room: ProjectedRoom, d: Dirty): RoomWrite {
   const spans = spansOf(room.doc);
   const relations = relationsOf(room.doc);
   const w: RoomWrite = {
