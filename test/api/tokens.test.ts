@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { openDb } from "@gloss/server/db/client";
 import { apiTokens, auditLog } from "@gloss/server/db/schema";
+import { MAX_TOKENS_PER_USER } from "@gloss/server/services/tokens";
 import type { ApiErrorBody, CreatedTokenDto, TokenDto, UserDto } from "@gloss/shared";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createToken, registerUser, runCli, tokenClient, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
@@ -90,6 +91,42 @@ describe("/tokens", () => {
       expect(error.code).toBe("invalid_input");
       expect(error.message).toMatch(/^id: /);
     }
+  });
+
+  it(`refuses a token past ${MAX_TOKENS_PER_USER} live ones (409, nothing written); revoking one frees a place`, async () => {
+    const { client, user } = await registerUser(ctx.server.url);
+    const first = await createToken(client, "first");
+    ctx.server.db
+      .insert(apiTokens)
+      .values(
+        Array.from({ length: MAX_TOKENS_PER_USER - 1 }, (_, i) => ({
+          userId: user.id,
+          name: `t${i}`,
+          tokenHash: `hash-${user.id}-${i}`,
+          prefix: "gloss_xxxxxx",
+        })),
+      )
+      .run();
+    const audits = () =>
+      ctx.server.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.userId, user.id), eq(auditLog.action, "token.create")))
+        .all().length;
+    expect(audits()).toBe(1);
+    const res = await client.request("POST", "/api/tokens", { name: "one too many" });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ApiErrorBody).error).toMatchObject({
+      code: "too_many_tokens",
+      message: `You already have ${MAX_TOKENS_PER_USER} tokens (the limit is ${MAX_TOKENS_PER_USER}): revoke one first`,
+    });
+    expect((await client.get<{ tokens: TokenDto[] }>("/api/tokens")).tokens).toHaveLength(
+      MAX_TOKENS_PER_USER,
+    );
+    expect(audits()).toBe(1);
+    expect((await client.request("DELETE", `/api/tokens/${first.id}`)).status).toBe(204);
+    expect((await createToken(client, "again")).name).toBe("again");
+    expect(audits()).toBe(2);
   });
 
   it("validates the name, and refuses anonymous callers", async () => {
