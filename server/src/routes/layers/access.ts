@@ -4,9 +4,8 @@
  * validated by the route's OffsetsQuery).
  */
 import { canManage, type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
-import { authorizeLayer, type LayerGrant, type LayerWriteContext, loadLayerContext } from "../../collab";
-import type { Deps } from "../../context";
-import { callSync } from "../../db/store";
+import { authorizeLayer, type LayerGrant, type LayerWriteContext, layerContext } from "../../collab";
+import type { Gen, Store } from "../../db/store";
 import { conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
 
 export interface OpenLayer extends LayerWriteContext {
@@ -31,12 +30,17 @@ export interface LayerRequest {
 
 /**
  * Authorises the caller on `/documents/:id/layers/:layer…` and loads what a handler needs. `status`: may
- * mark the layer done or reopen it — its writer (even while it is locked) or a manager.
+ * mark the layer done or reopen it — its writer (even while it is locked) or a manager. Routes
+ * `await call(store, openLayer, req, need)`.
  */
-export function openLayer(deps: Deps, req: LayerRequest, need: "read" | "write" | "status"): OpenLayer {
+export function* openLayer(
+  store: Store,
+  req: LayerRequest,
+  need: "read" | "write" | "status",
+): Gen<OpenLayer> {
   const { user, unit } = req;
   const documentId = req.params.id;
-  const auth = callSync(deps.db, authorizeLayer, user, documentId, req.params.layer);
+  const auth = yield* authorizeLayer(store, user, documentId, req.params.layer);
   if (!auth.ok) {
     if (auth.status === 401) throw unauthorized();
     if (auth.status === 403) throw forbidden(auth.message);
@@ -63,6 +67,7 @@ export function openLayer(deps: Deps, req: LayerRequest, need: "read" | "write" 
       });
   }
   const { document, project } = grant.access;
+  const context = yield* layerContext(store, document, project);
   return {
     grant,
     user: grant.user,
@@ -71,7 +76,7 @@ export function openLayer(deps: Deps, req: LayerRequest, need: "read" | "write" 
     text: document.text,
     unit,
     offsets: new OffsetMap(document.text),
-    ...loadLayerContext(deps.db, document, project),
+    ...context,
   };
 }
 

@@ -15,6 +15,7 @@ import {
 } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
@@ -63,17 +64,28 @@ const deleteRoute = createRoute({
 
 export function relationRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
   // relations carry no offsets: the unit is irrelevant to them
   const unit = "codepoint";
 
   app.openapi(listRoute, async (c) => {
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "read",
+    );
     const relations = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => listRelations(doc));
     return c.json({ relations: relations.map(relationDto) }, 200);
   });
 
   app.openapi(addRoute, async (c) => {
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "write");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "write",
+    );
     const body = c.req.valid("json");
     const relation = await validated(() =>
       deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
@@ -85,7 +97,7 @@ export function relationRoutes(deps: Deps) {
 
   app.openapi(patchRoute, async (c) => {
     const params = c.req.valid("param");
-    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const layer = await call(store, openLayer, { user: c.get("user"), params, unit }, "write");
     const id = params.relationId;
     const body = c.req.valid("json");
     const relation = await validated(() =>
@@ -99,7 +111,7 @@ export function relationRoutes(deps: Deps) {
 
   app.openapi(deleteRoute, async (c) => {
     const params = c.req.valid("param");
-    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const layer = await call(store, openLayer, { user: c.get("user"), params, unit }, "write");
     const id = params.relationId;
     const removed = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
       removeRelation(doc, id, REST_ORIGIN),

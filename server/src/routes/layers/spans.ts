@@ -17,6 +17,7 @@ import {
 } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { fieldError, openLayer, REST_ORIGIN } from "./access";
@@ -84,10 +85,16 @@ export async function validated<T>(run: () => Promise<T>): Promise<T> {
 
 export function spanRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
 
   app.openapi(listRoute, async (c) => {
     const unit = c.req.valid("query").offsets;
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "read",
+    );
     const spans = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => listSpans(doc));
     return c.json({ spans: spans.flatMap((s) => toSpanDto(layer, s) ?? []) }, 200);
   });
@@ -95,7 +102,7 @@ export function spanRoutes(deps: Deps) {
   app.openapi(getRoute, async (c) => {
     const params = c.req.valid("param");
     const unit = c.req.valid("query").offsets;
-    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "read");
+    const layer = await call(store, openLayer, { user: c.get("user"), params, unit }, "read");
     const id = params.spanId;
     const span = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => getSpan(doc, id));
     const dto = span && toSpanDto(layer, span);
@@ -105,7 +112,12 @@ export function spanRoutes(deps: Deps) {
 
   app.openapi(addRoute, async (c) => {
     const unit = c.req.valid("query").offsets;
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "write");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "write",
+    );
     const body = c.req.valid("json");
     if (body.start >= body.end)
       throw fieldError("start", `start ${body.start} must be before end ${body.end}`);
@@ -125,7 +137,7 @@ export function spanRoutes(deps: Deps) {
   app.openapi(patchRoute, async (c) => {
     const params = c.req.valid("param");
     const unit = c.req.valid("query").offsets;
-    const layer = openLayer(deps, { user: c.get("user"), params, unit }, "write");
+    const layer = await call(store, openLayer, { user: c.get("user"), params, unit }, "write");
     const id = params.spanId;
     const body = c.req.valid("json");
     const patch = {
@@ -147,7 +159,7 @@ export function spanRoutes(deps: Deps) {
   app.openapi(deleteRoute, async (c) => {
     const params = c.req.valid("param");
     // a removal names no offsets: the unit is irrelevant
-    const layer = openLayer(deps, { user: c.get("user"), params, unit: "codepoint" }, "write");
+    const layer = await call(store, openLayer, { user: c.get("user"), params, unit: "codepoint" }, "write");
     const id = params.spanId;
     const removed = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
       removeSpan(doc, id, REST_ORIGIN),

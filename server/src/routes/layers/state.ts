@@ -7,6 +7,7 @@
 import { getLayerState, LayerParams, LayerStateBody, LayerStateDto, setLayerStatus } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
+import { call, sqliteStore } from "../../db/store";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
 
@@ -32,10 +33,16 @@ const putRoute = createRoute({
 
 export function stateRoutes(deps: Deps) {
   const app = createRouter();
+  const store = sqliteStore(deps.db);
   const unit = "codepoint"; // a state carries no offsets
 
   app.openapi(getRoute, async (c) => {
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "read");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "read",
+    );
     const state = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => getLayerState(doc));
     return c.json(
       {
@@ -49,7 +56,12 @@ export function stateRoutes(deps: Deps) {
   });
 
   app.openapi(putRoute, async (c) => {
-    const layer = openLayer(deps, { user: c.get("user"), params: c.req.valid("param"), unit }, "status");
+    const layer = await call(
+      store,
+      openLayer,
+      { user: c.get("user"), params: c.req.valid("param"), unit },
+      "status",
+    );
     const { status } = c.req.valid("json");
     const state = await deps.collab.withDoc(layer.documentId, layer.layer, (doc) => {
       setLayerStatus(doc, status, layer.user.id, REST_ORIGIN);
