@@ -12,6 +12,7 @@ import type { ProjectAccess } from "@gloss/server/auth/access";
 import { projectAccess } from "@gloss/server/auth/access";
 import { toUserDto } from "@gloss/server/auth/sessions";
 import { all, call, execute, run, type Store } from "@gloss/server/db/store";
+import { readZip } from "@gloss/server/import/zip";
 import { createLogger } from "@gloss/server/log";
 import { agreementReport } from "@gloss/server/services/agreement";
 import { agreementService, closeAgreement, reportPage } from "@gloss/server/services/agreement/service";
@@ -198,16 +199,14 @@ describe.each(BACKENDS)("on $name", (backend) => {
     await execute(
       store,
       run(
-        store.q
-          .insert(layerStates)
-          .values({
-            projectId: project.id,
-            documentId: d3,
-            layer: c,
-            status: "done",
-            setBy: cy.id,
-            updatedAt: 20,
-          }),
+        store.q.insert(layerStates).values({
+          projectId: project.id,
+          documentId: d3,
+          layer: c,
+          status: "done",
+          setBy: cy.id,
+          updatedAt: 20,
+        }),
       ),
     );
     await execute(
@@ -233,7 +232,7 @@ describe.each(BACKENDS)("on $name", (backend) => {
   }
 
   /** The bytes of an export read on this thread, chunk by chunk through the store. */
-  async function exportHere(store: Store, projectId: number, query: string): Promise<string> {
+  async function exportHere(store: Store, projectId: number, query: string): Promise<Buffer> {
     const job = await execute(
       store,
       planExport(store, projectId, ExportQuery.parse(Object.fromEntries(new URLSearchParams(query)))),
@@ -246,11 +245,11 @@ describe.each(BACKENDS)("on $name", (backend) => {
       parts.push(Buffer.from(chunk));
     }
     expect(job.stats.state).toBe("done");
-    return Buffer.concat(parts).toString("utf8");
+    return Buffer.concat(parts);
   }
 
   /** The bytes of an export as the HTTP route streams it (through the worker thread on PostgreSQL). */
-  async function exportStreamed(store: Store, projectId: number, query: string): Promise<string> {
+  async function exportStreamed(store: Store, projectId: number, query: string): Promise<Buffer> {
     const job = await openExport(
       { store, log },
       projectId,
@@ -264,8 +263,19 @@ describe.each(BACKENDS)("on $name", (backend) => {
       parts.push(Buffer.from(chunk));
     }
     expect(job.stats().state).toBe("done");
-    return Buffer.concat(parts).toString("utf8");
+    return Buffer.concat(parts);
   }
+
+  /**
+   * A zip export's files as text (the zip's own bytes hold the time it was written; the dataset card its
+   * export time: left out).
+   */
+  const filesOf = (zip: Buffer) =>
+    Object.fromEntries(
+      [...readZip(zip)]
+        .filter(([name]) => name !== "README.md")
+        .map(([name, bytes]) => [name, Buffer.from(bytes).toString("utf8")]),
+    );
 
   const EXPORTS = [
     "format=gloss",
@@ -274,6 +284,12 @@ describe.each(BACKENDS)("on $name", (backend) => {
     "format=conll&layer=majority",
     "format=csv&layer=all&status=done",
     "format=doccano-relations&layer=all",
+  ];
+  const ZIPS = [
+    "format=brat&layer=all",
+    // two curated-or-not documents cannot fill three splits: the sentences are split (the texts are read)
+    "format=huggingface&layer=gold&includeUncurated=true&documents=1,2",
+    "format=huggingface&layer=user-2&granularity=document&overlap=per-label",
   ];
 
   it("gives the agreement report, the curation summaries and the exports", async () => {
@@ -351,15 +367,24 @@ describe.each(BACKENDS)("on $name", (backend) => {
     const exports: Record<string, string> = {};
     for (const query of EXPORTS) {
       const here = await exportHere(store, w.project.id, query);
-      expect(await exportStreamed(store, w.project.id, query)).toBe(here);
-      exports[query] = here;
+      expect((await exportStreamed(store, w.project.id, query)).equals(here)).toBe(true);
+      exports[query] = here.toString("utf8");
     }
+    const zips: Record<string, Record<string, string>> = {};
+    for (const query of ZIPS) {
+      const here = filesOf(await exportHere(store, w.project.id, query));
+      expect(filesOf(await exportStreamed(store, w.project.id, query))).toEqual(here);
+      expect(Object.keys(here).length).toBeGreaterThan(2);
+      zips[query] = here;
+    }
+    out.zips = zips;
     const gold = exports["format=gloss"]!.trim().split("\n");
     expect(gold).toHaveLength(1); // the curated document only
     expect(JSON.parse(gold[0]!)).toMatchObject({ id: w.docs[0], layer: "gold" });
     expect(exports["format=gloss&layer=all"]!.trim().split("\n")).toHaveLength(7);
     out.exports = exports;
-    if (store.dialect === "pg") expect(service.worker!.answered).toBeGreaterThan(EXPORTS.length * 2);
+    if (store.dialect === "pg")
+      expect(service.worker!.answered).toBeGreaterThan((EXPORTS.length + ZIPS.length) * 2);
 
     // a bad query is refused before any byte, on either path
     await expect(exportStreamed(store, w.project.id, "format=gloss&labels=Nope")).rejects.toThrow(
@@ -380,5 +405,6 @@ describe("SQLite and PostgreSQL", () => {
     expect(pg.summaries).toEqual(sqlite.summaries);
     expect(pg.pages).toEqual(sqlite.pages);
     expect(pg.exports).toEqual(sqlite.exports);
+    expect(pg.zips).toEqual(sqlite.zips);
   });
 });

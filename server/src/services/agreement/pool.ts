@@ -156,9 +156,11 @@ export class AgreementWorker {
 
   /**
    * Ends a worker: asked to close its database first (a PostgreSQL pool ends its connections), terminated
-   * if it has not exited within CLOSE_MS. A SQLite worker just exits.
+   * if it has not exited within CLOSE_MS. A SQLite worker is terminated.
    */
   private async end(worker: Worker): Promise<void> {
+    // a SQLite worker holds nothing that needs ending: stopped at once, even mid-job, as it always was
+    if (this.target.dialect === "sqlite") return void (await worker.terminate());
     const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
     worker.postMessage({ kind: "close" });
     let timer: NodeJS.Timeout | undefined;
