@@ -16,7 +16,7 @@ import { type LayerStore, SqliteLayerStore } from "./persistence";
 import { PgLayerStore } from "./pgPersistence";
 import { PgProjector } from "./pgProjection";
 import { Projector, type RoomProjector } from "./projection";
-import { type RightsScope, RoomRegistry } from "./rooms";
+import { type RightsScope, RoomRegistry, type WithDocOptions } from "./rooms";
 import { TimerRegistry } from "./timers";
 import { WsTransport } from "./transport";
 
@@ -26,7 +26,7 @@ export type { CollabSocket } from "./connection";
 export { documentLayerContext, type LayerWriteContext, layerContext, loadLayerContext } from "./layerContext";
 export type { CollabLimits } from "./limits";
 export type { CollabMetrics } from "./metrics";
-export type { RightsScope } from "./rooms";
+export type { RightsScope, WithDocOptions } from "./rooms";
 
 /** The collaboration service: the y-websocket server, its rooms, persistence and projection. */
 export interface Collab {
@@ -42,7 +42,12 @@ export interface Collab {
    * server-side write reaches connected clients at once and is persisted like any other update. The
    * writes are committed when the promise resolves.
    */
-  withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
+  withDoc<T>(
+    documentId: number,
+    layer: LayerName,
+    fn: (doc: Y.Doc) => T | Promise<T>,
+    opts?: WithDocOptions,
+  ): Promise<T>;
   /** Writes every pending update and projection change now (and applies pending rights changes). */
   flush(): Promise<void>;
   /**
@@ -109,7 +114,7 @@ export function createCollab(deps: CollabDeps): Collab {
     limits,
     handleUpgrade: (req, socket, head) => transport.handleUpgrade(req, socket, head),
     connect: (socket, grant) => registry.join(socket, grant),
-    withDoc: (documentId, layer, fn) => registry.withDoc(documentId, layer, fn),
+    withDoc: (documentId, layer, fn, opts) => registry.withDoc(documentId, layer, fn, opts),
     async flush() {
       await store.flush();
       await projector.flushAll();

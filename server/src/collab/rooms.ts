@@ -37,6 +37,14 @@ export interface RegistryDeps {
   bus: RoomBus;
 }
 
+export interface WithDocOptions {
+  /**
+   * Read the room's stored state into the live doc first: what other servers committed may not have reached
+   * this one yet (a caller that decides from the doc under a lock all servers share wants it).
+   */
+  fresh?: boolean;
+}
+
 /** Whose rights changed: a project, a document, a user, or (all fields absent) everyone. */
 export interface RightsScope {
   projectId?: number;
@@ -280,7 +288,12 @@ export class RoomRegistry implements ConnectionHost {
   }
 
   /** Runs `fn` on a room's live doc, keeping the room loaded meanwhile; its writes are durable on return. */
-  async withDoc<T>(documentId: number, layer: LayerName, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
+  async withDoc<T>(
+    documentId: number,
+    layer: LayerName,
+    fn: (doc: Y.Doc) => T | Promise<T>,
+    opts: WithDocOptions = {},
+  ): Promise<T> {
     if (this.closing) throw new Error("the collaboration server is shutting down");
     const doc = await callEager(this.deps.database, projectOf, documentId);
     if (!doc) throw new Error(`no document ${documentId}`);
@@ -291,6 +304,12 @@ export class RoomRegistry implements ConnectionHost {
       if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
       // its write is checked against the layer's rules after the fact, synchronously: have them at hand
       await room.rulesReady();
+      if (opts.fresh) {
+        // everything committed anywhere before now, not only what this server has heard of yet
+        const stored = await this.deps.store.readState(room.name);
+        if (room.status !== "ready") throw new Error(`layer ${room.name} is not available`);
+        if (stored) room.applyExternal(stored, null);
+      }
       const result = await fn(room.doc);
       await this.deps.store.flush();
       if (room.invalidWriteError) throw room.invalidWriteError;

@@ -7,9 +7,12 @@
  * store), then one transaction writes the audit rows and the curation status and, as its last step,
  * applies the Yjs change (so a failed audit never leaves an unaudited gold edit). On SQLite the store
  * answers at once, so deciding and writing run in one synchronous step of the room: two curators'
- * decisions cannot interleave between reading gold and writing it. On PostgreSQL each read is awaited, so
- * a document's curation writes take turns instead (one at a time per document in this process); an edit
- * a browser makes in the gold room meanwhile is not held back.
+ * decisions cannot interleave between reading gold and writing it. On PostgreSQL each read is awaited, and
+ * the curators may be on different servers, so a document's curation writes take turns: one at a time per
+ * document in this process, and across servers under a session advisory lock on the document, taken
+ * before the gold room is read afresh from the database (what another server committed a moment ago may
+ * not have reached this one's room yet). An edit a browser makes in the gold room meanwhile is not held
+ * back.
  */
 import {
   type AssignmentStatus,
@@ -95,18 +98,22 @@ export function goldChange<T>(
   decide: (doc: Y.Doc) => Gen<GoldChange<T>>,
 ): Promise<{ result: T; status: AssignmentStatus }> {
   const documentId = access.document.id;
-  return inTurn(store, documentId, () =>
-    deps.collab.withDoc(documentId, "gold", (doc) =>
-      execute(
-        store,
-        (function* () {
-          const change = yield* decide(doc);
-          const status = yield* goldBookkeeping(store, documentId, access.user.id, change.audit, () =>
-            doc.transact(() => change.apply(doc), CURATION_ORIGIN),
-          );
-          return { result: change.result, status };
-        })(),
-      ),
+  return inTurn(store, documentId, (fresh) =>
+    deps.collab.withDoc(
+      documentId,
+      "gold",
+      (doc) =>
+        execute(
+          store,
+          (function* () {
+            const change = yield* decide(doc);
+            const status = yield* goldBookkeeping(store, documentId, access.user.id, change.audit, () =>
+              doc.transact(() => change.apply(doc), CURATION_ORIGIN),
+            );
+            return { result: change.result, status };
+          })(),
+        ),
+      { fresh },
     ),
   );
 }
@@ -114,18 +121,62 @@ export function goldChange<T>(
 /** The curation write of each document under way on a PostgreSQL database (keyed by its pool). */
 const turns = new WeakMap<object, Map<number, Promise<void>>>();
 
+/** The advisory lock class of a document's curation writes ("gold"; the document id is the other key). */
+const GOLD_LOCK = 0x676f6c64;
+
+/** Connections one server holds advisory locks on at once: the rest of the pool stays free for the writes. */
+const LOCK_SLOTS = 2;
+const slots = new WeakMap<object, { free: number; waiting: Array<() => void> }>();
+
+async function withSlot<T>(key: object, body: () => Promise<T>): Promise<T> {
+  let s = slots.get(key);
+  if (!s) {
+    s = { free: LOCK_SLOTS, waiting: [] };
+    slots.set(key, s);
+  }
+  const slot = s;
+  if (slot.free > 0) slot.free--;
+  else await new Promise<void>((resolve) => slot.waiting.push(resolve));
+  try {
+    return await body();
+  } finally {
+    const next = slot.waiting.shift();
+    if (next) next();
+    else slot.free++;
+  }
+}
+
 /**
- * Runs `write` after the document's curation writes before it on PostgreSQL, where deciding awaits the
- * database; on SQLite at once (deciding and writing are one synchronous step there anyway).
+ * Runs `write` after the document's curation writes before it. On SQLite at once (deciding and writing are
+ * one synchronous step there anyway); on PostgreSQL in turn in this process, holding the document's
+ * advisory lock (every server's writes to it take turns), with `fresh` set: read gold from the database.
  */
-function inTurn<T>(store: Store, documentId: number, write: () => Promise<T>): Promise<T> {
-  if (store.dialect !== "pg") return write();
-  let queue = turns.get(store.pool);
+function inTurn<T>(store: Store, documentId: number, write: (fresh: boolean) => Promise<T>): Promise<T> {
+  if (store.dialect !== "pg") return write(false);
+  const { pool } = store;
+  let queue = turns.get(pool);
   if (!queue) {
     queue = new Map();
-    turns.set(store.pool, queue);
+    turns.set(pool, queue);
   }
-  const result = (queue.get(documentId) ?? Promise.resolve()).then(write);
+  const locked = () =>
+    withSlot(pool, async () => {
+      const client = await pool.connect();
+      // a connection whose unlock failed is closed, not pooled: closing it is what frees the lock then
+      let unlocked = false;
+      try {
+        await client.query("SELECT pg_advisory_lock($1, $2)", [GOLD_LOCK, documentId]);
+        try {
+          return await write(true);
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1, $2)", [GOLD_LOCK, documentId]);
+          unlocked = true;
+        }
+      } finally {
+        client.release(!unlocked);
+      }
+    });
+  const result = (queue.get(documentId) ?? Promise.resolve()).then(locked);
   const done = result.then(
     () => {},
     () => {},
