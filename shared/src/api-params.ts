@@ -4,18 +4,18 @@
  * naming the parameter; a well-formed id of something the caller may not see is a 404.
  */
 import { z } from "zod";
-import { isLayerName, type LayerName } from "./rooms";
+import { isLayerName, type LayerName, MAX_ID } from "./rooms";
 
 /**
- * A positive integer id in a path: digits only, no leading zero, at most a safe integer — so "0x1",
- * "1e3", "1.0" or " 1" are refused rather than quietly read as numbers.
+ * A positive integer id in a path: digits only, no leading zero, at most MAX_ID — so "0x1", "1e3", "1.0"
+ * or " 1" are refused rather than quietly read as numbers.
  */
 const id = (what: string) =>
   z
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, "expected a positive integer id")
     .transform(Number)
-    .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER, "too large for an id"))
+    .pipe(z.number().int().positive().max(MAX_ID, `too large for an id (at most ${MAX_ID})`))
     .meta({ description: `The ${what}: a positive integer` });
 
 export const ProjectId = id("project's id");

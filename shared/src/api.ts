@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { PageQuery, page } from "./api-pages";
 import { MAX_LABELS_PER_PROJECT, RelationTypes } from "./labels";
+import { MAX_ID } from "./rooms";
 
 export const Role = z.enum(["manager", "curator", "annotator"]);
 export type Role = z.infer<typeof Role>;
@@ -228,7 +229,7 @@ export type DocumentDto = z.infer<typeof DocumentDto>;
 export const ListDocumentsQuery = PageQuery.extend({
   status: AssignmentStatus.optional(),
   q: z.string().max(500).optional(),
-  importId: z.coerce.number().int().positive().optional(),
+  importId: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
 

@@ -13,6 +13,7 @@
 import type * as Y from "yjs";
 import { DEFAULT_COLLAB_LIMITS } from "./collabLimits";
 import { splitsSurrogatePair } from "./offsets";
+import { isRowId } from "./rooms";
 
 export interface SpanProvenance {
   /** User ids of the annotators whose layers had this span (exact match). */
@@ -149,14 +150,14 @@ export function validateSpan(span: Pick<SpanRecord, "start" | "end" | "label">, 
     throw new LayerValidationError(`start ${start} splits a surrogate pair`, "start");
   if (splitsSurrogatePair(ctx.text, end))
     throw new LayerValidationError(`end ${end} splits a surrogate pair`, "end");
-  if (!Number.isSafeInteger(label) || !ctx.labelIds.has(label))
+  if (!isRowId(label) || !ctx.labelIds.has(label))
     throw new LayerValidationError(`unknown label ${String(label).slice(0, 40)}`, "label");
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
-const isUserId = (v: unknown): boolean => v === null || (Number.isSafeInteger(v) && (v as number) > 0);
+const isUserId = (v: unknown): boolean => v === null || isRowId(v);
 
 /** A record id (span, relation, rejected key): a non-empty string of at most MAX_RECORD_ID_CHARS. */
 export function validateRecordId(id: unknown, field = "id"): void {
@@ -210,7 +211,7 @@ function validateProvenance(p: unknown): void {
   if (
     !Array.isArray(annotators) ||
     annotators.length > MAX_PROVENANCE_ANNOTATORS ||
-    !annotators.every((a) => Number.isSafeInteger(a) && a > 0)
+    !annotators.every((a) => isRowId(a))
   )
     throw new LayerValidationError(
       "provenance.annotators must be a list of user ids",

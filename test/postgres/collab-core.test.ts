@@ -5,6 +5,7 @@
  * are read back with SQL.
  */
 
+import { documentAccess } from "@gloss/server/auth/access";
 import { toUserDto } from "@gloss/server/auth/sessions";
 import { authorizeLayer, type Collab, createCollab, type LayerGrant } from "@gloss/server/collab/index";
 import { all, call, run, type Store } from "@gloss/server/db/store";
@@ -290,5 +291,37 @@ describe.each(BACKENDS)("the collaboration core on $name", (backend) => {
     // no longer a member: the project is not theirs to know of (404, as the REST API answers)
     expect(bob.socket.closed!.code).toBe(CloseCode.NotFound);
     expect(ada.socket.closed).toBeNull();
+  });
+
+  it("numbers beyond the id columns are refused before any query: a 2^40 document, layer or author", async () => {
+    const w = await world();
+    const collab = w.open();
+    const huge = 2 ** 40;
+    const user = toUserDto(w.owner);
+    await expect(call(w.store, documentAccess, user, huge)).rejects.toMatchObject({ status: 404 });
+    expect(await call(w.store, authorizeLayer, user, w.doc.id, `user-${huge}`)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    const layer = userLayer(w.annotator.id);
+    const client = await join(collab, w, await grantFor(w, w.annotator, layer));
+    client.write((doc) =>
+      spansOf(doc).set("big", { start: 0, end: 3, label: w.labels[0]!.id, author: huge, createdAt: 1 }),
+    );
+    await until("the refusal", () => client.socket.closed !== null);
+    expect(client.socket.closed!.code).toBe(CloseCode.InvalidUpdate);
+    // the room and its projection go on
+    const again = await join(collab, w, await grantFor(w, w.annotator, layer));
+    again.write((doc) =>
+      spansOf(doc).set("ok", {
+        start: 0,
+        end: 3,
+        label: w.labels[0]!.id,
+        author: w.annotator.id,
+        createdAt: 1,
+      }),
+    );
+    await until("the good span", async () => (await spanRows(w, layer)).length === 1);
+    expect(again.socket.closed).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { ProjectRole, UserDto } from "@gloss/shared";
+import { isRowId, type ProjectRole, type UserDto } from "@gloss/shared";
 import type { documents, projects } from "../db/schema";
 import { type Gen, getWith, type Store } from "../db/store";
 import { forbidden, notFound, unauthorized } from "../errors";
@@ -26,7 +26,7 @@ export function* roleIn(store: Store, user: UserDto, projectId: number): Gen<Pro
  */
 export function* projectAccess(store: Store, user: UserDto | null, projectId: number): Gen<ProjectAccess> {
   if (!user) throw unauthorized();
-  if (!Number.isSafeInteger(projectId) || projectId < 1) throw notFound("No such project");
+  if (!isRowId(projectId)) throw notFound("No such project");
   const project = yield* getWith(authQueries(store).project, { id: projectId });
   const role = project ? yield* roleIn(store, user, projectId) : null;
   if (!project || !role) throw notFound("No such project");
@@ -49,7 +49,7 @@ export interface DocumentAccess extends ProjectAccess {
  */
 export function* documentAccess(store: Store, user: UserDto | null, documentId: number): Gen<DocumentAccess> {
   if (!user) throw unauthorized();
-  if (!Number.isSafeInteger(documentId) || documentId < 1) throw notFound("No such document");
+  if (!isRowId(documentId)) throw notFound("No such document");
   const q = authQueries(store);
   const document = yield* getWith(q.document, { id: documentId });
   if (!document) throw notFound("No such document");

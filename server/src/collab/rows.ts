@@ -3,6 +3,7 @@
  * a hostile writer): a record without the shape of the layer model is left out of the projection rather
  * than breaking the write for the whole room.
  */
+import { isRowId, MAX_ID } from "@gloss/shared";
 import type * as Y from "yjs";
 
 /** One `annotations` row, minus the room key. Offsets in UTF-16 code units, as in the layer. */
@@ -41,16 +42,22 @@ export interface StateRow {
   updatedAt: number;
 }
 
-const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
-const time = (v: unknown): number | null =>
-  typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : null;
+const isOffset = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_ID;
+// the columns' ranges on both databases (PostgreSQL's integer for ids, bigint for times): a value outside
+// them is not the layer model's, and must not fail the room's whole projection write
+const time = (v: unknown): number | null => {
+  if (typeof v !== "number" || !Number.isFinite(v)) return null;
+  const t = Math.trunc(v);
+  return Number.isSafeInteger(t) ? t : null;
+};
 const record = (v: unknown): Record<string, unknown> | null =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 /** The projection row of a span record, or null when the record is not a span. */
 export function toSpanRow(spanId: string, value: unknown): SpanRow | null {
   const r = record(value);
-  if (!r || !isInt(r.start) || !isInt(r.end) || !isInt(r.label)) return null;
+  if (!r || !isOffset(r.start) || !isOffset(r.end) || !isRowId(r.label)) return null;
   const createdAt = time(r.createdAt);
   if (createdAt === null) return null;
   let extra: string | null = null;
@@ -65,7 +72,7 @@ export function toSpanRow(spanId: string, value: unknown): SpanRow | null {
     start: r.start,
     end: r.end,
     labelId: r.label,
-    author: isInt(r.author) ? r.author : null,
+    author: isRowId(r.author) ? r.author : null,
     note: typeof r.note === "string" && r.note !== "" ? r.note : null,
     extra,
     createdAt,
@@ -84,7 +91,7 @@ export function toRelationRow(relationId: string, value: unknown): RelationRow |
     fromSpan: r.from,
     toSpan: r.to,
     type: r.type,
-    author: isInt(r.author) ? r.author : null,
+    author: isRowId(r.author) ? r.author : null,
     createdAt,
   };
 }
@@ -94,7 +101,7 @@ export function toStateRow(state: Y.Map<unknown>): StateRow | null {
   const status = state.get("status");
   if (status !== "in_progress" && status !== "done") return null;
   const setBy = state.get("setBy");
-  return { status, setBy: isInt(setBy) ? setBy : null, updatedAt: time(state.get("updatedAt")) ?? 0 };
+  return { status, setBy: isRowId(setBy) ? setBy : null, updatedAt: time(state.get("updatedAt")) ?? 0 };
 }
 
 /**
@@ -103,5 +110,5 @@ export function toStateRow(state: Y.Map<unknown>): StateRow | null {
  */
 export function toRejectionRow(key: string, value: unknown): RejectionRow {
   const r = record(value);
-  return { key, by: isInt(r?.by) ? (r.by as number) : null, at: time(r?.at) ?? 0 };
+  return { key, by: isRowId(r?.by) ? (r.by as number) : null, at: time(r?.at) ?? 0 };
 }
