@@ -396,15 +396,98 @@ describe.each(BACKENDS)("on $name", (backend) => {
   }, 60_000);
 });
 
+describe.each(BACKENDS)("on $name, a larger project", (backend) => {
+  it("gives the agreement report of 1,100 documents (more than one read of texts ahead)", async () => {
+    const { store, close } = await backend.open();
+    closers.push(close);
+    const { annotations, documents } = store.t;
+    const root = toUserDto(await createUser(store, { username: "root", password: "correct horse battery" }));
+    const bob = toUserDto(await createUser(store, { username: "bob", password: "correct horse battery" }));
+    const cy = toUserDto(await createUser(store, { username: "cy", password: "correct horse battery" }));
+    const project = await call(store, createProject, root.id, {
+      name: "Many",
+      labels: [{ name: "A" }, { name: "B" }],
+    });
+    const labelIds = (
+      await execute(
+        store,
+        all(store.q.select().from(store.t.labels).where(eq(store.t.labels.projectId, project.id))),
+      )
+    ).map((l) => l.id);
+    const docs = await execute(
+      store,
+      all(
+        store.q
+          .insert(documents)
+          .values(
+            Array.from({ length: 1100 }, (_, i) => {
+              const text = `Document ${i} has words: ${"lorem ipsum ".repeat(1 + (i % 5))}end.`;
+              return { projectId: project.id, name: `d${i}`, text, sha256: `s${i}`, length: text.length };
+            }),
+          )
+          .returning({ id: documents.id }),
+      ),
+    );
+    const rows = docs.flatMap(({ id }, i) =>
+      [bob, cy].flatMap((u, k) =>
+        // the two layers agree on some documents, differ in label or extent on others; some have one layer only
+        i % 7 === k
+          ? []
+          : [
+              {
+                projectId: project.id,
+                documentId: id,
+                layer: `user-${u.id}`,
+                spanId: `s${i}`,
+                start: 0,
+                end: 8 + (i % 3 === 0 ? k : 0),
+                labelId: labelIds[(i % 4 === 0 ? k : 0) % 2]!,
+                createdAt: 1,
+              },
+              ...(i % 11 === 0
+                ? [
+                    {
+                      projectId: project.id,
+                      documentId: id,
+                      layer: `user-${u.id}`,
+                      spanId: "bad",
+                      start: 5,
+                      end: 9_999,
+                      labelId: labelIds[1]!,
+                      createdAt: 1,
+                    },
+                  ]
+                : []),
+            ],
+      ),
+    );
+    for (let i = 0; i < rows.length; i += 500)
+      await execute(store, run(store.q.insert(annotations).values(rows.slice(i, i + 500))));
+    const report = await execute(store, agreementReport(store, project.id, {}));
+    expect(report.overall.documents.total).toBe(1100);
+    expect(report.skippedRows.total).toBeGreaterThan(0);
+    const out = results.get(`large ${backend.name}`) ?? {};
+    out.report = withoutTime(report);
+    results.set(`large ${backend.name}`, out);
+  }, 60_000);
+});
+
 describe("SQLite and PostgreSQL", () => {
   it("give the same report, summaries, listings and export bytes", () => {
     const [sqlite, pg] = [results.get("SQLite") ?? {}, results.get("PostgreSQL") ?? {}];
-    expect([...results.keys()], "both backends ran the test above").toEqual(["SQLite", "PostgreSQL"]);
+    expect([...results.keys()], "both backends ran the tests above").toEqual([
+      "SQLite",
+      "PostgreSQL",
+      "large SQLite",
+      "large PostgreSQL",
+    ]);
     expect(pg.agreement).toEqual(sqlite.agreement);
     expect(pg.filtered).toEqual(sqlite.filtered);
     expect(pg.summaries).toEqual(sqlite.summaries);
     expect(pg.pages).toEqual(sqlite.pages);
     expect(pg.exports).toEqual(sqlite.exports);
     expect(pg.zips).toEqual(sqlite.zips);
+    expect(results.get("large PostgreSQL")?.report).toEqual(results.get("large SQLite")?.report);
+    expect(results.get("large SQLite")?.report).toBeDefined();
   });
 });
