@@ -203,7 +203,8 @@ export class PgLayerStore implements LayerStore {
 
   watchExternal(listener: ExternalListener, _intervalMs: number): () => void {
     this.watcher?.stop();
-    const watcher = new Watcher(this.pool, this.timers, listener, this.own);
+    // the flushes under way: once they answered, `own` holds every id this store inserted so far
+    const watcher = new Watcher(this.pool, this.timers, listener, this.own, () => this.tail);
     this.watcher = watcher;
     return () => {
       watcher.stop();
@@ -249,6 +250,7 @@ class Watcher {
     private readonly timers: TimerRegistry,
     private readonly listener: ExternalListener,
     private readonly own: Set<number>,
+    private readonly ownWrites: () => Promise<void>,
   ) {
     this.ready = this.connect(false);
   }
@@ -324,7 +326,7 @@ class Watcher {
   private queueRow(id: number): void {
     if (id > this.lastSeenId) this.lastSeenId = id;
     this.pendingIds.push(id);
-    // At the next turn: this store's own INSERT has usually answered by then, so its rows are skipped.
+    // At the next turn, so a burst of notices is fetched in one query.
     this.cancelFetch ??= this.timers.soon(() => {
       this.cancelFetch = null;
       void this.fetch();
@@ -332,6 +334,9 @@ class Watcher {
   }
 
   private async fetch(): Promise<void> {
+    // A notice can overtake the answer to this store's own INSERT (it is sent at commit, the answer
+    // after it): wait for the answers, so that own rows are known as such.
+    await this.ownWrites().catch(() => {});
     const ids = this.pendingIds.filter((id) => !this.own.delete(id));
     this.pendingIds = [];
     if (ids.length === 0 || this.stopped) return;

@@ -2,7 +2,7 @@
  * Personal API tokens: create (the secret is returned once), list, revoke. Only ever the caller's own
  * tokens; every change is audited in its own transaction.
  */
-import type { TokenDto } from "@gloss/shared";
+import { isRowId, type TokenDto } from "@gloss/shared";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { createApiToken } from "../auth/sessions";
 import type { apiTokens } from "../db/schema";
@@ -72,15 +72,12 @@ export function* listTokens(store: Store, userId: number): Gen<TokenRow[]> {
   );
 }
 
-/** PostgreSQL's integer, the type of its token ids: a larger id names no token there (and would not bind). */
-const PG_INT_MAX = 2_147_483_647;
-
 /**
  * Revokes one of the account's tokens: someone else's token, a revoked one and a missing one all read as
  * 404 "No such token". The update and the audit row are one transaction.
  */
-export function* revokeToken(store: Store, userId: number, id: number): Gen<void> {
-  if (store.dialect === "pg" && id > PG_INT_MAX) throw notFound("No such token");
+export function* revokeToken(_store: Store, userId: number, id: number): Gen<void> {
+  if (!isRowId(id)) throw notFound("No such token");
   yield* transaction(function* (tx) {
     const { apiTokens } = tx.t;
     const revoked = yield* get(

@@ -26,14 +26,10 @@ const listRoute = createRoute({
   responses: { 200: json(LayerListDto, "The layers"), ...memberErrors },
 });
 
-/** PostgreSQL's integer: a `user-<id>` layer naming a larger id has no user there (and would not bind). */
-const PG_INT_MAX = 2_147_483_647;
-
 /**
  * `lo <= column < hi` in bytewise order on both: SQLite compares text by its bytes; PostgreSQL follows the
  * database's collation, under which '/' need not sort before '0' (a range scan of room keys relies on it),
- * unless told "C". (The room indexes there follow the database's collation, so unless that is "C" this
- * reads the rooms in full: a `collate "C"` index on room would make it a range scan again.)
+ * unless told "C" — the room columns' own collation (migration 0004), so their indexes serve the scan.
  */
 function roomsBetween(store: Store, column: SQLWrapper, lo: string, hi: string): SQL | undefined {
   if (store.dialect === "pg") return sql`${column} collate "C" >= ${lo} and ${column} collate "C" < ${hi}`;
@@ -95,9 +91,7 @@ export function* listLayers(store: Store, access: DocumentAccess): Gen<{ layers:
         .where(eq(layerStates.documentId, documentId)),
     )).map((r) => [r.layer, r.status]),
   );
-  const ownerIds = [...names]
-    .map(layerUserId)
-    .filter((id): id is number => id !== null && (store.dialect === "sqlite" || id <= PG_INT_MAX));
+  const ownerIds = [...names].map(layerUserId).filter((id): id is number => id !== null);
   const owners = new Map(
     ownerIds.length === 0
       ? []
