@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { isAllowedOrigin } from "./auth/origin";
 import { resolveUser } from "./auth/sessions";
 import type { AppEnv, Deps } from "./context";
-import { call, sqliteStore } from "./db/store";
+import { call } from "./db/store";
 import { HttpError } from "./errors";
 import { bodyLimits } from "./import/bodyLimit";
 import { CLIENT_DIST } from "./paths";
@@ -44,7 +44,7 @@ const healthRoute = createRoute({
 /** Builds the HTTP app (API + client) from its dependencies. Listening is index/server's job. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   // Known errors become `{ error: { code, message, details? } }`. A bad request is refused before its
   // handler runs (the routes' validator hook: 400 invalid_input; the JSON reader: 400 invalid_json), so

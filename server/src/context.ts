@@ -2,7 +2,6 @@ import type { UserDto } from "@gloss/shared";
 import type { Redis } from "ioredis";
 import type { AuthVia } from "./auth/sessions";
 import type { Collab } from "./collab";
-import type { Db } from "./db/client";
 import type { Store } from "./db/store";
 import type { Config } from "./env";
 import type { Logger } from "./log";
@@ -11,7 +10,6 @@ import type { Logger } from "./log";
 export interface Deps {
   /** The database every service runs on: SQLite (the default) or PostgreSQL (GLOSS_DATABASE_URL). */
   store: Store;
-  db: Db;
   config: Config;
   log: Logger;
   collab: Collab;

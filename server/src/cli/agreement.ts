@@ -5,8 +5,10 @@
  */
 import { AgreementQuery, type AgreementReport, type Figure } from "@gloss/shared";
 import { Command } from "commander";
-import { projectAgreement } from "../services/agreement";
-import { CliError, parseOptions, positiveId, withDb } from "./common";
+import { eq } from "drizzle-orm";
+import { call, get } from "../db/store";
+import { agreementReport } from "../services/agreement";
+import { CliError, parseOptions, positiveId, withStore } from "./common";
 
 /** A figure as text: 3 decimals, or "n/a" (the reason is listed under the table). */
 const fmt = (f: Figure | null | undefined, notes?: Set<string>) => {
@@ -140,10 +142,13 @@ interface AgreementOptions {
 function agreement(projectId: number, opts: AgreementOptions): Promise<void> {
   const { json, ...query } = opts;
   const q = parseOptions(AgreementQuery, query);
-  return withDb((db) => {
-    const exists = db.$client.prepare("SELECT 1 FROM projects WHERE id = ?").get(projectId);
+  return withStore(async (store) => {
+    const exists = await call(store, function* (s) {
+      const { projects } = s.t;
+      return yield* get(s.q.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)));
+    });
     if (!exists) throw new CliError(`No project ${projectId}`);
-    const report = projectAgreement(db, projectId, q);
+    const report = await call(store, agreementReport, projectId, q);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatAgreement(report));
   });
 }

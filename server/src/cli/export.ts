@@ -3,8 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, skippedReasons, totalDropped } from "@gloss/shared";
 import { Command, InvalidArgumentError } from "commander";
-import { createExport, type ExportJob, type ExportStats } from "../services/export";
-import { parseOptions, positiveId, withDb } from "./common";
+import { execute, type Store } from "../db/store";
+import { type ExportJob, type ExportStats, planExport } from "../services/export";
+import { CliError, parseOptions, positiveId, withStore } from "./common";
 import { createProgress } from "./progress";
 
 /** Writes with backpressure: waits for 'drain' when the stream's buffer is full. */
@@ -21,10 +22,28 @@ function writer(stream: NodeJS.WritableStream) {
   };
 }
 
-async function writeFile(job: ExportJob, target: string, onChunk: () => void): Promise<void> {
+/** The export's chunks on either database (pulled one at a time; synchronously on SQLite). */
+async function* chunksOf(store: Store, job: ExportJob): AsyncGenerator<Uint8Array> {
+  if (store.dialect === "sqlite") {
+    yield* job.chunks();
+    return;
+  }
+  const reader = job.open();
+  try {
+    for (;;) {
+      const chunk = await execute(store, reader.pull());
+      if (!chunk) return;
+      yield chunk;
+    }
+  } finally {
+    reader.stop();
+  }
+}
+
+async function writeFile(store: Store, job: ExportJob, target: string, onChunk: () => void): Promise<void> {
   const stream = fs.createWriteStream(target);
   const write = writer(stream);
-  for (const chunk of job.chunks()) {
+  for await (const chunk of chunksOf(store, job)) {
     await write(chunk);
     onChunk();
   }
@@ -33,9 +52,9 @@ async function writeFile(job: ExportJob, target: string, onChunk: () => void): P
   );
 }
 
-async function writeStdout(job: ExportJob, onChunk: () => void): Promise<void> {
+async function writeStdout(store: Store, job: ExportJob, onChunk: () => void): Promise<void> {
   const write = writer(process.stdout);
-  for (const chunk of job.chunks()) {
+  for await (const chunk of chunksOf(store, job)) {
     await write(chunk);
     onChunk();
   }
@@ -92,8 +111,8 @@ async function runExport(projectId: number, opts: ExportOptions): Promise<void> 
     ExportQuery,
     Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === true ? "true" : v])),
   );
-  await withDb(async (db) => {
-    const job = createExport(db, projectId, query);
+  await withStore(async (store) => {
+    const job = await execute(store, planExport(store, projectId, query));
     const base = process.cwd(); // where the user ran `pnpm gloss` (cli/main.ts moves there)
     const out = outOption ?? job.filename;
     const toStdout = out === "-";
@@ -102,14 +121,18 @@ async function runExport(projectId: number, opts: ExportOptions): Promise<void> 
       !toStdout &&
       !!job.entries &&
       (out.endsWith("/") || fs.statSync(target, { throwIfNoEntry: false })?.isDirectory());
+    if (asDir && store.dialect !== "sqlite")
+      throw new CliError(
+        `--out ${out}: writing the files into a folder needs SQLite; on PostgreSQL, export the zip`,
+      );
     const progress = createProgress({ label: "exporting", total: job.stats.totalWork, unit: "documents" });
     const tick = () => progress.update(job.stats.work);
     try {
-      if (toStdout) await writeStdout(job, tick);
+      if (toStdout) await writeStdout(store, job, tick);
       else if (asDir) {
         fs.mkdirSync(target, { recursive: true });
         writeDirectory(job, target, tick);
-      } else await writeFile(job, target, tick);
+      } else await writeFile(store, job, target, tick);
     } catch (e) {
       progress.abort();
       throw e;

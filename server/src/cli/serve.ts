@@ -7,12 +7,17 @@ async function serve(): Promise<never> {
   // loaded here, not at the top: the other commands do not need the HTTP app
   const { startGloss } = await import("../server");
   const gloss = await startGloss(config);
-  const { users } = await import("../db/schema");
-  const anyUser = gloss.db.select({ id: users.id }).from(users).limit(1).get();
+  const { call, get } = await import("../db/store");
+  const anyUser = await call(gloss.store, function* (s) {
+    return yield* get(s.q.select({ id: s.t.users.id }).from(s.t.users).limit(1));
+  });
   const url =
     config.host === "0.0.0.0" || config.host === "::" ? `http://localhost:${gloss.port}` : gloss.url;
   process.stdout.write(`\nGloss is running at ${url}\n`);
-  process.stdout.write(`  database: ${config.dbFile}\n`);
+  // the file, or that it is PostgreSQL — never the URL, which may carry a password
+  process.stdout.write(
+    `  database: ${config.databaseUrl ? "PostgreSQL (GLOSS_DATABASE_URL)" : config.dbFile}\n`,
+  );
   process.stdout.write(
     anyUser
       ? "  Sign in with your account (create more with `pnpm gloss user add <name>`).\n\n"

@@ -211,9 +211,21 @@ export function sqliteStore(db: Db): SqliteStore {
   return store;
 }
 
-/** The store over a PostgreSQL database (openPg). */
+const pgStores = new WeakMap<PgDb, PgStore>();
+
+/** The store over a PostgreSQL database (openPg; one per database). */
 export function pgStore(db: PgDb): PgStore {
-  return { dialect: "pg", q: db as unknown as Db, t: pgSchema as unknown as typeof schema, pool: db.$client };
+  let store = pgStores.get(db);
+  if (!store) {
+    store = {
+      dialect: "pg",
+      q: db as unknown as Db,
+      t: pgSchema as unknown as typeof schema,
+      pool: db.$client,
+    };
+    pgStores.set(db, store);
+  }
+  return store;
 }
 
 /** Case-insensitive "contains" on a text column, for the listings' `?q=` search (one rule for all of them). */
@@ -238,6 +250,19 @@ export function inIds(
   }
   return sql`${column} in (select value from json_each(${Array.isArray(ids) ? JSON.stringify(ids) : ids}))`;
 }
+
+/** Whether `db` is a store (a drizzle database has a `dialect` too, but an object). */
+export const isStore = (db: Db | Store): db is Store =>
+  typeof (db as { dialect?: unknown }).dialect === "string";
+
+/** A SQLite database or a store, as the store. */
+export const storeOf = (db: Db | Store): Store => (isStore(db) ? db : sqliteStore(db));
+
+/**
+ * What identifies a store's database, for what is kept per database (caches, registries): the SQLite
+ * connection or the PostgreSQL pool — a transaction's store is its database's.
+ */
+export const databaseOf = (store: Store): object => (store.dialect === "pg" ? store.pool : store.sqlite);
 
 /** `execute(store, fn(store, ...args))`: how routes and the CLI call a service. */
 export function call<A extends unknown[], T>(
@@ -267,7 +292,7 @@ export function callSync<A extends unknown[], T>(
 export function perStore<T>(build: (store: Store) => T): (store: Store) => T {
   const cache = new WeakMap<object, T>();
   return (store) => {
-    const key = store.dialect === "pg" ? store.pool : store.sqlite;
+    const key = databaseOf(store);
     let value = cache.get(key);
     if (value === undefined) {
       value = build(store);

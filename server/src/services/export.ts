@@ -41,7 +41,7 @@ import {
 } from "@gloss/shared";
 import { type AsyncFlateStreamHandler, Zip, type ZipInputFile } from "fflate";
 import type { Db } from "../db/client";
-import { callSync, type Gen, type Store } from "../db/store";
+import { callSync, databaseOf, type Gen, type Store, storeOf } from "../db/store";
 import { badRequest, notFound } from "../errors";
 import type { Logger } from "../log";
 import { type ExportSource, nextOf, openSource, Read, type Reading, read, settled } from "./exportSource";
@@ -97,11 +97,7 @@ interface Registry {
 const registries = new WeakMap<object, Registry>();
 
 /** What identifies a database: a SQLite Db (or its store), a PostgreSQL store's pool. */
-const databaseKey = (db: Db | Store): object => {
-  if (typeof (db as { dialect?: unknown }).dialect !== "string") return (db as Db).$client;
-  const store = db as Store;
-  return store.dialect === "pg" ? store.pool : store.sqlite;
-};
+const databaseKey = (db: Db | Store): object => databaseOf(storeOf(db));
 
 const registry = (db: Db | Store): Registry => {
   const key = databaseKey(db);

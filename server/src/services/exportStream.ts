@@ -12,7 +12,7 @@ import { execute, type Store } from "../db/store";
 import type { Logger } from "../log";
 import type { AgreementWorker } from "./agreement/pool";
 import type { ExportPulled, ExportStarted } from "./agreement/protocol";
-import { agreementService, storeOf } from "./agreement/service";
+import { agreementService } from "./agreement/service";
 import { type ExportStats, planExport, reportExport, startRun } from "./export";
 
 export interface StreamedExport {
@@ -30,12 +30,12 @@ export interface StreamedExport {
 
 /** Opens an export of `projectId` (404 for no such project, 400 for a bad filter, before any byte). */
 export async function openExport(
-  deps: Pick<Deps, "db" | "log"> | { store: Store; log: Logger },
+  deps: Pick<Deps, "store" | "log">,
   projectId: number,
   query: ExportQuery,
   signal: AbortSignal,
 ): Promise<StreamedExport> {
-  const store = "store" in deps ? deps.store : storeOf(deps.db);
+  const { store } = deps;
   const worker = agreementService(store, deps.log).worker;
   if (!worker) {
     const job = await execute(store, planExport(store, projectId, query, { signal, log: deps.log }));

@@ -10,7 +10,7 @@ import type { ListAssignmentsQuery, ListDocumentsQuery, QueueQuery } from "@glos
 import type { ProjectAccess } from "../auth/access";
 import type { Deps } from "../context";
 import type { Db } from "../db/client";
-import { call, callSync, type Gen, type Store, sqliteStore } from "../db/store";
+import { call, callSync, type Gen, type Store } from "../db/store";
 import type { ListName } from "./agreement/protocol";
 import { agreementService } from "./agreement/service";
 import { listAssignments, queueOf } from "./assignments";
@@ -35,14 +35,14 @@ export type ListPage<N extends ListName> = ReturnType<Lists[N]> extends Gen<infe
 
 /** A page of list `name`, read in the worker thread when there is one. */
 export async function readList<N extends ListName>(
-  deps: Pick<Deps, "db" | "log">,
+  deps: Pick<Deps, "store" | "log">,
   name: N,
   access: ProjectAccess,
   query: ListQuery<N>,
 ): Promise<ListPage<N>> {
-  const worker = agreementService(deps.db, deps.log).worker;
+  const worker = agreementService(deps.store, deps.log).worker;
   if (worker) return (await worker.list(name, access, query)) as ListPage<N>;
-  return (await call(sqliteStore(deps.db), listRun, name, access, query)) as ListPage<N>;
+  return (await call(deps.store, listRun, name, access, query)) as ListPage<N>;
 }
 
 /** List `name` on any store, as a generator: what the worker runs (`execute(store, listRun(...))`). */

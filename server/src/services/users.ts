@@ -61,7 +61,7 @@ export async function createUser(
 }
 
 function insertUser(
-  store: Store,
+  _store: Store,
   input: NewUser,
   passwordHash: string,
   actorId: number | null,

@@ -25,7 +25,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { TypedResponse } from "hono";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { agreementService, reportPage } from "../../services/agreement/service";
 import { createRouter, json, memberErrors } from "../openapi";
 
@@ -50,13 +50,13 @@ const agreementRoute = createRoute({
 /** The agreement routes, mounted by createApp. */
 export function agreementRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(agreementRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
     requireRole(access, "manager", "curator");
     const query = c.req.valid("query");
-    const { outcome, cached } = await agreementService(deps.db, deps.log).report(access.project.id, query);
+    const { outcome, cached } = await agreementService(deps.store, deps.log).report(access.project.id, query);
     const { skipped } = outcome;
     if (skipped.total > 0 && !cached) {
       // unsound stored rows are left out of every figure and counted in `skippedRows`; logged once per computation

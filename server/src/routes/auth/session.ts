@@ -13,7 +13,7 @@ import {
 } from "../../auth/rateLimit";
 import { createSession, deleteSession, readCookie, SESSION_COOKIE, toUserDto } from "../../auth/sessions";
 import type { AppEnv, Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { HttpError, unauthorized } from "../../errors";
 import { createUser, findUserByUsername } from "../../services/users";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -93,7 +93,7 @@ function rateLimited(c: Context, retryAfterMs: number, what: string) {
 
 /** Session routes; each app gets its own throttles (no module-level state). */
 export function sessionRoutes(deps: Deps) {
-  const { db, config, log } = deps;
+  const { store, config, log } = deps;
   const rules = { ...THROTTLE_RULES, ...config.throttle };
   // several servers count together (in Redis), or this one alone
   const make = deps.redis ? redisLimiters(deps.redis, config.redisPrefix) : memoryLimiters;
@@ -102,7 +102,6 @@ export function sessionRoutes(deps: Deps) {
   /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
   const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
   const app = createRouter();
-  const store = sqliteStore(db);
 
   /** Starts a session for the user, replacing the one the request came with (if any). */
   const signIn = async (c: Context<AppEnv>, userId: number) => {

@@ -4,7 +4,7 @@ import { CreatedUserDto, CreateUserBody, ListUsersQuery, type UserDto, UserListD
 import { createRoute } from "@hono/zod-openapi";
 import { toUserDto } from "../../auth/sessions";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { forbidden, unauthorized } from "../../errors";
 import { createUser, generatePassword, listUsers } from "../../services/users";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -48,9 +48,8 @@ function requireAdmin(user: UserDto | null): UserDto {
 }
 
 /** GET/POST /users. */
-export function userRoutes({ db, log }: Deps) {
+export function userRoutes({ store, log }: Deps) {
   const app = createRouter();
-  const store = sqliteStore(db);
 
   app.openapi(listRoute, async (c) => {
     requireAdmin(c.get("user"));

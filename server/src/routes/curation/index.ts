@@ -30,7 +30,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { type DocumentAccess, documentAccess, type ProjectAccess, projectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, type Store, sqliteStore } from "../../db/store";
+import { call, type Store } from "../../db/store";
 import { forbidden } from "../../errors";
 import {
   applyDecision,
@@ -128,7 +128,7 @@ const dtoContext = async (store: Store, access: DocumentAccess, unit: OffsetUnit
 /** Routes under /api (full paths). */
 export function curationRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(documentRoute, async (c) => {
     const access = await curatorDocument(store, c.get("user"), c.req.valid("param").id);

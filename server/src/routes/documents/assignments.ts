@@ -13,7 +13,7 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import { documentAccess, projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { assignAuto, assignExplicit, removeAssignments, setOwnStatus } from "../../services/assignments";
 import { readList } from "../../services/lists";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
@@ -72,7 +72,7 @@ const ownStatusRoute = createRoute({
 /** Assignments (manager assigns; everyone sees their own), the annotator's queue, and own status. */
 export function assignmentRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(assignRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);

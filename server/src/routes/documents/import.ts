@@ -2,7 +2,7 @@ import { DOCUMENT_IMPORT_BODIES, ImportDocumentsQuery, ImportResultDto, ProjectP
 import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { ImportBatch } from "../../import/batch";
 import { limitOf } from "../../import/limits";
 import { warmSummaries } from "../../services/curation/summaries";
@@ -36,7 +36,7 @@ const importRoute = createRoute({
 /** POST /projects/:id/documents — import (manager): JSON, multipart files, or a streamed NDJSON/CSV/text body. */
 export function importRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(importRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);

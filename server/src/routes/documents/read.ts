@@ -8,7 +8,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { documentAccess, projectAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { getDocument } from "../../services/documents";
 import { readList } from "../../services/lists";
 import { createRouter, json, memberErrors } from "../openapi";
@@ -35,7 +35,7 @@ const getRoute = createRoute({
 /** GET /projects/:id/documents (any member; annotators: their assigned ones) and GET /documents/:id. */
 export function readRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(listRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);

@@ -11,7 +11,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { HttpError } from "../../errors";
 import { limitOf } from "../../import/limits";
 import { readBody, readFilePart } from "../../import/upload";
@@ -19,6 +19,7 @@ import { warmSummaries } from "../../services/curation/summaries";
 import { openExport } from "../../services/exportStream";
 import { importAnnotations } from "../../services/importAnnotations";
 import { createRouter, errors, json, memberErrors, streamedBody, streamedContent } from "../openapi";
+import { findMember } from "../projects/members";
 import { EXPORT_TRAILERS, exportResponse } from "./stream";
 
 const exportRoute = createRoute({
@@ -71,7 +72,7 @@ const importRoute = createRoute({
  */
 export function exportRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(exportRoute, async (c) => {
     const access = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);
@@ -88,11 +89,7 @@ export function exportRoutes(deps: Deps) {
     if (q.layer === "gold") requireRole(access, "manager", "curator");
     else requireRole(access, "manager");
     const owner = layerUserId(q.layer);
-    const member =
-      owner === null ||
-      deps.db.$client
-        .prepare("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ?")
-        .get(access.project.id, owner) !== undefined;
+    const member = owner === null || (await call(store, findMember, access.project.id, owner)) !== undefined;
     if (!member)
       throw new HttpError(
         400,

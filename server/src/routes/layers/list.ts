@@ -13,7 +13,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, count, eq, gte, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type DocumentAccess, documentAccess } from "../../auth/access";
 import type { Deps } from "../../context";
-import { all, call, type Gen, inIds, type Store, sqliteStore } from "../../db/store";
+import { all, call, type Gen, inIds, type Store } from "../../db/store";
 import { createRouter, json, memberErrors } from "../openapi";
 
 const listRoute = createRoute({
@@ -125,7 +125,7 @@ export function* listLayers(store: Store, access: DocumentAccess): Gen<{ layers:
 
 export function listRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
   app.openapi(listRoute, async (c) => {
     const access = await call(store, documentAccess, c.get("user"), c.req.valid("param").id);
     return c.json(await call(store, listLayers, access), 200);

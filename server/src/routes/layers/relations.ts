@@ -15,7 +15,7 @@ import {
 } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
@@ -64,7 +64,7 @@ const deleteRoute = createRoute({
 
 export function relationRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
   // relations carry no offsets: the unit is irrelevant to them
   const unit = "codepoint";
 

@@ -17,7 +17,7 @@ import {
 } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { fieldError, openLayer, REST_ORIGIN } from "./access";
@@ -85,7 +85,7 @@ export async function validated<T>(run: () => Promise<T>): Promise<T> {
 
 export function spanRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
 
   app.openapi(listRoute, async (c) => {
     const unit = c.req.valid("query").offsets;

@@ -7,7 +7,7 @@
 import { getLayerState, LayerParams, LayerStateBody, LayerStateDto, setLayerStatus } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
 import { openLayer, REST_ORIGIN } from "./access";
 
@@ -33,7 +33,7 @@ const putRoute = createRoute({
 
 export function stateRoutes(deps: Deps) {
   const app = createRouter();
-  const store = sqliteStore(deps.db);
+  const { store } = deps;
   const unit = "codepoint"; // a state carries no offsets
 
   app.openapi(getRoute, async (c) => {

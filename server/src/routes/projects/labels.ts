@@ -4,7 +4,7 @@ import { LabelDto, LabelInput, LabelOrderBody, LabelParams, LabelPatch, ProjectP
 import { createRoute, z } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import {
   createLabel,
   deleteLabel,
@@ -68,9 +68,8 @@ const deleteRoute = createRoute({
 });
 
 /** Label routes; the rules (uniqueness, order, in-use check) live in services/labels. */
-export function labelRoutes({ db }: Deps) {
+export function labelRoutes({ store }: Deps) {
   const app = createRouter();
-  const store = sqliteStore(db);
 
   app.openapi(listRoute, async (c) => {
     const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);

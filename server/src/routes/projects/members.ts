@@ -17,17 +17,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, asc, count, eq, or } from "drizzle-orm";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import {
-  all,
-  call,
-  containsText,
-  type Gen,
-  get,
-  run,
-  type Store,
-  sqliteStore,
-  transaction,
-} from "../../db/store";
+import { all, call, containsText, type Gen, get, run, type Store, transaction } from "../../db/store";
 import { HttpError, notFound } from "../../errors";
 import { recordAudit } from "../../services/audit";
 import { findUserByUsername } from "../../services/users";
@@ -234,9 +224,8 @@ export function removeMember(_store: Store, actorId: number, projectId: number, 
 }
 
 /** Member routes; every change is audited in its own transaction. */
-export function memberRoutes({ db }: Deps) {
+export function memberRoutes({ store }: Deps) {
   const app = createRouter();
-  const store = sqliteStore(db);
 
   app.openapi(listRoute, async (c) => {
     const { project } = await call(store, projectAccess, c.get("user"), c.req.valid("param").id);

@@ -11,7 +11,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { projectAccess, requireRole } from "../../auth/access";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { unauthorized } from "../../errors";
 import { createProject, listProjectsFor, projectDto, updateProject } from "../../services/projects";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
@@ -66,9 +66,8 @@ const patchRoute = createRoute({
 });
 
 /** The project resource itself: list, create, read, change settings. */
-export function projectCrudRoutes({ db, log }: Deps) {
+export function projectCrudRoutes({ store, log }: Deps) {
   const app = createRouter();
-  const store = sqliteStore(db);
 
   app.openapi(listRoute, async (c) => {
     const user = c.get("user");

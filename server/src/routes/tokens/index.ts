@@ -3,7 +3,7 @@
 import { CreatedTokenDto, CreateTokenBody, TokenDto, TokenParams } from "@gloss/shared";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../context";
-import { call, sqliteStore } from "../../db/store";
+import { call } from "../../db/store";
 import { unauthorized } from "../../errors";
 import { createToken, listTokens, revokeToken, toTokenDto } from "../../services/tokens";
 import { createRouter, errors, json, jsonBody, readJson } from "../openapi";
@@ -47,9 +47,8 @@ const revokeTokenRoute = createRoute({
 });
 
 /** /tokens routes. */
-export function tokenRoutes({ db, log }: Deps) {
+export function tokenRoutes({ store, log }: Deps) {
   const app = createRouter();
-  const store = sqliteStore(db);
 
   app.openapi(createTokenRoute, async (c) => {
     const user = c.get("user");

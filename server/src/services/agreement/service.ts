@@ -14,13 +14,14 @@ import { projectionVersion } from "../../collab/projection";
 import type { Db } from "../../db/client";
 import {
   allWith,
+  databaseOf,
   execute,
   executeSync,
   getWith,
   perStore,
   type SqliteStore,
   type Store,
-  sqliteStore,
+  storeOf,
 } from "../../db/store";
 import type { Logger } from "../../log";
 import { agreementOutcome } from "./compute";
@@ -244,16 +245,6 @@ function queryKey(q: Partial<AgreementQuery>): string {
 }
 
 const services = new WeakMap<object, AgreementService>();
-
-/** Whether `db` is a store (a drizzle database has a `dialect` too, but an object). */
-export const isStore = (db: Db | Store): db is Store =>
-  typeof (db as { dialect?: unknown }).dialect === "string";
-
-/** A SQLite database or a store, as the store. */
-export const storeOf = (db: Db | Store): Store => (isStore(db) ? db : sqliteStore(db));
-
-/** What identifies a store's database (a transaction's store is its database's). */
-export const databaseOf = (store: Store): object => (store.dialect === "pg" ? store.pool : store.sqlite);
 
 /** The agreement service of a database (one per server, made on first use). */
 export function agreementService(db: Db | Store, log: Logger): AgreementService {

@@ -34,6 +34,7 @@ import {
   all,
   callSync,
   containsText,
+  databaseOf,
   execute,
   executeSync,
   type Gen,
@@ -43,9 +44,8 @@ import {
   type Store,
   transaction,
 } from "../../db/store";
-import type { Logger } from "../../log";
 import type { SummaryRow } from "../agreement/protocol";
-import { agreementService, databaseOf, storeOf } from "../agreement/service";
+import { agreementService } from "../agreement/service";
 import { annotatorLayers } from "./projection";
 import { documentsChangedAfterCuration } from "./status";
 
@@ -63,9 +63,9 @@ const byBytes = (store: Store, column: SQLWrapper): SQLWrapper =>
   store.dialect === "pg" ? sql`${column} collate "C"` : column;
 
 /** Who a listing is for, and on which database: the server's (SQLite) deps, or any store. */
-export type SummaryDeps = Pick<Deps, "db" | "log"> | { store: Store; log: Logger };
+export type SummaryDeps = Pick<Deps, "store" | "log">;
 
-const storeOfDeps = (deps: SummaryDeps): Store => ("store" in deps ? deps.store : storeOf(deps.db));
+const storeOfDeps = (deps: SummaryDeps): Store => deps.store;
 
 /** Ids of up to `limit` documents of the project whose summary is missing or stale, in id order. */
 function* staleIds(store: Store, projectId: number, limit?: number): Gen<number[]> {
