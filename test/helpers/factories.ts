@@ -3,11 +3,13 @@
  * (as a browser or a script would), plus a runner for the `gloss` CLI as a child process.
  * For data the routes under test do not create, use the direct DB factories in ./seed.
  */
+
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CreatedTokenDto, CreateProjectBody, MemberDto, ProjectDto, Role, UserDto } from "@gloss/shared";
 import { afterEach, beforeEach } from "vitest";
+import { databaseUrlFor, onPostgres } from "./backend";
 import { ApiClient } from "./http";
 import { startServer, type TestServer } from "./server";
 
@@ -136,17 +138,21 @@ export interface CliResult {
 }
 
 /**
- * Runs `gloss <args…>` as a child process on the database in `dataDir` (or the one `env` names, e.g.
- * GLOSS_DATABASE_URL), feeding `input` to stdin.
+ * Runs `gloss <args…>` as a child process on the database in `dataDir` (on `pnpm test:postgres`, the
+ * PostgreSQL database standing for it; or the one `env` names, e.g. GLOSS_DATABASE_URL), feeding `input`
+ * to stdin.
  */
-export function runCli(
+export async function runCli(
   args: string[],
   opts: { dataDir: string; input?: string; env?: Record<string, string> },
 ): Promise<CliResult> {
+  const pg: Record<string, string> = onPostgres
+    ? { GLOSS_DATABASE_URL: await databaseUrlFor(opts.dataDir) }
+    : {};
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/main.ts", ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, GLOSS_DATA_DIR: opts.dataDir, GLOSS_LOG_LEVEL: "silent", ...opts.env },
+      env: { ...process.env, GLOSS_DATA_DIR: opts.dataDir, GLOSS_LOG_LEVEL: "silent", ...pg, ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -32,8 +32,12 @@ export async function pgAvailable(): Promise<boolean> {
   }
 }
 
+/** The prefix of the databases a test run creates (`pnpm test:postgres` drops what its run left behind). */
+export const runPrefix = () =>
+  `gloss_test_${/^[a-z0-9]{1,16}$/.test(process.env.GLOSS_TEST_RUN ?? "") ? `${process.env.GLOSS_TEST_RUN}_` : ""}`;
+
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `gloss_test_${randomBytes(6).toString("hex")}`;
+  const name = `${runPrefix()}${randomBytes(6).toString("hex")}`;
   // The name is ours (hex), so quoting it is enough; CREATE DATABASE takes no parameters.
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = adminUrl();
@@ -50,4 +54,17 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
       return dropped;
     },
   };
+}
+
+/** Drops every database whose name starts with `prefix` (a run's leftovers: servers restarted on one). */
+export async function dropTestDatabases(prefix: string): Promise<number> {
+  if (!/^gloss_test_[a-z0-9_]*$/.test(prefix)) throw new Error(`not a test database prefix: ${prefix}`);
+  return withAdmin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [prefix],
+    );
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    return rows.length;
+  });
 }

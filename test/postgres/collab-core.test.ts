@@ -135,7 +135,7 @@ describe.each(BACKENDS)("the collaboration core on $name", (backend) => {
   };
 
   /** A client doc synced to the room's state, and a socket joined to it. */
-  async function join(collab: Collab, w: World, grant: LayerGrant) {
+  async function join(collab: Collab, grant: LayerGrant) {
     const socket = new FakeSocket();
     const conn = collab.connect(socket, grant);
     expect(conn).not.toBeNull();
@@ -244,7 +244,7 @@ describe.each(BACKENDS)("the collaboration core on $name", (backend) => {
     const w = await world();
     const collab = w.open();
     const layer = userLayer(w.annotator.id);
-    const client = await join(collab, w, await grantFor(w, w.annotator, layer));
+    const client = await join(collab, await grantFor(w, w.annotator, layer));
     const span = (label: number) => (doc: Y.Doc) =>
       spansOf(doc).set(`s${label}`, {
         start: 4,
@@ -279,8 +279,8 @@ describe.each(BACKENDS)("the collaboration core on $name", (backend) => {
   it("a member removed loses their socket when rights change; a valid one stays", async () => {
     const w = await world();
     const collab = w.open();
-    const bob = await join(collab, w, await grantFor(w, w.annotator, userLayer(w.annotator.id)));
-    const ada = await join(collab, w, await grantFor(w, w.owner, "shared"));
+    const bob = await join(collab, await grantFor(w, w.annotator, userLayer(w.annotator.id)));
+    const ada = await join(collab, await grantFor(w, w.owner, "shared"));
     await call(w.store, function* (s: Store) {
       const { projectMembers } = s.t;
       yield* run(s.q.delete(projectMembers).where(eq(projectMembers.userId, w.annotator.id)));
@@ -304,14 +304,14 @@ describe.each(BACKENDS)("the collaboration core on $name", (backend) => {
       status: 404,
     });
     const layer = userLayer(w.annotator.id);
-    const client = await join(collab, w, await grantFor(w, w.annotator, layer));
+    const client = await join(collab, await grantFor(w, w.annotator, layer));
     client.write((doc) =>
       spansOf(doc).set("big", { start: 0, end: 3, label: w.labels[0]!.id, author: huge, createdAt: 1 }),
     );
     await until("the refusal", () => client.socket.closed !== null);
     expect(client.socket.closed!.code).toBe(CloseCode.InvalidUpdate);
     // the room and its projection go on
-    const again = await join(collab, w, await grantFor(w, w.annotator, layer));
+    const again = await join(collab, await grantFor(w, w.annotator, layer));
     again.write((doc) =>
       spansOf(doc).set("ok", {
         start: 0,

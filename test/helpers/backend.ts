@@ -1,0 +1,33 @@
+/**
+ * Which database the integration suite (test/api, test/collab, test/cli) runs on: SQLite (`pnpm test`) or
+ * PostgreSQL (`pnpm test:postgres` sets GLOSS_TEST_BACKEND=postgres). On PostgreSQL every data directory
+ * a test uses stands for a database of its own, created on first use and named in the directory's
+ * `pg-url` file, so a server restarted on the same directory (or a CLI run on it) finds the same data.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createTestDatabase } from "./postgres";
+
+export const onPostgres = process.env.GLOSS_TEST_BACKEND === "postgres";
+
+const memory = new Map<string, Promise<string>>();
+
+/**
+ * The PostgreSQL database URL of a data directory (created on first use; "" for a server without one,
+ * which gets a database of its own). Dropped at the end of the run (test/helpers/pgRun.ts).
+ */
+export function databaseUrlFor(dataDir: string): Promise<string> {
+  if (!dataDir) return createTestDatabase().then((d) => d.url);
+  const file = path.join(dataDir, "pg-url");
+  if (fs.existsSync(file)) return Promise.resolve(fs.readFileSync(file, "utf8").trim());
+  let url = memory.get(dataDir);
+  if (!url) {
+    url = createTestDatabase().then((d) => {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.writeFileSync(file, d.url);
+      return d.url;
+    });
+    memory.set(dataDir, url);
+  }
+  return url;
+}
