@@ -2,7 +2,7 @@
 import { userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -13,9 +13,9 @@ let docs: number[];
 let label: number;
 beforeEach(async () => {
   server = await startServer();
-  curator = seedUser(server.db);
-  ann = seedUser(server.db);
-  const p = seedProject(server.db, {
+  curator = await addUser(server.store);
+  ann = await addUser(server.store);
+  const p = await addProject(server.store, {
     members: [
       { user: curator, role: "curator" },
       { user: ann, role: "annotator" },
@@ -23,9 +23,9 @@ beforeEach(async () => {
   });
   projectId = p.id;
   label = p.labels[0]!.id;
-  docs = ["First text here.", "Second text here."].map(
-    (t) => seedDocument(server.db, p.id, t, { assignTo: [ann] }).id,
-  );
+  docs = [];
+  for (const t of ["First text here.", "Second text here."])
+    docs.push((await addDocument(server.store, p.id, t, { assignTo: [ann] })).id);
 });
 afterEach(() => server.close());
 

@@ -4,13 +4,13 @@
  * thread's connection, as fresh (an edit accepted just before is seen), and through the worker.
  */
 import { projectAccess } from "@gloss/server/auth/access";
-import { callSync } from "@gloss/server/db/store";
+import { call } from "@gloss/server/db/store";
 import { agreementService } from "@gloss/server/services/agreement/service";
 import { type LISTS, listRun } from "@gloss/server/services/lists";
 import { addSpan, type UserDto, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../helpers/http";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -20,10 +20,10 @@ let ann: SeededUser;
 
 beforeAll(async () => {
   server = await startServer({ file: true });
-  manager = seedUser(server.db);
-  ann = seedUser(server.db);
-  const other = seedUser(server.db);
-  project = seedProject(server.db, {
+  manager = await addUser(server.store);
+  ann = await addUser(server.store);
+  const other = await addUser(server.store);
+  project = await addProject(server.store, {
     members: [
       { user: manager, role: "manager" },
       { user: ann, role: "annotator" },
@@ -31,8 +31,8 @@ beforeAll(async () => {
     ],
   });
   for (let i = 0; i < 30; i++)
-    seedDocument(
-      server.db,
+    await addDocument(
+      server.store,
       project.id,
       `Text ${i}: ${i % 4 === 0 ? "the minister denied it" : "prices may rise"}.`,
       {
@@ -51,7 +51,7 @@ const as = (u: SeededUser) => {
 
 describe("lists read in the worker thread", () => {
   it("answer what the list functions answer on the main connection, through the worker", async () => {
-    const worker = agreementService(server.db, server.deps.log).worker!;
+    const worker = agreementService(server.store, server.deps.log).worker!;
     expect(worker).not.toBeNull();
     const before = worker.answered;
     const cases: Array<[SeededUser, keyof typeof LISTS, string, Record<string, unknown>]> = [
@@ -63,13 +63,13 @@ describe("lists read in the worker thread", () => {
     ];
     for (const [user, name, path, query] of cases) {
       const viaHttp = await as(user).get(`/api/projects/${project.id}/${path}`);
-      const access = callSync(
-        server.db,
+      const access = await call(
+        server.store,
         projectAccess,
         await as(user).get<UserDto>("/api/auth/me"),
         project.id,
       );
-      expect([path, viaHttp]).toEqual([path, callSync(server.db, listRun, name, access, query)]);
+      expect([path, viaHttp]).toEqual([path, await call(server.store, listRun, name, access, query)]);
     }
     expect(worker.answered - before).toBe(cases.length);
   });
