@@ -6,7 +6,7 @@ import { addSpan, type LayerContext, userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 const TEXT = "The minister denied it. Aides said he knew.";
@@ -22,16 +22,16 @@ beforeEach(async () => {
   server = await startServer();
   // Long enough that nothing is projected on its own during the test.
   server.deps.collab.limits.projectionDelayMs = 60_000;
-  ann = seedUser(server.db);
-  manager = seedUser(server.db);
-  const project = seedProject(server.db, {
+  ann = await addUser(server.store);
+  manager = await addUser(server.store);
+  const project = await addProject(server.store, {
     members: [
       { user: ann, role: "annotator" },
       { user: manager, role: "manager" },
     ],
   });
   projectId = project.id;
-  documentId = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] }).id;
+  documentId = (await addDocument(server.store, project.id, TEXT, { assignTo: [ann] })).id;
   ctx = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
   client = connectClient(server, { documentId, layer: userLayer(ann.id), auth: { cookie: ann.cookie } });
   await client.synced();

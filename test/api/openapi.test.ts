@@ -8,10 +8,12 @@
 import { createApp } from "@gloss/server/app";
 import type { Logger } from "@gloss/server/log";
 import type { ApiErrorBody } from "@gloss/shared";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
+import { sqlRun } from "../helpers/sql";
 
 interface Operation {
   operationId?: string;
@@ -171,8 +173,8 @@ describe("the error contract", () => {
   const ctx = useServer();
 
   it("a bad parameter, query or body is a 400 invalid_input naming the field", async () => {
-    const user = seedUser(ctx.server.db);
-    const project = seedProject(ctx.server.db, { members: [{ user, role: "manager" }] });
+    const user = await addUser(ctx.server.store);
+    const project = await addProject(ctx.server.store, { members: [{ user, role: "manager" }] });
     const api = new ApiClient(ctx.server.url);
     api.token = user.token;
     const errorOf = async (res: Response) => {
@@ -210,10 +212,10 @@ describe("the error contract", () => {
     // the real app on the server's database and collaboration service, with a logger the test reads
     const app = createApp({ ...ctx.server.deps, log });
 
-    const user = seedUser(ctx.server.db);
-    const project = seedProject(ctx.server.db, { members: [{ user, role: "manager" }] });
-    const doc = seedDocument(ctx.server.db, project.id, "some text");
-    ctx.server.db.$client.prepare("UPDATE documents SET meta = '{corrupt' WHERE id = ?").run(doc.id);
+    const user = await addUser(ctx.server.store);
+    const project = await addProject(ctx.server.store, { members: [{ user, role: "manager" }] });
+    const doc = await addDocument(ctx.server.store, project.id, "some text");
+    await sqlRun(ctx.server.store, sql`UPDATE documents SET meta = '{corrupt' WHERE id = ${doc.id}`);
     const res = await app.request(`/api/documents/${doc.id}`, {
       headers: { authorization: `Bearer ${user.token}` },
     });
