@@ -4,20 +4,19 @@
  * against independent brute-force computations written here; filters, errors, authorisation, and the
  * `gloss agreement` CLI on the same database file.
  */
-import type { Db } from "@gloss/server/db/client";
-import { annotations, layerStates } from "@gloss/server/db/schema";
+import { call, run, type Store } from "@gloss/server/db/store";
 import { type AgreementReport, type ApiErrorBody, tokenize } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
-let db: Db;
+let db: Store;
 beforeAll(async () => {
   server = await startServer({ file: true });
-  db = server.db;
+  db = server.store;
 });
 afterAll(() => server.close());
 
@@ -33,39 +32,41 @@ const TEXT2 = "Experts speculate that prices may rise again next year.";
 const TEXT3 = "Nobody else read this one.";
 
 /** Inserts a layer's spans into the projection. */
-function project(
+async function project(
   p: { id: number; labels: Array<{ id: number; name: string }> },
   documentId: number,
   layer: string,
   spans: Span[],
 ) {
-  db.insert(annotations)
-    .values(
-      spans.map(([start, end, label], i) => ({
-        projectId: p.id,
-        documentId,
-        layer,
-        spanId: `${layer}-${documentId}-${i}`,
-        start,
-        end,
-        labelId: p.labels.find((l) => l.name === label)!.id,
-        createdAt: Date.now(),
-      })),
-    )
-    .run();
+  await call(db, function* (s) {
+    yield* run(
+      s.q.insert(s.t.annotations).values(
+        spans.map(([start, end, label], i) => ({
+          projectId: p.id,
+          documentId,
+          layer,
+          spanId: `${layer}-${documentId}-${i}`,
+          start,
+          end,
+          labelId: p.labels.find((l) => l.name === label)!.id,
+          createdAt: Date.now(),
+        })),
+      ),
+    );
+  });
 }
 
 /**
  * A project with two annotators who disagree on document 1 (a label mismatch and a boundary mismatch),
  * agree on document 2, and of whom only the first did document 3; plus a gold layer on document 1.
  */
-function world() {
-  const manager = seedUser(db);
-  const curator = seedUser(db);
-  const a1 = seedUser(db);
-  const a2 = seedUser(db);
-  const outsider = seedUser(db);
-  const p = seedProject(db, {
+async function world() {
+  const manager = await addUser(db);
+  const curator = await addUser(db);
+  const a1 = await addUser(db);
+  const a2 = await addUser(db);
+  const outsider = await addUser(db);
+  const p = await addProject(db, {
     members: [
       { user: manager, role: "manager" },
       { user: curator, role: "curator" },
@@ -73,9 +74,9 @@ function world() {
       { user: a2, role: "annotator" },
     ],
   });
-  const d1 = seedDocument(db, p.id, TEXT1, { name: "disputed", assignTo: [a1, a2] });
-  const d2 = seedDocument(db, p.id, TEXT2, { name: "agreed", assignTo: [a1, a2] });
-  const d3 = seedDocument(db, p.id, TEXT3, { name: "single", assignTo: [a1] });
+  const d1 = await addDocument(db, p.id, TEXT1, { name: "disputed", assignTo: [a1, a2] });
+  const d2 = await addDocument(db, p.id, TEXT2, { name: "agreed", assignTo: [a1, a2] });
+  const d3 = await addDocument(db, p.id, TEXT3, { name: "single", assignTo: [a1] });
   const layers: Record<string, Record<number, Span[]>> = {
     [`user-${a1.id}`]: {
       [d1.id]: [
@@ -110,7 +111,7 @@ function world() {
     },
   };
   for (const [layer, docs] of Object.entries(layers))
-    for (const [docId, spans] of Object.entries(docs)) project(p, Number(docId), layer, spans);
+    for (const [docId, spans] of Object.entries(docs)) await project(p, Number(docId), layer, spans);
   return {
     manager,
     curator,
@@ -222,7 +223,7 @@ function bruteCohen(docs: Array<{ text: string; a: Span[]; b: Span[] }>) {
 
 describe("GET /api/projects/:id/agreement", () => {
   it("reports every figure with its counts; per-label figures match brute-force computations", async () => {
-    const w = world();
+    const w = await world();
     const r = await get(w.manager, `/api/projects/${w.p.id}/agreement`);
     const l1 = `user-${w.a1.id}`;
     const l2 = `user-${w.a2.id}`;
@@ -272,7 +273,7 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 
   it("filters by labels (names or ids), documents, annotators and IoU", async () => {
-    const w = world();
+    const w = await world();
     const base = `/api/projects/${w.p.id}/agreement`;
     const byName = await get(w.curator, `${base}?labels=claim,Denial`);
     expect(byName.perLabel.map((l) => l.name)).toEqual(["claim", "denial"]);
@@ -310,7 +311,7 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 
   it("compares an annotator against gold when asked for explicit layers", async () => {
-    const w = world();
+    const w = await world();
     const r = await get(w.manager, `/api/projects/${w.p.id}/agreement?layers=user-${w.a1.id},gold`);
     expect(r.options.layers).toEqual([`user-${w.a1.id}`, "gold"]);
     expect(r.annotators[1]).toMatchObject({
@@ -325,17 +326,19 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 
   it("counts a layer with a recorded status and no spans as taking part", async () => {
-    const w = world();
-    const silent = seedUser(db);
-    db.insert(layerStates)
-      .values({
-        projectId: w.p.id,
-        documentId: w.d2.id,
-        layer: `user-${silent.id}`,
-        status: "done",
-        updatedAt: Date.now(),
-      })
-      .run();
+    const w = await world();
+    const silent = await addUser(db);
+    await call(db, function* (s) {
+      yield* run(
+        s.q.insert(s.t.layerStates).values({
+          projectId: w.p.id,
+          documentId: w.d2.id,
+          layer: `user-${silent.id}`,
+          status: "done",
+          updatedAt: Date.now(),
+        }),
+      );
+    });
     const r = await get(w.manager, `/api/projects/${w.p.id}/agreement`);
     expect(r.annotators.find((a) => a.userId === silent.id)).toMatchObject({ spans: 0, documents: 1 });
     const pair = r.perPair.find((p) => p.b === `user-${silent.id}` && p.a === `user-${w.a1.id}`)!;
@@ -344,9 +347,9 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 
   it("names what was wrong in a bad query", async () => {
-    const w = world();
-    const other = seedProject(db, { members: [{ user: w.manager, role: "manager" }] });
-    const foreign = seedDocument(db, other.id, "elsewhere");
+    const w = await world();
+    const other = await addProject(db, { members: [{ user: w.manager, role: "manager" }] });
+    const foreign = await addDocument(db, other.id, "elsewhere");
     const api = clientOf(w.manager);
     const base = `/api/projects/${w.p.id}/agreement`;
     const bad = async (query: string) => {
@@ -363,8 +366,8 @@ describe("GET /api/projects/:id/agreement", () => {
   });
 
   it("lets curators, managers and admins in; annotators get 403, everyone else 404 or 401", async () => {
-    const w = world();
-    const admin = seedUser(db, { admin: true });
+    const w = await world();
+    const admin = await addUser(db, { admin: true });
     const path = `/api/projects/${w.p.id}/agreement`;
     const status = async (u: SeededUser | null, p = path) => (await clientOf(u).request("GET", p)).status;
     expect(await status(w.manager)).toBe(200);
@@ -383,15 +386,15 @@ describe("GET /api/projects/:id/agreement", () => {
 
 describe("the report's document table pages", () => {
   it("limit/offset/q/sort cut pages of one report; every other figure is the whole report's", async () => {
-    const w = world();
+    const w = await world();
     // 40 more documents, both annotators, from agreeing (i % 4 = 0) to disputed, named so that q and sort show
     for (let i = 0; i < 40; i++) {
-      const d = seedDocument(db, w.p.id, `${TEXT1} (${i})`, {
+      const d = await addDocument(db, w.p.id, `${TEXT1} (${i})`, {
         name: `${i % 3 === 0 ? "memo" : "note"}-${String(39 - i).padStart(2, "0")}`,
         assignTo: [w.a1, w.a2],
       });
-      project(w.p, d.id, `user-${w.a1.id}`, [[4, 12, "attribution"]]);
-      project(w.p, d.id, `user-${w.a2.id}`, [[4, 12 + (i % 4), i % 5 === 0 ? "claim" : "attribution"]]);
+      await project(w.p, d.id, `user-${w.a1.id}`, [[4, 12, "attribution"]]);
+      await project(w.p, d.id, `user-${w.a2.id}`, [[4, 12 + (i % 4), i % 5 === 0 ? "claim" : "attribution"]]);
     }
     const path = `/api/projects/${w.p.id}/agreement`;
     const whole = await get(w.manager, `${path}?limit=1000`);
@@ -437,7 +440,7 @@ describe("the report's document table pages", () => {
 
 describe("gloss agreement", () => {
   it("prints a table, or the API's report with --json, straight from the database", async () => {
-    const w = world();
+    const w = await world();
     const table = await runCli(["agreement", String(w.p.id)], { dataDir: server.dataDir });
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/span F1, exact \(micro\)\s+0\.545\s+tp 3, fp 3, fn 2/);
