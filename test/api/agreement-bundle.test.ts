@@ -1,7 +1,7 @@
 /**
  * The agreement worker from the production bundle: server/build.ts writes dist/agreementWorker.js beside
- * dist/main.js, and the bundled server finds it there (a file database always computes in the worker, so a
- * missing or broken worker file is a 500 here). The report is the one computed in-thread on the same file,
+ * dist/main.js, and the bundled server finds it there (a file database, or PostgreSQL on `pnpm test:postgres`,
+ * always computes in the worker, so a missing or broken worker file is a 500 here). The report is the one computed in-thread on the same file,
  * and SIGTERM still ends the server (the worker is terminated with it).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -11,12 +11,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { openDb } from "@gloss/server/db/client";
-import { annotations } from "@gloss/server/db/schema";
-import { computeAgreement } from "@gloss/server/services/agreement/compute";
+import { openPg } from "@gloss/server/db/pg";
+import { call, pgStore, run as runQuery, sqliteStore } from "@gloss/server/db/store";
+import { agreementOutcome } from "@gloss/server/services/agreement/compute";
 import { reportPage } from "@gloss/server/services/agreement/service";
 import { type AgreementReport, userLayer } from "@gloss/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const run = promisify(execFile);
@@ -38,12 +40,19 @@ describe("the bundled server's agreement worker", () => {
     });
     expect(fs.existsSync(path.join(outdir, "agreementWorker.js"))).toBe(true);
 
-    const file = path.join(dataDir, "gloss.db");
-    const db = openDb(file);
-    const manager = seedUser(db);
-    const [a, b] = [seedUser(db), seedUser(db)];
-    const p = seedProject(db, { members: [{ user: manager, role: "manager" }] });
-    const doc = seedDocument(db, p.id, "The minister said the economy will grow, but critics denied it.");
+    // the data directory's database: its SQLite file, or on PostgreSQL the database named in its pg-url
+    const databaseUrl = onPostgres ? await databaseUrlFor(dataDir) : null;
+    const db = databaseUrl
+      ? pgStore(await openPg(databaseUrl))
+      : sqliteStore(openDb(path.join(dataDir, "gloss.db")));
+    const manager = await addUser(db);
+    const [a, b] = [await addUser(db), await addUser(db)];
+    const p = await addProject(db, { members: [{ user: manager, role: "manager" }] });
+    const doc = await addDocument(
+      db,
+      p.id,
+      "The minister said the economy will grow, but critics denied it.",
+    );
     for (const [user, spans] of [
       [
         a,
@@ -60,28 +69,33 @@ describe("the bundled server's agreement worker", () => {
         ],
       ],
     ] as const) {
-      db.insert(annotations)
-        .values(
-          spans.map(([start, end, label], i) => ({
-            projectId: p.id,
-            documentId: doc.id,
-            layer: userLayer(user.id),
-            spanId: `s${i}`,
-            start,
-            end,
-            labelId: p.labels[label]!.id,
-            createdAt: 0,
-          })),
-        )
-        .run();
+      await call(db, function* (s) {
+        yield* runQuery(
+          s.q.insert(s.t.annotations).values(
+            spans.map(([start, end, label], i) => ({
+              projectId: p.id,
+              documentId: doc.id,
+              layer: userLayer(user.id),
+              spanId: `s${i}`,
+              start,
+              end,
+              labelId: p.labels[label]!.id,
+              createdAt: 0,
+            })),
+          ),
+        );
+      });
     }
     const expected = JSON.parse(
-      reportPage(computeAgreement(db, p.id, {}), { limit: 100, offset: 0, sort: "disagreement" }),
+      reportPage(await call(db, agreementOutcome, p.id, {}), { limit: 100, offset: 0, sort: "disagreement" }),
     ) as AgreementReport;
-    db.$client.close();
+    if (db.dialect === "pg") await db.pool.end();
+    else db.sqlite.close();
 
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", GLOSS_DATA_DIR: dataDir };
     delete env.INIT_CWD;
+    if (databaseUrl) env.GLOSS_DATABASE_URL = databaseUrl;
+    else delete env.GLOSS_DATABASE_URL;
     const child = spawn(process.execPath, [path.join(outdir, "main.js"), "serve"], {
       cwd: dataDir,
       env: { ...env, GLOSS_LOG_LEVEL: "warn" },
