@@ -1,8 +1,8 @@
 /** Members and roles: list, add, change role, remove; a project always keeps a manager; audited. */
-import { auditLog } from "@gloss/server/db/schema";
 import type { ApiErrorBody, MemberDto, ProjectDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { rows } from "../helpers/f-query";
 import { addMember, createTeam, registerUser, uniqueName, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
 
@@ -58,7 +58,9 @@ describe("/projects/:id/members", () => {
         (await who.client.request("POST", path, { username: late.username, role: "annotator" })).status,
       ).toBe(403);
     }
-    const entry = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "member.add")).all();
+    const entry = await rows(ctx.server.store, (s) =>
+      s.q.select().from(s.t.auditLog).where(eq(s.t.auditLog.action, "member.add")).orderBy(s.t.auditLog.id),
+    );
     expect(entry.map((e) => e.details.role)).toEqual(["curator", "annotator", "curator"]);
   });
 
@@ -97,11 +99,9 @@ describe("/projects/:id/members", () => {
     expect(((await malformed.json()) as ApiErrorBody).error.message).toMatch(/^userId: /);
     expect((await team.curator.client.request("DELETE", `${base}/${team.manager.user.id}`)).status).toBe(403);
 
-    const actions = ctx.server.db
-      .select()
-      .from(auditLog)
-      .all()
-      .map((a) => a.action);
+    const actions = (
+      await rows(ctx.server.store, (s) => s.q.select().from(s.t.auditLog).orderBy(s.t.auditLog.id))
+    ).map((a) => a.action);
     expect(actions.filter((a) => a.startsWith("member."))).toEqual([
       "member.add",
       "member.add",
