@@ -9,7 +9,7 @@ import { addSpan, type LayerContext, listSpans, userLayer } from "@gloss/shared"
 import { afterEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { runCli } from "../helpers/factories";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 const TEXT = "Police said the protest was peaceful. Organisers denied it.";
@@ -24,9 +24,9 @@ afterEach(async () => {
 /** A server on a database file, an annotator's layer, and the annotator connected to it live. */
 async function annotatorLive() {
   server = await startServer({ file: true });
-  const ann = seedUser(server.db);
-  const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-  const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+  const ann = await addUser(server.store);
+  const project = await addProject(server.store, { members: [{ user: ann, role: "annotator" }] });
+  const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann] });
   const layer = userLayer(ann.id);
   const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
   const live = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
