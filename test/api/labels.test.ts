@@ -1,5 +1,4 @@
 /** Labels: list in order, create, rename/recolour/hotkey/move, reorder, delete (refused while in use); audited. */
-import { annotations, auditLog, labels } from "@gloss/server/db/schema";
 import {
   type ApiErrorBody,
   DEFAULT_LABELS,
@@ -9,9 +8,10 @@ import {
 } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { exec, row, rows } from "../helpers/f-query";
 import { createProject, createTeam, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { seedDocument } from "../helpers/seed";
+import { addDocument } from "../helpers/seed";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
 type LabelList = { labels: LabelDto[] };
@@ -75,7 +75,9 @@ describe("/projects/:id/labels", () => {
       "hedge",
       "other",
     ]);
-    const audited = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "label.create")).all();
+    const audited = await rows(ctx.server.store, (s) =>
+      s.q.select().from(s.t.auditLog).where(eq(s.t.auditLog.action, "label.create")),
+    );
     expect(audited).toHaveLength(3);
   });
 
@@ -148,7 +150,9 @@ describe("/projects/:id/labels", () => {
       (await team.outsider.client.get<LabelList>(`/api/projects/${other.id}/labels`)).labels[0]!.name,
     ).toBe("claim");
     expect(
-      ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "label.update")).all(),
+      await rows(ctx.server.store, (s) =>
+        s.q.select().from(s.t.auditLog).where(eq(s.t.auditLog.action, "label.update")),
+      ),
     ).toHaveLength(5);
   });
 
@@ -185,8 +189,8 @@ describe("/projects/:id/labels", () => {
     const base = `/api/projects/${team.project.id}/labels`;
     const c = team.manager.client;
     const [claim, denial] = team.project.labels;
-    const db = ctx.server.db;
-    const doc = seedDocument(db, team.project.id, "The minister denied it.");
+    const store = ctx.server.store;
+    const doc = await addDocument(store, team.project.id, "The minister denied it.");
     const span = (layer: string, spanId: string) => ({
       projectId: team.project.id,
       documentId: doc.id,
@@ -197,16 +201,20 @@ describe("/projects/:id/labels", () => {
       labelId: claim!.id,
       createdAt: Date.now(),
     });
-    db.insert(annotations)
-      .values([span(`user-${team.annotator.user.id}`, "s1"), span("gold", "s2"), span("gold", "s3")])
-      .run();
+    await exec(store, (s) =>
+      s.q
+        .insert(s.t.annotations)
+        .values([span(`user-${team.annotator.user.id}`, "s1"), span("gold", "s2"), span("gold", "s3")]),
+    );
 
     const refused = await c.request("DELETE", `${base}/${claim!.id}`);
     expect(refused.status).toBe(409);
     const err = await errorOf(refused);
     expect(err).toMatchObject({ code: "label_in_use", details: { count: 3 } });
     expect(err.message).toMatch(/claim.*3 annotations/);
-    expect(db.select().from(labels).where(eq(labels.id, claim!.id)).get()).toBeDefined();
+    expect(
+      await row(store, (s) => s.q.select().from(s.t.labels).where(eq(s.t.labels.id, claim!.id))),
+    ).toBeDefined();
 
     expect((await team.annotator.client.request("DELETE", `${base}/${denial!.id}`)).status).toBe(403);
     expect((await c.request("DELETE", `${base}/${denial!.id}`)).status).toBe(204);
@@ -217,7 +225,9 @@ describe("/projects/:id/labels", () => {
       ["speculation", 2],
     ]);
     expect((await c.request("DELETE", `${base}/${denial!.id}`)).status).toBe(404);
-    const deleted = db.select().from(auditLog).where(eq(auditLog.action, "label.delete")).all();
+    const deleted = await rows(store, (s) =>
+      s.q.select().from(s.t.auditLog).where(eq(s.t.auditLog.action, "label.delete")),
+    );
     expect(deleted.map((d) => d.target)).toEqual([`label:${denial!.id}`]);
   });
 });
