@@ -4,18 +4,20 @@
  * Hugging Face split and dropped-span counts (card + HTTP trailers), and a stream that holds no database
  * cursor between chunks.
  */
-import { labels } from "@gloss/server/db/schema";
+import { call, run } from "@gloss/server/db/store";
 import { readZip } from "@gloss/server/services/importAnnotations";
 import { EXPORT_FORMATS, hfCardNames, readCsv, tagNames } from "@gloss/shared";
 import { beforeEach, describe, expect, it } from "vitest";
-import { insertLayer, seedWorld, setAssignment, setCuration, type World } from "../fixtures/formats/world";
+import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
+import { addLayer, addWorld, markAssignment, markCuration } from "../helpers/h-world";
 import { ApiClient, getWithTrailers } from "../helpers/http";
-import { type SeededUser, seedUser } from "../helpers/seed";
+import { addUser, type SeededUser } from "../helpers/seed";
 
 /**
  * Each test runs twice: on an in-memory database the export is read on the main thread; on a database file
- * it is read in the worker thread (services/exportStream.ts), whose bytes must be the same.
+ * it is read in the worker thread (services/exportStream.ts), whose bytes must be the same. (On PostgreSQL
+ * both read in the worker, which connects to the same database.)
  */
 describe.each([
   { where: "main thread (in-memory database)", file: false },
@@ -23,10 +25,10 @@ describe.each([
 ])("export read on the $where", ({ file }) => {
   const ctx = useServer({ file });
   let w: World;
-  beforeEach(() => {
-    w = seedWorld(ctx.server.db);
+  beforeEach(async () => {
+    w = await addWorld(ctx.server.store);
     // a gold export holds curated documents only by default (see export-integrity.test.ts)
-    for (const d of w.docs) setCuration(ctx.server.db, d.id, "done");
+    for (const d of w.docs) await markCuration(ctx.server.store, d.id, "done");
   });
 
   const as = (u: SeededUser) => {
@@ -49,7 +51,9 @@ describe.each([
     it("managers, curators and admins export; annotators get 403, non-members 404, anonymous 401", async () => {
       expect((await fetchExport("format=gloss", w.manager)).status).toBe(200);
       expect((await fetchExport("format=gloss", w.curator)).status).toBe(200);
-      expect((await fetchExport("format=gloss", seedUser(ctx.server.db, { admin: true }))).status).toBe(200);
+      expect(
+        (await fetchExport("format=gloss", await addUser(ctx.server.store, { admin: true }))).status,
+      ).toBe(200);
       const annotator = await fetchExport("format=gloss", w.annotator);
       expect(annotator.status).toBe(403);
       expect((await annotator.json()).error.code).toBe("forbidden");
@@ -225,15 +229,15 @@ describe.each([
 
   describe("layers and filters", () => {
     /** Annotator layers on the first document: A in all three, B in two, C in one. */
-    function seedAnnotators() {
+    async function seedAnnotators() {
       const d = w.docs[0]!;
       const at = (q: string) => d.text.indexOf(q);
       const A = { start: at("there"), end: at("there") + 5, label: "claim" };
       const B = { start: at("the minister"), end: at("the minister") + 12, label: "attribution" };
       const C = { start: at("rose"), end: at("rose") + 4, label: "speculation" };
       const layer = (u: SeededUser, spans: Array<typeof A>, rel = false) =>
-        insertLayer(
-          ctx.server.db,
+        addLayer(
+          ctx.server.store,
           w.project.id,
           d.id,
           `user-${u.id}`,
@@ -241,14 +245,14 @@ describe.each([
           w.labelId,
           rel ? [{ id: `ur${u.id}`, from: `u${u.id}-1`, to: `u${u.id}-0`, type: "attributes" }] : [],
         );
-      layer(w.annotator, [A, B], true);
-      layer(w.annotator2, [A, B, C], true);
-      layer(w.annotator3, [A]);
+      await layer(w.annotator, [A, B], true);
+      await layer(w.annotator2, [A, B, C], true);
+      await layer(w.annotator3, [A]);
       return { d, A, B, C };
     }
 
     it("exports one annotator's layer, every annotator layer, or the majority vote", async () => {
-      const { d, A, B } = seedAnnotators();
+      const { d, A, B } = await seedAnnotators();
       const one = jsonl(await (await fetchExport(`format=gloss&layer=user-${w.annotator2.id}`)).text());
       expect(one).toHaveLength(w.docs.length); // the documents assigned to them
       expect(one[0].layer).toBe(`user-${w.annotator2.id}`);
@@ -285,7 +289,7 @@ describe.each([
     });
 
     it("filters by documents, labels and status (curation status for gold, assignment status per annotator layer)", async () => {
-      seedAnnotators();
+      await seedAnnotators();
       const [d0, d1, d2] = w.docs;
       const docs = jsonl(await (await fetchExport(`format=gloss&documents=${d2!.id},${d0!.id}`)).text());
       expect(docs.map((l) => l.id)).toEqual([d0!.id, d2!.id]);
@@ -294,13 +298,13 @@ describe.each([
       for (const l of claims) for (const s of l.spans) expect(s.label).toBe("claim");
       expect(claims[0].relations).toEqual([]); // the relation's source (an attribution) was filtered out
 
-      for (const d of w.docs) if (d.id !== d1!.id) setCuration(ctx.server.db, d.id, "in_progress");
+      for (const d of w.docs) if (d.id !== d1!.id) await markCuration(ctx.server.store, d.id, "in_progress");
       const done = jsonl(await (await fetchExport("format=gloss&status=done")).text());
       expect(done.map((l) => l.id)).toEqual([d1!.id]);
       const notDone = jsonl(await (await fetchExport("format=gloss&status=todo,in_progress")).text());
       expect(notDone).toHaveLength(w.docs.length - 1);
 
-      setAssignment(ctx.server.db, d0!.id, w.annotator.id, "done");
+      await markAssignment(ctx.server.store, d0!.id, w.annotator.id, "done");
       const allDone = jsonl(await (await fetchExport("format=gloss&layer=all&status=done")).text());
       expect(allDone.map((l) => [l.id, l.layer])).toEqual([[d0!.id, `user-${w.annotator.id}`]]);
     });
@@ -311,8 +315,8 @@ describe.each([
       // overlapping gold spans on the first document: the longer one wins under keep-longest
       const d = w.docs[0]!;
       const s = d.text.indexOf("the minister said");
-      insertLayer(
-        ctx.server.db,
+      await addLayer(
+        ctx.server.store,
         w.project.id,
         d.id,
         "gold",
@@ -359,23 +363,31 @@ describe.each([
 
   describe("streaming", () => {
     it("holds no database cursor between chunks: the database takes writes while a large export is paused", async () => {
-      const db = ctx.server.db;
+      const store = ctx.server.store;
       const text = `${"The minister said taxes will rise. 😀 ".repeat(60)}`;
-      const stmt = db.$client.prepare(
-        "INSERT INTO documents (project_id, name, text, sha256, length) VALUES (?, ?, ?, ?, ?)",
-      );
-      db.$client.transaction(() => {
-        for (let i = 0; i < 3000; i++)
-          stmt.run(w.project.id, `bulk-${i}`, `${i} ${text}`, `sha-bulk-${i}`, text.length + 6);
-      })();
+      const bulk = Array.from({ length: 3000 }, (_, i) => ({
+        projectId: w.project.id,
+        name: `bulk-${i}`,
+        text: `${i} ${text}`,
+        sha256: `sha-bulk-${i}`,
+        length: text.length + 6,
+      }));
+      await call(store, function* (s) {
+        for (let i = 0; i < bulk.length; i += 500)
+          yield* run(s.q.insert(s.t.documents).values(bulk.slice(i, i + 500)));
+      });
       const res = await fetchExport("format=gloss&includeUncurated=true"); // the bulk documents are not curated
       const reader = res.body!.getReader();
       const first = await reader.read();
       expect(first.done).toBe(false);
       // the export is mid-way (gigabytes are not buffered): a write on the same connection must succeed
-      db.insert(labels)
-        .values({ projectId: w.project.id, name: "written-mid-export", color: "#000000" })
-        .run();
+      await call(store, function* (s) {
+        yield* run(
+          s.q
+            .insert(s.t.labels)
+            .values({ projectId: w.project.id, name: "written-mid-export", color: "#000000" }),
+        );
+      });
       let bytes = first.value!.byteLength;
       let lines = new TextDecoder().decode(first.value!).split("\n").length - 1;
       const decoder = new TextDecoder();
