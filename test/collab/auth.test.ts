@@ -10,7 +10,7 @@ import {
   rawSocket,
   Y,
 } from "../helpers/collab";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -31,14 +31,13 @@ afterEach(async () => {
 
 const TEXT = "Ministers insisted the figures were accurate; auditors disagreed.";
 
-function independentProject() {
-  const db = server.db;
-  const ann1 = seedUser(db);
-  const ann2 = seedUser(db);
-  const curator = seedUser(db);
-  const manager = seedUser(db);
-  const outsider = seedUser(db);
-  const project = seedProject(db, {
+async function independentProject() {
+  const ann1 = await addUser(server.store);
+  const ann2 = await addUser(server.store);
+  const curator = await addUser(server.store);
+  const manager = await addUser(server.store);
+  const outsider = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode: "independent",
     members: [
       { user: ann1, role: "annotator" },
@@ -47,8 +46,8 @@ function independentProject() {
       { user: manager, role: "manager" },
     ],
   });
-  const doc = seedDocument(db, project.id, TEXT, { assignTo: [ann1, ann2] });
-  const unassigned = seedDocument(db, project.id, `${TEXT} (2)`, { assignTo: [ann2] });
+  const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann1, ann2] });
+  const unassigned = await addDocument(server.store, project.id, `${TEXT} (2)`, { assignTo: [ann2] });
   const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
   return { ann1, ann2, curator, manager, outsider, project, doc, unassigned, ctx };
 }
@@ -64,7 +63,7 @@ async function outcome(path: string, auth: ClientAuth, origin?: string | null): 
 
 describe("socket authorisation", () => {
   it("matrix over rooms in an independent project", async () => {
-    const { ann1, ann2, curator, manager, outsider, doc, unassigned } = independentProject();
+    const { ann1, ann2, curator, manager, outsider, doc, unassigned } = await independentProject();
     const p = (layer: LayerName, d = doc.id) => collabPath(d, layer);
     const cookie = (u: { cookie: string }) => ({ cookie: u.cookie });
     const cases: Array<[string, string, ClientAuth, number | "open"]> = [
@@ -94,7 +93,7 @@ describe("socket authorisation", () => {
   });
 
   it("a refused WebsocketProvider gets the code and does not retry", async () => {
-    const { ann1, ann2, doc } = independentProject();
+    const { ann1, ann2, doc } = await independentProject();
     const c = client(doc.id, userLayer(ann2.id), { cookie: ann1.cookie });
     expect((await c.closed()).code).toBe(CloseCode.Forbidden);
     expect(c.provider.shouldConnect).toBe(false);
@@ -103,7 +102,7 @@ describe("socket authorisation", () => {
   });
 
   it("Origin: a foreign page cannot use the cookie; a script with a token and no Origin can", async () => {
-    const { ann1, doc } = independentProject();
+    const { ann1, doc } = await independentProject();
     const path = collabPath(doc.id, userLayer(ann1.id));
     expect(await outcome(path, { cookie: ann1.cookie }, "https://evil.example")).toBe(CloseCode.Forbidden);
     expect(await outcome(path, { cookie: ann1.cookie }, "null")).toBe(CloseCode.Forbidden);
@@ -116,7 +115,7 @@ describe("socket authorisation", () => {
   });
 
   it("read-only: a curator's updates to an annotator's layer are never applied", async () => {
-    const { ann1, curator, doc, ctx, project } = independentProject();
+    const { ann1, curator, doc, ctx, project } = await independentProject();
     const layer = userLayer(ann1.id);
     const owner = client(doc.id, layer, { cookie: ann1.cookie });
     const reader = client(doc.id, layer, { cookie: curator.cookie });

@@ -7,7 +7,7 @@ import { CloseCode, userColor } from "@gloss/shared";
 import * as encoding from "lib0/encoding";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, collabPath, connectClient, rawSocket } from "../helpers/collab";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -19,10 +19,10 @@ let documentId: number;
 
 beforeEach(async () => {
   server = await startServer();
-  manager = seedUser(server.db);
-  mallory = seedUser(server.db);
-  curator = seedUser(server.db);
-  const project = seedProject(server.db, {
+  manager = await addUser(server.store);
+  mallory = await addUser(server.store);
+  curator = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode: "shared",
     members: [
       { user: manager, role: "manager" },
@@ -30,7 +30,9 @@ beforeEach(async () => {
       { user: curator, role: "curator" },
     ],
   });
-  documentId = seedDocument(server.db, project.id, "Some text to annotate.", { assignTo: [mallory] }).id;
+  documentId = (
+    await addDocument(server.store, project.id, "Some text to annotate.", { assignTo: [mallory] })
+  ).id;
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();

@@ -1,7 +1,7 @@
 import { addSpan, type LayerContext, listSpans, removeSpan, updateSpan, userColor } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -20,11 +20,10 @@ afterEach(async () => {
   await server.close();
 });
 
-function sharedProject() {
-  const db = server.db;
-  const alice = seedUser(db);
-  const bob = seedUser(db);
-  const project = seedProject(db, {
+async function sharedProject() {
+  const alice = await addUser(server.store);
+  const bob = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode: "shared",
     members: [
       { user: alice, role: "annotator" },
@@ -32,14 +31,14 @@ function sharedProject() {
     ],
   });
   const text = "The minister said the plan was dead. Officials denied it.";
-  const doc = seedDocument(db, project.id, text, { assignTo: [alice, bob] });
+  const doc = await addDocument(server.store, project.id, text, { assignTo: [alice, bob] });
   const ctx: LayerContext = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
   return { alice, bob, project, doc, ctx };
 }
 
 describe("live layers", () => {
   it("two users in a shared-mode project see each other's spans", async () => {
-    const { alice, bob, project, doc, ctx } = sharedProject();
+    const { alice, bob, project, doc, ctx } = await sharedProject();
     const a = client({ documentId: doc.id, layer: "shared", auth: { cookie: alice.cookie } });
     const b = client({ documentId: doc.id, layer: "shared", auth: { token: bob.token } });
     await Promise.all([a.synced(), b.synced()]);
@@ -57,7 +56,7 @@ describe("live layers", () => {
   });
 
   it("a late joiner receives the state, and it survives the room unloading", async () => {
-    const { alice, bob, project, doc, ctx } = sharedProject();
+    const { alice, bob, project, doc, ctx } = await sharedProject();
     const a = client({ documentId: doc.id, layer: "shared", auth: { cookie: alice.cookie } });
     await a.synced();
     const s = addSpan(a.doc, { start: 0, end: 3, label: project.labels[1]!.id, author: alice.id }, ctx);
@@ -71,7 +70,7 @@ describe("live layers", () => {
   });
 
   it("relays awareness and removes a closed connection's state", async () => {
-    const { alice, bob, doc } = sharedProject();
+    const { alice, bob, doc } = await sharedProject();
     const a = client({ documentId: doc.id, layer: "shared", auth: { cookie: alice.cookie } });
     const b = client({ documentId: doc.id, layer: "shared", auth: { cookie: bob.cookie } });
     await Promise.all([a.synced(), b.synced()]);
