@@ -7,12 +7,13 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { sessions } from "@gloss/server/db/schema";
+import { call, run } from "@gloss/server/db/store";
 import { addSpan, CloseCode, type LayerContext, type LayerName, listSpans, userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 const TEXT = "The ministry denied the report. Officials said it was false.";
@@ -36,12 +37,12 @@ let label: number;
 beforeEach(async () => {
   server = await startServer();
   [manager, curator, ann, other] = [
-    seedUser(server.db),
-    seedUser(server.db),
-    seedUser(server.db),
-    seedUser(server.db),
+    await addUser(server.store),
+    await addUser(server.store),
+    await addUser(server.store),
+    await addUser(server.store),
   ];
-  const project = seedProject(server.db, {
+  const project = await addProject(server.store, {
     members: [
       { user: manager, role: "manager" },
       { user: curator, role: "curator" },
@@ -50,7 +51,7 @@ beforeEach(async () => {
     ],
   });
   projectId = project.id;
-  documentId = seedDocument(server.db, project.id, TEXT, { assignTo: [ann, other] }).id;
+  documentId = (await addDocument(server.store, project.id, TEXT, { assignTo: [ann, other] })).id;
   label = project.labels[0]!.id;
   ctx = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
 });
@@ -112,10 +113,9 @@ describe("rights on open sockets", () => {
     clients.push(token);
     await Promise.all([c.synced(), token.synced()]);
     // Nobody asks the server anything: the session's time just runs out.
-    server.db
-      .update(sessions)
-      .set({ expiresAt: Date.now() - 1 })
-      .run();
+    await call(server.store, function* (s) {
+      yield* run(s.q.update(s.t.sessions).set({ expiresAt: Date.now() - 1 }));
+    });
     expect((await c.closed()).code).toBe(CloseCode.Unauthorized);
     addSpan(c.doc, { start: 0, end: 3, label, author: ann.id }, ctx);
     await server.deps.collab.flush();
@@ -143,17 +143,31 @@ describe("rights changed by another process", () => {
   it("a membership deleted by another process closes the socket within a second", async () => {
     await server.close();
     server = await startServer({ file: true });
-    const u = seedUser(server.db);
-    const p = seedProject(server.db, { members: [{ user: u, role: "annotator" }] });
-    const d = seedDocument(server.db, p.id, TEXT, { assignTo: [u] }).id;
+    const u = await addUser(server.store);
+    const p = await addProject(server.store, { members: [{ user: u, role: "annotator" }] });
+    const d = (await addDocument(server.store, p.id, TEXT, { assignTo: [u] })).id;
     const c = connectClient(server, { documentId: d, layer: userLayer(u.id), auth: { cookie: u.cookie } });
     clients.push(c);
     await c.synced();
-    // Another process (an operator's script, the CLI): not through this server's API.
-    const script = `const db = require("better-sqlite3")(process.argv[1]);
+    // Another process (an operator's script, the CLI): not through this server's API. On PostgreSQL the
+    // same two deletes in one transaction of another client of the server's database.
+    const script = onPostgres
+      ? `const pg = require("pg");
+      const c = new pg.Client({ connectionString: process.argv[1] });
+      const id = Number(process.argv[2]);
+      (async () => {
+        await c.connect();
+        await c.query("BEGIN");
+        await c.query("DELETE FROM project_members WHERE user_id = $1", [id]);
+        await c.query("DELETE FROM assignments WHERE user_id = $1", [id]);
+        await c.query("COMMIT");
+        await c.end();
+      })().catch((err) => { console.error(err); process.exit(1); });`
+      : `const db = require("better-sqlite3")(process.argv[1]);
       db.prepare("DELETE FROM project_members WHERE user_id = ?").run(Number(process.argv[2]));
       db.prepare("DELETE FROM assignments WHERE user_id = ?").run(Number(process.argv[2]));`;
-    execFileSync(process.execPath, ["-e", script, path.join(server.dataDir, "gloss.db"), String(u.id)], {
+    const target = onPostgres ? await databaseUrlFor(server.dataDir) : path.join(server.dataDir, "gloss.db");
+    execFileSync(process.execPath, ["-e", script, target, String(u.id)], {
       cwd: path.resolve(fileURLToPath(import.meta.url), "../../../server"),
     });
     const committed = Date.now();
