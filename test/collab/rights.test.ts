@@ -10,9 +10,9 @@ import { fileURLToPath } from "node:url";
 import { call, run } from "@gloss/server/db/store";
 import { addSpan, CloseCode, type LayerContext, type LayerName, listSpans, userLayer } from "@gloss/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { ApiClient } from "../helpers/http";
-import { databaseUrlFor, onPostgres } from "../helpers/backend";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
