@@ -2,12 +2,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDb } from "@gloss/server/db/client";
-import { apiTokens, auditLog } from "@gloss/server/db/schema";
 import { MAX_TOKENS_PER_USER } from "@gloss/server/services/tokens";
 import type { ApiErrorBody, CreatedTokenDto, TokenDto, UserDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { exec, row, rows } from "../helpers/f-query";
 import { createToken, registerUser, runCli, tokenClient, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
 import { startServer } from "../helpers/server";
@@ -23,10 +22,12 @@ describe("/tokens", () => {
     expect(created.token.startsWith(created.prefix)).toBe(true);
     expect(created.prefix.length).toBeLessThan(created.token.length / 2);
 
-    const row = ctx.server.db.select().from(apiTokens).where(eq(apiTokens.id, created.id)).get()!;
-    expect(Object.values(row).some((v) => typeof v === "string" && v.includes(created.token.slice(12)))).toBe(
-      false,
-    );
+    const stored = (await row(ctx.server.store, (s) =>
+      s.q.select().from(s.t.apiTokens).where(eq(s.t.apiTokens.id, created.id)),
+    ))!;
+    expect(
+      Object.values(stored).some((v) => typeof v === "string" && v.includes(created.token.slice(12))),
+    ).toBe(false);
 
     const listed = await client.get<{ tokens: TokenDto[] }>("/api/tokens");
     expect(listed.tokens).toEqual([
@@ -45,11 +46,7 @@ describe("/tokens", () => {
     const after = await client.get<{ tokens: TokenDto[] }>("/api/tokens");
     expect(after.tokens[0]!.lastUsedAt).toEqual(expect.any(Number));
     expect(
-      ctx.server.db
-        .select()
-        .from(auditLog)
-        .all()
-        .map((a) => a.action),
+      (await rows(ctx.server.store, (s) => s.q.select().from(s.t.auditLog))).map((a) => a.action),
     ).toContain("token.create");
   });
 
@@ -96,24 +93,26 @@ describe("/tokens", () => {
   it(`refuses a token past ${MAX_TOKENS_PER_USER} live ones (409, nothing written); revoking one frees a place`, async () => {
     const { client, user } = await registerUser(ctx.server.url);
     const first = await createToken(client, "first");
-    ctx.server.db
-      .insert(apiTokens)
-      .values(
+    await exec(ctx.server.store, (s) =>
+      s.q.insert(s.t.apiTokens).values(
         Array.from({ length: MAX_TOKENS_PER_USER - 1 }, (_, i) => ({
           userId: user.id,
           name: `t${i}`,
           tokenHash: `hash-${user.id}-${i}`,
           prefix: "gloss_xxxxxx",
         })),
-      )
-      .run();
-    const audits = () =>
-      ctx.server.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.userId, user.id), eq(auditLog.action, "token.create")))
-        .all().length;
-    expect(audits()).toBe(1);
+      ),
+    );
+    const audits = async () =>
+      (
+        await rows(ctx.server.store, (s) =>
+          s.q
+            .select()
+            .from(s.t.auditLog)
+            .where(and(eq(s.t.auditLog.userId, user.id), eq(s.t.auditLog.action, "token.create"))),
+        )
+      ).length;
+    expect(await audits()).toBe(1);
     const res = await client.request("POST", "/api/tokens", { name: "one too many" });
     expect(res.status).toBe(409);
     expect(((await res.json()) as ApiErrorBody).error).toMatchObject({
@@ -123,10 +122,10 @@ describe("/tokens", () => {
     expect((await client.get<{ tokens: TokenDto[] }>("/api/tokens")).tokens).toHaveLength(
       MAX_TOKENS_PER_USER,
     );
-    expect(audits()).toBe(1);
+    expect(await audits()).toBe(1);
     expect((await client.request("DELETE", `/api/tokens/${first.id}`)).status).toBe(204);
     expect((await createToken(client, "again")).name).toBe("again");
-    expect(audits()).toBe(2);
+    expect(await audits()).toBe(2);
   });
 
   it("validates the name, and refuses anonymous callers", async () => {
@@ -157,25 +156,17 @@ describe("CLI: gloss token create", () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-cli-"));
       expect((await runCli(["user", "add", "robot"], { dataDir })).code).toBe(0);
       const r = await runCli(["token", "create", "robot", "--name", "nightly export"], { dataDir });
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const token = r.stdout.trim();
       expect(token).toMatch(/^gloss_[A-Za-z0-9_-]{43}$/);
       expect(r.stderr).toMatch(/nightly export/);
 
-      const db = openDb(path.join(dataDir, "gloss.db"));
-      try {
-        expect(
-          db
-            .select()
-            .from(apiTokens)
-            .all()
-            .map((t) => t.name),
-        ).toEqual(["nightly export"]);
-      } finally {
-        db.$client.close();
-      }
+      // a server on the same data directory (the same database) holds the CLI's token
       const server = await startServer({ dataDir });
       try {
+        expect(
+          (await rows(server.store, (s) => s.q.select().from(s.t.apiTokens))).map((t) => t.name),
+        ).toEqual(["nightly export"]);
         expect((await tokenClient(server.url, token).get<UserDto>("/api/auth/me")).username).toBe("robot");
       } finally {
         await server.close();
