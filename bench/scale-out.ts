@@ -1,6 +1,8 @@
 /**
- * `pnpm bench:scale-out`: one Gloss server against two and three over one SQLite file, Redis relaying each
- * room's committed updates between them (GLOSS_REDIS_URL, a fresh GLOSS_REDIS_PREFIX per run). Same
+ * `pnpm bench:scale-out`: one Gloss server against two and three, over one SQLite file and over one
+ * PostgreSQL database (created for the run on GLOSS_TEST_PG_ADMIN_URL's server, default the local one's
+ * `test`, and dropped after), Redis
+ * relaying each room's committed updates between them (GLOSS_REDIS_URL, a fresh GLOSS_REDIS_PREFIX per run). Same
  * workload on each: `--docs` documents × 4 clients, and one document with `--big` clients, every client a
  * real provider, spread round-robin over the instances (so most deliveries cross from one to another).
  * Then `--idle` connections over three instances with one update per second per room for `--idle-seconds`.
@@ -23,10 +25,11 @@ import path from "node:path";
 import type { CollabMetrics } from "../server/src/collab/metrics";
 import { addSpan, type LayerContext, newId, spansOf } from "../shared/src/layer";
 import type { ClientAuth } from "../test/helpers/collab";
+import { createTestDatabase, type DatabaseLoad, databaseLoad } from "../test/helpers/postgres";
 import { type ChildServer, startChild } from "./lib/child";
 import { type BenchClient, connectBenchClient } from "./lib/clients";
 import { benchOptions } from "./lib/options";
-import { BENCH_TEXT, seedBenchWorld } from "./lib/seed";
+import { BENCH_TEXT, seedBenchWorld, seedBenchWorldPg } from "./lib/seed";
 import { int, median, ms, ratio, type Summary, spread, summarize, table } from "./lib/stats";
 import { type BenchTarget, measureLatency, within } from "./lib/workload";
 
@@ -63,10 +66,14 @@ for (const [name, v, lo, hi] of bounds)
 
 const REDIS_URL = process.env.GLOSS_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CONFIGS = [
-  { name: "1 instance", instances: 1, redis: false },
-  { name: "2 instances", instances: 2, redis: true },
-  { name: "3 instances", instances: 3, redis: true },
+  { name: "1 instance", instances: 1, redis: false, pg: false },
+  { name: "2 instances", instances: 2, redis: true, pg: false },
+  { name: "3 instances", instances: 3, redis: true, pg: false },
+  { name: "1 on PG", instances: 1, redis: false, pg: true },
+  { name: "2 on PG", instances: 2, redis: true, pg: true },
+  { name: "3 on PG", instances: 3, redis: true, pg: true },
 ] as const;
+
 const WORKLOADS = [
   { name: `${o.docs} docs × 4 clients`, docs: o.docs, perDoc: 4, rounds: o.rounds },
   { name: `1 doc × ${o.big} clients`, docs: 1, perDoc: o.big, rounds: o["big-rounds"] },
@@ -108,11 +115,23 @@ function redisInfo(): { commands: number; publishes: number; cpuS: number } | nu
   }
 }
 
-/** Starts `n` Gloss instances on the shared database file (with Redis under a fresh prefix, or without). */
-async function startInstances(n: number, redis: boolean): Promise<Array<ChildServer<{ url: string }>>> {
+/** The benchmark's PostgreSQL database (created fresh by the test helper, dropped at the end). */
+const pgDatabase = await createTestDatabase();
+const pgUrl = pgDatabase.url;
+
+/**
+ * Starts `n` Gloss instances on the shared database — the SQLite file or the PostgreSQL database — with
+ * Redis under a fresh prefix, or without.
+ */
+async function startInstances(
+  n: number,
+  redis: boolean,
+  onPg = false,
+): Promise<Array<ChildServer<{ url: string }>>> {
   const prefix = `gloss-bench-${randomBytes(6).toString("hex")}`;
   const env = {
     GLOSS_BENCH_DATA_DIR: dataDir,
+    GLOSS_DATABASE_URL: onPg ? pgUrl : "",
     GLOSS_REDIS_URL: redis ? REDIS_URL : "",
     GLOSS_REDIS_PREFIX: prefix,
   };
@@ -140,6 +159,21 @@ const busReceived = async (children: Array<ChildServer<{ url: string }>>) =>
     0,
   );
 
+/**
+ * The benchmark database's load counters once they stop moving: a backend reports its statistics at
+ * most once a second while busy, and within 10 s once idle (PostgreSQL 15).
+ */
+async function settledLoad(): Promise<DatabaseLoad> {
+  let last = await databaseLoad(pgUrl);
+  for (let waited = 0; waited < 12_000; waited += 1500) {
+    await sleep(1500);
+    const now = await databaseLoad(pgUrl);
+    if (now.commits === last.commits && now.rowsWritten === last.rowsWritten) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** Redis's own CPU (µs per second) with no Gloss instance running: its background work, not ours. */
 let redisIdleUsPerS = 0;
 
@@ -155,6 +189,10 @@ interface RunFigures {
   /** Updates received through Redis over those a writer's instance must pass on (updates × (n − 1)). */
   viaRedis: number;
   deliveries: number;
+  /** PostgreSQL per update (PostgreSQL configurations): commits, rows written, its backends' CPU (µs). */
+  pgCommits: number;
+  pgRows: number;
+  pgCpu: number;
 }
 
 /**
@@ -169,10 +207,12 @@ async function measure(
   rounds: number,
   auth: ClientAuth[],
   ctx: LayerContext,
+  onPg: boolean,
 ): Promise<RunFigures> {
   const n = children.length;
   let redis0 = null as ReturnType<typeof redisInfo>;
   let bus0 = 0;
+  const pg: { before: DatabaseLoad | null } = { before: null };
   const target: BenchTarget = {
     name: `${n} instance${n === 1 ? "" : "s"}`,
     url: children[0]!.ready.url,
@@ -186,9 +226,12 @@ async function measure(
     onMeasure: async () => {
       redis0 = redisInfo();
       bus0 = await busReceived(children);
+      if (onPg) pg.before = await settledLoad();
     },
   });
   const heard = (await busReceived(children)) - bus0;
+  const pg0 = pg.before;
+  const pg1 = onPg ? await settledLoad() : null;
   const redis1 = redisInfo();
   const updates = rounds * docIds.length;
   // The first INFO is counted among the commands the second one reports.
@@ -207,6 +250,9 @@ async function measure(
     // Every document has clients on every instance (perDoc ≥ n), so each update must reach n − 1 others.
     viaRedis: n > 1 ? heard / (updates * (n - 1)) : Number.NaN,
     deliveries: r.deliveries,
+    pgCommits: pg0 && pg1 ? (pg1.commits - pg0.commits) / updates : Number.NaN,
+    pgRows: pg0 && pg1 ? (pg1.rowsWritten - pg0.rowsWritten) / updates : Number.NaN,
+    pgCpu: pg0 && pg1 ? ((pg1.backendCpuS - pg0.backendCpuS) * 1e6) / updates : Number.NaN,
   };
 }
 
@@ -299,8 +345,13 @@ try {
   const quiet = redisInfo();
   if (quiet) redisIdleUsPerS = Math.max(0, (quiet.cpuS - ping.cpuS) * 1e6);
   log("seeding");
-  const world = seedBenchWorld(dataDir, USERS, RUNS * CONFIGS.length);
-  const ctx: LayerContext = { text: BENCH_TEXT, labelIds: new Set(world.labelIds) };
+  const sqliteWorld = seedBenchWorld(dataDir, USERS, RUNS * CONFIGS.length);
+  const pgWorld = await seedBenchWorldPg(pgUrl, USERS, RUNS * CONFIGS.length);
+  const worldOf = (cfg: { pg: boolean }) => (cfg.pg ? pgWorld : sqliteWorld);
+  const ctxOf = (cfg: { pg: boolean }): LayerContext => ({
+    text: BENCH_TEXT,
+    labelIds: new Set(worldOf(cfg).labelIds),
+  });
 
   process.stdout.write(
     `Scale-out runs (${RUNS} per configuration, order rotating; clients round-robin over the instances; ` +
@@ -310,14 +361,14 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const order = CONFIGS.map((_, i) => CONFIGS[(i + run) % CONFIGS.length]!);
     for (const cfg of order) {
-      const docs = world.latency[run * CONFIGS.length + CONFIGS.indexOf(cfg)]!;
+      const docs = worldOf(cfg).latency[run * CONFIGS.length + CONFIGS.indexOf(cfg)]!;
       log(`run ${run + 1}/${RUNS}: ${cfg.name}, starting`);
-      const children = await startInstances(cfg.instances, cfg.redis);
+      const children = await startInstances(cfg.instances, cfg.redis, cfg.pg);
       try {
         for (const w of WORKLOADS) {
           const ids = w.docs === 1 ? docs.twoHundred : docs.spread.slice(0, w.docs);
           log(`run ${run + 1}/${RUNS}: ${cfg.name}, ${w.name}`);
-          const x = await measure(children, ids, w.perDoc, w.rounds, world.auth, ctx);
+          const x = await measure(children, ids, w.perDoc, w.rounds, worldOf(cfg).auth, ctxOf(cfg), cfg.pg);
           const key = `${w.name}|${cfg.name}`;
           runs.set(key, [...(runs.get(key) ?? []), x]);
           process.stdout.write(
@@ -338,16 +389,16 @@ try {
 
   let idle: Awaited<ReturnType<typeof measureIdleFanout>> | null = null;
   if (o.idle > 0) {
-    log(`idle: ${o.idle} connections over 3 instances, ${o["idle-rooms"]} rooms`);
-    const children = await startInstances(3, true);
+    log(`idle: ${o.idle} connections over 3 instances on PostgreSQL + Redis, ${o["idle-rooms"]} rooms`);
+    const children = await startInstances(3, true, true);
     try {
       idle = await measureIdleFanout(
         children,
-        world.docs.idle.slice(0, o["idle-rooms"]),
+        pgWorld.docs.idle.slice(0, o["idle-rooms"]),
         o.idle,
         o["idle-seconds"],
-        world.auth,
-        ctx,
+        pgWorld.auth,
+        ctxOf({ pg: true }),
       );
     } finally {
       await stopAll(children);
@@ -367,6 +418,9 @@ try {
       "Redis cmds/update",
       "Redis CPU µs/update",
       "via Redis",
+      "PG commits/update",
+      "PG rows/update",
+      "PG CPU µs/update",
     ],
   ];
   for (const w of WORKLOADS) {
@@ -398,6 +452,9 @@ try {
               (v) => `${(100 * v).toFixed(0)}%`,
             )
           : "",
+        cfg.pg ? col((x) => x.pgCommits, one1) : "",
+        cfg.pg ? col((x) => x.pgRows, one1) : "",
+        cfg.pg ? col((x) => x.pgCpu, one1) : "",
       ]);
       if (i > 0)
         rows.push([
@@ -412,16 +469,20 @@ try {
           "",
           "",
           "",
+          "",
+          "",
+          "",
         ]);
     }
   }
   const out = [
     "",
-    `Scale-out benchmark: Gloss on 1, 2 and 3 instances over one SQLite file (2 and 3 with Redis at ${REDIS_URL}), ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+    `Scale-out benchmark: Gloss on 1, 2 and 3 instances over one SQLite file, and over one PostgreSQL database ("on PG"); 2 and 3 with Redis at ${REDIS_URL}; ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
     "Latency: a span set on one client until each other client of its document sees it (cross: only clients on another instance than the writer's).",
     `CPU: all instances' process time per delivered update. updates/s: lockstep rounds (every document's span delivered before the next round), ${WARMUP} warm-up rounds not counted.`,
     `Redis: total_commands_processed and used_cpu_user+sys deltas of the whole server per update (other clients of that Redis count too; its idle CPU, ${int(redisIdleUsPerS)} µs/s, subtracted).`,
-    "via Redis: updates the instances received over Redis ÷ updates × (instances − 1), each document having clients on every instance (the rest came by the 200 ms log poll).",
+    "PG: pg_stat_database's commits and rows inserted+updated+deleted of the benchmark's database, and the CPU of the server processes connected to it (from /proc), per update; other writers (the projection, compaction) included.",
+    "via Redis: updates the instances received over Redis ÷ updates × (instances − 1), each document having clients on every instance (the rest came through the database: SQLite's 200 ms log poll, PostgreSQL's LISTEN/NOTIFY).",
     RUNS === 1
       ? "One run per configuration (--runs 3 or more for medians)."
       : `Median (min–max) over ${RUNS} interleaved runs; ratios are of the medians.`,
@@ -435,7 +496,7 @@ try {
       table(
         [
           [
-            `idle-ish: ${int(o.idle)} connections, 3 instances, ${o["idle-rooms"]} rooms`,
+            `idle-ish: ${int(o.idle)} connections, 3 instances on PostgreSQL + Redis, ${o["idle-rooms"]} rooms`,
             `1 update/s per room for ${o["idle-seconds"]} s: ${int(idle.deliveries)} deliveries, p50 ${ms(idle.s.p50)} ms, p99 ${ms(idle.s.p99)} ms, max ${ms(idle.s.max)} ms`,
           ],
           ["  CPU per delivery (all instances)", `${idle.cpu.toFixed(1)} µs`],
@@ -453,6 +514,7 @@ try {
 } finally {
   await Promise.all([...running].map((c) => c.stop()));
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await pgDatabase.drop().catch((err) => log(`could not drop the benchmark's database: ${err}`));
   log("done");
 }
 // Providers keep handles open after their servers are gone; the figures are printed.

@@ -1,7 +1,8 @@
 /**
  * Benchmark child: a real Gloss server (API + collaboration on one port) over a file database that the
  * parent has seeded (GLOSS_BENCH_DATA_DIR). Prints `{ url }` when listening; SIGTERM shuts it down cleanly.
- * GLOSS_REDIS_URL / GLOSS_REDIS_PREFIX make it one of several servers over that file (bench:scale-out).
+ * GLOSS_REDIS_URL / GLOSS_REDIS_PREFIX make it one of several servers over that file, or over the PostgreSQL
+ * database of GLOSS_DATABASE_URL (bench:scale-out).
  */
 import path from "node:path";
 import { testConfig } from "../../server/src/env";
@@ -17,7 +18,9 @@ const gloss = await startGloss(
     logLevel: "error",
     // GLOSS_DURABILITY=strict: synchronous=FULL (measured beside the default).
     durability: process.env.GLOSS_DURABILITY === "strict" ? "strict" : "normal",
-    // Several instances over one database file relay their rooms through Redis (bench:scale-out).
+    // PostgreSQL instead of the file (bench:scale-out's PostgreSQL configurations).
+    databaseUrl: process.env.GLOSS_DATABASE_URL || null,
+    // Several instances over one database relay their rooms through Redis (bench:scale-out).
     redisUrl: process.env.GLOSS_REDIS_URL || null,
     ...(process.env.GLOSS_REDIS_PREFIX ? { redisPrefix: process.env.GLOSS_REDIS_PREFIX } : {}),
   }),

@@ -1,7 +1,16 @@
 /** The benchmark's world, seeded straight into a fresh Gloss database file before its server starts. */
 import path from "node:path";
 import { openDb } from "../../server/src/db/client";
-import { seedDocument, seedProject, seedUser } from "../../test/helpers/seed";
+import { closePg, openPg } from "../../server/src/db/pg";
+import { pgStore } from "../../server/src/db/store";
+import {
+  addDocument,
+  addProject,
+  addUser,
+  seedDocument,
+  seedProject,
+  seedUser,
+} from "../../test/helpers/seed";
 
 export const BENCH_TEXT =
   "The minister said on Tuesday that the reform would cut waiting times by half, a claim the opposition " +
@@ -58,5 +67,48 @@ export function seedBenchWorld(dataDir: string, users: number, latencyRuns = 1):
     };
   } finally {
     db.$client.close();
+  }
+}
+
+/** `seedBenchWorld` in a (migrated on open) PostgreSQL database. */
+export async function seedBenchWorldPg(url: string, users: number, latencyRuns = 1): Promise<BenchWorld> {
+  const db = await openPg(url, { max: 4 });
+  const store = pgStore(db);
+  try {
+    const people = [];
+    for (let i = 0; i < users; i++) people.push(await addUser(store));
+    const project = await addProject(store, {
+      mode: "shared",
+      members: people.map((user) => ({ user, role: "annotator" as const })),
+    });
+    let n = 0;
+    const make = async (count: number) => {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++)
+        ids.push((await addDocument(store, project.id, `${BENCH_TEXT} (${++n})`)).id);
+      return ids;
+    };
+    const latency: BenchWorld["latency"] = [];
+    for (let r = 0; r < latencyRuns; r++)
+      latency.push({
+        two: await make(1),
+        twenty: await make(1),
+        twoHundred: await make(1),
+        spread: await make(50),
+      });
+    const docs = { durable: await make(50), idle: await make(50), kill: await make(3) };
+    const all = [...latency.flatMap((run) => Object.values(run)), ...Object.values(docs)].flat();
+    await db.$client.query(
+      "INSERT INTO assignments (document_id, user_id) SELECT d, u FROM unnest($1::int[]) AS d, unnest($2::int[]) AS u",
+      [all, people.map((u) => u.id)],
+    );
+    return {
+      auth: people.map((u, i) => (i % 2 ? { token: u.token } : { cookie: u.cookie })),
+      labelIds: project.labels.map((l) => l.id),
+      latency,
+      docs,
+    };
+  } finally {
+    await closePg(db);
   }
 }

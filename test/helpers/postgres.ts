@@ -68,3 +68,47 @@ export async function dropTestDatabases(prefix: string): Promise<number> {
     return rows.length;
   });
 }
+
+/** What a database has done so far: transactions, rows written, and its backends' CPU (local server only). */
+export interface DatabaseLoad {
+  commits: number;
+  rowsWritten: number;
+  /** User + system CPU seconds of the server processes connected to the database now (from /proc). */
+  backendCpuS: number;
+}
+
+/**
+ * The load counters of the database at `url` (pg_stat_database, and /proc for the backends' CPU — only
+ * meaningful when PostgreSQL runs on this machine; NaN otherwise). Differences between two readings are
+ * the load of what ran between them (statistics are flushed by the backends at most every second or so:
+ * read after a pause).
+ */
+export async function databaseLoad(url: string): Promise<DatabaseLoad> {
+  const name = new URL(url).pathname.slice(1);
+  return withAdmin(async (c) => {
+    const stats = await c.query<{ commits: string; written: string }>(
+      "SELECT xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = $1",
+      [name],
+    );
+    const pids = await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [
+      name,
+    ]);
+    let ticks = 0;
+    let readable = true;
+    const fs = await import("node:fs");
+    for (const { pid } of pids.rows) {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+      } catch {
+        readable = false;
+      }
+    }
+    return {
+      commits: Number(stats.rows[0]?.commits ?? Number.NaN),
+      rowsWritten: Number(stats.rows[0]?.written ?? Number.NaN),
+      // USER_HZ is 100 on Linux
+      backendCpuS: readable ? ticks / 100 : Number.NaN,
+    };
+  });
+}
