@@ -2,14 +2,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDb } from "@gloss/server/db/client";
-import { assignments, auditLog, curations, labels, projectMembers, projects } from "@gloss/server/db/schema";
 import { type ApiErrorBody, DEFAULT_LABELS, LABEL_PALETTE, type ProjectDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { exec, row, rows } from "../helpers/f-query";
 import { createProject, createTeam, registerUser, runCli, uniqueName, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { seedDocument } from "../helpers/seed";
+import { addDocument } from "../helpers/seed";
+import { startServer } from "../helpers/server";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
 
@@ -39,13 +39,16 @@ describe("POST /projects", () => {
       })),
     ).toEqual(DEFAULT_LABELS.map((l, order) => ({ ...l, order })));
     expect(p.labels.every((l) => l.projectId === p.id)).toBe(true);
-    const member = ctx.server.db
-      .select()
-      .from(projectMembers)
-      .where(and(eq(projectMembers.projectId, p.id), eq(projectMembers.userId, user.id)))
-      .get();
+    const member = await row(ctx.server.store, ({ q, t: { projectMembers } }) =>
+      q
+        .select()
+        .from(projectMembers)
+        .where(and(eq(projectMembers.projectId, p.id), eq(projectMembers.userId, user.id))),
+    );
     expect(member?.role).toBe("manager");
-    const entry = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "project.create")).get();
+    const entry = await row(ctx.server.store, ({ q, t: { auditLog } }) =>
+      q.select().from(auditLog).where(eq(auditLog.action, "project.create")),
+    );
     expect(entry).toMatchObject({ projectId: p.id, userId: user.id, target: `project:${p.id}` });
   });
 
@@ -135,8 +138,8 @@ describe("POST /projects", () => {
       relationTypes: ["a", "b", "a"],
     });
     expect((await errorOf(repeated)).message).toBe("relationTypes.2: 'a' repeats item 0");
-    expect(ctx.server.db.select().from(projects).all()).toEqual([]);
-    expect(ctx.server.db.select().from(labels).all()).toEqual([]);
+    expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.projects))).toEqual([]);
+    expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.labels))).toEqual([]);
   });
 
   it("needs a signed-in caller", async () => {
@@ -153,19 +156,23 @@ describe("GET /projects and /projects/:id", () => {
     const team = await createTeam(ctx.server.url);
     expect(team.admin.user.isAdmin).toBe(true);
     const other = await createProject(team.outsider.client, { name: "outsider's" });
-    const db = ctx.server.db;
+    const store = ctx.server.store;
     const [d1, d2] = [
-      seedDocument(db, team.project.id, "One.", { assignTo: [team.annotator.user, team.curator.user] }),
-      seedDocument(db, team.project.id, "Two.", { assignTo: [team.annotator.user] }),
+      await addDocument(store, team.project.id, "One.", {
+        assignTo: [team.annotator.user, team.curator.user],
+      }),
+      await addDocument(store, team.project.id, "Two.", { assignTo: [team.annotator.user] }),
     ];
-    seedDocument(db, team.project.id, "Three.");
-    db.update(assignments).set({ status: "done" }).where(eq(assignments.documentId, d1!.id)).run();
-    db.insert(curations)
-      .values([
+    await addDocument(store, team.project.id, "Three.");
+    await exec(store, ({ q, t: { assignments } }) =>
+      q.update(assignments).set({ status: "done" }).where(eq(assignments.documentId, d1!.id)),
+    );
+    await exec(store, ({ q, t: { curations } }) =>
+      q.insert(curations).values([
         { documentId: d1!.id, status: "done" },
         { documentId: d2!.id, status: "in_progress" },
-      ])
-      .run();
+      ]),
+    );
 
     const mine = await team.annotator.client.get<{ projects: ProjectDto[] }>("/api/projects");
     expect(mine.projects).toHaveLength(1);
@@ -262,7 +269,9 @@ describe("PATCH /projects/:id", () => {
     expect(p.relationTypes).toEqual(["attributes", "contradicts"]);
     expect(p.labels).toHaveLength(4);
     expect((await team.annotator.client.get<ProjectDto>(path)).name).toBe("Renamed");
-    const entry = ctx.server.db.select().from(auditLog).where(eq(auditLog.action, "project.update")).get()!;
+    const entry = (await row(ctx.server.store, ({ q, t: { auditLog } }) =>
+      q.select().from(auditLog).where(eq(auditLog.action, "project.update")),
+    ))!;
     expect(entry.details).toMatchObject({
       before: { name: team.project.name, mode: "independent" },
       patch: { name: "Renamed" },
@@ -318,36 +327,36 @@ describe("CLI: gloss project create", () => {
       );
       expect(custom.code).toBe(0);
 
-      const db = openDb(path.join(dataDir, "gloss.db"));
+      // a server on the same data directory (the same database) reads what the CLI wrote
+      const server = await startServer({ dataDir });
       try {
-        const rows = db.select().from(projects).all();
-        expect(rows.map((r) => [r.id, r.name, r.mode])).toEqual([
+        const store = server.store;
+        const made = await rows(store, ({ q, t: { projects } }) =>
+          q.select().from(projects).orderBy(projects.id),
+        );
+        expect(made.map((r) => [r.id, r.name, r.mode])).toEqual([
           [Number(plain.stdout), "Newsroom", "independent"],
           [Number(custom.stdout), "Shared one", "shared"],
         ]);
-        const labelsOf = (id: number) =>
-          db
-            .select()
-            .from(labels)
-            .where(eq(labels.projectId, id))
-            .orderBy(labels.order)
-            .all()
-            .map((l) => [l.name, l.hotkey]);
-        expect(labelsOf(Number(plain.stdout))).toEqual(DEFAULT_LABELS.map((l) => [l.name, l.hotkey]));
-        expect(labelsOf(Number(custom.stdout))).toEqual([
+        const labelsOf = async (id: number) =>
+          (
+            await rows(store, ({ q, t: { labels } }) =>
+              q.select().from(labels).where(eq(labels.projectId, id)).orderBy(labels.order),
+            )
+          ).map((l) => [l.name, l.hotkey]);
+        expect(await labelsOf(Number(plain.stdout))).toEqual(DEFAULT_LABELS.map((l) => [l.name, l.hotkey]));
+        expect(await labelsOf(Number(custom.stdout))).toEqual([
           ["claim", "1"],
           ["denial", "2"],
           ["source", "3"],
         ]);
         expect(
-          db
-            .select()
-            .from(projectMembers)
-            .all()
-            .map((m) => m.role),
+          (await rows(store, ({ q, t: { projectMembers } }) => q.select().from(projectMembers))).map(
+            (m) => m.role,
+          ),
         ).toEqual(["manager", "manager"]);
       } finally {
-        db.$client.close();
+        await server.close();
       }
 
       const unknown = await runCli(["project", "create", "X", "--owner", uniqueName("ghost")], { dataDir });
