@@ -4,7 +4,9 @@
  * is stored, projected or relayed, and good clients keep being served. Server-side writes are held to the
  * same rules.
  */
+import { all, call } from "@gloss/server/db/store";
 import { addSpan, CloseCode, listSpans, spansOf, userLayer } from "@gloss/shared";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type CollabClient,
@@ -15,8 +17,9 @@ import {
   rawSocket,
   Y,
 } from "../helpers/collab";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+import { sqlRow } from "../helpers/sql";
 
 // An astral character (two UTF-16 code units) at 11–13, so an offset of 12 would split it.
 const TEXT = "The mayor 😀 said the protest was peaceful. Organisers said otherwise.";
@@ -31,7 +34,7 @@ afterEach(async () => {
 interface Setup {
   documentId: number;
   layer: ReturnType<typeof userLayer>;
-  user: ReturnType<typeof seedUser>;
+  user: SeededUser;
   watcher: CollabClient;
   label: number;
 }
@@ -39,16 +42,16 @@ interface Setup {
 let s: Setup;
 beforeEach(async () => {
   server = await startServer();
-  const user = seedUser(server.db);
-  const curator = seedUser(server.db);
-  const project = seedProject(server.db, {
+  const user = await addUser(server.store);
+  const curator = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode: "independent",
     members: [
       { user, role: "annotator" },
       { user: curator, role: "curator" },
     ],
   });
-  const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [user] });
+  const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [user] });
   const layer = userLayer(user.id);
   // A curator watching the layer: must never receive refused content.
   const watcher = connectClient(server, { documentId: doc.id, layer, auth: { cookie: curator.cookie } });
@@ -57,16 +60,22 @@ beforeEach(async () => {
   s = { documentId: doc.id, layer, user, watcher, label: project.labels[0]!.id };
 });
 
-const rowsOf = (room: string) =>
-  (
-    server.db.$client.prepare("SELECT count(*) AS n FROM yjs_updates WHERE room = ?").get(room) as {
-      n: number;
-    }
-  ).n;
+const rowsOf = async (room: string) =>
+  (await sqlRow<{ n: number }>(
+    server.store,
+    sql`SELECT cast(count(*) as integer) AS n FROM yjs_updates WHERE room = ${room}`,
+  ))!.n;
 const projected = (documentId: number) =>
-  server.db.$client
-    .prepare("SELECT span_id AS id, start, end, label_id AS label FROM annotations WHERE document_id = ?")
-    .all(documentId);
+  call(server.store, function* (st) {
+    const a = st.t.annotations;
+    return yield* all(
+      st.q
+        .select({ id: a.spanId, start: a.start, end: a.end, label: a.labelId })
+        .from(a)
+        .where(eq(a.documentId, documentId))
+        .orderBy(a.layer, a.spanId),
+    );
+  });
 
 /** Sends one update over a fresh raw socket and resolves with how the socket ended. */
 async function sendRaw(update: Uint8Array) {
@@ -148,12 +157,12 @@ describe("every write is held to the layer model", () => {
 
   it.each(invalid)("%s: closed with 4422, nothing stored, projected or relayed", async (_name, write) => {
     const room = `doc/${s.documentId}/${s.layer}`;
-    const before = { rows: rowsOf(room), projected: projected(s.documentId) };
+    const before = { rows: await rowsOf(room), projected: await projected(s.documentId) };
     const { code } = await sendRaw(diff(fork(), write));
     expect(code).toBe(CloseCode.InvalidUpdate);
     await server.deps.collab.flush();
-    expect(rowsOf(room)).toBe(before.rows);
-    expect(projected(s.documentId)).toEqual(before.projected);
+    expect(await rowsOf(room)).toBe(before.rows);
+    expect(await projected(s.documentId)).toEqual(before.projected);
     expect(listSpans(s.watcher.doc)).toEqual([]);
     expect(s.watcher.doc.getMap("junk").size).toBe(0);
     expect(server.deps.collab.metrics().invalidUpdates).toBe(1);
@@ -219,13 +228,13 @@ describe("every write is held to the layer model", () => {
 
   it("a server-side write that breaks the model throws and stores nothing", async () => {
     const room = `doc/${s.documentId}/${s.layer}`;
-    const rows = rowsOf(room);
+    const rows = await rowsOf(room);
     await expect(
       server.deps.collab.withDoc(s.documentId, s.layer, (d) => {
         spansOf(d).set("bad", { ...span(), end: 10_000 } as never);
       }),
     ).rejects.toThrow(/end 10000/);
-    expect(rowsOf(room)).toBe(rows);
+    expect(await rowsOf(room)).toBe(rows);
     const after = await server.deps.collab.withDoc(s.documentId, s.layer, (d) => spansOf(d).has("bad"));
     expect(after).toBe(false);
     // And through the layer functions, the usual path, a valid write goes through.

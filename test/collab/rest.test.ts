@@ -1,9 +1,11 @@
 import { listRelations, listSpans, type SpanDto, userLayer } from "@gloss/shared";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+import { sqlRow } from "../helpers/sql";
 
 let server: TestServer;
 const clients: CollabClient[] = [];
@@ -26,13 +28,12 @@ const api = (user?: SeededUser, via: "cookie" | "token" = "cookie") => {
 // "👋" and "🎉" are astral: one code point, two UTF-16 units each.
 const TEXT = "Hi 👋 there, Zoë said 🎉 yes.";
 
-function setup(mode: "shared" | "independent" = "independent") {
-  const db = server.db;
-  const ann = seedUser(db);
-  const other = seedUser(db);
-  const curator = seedUser(db);
-  const outsider = seedUser(db);
-  const project = seedProject(db, {
+async function setup(mode: "shared" | "independent" = "independent") {
+  const ann = await addUser(server.store);
+  const other = await addUser(server.store);
+  const curator = await addUser(server.store);
+  const outsider = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode,
     members: [
       { user: ann, role: "annotator" },
@@ -40,7 +41,7 @@ function setup(mode: "shared" | "independent" = "independent") {
       { user: curator, role: "curator" },
     ],
   });
-  const doc = seedDocument(db, project.id, TEXT, { assignTo: [ann, other] });
+  const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann, other] });
   const label = (name: string) => project.labels.find((l) => l.name === name)!;
   return { ann, other, curator, outsider, project, doc, label };
 }
@@ -50,7 +51,7 @@ const spansUrl = (docId: number, layer: string, q = "") =>
 
 describe("span REST routes over live layers", () => {
   it("speaks code points by default and UTF-16 on request, with the covered text", async () => {
-    const { ann, doc, label } = setup();
+    const { ann, doc, label } = await setup();
     const me = api(ann, "token");
     const layer = userLayer(ann.id);
     // "there" starts at code point 5 (UTF-16 unit 6).
@@ -96,7 +97,7 @@ describe("span REST routes over live layers", () => {
   });
 
   it("rejects bad spans with a 400 naming the field", async () => {
-    const { ann, doc } = setup();
+    const { ann, doc } = await setup();
     const me = api(ann, "token");
     const url = spansUrl(doc.id, userLayer(ann.id));
     const fieldOf = async (path: string, body: unknown) => {
@@ -126,7 +127,7 @@ describe("span REST routes over live layers", () => {
   });
 
   it("relations: both ends must exist, the type must be the project's, removing a span removes them", async () => {
-    const { ann, doc } = setup();
+    const { ann, doc } = await setup();
     const me = api(ann, "token");
     const layer = userLayer(ann.id);
     const base = `/api/documents/${doc.id}/layers/${layer}/relations`;
@@ -154,7 +155,7 @@ describe("span REST routes over live layers", () => {
   });
 
   it("uses the socket's authorisation: read for GET, write for the rest", async () => {
-    const { ann, other, curator, outsider, doc } = setup("independent");
+    const { ann, other, curator, outsider, doc } = await setup("independent");
     const mine = userLayer(ann.id);
     const body = { start: 0, end: 2, label: "claim" };
     const status = async (who: ApiClient, method: string, path: string, b?: unknown) =>
@@ -195,7 +196,7 @@ describe("span REST routes over live layers", () => {
   });
 
   it("a connected provider sees a REST-created span at once; the state route moves the assignment", async () => {
-    const { ann, doc } = setup();
+    const { ann, doc } = await setup();
     const layer = userLayer(ann.id);
     const c = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
     clients.push(c);
@@ -209,9 +210,10 @@ describe("span REST routes over live layers", () => {
     expect(listRelations(c.doc)).toEqual([]);
 
     const assignment = () =>
-      server.db.$client
-        .prepare("SELECT status FROM assignments WHERE document_id = ? AND user_id = ?")
-        .get(doc.id, ann.id) as { status: string };
+      sqlRow<{ status: string }>(
+        server.store,
+        sql`SELECT status FROM assignments WHERE document_id = ${doc.id} AND user_id = ${ann.id}`,
+      );
     await expect.poll(assignment).toEqual({ status: "in_progress" });
     const res = await api(ann, "token").request("PUT", `/api/documents/${doc.id}/layers/${layer}/state`, {
       status: "done",
