@@ -3,17 +3,24 @@
  * state is applied, failed loads destroy the doc, and every doc and timer is gone when the rooms are.
  * The first tests drive the core through its transport-free entry point with a hand-made socket.
  */
+import { createHash } from "node:crypto";
 import { authorizeLayer, type CollabSocket, createCollab, type LayerGrant } from "@gloss/server/collab/index";
-import { SqliteLayerStore } from "@gloss/server/collab/persistence";
-import { type Db, openDb } from "@gloss/server/db/client";
-import { callSync } from "@gloss/server/db/store";
+import { type LayerStore, SqliteLayerStore } from "@gloss/server/collab/persistence";
+import { PgLayerStore } from "@gloss/server/collab/pgPersistence";
+import type { TimerRegistry } from "@gloss/server/collab/timers";
+import { openDb } from "@gloss/server/db/client";
+import { closePg, openPg } from "@gloss/server/db/pg";
+import { all, call, pgStore, type Store, sqliteStore } from "@gloss/server/db/store";
 import { testConfig } from "@gloss/server/env";
 import { createLogger } from "@gloss/server/log";
 import { CloseCode, type LayerName, roomName, userLayer } from "@gloss/shared";
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
 import { collabPath, frames, parseFrame, rawSocket, Y } from "../helpers/collab";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer } from "../helpers/server";
+import { sqlRow, sqlRun } from "../helpers/sql";
 
 class HandSocket implements CollabSocket {
   sent: Uint8Array[] = [];
@@ -33,16 +40,27 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function fixture() {
+/** A database of the test's own: SQLite in memory, or a fresh PostgreSQL database. */
+async function database(): Promise<Store> {
+  if (onPostgres) {
+    const pgDb = await openPg(await databaseUrlFor(""), { max: 4 });
+    cleanups.push(() => closePg(pgDb));
+    return pgStore(pgDb);
+  }
   const db = openDb(":memory:");
   cleanups.push(() => {
     db.$client.close();
   });
-  const user = seedUser(db);
-  const project = seedProject(db, { mode: "shared", members: [{ user, role: "manager" }] });
-  const doc = seedDocument(db, project.id, "Some text that is long enough for a few spans.");
-  const grant = (layer: LayerName = "shared"): LayerGrant => {
-    const auth = callSync(
+  return sqliteStore(db);
+}
+
+async function fixture() {
+  const db = await database();
+  const user = await addUser(db);
+  const project = await addProject(db, { mode: "shared", members: [{ user, role: "manager" }] });
+  const doc = await addDocument(db, project.id, "Some text that is long enough for a few spans.");
+  const grant = async (layer: LayerName = "shared"): Promise<LayerGrant> => {
+    const auth = await call(
       db,
       authorizeLayer,
       { id: user.id, username: user.username, displayName: "", isAdmin: false },
@@ -55,31 +73,52 @@ function fixture() {
   return { db, user, project, doc, grant };
 }
 
-/** A store whose loads wait for `release()` (or fail), wrapping the real SQLite store. */
-function gatedStore(db: Db, opts: { fail?: boolean } = {}) {
+/** `count(*)` of a table, on either database. */
+const countOf = async (db: Store, table: "yjs_updates" | "yjs_snapshots") =>
+  (await sqlRow<{ n: number }>(db, sql`SELECT cast(count(*) as integer) AS n FROM ${sql.identifier(table)}`))!
+    .n;
+
+/** A store whose loads wait for `release()` (or fail), wrapping the database's real layer store. */
+function gatedStore(db: Store, opts: { fail?: boolean } = {}) {
   let release!: () => void;
   const gate = new Promise<void>((r) => {
     release = r;
   });
   let loads = 0;
-  class Gated extends SqliteLayerStore {
-    override async load(room: string) {
+  class Gated implements LayerStore {
+    constructor(private readonly inner: LayerStore) {}
+    async load(room: string) {
       loads++;
       await gate;
       if (opts.fail) throw new Error("disk on fire");
-      return super.load(room);
+      return this.inner.load(room);
     }
+    append: LayerStore["append"] = (sink, update) => this.inner.append(sink, update);
+    flush = () => this.inner.flush();
+    get pending() {
+      return this.inner.pending;
+    }
+    get persisted() {
+      return this.inner.persisted;
+    }
+    compact: LayerStore["compact"] = (room, o) => this.inner.compact(room, o);
+    watchExternal: LayerStore["watchExternal"] = (l, ms) => this.inner.watchExternal(l, ms);
+    readState = (room: string) => this.inner.readState(room);
+    close = () => this.inner.close();
   }
   return {
     release: () => release(),
     loads: () => loads,
-    factory: (timers: ConstructorParameters<typeof SqliteLayerStore>[1]) => new Gated(db.$client, timers),
+    factory: (timers: TimerRegistry) =>
+      new Gated(
+        db.dialect === "pg" ? new PgLayerStore(db.pool, timers) : new SqliteLayerStore(db.sqlite, timers),
+      ),
   };
 }
 
-function collabOver(db: Db, store: ReturnType<typeof gatedStore>, limits = {}) {
+function collabOver(db: Store, store: ReturnType<typeof gatedStore>, limits = {}) {
   const collab = createCollab({
-    db,
+    database: db,
     config: testConfig(),
     log: createLogger("silent"),
     store: store.factory,
@@ -100,22 +139,24 @@ const spanUpdate = (key: string) => {
 
 describe("room lifecycle", () => {
   it("one load per room; frames during it are buffered; sync step 1 comes after the stored state", async () => {
-    const { db, doc, grant } = fixture();
+    const { db, doc, grant } = await fixture();
     const room = roomName(doc.id, "shared");
     const stored = spanUpdate("stored");
-    db.$client
-      .prepare('INSERT INTO yjs_updates (room, "update") VALUES (?, ?)')
-      .run(room, Buffer.from(stored.update));
+    await sqlRun(
+      db,
+      sql`INSERT INTO yjs_updates (room, "update") VALUES (${room}, ${Buffer.from(stored.update)})`,
+    );
     const store = gatedStore(db);
     const collab = collabOver(db, store);
+    const [grantA, grantB] = [await grant(), await grant()];
 
     const a = new HandSocket();
-    const connA = collab.connect(a, grant())!;
+    const connA = collab.connect(a, grantA)!;
     const mine = spanUpdate("mine");
     connA.receive(frames.syncStep1(mine.doc));
     connA.receive(frames.update(mine.update));
     const b = new HandSocket();
-    const connB = collab.connect(b, grant())!;
+    const connB = collab.connect(b, grantB)!;
     connB.receive(frames.syncStep1(new Y.Doc()));
     await new Promise((r) => setImmediate(r));
     expect(a.sent).toEqual([]);
@@ -151,38 +192,39 @@ describe("room lifecycle", () => {
     connB.socketClosed();
     await expect.poll(() => collab.metrics()).toMatchObject({ rooms: 0, liveDocs: 0, timers: 0 });
     // Unloading compacted the log into the snapshot.
-    expect(db.$client.prepare("SELECT count(*) AS n FROM yjs_updates").get()).toEqual({ n: 0 });
+    expect(await countOf(db, "yjs_updates")).toBe(0);
     const snapshot = new Y.Doc();
     Y.applyUpdate(
       snapshot,
-      (db.$client.prepare("SELECT state FROM yjs_snapshots").get() as { state: Buffer }).state,
+      (await sqlRow<{ state: Uint8Array }>(db, sql`SELECT state FROM yjs_snapshots`))!.state,
     );
     expect([...snapshot.getMap("spans").keys()].sort()).toEqual(["mine", "stored"]);
   });
 
   it("a failed load closes its sockets with 1011, destroys the doc and stores nothing", async () => {
-    const { db, doc, grant } = fixture();
+    const { db, doc, grant } = await fixture();
     const store = gatedStore(db, { fail: true });
     const collab = collabOver(db, store);
     const a = new HandSocket();
-    collab.connect(a, grant());
+    collab.connect(a, await grant());
     store.release();
     await expect.poll(() => a.closedWith?.code).toBe(CloseCode.InternalError);
     await expect(collab.withDoc(doc.id, "shared", () => 1)).rejects.toThrow(/disk on fire/);
     await expect
       .poll(() => collab.metrics())
       .toMatchObject({ rooms: 0, liveDocs: 0, timers: 0, connections: 0 });
-    expect(db.$client.prepare("SELECT count(*) AS n FROM yjs_snapshots").get()).toEqual({ n: 0 });
+    expect(await countOf(db, "yjs_snapshots")).toBe(0);
   });
 
   it("a load that misses the deadline closes with 4408; too much buffered data closes with 1009", async () => {
-    const { db, user, grant } = fixture();
+    const { db, user, grant } = await fixture();
     const store = gatedStore(db);
     const collab = collabOver(db, store, { preAuthDeadlineMs: 50, maxPendingFrames: 3 });
+    const [slowGrant, chattyGrant] = [await grant(), await grant(userLayer(user.id))];
     const slow = new HandSocket();
-    collab.connect(slow, grant());
+    collab.connect(slow, slowGrant);
     const chatty = new HandSocket();
-    const conn = collab.connect(chatty, grant(userLayer(user.id)))!;
+    const conn = collab.connect(chatty, chattyGrant)!;
     for (let i = 0; i < 4; i++) conn.receive(frames.queryAwareness());
     expect(chatty.closedWith?.code).toBe(CloseCode.TooBig);
     await expect.poll(() => slow.closedWith?.code).toBe(CloseCode.Timeout);
@@ -193,16 +235,20 @@ describe("room lifecycle", () => {
     const server = await startServer();
     cleanups.push(() => server.close());
     Object.assign(server.deps.collab.limits, { compactAfterUpdates: 20, compactWhenQuietMs: 50 });
-    const user = seedUser(server.db);
-    const project = seedProject(server.db, { mode: "shared", members: [{ user, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, "Twenty-five spans in a row.", { assignTo: [user] });
+    const user = await addUser(server.store);
+    const project = await addProject(server.store, {
+      mode: "shared",
+      members: [{ user, role: "annotator" }],
+    });
+    const doc = await addDocument(server.store, project.id, "Twenty-five spans in a row.", {
+      assignTo: [user],
+    });
     const room = roomName(doc.id, "shared");
-    const rows = () =>
-      (
-        server.db.$client.prepare("SELECT count(*) AS n FROM yjs_updates WHERE room = ?").get(room) as {
-          n: number;
-        }
-      ).n;
+    const rows = async () =>
+      (await sqlRow<{ n: number }>(
+        server.store,
+        sql`SELECT cast(count(*) as integer) AS n FROM yjs_updates WHERE room = ${room}`,
+      ))!.n;
     const c = rawSocket(server, collabPath(doc.id, "shared"), { auth: { token: user.token } });
     await c.next();
     const d = new Y.Doc();
@@ -222,11 +268,27 @@ describe("room lifecycle", () => {
   it("2,000 rooms opened and closed: live docs and timers return to zero", async () => {
     const server = await startServer();
     cleanups.push(() => server.close());
-    const curator: SeededUser = seedUser(server.db);
-    const project = seedProject(server.db, { mode: "shared", members: [{ user: curator, role: "curator" }] });
-    const docIds = server.db.$client.transaction(() =>
-      Array.from({ length: 1000 }, (_, i) => seedDocument(server.db, project.id, `Document number ${i}.`).id),
-    )();
+    const curator: SeededUser = await addUser(server.store);
+    const project = await addProject(server.store, {
+      mode: "shared",
+      members: [{ user: curator, role: "curator" }],
+    });
+    // one insert, as a bulk import would
+    const docIds = await call(server.store, function* (s) {
+      const rows = yield* all(
+        s.q
+          .insert(s.t.documents)
+          .values(
+            Array.from({ length: 1000 }, (_, i) => {
+              const text = `Document number ${i}.`;
+              const sha256 = createHash("sha256").update(text, "utf8").digest("hex");
+              return { projectId: project.id, name: `doc${i}`, text, sha256, length: text.length };
+            }),
+          )
+          .returning({ id: s.t.documents.id }),
+      );
+      return rows.map((r) => r.id).sort((x, y) => x - y);
+    });
     const rooms = docIds.flatMap((id) => [collabPath(id, "shared"), collabPath(id, "gold")]);
     let peak = 0;
     for (let i = 0; i < rooms.length; i += 50) {
@@ -247,6 +309,6 @@ describe("room lifecycle", () => {
       .poll(() => server.deps.collab.metrics(), { timeout: 10_000 })
       .toMatchObject({ rooms: 0, connections: 0, liveDocs: 0, timers: 0 });
     // Rooms nobody wrote to leave nothing behind.
-    expect(server.db.$client.prepare("SELECT count(*) AS n FROM yjs_snapshots").get()).toEqual({ n: 0 });
+    expect(await countOf(server.store, "yjs_snapshots")).toBe(0);
   }, 120_000);
 });
