@@ -83,6 +83,9 @@ export class PgLayerStore implements LayerStore {
   }
 
   async load(room: string): Promise<StoredLayer> {
+    // Listening before reading (when watching): a row committed after the read is then notified, never
+    // missed between the two.
+    await this.listening();
     const { snapshot, version, rows } = await this.read(room);
     return storedLayer(snapshot, version, rows);
   }
