@@ -6,20 +6,23 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDb } from "@gloss/server/db/client";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedWorld, setCuration, type World } from "../fixtures/formats/world";
+import type { World } from "../fixtures/formats/world";
 import { runCli } from "../helpers/factories";
+import { addWorld, markCuration, withDataDir } from "../helpers/h-world";
+import { sqlRow } from "../helpers/sql";
 
 let dataDir: string;
 let w: World;
-beforeEach(() => {
+beforeEach(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-export-cli-"));
-  const db = openDb(path.join(dataDir, "gloss.db"));
-  w = seedWorld(db);
-  // the default gold export holds curated documents only
-  for (const d of w.docs) setCuration(db, d.id, "done");
-  db.$client.close();
+  w = await withDataDir(dataDir, async (store) => {
+    const world = await addWorld(store);
+    // the default gold export holds curated documents only
+    for (const d of world.docs) await markCuration(store, d.id, "done");
+    return world;
+  });
 });
 afterEach(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -73,10 +76,10 @@ describe("gloss export", () => {
   });
 
   it("leaves un-curated documents out of gold by default and says so; --include-uncurated keeps them", async () => {
-    const db = openDb(path.join(dataDir, "gloss.db"));
-    setCuration(db, w.docs[0]!.id, "in_progress");
-    setCuration(db, w.docs[1]!.id, "todo");
-    db.$client.close();
+    await withDataDir(dataDir, async (store) => {
+      await markCuration(store, w.docs[0]!.id, "in_progress");
+      await markCuration(store, w.docs[1]!.id, "todo");
+    });
     const out = path.join(dataDir, "gold.jsonl");
     const r = await runCli(["export", String(w.project.id), "--format", "gloss", "--out", out], { dataDir });
     expect(r.code).toBe(0);
@@ -122,15 +125,13 @@ describe("gloss import-annotations", () => {
       "Unknown labels: gossip (create them with createLabels=true). Nothing was imported.",
     );
     expect(refused.stderr).toContain('  bad.jsonl line 1, field label[0]: unknown label "gossip"');
-    const count = (sql: string, arg: string) => {
-      const db = openDb(path.join(dataDir, "gloss.db"));
-      try {
-        return (db.$client.prepare(sql).get(arg) as { n: number }).n;
-      } finally {
-        db.$client.close();
-      }
-    };
-    expect(count("SELECT COUNT(*) AS n FROM yjs_updates WHERE room LIKE ?", `doc/%/${layer}`)).toBe(0);
+    const count = (query: ReturnType<typeof sql>) =>
+      withDataDir(dataDir, async (store) => (await sqlRow<{ n: number }>(store, query))!.n);
+    expect(
+      await count(
+        sql`select cast(count(*) as integer) as n from yjs_updates where room like ${`doc/%/${layer}`}`,
+      ),
+    ).toBe(0);
 
     const r = await runCli(
       ["import-annotations", String(w.project.id), file, "--format", "labelstudio", "--layer", layer],
@@ -139,6 +140,8 @@ describe("gloss import-annotations", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Imported 20 span(s) and 5 relation(s) into ${layer} of 7 document(s).\n`);
-    expect(count("SELECT COUNT(*) AS n FROM annotations WHERE layer = ?", layer)).toBe(20);
+    expect(
+      await count(sql`select cast(count(*) as integer) as n from annotations where layer = ${layer}`),
+    ).toBe(20);
   });
 });

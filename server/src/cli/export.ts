@@ -5,7 +5,8 @@ import { EXPORT_FORMATS, ExportQuery, FORMAT_INFO, skippedReasons, totalDropped 
 import { Command, InvalidArgumentError } from "commander";
 import { execute, type Store } from "../db/store";
 import { type ExportJob, type ExportStats, planExport } from "../services/export";
-import { CliError, parseOptions, positiveId, withStore } from "./common";
+import { nextOf } from "../services/exportSource";
+import { parseOptions, positiveId, withStore } from "./common";
 import { createProgress } from "./progress";
 
 /** Writes with backpressure: waits for 'drain' when the stream's buffer is full. */
@@ -63,15 +64,46 @@ async function writeStdout(store: Store, job: ExportJob, onChunk: () => void): P
 /** Zip formats into a directory: every entry becomes a file (sub-folders created as needed). */
 function writeDirectory(job: ExportJob, dir: string, onChunk: () => void): void {
   for (const entry of job.entries!()) {
-    const file = path.join(dir, entry.name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, "w");
+    const fd = openEntry(dir, entry.name);
     try {
       for (const piece of entry.content) fs.writeSync(fd, piece);
     } finally {
       fs.closeSync(fd);
     }
     onChunk();
+  }
+}
+
+function openEntry(dir: string, name: string): number {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return fs.openSync(file, "w");
+}
+
+/** `writeDirectory` on PostgreSQL: the entries and their pieces pulled one at a time, each read awaited. */
+async function pullDirectory(store: Store, job: ExportJob, dir: string, onChunk: () => void): Promise<void> {
+  const entries = job.files!()[Symbol.iterator]();
+  try {
+    for (;;) {
+      const step = await execute(store, nextOf(entries));
+      if (step.done) return;
+      const entry = step.value;
+      const content = entry.content[Symbol.iterator]();
+      const fd = openEntry(dir, entry.name);
+      try {
+        for (;;) {
+          const piece = await execute(store, nextOf(content));
+          if (piece.done) break;
+          fs.writeSync(fd, piece.value);
+        }
+      } finally {
+        fs.closeSync(fd);
+        content.return?.();
+      }
+      onChunk();
+    }
+  } finally {
+    entries.return?.();
   }
 }
 
@@ -121,17 +153,14 @@ async function runExport(projectId: number, opts: ExportOptions): Promise<void> 
       !toStdout &&
       !!job.entries &&
       (out.endsWith("/") || fs.statSync(target, { throwIfNoEntry: false })?.isDirectory());
-    if (asDir && store.dialect !== "sqlite")
-      throw new CliError(
-        `--out ${out}: writing the files into a folder needs SQLite; on PostgreSQL, export the zip`,
-      );
     const progress = createProgress({ label: "exporting", total: job.stats.totalWork, unit: "documents" });
     const tick = () => progress.update(job.stats.work);
     try {
       if (toStdout) await writeStdout(store, job, tick);
       else if (asDir) {
         fs.mkdirSync(target, { recursive: true });
-        writeDirectory(job, target, tick);
+        if (store.dialect === "sqlite") writeDirectory(job, target, tick);
+        else await pullDirectory(store, job, target, tick);
       } else await writeFile(store, job, target, tick);
     } catch (e) {
       progress.abort();

@@ -173,7 +173,7 @@ export interface ZipEntry {
 }
 
 /** A zip entry as the encoders make it: its text, with the reads it needs between pieces. */
-interface ReadingEntry {
+export interface ReadingEntry {
   name: string;
   content: Reading<string>;
 }
@@ -201,6 +201,12 @@ export interface ExportJob {
    * --out dir/`).
    */
   entries?: () => Iterable<ZipEntry>;
+  /**
+   * Zip formats, on either database: the files one by one with the reads they need, each entry and each
+   * piece of its content taken with `nextOf` (executeSync on SQLite, execute on PostgreSQL); every entry's
+   * content is read before the next entry.
+   */
+  files?: () => Reading<ReadingEntry>;
 }
 
 const CHUNK = 64 * 1024;
@@ -332,6 +338,7 @@ export function* planExport(
     signal,
     open,
     chunks: () => settled(store, tracked(coalesce(body()))),
+    files: entries && (() => tracked(entries())),
     entries:
       entries &&
       (() => {
