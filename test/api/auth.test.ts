@@ -7,13 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { THROTTLE_RULES } from "@gloss/server/auth/rateLimit";
-import { openDb } from "@gloss/server/db/client";
-import { auditLog, sessions, users } from "@gloss/server/db/schema";
-import { sqliteStore } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import type { ApiErrorBody, CreatedUserDto, UserDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { rows } from "../helpers/f-query";
 import {
   createToken,
   DEFAULT_PASSWORD,
@@ -45,14 +43,16 @@ describe("register", () => {
     expect(second.user.isAdmin).toBe(false);
     expect(second.user.displayName).toBe(second.username);
     expect(await second.client.get<UserDto>("/api/auth/me")).toEqual(second.user);
-    const rows = ctx.server.db.select().from(users).all();
-    expect(rows.map((r) => [r.username, r.isAdmin])).toEqual([
+    const stored = await rows(ctx.server.store, ({ q, t: { users } }) =>
+      q.select().from(users).orderBy(users.id),
+    );
+    expect(stored.map((r) => [r.username, r.isAdmin])).toEqual([
       [first.username, true],
       [second.username, false],
     ]);
     // only a scrypt hash is stored
     expect(
-      rows.every((r) => r.passwordHash.startsWith("scrypt$") && !r.passwordHash.includes(DEFAULT_PASSWORD)),
+      stored.every((r) => r.passwordHash.startsWith("scrypt$") && !r.passwordHash.includes(DEFAULT_PASSWORD)),
     ).toBe(true);
   });
 
@@ -86,7 +86,7 @@ describe("register", () => {
       "content-type": "application/json",
     });
     expect(broken.status).toBe(400);
-    expect(ctx.server.db.select().from(users).all()).toHaveLength(0);
+    expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.users))).toHaveLength(0);
   });
 });
 
@@ -100,7 +100,7 @@ describe("register with sign-up closed", () => {
     });
     expect(res.status).toBe(403);
     expect(await errorOf(res)).toMatchObject({ code: "signup_closed" });
-    expect(ctx.server.db.select().from(users).all()).toHaveLength(0);
+    expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.users))).toHaveLength(0);
   });
 });
 
@@ -140,12 +140,16 @@ describe("sign in, me, sign out", () => {
   it("signs out: the session is deleted on the server and the cookie cleared", async () => {
     const { client, user } = await registerUser(ctx.server.url);
     const stolen = client.cookie!;
-    expect(ctx.server.db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+    const sessionsOf = (userId: number) =>
+      rows(ctx.server.store, ({ q, t: { sessions } }) =>
+        q.select().from(sessions).where(eq(sessions.userId, userId)),
+      );
+    expect(await sessionsOf(user.id)).toHaveLength(1);
     const res = await client.request("POST", "/api/auth/logout");
     expect(res.status).toBe(204);
     expect(res.headers.get("set-cookie")).toMatch(/^gloss_session=;.*Max-Age=0/);
     expect(client.cookie).toBeNull();
-    expect(ctx.server.db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+    expect(await sessionsOf(user.id)).toHaveLength(0);
     // the old cookie value is worthless now
     const replay = new ApiClient(ctx.server.url);
     replay.cookie = stolen;
@@ -304,7 +308,7 @@ describe("account administration (/users)", () => {
 
   it("lets an admin list and create accounts; others get 403, anonymous 401", async () => {
     // with sign-up closed, the first admin comes from the CLI (the same service underneath)
-    const adminRow = await createUser(sqliteStore(ctx.server.db), {
+    const adminRow = await createUser(ctx.server.store, {
       username: uniqueName("root"),
       password: DEFAULT_PASSWORD,
     });
@@ -349,11 +353,9 @@ describe("account administration (/users)", () => {
       (await plain.request("POST", "/api/users", { username: "x_y", password: DEFAULT_PASSWORD })).status,
     ).toBe(403);
     expect((await new ApiClient(ctx.server.url).request("GET", "/api/users")).status).toBe(401);
-    const actions = ctx.server.db
-      .select()
-      .from(auditLog)
-      .all()
-      .map((a) => a.action);
+    const actions = (await rows(ctx.server.store, (s) => s.q.select().from(s.t.auditLog))).map(
+      (a) => a.action,
+    );
     expect(actions.filter((a) => a === "user.create")).toHaveLength(3);
   });
 });
@@ -385,20 +387,18 @@ describe("CLI: gloss user add", () => {
       });
       expect(third.code).toBe(0);
 
-      const db = openDb(path.join(dataDir, "gloss.db"));
+      // a server on the same data directory (the same database) reads what the CLI wrote
+      const server = await startServer({ dataDir });
       try {
-        const rows = db.select().from(users).all();
-        expect(rows.map((r) => [r.username, r.displayName, r.isAdmin])).toEqual([
+        const stored = await rows(server.store, ({ q, t: { users } }) =>
+          q.select().from(users).orderBy(users.id),
+        );
+        expect(stored.map((r) => [r.username, r.displayName, r.isAdmin])).toEqual([
           ["alice", "Alice A", true],
           ["bob", "bob", false],
           ["carol", "carol", true],
         ]);
-      } finally {
-        db.$client.close();
-      }
-      // the stored hashes are real: sign in through a server on the same database
-      const server = await startServer({ dataDir });
-      try {
+        // the stored hashes are real: sign in through it
         await loginUser(server.url, "alice", generated!);
         await loginUser(server.url, "bob", "bobs secret pass");
         await loginUser(server.url, "carol", "carols secret pass");
