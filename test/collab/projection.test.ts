@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { openDb } from "@gloss/server/db/client";
+import { all, call, get } from "@gloss/server/db/store";
 import {
   addSpan,
   type LayerContext,
@@ -15,11 +15,15 @@ import {
   setLayerStatus,
   userLayer,
 } from "@gloss/shared";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
 import { type CollabClient, connectClient, type Y } from "../helpers/collab";
-import { dumpProjection, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { dumpProjectionOf, withOther } from "../helpers/j-collab";
+import { randomEdit } from "../helpers/projection";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+import { sqlRun } from "../helpers/sql";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 let server: TestServer;
@@ -63,30 +67,70 @@ function expected(doc: Y.Doc) {
   };
 }
 
+/** The projection rows of a layer, in the order `expected` sorts them (code unit order, on both databases). */
 function projected(documentId: number, layer: string) {
-  const q = (sql: string) => server.db.$client.prepare(sql).all(documentId, layer);
-  return {
-    spans: q(
-      'SELECT span_id AS spanId, start, "end", label_id AS labelId, author, note, created_at AS createdAt, updated_at AS updatedAt ' +
-        "FROM annotations WHERE document_id = ? AND layer = ? ORDER BY span_id",
-    ),
-    relations: q(
-      "SELECT relation_id AS relationId, from_span AS fromSpan, to_span AS toSpan, type, author, created_at AS createdAt " +
-        "FROM annotation_relations WHERE document_id = ? AND layer = ? ORDER BY relation_id",
-    ),
-    state: q("SELECT status, set_by AS setBy FROM layer_states WHERE document_id = ? AND layer = ?"),
-  };
+  return call(server.store, function* (s) {
+    const { annotations: a, annotationRelations: r, layerStates: l } = s.t;
+    const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const spans = yield* all(
+      s.q
+        .select({
+          spanId: a.spanId,
+          start: a.start,
+          end: a.end,
+          labelId: a.labelId,
+          author: a.author,
+          note: a.note,
+          createdAt: a.createdAt,
+          updatedAt: a.updatedAt,
+        })
+        .from(a)
+        .where(and(eq(a.documentId, documentId), eq(a.layer, layer)))
+        .orderBy(asc(a.spanId)),
+    );
+    const relations = yield* all(
+      s.q
+        .select({
+          relationId: r.relationId,
+          fromSpan: r.fromSpan,
+          toSpan: r.toSpan,
+          type: r.type,
+          author: r.author,
+          createdAt: r.createdAt,
+        })
+        .from(r)
+        .where(and(eq(r.documentId, documentId), eq(r.layer, layer)))
+        .orderBy(asc(r.relationId)),
+    );
+    const state = yield* all(
+      s.q
+        .select({ status: l.status, setBy: l.setBy })
+        .from(l)
+        .where(and(eq(l.documentId, documentId), eq(l.layer, layer))),
+    );
+    // PostgreSQL's ORDER BY follows the database's collation, not code units
+    spans.sort((x, y) => byCodeUnits(x.spanId, y.spanId));
+    relations.sort((x, y) => byCodeUnits(x.relationId, y.relationId));
+    return { spans, relations, state };
+  });
 }
 
-const dump = () => dumpProjection(server.db);
+const dump = () => dumpProjectionOf(server.store);
 
 describe("projection", () => {
   it("matches the Yjs state after random operations, and the rebuild gives the same tables", async () => {
     server = await startServer({ file: true });
-    const { ann, curator, project } = seedAnnotatorAndCurator(server.db);
-    const otherProject = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
-    const otherDoc = seedDocument(server.db, otherProject.id, TEXT, { assignTo: [ann] });
+    const ann = await addUser(server.store);
+    const curator = await addUser(server.store);
+    const project = await addProject(server.store, {
+      members: [
+        { user: ann, role: "annotator" },
+        { user: curator, role: "curator" },
+      ],
+    });
+    const otherProject = await addProject(server.store, { members: [{ user: ann, role: "annotator" }] });
+    const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann] });
+    const otherDoc = await addDocument(server.store, otherProject.id, TEXT, { assignTo: [ann] });
     const ctx: LayerContext = {
       text: TEXT,
       labelIds: new Set(project.labels.map((l) => l.id)),
@@ -129,43 +173,50 @@ describe("projection", () => {
     await server.deps.collab.withDoc(doc.id, mine, (d) => setLayerStatus(d, finalStatus, ann.id));
     // Within a second of the last change (the projection writes at most 150 ms after one).
     await vi.waitFor(
-      () => {
-        expect(projected(doc.id, mine)).toEqual(expected(layerClient.doc));
-        expect(projected(doc.id, "gold")).toEqual(expected(goldClient.doc));
+      async () => {
+        expect(await projected(doc.id, mine)).toEqual(expected(layerClient.doc));
+        expect(await projected(doc.id, "gold")).toEqual(expected(goldClient.doc));
       },
       { timeout: 2_000, interval: 25 },
     );
-    expect(projected(doc.id, mine).spans.length).toBeGreaterThan(5);
+    expect((await projected(doc.id, mine)).spans.length).toBeGreaterThan(5);
     // The annotator's own layer state moved their assignment.
     const status = layerClient.doc.getMap("state").get("status");
     expect(
-      server.db.$client
-        .prepare("SELECT status FROM assignments WHERE document_id = ? AND user_id = ?")
-        .get(doc.id, ann.id),
+      await call(server.store, function* (s) {
+        const { assignments } = s.t;
+        return yield* get(
+          s.q
+            .select({ status: assignments.status })
+            .from(assignments)
+            .where(and(eq(assignments.documentId, doc.id), eq(assignments.userId, ann.id))),
+        );
+      }),
     ).toEqual({ status: status ?? "in_progress" });
 
     await server.deps.collab.flush();
-    const before = dump();
+    const before = await dump();
     expect(before.rejections.length).toBeGreaterThan(0);
-    // Wreck this project's projection; the CLI rebuild (a separate process on the same file) restores it.
+    // Wreck this project's projection; the CLI rebuild (a separate process on the same database) restores it.
     for (const t of ["annotations", "annotation_relations", "layer_states", "gold_rejections"])
-      server.db.$client.prepare(`DELETE FROM ${t} WHERE project_id = ?`).run(project.id);
+      await sqlRun(server.store, sql`DELETE FROM ${sql.identifier(t)} WHERE project_id = ${project.id}`);
+    const pg = onPostgres ? { GLOSS_DATABASE_URL: await databaseUrlFor(server.dataDir) } : {};
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "server/src/cli/main.ts", "rebuild-projection", "--project", String(project.id)],
-      { cwd: ROOT, env: { ...process.env, GLOSS_DATA_DIR: server.dataDir, GLOSS_LOG_LEVEL: "error" } },
+      { cwd: ROOT, env: { ...process.env, GLOSS_DATA_DIR: server.dataDir, GLOSS_LOG_LEVEL: "error", ...pg } },
     );
     expect(stdout).toContain(
       `annotations  ${before.annotations.filter((r) => (r as { project_id: number }).project_id === project.id).length}`,
     );
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   }, 60_000);
 
   it("a projection left stale by a crash is reconciled when the layer loads after the restart", async () => {
     server = await startServer({ file: true });
-    const ann = seedUser(server.db);
-    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+    const ann = await addUser(server.store);
+    const project = await addProject(server.store, { members: [{ user: ann, role: "annotator" }] });
+    const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann] });
     const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
     const layer = userLayer(ann.id);
     const c = connectClient(server, { documentId: doc.id, layer, auth: { cookie: ann.cookie } });
@@ -173,27 +224,27 @@ describe("projection", () => {
     await c.synced();
     for (let i = 0; i < 5; i++)
       addSpan(c.doc, { start: i, end: i + 4, label: project.labels[0]!.id, author: ann.id }, ctx);
-    await vi.waitFor(() => expect(projected(doc.id, layer)).toEqual(expected(c.doc)));
+    await vi.waitFor(async () => expect(await projected(doc.id, layer)).toEqual(expected(c.doc)));
     const want = expected(c.doc);
     c.destroy();
     await expect.poll(() => server.deps.collab.metrics().rooms).toBe(0);
     // The process dies with its projection out of step with the Yjs store (rows lost, a row left over); a
-    // process that is still running knows its own rows, so the crash is a restart on the same file.
+    // process that is still running knows its own rows, so the crash is a restart on the same database.
     await server.close();
-    const dead = openDb(path.join(server.dataDir, "gloss.db"));
-    dead.$client
-      .prepare("DELETE FROM annotations WHERE span_id IN (SELECT span_id FROM annotations LIMIT 2)")
-      .run();
-    dead.$client
-      .prepare(
-        "INSERT INTO annotations (project_id, document_id, layer, span_id, start, \"end\", label_id, created_at) VALUES (?, ?, ?, 'ghost', 0, 1, 1, 1)",
-      )
-      .run(project.id, doc.id, layer);
-    dead.$client.close();
+    await withOther(server.dataDir, async (dead) => {
+      await sqlRun(
+        dead,
+        sql`DELETE FROM annotations WHERE span_id IN (SELECT span_id FROM annotations LIMIT 2)`,
+      );
+      await sqlRun(
+        dead,
+        sql`INSERT INTO annotations (project_id, document_id, layer, span_id, start, "end", label_id, created_at) VALUES (${project.id}, ${doc.id}, ${layer}, 'ghost', 0, 1, 1, 1)`,
+      );
+    });
     server = await startServer({ dataDir: server.dataDir });
-    expect(projected(doc.id, layer)).not.toEqual(want);
+    expect(await projected(doc.id, layer)).not.toEqual(want);
     const again = await server.deps.collab.withDoc(doc.id, layer, (d) => listSpans(d).length);
     expect(again).toBe(5);
-    await vi.waitFor(() => expect(projected(doc.id, layer)).toEqual(want));
+    await vi.waitFor(async () => expect(await projected(doc.id, layer)).toEqual(want));
   });
 });
