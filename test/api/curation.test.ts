@@ -4,7 +4,7 @@
  * room (idempotently, never reviving a rejection), records accept / edit / reject / remove decisions
  * with provenance and audit rows, and refuses everyone but curators, managers and admins.
  */
-import { annotations, auditLog } from "@gloss/server/db/schema";
+import { all, call } from "@gloss/server/db/store";
 import {
   type AutoMergeResultDto,
   addRelation,
@@ -19,14 +19,14 @@ import {
   rejectedOf,
   userLayer,
 } from "@gloss/shared";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "../helpers/seed";
 import type { TestServer } from "../helpers/server";
 
 // An astral character first, so code points and UTF-16 units differ by one everywhere after it.
@@ -51,13 +51,13 @@ interface World {
   api: ApiClient;
 }
 
-function world(server: TestServer, text = TEXT): World {
-  const db = server.db;
-  const [manager, curator, a, b, other, outsider] = [0, 1, 2, 3, 4, 5].map(() =>
-    seedUser(db),
-  ) as SeededUser[];
-  const admin = seedUser(db, { admin: true });
-  const project = seedProject(db, {
+async function world(server: TestServer, text = TEXT): Promise<World> {
+  const db = server.store;
+  const users: SeededUser[] = [];
+  for (let i = 0; i < 6; i++) users.push(await addUser(db));
+  const [manager, curator, a, b, other, outsider] = users;
+  const admin = await addUser(db, { admin: true });
+  const project = await addProject(db, {
     members: [
       { user: manager!, role: "manager" },
       { user: curator!, role: "curator" },
@@ -73,7 +73,7 @@ function world(server: TestServer, text = TEXT): World {
     attribution: id("attribution"),
     speculation: id("speculation"),
   };
-  const doc = seedDocument(db, project.id, text, { assignTo: [a!, b!] });
+  const doc = await addDocument(db, project.id, text, { assignTo: [a!, b!] });
   return {
     server,
     project,
@@ -140,13 +140,18 @@ const goldSpans = (w: World, documentId = w.documentId) =>
 const goldRejected = (w: World) =>
   w.server.deps.collab.withDoc(w.documentId, "gold", (doc) => [...rejectedOf(doc).keys()].sort());
 const auditRows = (w: World) =>
-  w.server.db.select().from(auditLog).where(eq(auditLog.projectId, w.project.id)).all();
+  call(w.server.store, function* (s) {
+    const { auditLog } = s.t;
+    return yield* all(
+      s.q.select().from(auditLog).where(eq(auditLog.projectId, w.project.id)).orderBy(asc(auditLog.id)),
+    );
+  });
 
 describe("GET /documents/:id/curation", () => {
   const ctx = useServer();
 
   it("aligns two annotators: one agreed span, a label, a boundary and a missing disagreement, in code points", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     const c = await fourCases(w);
     const view = await w.api.get<DocumentCurationDto>(`/api/documents/${w.documentId}/curation`);
 
@@ -211,7 +216,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
   const ctx = useServer();
 
   it("writes exactly the agreed span into live gold with provenance; re-running writes nothing", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     const c = await fourCases(w);
     const merged = await w.api.post<AutoMergeResultDto>(`/api/documents/${w.documentId}/curation/auto-merge`);
     expect(merged.required).toBe(2);
@@ -235,11 +240,15 @@ describe("POST /documents/:id/curation/auto-merge", () => {
 
     // the gold layer's projection holds it too
     await w.server.deps.collab.flush();
-    const rows = w.server.db
-      .select()
-      .from(annotations)
-      .where(and(eq(annotations.documentId, w.documentId), eq(annotations.layer, "gold")))
-      .all();
+    const rows = await call(w.server.store, function* (s) {
+      const { annotations } = s.t;
+      return yield* all(
+        s.q
+          .select()
+          .from(annotations)
+          .where(and(eq(annotations.documentId, w.documentId), eq(annotations.layer, "gold"))),
+      );
+    });
     expect(rows.map((r) => [r.spanId, r.start, r.end, r.labelId])).toEqual([
       [gold[0]!.id, c.taxes[0], c.taxes[1], w.label.claim],
     ]);
@@ -256,7 +265,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
     });
     expect(await goldSpans(w)).toEqual(gold);
 
-    const merges = auditRows(w).filter((r) => r.action === "gold.auto-merge");
+    const merges = (await auditRows(w)).filter((r) => r.action === "gold.auto-merge");
     expect(merges).toHaveLength(1); // the second run changed nothing, so it recorded nothing
     expect(merges[0]!.userId).toBe(w.curator.id);
     expect(merges[0]!.details).toHaveProperty(["spans", 0, "provenance", "via"], "auto-merge");
@@ -269,7 +278,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
   });
 
   it("two curators merging at once write each span once", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     await fourCases(w);
     const url = `/api/documents/${w.documentId}/curation/auto-merge`;
     const manager = clientOf(w.server, w.manager);
@@ -278,11 +287,11 @@ describe("POST /documents/:id/curation/auto-merge", () => {
     );
     expect(runs.map((r) => r.added.spans.length).sort()).toEqual([0, 0, 0, 1]);
     expect(await goldSpans(w)).toHaveLength(1);
-    expect(auditRows(w).filter((r) => r.action === "gold.auto-merge")).toHaveLength(1);
+    expect((await auditRows(w)).filter((r) => r.action === "gold.auto-merge")).toHaveLength(1);
   });
 
   it("never brings back a removed span or a rejected disagreement, even with a lower threshold", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     const c = await fourCases(w);
     const url = `/api/documents/${w.documentId}/curation`;
     await w.api.post(`${url}/auto-merge`);
@@ -329,7 +338,11 @@ describe("POST /documents/:id/curation/auto-merge", () => {
       ]),
     );
     expect(after.counts).toMatchObject({ resolved: 1, open: 2 });
-    expect(auditRows(w).map((r) => r.action)).toEqual(["gold.auto-merge", "gold.remove", "gold.reject"]);
+    expect((await auditRows(w)).map((r) => r.action)).toEqual([
+      "gold.auto-merge",
+      "gold.remove",
+      "gold.reject",
+    ]);
 
     // un-rejecting lets auto-merge write the claim again
     await w.api.post(`${url}/decisions`, { action: "unreject", key: claimKey });
@@ -338,7 +351,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
   });
 
   it("merges a relation once both of its ends are in gold; a removed relation stays out", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     const { claim, attribution } = w.label;
     const minister = [at("The minister"), at("The minister") + "The minister".length] as const;
     const taxes = [at("taxes"), at("taxes") + "taxes will rise".length] as const;
@@ -403,7 +416,7 @@ describe("POST /documents/:id/curation/auto-merge", () => {
     expect(after.map((r) => [r.id, r.from, r.to])).toEqual([
       [accepted.relation!.id, byText("The minister"), edited.span!.id],
     ]);
-    expect(auditRows(w).map((r) => r.action)).toEqual([
+    expect((await auditRows(w)).map((r) => r.action)).toEqual([
       "gold.auto-merge",
       "gold.remove-relation",
       "gold.accept-relation",
@@ -416,7 +429,7 @@ describe("POST /documents/:id/curation/decisions", () => {
   const ctx = useServer();
 
   it("accept, edit with replaces, and reject with removeGold produce the gold state, provenance and audit rows", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     const c = await fourCases(w);
     const url = `/api/documents/${w.documentId}/curation`;
     const view = await w.api.get<DocumentCurationDto>(url);
@@ -498,7 +511,7 @@ describe("POST /documents/:id/curation/decisions", () => {
     const final = await w.api.get<DocumentCurationDto>(url);
     expect(final.counts).toMatchObject({ disagreements: 3, resolved: 3, open: 0 });
 
-    const rows = auditRows(w);
+    const rows = await auditRows(w);
     expect(rows.map((r) => [r.action, r.userId])).toEqual([
       ["gold.accept", w.curator.id],
       ["gold.edit", w.curator.id],
@@ -516,7 +529,7 @@ describe("POST /documents/:id/curation/decisions", () => {
   });
 
   it("rejects bad decisions by name, writing nothing", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     await fourCases(w);
     const url = `/api/documents/${w.documentId}/curation/decisions`;
     const cases: Array<[unknown, number, string]> = [
@@ -536,7 +549,7 @@ describe("POST /documents/:id/curation/decisions", () => {
       expect([res.status, text]).toEqual([status, expect.stringContaining(named)]);
     }
     expect(await goldSpans(w)).toEqual([]);
-    expect(auditRows(w)).toEqual([]);
+    expect(await auditRows(w)).toEqual([]);
   });
 });
 
@@ -557,11 +570,11 @@ describe("two curators at once (compare-and-set)", () => {
 
   /** Two curators and two annotators; one document with `n` sentences the annotators label differently. */
   async function race(n: number) {
-    const db = ctx.server.db;
-    const cora = seedUser(db, { displayName: "Cora" });
-    const carl = seedUser(db, { displayName: "Carl" });
-    const [a, b] = [seedUser(db), seedUser(db)] as [SeededUser, SeededUser];
-    const project = seedProject(db, {
+    const db = ctx.server.store;
+    const cora = await addUser(db, { displayName: "Cora" });
+    const carl = await addUser(db, { displayName: "Carl" });
+    const [a, b] = [await addUser(db), await addUser(db)] as [SeededUser, SeededUser];
+    const project = await addProject(db, {
       members: [
         { user: cora, role: "curator" },
         { user: carl, role: "curator" },
@@ -572,7 +585,7 @@ describe("two curators at once (compare-and-set)", () => {
     const label = (name: string) => project.labels.find((l) => l.name === name)!.id;
     const sentences = Array.from({ length: n }, (_, i) => `Sentence ${i} says something.`);
     const text = sentences.join(" ");
-    const doc = seedDocument(db, project.id, text, { assignTo: [a, b] });
+    const doc = await addDocument(db, project.id, text, { assignTo: [a, b] });
     const ctxL: LayerContext = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
     const extents = sentences.map((s) => [text.indexOf(s), text.indexOf(s) + s.length] as const);
     for (const [user, l] of [
@@ -705,9 +718,11 @@ describe("curation status and project progress", () => {
   const ctx = useServer();
 
   it("PUT status is audited; the project lists documents with open disagreements and the next one", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     await fourCases(w);
-    const quiet = seedDocument(w.server.db, w.project.id, "Nothing to see here.", { assignTo: [w.a, w.b] });
+    const quiet = await addDocument(w.server.store, w.project.id, "Nothing to see here.", {
+      assignTo: [w.a, w.b],
+    });
     const url = `/api/projects/${w.project.id}/curation`;
     const before = await w.api.get<ProjectCurationDto>(url);
     expect(
@@ -724,7 +739,7 @@ describe("curation status and project progress", () => {
     expect(after.documents[0]!.status).toBe("done");
     expect(after.nextDocumentId).toBeNull();
     expect(after.counts).toMatchObject({ documents: 2, todo: 1, done: 1, open: 3 });
-    expect(auditRows(w).map((r) => [r.action, r.details])).toEqual([
+    expect((await auditRows(w)).map((r) => [r.action, r.details])).toEqual([
       ["curation.status", { from: "todo", to: "done" }],
     ]);
     const bad = await w.api.request("PUT", `/api/documents/${w.documentId}/curation/status`, {
@@ -738,7 +753,7 @@ describe("authorisation", () => {
   const ctx = useServer();
 
   it("curators, managers and admins curate; annotators get 403, non-members 404, strangers 401", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     await fourCases(w);
     const doc = `/api/documents/${w.documentId}/curation`;
     const proj = `/api/projects/${w.project.id}/curation`;
@@ -774,7 +789,9 @@ describe("authorisation", () => {
     expect((await script.request("POST", `${doc}/auto-merge`)).status).toBe(200);
     expect(await goldSpans(w)).toHaveLength(1);
     // a refused request wrote nothing
-    expect(auditRows(w).map((r) => [r.action, r.userId])).toEqual([["gold.auto-merge", w.manager.id]]);
+    expect((await auditRows(w)).map((r) => [r.action, r.userId])).toEqual([
+      ["gold.auto-merge", w.manager.id],
+    ]);
   });
 });
 
@@ -782,7 +799,7 @@ describe("live gold", () => {
   const ctx = useServer();
 
   it("a curator connected to the gold room sees auto-merged and accepted spans appear", async () => {
-    const w = world(ctx.server);
+    const w = await world(ctx.server);
     await fourCases(w);
     const cookie = w.curator.cookie;
     const origin = w.server.url;
