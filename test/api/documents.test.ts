@@ -2,13 +2,14 @@
  * GET /projects/:id/documents (filters, search, paging, per-annotator assignments, curation) and
  * GET /documents/:id (exact text, meta, code point length), with who may see what.
  */
-import type { Db } from "@gloss/server/db/client";
-import { assignments, curations, documents, projectMembers } from "@gloss/server/db/schema";
+import type { Store } from "@gloss/server/db/store";
 import type { ApiErrorBody, DocumentDto, DocumentSummaryDto, Role } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { onPostgres } from "../helpers/backend";
+import { exec, row } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 interface ListBody {
@@ -17,10 +18,10 @@ interface ListBody {
 }
 
 let server: TestServer;
-let db: Db;
+let store: Store;
 beforeAll(async () => {
   server = await startServer();
-  db = server.db;
+  store = server.store;
 });
 afterAll(() => server.close());
 
@@ -31,14 +32,14 @@ const clientOf = (u: SeededUser | null) => {
 };
 
 /** A project with a manager, a curator, two annotators and three documents (A1 gets 0 and 1, A2 gets 1 and 2). */
-function team() {
+async function team() {
   const users = {
-    manager: seedUser(db),
-    curator: seedUser(db),
-    a1: seedUser(db, { username: `ann1-${Math.random().toString(36).slice(2, 8)}` }),
-    a2: seedUser(db, { username: `ann2-${Math.random().toString(36).slice(2, 8)}` }),
-    stranger: seedUser(db),
-    admin: seedUser(db, { admin: true }),
+    manager: await addUser(store),
+    curator: await addUser(store),
+    a1: await addUser(store, { username: `ann1-${Math.random().toString(36).slice(2, 8)}` }),
+    a2: await addUser(store, { username: `ann2-${Math.random().toString(36).slice(2, 8)}` }),
+    stranger: await addUser(store),
+    admin: await addUser(store, { admin: true }),
   };
   const members: Array<{ user: SeededUser; role: Role }> = [
     { user: users.manager, role: "manager" },
@@ -46,17 +47,20 @@ function team() {
     { user: users.a1, role: "annotator" },
     { user: users.a2, role: "annotator" },
   ];
-  const project = seedProject(db, { members });
+  const project = await addProject(store, { members });
   const docs = [
-    seedDocument(db, project.id, "The Minister said the plan will work.", {
+    await addDocument(store, project.id, "The Minister said the plan will work.", {
       name: "alpha",
       assignTo: [users.a1],
     }),
-    seedDocument(db, project.id, "Critics denied the claim 😀 flatly.", {
+    await addDocument(store, project.id, "Critics denied the claim 😀 flatly.", {
       name: "Beta report",
       assignTo: [users.a1, users.a2],
     }),
-    seedDocument(db, project.id, "Speculation about the budget.", { name: "gamma", assignTo: [users.a2] }),
+    await addDocument(store, project.id, "Speculation about the budget.", {
+      name: "gamma",
+      assignTo: [users.a2],
+    }),
   ];
   return { users, project, docs };
 }
@@ -66,12 +70,16 @@ const list = (u: SeededUser, projectId: number, query = "") =>
 
 describe("GET /projects/:id/documents", () => {
   it("managers, curators and admins see every document with every assignment and the curation status", async () => {
-    const { users, project, docs } = team();
-    db.insert(curations).values({ documentId: docs[2]!.id, status: "done" }).run();
-    db.update(assignments)
-      .set({ status: "done" })
-      .where(and(eq(assignments.documentId, docs[1]!.id), eq(assignments.userId, users.a2.id)))
-      .run();
+    const { users, project, docs } = await team();
+    await exec(store, ({ q, t: { curations } }) =>
+      q.insert(curations).values({ documentId: docs[2]!.id, status: "done" }),
+    );
+    await exec(store, ({ q, t: { assignments } }) =>
+      q
+        .update(assignments)
+        .set({ status: "done" })
+        .where(and(eq(assignments.documentId, docs[1]!.id), eq(assignments.userId, users.a2.id))),
+    );
     for (const who of [users.manager, users.curator, users.admin]) {
       const body = await list(who, project.id);
       expect(body.total).toBe(3);
@@ -93,7 +101,7 @@ describe("GET /projects/:id/documents", () => {
   });
 
   it("annotators see only the documents assigned to them, and only their own assignment on each", async () => {
-    const { users, project, docs } = team();
+    const { users, project, docs } = await team();
     const a1 = await list(users.a1, project.id);
     expect(a1.total).toBe(2);
     expect(a1.documents.map((d) => d.id)).toEqual([docs[0]!.id, docs[1]!.id]);
@@ -105,11 +113,13 @@ describe("GET /projects/:id/documents", () => {
   });
 
   it("filters by status: the annotator's own assignments, or any assignment for the others", async () => {
-    const { users, project, docs } = team();
-    db.update(assignments)
-      .set({ status: "in_progress" })
-      .where(and(eq(assignments.documentId, docs[1]!.id), eq(assignments.userId, users.a2.id)))
-      .run();
+    const { users, project, docs } = await team();
+    await exec(store, ({ q, t: { assignments } }) =>
+      q
+        .update(assignments)
+        .set({ status: "in_progress" })
+        .where(and(eq(assignments.documentId, docs[1]!.id), eq(assignments.userId, users.a2.id))),
+    );
     expect((await list(users.a2, project.id, "?status=in_progress")).documents.map((d) => d.id)).toEqual([
       docs[1]!.id,
     ]);
@@ -122,7 +132,7 @@ describe("GET /projects/:id/documents", () => {
   });
 
   it("searches name and text case-insensitively (q)", async () => {
-    const { users, project, docs } = team();
+    const { users, project, docs } = await team();
     expect((await list(users.manager, project.id, "?q=minister")).documents.map((d) => d.id)).toEqual([
       docs[0]!.id,
     ]);
@@ -136,9 +146,10 @@ describe("GET /projects/:id/documents", () => {
   });
 
   it("pages with limit and offset (default 100, at most 1000) and reports the total", async () => {
-    const user = seedUser(db);
-    const project = seedProject(db, { members: [{ user, role: "manager" }] });
-    const ids = Array.from({ length: 105 }, (_, i) => seedDocument(db, project.id, `doc number ${i}`).id);
+    const user = await addUser(store);
+    const project = await addProject(store, { members: [{ user, role: "manager" }] });
+    const ids: number[] = [];
+    for (let i = 0; i < 105; i++) ids.push((await addDocument(store, project.id, `doc number ${i}`)).id);
     const first = await list(user, project.id);
     expect(first.total).toBe(105);
     expect(first.documents.map((d) => d.id)).toEqual(ids.slice(0, 100));
@@ -154,7 +165,7 @@ describe("GET /projects/:id/documents", () => {
   });
 
   it("anonymous 401; non-members and unknown projects 404", async () => {
-    const { users, project } = team();
+    const { users, project } = await team();
     expect((await clientOf(null).request("GET", `/api/projects/${project.id}/documents`)).status).toBe(401);
     expect(
       (await clientOf(users.stranger).request("GET", `/api/projects/${project.id}/documents`)).status,
@@ -172,10 +183,14 @@ describe("GET /projects/:id/documents", () => {
 
 describe("GET /documents/:id", () => {
   it("returns the text exactly as stored, meta parsed, sha256, and the length in code points", async () => {
-    const { users, project } = team();
-    const text = "NUL\u0000 inside, CRLF\r\n, NFD e\u0301, emoji 👩‍👩‍👧 and trailing spaces   ";
-    const doc = seedDocument(db, project.id, text, { name: "exact" });
-    db.update(documents).set({ meta: '{"source":"wire","n":3}' }).where(eq(documents.id, doc.id)).run();
+    const { users, project } = await team();
+    // PostgreSQL's text cannot hold U+0000 (its import refuses such a text): the NUL is SQLite's case only
+    const nul = onPostgres ? "" : "NUL\u0000 inside, ";
+    const text = `${nul}CRLF\r\n, NFD e\u0301, emoji 👩‍👩‍👧 and trailing spaces   `;
+    const doc = await addDocument(store, project.id, text, { name: "exact" });
+    await exec(store, ({ q, t: { documents } }) =>
+      q.update(documents).set({ meta: '{"source":"wire","n":3}' }).where(eq(documents.id, doc.id)),
+    );
     const dto = await clientOf(users.manager).get<DocumentDto>(`/api/documents/${doc.id}`);
     expect(dto.text).toBe(text);
     expect(dto).toMatchObject({
@@ -185,15 +200,17 @@ describe("GET /documents/:id", () => {
       curation: "todo",
     });
     expect(dto.length).toBe([...text].length);
-    const row = db.select().from(documents).where(eq(documents.id, doc.id)).get()!;
-    expect(dto.sha256).toBe(row.sha256);
+    const stored = (await row(store, ({ q, t: { documents } }) =>
+      q.select().from(documents).where(eq(documents.id, doc.id)),
+    ))!;
+    expect(dto.sha256).toBe(stored.sha256);
     // the list computes the same length, NUL included (SQLite's length() alone stops at a NUL)
     const listed = (await list(users.manager, project.id, "?q=exact")).documents[0]!;
     expect(listed.length).toBe(dto.length);
   });
 
   it("annotators get their assigned documents (with only their assignment), 404 for the others", async () => {
-    const { users, docs } = team();
+    const { users, docs } = await team();
     const a1 = clientOf(users.a1);
     const own = await a1.get<DocumentDto>(`/api/documents/${docs[1]!.id}`);
     expect(own.assignments.map((a) => a.userId)).toEqual([users.a1.id]);
@@ -201,7 +218,7 @@ describe("GET /documents/:id", () => {
   });
 
   it("curators, managers and admins read any document; strangers and unknown ids get 404, anonymous 401", async () => {
-    const { users, docs } = team();
+    const { users, docs } = await team();
     for (const who of [users.curator, users.manager, users.admin]) {
       const dto = await clientOf(who).get<DocumentDto>(`/api/documents/${docs[2]!.id}`);
       expect(dto.assignments.map((a) => a.userId)).toEqual([users.a2.id]);
@@ -215,10 +232,12 @@ describe("GET /documents/:id", () => {
   });
 
   it("a member removed from the project loses access", async () => {
-    const { users, project, docs } = team();
-    db.delete(projectMembers)
-      .where(and(eq(projectMembers.projectId, project.id), eq(projectMembers.userId, users.curator.id)))
-      .run();
+    const { users, project, docs } = await team();
+    await exec(store, ({ q, t: { projectMembers } }) =>
+      q
+        .delete(projectMembers)
+        .where(and(eq(projectMembers.projectId, project.id), eq(projectMembers.userId, users.curator.id))),
+    );
     expect((await clientOf(users.curator).request("GET", `/api/documents/${docs[0]!.id}`)).status).toBe(404);
   });
 });
