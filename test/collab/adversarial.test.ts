@@ -4,12 +4,13 @@
  * named code, and good clients keep being served.
  */
 import { authorizeLayer } from "@gloss/server/collab/index";
-import { callSync } from "@gloss/server/db/store";
+import { call } from "@gloss/server/db/store";
 import { addSpan, CloseCode, type LayerContext, listSpans, seededRandom } from "@gloss/shared";
 import * as encoding from "lib0/encoding";
 import { afterEach, describe, expect, it } from "vitest";
+import { onPostgres } from "../helpers/backend";
 import { type CollabClient, collabPath, connectClient, frames, rawSocket, Y } from "../helpers/collab";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -24,16 +25,16 @@ const TEXT = "Police said the protest was peaceful. Organisers said otherwise.";
 async function setup(limits: Parameters<typeof Object.assign>[1] = {}) {
   server = await startServer();
   Object.assign(server.deps.collab.limits, limits);
-  const user = seedUser(server.db);
-  const other = seedUser(server.db);
-  const project = seedProject(server.db, {
+  const user = await addUser(server.store);
+  const other = await addUser(server.store);
+  const project = await addProject(server.store, {
     mode: "shared",
     members: [
       { user, role: "annotator" },
       { user: other, role: "annotator" },
     ],
   });
-  const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [user, other] });
+  const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [user, other] });
   const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
   const good = connectClient(server, { documentId: doc.id, layer: "shared", auth: { cookie: other.cookie } });
   clients.push(good);
@@ -128,8 +129,8 @@ describe("adversarial peers", () => {
 
   it("each of 10,000 hostile frames is decoded by the room core without harm", async () => {
     const { user, doc, good, label, ctx } = await setup();
-    const auth = callSync(
-      server.db,
+    const auth = await call(
+      server.store,
       authorizeLayer,
       { ...user, displayName: "", isAdmin: false },
       doc.id,
@@ -139,6 +140,11 @@ describe("adversarial peers", () => {
     const rand = seededRandom(7);
     const valid = validFrames(label);
     const codes = new Map<number, number>();
+    // On PostgreSQL the room reads its rules asynchronously and holds inbound frames meanwhile (at its first
+    // check, and again when an update fails against the cached rules): the frame is decided once they are
+    // read, so wait for that (withDoc awaits the rules) before the socket goes. SQLite decides at once.
+    const rulesRead = () => server.deps.collab.withDoc(doc.id, "shared", () => {});
+    if (onPostgres) await rulesRead();
     for (let i = 0; i < 10_000; i++) {
       // One connection per frame (no network), so every frame reaches the decoders.
       let closedWith = 0;
@@ -152,6 +158,7 @@ describe("adversarial peers", () => {
       };
       const conn = server.deps.collab.connect(sock, auth.grant)!;
       conn.receive(hostileFrame(rand, valid, 64 * 1024));
+      if (onPostgres && !closedWith) await rulesRead();
       conn.socketClosed();
       codes.set(closedWith, (codes.get(closedWith) ?? 0) + 1);
     }

@@ -2,19 +2,20 @@ import { type LayerContext, listSpans } from "@gloss/shared";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient, Y } from "../helpers/collab";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 import { applySpanOp, spanOps } from "../helpers/spanOps";
 
 let server: TestServer;
 let users: SeededUser[];
-let project: ReturnType<typeof seedProject>;
+let project: SeededProject;
 const TEXT = "Officials said on Tuesday that the bridge would reopen, but engineers disputed the claim.";
 
 beforeAll(async () => {
   server = await startServer();
-  users = Array.from({ length: 5 }, () => seedUser(server.db));
-  project = seedProject(server.db, {
+  users = [];
+  for (let i = 0; i < 5; i++) users.push(await addUser(server.store));
+  project = await addProject(server.store, {
     mode: "shared",
     members: users.map((user) => ({ user, role: "annotator" })),
   });
@@ -32,7 +33,9 @@ describe("convergence", () => {
     const labelIds = project.labels.map((l) => l.id);
     await fc.assert(
       fc.asyncProperty(fc.array(spanOps(5, TEXT.length), { minLength: 10, maxLength: 50 }), async (ops) => {
-        const doc = seedDocument(server.db, project.id, `${TEXT} ${Math.random()}`, { assignTo: users });
+        const doc = await addDocument(server.store, project.id, `${TEXT} ${Math.random()}`, {
+          assignTo: users,
+        });
         const clients: CollabClient[] = users.map((u, i) =>
           connectClient(server, {
             documentId: doc.id,
