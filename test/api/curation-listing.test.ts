@@ -4,9 +4,10 @@
  * the server, and its cached per-document summaries are dropped exactly when their inputs change.
  */
 
+import { call, get } from "@gloss/server/db/store";
 import type { SummaryRow } from "@gloss/server/services/agreement/protocol";
 import { agreementService } from "@gloss/server/services/agreement/service";
-import { computeProjectSummaries, writeRows } from "@gloss/server/services/curation/summaries";
+import { projectSummaries, storeSummaryRows } from "@gloss/server/services/curation/summaries";
 import {
   type AnnotatorLayer,
   addSpan,
@@ -19,10 +20,12 @@ import {
   seededRandom,
   userLayer,
 } from "@gloss/shared";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiClient } from "../helpers/http";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
+import { sqlRow, sqlRows, sqlRun } from "../helpers/sql";
 
 const TEXT =
   "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so, they said.";
@@ -45,23 +48,26 @@ const ctxOf = (p: SeededProject, i = 0): LayerContext => ({
 beforeAll(async () => {
   // a file database: the listing's summaries are computed in the worker thread, as in production
   server = await startServer({ file: true });
-  const db = server.db;
-  annotators = [0, 1, 2].map(() => seedUser(db));
-  curator = seedUser(db);
-  project = seedProject(db, {
+  const db = server.store;
+  annotators = [];
+  for (let i = 0; i < 3; i++) annotators.push(await addUser(db));
+  curator = await addUser(db);
+  project = await addProject(db, {
     members: [
       ...annotators.map((user) => ({ user, role: "annotator" as const })),
       { user: curator, role: "curator" },
     ],
   });
-  docIds = Array.from(
-    { length: DOCS },
-    (_, i) =>
-      seedDocument(db, project.id, `${TEXT} (${i})`, {
-        name: `${i % 4 === 0 ? "letter" : "note"}-${String(i).padStart(2, "0")}.txt`,
-        assignTo: annotators,
-      }).id,
-  );
+  docIds = [];
+  for (let i = 0; i < DOCS; i++)
+    docIds.push(
+      (
+        await addDocument(db, project.id, `${TEXT} (${i})`, {
+          name: `${i % 4 === 0 ? "letter" : "note"}-${String(i).padStart(2, "0")}.txt`,
+          assignTo: annotators,
+        })
+      ).id,
+    );
   api = new ApiClient(server.url);
   api.cookie = curator.cookie;
 
@@ -129,14 +135,12 @@ async function fromLiveRooms(ids: number[]) {
 }
 
 /** The cached summary row of a document, as the worker hands them over. */
-const summaryRowsOf = (documentId: number): SummaryRow => {
-  const r = server.db.$client
-    .prepare(
-      "SELECT document_id, stamp, annotators, annotated_layers, disagreements, open, gold_spans FROM curation_summaries WHERE document_id = ?",
-    )
-    .raw()
-    .get(documentId) as SummaryRow;
-  return r;
+const summaryRowsOf = async (documentId: number): Promise<SummaryRow> => {
+  const r = (await call(server.store, function* (s) {
+    const t = s.t.curationSummaries;
+    return yield* get(s.q.select().from(t).where(eq(t.documentId, documentId)));
+  }))!;
+  return [r.documentId, r.stamp, r.annotators, r.annotatedLayers, r.disagreements, r.open, r.goldSpans];
 };
 
 const listing = (query = "") => api.get<ProjectCurationDto>(`/api/projects/${project.id}/curation${query}`);
@@ -228,17 +232,16 @@ describe("project curation listing", () => {
   it("a change to an annotator layer, gold or a rejected key makes that document's summary stale, and only it", async () => {
     await listing();
     /** Documents of the project whose cached summary is missing or computed at an older stamp. */
-    const stale = () =>
+    const stale = async () =>
       (
-        server.db.$client
-          .prepare(
-            `SELECT d.id FROM documents d LEFT JOIN curation_stamps st ON st.document_id = d.id
+        await sqlRows<{ id: number }>(
+          server.store,
+          sql`SELECT d.id FROM documents d LEFT JOIN curation_stamps st ON st.document_id = d.id
              LEFT JOIN curation_summaries s ON s.document_id = d.id
-             WHERE d.project_id = ? AND (s.document_id IS NULL OR s.stamp <> coalesce(st.n, 0)) ORDER BY d.id`,
-          )
-          .all(project.id) as Array<{ id: number }>
+             WHERE d.project_id = ${project.id} AND (s.document_id IS NULL OR s.stamp <> coalesce(st.n, 0)) ORDER BY d.id`,
+        )
       ).map((r) => r.id);
-    expect(stale()).toEqual([]);
+    expect(await stale()).toEqual([]);
     const [one, two, three] = [docIds[1]!, docIds[2]!, docIds[4]!];
     const labels = project.labels.map((l) => l.id);
     await server.deps.collab.withDoc(one, userLayer(annotators[0]!.id), (d) =>
@@ -251,11 +254,11 @@ describe("project curation listing", () => {
       rejectedOf(d).set("s:0:2:1", { by: curator.id, at: 1 }),
     );
     await server.deps.collab.flush();
-    expect(stale()).toEqual([one, two, three]);
+    expect(await stale()).toEqual([one, two, three]);
 
     // the next listing recomputes them, and they agree with the live rooms again
     const page = await listing("?limit=1000");
-    expect(stale()).toEqual([]);
+    expect(await stale()).toEqual([]);
     const live = await fromLiveRooms([one, two, three]);
     for (const id of [one, two, three]) {
       const d = page.documents.find((x) => x.documentId === id)!;
@@ -266,26 +269,27 @@ describe("project curation listing", () => {
       });
     }
     // a label added to or removed from the project makes every summary of the project stale
-    server.db.$client
-      .prepare("INSERT INTO labels (project_id, name, color) VALUES (?, 'tmp', '#000000')")
-      .run(project.id);
-    expect(stale()).toEqual(docIds);
+    await sqlRun(
+      server.store,
+      sql`INSERT INTO labels (project_id, name, color) VALUES (${project.id}, 'tmp', '#000000')`,
+    );
+    expect(await stale()).toEqual(docIds);
     await listing();
-    expect(stale()).toEqual([]);
+    expect(await stale()).toEqual([]);
 
     // figures computed from a snapshot that a change then overtook (the worker's race) land stale
-    const rows = computeProjectSummaries(server.db, project.id);
+    const rows = await call(server.store, projectSummaries, project.id);
     expect(rows).toEqual([]);
-    const before = summaryRowsOf(one);
+    const before = await summaryRowsOf(one);
     await server.deps.collab.withDoc(one, userLayer(annotators[1]!.id), (d) =>
       addSpan(d, { start: 7, end: 15, label: labels[3]!, author: annotators[1]!.id }, ctxOf(project)),
     );
     await server.deps.collab.flush();
-    writeRows(server.db, project.id, [before]);
-    expect(stale()).toEqual([one]);
+    await call(server.store, storeSummaryRows, project.id, [before]);
+    expect(await stale()).toEqual([one]);
     const fresh = (await listing("?limit=1000")).documents.find((d) => d.documentId === one)!;
     expect(fresh.disagreements).toBe((await fromLiveRooms([one])).get(one)!.disagreements);
-    expect(stale()).toEqual([]);
+    expect(await stale()).toEqual([]);
   });
 });
 
@@ -293,24 +297,23 @@ describe("after a bulk import", () => {
   it("the project's summaries are refreshed in the worker in the background; a listing meanwhile waits for that refresh, not a second one", async () => {
     const own = await startServer({ file: true });
     try {
-      const manager = seedUser(own.db);
-      const p = seedProject(own.db, { members: [{ user: manager, role: "manager" }] });
+      const manager = await addUser(own.store);
+      const p = await addProject(own.store, { members: [{ user: manager, role: "manager" }] });
       const api = new ApiClient(own.url);
       api.cookie = manager.cookie;
-      const summaries = () =>
-        (
-          own.db.$client
-            .prepare("SELECT count(*) AS n FROM curation_summaries WHERE project_id = ?")
-            .get(p.id) as { n: number }
-        ).n;
-      const worker = agreementService(own.db, own.deps.log).worker!;
+      const summaries = async () =>
+        (await sqlRow<{ n: number }>(
+          own.store,
+          sql`SELECT cast(count(*) as integer) AS n FROM curation_summaries WHERE project_id = ${p.id}`,
+        ))!.n;
+      const worker = agreementService(own.store, own.deps.log).worker!;
       const lines = Array.from({ length: 3000 }, (_, i) =>
         JSON.stringify({ name: `n-${i}`, text: `Text ${i}.` }),
       );
       const imported = await importLines(own, manager, p.id, lines.join("\n"));
       expect(imported).toBe(3000);
       // nobody listed: the refresh the import started stores every summary
-      await vi.waitFor(() => expect(summaries()).toBe(3000), { timeout: 20_000 });
+      await vi.waitFor(async () => expect(await summaries()).toBe(3000), { timeout: 20_000 });
       const jobs = worker.answered;
       const page = await api.get<ProjectCurationDto>(`/api/projects/${p.id}/curation?limit=10`);
       expect(page.total).toBe(3000);
@@ -326,7 +329,7 @@ describe("after a bulk import", () => {
       const before = worker.answered;
       const listed = await api.get<ProjectCurationDto>(`/api/projects/${p.id}/curation?limit=10`);
       expect(listed.total).toBe(6000);
-      expect(summaries()).toBe(6000);
+      expect(await summaries()).toBe(6000);
       // the refresh and the page: never the refresh twice over
       expect(worker.answered - before).toBeLessThanOrEqual(2);
     } finally {
