@@ -2,13 +2,13 @@
  * Assignments: explicit and automatic (balanced, idempotent), listing, removal, the annotator's queue
  * with its next document, and an annotator's own status.
  */
-import type { Db } from "@gloss/server/db/client";
-import { assignments, auditLog, documents } from "@gloss/server/db/schema";
+import type { Store } from "@gloss/server/db/store";
 import type { ApiErrorBody, AssignmentDto, Role } from "@gloss/shared";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, row, rows } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 interface QueueBody {
@@ -19,10 +19,10 @@ interface QueueBody {
 }
 
 let server: TestServer;
-let db: Db;
+let store: Store;
 beforeAll(async () => {
   server = await startServer();
-  db = server.db;
+  store = server.store;
 });
 afterAll(() => server.close());
 
@@ -33,30 +33,30 @@ const clientOf = (u: SeededUser | null) => {
 };
 
 /** A manager, a curator, `annotators` annotators and `docs` unassigned documents. */
-function team(annotators = 3, docs = 5) {
-  const manager = seedUser(db);
-  const curator = seedUser(db);
-  const anns = Array.from({ length: annotators }, () => seedUser(db));
+async function team(annotators = 3, docs = 5) {
+  const manager = await addUser(store);
+  const curator = await addUser(store);
+  const anns: SeededUser[] = [];
+  for (let i = 0; i < annotators; i++) anns.push(await addUser(store));
   const members: Array<{ user: SeededUser; role: Role }> = [
     { user: manager, role: "manager" },
     { user: curator, role: "curator" },
     ...anns.map((user) => ({ user, role: "annotator" as const })),
   ];
-  const project = seedProject(db, { members });
-  const docIds = Array.from(
-    { length: docs },
-    (_, i) => seedDocument(db, project.id, `document ${i} text`).id,
-  );
+  const project = await addProject(store, { members });
+  const docIds: number[] = [];
+  for (let i = 0; i < docs; i++) docIds.push((await addDocument(store, project.id, `document ${i} text`)).id);
   return { manager, curator, anns, project, docIds, api: clientOf(manager) };
 }
 
 const rowsOf = (docIds: number[]) =>
-  db
-    .select()
-    .from(assignments)
-    .where(inArray(assignments.documentId, docIds))
-    .orderBy(assignments.documentId, assignments.userId)
-    .all();
+  rows(store, ({ q, t: { assignments } }) =>
+    q
+      .select()
+      .from(assignments)
+      .where(inArray(assignments.documentId, docIds))
+      .orderBy(assignments.documentId, assignments.userId),
+  );
 
 const loads = (rows: Array<{ userId: number }>, users: SeededUser[]) =>
   users.map((u) => rows.filter((r) => r.userId === u.id).length);
@@ -65,7 +65,7 @@ const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).er
 
 describe("POST /projects/:id/assignments", () => {
   it("assigns documents × users explicitly; existing pairs are not duplicated", async () => {
-    const { api, project, docIds, anns, curator } = team();
+    const { api, project, docIds, anns, curator } = await team();
     const url = `/api/projects/${project.id}/assignments`;
     const first = await api.json<{ assignments: AssignmentDto[] }>(
       "POST",
@@ -86,13 +86,13 @@ describe("POST /projects/:id/assignments", () => {
       201,
     );
     expect(again.assignments).toEqual([{ documentId: docIds[2], userId: anns[0]!.id, status: "todo" }]);
-    expect(rowsOf(docIds)).toHaveLength(5);
+    expect(await rowsOf(docIds)).toHaveLength(5);
   });
 
   it("unknown documents, documents of another project and non-members are a 400 naming them; nothing assigned", async () => {
-    const { api, project, docIds, anns } = team();
-    const other = team(1, 1);
-    const stranger = seedUser(db);
+    const { api, project, docIds, anns } = await team();
+    const other = await team(1, 1);
+    const stranger = await addUser(store);
     const res = await api.request("POST", `/api/projects/${project.id}/assignments`, {
       documentIds: [docIds[0], other.docIds[0], 99999999],
       userIds: [anns[0]!.id, stranger.id],
@@ -102,7 +102,7 @@ describe("POST /projects/:id/assignments", () => {
     expect(error.details).toEqual({ documentIds: [other.docIds[0], 99999999], userIds: [stranger.id] });
     expect(error.message).toContain(String(other.docIds[0]));
     expect(error.message).toContain(String(stranger.id));
-    expect(rowsOf(docIds)).toEqual([]);
+    expect(await rowsOf(docIds)).toEqual([]);
     const empty = await api.request("POST", `/api/projects/${project.id}/assignments`, {
       documentIds: [],
       userIds: [1],
@@ -111,7 +111,7 @@ describe("POST /projects/:id/assignments", () => {
   });
 
   it("auto: 5 documents × 2 per document over 3 annotators, loads within 1; a re-run creates nothing", async () => {
-    const { api, project, docIds, anns, curator, manager } = team(3, 5);
+    const { api, project, docIds, anns, curator, manager } = await team(3, 5);
     const url = `/api/projects/${project.id}/assignments`;
     const res = await api.json<{ assignments: AssignmentDto[] }>(
       "POST",
@@ -120,32 +120,32 @@ describe("POST /projects/:id/assignments", () => {
       201,
     );
     expect(res.assignments).toHaveLength(10);
-    const rows = rowsOf(docIds);
-    expect(rows).toHaveLength(10);
+    const stored = await rowsOf(docIds);
+    expect(stored).toHaveLength(10);
     for (const id of docIds) {
-      const users = rows.filter((r) => r.documentId === id).map((r) => r.userId);
+      const users = stored.filter((r) => r.documentId === id).map((r) => r.userId);
       expect(new Set(users).size).toBe(2);
       expect(users.every((u) => anns.some((a) => a.id === u))).toBe(true); // annotators only
     }
-    const l = loads(rows, anns);
+    const l = loads(stored, anns);
     expect(Math.max(...l) - Math.min(...l)).toBeLessThanOrEqual(1);
     expect(l.reduce((a, b) => a + b)).toBe(10);
-    expect(rows.some((r) => r.userId === curator.id || r.userId === manager.id)).toBe(false);
+    expect(stored.some((r) => r.userId === curator.id || r.userId === manager.id)).toBe(false);
 
     const rerun = await api.json<{ assignments: AssignmentDto[] }>("POST", url, { auto: {} }, 201);
     expect(rerun.assignments).toEqual([]);
-    expect(rowsOf(docIds)).toEqual(rows);
+    expect(await rowsOf(docIds)).toEqual(stored);
   });
 
   it("auto is deterministic, uses the project's annotatorsPerDocument by default, and fills only missing slots", async () => {
-    const { api, project, docIds, anns } = team(3, 4);
+    const { api, project, docIds, anns } = await team(3, 4);
     // doc 0 already has annotator 2; annotator 2 also carries extra load from doc 1
-    db.insert(assignments)
-      .values([
+    await exec(store, ({ q, t: { assignments } }) =>
+      q.insert(assignments).values([
         { documentId: docIds[0]!, userId: anns[2]!.id },
         { documentId: docIds[1]!, userId: anns[2]!.id },
-      ])
-      .run();
+      ]),
+    );
     const res = await api.json<{ assignments: AssignmentDto[] }>(
       "POST",
       `/api/projects/${project.id}/assignments`,
@@ -162,25 +162,25 @@ describe("POST /projects/:id/assignments", () => {
       [docIds[3], a],
       [docIds[3], b],
     ]);
-    const l = loads(rowsOf(docIds), anns);
+    const l = loads(await rowsOf(docIds), anns);
     expect(Math.max(...l) - Math.min(...l)).toBeLessThanOrEqual(1);
   });
 
   it("auto refuses more per document than there are annotators, and a project without annotators", async () => {
-    const { api, project, docIds } = team(2, 2);
+    const { api, project, docIds } = await team(2, 2);
     const tooMany = await api.request("POST", `/api/projects/${project.id}/assignments`, {
       auto: { perDocument: 3 },
     });
     expect(tooMany.status).toBe(400);
     expect((await errorOf(tooMany)).message).toMatch(/perDocument is 3 but the project has 2 annotator/);
-    const none = team(0, 1);
+    const none = await team(0, 1);
     const res = await none.api.request("POST", `/api/projects/${none.project.id}/assignments`, { auto: {} });
     expect(res.status).toBe(400);
-    expect(rowsOf([...docIds, ...none.docIds])).toEqual([]);
+    expect(await rowsOf([...docIds, ...none.docIds])).toEqual([]);
   });
 
   it("audits explicit and automatic assignment", async () => {
-    const { api, project, docIds, anns, manager } = team(2, 2);
+    const { api, project, docIds, anns, manager } = await team(2, 2);
     await api.json(
       "POST",
       `/api/projects/${project.id}/assignments`,
@@ -188,11 +188,13 @@ describe("POST /projects/:id/assignments", () => {
       201,
     );
     await api.json("POST", `/api/projects/${project.id}/assignments`, { auto: { perDocument: 1 } }, 201);
-    const entries = db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.projectId, project.id), eq(auditLog.action, "assignments.create")))
-      .all();
+    const entries = await rows(store, ({ q, t: { auditLog } }) =>
+      q
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.projectId, project.id), eq(auditLog.action, "assignments.create")))
+        .orderBy(auditLog.id),
+    );
     expect(entries.map((e) => [e.userId, e.details.mode, e.details.created])).toEqual([
       [manager.id, "explicit", 1],
       [manager.id, "auto", 1],
@@ -202,7 +204,7 @@ describe("POST /projects/:id/assignments", () => {
 
 describe("GET and DELETE /projects/:id/assignments", () => {
   it("managers and curators see all assignments, annotators their own", async () => {
-    const { api, project, anns, curator } = team(2, 3);
+    const { api, project, anns, curator } = await team(2, 3);
     await api.json("POST", `/api/projects/${project.id}/assignments`, { auto: { perDocument: 1 } }, 201);
     const all = await api.get<{ assignments: AssignmentDto[] }>(`/api/projects/${project.id}/assignments`);
     expect(all.assignments).toHaveLength(3);
@@ -222,7 +224,7 @@ describe("GET and DELETE /projects/:id/assignments", () => {
   });
 
   it("removes the listed pairs and returns them; documents must be in the project", async () => {
-    const { api, project, docIds, anns } = team(2, 2);
+    const { api, project, docIds, anns } = await team(2, 2);
     const url = `/api/projects/${project.id}/assignments`;
     await api.json("POST", url, { documentIds: docIds, userIds: anns.map((a) => a.id) }, 201);
     const res = await api.json<{ assignments: AssignmentDto[] }>(
@@ -235,8 +237,8 @@ describe("GET and DELETE /projects/:id/assignments", () => {
       [docIds[0], anns[0]!.id],
       [docIds[0], anns[1]!.id],
     ]);
-    expect(rowsOf(docIds).map((r) => r.documentId)).toEqual([docIds[1], docIds[1]]);
-    const other = team(1, 1);
+    expect((await rowsOf(docIds)).map((r) => r.documentId)).toEqual([docIds[1], docIds[1]]);
+    const other = await team(1, 1);
     const bad = await api.request("DELETE", url, { documentIds: [other.docIds[0]], userIds: [anns[0]!.id] });
     expect(bad.status).toBe(400);
   });
@@ -244,7 +246,7 @@ describe("GET and DELETE /projects/:id/assignments", () => {
 
 describe("queue and own status", () => {
   it("the queue lists the caller's documents in order; next is the first not done", async () => {
-    const { api, project, docIds, anns } = team(1, 3);
+    const { api, project, docIds, anns } = await team(1, 3);
     await api.json(
       "POST",
       `/api/projects/${project.id}/assignments`,
@@ -279,7 +281,7 @@ describe("queue and own status", () => {
   });
 
   it("PATCH /documents/:id/assignment: 404 without an own assignment, 400 for a bad status", async () => {
-    const { project, docIds, anns, curator, api } = team(2, 2);
+    const { project, docIds, anns, curator, api } = await team(2, 2);
     await api.json(
       "POST",
       `/api/projects/${project.id}/assignments`,
@@ -304,15 +306,17 @@ describe("queue and own status", () => {
       (await clientOf(curator).request("PATCH", `/api/documents/${docIds[0]}/assignment`, { status: "done" }))
         .status,
     ).toBe(404);
-    const row = db.select().from(assignments).where(eq(assignments.documentId, docIds[0]!)).get();
-    expect(row?.status).toBe("todo");
+    const stored = await row(store, ({ q, t: { assignments } }) =>
+      q.select().from(assignments).where(eq(assignments.documentId, docIds[0]!)),
+    );
+    expect(stored?.status).toBe("todo");
   });
 });
 
 describe("authorisation", () => {
   it("anonymous 401, non-members 404, annotators and curators 403 on writes", async () => {
-    const { project, docIds, anns, curator } = team(1, 1);
-    const stranger = seedUser(db);
+    const { project, docIds, anns, curator } = await team(1, 1);
+    const stranger = await addUser(store);
     const url = `/api/projects/${project.id}/assignments`;
     const body = { documentIds: docIds, userIds: [anns[0]!.id] };
     expect((await clientOf(null).request("POST", url, body)).status).toBe(401);
@@ -336,9 +340,13 @@ describe("authorisation", () => {
       expect((await clientOf(who).request("POST", url, { auto: {} })).status).toBe(403);
       expect((await clientOf(who).request("DELETE", url, body)).status).toBe(403);
     }
-    expect(rowsOf(docIds)).toEqual([]);
-    const admin = seedUser(db, { admin: true });
+    expect(await rowsOf(docIds)).toEqual([]);
+    const admin = await addUser(store, { admin: true });
     expect((await clientOf(admin).request("POST", url, body)).status).toBe(201);
-    expect(db.select().from(documents).where(eq(documents.projectId, project.id)).all()).toHaveLength(1);
+    expect(
+      await rows(store, ({ q, t: { documents } }) =>
+        q.select().from(documents).where(eq(documents.projectId, project.id)),
+      ),
+    ).toHaveLength(1);
   });
 });
