@@ -6,12 +6,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDb } from "@gloss/server/db/client";
 import { addSpan, type LayerContext, listSpans, spansOf } from "@gloss/shared";
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CollabClient, connectClient, Y } from "../helpers/collab";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
-import { type ChildServer, startChildServer } from "./fixtures/child";
+import { type ChildServer, openDataDir, startChildServer } from "../helpers/I-childServer";
+import { addDocument, addProject, addUser } from "../helpers/seed";
+import { sqlRow } from "../helpers/sql";
 
 const children: ChildServer[] = [];
 const clients: CollabClient[] = [];
@@ -35,18 +36,19 @@ async function start(dataDir: string, port = 0) {
 describe("durability", () => {
   it("SIGKILL while streaming loses nothing another client received; a clean restart restores exactly", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-durability-"));
-    const db = openDb(path.join(dataDir, "gloss.db"));
-    const alice = seedUser(db);
-    const bob = seedUser(db);
-    const project = seedProject(db, {
+    const seeding = await openDataDir(dataDir);
+    const db = seeding.store;
+    const alice = await addUser(db);
+    const bob = await addUser(db);
+    const project = await addProject(db, {
       mode: "shared",
       members: [
         { user: alice, role: "annotator" },
         { user: bob, role: "annotator" },
       ],
     });
-    const doc = seedDocument(db, project.id, TEXT, { assignTo: [alice, bob] });
-    db.$client.close();
+    const doc = await addDocument(db, project.id, TEXT, { assignTo: [alice, bob] });
+    await seeding.close();
     const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
     const label = project.labels[0]!.id;
     const open = (target: { url: string }, auth: { cookie?: string; token?: string }) => {
@@ -116,13 +118,15 @@ describe("durability", () => {
     await after.synced();
     expect(listSpans(after.doc)).toEqual(spans);
     expect(Y.encodeStateVector(after.doc)).toEqual(stateVector);
-    const check = openDb(path.join(dataDir, "gloss.db"));
+    const check = await openDataDir(dataDir);
     try {
       // The clean shutdown compacted the log into one snapshot.
-      expect(check.$client.prepare("SELECT count(*) AS n FROM yjs_updates").get()).toEqual({ n: 0 });
-      expect(check.$client.prepare("SELECT count(*) AS n FROM yjs_snapshots").get()).toEqual({ n: 1 });
+      const count = (table: string) =>
+        sqlRow(check.store, sql`SELECT cast(count(*) as integer) AS n FROM ${sql.identifier(table)}`);
+      expect(await count("yjs_updates")).toEqual({ n: 0 });
+      expect(await count("yjs_snapshots")).toEqual({ n: 1 });
     } finally {
-      check.$client.close();
+      await check.close();
     }
   }, 120_000);
 });
