@@ -6,12 +6,12 @@
  * or is on a short list of lists bounded by construction (with the bound), or on KNOWN_UNPAGINATED (with
  * why) — so a new unbounded list fails here.
  */
-import { assignments } from "@gloss/server/db/schema";
 import type { ApiErrorBody } from "@gloss/shared";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -29,35 +29,36 @@ const clientOf = (u: SeededUser) => {
 const DOCS = 250;
 
 /** A manager, two annotators (ann-a, ann-b) and 250 documents each assigned to both; a few done by ann-a. */
-function seeded() {
-  const db = server.db;
+async function seeded() {
+  const store = server.store;
   const tag = Math.random().toString(36).slice(2, 8);
-  const manager = seedUser(db, { username: `mgr-${tag}`, admin: true });
-  const annA = seedUser(db, { username: `ann-a-${tag}`, displayName: `Alice ${tag}` });
-  const annB = seedUser(db, { username: `ann-b-${tag}`, displayName: `Bert ${tag}` });
-  const project = seedProject(db, {
+  const manager = await addUser(store, { username: `mgr-${tag}`, admin: true });
+  const annA = await addUser(store, { username: `ann-a-${tag}`, displayName: `Alice ${tag}` });
+  const annB = await addUser(store, { username: `ann-b-${tag}`, displayName: `Bert ${tag}` });
+  const project = await addProject(store, {
     members: [
       { user: manager, role: "manager" },
       { user: annA, role: "annotator" },
       { user: annB, role: "annotator" },
     ],
   });
-  const docIds = db.transaction(() =>
-    Array.from({ length: DOCS }, (_, i) => {
-      // every tenth document is a "letter", the rest "notes": a name filter with a known count
-      const name = `${i % 10 === 0 ? "letter" : "note"}-${String(i).padStart(3, "0")}.txt`;
-      return seedDocument(db, project.id, `document ${i} ${tag}`, { name, assignTo: [annA, annB] }).id;
-    }),
-  );
-  // ann-a has finished the first 30
-  for (const id of docIds.slice(0, 30)) {
-    db.update(assignments).set({ status: "done" }).where(sqlPair(id, annA.id)).run();
+  const docIds: number[] = [];
+  for (let i = 0; i < DOCS; i++) {
+    // every tenth document is a "letter", the rest "notes": a name filter with a known count
+    const name = `${i % 10 === 0 ? "letter" : "note"}-${String(i).padStart(3, "0")}.txt`;
+    docIds.push(
+      (await addDocument(store, project.id, `document ${i} ${tag}`, { name, assignTo: [annA, annB] })).id,
+    );
   }
+  // ann-a has finished the first 30
+  await exec(store, ({ q, t: { assignments } }) =>
+    q
+      .update(assignments)
+      .set({ status: "done" })
+      .where(and(inArray(assignments.documentId, docIds.slice(0, 30)), eq(assignments.userId, annA.id))),
+  );
   return { manager, annA, annB, project, docIds, api: clientOf(manager) };
 }
-
-const sqlPair = (documentId: number, userId: number) =>
-  and(eq(assignments.documentId, documentId), eq(assignments.userId, userId));
 
 interface AssignmentPage {
   assignments: Array<{ documentId: number; userId: number; status: string }>;
@@ -95,7 +96,7 @@ async function refusesBadLimit(api: ApiClient, path: string) {
 
 describe("paginated routes on 250 documents × 2 annotators", () => {
   it("GET /projects/:id/assignments: default page of 100, limit/offset, total, filters by status, user and name", async () => {
-    const { api, project, docIds, annA, annB } = seeded();
+    const { api, project, docIds, annA, annB } = await seeded();
     const url = `/api/projects/${project.id}/assignments`;
     const first = await api.get<AssignmentPage>(url);
     expect(first.total).toBe(DOCS * 2);
@@ -138,7 +139,7 @@ describe("paginated routes on 250 documents × 2 annotators", () => {
   });
 
   it("GET /projects/:id/queue: a page of the caller's queue; total per filter, remaining and next over the whole queue", async () => {
-    const { project, docIds, annA } = seeded();
+    const { project, docIds, annA } = await seeded();
     const me = clientOf(annA);
     const url = `/api/projects/${project.id}/queue`;
     const first = await me.get<QueuePage>(url);
@@ -162,13 +163,18 @@ describe("paginated routes on 250 documents × 2 annotators", () => {
   });
 
   it("GET /projects/:id/members: by username, limit/offset/total, role and name filters", async () => {
-    const db = server.db;
-    const manager = seedUser(db, { username: "aaa-manager" });
-    const annotators = Array.from({ length: 130 }, (_, i) =>
-      seedUser(db, { username: `student-${String(i).padStart(3, "0")}`, displayName: `Student ${i}` }),
-    );
-    const curator = seedUser(db, { username: "zz-curator", displayName: "Professor Quill" });
-    const project = seedProject(db, {
+    const store = server.store;
+    const manager = await addUser(store, { username: "aaa-manager" });
+    const annotators: SeededUser[] = [];
+    for (let i = 0; i < 130; i++)
+      annotators.push(
+        await addUser(store, {
+          username: `student-${String(i).padStart(3, "0")}`,
+          displayName: `Student ${i}`,
+        }),
+      );
+    const curator = await addUser(store, { username: "zz-curator", displayName: "Professor Quill" });
+    const project = await addProject(store, {
       members: [
         { user: manager, role: "manager" },
         { user: curator, role: "curator" },
@@ -203,10 +209,10 @@ describe("paginated routes on 250 documents × 2 annotators", () => {
   });
 
   it("GET /users (instance admins): by username, limit/offset/total, name filter", async () => {
-    const db = server.db;
+    const store = server.store;
     const tag = Math.random().toString(36).slice(2, 8);
-    const admin = seedUser(db, { admin: true });
-    for (let i = 0; i < 120; i++) seedUser(db, { username: `u${tag}-${String(i).padStart(3, "0")}` });
+    const admin = await addUser(store, { admin: true });
+    for (let i = 0; i < 120; i++) await addUser(store, { username: `u${tag}-${String(i).padStart(3, "0")}` });
     const api = clientOf(admin);
     const all = await api.get<UserPage>("/api/users");
     expect(all.users).toHaveLength(100);
@@ -220,7 +226,7 @@ describe("paginated routes on 250 documents × 2 annotators", () => {
     );
     await refusesBadLimit(api, "/api/users");
     // still admins only
-    const other = clientOf(seedUser(db));
+    const other = clientOf(await addUser(store));
     expect((await other.request("GET", "/api/users?limit=5")).status).toBe(403);
   });
 });
