@@ -64,6 +64,8 @@ export class Connection {
    * replayed once it is ready (allocated on demand).
    */
   private pending: Uint8Array[] | null = null;
+  /** The frame at the head of `pending` that waits for the room's rules (PostgreSQL), if any. */
+  private putBack: Uint8Array | null = null;
 
   constructor(
     readonly socket: CollabSocket,
@@ -107,13 +109,16 @@ export class Connection {
       this.handle(frame);
       return;
     }
-    // Bounded: a client cannot make the server hold unbounded bytes before its room is ready.
+    // Bounded: a client cannot make the server hold unbounded bytes before its room is ready. A frame put
+    // back to wait for the room's rules was accepted already (it passed the frame size limit): not counted.
     this.pending ??= [];
     const pending = this.pending;
     pending.push(frame);
     const { maxPendingFrames, maxPendingBytes } = this.host.limits;
-    const bytes = pending.reduce((n, f) => n + f.byteLength, 0);
-    if (pending.length > maxPendingFrames || bytes > maxPendingBytes)
+    const putBack = this.putBack !== null && pending[0] === this.putBack ? 1 : 0;
+    let bytes = 0;
+    for (let i = putBack; i < pending.length; i++) bytes += pending[i]!.byteLength;
+    if (pending.length - putBack > maxPendingFrames || bytes > maxPendingBytes)
       this.close(CloseCode.TooBig, "too much data before the room was ready");
   }
 
@@ -150,6 +155,7 @@ export class Connection {
   }
 
   private handle(frame: Uint8Array): void {
+    if (frame === this.putBack) this.putBack = null;
     try {
       this.room.handle(this, decodeClientMessage(frame));
     } catch (err) {
@@ -157,6 +163,7 @@ export class Connection {
         // not handled yet: first in line once the room's rules are read
         this.pending ??= [];
         this.pending.unshift(frame);
+        this.putBack = frame;
         return;
       }
       if (err instanceof LayerValidationError) {

@@ -250,6 +250,11 @@ export class Room implements CommitSink, ProjectedRoom {
     return rules;
   }
 
+  /** True when the rules are read asynchronously (PostgreSQL). */
+  get asyncRules(): boolean {
+    return this.env.asyncRules;
+  }
+
   /** Settles once the rules are at hand (at once on SQLite, or when they are cached). */
   async rulesReady(): Promise<void> {
     for (;;) {

@@ -77,6 +77,8 @@ export class RoomRegistry implements ConnectionHost {
   readonly counters: CollabCounters;
   private closing = false;
   private pendingScopes: RightsScope[] | null = null;
+  /** The re-authorisation passes whose answers are still awaited (PostgreSQL), as one promise. */
+  private reauthorizing: Promise<void> = Promise.resolve();
   private stopWatching: (() => void) | null = null;
   private stopSweeping: (() => void) | null = null;
   private stopHeartbeat: (() => void) | null = null;
@@ -187,7 +189,8 @@ export class RoomRegistry implements ConnectionHost {
   reauthorizePending(): Promise<void> {
     const scopes = this.pendingScopes;
     this.pendingScopes = null;
-    if (!scopes || scopes.length === 0) return Promise.resolve();
+    // a pass the tick's timer started may still await its answers: a caller waits for that one too
+    if (!scopes || scopes.length === 0) return this.reauthorizing;
     const everyone = scopes.some(
       (s) => s.userId === undefined && s.projectId === undefined && s.documentId === undefined,
     );
@@ -225,7 +228,13 @@ export class RoomRegistry implements ConnectionHost {
         if (decided) waiting.push(decided);
       }
     }
-    return Promise.all(waiting).then(() => {});
+    if (waiting.length === 0) return this.reauthorizing;
+    const pass = Promise.all([this.reauthorizing, ...waiting]).then(() => {});
+    this.reauthorizing = pass;
+    void pass.then(() => {
+      if (this.reauthorizing === pass) this.reauthorizing = Promise.resolve();
+    });
+    return pass;
   }
 
   /**
@@ -372,6 +381,8 @@ export class RoomRegistry implements ConnectionHost {
       const stored = await this.deps.store.load(room.name);
       if (room.status !== "loading") return; // failed or shut down meanwhile
       room.applyStored(stored);
+      // PostgreSQL: the rules are read before the first frame needs them (which would otherwise wait)
+      if (room.asyncRules) await room.rulesReady().catch(() => {});
     } catch (err) {
       this.log.error("collab: loading a room failed", { room: room.name, err: String(err) });
       this.fail(room, CloseCode.InternalError, "could not load the layer");
