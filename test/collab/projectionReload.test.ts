@@ -4,11 +4,11 @@
  * unloads, reloads, live clients, and rows another process appended without projecting them (a writer that
  * crashed between its log commit and its projection write).
  */
-import path from "node:path";
 import { SqliteLayerStore } from "@gloss/server/collab/persistence";
-import { rebuildProjection } from "@gloss/server/collab/rebuild";
+import { PgLayerStore } from "@gloss/server/collab/pgPersistence";
+import { rebuildProjection, rebuildProjectionPg } from "@gloss/server/collab/rebuild";
 import { TimerRegistry } from "@gloss/server/collab/timers";
-import { openDb } from "@gloss/server/db/client";
+import type { Store } from "@gloss/server/db/store";
 import {
   addSpan,
   type LayerContext,
@@ -22,8 +22,9 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
-import { dumpProjection, randomEdit, seedAnnotatorAndCurator } from "../helpers/projection";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { dumpProjectionOf, openOther } from "../helpers/j-collab";
+import { randomEdit } from "../helpers/projection";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -35,7 +36,59 @@ afterEach(async () => {
 
 const TEXT = "Officials confirmed on Monday that the bridge would reopen in May, weeks later than planned.";
 
-const dump = () => dumpProjection(server.db);
+const dump = () => dumpProjectionOf(server.store);
+
+/**
+ * Another process on the server's database (its SQLite file, or its PostgreSQL database): a layer store of
+ * its own that appends to a room's log and never projects (it "crashed"), and the rebuild over it.
+ */
+async function otherWriter(dataDir: string) {
+  const other = await openOther(dataDir);
+  const timers = new TimerRegistry();
+  const s = other.store;
+  const store =
+    s.dialect === "pg" ? new PgLayerStore(s.pool, timers) : new SqliteLayerStore(s.sqlite, timers);
+  return {
+    /** The merged stored state of a room. */
+    readState: (name: string) =>
+      store instanceof SqliteLayerStore ? store.readStateNow(name) : store.readState(name),
+    /** Appends one update to a room's log and commits it now. */
+    async append(name: string, update: Uint8Array) {
+      store.append({ name, committed() {}, persistFailed() {} }, update);
+      if (store instanceof SqliteLayerStore) store.flushNow();
+      else await store.flush();
+    },
+    /** `gloss rebuild-projection`'s work on the server's database, reading the layers through this store. */
+    async rebuild(on: Store) {
+      if (on.dialect === "pg") await rebuildProjectionPg(on.pool, store);
+      else rebuildProjection(on.sqlite, store as SqliteLayerStore);
+    },
+    async close() {
+      await store.close();
+      await other.close();
+    },
+  };
+}
+
+/**
+ * A mark that moves when anything is written to the server's database: SQLite's total_changes() of the
+ * server's connection; on PostgreSQL (no such counter per connection) every row's xmin, which any insert,
+ * update or delete changes, table by table.
+ */
+async function writeMark(store: Store): Promise<unknown> {
+  if (store.dialect === "sqlite") return store.sqlite.prepare("SELECT total_changes()").pluck().get();
+  const { rows: tables } = await store.pool.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
+  const mark: Record<string, string[]> = {};
+  for (const { name } of tables) {
+    const { rows } = await store.pool.query<{ x: string }>(
+      `SELECT xmin::text AS x FROM "${name}" ORDER BY 1`,
+    );
+    mark[name] = rows.map((r) => r.x);
+  }
+  return mark;
+}
 
 /** Random edits to a layer doc, as a client or the server would make them (rejected keys too in gold). */
 function edit(
@@ -53,10 +106,17 @@ function edit(
 describe("incremental projection", () => {
   it("equals the rebuild after random edits, unloads, reloads and another writer's unprojected rows", async () => {
     server = await startServer({ file: true });
-    const { ann, curator, project } = seedAnnotatorAndCurator(server.db);
-    const docs = [0, 1, 2].map((i) =>
-      seedDocument(server.db, project.id, `${TEXT} ${i}`, { assignTo: [ann] }),
-    );
+    const ann = await addUser(server.store);
+    const curator = await addUser(server.store);
+    const project = await addProject(server.store, {
+      members: [
+        { user: ann, role: "annotator" },
+        { user: curator, role: "curator" },
+      ],
+    });
+    const docs: Array<{ id: number; text: string }> = [];
+    for (const i of [0, 1, 2])
+      docs.push(await addDocument(server.store, project.id, `${TEXT} ${i}`, { assignTo: [ann] }));
     const ctx: LayerContext = {
       text: TEXT,
       labelIds: new Set(project.labels.map((l) => l.id)),
@@ -68,9 +128,8 @@ describe("incremental projection", () => {
       { layer: "gold", user: curator },
     ];
     const rooms = docs.flatMap((d) => layers.map((l) => ({ doc: d, ...l })));
-    // Another process on the same file: appends to a room's log and never projects (it "crashed").
-    const other = openDb(path.join(server.dataDir, "gloss.db"));
-    const otherStore = new SqliteLayerStore(other.$client, new TimerRegistry());
+    // Another process on the same database: appends to a room's log and never projects (it "crashed").
+    const other = await otherWriter(server.dataDir);
     const collab = server.deps.collab;
     const rand = seededRandom(7);
     const idle = async () => {
@@ -83,9 +142,9 @@ describe("incremental projection", () => {
       for (const room of behind) await collab.withDoc(room.doc.id, room.layer, () => {});
       behind.clear();
       await idle();
-      const incremental = dump();
-      rebuildProjection(server.db.$client, otherStore);
-      expect(dump()).toEqual(incremental);
+      const incremental = await dump();
+      await other.rebuild(server.store);
+      expect(await dump()).toEqual(incremental);
     };
 
     try {
@@ -113,6 +172,8 @@ describe("incremental projection", () => {
           await collab.withDoc(room.doc.id, room.layer, (d) => {
             if (d.getMap("state").get("status") === "done") setLayerStatus(d, "in_progress", ann.id);
           });
+          // as the REST route does before it answers: the projected state the socket's rights are read from
+          await collab.flush();
           const c = connectClient(server, {
             documentId: room.doc.id,
             layer: room.layer,
@@ -138,12 +199,11 @@ describe("incremental projection", () => {
           await idle();
           const name = roomName(room.doc.id, room.layer);
           const d = new Y.Doc();
-          const state = otherStore.readStateNow(name);
+          const state = await other.readState(name);
           if (state) Y.applyUpdate(d, state);
           const sv = Y.encodeStateVector(d);
           edit(d, rand, ctx, labels, room.user.id, 2, room.layer === "gold");
-          otherStore.append({ name, committed() {}, persistFailed() {} }, Y.encodeStateAsUpdate(d, sv));
-          otherStore.flushNow();
+          await other.append(name, Y.encodeStateAsUpdate(d, sv));
           d.destroy();
           behind.add(room);
         }
@@ -152,18 +212,17 @@ describe("incremental projection", () => {
         if (step % 10 === 9) await checkAgainstRebuild();
       }
       await checkAgainstRebuild();
-      expect(dump().annotations.length).toBeGreaterThan(10);
+      expect((await dump()).annotations.length).toBeGreaterThan(10);
     } finally {
-      void otherStore.close();
-      other.$client.close();
+      await other.close();
     }
   }, 120_000);
 
   it("reloading an unchanged room writes no projection row", async () => {
     server = await startServer();
-    const ann = seedUser(server.db);
-    const project = seedProject(server.db, { members: [{ user: ann, role: "annotator" }] });
-    const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ann] });
+    const ann = await addUser(server.store);
+    const project = await addProject(server.store, { members: [{ user: ann, role: "annotator" }] });
+    const doc = await addDocument(server.store, project.id, TEXT, { assignTo: [ann] });
     const ctx: LayerContext = { text: TEXT, labelIds: new Set(project.labels.map((l) => l.id)) };
     const layer = userLayer(ann.id);
     const collab = server.deps.collab;
@@ -172,14 +231,14 @@ describe("incremental projection", () => {
         addSpan(d, { start: i, end: i + 3, label: project.labels[0]!.id, author: ann.id }, ctx);
     });
     await expect.poll(() => collab.metrics().rooms).toBe(0);
-    const changes = server.db.$client.prepare("SELECT total_changes()").pluck();
-    const before = changes.get() as number;
-    const rows = dump();
+    const before = await writeMark(server.store);
+    const rows = await dump();
     for (let i = 0; i < 3; i++) {
       expect(await collab.withDoc(doc.id, layer, (d) => listSpans(d).length)).toBe(10);
       await expect.poll(() => collab.metrics().rooms).toBe(0);
     }
-    expect(changes.get()).toBe(before);
-    expect(dump()).toEqual(rows);
+    await collab.flush();
+    expect(await writeMark(server.store)).toEqual(before);
+    expect(await dump()).toEqual(rows);
   });
 });
