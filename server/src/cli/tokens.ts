@@ -1,28 +1,18 @@
 /** `gloss token create`: mint a personal API token for an account (printed once). */
 import { CreateTokenBody } from "@gloss/shared";
 import { Command } from "commander";
-import { createApiToken } from "../auth/sessions";
-import { callSync } from "../db/store";
+import { call } from "../db/store";
 import { HttpError } from "../errors";
-import { audit } from "../services/audit";
+import { createToken } from "../services/tokens";
 import { findUserByUsername } from "../services/users";
-import { parseOptions, withDb } from "./common";
+import { parseOptions, withStore } from "./common";
 
 function tokenCreate(username: string, opts: { name: string }): Promise<void> {
   const { name } = parseOptions(CreateTokenBody, { name: opts.name });
-  return withDb((db) => {
-    const user = callSync(db, findUserByUsername, username);
+  return withStore(async (store) => {
+    const user = await call(store, findUserByUsername, username);
     if (!user) throw new HttpError(404, "user_not_found", `No user named '${username}'`);
-    const { token, row } = db.transaction(() => {
-      const created = callSync(db, createApiToken, user.id, name);
-      audit(db, {
-        userId: user.id,
-        action: "token.create",
-        target: `token:${created.row.id}`,
-        details: { name, via: "cli" },
-      });
-      return created;
-    });
+    const { token, row } = await call(store, createToken, user.id, name, { via: "cli" });
     // stdout carries only the token, so scripts can capture it
     process.stdout.write(`${token}\n`);
     process.stderr.write(

@@ -26,12 +26,14 @@ export const toTokenDto = (t: TokenRow): TokenDto => ({
 
 /**
  * Mints a token for `userId` named `name`: 409 too_many_tokens when the account already holds
- * MAX_TOKENS_PER_USER live ones. The count, the insert and the audit row are one transaction.
+ * MAX_TOKENS_PER_USER live ones. The count, the insert and the audit row (with `details` beside the
+ * name, e.g. `{ via: "cli" }`) are one transaction.
  */
 export function createToken(
   _store: Store,
   userId: number,
   name: string,
+  details: Record<string, unknown> = {},
 ): Gen<{ token: string; row: TokenRow }> {
   return transaction(function* (tx) {
     const { apiTokens } = tx.t;
@@ -54,7 +56,7 @@ export function createToken(
       userId,
       action: "token.create",
       target: `token:${row.id}`,
-      details: { name: row.name },
+      details: { name: row.name, ...details },
     });
     return { token, row };
   });
