@@ -9,14 +9,13 @@
 import { createApp } from "@gloss/server/app";
 import { createApiToken, createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Collab } from "@gloss/server/collab/index";
-import type { Db } from "@gloss/server/db/client";
-import { callSync, sqliteStore } from "@gloss/server/db/store";
+import { call, type Store } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import { addRelation, addSpan, type LayerName, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PASSWORD, uniqueName } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 const ACTORS = ["anonymous", "nonMember", "annotator", "curator", "manager", "admin"] as const;
@@ -37,7 +36,7 @@ const CURATORS = (ok: number) => s(401, 404, 403, ok, ok, ok);
 
 /** What a row can use to build its request: a fresh project and the fixed cast. */
 interface Cell {
-  db: Db;
+  store: Store;
   project: SeededProject;
   /** The caller (null when anonymous). */
   me: SeededUser | null;
@@ -48,7 +47,7 @@ interface Cell {
 }
 
 /** A document assigned to the annotator, so every member can reach it (the layer decides the rest). */
-const docFor = (c: Cell) => seedDocument(c.db, c.project.id, DOC_TEXT, { assignTo: [c.cast.annotator] });
+const docFor = (c: Cell) => addDocument(c.store, c.project.id, DOC_TEXT, { assignTo: [c.cast.annotator] });
 const DOC_TEXT = "The bridge is safe, officials said.";
 const labelId = (c: Cell) => c.project.labels[0]!.id;
 
@@ -119,7 +118,9 @@ const MATRIX: Row[] = [
   { route: "POST /api/tokens", body: () => ({ name: "matrix" }), expect: SIGNED_IN(201) },
   {
     route: "DELETE /api/tokens/:id",
-    params: (c) => ({ id: callSync(c.db, createApiToken, (c.me ?? c.cast.manager).id, "to revoke").row.id }),
+    params: async (c) => ({
+      id: (await call(c.store, createApiToken, (c.me ?? c.cast.manager).id, "to revoke")).row.id,
+    }),
     expect: SIGNED_IN(204),
   },
 
@@ -139,7 +140,7 @@ const MATRIX: Row[] = [
   {
     route: "POST /api/projects/:id/members",
     params: (c) => ({ id: c.project.id }),
-    body: (c) => ({ username: seedUser(c.db).username, role: "annotator" }),
+    body: async (c) => ({ username: (await addUser(c.store)).username, role: "annotator" }),
     expect: MANAGERS(201),
   },
   {
@@ -191,16 +192,16 @@ const MATRIX: Row[] = [
   {
     // annotators see the documents assigned to them; an unassigned one does not exist for them
     route: "GET /api/documents/:id",
-    params: (c) => ({
-      id: seedDocument(c.db, c.project.id, "assigned", { assignTo: [c.cast.annotator] }).id,
+    params: async (c) => ({
+      id: (await addDocument(c.store, c.project.id, "assigned", { assignTo: [c.cast.annotator] })).id,
     }),
     expect: MEMBERS(200),
   },
   {
     route: "POST /api/projects/:id/assignments",
     params: (c) => ({ id: c.project.id }),
-    body: (c) => ({
-      documentIds: [seedDocument(c.db, c.project.id, "to assign").id],
+    body: async (c) => ({
+      documentIds: [(await addDocument(c.store, c.project.id, "to assign")).id],
       userIds: [c.cast.annotator.id],
     }),
     expect: MANAGERS(201),
@@ -209,8 +210,10 @@ const MATRIX: Row[] = [
   {
     route: "DELETE /api/projects/:id/assignments",
     params: (c) => ({ id: c.project.id }),
-    body: (c) => ({
-      documentIds: [seedDocument(c.db, c.project.id, "assigned", { assignTo: [c.cast.annotator] }).id],
+    body: async (c) => ({
+      documentIds: [
+        (await addDocument(c.store, c.project.id, "assigned", { assignTo: [c.cast.annotator] })).id,
+      ],
       userIds: [c.cast.annotator.id],
     }),
     expect: MANAGERS(200),
@@ -219,42 +222,46 @@ const MATRIX: Row[] = [
   {
     // the caller's own assignment: everyone who has one may set its status (the admin is given one too)
     route: "PATCH /api/documents/:id/assignment",
-    params: (c) => ({
-      id: seedDocument(c.db, c.project.id, "mine", { assignTo: c.me ? [c.me] : [] }).id,
+    params: async (c) => ({
+      id: (await addDocument(c.store, c.project.id, "mine", { assignTo: c.me ? [c.me] : [] })).id,
     }),
     body: () => ({ status: "in_progress" }),
     expect: s(401, 404, 200, 200, 200, 200),
   },
 
   // ───────────── live layers (annotators: their own layer; curators/managers: read all, write gold) ─────────────
-  { route: "GET /api/documents/:id/layers", params: (c) => ({ id: docFor(c).id }), expect: MEMBERS(200) },
+  {
+    route: "GET /api/documents/:id/layers",
+    params: async (c) => ({ id: (await docFor(c)).id }),
+    expect: MEMBERS(200),
+  },
   {
     route: "GET /api/documents/:id/layers/:layer/spans",
-    params: (c) => ({ id: docFor(c).id, layer: userLayer(c.cast.annotator.id) }),
+    params: async (c) => ({ id: (await docFor(c)).id, layer: userLayer(c.cast.annotator.id) }),
     expect: MEMBERS(200),
   },
   {
     route: "POST /api/documents/:id/layers/:layer/spans",
-    params: (c) => ({ id: docFor(c).id, layer: "gold" }),
+    params: async (c) => ({ id: (await docFor(c)).id, layer: "gold" }),
     body: () => ({ start: 0, end: 3, label: "claim" }),
     expect: CURATORS(201),
   },
   {
     // the annotator's own layer: they mark it done or reopen it, and so may a manager (to reopen it)
     route: "PUT /api/documents/:id/layers/:layer/state",
-    params: (c) => ({ id: docFor(c).id, layer: userLayer(c.cast.annotator.id) }),
+    params: async (c) => ({ id: (await docFor(c)).id, layer: userLayer(c.cast.annotator.id) }),
     body: () => ({ status: "done" }),
     expect: s(401, 404, 200, 403, 200, 200),
   },
   {
     route: "GET /api/documents/:id/layers/:layer/state",
-    params: (c) => ({ id: docFor(c).id, layer: userLayer(c.cast.annotator.id) }),
+    params: async (c) => ({ id: (await docFor(c)).id, layer: userLayer(c.cast.annotator.id) }),
     expect: MEMBERS(200),
   },
   {
     route: "GET /api/documents/:id/layers/:layer/spans/:spanId",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       return { id, layer: "gold", spanId: (await seedSpans(c, id, "gold", 1))[0]! };
     },
     expect: CURATORS(200),
@@ -262,7 +269,7 @@ const MATRIX: Row[] = [
   {
     route: "PATCH /api/documents/:id/layers/:layer/spans/:spanId",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       return { id, layer: "gold", spanId: (await seedSpans(c, id, "gold", 1))[0]! };
     },
     body: () => ({ note: "checked" }),
@@ -271,20 +278,20 @@ const MATRIX: Row[] = [
   {
     route: "DELETE /api/documents/:id/layers/:layer/spans/:spanId",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       return { id, layer: "gold", spanId: (await seedSpans(c, id, "gold", 1))[0]! };
     },
     expect: CURATORS(204),
   },
   {
     route: "GET /api/documents/:id/layers/:layer/relations",
-    params: (c) => ({ id: docFor(c).id, layer: userLayer(c.cast.annotator.id) }),
+    params: async (c) => ({ id: (await docFor(c)).id, layer: userLayer(c.cast.annotator.id) }),
     expect: MEMBERS(200),
   },
   {
     route: "POST /api/documents/:id/layers/:layer/relations",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       const [from, to] = await seedSpans(c, id, "gold", 2);
       return { id, layer: "gold", from: from!, to: to! };
     },
@@ -294,7 +301,7 @@ const MATRIX: Row[] = [
   {
     route: "PATCH /api/documents/:id/layers/:layer/relations/:relationId",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       return { id, layer: "gold", relationId: await seedRelation(c, id, "gold") };
     },
     body: () => ({ type: "attributes" }),
@@ -303,7 +310,7 @@ const MATRIX: Row[] = [
   {
     route: "DELETE /api/documents/:id/layers/:layer/relations/:relationId",
     params: async (c) => {
-      const id = docFor(c).id;
+      const id = (await docFor(c)).id;
       return { id, layer: "gold", relationId: await seedRelation(c, id, "gold") };
     },
     expect: CURATORS(204),
@@ -312,22 +319,26 @@ const MATRIX: Row[] = [
   // ───────────── agreement, curation, export, annotation import ─────────────
   { route: "GET /api/projects/:id/agreement", params: (c) => ({ id: c.project.id }), expect: CURATORS(200) },
   { route: "GET /api/projects/:id/curation", params: (c) => ({ id: c.project.id }), expect: CURATORS(200) },
-  { route: "GET /api/documents/:id/curation", params: (c) => ({ id: docFor(c).id }), expect: CURATORS(200) },
+  {
+    route: "GET /api/documents/:id/curation",
+    params: async (c) => ({ id: (await docFor(c)).id }),
+    expect: CURATORS(200),
+  },
   {
     route: "POST /api/documents/:id/curation/auto-merge",
-    params: (c) => ({ id: docFor(c).id }),
+    params: async (c) => ({ id: (await docFor(c)).id }),
     body: () => ({}),
     expect: CURATORS(200),
   },
   {
     route: "POST /api/documents/:id/curation/decisions",
-    params: (c) => ({ id: docFor(c).id }),
+    params: async (c) => ({ id: (await docFor(c)).id }),
     body: (c) => ({ action: "edit", start: 0, end: 3, label: labelId(c) }),
     expect: CURATORS(200),
   },
   {
     route: "PUT /api/documents/:id/curation/status",
-    params: (c) => ({ id: docFor(c).id }),
+    params: async (c) => ({ id: (await docFor(c)).id }),
     body: () => ({ status: "in_progress" }),
     expect: CURATORS(200),
   },
@@ -340,7 +351,7 @@ const MATRIX: Row[] = [
   {
     // into gold: curators may, as managers do
     route: "POST /api/projects/:id/annotations/import",
-    params: (c) => ({ id: c.project.id, doc: docFor(c).id }),
+    params: async (c) => ({ id: c.project.id, doc: (await docFor(c)).id }),
     query: () => "format=gloss&layer=gold",
     body: (_c, p) =>
       `${JSON.stringify({ id: p.doc, text: DOC_TEXT, spans: [{ start: 4, end: 10, label: "claim", text: "bridge" }] })}\n`,
@@ -358,17 +369,16 @@ describe("authorisation matrix", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    const db = server.db;
+    const store = server.store;
     cast = {
-      nonMember: seedUser(db),
-      annotator: seedUser(db),
-      curator: seedUser(db),
-      manager: seedUser(db),
-      admin: seedUser(db, { admin: true }),
+      nonMember: await addUser(store),
+      annotator: await addUser(store),
+      curator: await addUser(store),
+      manager: await addUser(store),
+      admin: await addUser(store, { admin: true }),
     };
-    loginAs = (
-      await createUser(sqliteStore(db), { username: uniqueName("login"), password: DEFAULT_PASSWORD })
-    ).username;
+    loginAs = (await createUser(store, { username: uniqueName("login"), password: DEFAULT_PASSWORD }))
+      .username;
   });
   afterAll(async () => {
     await server.close();
@@ -376,8 +386,8 @@ describe("authorisation matrix", () => {
 
   /** Sends one row's request as one caller, on fresh data, and returns the status. */
   async function statusFor(row: Row, actor: Actor): Promise<number> {
-    const db = server.db;
-    const project = seedProject(db, {
+    const store = server.store;
+    const project = await addProject(store, {
       members: [
         { user: cast.manager, role: "manager" },
         { user: cast.curator, role: "curator" },
@@ -385,7 +395,7 @@ describe("authorisation matrix", () => {
       ],
     });
     const me = actor === "anonymous" ? null : cast[actor];
-    const cell: Cell = { db, project, me, cast, loginAs, collab: server.deps.collab };
+    const cell: Cell = { store, project, me, cast, loginAs, collab: server.deps.collab };
     const [method, template] = row.route.split(" ") as [string, string];
     const params = (await row.params?.(cell)) ?? {};
     const path = template.replace(/:(\w+)/g, (_, name: string) => {
@@ -394,9 +404,9 @@ describe("authorisation matrix", () => {
     });
     const client = new ApiClient(server.url);
     // a fresh session per cell, so a sign-out row cannot log the cast out of later cells
-    if (me) client.cookie = `${SESSION_COOKIE}=${callSync(db, createSession, me.id).value}`;
+    if (me) client.cookie = `${SESSION_COOKIE}=${(await call(store, createSession, me.id)).value}`;
     const query = row.query ? `?${row.query(cell)}` : "";
-    const res = await client.request(method, path + query, row.body?.(cell, params));
+    const res = await client.request(method, path + query, await row.body?.(cell, params));
     await res.arrayBuffer();
     return res.status;
   }
