@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { addSpan, type LayerContext, seededRandom, spansOf, userLayer } from "@gloss/shared";
 import { vi } from "vitest";
 import { type CollabClient, connectClient } from "./collab";
-import { type SeededProject, type SeededUser, seedProject, seedUser } from "./seed";
+import { addProject, addUser, type SeededProject, type SeededUser, seedProject, seedUser } from "./seed";
 import type { TestServer } from "./server";
 
 export const LARGE_TEXT =
@@ -149,4 +149,109 @@ export async function delaysWhile<T>(
   spansOf(reader.doc).unobserve(observer);
   const [maxDelay, worstDue] = delays.reduce((a, b) => (b[0] > a[0] ? b : a), [0, started]);
   return { result, requestMs, sent: sentAt.size, maxDelay, worstAtMs: worstDue - started };
+}
+
+/** Documents inserted per statement by `addLargeProject` on PostgreSQL (their spans: 60 a document). */
+const PG_DOCS_PER_INSERT = 500;
+
+/**
+ * `largeProject` on either database (`server.store`): on SQLite exactly `largeProject`; on PostgreSQL the
+ * same project, documents and spans (the same seeded draws in the same order), inserted a few hundred
+ * documents per statement (`unnest` of arrays) in one transaction.
+ */
+export async function addLargeProject(server: TestServer, documents: number): Promise<LargeProject> {
+  const store = server.store;
+  if (store.dialect === "sqlite") return largeProject(server, documents);
+  const manager = await addUser(store);
+  const annotators = [await addUser(store), await addUser(store), await addUser(store)];
+  const p = await addProject(store, {
+    members: [
+      { user: manager, role: "manager" },
+      ...annotators.map((user) => ({ user, role: "annotator" as const })),
+    ],
+  });
+  const labels = p.labels.map((l) => l.id);
+  const rand = seededRandom(7);
+  let first = 0;
+  const client = await store.pool.connect();
+  try {
+    await client.query("BEGIN");
+    for (let from = 0; from < documents; from += PG_DOCS_PER_INSERT) {
+      const to = Math.min(documents, from + PG_DOCS_PER_INSERT);
+      const names: string[] = [];
+      const texts: string[] = [];
+      for (let d = from; d < to; d++) {
+        names.push(`doc-${d}`);
+        texts.push(`${LARGE_TEXT}${d}`);
+      }
+      const inserted = await client.query<{ id: number; name: string }>(
+        `INSERT INTO documents (project_id, name, text, sha256, length)
+         SELECT $1, n, t, s, l FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS x(n, t, s, l)
+         RETURNING id, name`,
+        [
+          p.id,
+          names,
+          texts,
+          texts.map((t) => createHash("sha256").update(t).digest("hex")),
+          texts.map((t) => t.length),
+        ],
+      );
+      const idOf = new Map(inserted.rows.map((r) => [r.name, Number(r.id)]));
+      const cols = {
+        doc: [] as number[],
+        layer: [] as string[],
+        span: [] as string[],
+        start: [] as number[],
+        end: [] as number[],
+        label: [] as number[],
+        author: [] as number[],
+      };
+      for (let d = from; d < to; d++) {
+        const id = idOf.get(`doc-${d}`)!;
+        if (!first) {
+          first = id;
+          // the live room's annotator is assigned (an annotator may open their own layer of it)
+          await client.query("INSERT INTO assignments (document_id, user_id) VALUES ($1, $2)", [
+            id,
+            annotators[0]!.id,
+          ]);
+        }
+        // the draws of largeProject, in its order
+        const base = Array.from({ length: 20 }, (_, i) => {
+          const start = i * 60 + Math.floor(rand() * 30);
+          return [
+            start,
+            start + 5 + Math.floor(rand() * 20),
+            labels[Math.floor(rand() * labels.length)]!,
+          ] as const;
+        });
+        annotators.forEach((a, n) => {
+          base.forEach(([s, e, l], i) => {
+            const r = rand();
+            const span = n === 0 || r < 0.7 ? [s, e, l] : r < 0.85 ? [s, e + 3, l] : [s, e, labels[0]!];
+            cols.doc.push(id);
+            cols.layer.push(userLayer(a.id));
+            cols.span.push(`s${i}`);
+            cols.start.push(span[0]!);
+            cols.end.push(span[1]!);
+            cols.label.push(span[2]!);
+            cols.author.push(a.id);
+          });
+        });
+      }
+      await client.query(
+        `INSERT INTO annotations (project_id, document_id, layer, span_id, start, "end", label_id, author, created_at)
+         SELECT $1, x.*, 0 FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[])
+           AS x(document_id, layer, span_id, start, "end", label_id, author)`,
+        [p.id, cols.doc, cols.layer, cols.span, cols.start, cols.end, cols.label, cols.author],
+      );
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  return { manager, annotators, p, first };
 }
