@@ -3,8 +3,10 @@
  * room on different instances converge and see each other's presence through Redis (GLOSS_REDIS_URL); with
  * the shared log's poll turned down to once a minute, a delivery within a second can only have come through
  * Redis. Without Redis (or while it is down) the poll still brings every update across. A SIGKILLed instance
- * loses nothing a client saw. Each test run has its own Redis channel prefix and database file; a private
- * redis-server on a free port is started (and stopped mid-stream) for the outage test.
+ * loses nothing a client saw. Each test run has its own Redis channel prefix and database (file, or on
+ * PostgreSQL the data directory's database, where the instances hear each other's log rows by LISTEN/NOTIFY
+ * instead of the poll: test/helpers/instance.ts); a private redis-server on a free port is started (and
+ * stopped mid-stream) for the outage test.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,22 +14,27 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { type Db, openDb } from "@gloss/server/db/client";
+import type { Store } from "@gloss/server/db/store";
 import { addSpan, type LayerContext, listSpans } from "@gloss/shared";
+import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type Instance, startInstance, stopInstance } from "../helpers/instances";
-import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { type OtherConnection, openOther } from "../helpers/j-collab";
+import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { applySpanOp, spanOps } from "../helpers/spanOps";
+import { sqlRows } from "../helpers/sql";
 
 const REDIS_URL = process.env.GLOSS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TEXT = "The minister said taxes will rise. Critics denied it. Prices may fall, analysts said.";
 
 let dir: string;
-let db: Db;
+/** The test's own connection to the instances' database. */
+let conn: OtherConnection;
+let db: Store;
 let users: SeededUser[];
 let projectId: number;
 let labelIds: number[];
@@ -35,7 +42,7 @@ const prefix = `gloss-test-${randomBytes(6).toString("hex")}`;
 const running: Instance[] = [];
 const clients: CollabClient[] = [];
 
-/** Starts a Gloss server process on the shared database file (with Redis unless `env` says otherwise). */
+/** Starts a Gloss server process on the shared database (with Redis unless `env` says otherwise). */
 async function instance(env: Record<string, string | undefined> = {}): Promise<Instance> {
   const i = await startInstance({
     GLOSS_DATA_DIR: dir,
@@ -66,30 +73,51 @@ const keys = (c: CollabClient) =>
     .map((s) => `${s.start}-${s.end}-${s.label}`)
     .sort();
 
+/** A room's snapshot and log rows (on PostgreSQL as of one moment: an instance may compact meanwhile). */
+async function layerRows(room: string): Promise<{ snap?: Uint8Array; updates: Uint8Array[] }> {
+  if (db.dialect === "sqlite") {
+    const snap = db.sqlite.prepare("SELECT state FROM yjs_snapshots WHERE room = ?").get(room) as
+      | { state: Uint8Array }
+      | undefined;
+    const rows = db.sqlite
+      .prepare('SELECT "update" FROM yjs_updates WHERE room = ? ORDER BY id')
+      .all(room) as Array<{ update: Uint8Array }>;
+    return { snap: snap?.state, updates: rows.map((r) => r.update) };
+  }
+  const c = await db.pool.connect();
+  try {
+    await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const snap = await c.query<{ state: Uint8Array }>("SELECT state FROM yjs_snapshots WHERE room = $1", [
+      room,
+    ]);
+    const rows = await c.query<{ update: Uint8Array }>(
+      'SELECT "update" FROM yjs_updates WHERE room = $1 ORDER BY id',
+      [room],
+    );
+    await c.query("COMMIT");
+    return { snap: snap.rows[0]?.state, updates: rows.rows.map((r) => r.update) };
+  } finally {
+    c.release();
+  }
+}
+
 /** The shared layer of `documentId` as stored (snapshot and log), decoded. */
-function stored(documentId: number): string[] {
-  const room = `doc/${documentId}/shared`;
+async function stored(documentId: number): Promise<string[]> {
+  const { snap, updates } = await layerRows(`doc/${documentId}/shared`);
   const doc = new Y.Doc();
-  const snap = db.$client.prepare("SELECT state FROM yjs_snapshots WHERE room = ?").get(room) as
-    | { state: Uint8Array }
-    | undefined;
-  if (snap) Y.applyUpdate(doc, snap.state);
-  for (const r of db.$client
-    .prepare('SELECT "update" FROM yjs_updates WHERE room = ? ORDER BY id')
-    .all(room) as Array<{
-    update: Uint8Array;
-  }>)
-    Y.applyUpdate(doc, r.update);
+  if (snap) Y.applyUpdate(doc, snap);
+  for (const u of updates) Y.applyUpdate(doc, u);
   return listSpans(doc)
     .map((s) => `${s.start}-${s.end}-${s.label}`)
     .sort();
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-multi-"));
-  db = openDb(path.join(dir, "gloss.db"));
-  users = [seedUser(db), seedUser(db), seedUser(db)];
-  const p = seedProject(db, {
+  conn = await openOther(dir);
+  db = conn.store;
+  users = [await addUser(db), await addUser(db), await addUser(db)];
+  const p = await addProject(db, {
     mode: "shared",
     members: users.map((user) => ({ user, role: "annotator" as const })),
   });
@@ -102,8 +130,8 @@ afterEach(async () => {
   await Promise.all([...running].map((i) => stop(i)));
 });
 
-afterAll(() => {
-  db.$client.close();
+afterAll(async () => {
+  await conn.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -113,7 +141,7 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
     ]);
-    const doc = seedDocument(db, projectId, TEXT, { assignTo: users });
+    const doc = await addDocument(db, projectId, TEXT, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     const delays: number[] = [];
@@ -139,7 +167,7 @@ describe("two instances on one database and one Redis", () => {
       `across instances: median ${delays[10]!.toFixed(1)} ms, slowest ${delays[19]!.toFixed(1)} ms (the log is read once a minute)`,
     );
     // committed before anyone saw it: what the clients hold is what the log holds
-    expect(stored(doc.id)).toEqual(keys(onA));
+    expect(await stored(doc.id)).toEqual(keys(onA));
   }, 30_000);
 
   it("presence crosses instances: a user on A sees who is on B, stamped by B's server, and sees them leave", async () => {
@@ -147,7 +175,7 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
     ]);
-    const doc = seedDocument(db, projectId, `${TEXT} (presence)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (presence)`, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     onB.provider.awareness.setLocalStateField("cursor", { anchor: 3, head: 9 });
@@ -167,7 +195,7 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
     ]);
-    const doc = seedDocument(db, projectId, `${TEXT} (claim)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (claim)`, { assignTo: users });
     const ada = await client(a, doc.id, users[0]!);
     ada.provider.awareness.setLocalStateField("cursor", { anchor: 1, head: 2 });
     const adaSeenBy = (c: CollabClient) =>
@@ -213,16 +241,16 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
     ]);
-    const manager = seedUser(db);
-    const leaver = seedUser(db);
-    const p = seedProject(db, {
+    const manager = await addUser(db);
+    const leaver = await addUser(db);
+    const p = await addProject(db, {
       mode: "shared",
       members: [
         { user: manager, role: "manager" },
         { user: leaver, role: "annotator" },
       ],
     });
-    const doc = seedDocument(db, p.id, `${TEXT} (rights)`, { assignTo: [leaver] });
+    const doc = await addDocument(db, p.id, `${TEXT} (rights)`, { assignTo: [leaver] });
     const onB = await client(b, doc.id, leaver);
     const t0 = performance.now();
     const res = await fetch(`${a.url}/api/projects/${p.id}/members/${leaver.id}`, {
@@ -243,7 +271,7 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_POLL_MS: "60000" }),
     ]);
     for (let round = 0; round < 3; round++) {
-      const doc = seedDocument(db, projectId, `${TEXT} (join ${round})`, { assignTo: users });
+      const doc = await addDocument(db, projectId, `${TEXT} (join ${round})`, { assignTo: users });
       const onA = await client(a, doc.id, users[0]!);
       let stopped = false;
       const streaming = (async () => {
@@ -267,7 +295,7 @@ describe("two instances on one database and one Redis", () => {
 
   it("failed sign-ins count together on every instance: 3 on A and 3 on B, and the 6th is refused", async () => {
     const [a, b] = await Promise.all([instance(), instance()]);
-    const victim = seedUser(db);
+    const victim = await addUser(db);
     const attempt = (i: Instance) =>
       fetch(`${i.url}/api/auth/login`, {
         method: "POST",
@@ -286,18 +314,17 @@ describe("two instances on one database and one Redis", () => {
       instance({ GLOSS_TEST_LIMITS: limits }),
       instance({ GLOSS_TEST_LIMITS: limits }),
     ]);
-    const doc = seedDocument(db, projectId, `${TEXT} (compaction)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (compaction)`, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     const room = `doc/${doc.id}/shared`;
-    const version = () =>
+    const version = async () =>
       (
-        db.$client
-          .prepare("SELECT coalesce(max(version), 0) AS v FROM yjs_snapshots WHERE room = ?")
-          .get(room) as {
-          v: number;
-        }
-      ).v;
+        await sqlRows<{ v: number }>(
+          db,
+          sql`SELECT cast(coalesce(max(version), 0) as integer) AS v FROM yjs_snapshots WHERE room = ${room}`,
+        )
+      )[0]!.v;
     const stream = async (c: CollabClient, u: SeededUser, base: number) => {
       for (let i = 0; i < 150; i++) {
         const at = (base + i) % 70;
@@ -314,28 +341,27 @@ describe("two instances on one database and one Redis", () => {
     await vi.waitFor(() => expect(keys(onA)).toEqual(keys(onB)), { timeout: 5000 });
     expect(keys(onA)).toHaveLength(300);
     // compacted many times over, and the snapshot plus what is left of the log is every update
-    await vi.waitFor(() => expect(stored(doc.id)).toEqual(keys(onA)), { timeout: 5000 });
-    expect(version()).toBeGreaterThan(5);
+    await vi.waitFor(async () => expect(await stored(doc.id)).toEqual(keys(onA)), { timeout: 5000 });
+    expect(await version()).toBeGreaterThan(5);
     const late = await client(a, doc.id, users[2]!);
     expect(keys(late)).toEqual(keys(onA));
     // the projection both instances wrote converges to the same state
-    const projected = () =>
+    const projected = async () =>
       (
-        db.$client
-          .prepare(
-            'SELECT start, "end", label_id AS label FROM annotations WHERE document_id = ? AND layer = ?',
-          )
-          .all(doc.id, "shared") as Array<{ start: number; end: number; label: number }>
+        await sqlRows<{ start: number; end: number; label: number }>(
+          db,
+          sql`SELECT start, "end", label_id AS label FROM annotations WHERE document_id = ${doc.id} AND layer = ${"shared"}`,
+        )
       )
         .map((r) => `${r.start}-${r.end}-${r.label}`)
         .sort();
-    await vi.waitFor(() => expect(projected()).toEqual(keys(onA)), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await projected()).toEqual(keys(onA)), { timeout: 5000 });
   }, 60_000);
 
   it("without Redis the shared log still brings every update across (here within its 200 ms poll)", async () => {
     const env = { GLOSS_REDIS_URL: undefined, GLOSS_TEST_POLL_MS: "200" };
     const [a, b] = await Promise.all([instance(env), instance(env)]);
-    const doc = seedDocument(db, projectId, `${TEXT} (no redis)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (no redis)`, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     const s = addSpan(onA.doc, { start: 4, end: 12, label: labelIds[0]!, author: users[0]!.id }, ctxOf());
@@ -344,7 +370,7 @@ describe("two instances on one database and one Redis", () => {
 
   it("an instance SIGKILLed while clients on both stream loses nothing any client received", async () => {
     const [a, b] = await Promise.all([instance(), instance()]);
-    const doc = seedDocument(db, projectId, `${TEXT} (kill)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (kill)`, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     let stopped = false;
@@ -366,9 +392,9 @@ describe("two instances on one database and one Redis", () => {
     await Promise.all(writing);
     // what B's client holds (its own spans and all of A's it received) is in the log, A's crash or not
     await vi.waitFor(
-      () => {
+      async () => {
         const held = keys(onB);
-        const log = new Set(stored(doc.id));
+        const log = new Set(await stored(doc.id));
         expect(held.filter((k) => !log.has(k))).toEqual([]);
       },
       { timeout: 5000 },
@@ -376,7 +402,7 @@ describe("two instances on one database and one Redis", () => {
     // and an instance started afterwards serves all of it
     const c = await instance();
     const late = await client(c, doc.id, users[2]!);
-    expect(keys(late)).toEqual(stored(doc.id));
+    expect(keys(late)).toEqual(await stored(doc.id));
   }, 60_000);
 });
 
@@ -420,7 +446,7 @@ describe("Redis restarted mid-stream", () => {
     await startRedis();
     const env = { GLOSS_REDIS_URL: `redis://127.0.0.1:${port}`, GLOSS_TEST_POLL_MS: "500" };
     const [a, b] = await Promise.all([instance(env), instance(env)]);
-    const doc = seedDocument(db, projectId, `${TEXT} (outage)`, { assignTo: users });
+    const doc = await addDocument(db, projectId, `${TEXT} (outage)`, { assignTo: users });
     const onA = await client(a, doc.id, users[0]!);
     const onB = await client(b, doc.id, users[1]!);
     const write = (i: number) =>
@@ -437,7 +463,7 @@ describe("Redis restarted mid-stream", () => {
     const after = write(5);
     await vi.waitFor(() => expect(onB.doc.getMap("spans").has(after)).toBe(true), { timeout: 5000 });
     expect(keys(onB)).toEqual(keys(onA));
-    expect(stored(doc.id)).toEqual(keys(onA));
+    expect(await stored(doc.id)).toEqual(keys(onA));
   }, 60_000);
 });
 
@@ -447,7 +473,7 @@ describe("three instances", () => {
     const ctx = ctxOf();
     await fc.assert(
       fc.asyncProperty(fc.array(spanOps(6, TEXT.length), { minLength: 10, maxLength: 40 }), async (ops) => {
-        const doc = seedDocument(db, projectId, `${TEXT} ${Math.random()}`, { assignTo: users });
+        const doc = await addDocument(db, projectId, `${TEXT} ${Math.random()}`, { assignTo: users });
         // two clients per instance, each as one of the three users
         const cs = await Promise.all(
           Array.from({ length: 6 }, (_, i) => client(servers[i % 3]!, doc.id, users[i % users.length]!)),
@@ -461,8 +487,8 @@ describe("three instances", () => {
           });
         for (const c of cs) if (!c.provider.shouldConnect) c.provider.connect();
         await vi.waitFor(
-          () => {
-            const log = stored(doc.id);
+          async () => {
+            const log = await stored(doc.id);
             for (const c of cs) {
               expect(c.provider.synced).toBe(true);
               expect(keys(c)).toEqual(log);

@@ -1,12 +1,15 @@
 /**
  * Gloss servers as processes of their own over one data directory (test/helpers/instance.ts), for the tests
  * of several servers behind one address: `startInstance` waits until it listens; `stopInstance` sends
- * SIGTERM (a clean shutdown) or SIGKILL (the crash) and waits for the exit.
+ * SIGTERM (a clean shutdown) or SIGKILL (the crash) and waits for the exit. On PostgreSQL
+ * (`pnpm test:postgres`) the instances of one data directory share its database (GLOSS_DATABASE_URL, from
+ * test/helpers/backend.ts), as they share its SQLite file otherwise.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { databaseUrlFor, onPostgres } from "./backend";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -22,11 +25,19 @@ export interface Instance {
   exited: Promise<void>;
 }
 
-/** Starts a server process with `env` over its environment (GLOSS_DATA_DIR, GLOSS_REDIS_URL, …). */
+/**
+ * Starts a server process with `env` over its environment (GLOSS_DATA_DIR, GLOSS_REDIS_URL, …); on
+ * PostgreSQL, GLOSS_DATABASE_URL defaults to the database of GLOSS_DATA_DIR.
+ */
 export async function startInstance(env: Record<string, string | undefined>): Promise<Instance> {
+  const dataDir = env.GLOSS_DATA_DIR ?? process.env.GLOSS_DATA_DIR;
+  const pg =
+    onPostgres && dataDir && !("GLOSS_DATABASE_URL" in env)
+      ? { GLOSS_DATABASE_URL: await databaseUrlFor(dataDir) }
+      : {};
   const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/instance.ts"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...pg, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   spawned.add(proc);
