@@ -92,22 +92,24 @@ export class PgProjector extends ProjectorBase {
   }
 
   async flush(room: ProjectedRoom): Promise<void> {
-    await this.running;
     const d = this.dirty.get(room);
+    let failed = false;
     if (d) {
       this.dirty.delete(room);
       this.stopTimerIfIdle();
-      const failed = await this.write([[room, d]]);
-      if (failed.size > 0) return;
+      failed = (await this.write([[room, d]])).has(room);
     }
+    // Every write chains on `running`: awaiting it covers the ones the timer started with this room's keys.
+    await this.running;
     // written in full, and not changed since: the next load of this state may skip the reconcile
-    if (!this.dirty.has(room)) this.remember(room);
+    if (!failed && !this.dirty.has(room)) this.remember(room);
   }
 
   async flushAll(): Promise<void> {
-    await this.running;
     const batch = this.takeAll();
-    if (batch.length > 0) await this.write(batch);
+    if (batch.length > 0) void this.write(batch);
+    // the latest write, after every one before it (the timer's included)
+    await this.running;
   }
 
   protected flushSome(): void {
