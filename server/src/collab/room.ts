@@ -513,7 +513,9 @@ export class Room implements CommitSink, ProjectedRoom {
    * of this server (another server cannot speak for it).
    */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.status !== "ready") return;
+    // Also while loading: the answers to the "who is here?" this room asked on joining may come before
+    // its stored state (on PostgreSQL, whose read is awaited); its clients are greeted with them on start.
+    if (this.status === "destroyed") return;
     const kept = decodeAwarenessUpdate(update).filter((e) => !this.awarenessOwner.has(e.clientID));
     if (kept.length === 0) return;
     for (const e of kept)
