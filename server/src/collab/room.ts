@@ -89,6 +89,9 @@ export type RoomStatus = "loading" | "ready" | "destroyed";
 
 const HOLD_FRAME = new HoldFrame();
 
+/** The fields of a refusal that rules read afresh may lift: a label, a relation type, created since. */
+const RULES_CURE = new Set(["label", "type"]);
+
 export class Room implements CommitSink, ProjectedRoom {
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
@@ -326,9 +329,10 @@ export class Room implements CommitSink, ProjectedRoom {
     try {
       validateClientUpdate(this.doc, update, cached, this.env.limits);
     } catch (err) {
-      if (!(err instanceof LayerValidationError) || retried) throw err;
-      // A label added a moment ago is not in the cached rules yet: check once more against the database
-      // (on PostgreSQL the frame waits for the answer, first in its connection's queue, and comes back here).
+      if (!(err instanceof LayerValidationError) || retried || !RULES_CURE.has(err.field)) throw err;
+      // A label or relation type added a moment ago is not in the cached rules yet: check once more against
+      // the database (on PostgreSQL the frame waits for the answer, first in its connection's queue, and
+      // comes back here). Nothing else a re-read could change: the text is immutable, the caps are ours.
       const fresh = this.currentRules(true);
       if (!fresh) {
         this.retrying = conn;

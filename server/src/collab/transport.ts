@@ -72,11 +72,11 @@ export class WsTransport {
       (this as CollabWebSocket).conn?.socketClosed();
     };
     // ws has already closed the socket (with 1009 for an oversized frame); a listener must exist or it throws.
+    // The connection is over from here on: frames it queued (while its room was held) are not handled.
     this.onError = function (this: WebSocket, err: Error) {
-      deps.log.debug("collab: socket error", {
-        socket: (this as CollabWebSocket).conn?.id,
-        err: err.message,
-      });
+      const conn = (this as CollabWebSocket).conn;
+      deps.log.debug("collab: socket error", { socket: conn?.id, err: err.message });
+      conn?.socketClosed();
     };
   }
 
