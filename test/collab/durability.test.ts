@@ -9,10 +9,11 @@ import path from "node:path";
 import { addSpan, type LayerContext, listSpans, spansOf } from "@gloss/shared";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { openDataDir } from "../helpers/backend";
 import { type CollabClient, connectClient, Y } from "../helpers/collab";
-import { type ChildServer, openDataDir, startChildServer } from "../helpers/I-childServer";
 import { addDocument, addProject, addUser } from "../helpers/seed";
 import { sqlRow } from "../helpers/sql";
+import { type ChildServer, startChildServer } from "./fixtures/child";
 
 const children: ChildServer[] = [];
 const clients: CollabClient[] = [];

@@ -21,9 +21,9 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { type DataDirConnection, openDataDir } from "../helpers/backend";
 import { type CollabClient, connectClient } from "../helpers/collab";
 import { type Instance, startInstance, stopInstance } from "../helpers/instances";
-import { type OtherConnection, openOther } from "../helpers/j-collab";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { applySpanOp, spanOps } from "../helpers/spanOps";
 import { sqlRows } from "../helpers/sql";
@@ -33,7 +33,7 @@ const TEXT = "The minister said taxes will rise. Critics denied it. Prices may f
 
 let dir: string;
 /** The test's own connection to the instances' database. */
-let conn: OtherConnection;
+let conn: DataDirConnection;
 let db: Store;
 let users: SeededUser[];
 let projectId: number;
@@ -114,7 +114,7 @@ async function stored(documentId: number): Promise<string[]> {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-multi-"));
-  conn = await openOther(dir);
+  conn = await openDataDir(dir);
   db = conn.store;
   users = [await addUser(db), await addUser(db), await addUser(db)];
   const p = await addProject(db, {

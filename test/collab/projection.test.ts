@@ -17,10 +17,10 @@ import {
 } from "@gloss/shared";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { databaseUrlFor, onPostgres } from "../helpers/backend";
+import { databaseUrlFor, onPostgres, withDataDir } from "../helpers/backend";
 import { type CollabClient, connectClient, type Y } from "../helpers/collab";
-import { dumpProjectionOf, withOther } from "../helpers/j-collab";
 import { randomEdit } from "../helpers/projection";
+import { dumpProjectionOf } from "../helpers/projectionDump";
 import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 import { sqlRun } from "../helpers/sql";
@@ -231,7 +231,7 @@ describe("projection", () => {
     // The process dies with its projection out of step with the Yjs store (rows lost, a row left over); a
     // process that is still running knows its own rows, so the crash is a restart on the same database.
     await server.close();
-    await withOther(server.dataDir, async (dead) => {
+    await withDataDir(server.dataDir, async (dead) => {
       await sqlRun(
         dead,
         sql`DELETE FROM annotations WHERE span_id IN (SELECT span_id FROM annotations LIMIT 2)`,

@@ -21,9 +21,10 @@ import {
 } from "@gloss/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { openDataDir } from "../helpers/backend";
 import { type CollabClient, connectClient } from "../helpers/collab";
-import { dumpProjectionOf, openOther } from "../helpers/j-collab";
 import { randomEdit } from "../helpers/projection";
+import { dumpProjectionOf } from "../helpers/projectionDump";
 import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -43,7 +44,7 @@ const dump = () => dumpProjectionOf(server.store);
  * its own that appends to a room's log and never projects (it "crashed"), and the rebuild over it.
  */
 async function otherWriter(dataDir: string) {
-  const other = await openOther(dataDir);
+  const other = await openDataDir(dataDir);
   const timers = new TimerRegistry();
   const s = other.store;
   const store =
