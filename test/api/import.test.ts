@@ -6,8 +6,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "@gloss/server/db/client";
-import { auditLog, documents, projectMembers } from "@gloss/server/db/schema";
+import { all, call, get, run, type Store } from "@gloss/server/db/store";
 import { createParser } from "@gloss/server/import/formats/index";
 import { readMultipart } from "@gloss/server/import/upload";
 import {
@@ -20,7 +19,7 @@ import {
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, postChunked } from "../helpers/http";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
@@ -29,26 +28,33 @@ const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 let server: TestServer;
-let db: Db;
+let store: Store;
 beforeAll(async () => {
   server = await startServer();
-  db = server.db;
+  store = server.store;
 });
 afterAll(() => server.close());
 
 /** A manager with a fresh project that already holds one document (so "unchanged" is not just "empty"). */
-function setup() {
-  const user = seedUser(db);
-  const project = seedProject(db, { members: [{ user, role: "manager" }] });
-  seedDocument(db, project.id, "A document that was there before the import.");
+async function setup() {
+  const user = await addUser(store);
+  const project = await addProject(store, { members: [{ user, role: "manager" }] });
+  await addDocument(store, project.id, "A document that was there before the import.");
   const api = new ApiClient(server.url);
   api.cookie = user.cookie;
   return { user, project, api };
 }
 
-const rowsOf = (projectId: number) =>
-  db.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.id).all();
-const countOf = (projectId: number) => rowsOf(projectId).length;
+/** The documents of a project in `on`'s database, by id. */
+const documentsIn = (on: Store, projectId: number) =>
+  call(on, function* (s) {
+    const { documents } = s.t;
+    return yield* all(
+      s.q.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.id),
+    );
+  });
+const rowsOf = (projectId: number) => documentsIn(store, projectId);
+const countOf = async (projectId: number) => (await rowsOf(projectId)).length;
 
 function form(files: Array<[name: string, bytes: Uint8Array]>): FormData {
   const fd = new FormData();
@@ -75,14 +81,16 @@ async function errorOf(res: Response) {
 }
 
 /** The stored row of an imported document, with its text as UTF-8 bytes. */
-function stored(id: number) {
-  const row = db.select().from(documents).where(eq(documents.id, id)).get()!;
+async function stored(id: number) {
+  const row = (await call(store, function* (s) {
+    return yield* get(s.q.select().from(s.t.documents).where(eq(s.t.documents.id, id)));
+  }))!;
   return { ...row, bytes: Buffer.from(row.text, "utf8") };
 }
 
 describe("import: happy paths", () => {
   it("a .txt upload becomes one document named after the file, stored byte for byte", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const bytes = fixture("plain.txt");
     const result = await ok(await importFiles(api, project.id, [["plain.txt", bytes]]));
     expect(result.skipped).toEqual({ count: 0, first: [] });
@@ -90,7 +98,7 @@ describe("import: happy paths", () => {
     const [doc] = result.imported.first;
     expect(doc!.name).toBe("plain");
     expect(doc!.sha256).toBe(sha256(bytes));
-    const row = stored(doc!.id);
+    const row = await stored(doc!.id);
     expect(row.bytes.equals(bytes)).toBe(true);
     expect(row.sha256).toBe(sha256(row.bytes));
     expect(row.length).toBe(row.text.length);
@@ -99,7 +107,7 @@ describe("import: happy paths", () => {
   });
 
   it("keeps CRLF, trailing spaces, NFD combining marks, emoji and a missing final newline exactly; strips only a leading BOM", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const names = ["crlf.txt", "emoji.txt", "no-final-newline.txt", "bom.txt"];
     // a U+FEFF that is not at the start of the file is text, and stays
     const innerBom = Buffer.concat([Buffer.from("before\n"), BOM, Buffer.from("after")]);
@@ -120,23 +128,23 @@ describe("import: happy paths", () => {
     expected[3] = fixture("bom.txt").subarray(3);
     expect(fixture("bom.txt").subarray(0, 3).equals(BOM)).toBe(true);
     expect(fixture("crlf.txt").includes("\r\n")).toBe(true); // the fixture kept its CRLFs (.gitattributes)
-    result.imported.first.forEach((d, i) => {
-      const row = stored(d.id);
+    for (const [i, d] of result.imported.first.entries()) {
+      const row = await stored(d.id);
       expect(row.bytes.equals(expected[i]!), d.name).toBe(true);
       expect(d.sha256).toBe(sha256(expected[i]!));
       expect(row.sha256).toBe(sha256(expected[i]!));
-    });
+    }
     const emoji = await api.get<DocumentDto>(`/api/documents/${result.imported.first[1]!.id}`);
     expect(emoji.text).toBe(fixture("emoji.txt").toString("utf8"));
     expect(emoji.text).toContain("cafe\u0301"); // not NFC-normalised
     expect(emoji.text.normalize("NFC")).not.toBe(emoji.text);
     expect(emoji.length).toBe([...emoji.text].length); // code points
-    expect(stored(emoji.id).length).toBe(emoji.text.length); // the column keeps UTF-16 units
+    expect((await stored(emoji.id)).length).toBe(emoji.text.length); // the column keeps UTF-16 units
     expect(emoji.length).toBeLessThan(emoji.text.length);
   });
 
   it("JSONL: one document per line, blank lines skipped, unnamed ones named <stem>-<line>, extra fields kept in meta", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const result = await ok(await importFiles(api, project.id, [["docs.jsonl", fixture("docs.jsonl")]]));
     expect(result.imported.first.map((d) => d.name)).toEqual(["one", "two", "docs-4"]);
     const [one, two, three] = await Promise.all(
@@ -151,12 +159,12 @@ describe("import: happy paths", () => {
   });
 
   it("NDJSON with CRLF line endings and no final newline; a CRLF inside a JSON string is kept", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const result = await ok(
       await importFiles(api, project.id, [["docs-crlf.ndjson", fixture("docs-crlf.ndjson")]]),
     );
     expect(result.imported.first.map((d) => d.name)).toEqual(["c1", "c2", "c3"]);
-    expect(result.imported.first.map((d) => stored(d.id).text)).toEqual([
+    expect((await Promise.all(result.imported.first.map((d) => stored(d.id)))).map((r) => r.text)).toEqual([
       "CRLF container one",
       "CRLF container two, text with \r\n inside",
       "last line has no newline",
@@ -164,7 +172,7 @@ describe("import: happy paths", () => {
   });
 
   it("CSV: the text column, the name column, other columns in meta; quoted fields keep quotes, line breaks and spaces", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const result = await ok(await importFiles(api, project.id, [["docs.csv", fixture("docs.csv")]]));
     expect(result.imported.first.map((d) => d.name)).toEqual(["alpha", "beta", "docs-5"]);
     const docs = await Promise.all(
@@ -183,7 +191,7 @@ describe("import: happy paths", () => {
   });
 
   it("a JSON body { documents: [...] } (names default to document-<n>, unknown fields go to meta)", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const result = await api.json<ImportResultDto>(
       "POST",
       `/api/projects/${project.id}/documents`,
@@ -196,16 +204,16 @@ describe("import: happy paths", () => {
       201,
     );
     expect(result.imported.first.map((d) => d.name)).toEqual(["j1", "document-2"]);
-    expect(stored(result.imported.first[0]!.id)).toMatchObject({
+    expect(await stored(result.imported.first[0]!.id)).toMatchObject({
       text: "JSON body one  \r\n",
       meta: '{"lang":"en"}',
     });
-    expect(JSON.parse(stored(result.imported.first[1]!.id).meta)).toEqual({ externalId: 42 });
+    expect(JSON.parse((await stored(result.imported.first[1]!.id)).meta)).toEqual({ externalId: 42 });
   });
 
   it("multipart with several files of different formats imports them all, in order", async () => {
-    const { api, project } = setup();
-    const before = countOf(project.id);
+    const { api, project } = await setup();
+    const before = await countOf(project.id);
     const result = await ok(
       await importFiles(api, project.id, [
         ["plain.txt", fixture("plain.txt")],
@@ -222,11 +230,11 @@ describe("import: happy paths", () => {
       "beta",
       "docs-5",
     ]);
-    expect(countOf(project.id)).toBe(before + 7);
+    expect(await countOf(project.id)).toBe(before + 7);
   });
 
   it("a streamed NDJSON body (application/x-ndjson, ?name=) of 20,000 lines arrives in many chunks", async () => {
-    const { user, project } = setup();
+    const { user, project } = await setup();
     const lines = 20_000;
     const encoder = new TextEncoder();
     let i = 0;
@@ -254,11 +262,11 @@ describe("import: happy paths", () => {
     const last = await reader.get<DocumentListDto>(`${result.documents}&offset=${lines - 1}`);
     expect(last.total).toBe(lines);
     expect(last.documents.map((d) => d.name)).toEqual([`stream-${lines}`]);
-    expect(stored(last.documents[0]!.id).text).toBe(`streamed line ${lines} é😀`);
+    expect((await stored(last.documents[0]!.id)).text).toBe(`streamed line ${lines} é😀`);
   });
 
   it("text/plain and text/csv bodies are one file each, named by ?name=", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const txt = await ok(
       await api.request(
         "POST",
@@ -270,7 +278,7 @@ describe("import: happy paths", () => {
       ),
     );
     expect(txt.imported.first.map((d) => d.name)).toEqual(["Speech"]);
-    expect(stored(txt.imported.first[0]!.id).bytes.equals(fixture("crlf.txt"))).toBe(true);
+    expect((await stored(txt.imported.first[0]!.id)).bytes.equals(fixture("crlf.txt"))).toBe(true);
     const csv = await ok(
       await api.request("POST", `/api/projects/${project.id}/documents`, fixture("docs.csv"), {
         "content-type": "text/csv",
@@ -282,7 +290,7 @@ describe("import: happy paths", () => {
 
 describe("import: the answer is a summary", () => {
   it("300 documents with 30 duplicates: counts, the first 20 of each, and every document across pages of ?importId=", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const lines: string[] = [];
     for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ name: `s${i}`, text: `summary text ${i}` }));
     // every 10th line repeats an earlier one: skipped, naming the document it duplicates
@@ -319,7 +327,7 @@ describe("import: the answer is a summary", () => {
     expect(listed.slice(0, IMPORT_RESULT_FIRST).map((d) => d.id)).toEqual(
       result.imported.first.map((d) => d.id),
     );
-    expect(countOf(project.id)).toBe(271);
+    expect(await countOf(project.id)).toBe(271);
 
     // a second import is its own list; an import of only duplicates lists nothing
     const again = await ok(
@@ -334,7 +342,7 @@ describe("import: the answer is a summary", () => {
 
 describe("import: duplicates", () => {
   it("skips texts already in the project or repeated in the same import, and reports them", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const bytes = fixture("plain.txt");
     const first = await ok(
       await importFiles(api, project.id, [
@@ -361,8 +369,8 @@ describe("import: duplicates", () => {
   });
 
   it("the same text in another project is not a duplicate", async () => {
-    const a = setup();
-    const b = setup();
+    const a = await setup();
+    const b = await setup();
     const bytes = fixture("plain.txt");
     await ok(await importFiles(a.api, a.project.id, [["plain.txt", bytes]]));
     const res = await ok(await importFiles(b.api, b.project.id, [["plain.txt", bytes]]));
@@ -433,8 +441,8 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
 
   for (const c of cases) {
     it(c.title, async () => {
-      const { api, project } = setup();
-      const before = rowsOf(project.id);
+      const { api, project } = await setup();
+      const before = await rowsOf(project.id);
       // a good file first: it must not be stored either
       const res = await importFiles(api, project.id, [
         ["good.txt", Buffer.from(`good file for ${c.file}`)],
@@ -450,19 +458,18 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
       });
       expect(error.details.reason).toMatch(c.reason);
       expect(error.message).toContain(c.line === null ? c.file : `${c.file}:${c.line}`);
-      expect(rowsOf(project.id)).toEqual(before);
+      expect(await rowsOf(project.id)).toEqual(before);
     });
   }
 
   it("a document over maxDocumentBytes (txt and JSONL) is refused", async () => {
     const small = await startServer({ config: { maxDocumentBytes: 64 } });
     try {
-      const user = seedUser(small.db);
-      const project = seedProject(small.db, { members: [{ user, role: "manager" }] });
+      const user = await addUser(small.store);
+      const project = await addProject(small.store, { members: [{ user, role: "manager" }] });
       const api = new ApiClient(small.url);
       api.token = user.token;
-      const count = () =>
-        small.db.select().from(documents).where(eq(documents.projectId, project.id)).all().length;
+      const count = async () => (await documentsIn(small.store, project.id)).length;
       const big = "x".repeat(40);
       const txt = await importFiles(api, project.id, [["big.txt", Buffer.from(`${big}\n${big}\n`)]]);
       expect(txt.status).toBe(400);
@@ -472,15 +479,15 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
       const err = await errorOf(jsonl);
       expect(err.details).toMatchObject({ file: "big.jsonl", line: 2, field: "text" });
       expect(err.details.reason).toMatch(/66 bytes, over the limit of 64/);
-      expect(count()).toBe(0);
+      expect(await count()).toBe(0);
     } finally {
       await small.close();
     }
   });
 
   it("JSON body: an empty text is named by its field path, nothing stored", async () => {
-    const { api, project } = setup();
-    const before = rowsOf(project.id);
+    const { api, project } = await setup();
+    const before = await rowsOf(project.id);
     const res = await api.request("POST", `/api/projects/${project.id}/documents`, {
       documents: [{ text: "fine" }, { text: "" }],
     });
@@ -488,12 +495,12 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
     const error = await errorOf(res);
     expect(error.details).toMatchObject({ file: "body", line: null, field: "documents.1.text" });
     expect(error.message).toContain("body (documents.1.text)");
-    expect(rowsOf(project.id)).toEqual(before);
+    expect(await rowsOf(project.id)).toEqual(before);
   });
 
   it("JSON body: a missing text, a lone surrogate, malformed JSON, an empty list", async () => {
-    const { api, project } = setup();
-    const before = rowsOf(project.id);
+    const { api, project } = await setup();
+    const before = await rowsOf(project.id);
     const url = `/api/projects/${project.id}/documents`;
     const missing = await errorOf(await api.request("POST", url, { documents: [{ name: "no text" }] }));
     expect(missing.details).toMatchObject({ file: "body", field: "documents.0.text" });
@@ -504,12 +511,12 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
     expect((await errorOf(bad)).message).toMatch(/not valid JSON/);
     const empty = await api.request("POST", url, { documents: [] });
     expect(empty.status).toBe(400);
-    expect(rowsOf(project.id)).toEqual(before);
+    expect(await rowsOf(project.id)).toEqual(before);
   });
 
   it("a streamed NDJSON body with invalid UTF-8 names ?name= and the line", async () => {
-    const { api, project } = setup();
-    const before = rowsOf(project.id);
+    const { api, project } = await setup();
+    const before = await rowsOf(project.id);
     const body = Buffer.concat([
       Buffer.from('{"text":"ok"}\n{"text":"ok 2"}\n{"text":"bad '),
       Buffer.from([0xc3, 0x28]),
@@ -520,11 +527,11 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
     });
     expect(res.status).toBe(400);
     expect((await errorOf(res)).details).toMatchObject({ file: "feed.ndjson", line: 3 });
-    expect(rowsOf(project.id)).toEqual(before);
+    expect(await rowsOf(project.id)).toEqual(before);
   });
 
   it("an unsupported Content-Type is 415; a multipart upload without files is 400", async () => {
-    const { api, project } = setup();
+    const { api, project } = await setup();
     const url = `/api/projects/${project.id}/documents`;
     const xml = await api.request("POST", url, "<doc/>", { "content-type": "application/xml" });
     expect(xml.status).toBe(415);
@@ -538,16 +545,20 @@ describe("import: bad input → 400 naming file and line, nothing stored", () =>
 
 describe("import: authorisation and audit", () => {
   it("anonymous 401, non-member 404, annotator and curator 403 (nothing stored); admin 201", async () => {
-    const { project } = setup();
-    const annotator = seedUser(db);
-    const curator = seedUser(db);
-    const stranger = seedUser(db);
-    const admin = seedUser(db, { admin: true });
-    db.insert(projectMembers)
-      .values({ projectId: project.id, userId: annotator.id, role: "annotator" })
-      .run();
-    db.insert(projectMembers).values({ projectId: project.id, userId: curator.id, role: "curator" }).run();
-    const before = rowsOf(project.id);
+    const { project } = await setup();
+    const annotator = await addUser(store);
+    const curator = await addUser(store);
+    const stranger = await addUser(store);
+    const admin = await addUser(store, { admin: true });
+    await call(store, function* (s) {
+      yield* run(
+        s.q.insert(s.t.projectMembers).values([
+          { projectId: project.id, userId: annotator.id, role: "annotator" },
+          { projectId: project.id, userId: curator.id, role: "curator" },
+        ]),
+      );
+    });
+    const before = await rowsOf(project.id);
     const body = { documents: [{ text: "authorised?" }] };
     const as = (u: { cookie: string } | null) => {
       const api = new ApiClient(server.url);
@@ -558,7 +569,7 @@ describe("import: authorisation and audit", () => {
     expect((await as(stranger)).status).toBe(404);
     expect((await as(annotator)).status).toBe(403);
     expect((await as(curator)).status).toBe(403);
-    expect(rowsOf(project.id)).toEqual(before);
+    expect(await rowsOf(project.id)).toEqual(before);
     expect((await as(admin)).status).toBe(201);
     const missing = new ApiClient(server.url);
     missing.cookie = admin.cookie;
@@ -566,18 +577,22 @@ describe("import: authorisation and audit", () => {
   });
 
   it("writes one audit entry per import with the counts", async () => {
-    const { api, project, user } = setup();
+    const { api, project, user } = await setup();
     await ok(
       await importFiles(api, project.id, [
         ["plain.txt", fixture("plain.txt")],
         ["again.txt", fixture("plain.txt")],
       ]),
     );
-    const entries = db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.projectId, project.id), eq(auditLog.action, "documents.import")))
-      .all();
+    const entries = await call(store, function* (s) {
+      const { auditLog } = s.t;
+      return yield* all(
+        s.q
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.projectId, project.id), eq(auditLog.action, "documents.import"))),
+      );
+    });
     expect(entries).toHaveLength(1);
     expect(entries[0]!.userId).toBe(user.id);
     expect(entries[0]!.details).toEqual({
@@ -613,13 +628,12 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
   });
   afterAll(() => limited.close());
 
-  function setupLimited() {
-    const user = seedUser(limited.db);
-    const project = seedProject(limited.db, { members: [{ user, role: "manager" }] });
+  async function setupLimited() {
+    const user = await addUser(limited.store);
+    const project = await addProject(limited.store, { members: [{ user, role: "manager" }] });
     const api = new ApiClient(limited.url);
     api.cookie = user.cookie;
-    const count = () =>
-      limited.db.select().from(documents).where(eq(documents.projectId, project.id)).all().length;
+    const count = async () => (await documentsIn(limited.store, project.id)).length;
     return { user, project, api, count };
   }
   const line = (i: number) =>
@@ -636,7 +650,7 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
   }
 
   it("a chunked NDJSON body over GLOSS_MAX_UPLOAD_BYTES is refused while it streams, naming the file", async () => {
-    const { user, project, count } = setupLimited();
+    const { user, project, count } = await setupLimited();
     const res = await postStream(
       limited.url,
       `/api/projects/${project.id}/documents?name=feed.ndjson`,
@@ -647,13 +661,13 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
     );
     const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
     expect(error.message).toContain("feed.ndjson");
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
     // the server is still up, and a small import still works
     expect((await fetch(`${limited.url}/api/health`)).status).toBe(200);
   });
 
   it("a chunked multipart upload over the limit is refused at the file that passes it; nothing stored", async () => {
-    const { user, project, api, count } = setupLimited();
+    const { user, project, api, count } = await setupLimited();
     const fd = form([
       ["small.txt", Buffer.from("A small document.")],
       ["big.jsonl", Buffer.concat(Array.from({ length: 400 }, (_, i) => line(i)))],
@@ -671,14 +685,14 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
     );
     const error = await expectTooLarge(res, "GLOSS_MAX_UPLOAD_BYTES");
     expect(error.message).toContain("big.jsonl");
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
     // under the limit, the same reader imports it
     await ok(await importFiles(api, project.id, [["small.txt", Buffer.from("A small document.")]]));
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
   });
 
   it("a JSON body over GLOSS_MAX_JSON_IMPORT_BYTES: chunked, or declared by Content-Length", async () => {
-    const { user, project, api, count } = setupLimited();
+    const { user, project, api, count } = await setupLimited();
     const docs = Array.from({ length: 100 }, (_, i) => ({ text: `document ${i} ${"x".repeat(1000)}` }));
     const json = new TextEncoder().encode(JSON.stringify({ documents: docs }));
     const chunkedRes = await postStream(
@@ -696,11 +710,11 @@ describe("import: limits, enforced while the body streams (413 payload_too_large
     });
     expect(declared.status).toBe(413);
     expect((await errorOf(declared)).code).toBe("payload_too_large");
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it("an ordinary JSON route is bounded by GLOSS_MAX_BODY_BYTES, chunked or not; a small chunked body still works", async () => {
-    const { user, api } = setupLimited();
+    const { user, api } = await setupLimited();
     const big = { name: "p", description: "x".repeat(64 * KiB) };
     const declared = await api.request("POST", "/api/projects", big);
     expect(declared.status).toBe(413);

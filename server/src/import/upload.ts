@@ -107,7 +107,12 @@ export async function readMultipart(
   );
   const stop = (err: unknown) => {
     failure ??= err;
-    source.destroy(err instanceof Error ? err : new Error(String(err)));
+    const e = err instanceof Error ? err : new Error(String(err));
+    source.destroy(e);
+    // The body may have been read to its end already (the source is done, so destroying it says nothing to
+    // the pipeline), and the parser would then wait forever on the part the consumer left: its stream was
+    // destroyed when the consumer's `for await` threw. Stop the parser too.
+    parser.destroy(e);
   };
 
   let consumers: Promise<void> = Promise.resolve();
