@@ -3,21 +3,36 @@
  * its precise error (with file, line or record) and stores nothing — and clean files exported by Gloss
  * (Label Studio, doccano, brat, W3C, Gloss JSONL) import back into a live layer unchanged.
  */
-import { annotations, labels } from "@gloss/server/db/schema";
+import { all, call, get, type Store } from "@gloss/server/db/store";
 import { readZip, SPANS_PER_BATCH, writeZip } from "@gloss/server/services/importAnnotations";
 import { DEFAULT_RELATION_TYPES, type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seedWorld, type World } from "../fixtures/formats/world";
+import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
+import { addWorld } from "../helpers/h-world";
 import { ApiClient, postChunked } from "../helpers/http";
-import { type SeededUser, seedDocument } from "../helpers/seed";
+import { addDocument, type SeededUser } from "../helpers/seed";
+import { sqlRow } from "../helpers/sql";
 
 const ctx = useServer();
 let w: World;
-beforeEach(() => {
-  w = seedWorld(ctx.server.db);
+beforeEach(async () => {
+  w = await addWorld(ctx.server.store);
 });
+
+/** The projection rows of a layer (and of one document of it, when given), in key order. */
+const projectedRows = (store: Store, layer: string, documentId?: number) =>
+  call(store, function* (s) {
+    const { annotations } = s.t;
+    const where: SQL =
+      documentId === undefined
+        ? eq(annotations.layer, layer)
+        : and(eq(annotations.documentId, documentId), eq(annotations.layer, layer))!;
+    return yield* all(
+      s.q.select().from(annotations).where(where).orderBy(annotations.documentId, annotations.spanId),
+    );
+  });
 
 const as = (u: SeededUser) => {
   const c = new ApiClient(ctx.server.url);
@@ -45,12 +60,12 @@ const userLayer = (u: SeededUser): LayerName => `user-${u.id}`;
 /** Nothing of `layer` reached the projection or the Yjs update log. */
 async function expectNothingStored(layer: string) {
   await ctx.server.deps.collab.flush();
-  const rows = ctx.server.db.select().from(annotations).where(eq(annotations.layer, layer)).all();
-  expect(rows).toEqual([]);
-  const updates = ctx.server.db.$client
-    .prepare("SELECT COUNT(*) AS n FROM yjs_updates WHERE room LIKE ?")
-    .get(`doc/%/${layer}`) as { n: number };
-  expect(updates.n).toBe(0);
+  expect(await projectedRows(ctx.server.store, layer)).toEqual([]);
+  const updates = await sqlRow<{ n: number }>(
+    ctx.server.store,
+    sql`select cast(count(*) as integer) as n from yjs_updates where room like ${`doc/%/${layer}`}`,
+  );
+  expect(updates!.n).toBe(0);
 }
 
 async function expectError(res: Response, code: string) {
@@ -307,11 +322,15 @@ describe("clean files import into the live layer", () => {
       `${JSON.stringify({ text: d.text, label: [[0, 5, "rumour"]] })}\n`,
     );
     expect(await created.json()).toMatchObject({ spans: 1, createdLabels: ["rumour"] });
-    const rumour = ctx.server.db
-      .select()
-      .from(labels)
-      .where(and(eq(labels.projectId, w.project.id), eq(labels.name, "rumour")))
-      .get();
+    const rumour = await call(ctx.server.store, function* (s) {
+      const { labels } = s.t;
+      return yield* get(
+        s.q
+          .select()
+          .from(labels)
+          .where(and(eq(labels.projectId, w.project.id), eq(labels.name, "rumour"))),
+      );
+    });
     expect(rumour).toBeDefined();
     const task = {
       data: { text: d.text },
@@ -365,8 +384,8 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
     config: { maxAnnotationImportBytes: 16 * MiB, maxUnzippedBytes: 4 * MiB, maxZipEntries: 50 },
   });
   let lw: World;
-  beforeEach(() => {
-    lw = seedWorld(limited.server.db);
+  beforeEach(async () => {
+    lw = await addWorld(limited.server.store);
   });
   const layer = () => userLayer(lw.annotator);
   const url = (format: string) =>
@@ -387,8 +406,7 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
   }
   async function nothingStored() {
     await limited.server.deps.collab.flush();
-    const rows = limited.server.db.select().from(annotations).where(eq(annotations.layer, layer())).all();
-    expect(rows).toEqual([]);
+    expect(await projectedRows(limited.server.store, layer())).toEqual([]);
   }
 
   it("a chunked body (no Content-Length) far over the limit is refused after ~the limit: 413, memory flat, server up", async () => {
@@ -497,7 +515,7 @@ describe("limits: bounded while the body streams and while a zip inflates (413, 
 
 describe("a long import is written in batches", () => {
   /** A document of `n` words ("w0 w1 …") with an emoji after word `astralAfter`, and each word's UTF-16 range. */
-  function longDocument(n: number, astralAfter: number) {
+  async function longDocument(n: number, astralAfter: number) {
     const words: Array<[number, number]> = [];
     let text = "";
     for (let i = 0; i < n; i++) {
@@ -505,7 +523,7 @@ describe("a long import is written in batches", () => {
       words.push([text.length, text.length + `w${i}`.length]);
       text += `w${i} `;
     }
-    const doc = seedDocument(ctx.server.db, w.project.id, text, { name: `long-${n}` });
+    const doc = await addDocument(ctx.server.store, w.project.id, text, { name: `long-${n}` });
     return { id: doc.id, text, words };
   }
   const names = () => w.project.labels.map((l) => l.name);
@@ -514,7 +532,7 @@ describe("a long import is written in batches", () => {
    * `count` distinct spans (one to three words, a label each), in UTF-16 offsets; `utf16: false` gives
    * code points instead. Every 1000th is keyed, so relations can join spans of different batches.
    */
-  function spansOver(d: ReturnType<typeof longDocument>, count: number, utf16: boolean) {
+  function spansOver(d: Awaited<ReturnType<typeof longDocument>>, count: number, utf16: boolean) {
     const cp = new OffsetMap(d.text);
     const unit = (u: number) => (utf16 ? u : cp.toCodePoint(u));
     const labelNames = names();
@@ -546,7 +564,7 @@ describe("a long import is written in batches", () => {
       .sort();
 
   it("25,001 spans (one repeated) over several transactions: exactly the file's spans, relations across batches, the projection in step; again: all skipped", async () => {
-    const d = longDocument(12_000, 6_000);
+    const d = await longDocument(12_000, 6_000);
     const spans = spansOver(d, 25_000, false);
     const relationType = DEFAULT_RELATION_TYPES[0]!;
     const line = {
@@ -611,11 +629,7 @@ describe("a long import is written in batches", () => {
       ].sort(),
     );
     await ctx.server.deps.collab.flush();
-    const projected = ctx.server.db
-      .select()
-      .from(annotations)
-      .where(and(eq(annotations.documentId, d.id), eq(annotations.layer, layer)))
-      .all();
+    const projected = await projectedRows(ctx.server.store, layer, d.id);
     const labelName = new Map(w.project.labels.map((l) => [l.id, l.name]));
     expect(projected.map((r) => `${r.start}:${r.end}:${labelName.get(r.labelId)}`).sort()).toEqual(expected);
 
@@ -625,7 +639,7 @@ describe("a long import is written in batches", () => {
   });
 
   it("a long line read a run of spans at a time still names the line and field of a problem past the first run, and stores nothing", async () => {
-    const d = longDocument(12_000, 6_000);
+    const d = await longDocument(12_000, 6_000);
     const spans = spansOver(d, 21_000, false).map(({ start16: _a, end16: _b, ...s }) => s);
     const layer = userLayer(w.annotator);
     // line 1: a short record; line 2: the long one, an unknown label at span 20,500 (found while planning)
@@ -649,7 +663,7 @@ describe("a long import is written in batches", () => {
 
   it("an undeclared unit is decided over the whole document, not per batch: UTF-16 offsets after an emoji", async () => {
     // the first 20,000 spans end before the emoji (both units agree there); the last ones only fit as UTF-16
-    const d = longDocument(12_000, 11_990);
+    const d = await longDocument(12_000, 11_990);
     const emoji = d.text.indexOf("😀");
     const all = spansOver(d, 21_000, true);
     const spans = [...all.filter((s) => s.end16 <= emoji), ...all.filter((s) => s.end16 > emoji)];
