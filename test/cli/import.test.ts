@@ -8,11 +8,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createProgress, formatBytes, formatDuration } from "@gloss/server/cli/progress";
-import { openDb } from "@gloss/server/db/client";
-import { auditLog, documents, imports } from "@gloss/server/db/schema";
+import { all, call, get, type Store } from "@gloss/server/db/store";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { databaseUrlFor, onPostgres } from "../helpers/backend";
+import { withDataDir } from "../helpers/h-world";
+import { addDocument, addProject, addUser } from "../helpers/seed";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
@@ -23,33 +24,35 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A data dir with a migrated gloss.db holding one project (and a user for --as). */
-function dataDir() {
+/**
+ * A data dir with a migrated database holding one project (and a user for --as): its gloss.db, or on
+ * PostgreSQL the data dir's database (test/helpers/backend.ts).
+ */
+async function dataDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gloss-cli-import-"));
   dirs.push(dir);
-  const db = openDb(path.join(dir, "gloss.db"));
-  const user = seedUser(db, { username: `importer${dirs.length}` });
-  const project = seedProject(db, { members: [{ user, role: "manager" }] });
-  db.$client.close();
-  return { dir, projectId: project.id, username: user.username, userId: user.id };
+  const n = dirs.length;
+  return withDataDir(dir, async (store) => {
+    const user = await addUser(store, { username: `importer${n}` });
+    const project = await addProject(store, { members: [{ user, role: "manager" }] });
+    return { dir, projectId: project.id, username: user.username, userId: user.id };
+  });
 }
 
 /** Reads back from the data dir's database. */
-function inspect<T>(dir: string, read: (db: ReturnType<typeof openDb>) => T): T {
-  const db = openDb(path.join(dir, "gloss.db"));
-  try {
-    return read(db);
-  } finally {
-    db.$client.close();
-  }
-}
+const inspect = <T>(dir: string, read: (store: Store) => Promise<T>): Promise<T> => withDataDir(dir, read);
 
 const docsIn = (dir: string, projectId: number) =>
-  inspect(dir, (db) =>
-    db.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.id).all(),
+  inspect(dir, (store) =>
+    call(store, function* (s) {
+      const { documents } = s.t;
+      return yield* all(
+        s.q.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.id),
+      );
+    }),
   );
 
-function gloss(
+async function gloss(
   dir: string,
   args: string[],
   env: Record<string, string> = {},
@@ -58,6 +61,7 @@ function gloss(
     ...process.env,
     GLOSS_DATA_DIR: dir,
     GLOSS_LOG_LEVEL: "silent",
+    ...(onPostgres ? { GLOSS_DATABASE_URL: await databaseUrlFor(dir) } : {}),
     ...env,
   };
   if (!("INIT_CWD" in env)) delete childEnv.INIT_CWD; // set when vitest runs under pnpm
@@ -83,7 +87,7 @@ function gloss(
 // Each case spawns `node --import tsx` (a few seconds each on a busy machine): a generous ceiling, not a timing.
 describe("gloss import", { timeout: 180_000 }, () => {
   it("imports a folder (every .txt/.jsonl/.csv inside, sorted), audits it --as the user, prints the counts", async () => {
-    const { dir, projectId, username, userId } = dataDir();
+    const { dir, projectId, username, userId } = await dataDir();
     const r = await gloss(dir, ["import", String(projectId), fixture("folder"), "--as", username]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Imported 4 documents into project \d+ .*; skipped 0 duplicates\. Import \d+\./);
@@ -92,31 +96,44 @@ describe("gloss import", { timeout: 180_000 }, () => {
     expect(r.stderr).not.toContain("\r");
     expect(r.stderr).toMatch(/^reading: \d+ B in .*$/m);
     expect(r.stderr).toMatch(/^storing: 4 documents in .*$/m);
-    expect(docsIn(dir, projectId).map((d) => [d.name, d.text])).toEqual([
+    expect((await docsIn(dir, projectId)).map((d) => [d.name, d.text])).toEqual([
       ["a", "Folder text A.\n"],
       ["b1", "Folder jsonl B1"],
       ["b2", "Folder jsonl B2"],
       ["c1", "Folder csv C1"],
     ]);
-    const entry = inspect(dir, (db) =>
-      db.select().from(auditLog).where(eq(auditLog.action, "documents.import")).get(),
+    const entry = await inspect(dir, (store) =>
+      call(store, function* (s) {
+        const { auditLog } = s.t;
+        return yield* get(s.q.select().from(auditLog).where(eq(auditLog.action, "documents.import")));
+      }),
     );
     expect(entry).toMatchObject({ projectId, userId });
     expect(entry!.details).toMatchObject({ via: "cli", imported: 4, skipped: 0 });
     // the import is recorded, and its documents point to it
     const importId = Number(/Import (\d+)\./.exec(r.stdout)![1]);
     expect(entry!.details.importId).toBe(importId);
-    const recorded = inspect(dir, (db) => db.select().from(imports).where(eq(imports.id, importId)).get());
+    const recorded = await inspect(dir, (store) =>
+      call(store, function* (s) {
+        const { imports } = s.t;
+        return yield* get(s.q.select().from(imports).where(eq(imports.id, importId)));
+      }),
+    );
     expect(recorded).toMatchObject({ projectId, userId, via: "cli", imported: 4, skipped: 0 });
-    expect(docsIn(dir, projectId).map((d) => d.importId)).toEqual([importId, importId, importId, importId]);
+    expect((await docsIn(dir, projectId)).map((d) => d.importId)).toEqual([
+      importId,
+      importId,
+      importId,
+      importId,
+    ]);
   });
 
   it("imports single files of every format, byte for byte (CRLF, emoji, NFD; BOM stripped)", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     const files = ["crlf.txt", "emoji.txt", "bom.txt", "docs-crlf.ndjson", "docs.csv"];
     const r = await gloss(dir, ["import", String(projectId), ...files.map(fixture)]);
     expect(r.code, r.stderr).toBe(0);
-    const docs = docsIn(dir, projectId);
+    const docs = await docsIn(dir, projectId);
     expect(docs.map((d) => d.name)).toEqual([
       "crlf",
       "emoji",
@@ -136,12 +153,12 @@ describe("gloss import", { timeout: 180_000 }, () => {
   });
 
   it("a bad file anywhere: prints file:line: reason, exits 1, stores nothing (not even the good files)", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     const r = await gloss(dir, ["import", String(projectId), fixture("folder"), fixture("broken.jsonl")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${fixture("broken.jsonl")}:2: not valid JSON`);
     expect(r.stderr).toContain("Nothing was imported.");
-    expect(docsIn(dir, projectId)).toEqual([]);
+    expect(await docsIn(dir, projectId)).toEqual([]);
 
     const utf8 = await gloss(dir, [
       "import",
@@ -154,24 +171,24 @@ describe("gloss import", { timeout: 180_000 }, () => {
     const csv = await gloss(dir, ["import", String(projectId), fixture("no-text-column.csv")]);
     expect(csv.code).toBe(1);
     expect(csv.stderr).toContain(`${fixture("no-text-column.csv")}:1 (text): no "text" column`);
-    expect(docsIn(dir, projectId)).toEqual([]);
+    expect(await docsIn(dir, projectId)).toEqual([]);
   });
 
   it("honours GLOSS_MAX_DOCUMENT_BYTES", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     const r = await gloss(dir, ["import", String(projectId), fixture("plain.txt")], {
       GLOSS_MAX_DOCUMENT_BYTES: "16",
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${fixture("plain.txt")}:1 (text): the text passes the limit of 16 bytes`);
-    expect(docsIn(dir, projectId)).toEqual([]);
+    expect(await docsIn(dir, projectId)).toEqual([]);
   });
 
   it("reports duplicates on a second run; resolves relative paths from INIT_CWD (where `pnpm gloss` was typed)", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     const first = await gloss(dir, ["import", String(projectId), "plain.txt"], { INIT_CWD: FIXTURES });
     expect(first.code, first.stderr).toBe(0);
-    const [doc] = docsIn(dir, projectId);
+    const [doc] = await docsIn(dir, projectId);
     const again = await gloss(dir, ["import", String(projectId), "plain.txt", "emoji.txt"], {
       INIT_CWD: FIXTURES,
     });
@@ -179,11 +196,11 @@ describe("gloss import", { timeout: 180_000 }, () => {
     expect(again.stdout).toContain("Imported 1 document into project");
     expect(again.stdout).toContain("skipped 1 duplicate.");
     expect(again.stdout).toContain(`skipped plain.txt:1 "plain": same text as document ${doc!.id}`);
-    expect(docsIn(dir, projectId)).toHaveLength(2);
+    expect(await docsIn(dir, projectId)).toHaveLength(2);
   });
 
   it("usage errors exit 2 and print one error line and the usage", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     for (const [args, message] of [
       [["import", String(projectId)], "missing required argument 'paths'"],
       [["import", String(projectId), fixture("plain.txt"), "--bogus"], "unknown option '--bogus'"],
@@ -201,7 +218,7 @@ describe("gloss import", { timeout: 180_000 }, () => {
   });
 
   it("an unknown project, user or path, or an unsupported file exits 1 with nothing stored", async () => {
-    const { dir, projectId } = dataDir();
+    const { dir, projectId } = await dataDir();
     const cases: Array<[string[], RegExp]> = [
       [["import", "424242", fixture("plain.txt")], /no project 424242/],
       [["import", String(projectId), fixture("plain.txt"), "--as", "nobody-here"], /no user "nobody-here"/],
@@ -213,12 +230,12 @@ describe("gloss import", { timeout: 180_000 }, () => {
       expect(r.code, cases[i]![0].join(" ")).toBe(1);
       expect(r.stderr).toMatch(cases[i]![1]);
     });
-    expect(docsIn(dir, projectId)).toEqual([]);
+    expect(await docsIn(dir, projectId)).toEqual([]);
   });
 
   it("imports the same corpus-like folder again as duplicates only, even with a document seeded before", async () => {
-    const { dir, projectId } = dataDir();
-    inspect(dir, (db) => seedDocument(db, projectId, "Folder text A.\n", { name: "seeded" }));
+    const { dir, projectId } = await dataDir();
+    await inspect(dir, (store) => addDocument(store, projectId, "Folder text A.\n", { name: "seeded" }));
     const r = await gloss(dir, ["import", String(projectId), fixture("folder")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Imported 3 documents");
