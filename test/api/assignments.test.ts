@@ -6,8 +6,8 @@ import type { Store } from "@gloss/server/db/store";
 import type { ApiErrorBody, AssignmentDto, Role } from "@gloss/shared";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, row, rows } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
+import { exec, row, rows } from "../helpers/query";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 

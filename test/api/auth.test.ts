@@ -11,7 +11,6 @@ import { createUser } from "@gloss/server/services/users";
 import type { ApiErrorBody, CreatedUserDto, UserDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { rows } from "../helpers/f-query";
 import {
   createToken,
   DEFAULT_PASSWORD,
@@ -23,6 +22,7 @@ import {
   useServer,
 } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
+import { rows } from "../helpers/query";
 import { startServer } from "../helpers/server";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;

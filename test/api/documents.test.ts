@@ -7,8 +7,8 @@ import type { ApiErrorBody, DocumentDto, DocumentSummaryDto, Role } from "@gloss
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "../helpers/backend";
-import { exec, row } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
+import { exec, row } from "../helpers/query";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 

@@ -9,9 +9,10 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { World } from "../fixtures/formats/world";
+import { withDataDir } from "../helpers/backend";
 import { runCli } from "../helpers/factories";
-import { addWorld, markCuration, withDataDir } from "../helpers/h-world";
 import { sqlRow } from "../helpers/sql";
+import { addWorld, markCuration } from "../helpers/world";
 
 let dataDir: string;
 let w: World;

@@ -12,11 +12,11 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { onPostgres } from "../helpers/backend";
 import { useServer } from "../helpers/factories";
-import { addWorld, markCuration } from "../helpers/h-world";
 import { ApiClient, getWithTrailers } from "../helpers/http";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer } from "../helpers/server";
 import { sqlRun } from "../helpers/sql";
+import { addWorld, markCuration } from "../helpers/world";
 
 const ctx = useServer();
 

@@ -10,9 +10,9 @@ import { EXPORT_FORMATS, hfCardNames, readCsv, tagNames } from "@gloss/shared";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
-import { addLayer, addWorld, markAssignment, markCuration } from "../helpers/h-world";
 import { ApiClient, getWithTrailers } from "../helpers/http";
 import { addUser, type SeededUser } from "../helpers/seed";
+import { addLayer, addWorld, markAssignment, markCuration } from "../helpers/world";
 
 /**
  * Each test runs twice: on an in-memory database the export is read on the main thread; on a database file

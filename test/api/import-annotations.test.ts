@@ -10,10 +10,10 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
-import { addWorld } from "../helpers/h-world";
 import { ApiClient, postChunked } from "../helpers/http";
 import { addDocument, type SeededUser } from "../helpers/seed";
 import { sqlRow } from "../helpers/sql";
+import { addWorld } from "../helpers/world";
 
 const ctx = useServer();
 let w: World;

@@ -8,9 +8,9 @@ import {
 } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { exec, row, rows } from "../helpers/f-query";
 import { createProject, createTeam, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
+import { exec, row, rows } from "../helpers/query";
 import { addDocument } from "../helpers/seed";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;

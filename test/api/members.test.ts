@@ -2,9 +2,9 @@
 import type { ApiErrorBody, MemberDto, ProjectDto } from "@gloss/shared";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { rows } from "../helpers/f-query";
 import { addMember, createTeam, registerUser, uniqueName, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
+import { rows } from "../helpers/query";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
 

@@ -9,8 +9,8 @@
 import type { ApiErrorBody } from "@gloss/shared";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "../helpers/f-query";
 import { ApiClient } from "../helpers/http";
+import { exec } from "../helpers/query";
 import { addDocument, addProject, addUser, type SeededUser } from "../helpers/seed";
 import { startServer, type TestServer } from "../helpers/server";
 

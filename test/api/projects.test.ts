@@ -5,9 +5,9 @@ import path from "node:path";
 import { type ApiErrorBody, DEFAULT_LABELS, LABEL_PALETTE, type ProjectDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { exec, row, rows } from "../helpers/f-query";
 import { createProject, createTeam, registerUser, runCli, uniqueName, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
+import { exec, row, rows } from "../helpers/query";
 import { addDocument } from "../helpers/seed";
 import { startServer } from "../helpers/server";
 

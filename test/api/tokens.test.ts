@@ -6,9 +6,9 @@ import { MAX_TOKENS_PER_USER } from "@gloss/server/services/tokens";
 import type { ApiErrorBody, CreatedTokenDto, TokenDto, UserDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { exec, row, rows } from "../helpers/f-query";
 import { createToken, registerUser, runCli, tokenClient, useServer } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
+import { exec, row, rows } from "../helpers/query";
 import { startServer } from "../helpers/server";
 
 describe("/tokens", () => {

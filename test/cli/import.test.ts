@@ -11,8 +11,7 @@ import { createProgress, formatBytes, formatDuration } from "@gloss/server/cli/p
 import { all, call, get, type Store } from "@gloss/server/db/store";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { databaseUrlFor, onPostgres } from "../helpers/backend";
-import { withDataDir } from "../helpers/h-world";
+import { databaseUrlFor, onPostgres, withDataDir } from "../helpers/backend";
 import { addDocument, addProject, addUser } from "../helpers/seed";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

@@ -5,14 +5,10 @@
  * `seedWorld(db)` & co. in the fixture stay SQLite's synchronous forms (benchmarks).
  */
 
-import path from "node:path";
-import { openDb } from "@gloss/server/db/client";
-import { closePg, openPg } from "@gloss/server/db/pg";
-import { call, type Gen, pgStore, run, type Store, sqliteStore } from "@gloss/server/db/store";
+import { call, type Gen, run, type Store } from "@gloss/server/db/store";
 import { and, eq } from "drizzle-orm";
 import fixture from "../fixtures/formats/unicode.json";
 import type { SpanSeed, World } from "../fixtures/formats/world";
-import { databaseUrlFor, onPostgres } from "./backend";
 import { addDocument, addProject, addUser } from "./seed";
 
 type RelationSeed = { id: string; from: string; to: string; type: string };
@@ -161,24 +157,3 @@ export const markAssignment = (
   userId: number,
   status: Status,
 ): Promise<void> => call(store, assignmentRow, documentId, userId, status);
-
-/**
- * Runs `fn` on a connection of its own to the database of `dataDir` (what `gloss` run there opens: the
- * SQLite file, or on PostgreSQL the data directory's database, test/helpers/backend.ts), then closes it.
- */
-export async function withDataDir<T>(dataDir: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  if (onPostgres) {
-    const db = await openPg(await databaseUrlFor(dataDir), { max: 2 });
-    try {
-      return await fn(pgStore(db));
-    } finally {
-      await closePg(db);
-    }
-  }
-  const db = openDb(path.join(dataDir, "gloss.db"));
-  try {
-    return await fn(sqliteStore(db));
-  } finally {
-    db.$client.close();
-  }
-}
