@@ -8,10 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { World } from "../fixtures/formats/world";
 import { withDataDir } from "../helpers/backend";
 import { runCli } from "../helpers/factories";
 import { sqlRow } from "../helpers/sql";
+import type { World } from "../helpers/world";
 import { addWorld, markCuration } from "../helpers/world";
 
 let dataDir: string;

@@ -8,10 +8,10 @@ import { call, run } from "@gloss/server/db/store";
 import { readZip } from "@gloss/server/services/importAnnotations";
 import { EXPORT_FORMATS, hfCardNames, readCsv, tagNames } from "@gloss/shared";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
 import { ApiClient, getWithTrailers } from "../helpers/http";
 import { addUser, type SeededUser } from "../helpers/seed";
+import type { World } from "../helpers/world";
 import { addLayer, addWorld, markAssignment, markCuration } from "../helpers/world";
 
 /**

@@ -8,11 +8,11 @@ import { readZip, SPANS_PER_BATCH, writeZip } from "@gloss/server/services/impor
 import { DEFAULT_RELATION_TYPES, type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { World } from "../fixtures/formats/world";
 import { useServer } from "../helpers/factories";
 import { ApiClient, postChunked } from "../helpers/http";
 import { addDocument, type SeededUser } from "../helpers/seed";
 import { sqlRow } from "../helpers/sql";
+import type { World } from "../helpers/world";
 import { addWorld } from "../helpers/world";
 
 const ctx = useServer();

@@ -5,6 +5,8 @@
 import { type Db, openDb } from "@gloss/server/db/client";
 import { closePg, openPg } from "@gloss/server/db/pg";
 import { pgStore, type Store, sqliteStore } from "@gloss/server/db/store";
+import { HttpError } from "@gloss/server/errors";
+import { afterEach } from "vitest";
 import { createTestDatabase } from "./postgres";
 
 export interface Backend {
@@ -40,3 +42,20 @@ export const BACKENDS: readonly Backend[] = [
     },
   },
 ];
+
+/** Closers a test pushes (databases, servers), run after each test in reverse order. */
+export function useClosers(): Array<() => Promise<void>> {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  return closers;
+}
+
+/** What a call ends in: its value, or the HttpError's "status code: message" (the same on both databases). */
+export const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (v) => v,
+    (e: unknown) =>
+      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
+  );

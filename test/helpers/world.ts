@@ -1,15 +1,42 @@
 /**
- * The export/import tests' seeded project (test/fixtures/formats/world.ts) on either database: the same
- * world — the Unicode fixture documents, gold spans, three annotators assigned to every document — written
- * through a test server's store (`server.store`), so it runs on SQLite and on PostgreSQL alike.
- * `seedWorld(db)` & co. in the fixture stay SQLite's synchronous forms (benchmarks).
+ * The export/import tests' seeded project on either database: the Unicode fixture documents
+ * (test/fixtures/formats/unicode.json), gold spans, three annotators assigned to every document, written
+ * through a test server's store (`server.store`) straight into the projection tables, as the collaboration
+ * server would.
  */
 
 import { call, type Gen, run, type Store } from "@gloss/server/db/store";
 import { and, eq } from "drizzle-orm";
 import fixture from "../fixtures/formats/unicode.json";
-import type { SpanSeed, World } from "../fixtures/formats/world";
-import { addDocument, addProject, addUser } from "./seed";
+import { addDocument, addProject, addUser, type SeededProject, type SeededUser } from "./seed";
+
+export interface SpanSeed {
+  id: string;
+  start: number;
+  end: number;
+  label: string;
+  note?: string | null;
+  author?: number | null;
+  extra?: Record<string, unknown> | null;
+}
+
+export interface World {
+  project: SeededProject;
+  manager: SeededUser;
+  curator: SeededUser;
+  annotator: SeededUser;
+  annotator2: SeededUser;
+  annotator3: SeededUser;
+  outsider: SeededUser;
+  docs: Array<{
+    id: number;
+    name: string;
+    text: string;
+    spans: SpanSeed[];
+    relations: Array<[number, number, string]>;
+  }>;
+  labelId: (name: string) => number;
+}
 
 type RelationSeed = { id: string; from: string; to: string; type: string };
 
@@ -59,7 +86,7 @@ function* layerRows(
     );
 }
 
-/** Writes projection rows for one (document, layer): `insertLayer` on either database. */
+/** Writes projection rows for one (document, layer). */
 export const addLayer = (
   store: Store,
   projectId: number,
@@ -70,7 +97,7 @@ export const addLayer = (
   relations: RelationSeed[] = [],
 ): Promise<void> => call(store, layerRows, projectId, documentId, layer, spans, labelId, relations);
 
-/** The project of `seedWorld`, on either database. */
+/** The project: manager, curator, three annotators (assigned to every document), an outsider; gold = the fixture spans. */
 export async function addWorld(store: Store): Promise<World> {
   const manager = await addUser(store);
   const curator = await addUser(store);
@@ -146,11 +173,11 @@ function* assignmentRow(store: Store, documentId: number, userId: number, status
   );
 }
 
-/** Sets a document's curation status (`setCuration` on either database). */
+/** Sets a document's curation status. */
 export const markCuration = (store: Store, documentId: number, status: Status): Promise<void> =>
   call(store, curationRow, documentId, status);
 
-/** Sets an annotator's assignment status (`setAssignment` on either database). */
+/** Sets an annotator's assignment status. */
 export const markAssignment = (
   store: Store,
   documentId: number,

@@ -28,14 +28,11 @@ import { createProject } from "@gloss/server/services/projects";
 import { createUser } from "@gloss/server/services/users";
 import { ExportQuery, ProjectCurationQuery } from "@gloss/shared";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { BACKENDS } from "../helpers/backends";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, useClosers } from "../helpers/backends";
 
 const log = createLogger("error");
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = useClosers();
 
 const TEXTS = [
   "Alice met Bob in Paris.",

@@ -7,13 +7,10 @@ import { authorizeLayer } from "@gloss/server/collab/auth";
 import { call, execute, get, run, type Store } from "@gloss/server/db/store";
 import { createUser } from "@gloss/server/services/users";
 import { userLayer } from "@gloss/shared";
-import { afterEach, describe, expect, it } from "vitest";
-import { BACKENDS } from "../helpers/backends";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
+const closers = useClosers();
 
 const PASSWORD = "correct horse battery";
 

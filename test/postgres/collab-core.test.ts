@@ -25,15 +25,12 @@ import {
   userLayer,
 } from "@gloss/shared";
 import { and, asc, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { BACKENDS } from "../helpers/backends";
+import { BACKENDS, useClosers } from "../helpers/backends";
 import { frames, parseFrame } from "../helpers/collab";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = useClosers();
 
 const TEXT = "The minister said the report was false. Others doubt it.";
 

@@ -18,13 +18,11 @@ import { goldChange } from "@gloss/server/services/curation/gold";
 import { createProject } from "@gloss/server/services/projects";
 import { createUser } from "@gloss/server/services/users";
 import { spansOf } from "@gloss/shared";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useClosers } from "../helpers/backends";
 import { createTestDatabase } from "../helpers/postgres";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = useClosers();
 
 const TEXT = "The minister said the report was false.";
 

@@ -34,22 +34,11 @@ import { createProject } from "@gloss/server/services/projects";
 import { createUser } from "@gloss/server/services/users";
 import type { Span } from "@gloss/shared";
 import { asc, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { BACKENDS } from "../helpers/backends";
+import { BACKENDS, settle, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-// what a call ends in: its value, or the HttpError's status, code and message
-const settle = <T>(p: Promise<T>) =>
-  p.then(
-    (v) => v,
-    (e: unknown) =>
-      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
-  );
+const closers = useClosers();
 
 const TEXT = "Alice met Bob in Paris.";
 

@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import { documentAccess, type ProjectAccess, projectAccess } from "@gloss/server/auth/access";
 import { toUserDto } from "@gloss/server/auth/sessions";
 import { all, call, execute, type Gen, get, run, type Store } from "@gloss/server/db/store";
-import { HttpError } from "@gloss/server/errors";
 import { ImportBatch } from "@gloss/server/import/batch";
 import {
   assignAuto,
@@ -23,21 +22,10 @@ import { listRun, runList } from "@gloss/server/services/lists";
 import { createProject } from "@gloss/server/services/projects";
 import type { UserDto } from "@gloss/shared";
 import { asc, count, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { BACKENDS } from "../helpers/backends";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, settle, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-// what a call ends in: its value, or the HttpError's status, code and message
-const settle = <T>(p: Promise<T>) =>
-  p.then(
-    (v) => v,
-    (e: unknown) =>
-      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
-  );
+const closers = useClosers();
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 

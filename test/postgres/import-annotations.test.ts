@@ -23,14 +23,11 @@ import { createProject } from "@gloss/server/services/projects";
 import { createUser } from "@gloss/server/services/users";
 import { LABEL_PALETTE, type LayerName, listRelations, listSpans } from "@gloss/shared";
 import { asc, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { BACKENDS } from "../helpers/backends";
+import { BACKENDS, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
+const closers = useClosers();
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 

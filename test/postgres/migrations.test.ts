@@ -197,7 +197,7 @@ describe("PostgreSQL schema and migrations", () => {
     expect(await applied(b)).toBe(journal.entries.length);
   });
 
-  it("bumps rights_epoch once per statement that changed rights rows, and NOTIFYs gloss_rights", async () => {
+  it("bumps rights_epoch once per statement that changed rights rows (not for new credentials or a token's use), and NOTIFYs gloss_rights", async () => {
     const rights = await listen(url, "gloss_rights");
     try {
       const n0 = await epoch(db);
@@ -225,6 +225,26 @@ describe("PostgreSQL schema and migrations", () => {
         .where(eq(pgSchema.users.username, "zed"));
       await db.delete(pgSchema.sessions).where(eq(pgSchema.sessions.id, "none"));
       expect(await epoch(db)).toBe(n0 + 4);
+      // New credentials grant nothing to an open socket, a token's use is bookkeeping; a revocation moves it.
+      await db
+        .insert(pgSchema.sessions)
+        .values({ id: "s1", userId: user!.id, expiresAt: Date.now() + 60_000 });
+      const [token] = await db
+        .insert(pgSchema.apiTokens)
+        .values({ userId: user!.id, name: "t", prefix: "p", tokenHash: "h" })
+        .returning();
+      await db
+        .update(pgSchema.apiTokens)
+        .set({ lastUsedAt: Date.now() })
+        .where(eq(pgSchema.apiTokens.id, token!.id));
+      expect(await epoch(db)).toBe(n0 + 4);
+      await db
+        .update(pgSchema.apiTokens)
+        .set({ revokedAt: Date.now() })
+        .where(eq(pgSchema.apiTokens.id, token!.id));
+      expect(await epoch(db)).toBe(n0 + 5);
+      await db.delete(pgSchema.sessions).where(eq(pgSchema.sessions.id, "s1"));
+      expect(await epoch(db)).toBe(n0 + 6);
       expect(typeof user!.createdAt).toBe("number");
       expect(Math.abs(user!.createdAt - Date.now())).toBeLessThan(60_000);
     } finally {

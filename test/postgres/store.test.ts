@@ -50,25 +50,14 @@ import {
 import { createUser, findUserByUsername, listUsers } from "@gloss/server/services/users";
 import type { UserDto } from "@gloss/shared";
 import { asc, count, eq, sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { BACKENDS } from "../helpers/backends";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, settle, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
+const closers = useClosers();
 
 function* auditCount(store: Store) {
   return (yield* get(store.q.select({ n: count() }).from(store.t.auditLog)))!.n;
 }
-
-// what a call ends in: its value, or the HttpError's status, code and message
-const settle = <T>(p: Promise<T>) =>
-  p.then(
-    (v) => v,
-    (e: unknown) =>
-      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
-  );
 
 describe.each(BACKENDS)("on $name", (backend) => {
   const open = async () => {

@@ -7,29 +7,17 @@
 import { documentAccess } from "@gloss/server/auth/access";
 import { resolveCredential } from "@gloss/server/auth/sessions";
 import { all, call, execute, get, run, type Store } from "@gloss/server/db/store";
-import { HttpError } from "@gloss/server/errors";
 import { listLayers } from "@gloss/server/routes/layers/list";
 import { createToken, listTokens, MAX_TOKENS_PER_USER, revokeToken } from "@gloss/server/services/tokens";
 import { createUser } from "@gloss/server/services/users";
 import { type LayerSummaryDto, type UserDto, userLayer } from "@gloss/shared";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { BACKENDS } from "../helpers/backends";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, settle, useClosers } from "../helpers/backends";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
+const closers = useClosers();
 
 const PASSWORD = "correct horse battery";
-
-// what a call ends in: its value, or the HttpError's status, code and message
-const settle = <T>(p: Promise<T>) =>
-  p.then(
-    (v) => v,
-    (e: unknown) =>
-      e instanceof HttpError ? `${e.status} ${e.code}: ${e.message}` : `not an HttpError: ${e}`,
-  );
 
 const toDto = (u: { id: number; username: string; displayName: string; isAdmin: boolean }): UserDto => ({
   id: u.id,
