@@ -120,6 +120,16 @@ export function highlightedTexts(page: Page): Promise<Record<string, string>> {
  * line). Returns when the mouse is released.
  */
 export async function dragSelect(page: Page, needle: string, occurrence = 0): Promise<void> {
+  // The text can move between measuring it and the drag (another browser's cursor or label tag drawn
+  // inline meanwhile): the drag is tried again until the page's selection holds the needle.
+  for (let attempt = 0; ; attempt++) {
+    await dragOnce(page, needle, occurrence);
+    const selected = await page.evaluate(() => window.getSelection()?.toString() ?? "");
+    if (selected.includes(needle) || attempt === 2) return;
+  }
+}
+
+async function dragOnce(page: Page, needle: string, occurrence: number): Promise<void> {
   const box = await page.evaluate(
     ({ needle, occurrence }) => {
       const root = document.querySelector(".ProseMirror")!;
