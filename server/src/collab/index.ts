@@ -16,7 +16,7 @@ import { type LayerStore, SqliteLayerStore } from "./persistence";
 import { PgLayerStore } from "./pgPersistence";
 import { PgProjector } from "./pgProjection";
 import { Projector, type RoomProjector } from "./projection";
-import { type RightsScope, RoomRegistry, type WithDocOptions } from "./rooms";
+import { type LayerWriter, type RightsScope, RoomRegistry, type WithDocOptions } from "./rooms";
 import { TimerRegistry } from "./timers";
 import { WsTransport } from "./transport";
 
@@ -26,7 +26,7 @@ export type { CollabSocket } from "./connection";
 export { documentLayerContext, type LayerWriteContext, layerContext, loadLayerContext } from "./layerContext";
 export type { CollabLimits } from "./limits";
 export type { CollabMetrics } from "./metrics";
-export type { RightsScope, WithDocOptions } from "./rooms";
+export type { LayerWriter, RightsScope, WithDocOptions } from "./rooms";
 
 /** The collaboration service: the y-websocket server, its rooms, persistence and projection. */
 export interface Collab {
@@ -48,6 +48,11 @@ export interface Collab {
     fn: (doc: Y.Doc) => T | Promise<T>,
     opts?: WithDocOptions,
   ): Promise<T>;
+  /**
+   * A writer of many batches into one layer that does not load the layer while nobody edits it (see
+   * LayerWriter): an annotation import's memory stays near one batch, not the whole layer.
+   */
+  layerWriter(documentId: number, layer: LayerName): Promise<LayerWriter>;
   /** Writes every pending update and projection change now (and applies pending rights changes). */
   flush(): Promise<void>;
   /**
@@ -115,6 +120,7 @@ export function createCollab(deps: CollabDeps): Collab {
     handleUpgrade: (req, socket, head) => transport.handleUpgrade(req, socket, head),
     connect: (socket, grant) => registry.join(socket, grant),
     withDoc: (documentId, layer, fn, opts) => registry.withDoc(documentId, layer, fn, opts),
+    layerWriter: (documentId, layer) => registry.layerWriter(documentId, layer),
     async flush() {
       await store.flush();
       await projector.flushAll();

@@ -105,6 +105,11 @@ export class PgProjector extends ProjectorBase {
     if (!failed && !this.dirty.has(room)) this.remember(room);
   }
 
+  async writeDetached(room: ProjectedRoom, d: Dirty): Promise<void> {
+    this.projected.delete(room.name);
+    await this.write([[room, d]]);
+  }
+
   async flushAll(): Promise<void> {
     const batch = this.takeAll();
     if (batch.length > 0) void this.write(batch);

@@ -92,6 +92,12 @@ export interface RoomProjector {
   flushAll(): void | Promise<void>;
   /** Drops a room's pending state (after its final flush). */
   forget(room: ProjectedRoom): void;
+  /**
+   * Writes now the rows of `d`'s keys of a room that is not loaded, read from `room.doc` — a scratch doc holding
+   * just those keys (a layer writer's detached batch). The room's remembered snapshot is forgotten: its next
+   * load reconciles its rows in full. A failed write is logged; that reconcile heals it.
+   */
+  writeDetached(room: ProjectedRoom, d: Dirty): void | Promise<void>;
 }
 
 /**
@@ -114,6 +120,7 @@ export abstract class ProjectorBase implements RoomProjector {
 
   abstract flush(room: ProjectedRoom): void | Promise<void>;
   abstract flushAll(): void | Promise<void>;
+  abstract writeDetached(room: ProjectedRoom, d: Dirty): void | Promise<void>;
   /** The timer's write. */
   protected abstract flushSome(): void;
 
@@ -263,6 +270,16 @@ export class Projector extends ProjectorBase {
       if (!written) return;
     }
     this.remember(room);
+  }
+
+  writeDetached(room: ProjectedRoom, d: Dirty): void {
+    this.projected.delete(room.name);
+    try {
+      // not tryWrite: a failure must not queue a full reconcile of the scratch doc (it holds one batch)
+      this.writeRoom.immediate(room, d);
+    } catch (err) {
+      this.log.error("collab: projection write failed", { room: room.name, err: String(err) });
+    }
   }
 
   /** Writes every room's pending changes now, in one transaction. */

@@ -6,7 +6,7 @@
  * - a failed load closes its connections with 1011 and destroys the doc; nothing is ever stored over it;
  * - last one out: flush the pending writes and the projection, re-check the idle predicate, compact, destroy.
  */
-import { CloseCode, type LayerName, roomName } from "@gloss/shared";
+import { CloseCode, type LayerName, relationsOf, roomName, spansOf } from "@gloss/shared";
 import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { resolveCredential } from "../auth/sessions";
@@ -19,7 +19,7 @@ import { documentLayerContext, type LayerWriteContext } from "./layerContext";
 import type { CollabLimits } from "./limits";
 import type { CollabCounters } from "./metrics";
 import type { LayerStore } from "./persistence";
-import type { RoomProjector } from "./projection";
+import type { Dirty, RoomProjector } from "./projection";
 import { Room, type RoomEnv } from "./room";
 import type { TimerRegistry } from "./timers";
 import type { RoomRules } from "./validate";
@@ -43,6 +43,32 @@ export interface WithDocOptions {
    * this one yet (a caller that decides from the doc under a lock all servers share wants it).
    */
   fresh?: boolean;
+}
+
+/**
+ * A writer of one layer that need not hold it in memory (an annotation import of 200,000 spans): while the
+ * layer's room is not loaded on this server, each batch is built in a small scratch doc and committed
+ * straight to the store and the projection; once the room is loaded here (an editor opened it, even for a
+ * moment), every later batch goes through the live room, as withDoc's writes do, so editors see it at once.
+ * Batches only add keys to the layer's root maps (fresh span and relation ids), so a scratch doc's update
+ * merges into the layer whatever else it holds.
+ */
+export interface LayerWriter {
+  /** Reads the layer as it is: the live doc when the room is loaded, else a doc of its stored state. */
+  read<T>(fn: (doc: Y.Doc) => T): Promise<T>;
+  /**
+   * Writes one batch in one transaction of `origin`, durable (and projected) on return. `fn` is given the live
+   * doc (`live`) or a scratch doc that holds nothing but what `fn` writes.
+   */
+  write(fn: (doc: Y.Doc, live: boolean) => void, origin: unknown): Promise<void>;
+  /** Done writing. */
+  close(): void;
+}
+
+/** One open LayerWriter: whether the room was loaded since it opened, and its detached write in flight. */
+interface WriterSession {
+  live: boolean;
+  pending: Promise<void> | null;
 }
 
 /** Whose rights changed: a project, a document, a user, or (all fields absent) everyone. */
@@ -76,6 +102,8 @@ export class RoomRegistry implements ConnectionHost {
   readonly log: Logger;
   readonly counters: CollabCounters;
   private closing = false;
+  /** Open layer writers, by room name. */
+  private readonly writers = new Map<string, Set<WriterSession>>();
   private pendingScopes: RightsScope[] | null = null;
   /** The re-authorisation passes whose answers are still awaited (PostgreSQL), as one promise. */
   private reauthorizing: Promise<void> = Promise.resolve();
@@ -331,6 +359,89 @@ export class RoomRegistry implements ConnectionHost {
     }
   }
 
+  /**
+   * A writer of a layer for a server-side writer of many batches (see LayerWriter). The document must exist.
+   */
+  async layerWriter(documentId: number, layer: LayerName): Promise<LayerWriter> {
+    if (this.closing) throw new Error("the collaboration server is shutting down");
+    const doc = await callEager(this.deps.database, projectOf, documentId);
+    if (!doc) throw new Error(`no document ${documentId}`);
+    const name = roomName(documentId, layer);
+    const session: WriterSession = { live: this.rooms.has(name), pending: null };
+    const sessions = this.writers.get(name) ?? new Set<WriterSession>();
+    this.writers.set(name, sessions.add(session));
+    let closed = false;
+    const detached = () => !closed && !session.live && !this.rooms.has(name) && !this.closing;
+    return {
+      read: async (fn) => {
+        if (!detached()) return this.withDoc(documentId, layer, fn);
+        const stored = await this.deps.store.readState(name);
+        const scratch = new Y.Doc();
+        try {
+          if (stored) Y.applyUpdate(scratch, stored);
+          return fn(scratch);
+        } finally {
+          scratch.destroy();
+        }
+      },
+      write: async (fn, origin) => {
+        if (closed) throw new Error("the layer writer is closed");
+        if (!detached()) {
+          session.live = true;
+          await this.withDoc(documentId, layer, (live) => live.transact(() => fn(live, true), origin));
+          return;
+        }
+        // Set before the first await: a load of the room that starts meanwhile reads the store after it.
+        session.pending = this.writeDetached(name, documentId, doc.projectId, layer, fn, origin);
+        try {
+          await session.pending;
+        } finally {
+          session.pending = null;
+        }
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        sessions.delete(session);
+        if (sessions.size === 0 && this.writers.get(name) === sessions) this.writers.delete(name);
+      },
+    };
+  }
+
+  /**
+   * One batch of a detached LayerWriter: built in a scratch doc, committed to the store, its rows projected.
+   * The room stays unloaded; its next load reads the batch from the store (and reconciles its rows in full).
+   */
+  private async writeDetached(
+    name: string,
+    documentId: number,
+    projectId: number,
+    layer: string,
+    fn: (doc: Y.Doc, live: boolean) => void,
+    origin: unknown,
+  ): Promise<void> {
+    const scratch = new Y.Doc();
+    try {
+      scratch.transact(() => fn(scratch, false), origin);
+      const dirty: Dirty = {
+        spans: new Set(spansOf(scratch).keys()),
+        relations: new Set(relationsOf(scratch).keys()),
+        rejected: new Set(),
+        state: false,
+        full: false,
+      };
+      if (dirty.spans.size === 0 && dirty.relations.size === 0) return;
+      const update = Y.encodeStateAsUpdate(scratch);
+      await new Promise<void>((resolve, reject) => {
+        this.deps.store.append({ name, committed: () => resolve(), persistFailed: reject }, update);
+        void this.deps.store.flush();
+      });
+      await this.deps.projector.writeDetached({ name, documentId, projectId, layer, doc: scratch }, dirty);
+    } finally {
+      scratch.destroy();
+    }
+  }
+
   /** The loaded room, or a new one whose (single) load starts now. */
   private acquire(name: string, documentId: number, layer: string, projectId: number): Room {
     const existing = this.rooms.get(name);
@@ -341,6 +452,8 @@ export class RoomRegistry implements ConnectionHost {
     }
     const room = new Room(name, documentId, layer, projectId, this.roomEnv);
     this.rooms.set(name, room);
+    // a layer writer's later batches go through this room (it may be loaded and gone by their time)
+    for (const session of this.writers.get(name) ?? []) session.live = true;
     // While rooms are loaded, notice what other processes append to them (before this room reads).
     this.stopWatching ??= this.deps.store.watchExternal(
       {
@@ -378,6 +491,8 @@ export class RoomRegistry implements ConnectionHost {
     );
     try {
       await room.subscribed;
+      // a layer writer's batch committing now is read with the rest
+      for (const session of this.writers.get(room.name) ?? []) await session.pending?.catch(() => {});
       const stored = await this.deps.store.load(room.name);
       if (room.status !== "loading") return; // failed or shut down meanwhile
       room.applyStored(stored);
