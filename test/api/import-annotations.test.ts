@@ -8,6 +8,7 @@ import { readZip, SPANS_PER_BATCH, writeZip } from "@gloss/server/services/impor
 import { DEFAULT_RELATION_TYPES, type LayerName, listRelations, listSpans, OffsetMap } from "@gloss/shared";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { type CollabClient, connectClient } from "../helpers/collab";
 import { useServer } from "../helpers/factories";
 import { ApiClient, postChunked } from "../helpers/http";
 import { addDocument, type SeededUser } from "../helpers/seed";
@@ -636,6 +637,66 @@ describe("a long import is written in batches", () => {
     const again = await post(`format=gloss&layer=${layer}`, `${JSON.stringify(line)}\n`);
     expect(await again.json()).toMatchObject({ spans: 0, relations: 0, skipped: 25_003 });
     expect(await layerSpans(d.id, layer)).toHaveLength(25_000);
+  });
+
+  it("into a layer nobody has open, the batches go to the store and the projection without loading it; an editor who opens it meanwhile gets every span once, and the rest live", async () => {
+    const d = await longDocument(12_000, 6_000);
+    const spans = spansOver(d, 25_000, false);
+    const layer = userLayer(w.manager);
+    const line = {
+      id: d.id,
+      offsets: "codepoint",
+      spans: spans.map(({ start16: _a, end16: _b, ...s }) => s),
+    };
+    const collab = ctx.server.deps.collab;
+    const roomsLoaded = () => collab.metrics().rooms;
+    // watch the import from the test's side of the event loop (the server runs in this process): the
+    // rooms loaded when its first batch is projected, and then an editor who opens the layer
+    let roomsAtFirstBatch = -1;
+    let editor: CollabClient | null = null;
+    let liveTransactions = 0;
+    const watch = setInterval(() => {
+      if (editor) return;
+      const rows = sqlRow<{ n: number }>(
+        ctx.server.store,
+        sql`SELECT count(*) AS n FROM annotations WHERE document_id = ${d.id} AND layer = ${layer}`,
+      );
+      void rows.then((r) => {
+        if (editor || !r || Number(r.n) === 0) return;
+        roomsAtFirstBatch = roomsLoaded();
+        editor = connectClient(ctx.server, { documentId: d.id, layer, auth: { token: w.manager.token } });
+        editor.doc.on("update", () => {
+          liveTransactions++;
+        });
+      });
+    }, 1);
+    const res = await post(`format=gloss&layer=${layer}`, `${JSON.stringify(line)}\n`);
+    clearInterval(watch);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ spans: 25_000, skipped: 0 });
+    // the first batch was written with no room loaded (before: the import loaded the layer whole)
+    expect(roomsAtFirstBatch).toBe(0);
+    expect(editor, "the editor opened the layer during the import").not.toBeNull();
+    const client = editor as unknown as CollabClient;
+    try {
+      await client.synced();
+      const expected = spans.map((s) => `${s.start16}:${s.end16}:${s.label}`).sort();
+      const names = new Map(w.project.labels.map((l) => [l.id, l.name]));
+      const editorSees = () =>
+        listSpans(client.doc)
+          .map((s) => `${s.start}:${s.end}:${names.get(s.label)}`)
+          .sort();
+      await expect.poll(() => editorSees().length, { timeout: 10_000 }).toBe(25_000);
+      expect(editorSees()).toEqual(expected);
+      // the batches after the editor came reached it live, not only by its sync
+      expect(liveTransactions).toBeGreaterThan(1);
+      expect(await layerSpans(d.id, layer)).toEqual(expected);
+      await collab.flush();
+      const projected = await projectedRows(ctx.server.store, layer, d.id);
+      expect(projected.map((r) => `${r.start}:${r.end}:${names.get(r.labelId)}`).sort()).toEqual(expected);
+    } finally {
+      client.destroy();
+    }
   });
 
   it("a long line read a run of spans at a time still names the line and field of a problem past the first run, and stores nothing", async () => {

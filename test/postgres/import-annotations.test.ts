@@ -44,7 +44,14 @@ function standInCollab() {
     return d;
   };
   const collab: ImportDeps["collab"] = {
-    withDoc: async (documentId, layer, fn) => fn(doc(documentId, layer)),
+    layerWriter: async (documentId, layer) => {
+      const d = doc(documentId, layer);
+      return {
+        read: async (fn) => fn(d),
+        write: async (fn, origin) => d.transact(() => fn(d, true), origin),
+        close: () => {},
+      };
+    },
     flush: async () => {},
   };
   return { collab, docs, doc };

@@ -18,11 +18,12 @@
  * Its reads and writes of the database (the project, its labels and documents, the labels it creates, the
  * audit row) are generators over the store (db/store.ts), the same on SQLite and PostgreSQL; on SQLite
  * each runs synchronously within its call, as before. The layers are written through the collaboration
- * service (`withDoc`), as any edit.
+ * service's LayerWriter: through the live room while anyone has the layer open (editors see the batches as
+ * they land); otherwise each batch is committed to the store and the projection from a scratch doc holding
+ * that batch alone, so the server never holds the whole layer (200,000 spans ≈ 90 MB of heap) for an import.
  */
 import { createHash } from "node:crypto";
 import {
-  addRelation,
   type DocumentRef,
   type FormatIssue,
   type ImportDocument,
@@ -37,6 +38,7 @@ import {
   type OffsetUnit,
   type ParseResult,
   quote,
+  type RelationRecord,
   type ResolvedSpan,
   readBrat,
   readDoccano,
@@ -47,11 +49,11 @@ import {
   resolveOffsets,
   type SpanRecord,
   spansOf,
+  validateRelationRecord,
   validateSpanRecord,
 } from "@gloss/shared";
 import { count, eq, sql } from "drizzle-orm";
-import type * as Y from "yjs";
-import type { Collab } from "../collab";
+import type { Collab, LayerWriter } from "../collab";
 import {
   all,
   allWith,
@@ -66,6 +68,7 @@ import {
   transaction,
 } from "../db/store";
 import { HttpError } from "../errors";
+import { heapBudget } from "../heapBudget";
 import { PayloadTooLarge } from "../import/errors";
 import { type GlossChunkedRecord, readGlossChunked } from "../import/glossChunks";
 import { readZip, type ZipLimits } from "../import/zip";
@@ -74,7 +77,7 @@ import { recordAudit } from "./audit";
 /** What an import needs: the database, and the collaboration service its spans are written through. */
 export interface ImportDeps {
   store: Store;
-  collab: Pick<Collab, "withDoc" | "flush">;
+  collab: Pick<Collab, "layerWriter" | "flush">;
 }
 
 export interface ImportRequest {
@@ -103,10 +106,22 @@ export interface ImportResult {
 /** Most issues listed in an error response (the total is given too). */
 const MAX_LISTED = 200;
 
+/** Heap growth that an import lets its batches make before it collects their garbage (see heapBudget). */
+const IMPORT_HEAP_BUDGET = 32 * 2 ** 20;
+
 /** Spans (or relations) written per Yjs transaction; the event loop runs between two batches. */
 export const SPANS_PER_BATCH = 5_000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Between two chunks of the parse or two batches of the write: the garbage they made is collected once the
+ * heap has grown by IMPORT_HEAP_BUDGET (rather than left for V8's first, lazy, full collection), then the
+ * event loop runs.
+ */
+const collectImportGarbage = heapBudget(IMPORT_HEAP_BUDGET);
+const yieldToEventLoop = () => {
+  collectImportGarbage();
+  return new Promise<void>((resolve) => setImmediate(resolve));
+};
 
 export { readZip, writeZip } from "../import/zip";
 
@@ -380,9 +395,12 @@ export async function importAnnotations(
       await deps.collab.flush();
       await yieldToEventLoop();
     };
-    await deps.collab.withDoc(plan.id, req.layer, (ydoc) =>
-      writePlan(ydoc, plan, ctx, req, labelIds, result, pause),
-    );
+    const writer = await deps.collab.layerWriter(plan.id, req.layer);
+    try {
+      await writePlan(writer, plan, ctx, req, labelIds, result, pause);
+    } finally {
+      writer.close();
+    }
     result.documents++;
   }
   await call(store, recordAudit, {
@@ -633,10 +651,11 @@ function resolveRelationType(type: string, types: string[]): string | null {
 /**
  * Writes one document's spans, then its relations, SPANS_PER_BATCH per Yjs transaction, with `pause`
  * between two transactions; spans and relations already in the layer are reused, not added twice.
- * Stops early if the room fails meanwhile (withDoc then reports why).
+ * The batches go through a LayerWriter: into the live room when the layer is loaded, else straight to the
+ * store and the projection (the layer is then never held whole in memory).
  */
 async function writePlan(
-  ydoc: Y.Doc,
+  writer: LayerWriter,
   plan: PlannedDoc,
   ctx: LayerContext,
   req: ImportRequest,
@@ -645,11 +664,13 @@ async function writePlan(
   pause: () => Promise<void>,
 ): Promise<void> {
   const now = Date.now();
-  const spans = spansOf(ydoc);
-  const existing = new Map<string, string>();
-  for (const [id, s] of spans.entries()) existing.set(`${s.start}:${s.end}:${s.label}`, id);
-  const existingRels = new Set<string>();
-  for (const r of relationsOf(ydoc).values()) existingRels.add(`${r.from}>${r.to}>${r.type}`);
+  const { existing, existingRels } = await writer.read((doc) => {
+    const existing = new Map<string, string>();
+    for (const [id, s] of spansOf(doc).entries()) existing.set(`${s.start}:${s.end}:${s.label}`, id);
+    const existingRels = new Set<string>();
+    for (const r of relationsOf(doc).values()) existingRels.add(`${r.from}>${r.to}>${r.type}`);
+    return { existing, existingRels };
+  });
   const idOf = new Map<string, string>();
   const cols = plan.spans;
   const provenance =
@@ -658,11 +679,9 @@ async function writePlan(
       : undefined;
   const total = cols.start.length;
   for (let from = 0; from < total; from += SPANS_PER_BATCH) {
-    if (from > 0) {
-      await pause();
-      if (ydoc.isDestroyed) return;
-    }
-    ydoc.transact(() => {
+    if (from > 0) await pause();
+    await writer.write((doc) => {
+      const spans = spansOf(doc);
       for (let i = from; i < Math.min(total, from + SPANS_PER_BATCH); i++) {
         const start = cols.start[i]!;
         const end = cols.end[i]!;
@@ -690,23 +709,34 @@ async function writePlan(
       }
     }, "import");
   }
+  // the spans a relation may link: the layer's and this import's (a detached batch's doc holds neither)
+  const known = new Set(existing.values());
   for (let from = 0; from < plan.relations.length; from += SPANS_PER_BATCH) {
-    if (total > 0 || from > 0) {
-      await pause();
-      if (ydoc.isDestroyed) return;
-    }
-    ydoc.transact(() => {
+    if (total > 0 || from > 0) await pause();
+    await writer.write((doc, live) => {
+      const spans = spansOf(doc);
+      const relations = relationsOf(doc);
+      const exists = (id: string) => (live ? spans.has(id) : known.has(id));
       for (const r of plan.relations.slice(from, from + SPANS_PER_BATCH)) {
         const fromId = idOf.get(r.from)!;
         const toId = idOf.get(r.to)!;
         // a live editor removed one of its spans between two batches: the relation would dangle
-        if (!spans.has(fromId) || !spans.has(toId)) continue;
+        if (!exists(fromId) || !exists(toId)) continue;
         const k = `${fromId}>${toId}>${r.type}`;
         if (existingRels.has(k)) {
           result.skipped++;
           continue;
         }
-        addRelation(ydoc, { from: fromId, to: toId, type: r.type, author: req.userId }, ctx, "import");
+        const id = newId();
+        const rec: RelationRecord = {
+          from: fromId,
+          to: toId,
+          type: r.type,
+          author: req.userId,
+          createdAt: now,
+        };
+        validateRelationRecord(id, rec, ctx, exists);
+        relations.set(id, rec);
         existingRels.add(k);
         result.relations++;
       }
