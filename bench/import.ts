@@ -12,10 +12,11 @@
  * Peak RSS is the kernel's high-water mark of the child (/proc/<pid>/status VmHWM), reset before each phase
  * through /proc/<pid>/clear_refs, and cross-checked by polling VmRSS.
  *
- *   npx tsx bench/import.ts [--docs 100000] [--spans 200000] [--settle 10] [--keyed] [--keep]
+ *   pnpm bench:import [--docs 100000] [--spans 200000] [--settle 10] [--keyed] [--keep] [--source]
  *
  * (`--settle`: seconds to wait after the span import before reading the settled RSS; `--keyed`: every span
- * carries an id, as in a Gloss export.)
+ * carries an id, as in a Gloss export; `--source`: run the server from its TypeScript sources through tsx
+ * instead of the bundle `pnpm start` runs — the loader's compiled modules and source maps add ≈55 MB of RSS.)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -27,7 +28,10 @@ import { seedDocument, seedProject, seedUser } from "../test/helpers/seed";
 import { startChild } from "./lib/child";
 import { benchOptions } from "./lib/options";
 
-const o = benchOptions({ numbers: { docs: 100_000, spans: 200_000, settle: 10 }, flags: ["keep", "keyed"] });
+const o = benchOptions({
+  numbers: { docs: 100_000, spans: 200_000, settle: 10 },
+  flags: ["keep", "keyed", "source"],
+});
 for (const k of ["docs", "spans", "settle"] as const)
   if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`--${k} wants a positive integer`);
 const DOCS = o.docs;
@@ -178,11 +182,16 @@ async function main() {
       `generated ${DOCS.toLocaleString("en-US")} documents (${mb(docsBytes)}) and ${SPANS.toLocaleString("en-US")} spans (${mb(annBytes)}) in ${dir}\n`,
     );
 
-    const server = await startChild<{ url: string }>("glossServer.ts", { GLOSS_BENCH_DATA_DIR: dir });
+    const server = await startChild<{ url: string }>("glossServer.ts", {
+      GLOSS_BENCH_DATA_DIR: dir,
+      ...(o.source ? {} : { GLOSS_BENCH_BUILT: "1" }),
+    });
     const pid = server.proc.pid!;
     const auth = { authorization: `Bearer ${user.token}` };
     try {
-      process.stdout.write(`server pid ${pid}, RSS at start ${mb(memOf(pid).rss)}\n\n`);
+      process.stdout.write(
+        `server pid ${pid} (${o.source ? "from the sources, through tsx" : "the built bundle, server/dist"}), RSS at start ${mb(memOf(pid).rss)}\n\n`,
+      );
 
       // (a) documents, streamed
       process.stdout.write(`(a) ${DOCS.toLocaleString("en-US")}-line JSONL document import\n`);

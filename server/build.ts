@@ -2,7 +2,8 @@
  * `pnpm --filter @gloss/server build`: bundles the server and CLI (src/cli/main.ts) into dist/main.js with esbuild,
  * so `pnpm start` and `pnpm gloss` run plain JavaScript instead of compiling TypeScript at every start, and the
  * agreement worker thread (src/services/agreement/worker.ts) into dist/agreementWorker.js beside it, where
- * services/agreement/pool.ts looks for it when it runs from the bundle.
+ * services/agreement/pool.ts looks for it when it runs from the bundle; and src/library.ts into dist/server.js, the
+ * same server as a library (benchmarks start it to measure what `pnpm start` runs).
  *
  * The workspace's own TypeScript (@gloss/shared) is bundled in; the server's npm dependencies stay external and load
  * from node_modules (better-sqlite3 is native, and Yjs must be the one copy the whole tree shares). A source map is
@@ -91,7 +92,12 @@ const { build } = await import("esbuild");
 const startedAt = Date.now();
 const result = await build({
   absWorkingDir: here,
-  entryPoints: { main: "src/cli/main.ts", agreementWorker: "src/services/agreement/worker.ts" },
+  entryPoints: {
+    main: "src/cli/main.ts",
+    agreementWorker: "src/services/agreement/worker.ts",
+    // the server as a library, for benchmarks that measure the bundle (src/library.ts)
+    server: "src/library.ts",
+  },
   outdir,
   bundle: true,
   platform: "node",
