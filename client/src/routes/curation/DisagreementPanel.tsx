@@ -19,6 +19,7 @@ import {
   kindsText,
   RESOLUTION_TEXT,
   replacedGoldSpan,
+  versionsOf,
 } from "./disagreements";
 import { EditForm, type EditSeed } from "./EditForm";
 import styles from "./panel.module.css";
@@ -101,8 +102,12 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
   const who = (c: (typeof item.candidates)[number]) =>
     c.annotators.map((a) => names.get(a.userId) ?? props.layerNames.get(a.layer) ?? a.layer).join(", ");
   const first = item.candidates[0];
+  // the keys that accept this version: of the lanes whose (first) version here it is
   const keysOf = (c: (typeof item.candidates)[number]) =>
-    c.annotators.map((a) => props.laneKeys.get(a.layer)).filter((k): k is string => !!k);
+    c.annotators
+      .filter((a) => versionsOf(item, a.layer)[0] === c)
+      .map((a) => props.laneKeys.get(a.layer))
+      .filter((k): k is string => !!k);
   // a version written over other text is new: it replaces nothing of this disagreement's gold
   const editing = props.editing;
   const overSite = !!editing && editing.start < item.site.end && editing.end > item.site.start;
