@@ -161,6 +161,10 @@ test("every span of every lane has a visible box, overlapping spans of one annot
     "denial:Critics denied it",
     "speculation:Prices may fall",
   ]);
+  // the README's picture (docs/screenshots/curation.png is this one): 1280×800, the overlaps current
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await goTo(page, 1);
+  await page.screenshot({ path: screenshotPath("curation-1280") });
   expect(pageErrors(context)).toEqual([]);
   await context.close();
 });
