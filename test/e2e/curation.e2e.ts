@@ -84,12 +84,14 @@ async function openCuration(page: Page, documentId: number) {
   await expect.poll(() => connectionLabel(page), { timeout: 10_000 }).toBe("Connected");
 }
 
-const panelTitle = (page: Page) => page.locator(".dis-panel h2").textContent();
-const openCount = (page: Page) => page.locator(".curation-counts").getAttribute("data-open");
-const notice = (page: Page) => page.locator(".notice").textContent();
+const panelTitle = (page: Page) => page.locator("#dis-title").textContent();
+const openCount = (page: Page) => page.locator("[data-open]").getAttribute("data-open");
+const notice = (page: Page) => page.locator("[data-notice]").textContent();
 /** The labels drawn in the gold lane, in reading order (one per span: its first cell). */
 const goldLane = (page: Page) =>
-  page.locator(".lane-gold .cell.first").evaluateAll((els) => els.map((e) => e.getAttribute("data-label")));
+  page
+    .locator('[data-lane="gold"][data-first]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-label")));
 
 /** The gold layer's projection (annotations table) after the server flushed every pending write. */
 async function goldProjection(documentId: number) {
@@ -110,14 +112,14 @@ test("a curator auto-merges, settles a label and a boundary mismatch, and gold's
   await openCuration(page, w.documentId);
 
   // lanes: Ann, Bob, Gold; three open disagreements, each named by its kind in words
-  expect(await page.locator(".lane-legend li").allTextContents()).toEqual([
-    "ANAnn (4)",
-    "BOBob (3)",
+  expect(await page.getByRole("list", { name: "Lanes" }).getByRole("listitem").allTextContents()).toEqual([
+    "1ANAnn (4)",
+    "2BOBob (3)",
     "GGold (0)",
   ]);
   expect(await openCount(page)).toBe("3");
   const badges = await page
-    .locator(".dis-badge")
+    .locator("[data-disagreement]")
     .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
   expect(badges).toEqual([
     "Disagreement 1 of 3: label, open",
@@ -127,18 +129,18 @@ test("a curator auto-merges, settles a label and a boundary mismatch, and gold's
 
   // auto-merge writes the one agreed span and says what it skipped
   await page.getByRole("button", { name: "Auto-merge" }).click();
-  await expect.poll(() => page.locator(".merge-result").textContent()).toContain("Merged 1 span");
-  expect(await page.locator(".merged").textContent()).toBe("claim taxes will rise");
+  await expect.poll(() => page.locator("[data-merge-result]").textContent()).toContain("Merged 1 span");
+  expect(await page.locator("[data-merged]").textContent()).toBe("claim taxes will rise");
   await expect.poll(() => goldLane(page)).toEqual(["claim"]);
 
   // J: the first open disagreement (label); E opens "your version"; pick the label and save
   await page.keyboard.press("j");
   await expect.poll(() => panelTitle(page)).toBe("Disagreement 1 of 3");
-  expect(await page.locator(".dis-kinds .kind-badge").allTextContents()).toEqual(["label"]);
+  expect(await page.locator("[data-kind]").allTextContents()).toEqual(["label"]);
   await page.keyboard.press("e");
   const edit = page.getByRole("form", { name: "Edit the gold version" });
   await edit.getByLabel("Label").selectOption({ label: "denial" });
-  expect(await edit.locator(".edit-preview q").textContent()).toBe("Critics denied it");
+  expect(await edit.locator("[data-preview] q").textContent()).toBe("Critics denied it");
   // the boundaries read in characters (code points): one fewer than UTF-16 after the emoji
   expect(await edit.getByLabel("Start (character)").inputValue()).toBe(String(at("Critics") - 1));
   await page.screenshot({ path: screenshotPath("curation-edit"), fullPage: true });
@@ -146,14 +148,14 @@ test("a curator auto-merges, settles a label and a boundary mismatch, and gold's
   await expect.poll(() => notice(page)).toBe("Saved your version, denial “Critics denied it”, to gold.");
   await expect.poll(() => openCount(page)).toBe("2");
 
-  // J again: the boundary mismatch; accept Bob's version (with the full stop) by its number key
+  // J again: the boundary mismatch; accept Bob's version (with the full stop) by his lane's key (2)
   await page.keyboard.press("j");
   await expect.poll(() => panelTitle(page)).toBe("Disagreement 2 of 3");
-  const versions = await page.locator(".candidate .candidate-who").allTextContents();
+  const versions = await page.locator("[data-candidate-who]").allTextContents();
   const bobs = versions.findIndex((t) => t.startsWith("Marked by Bob"));
   expect(bobs).toBeGreaterThanOrEqual(0);
-  expect(await page.locator(".candidate .candidate-text").nth(bobs).textContent()).toBe("Prices may fall.");
-  await page.keyboard.press(String(bobs + 1));
+  expect(await page.locator("[data-candidate-text]").nth(bobs).textContent()).toBe("Prices may fall.");
+  await page.keyboard.press("2");
   await expect.poll(() => notice(page)).toBe("Accepted speculation “Prices may fall.” into gold.");
 
   // J: the attribution only Ann marked; R rejects it
@@ -162,7 +164,9 @@ test("a curator auto-merges, settles a label and a boundary mismatch, and gold's
   await page.keyboard.press("r");
   await expect.poll(() => openCount(page)).toBe("0");
   await expect
-    .poll(() => page.locator(".dis-badge").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label"))))
+    .poll(() =>
+      page.locator("[data-disagreement]").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label"))),
+    )
     .toEqual([
       "Disagreement 1 of 3: label, resolved in gold",
       "Disagreement 2 of 3: boundary, resolved in gold",
@@ -223,7 +227,9 @@ test("two curators on one document see each other's decisions and presence live"
   await a.locator('[data-disagreement="1"]').click();
   await expect.poll(() => panelTitle(a)).toBe("Disagreement 1 of 3");
   await b.getByText("Cora Curator is looking at this").waitFor({ state: "attached" });
-  expect(await b.locator(".badge-row").first().getByText("Cora Curator is looking at this").count()).toBe(1);
+  expect(
+    await b.locator("[data-badges-of]").first().getByText("Cora Curator is looking at this").count(),
+  ).toBe(1);
 
   // Cora accepts Ann's version; Carl's view updates without a reload
   const navigations: string[] = [];
@@ -238,7 +244,7 @@ test("two curators on one document see each other's decisions and presence live"
 
   // and the other way round: Carl auto-merges, Cora sees the merged claim appear
   await b.getByRole("button", { name: "Auto-merge" }).click();
-  await expect.poll(() => b.locator(".merge-result").textContent()).toContain("Merged 1 span");
+  await expect.poll(() => b.locator("[data-merge-result]").textContent()).toContain("Merged 1 span");
   await expect.poll(() => goldLane(a), { timeout: 5_000 }).toEqual(["claim", "denial"]);
   expect(navigations).toEqual([]);
   await a.screenshot({ path: screenshotPath("curation-live-a"), fullPage: true });
@@ -261,7 +267,7 @@ test("two curators decide one disagreement: the second sees the first's decision
   const b = await ctxB.newPage();
   await openCuration(a, w.documentId);
   await openCuration(b, w.documentId);
-  const prompt = (page: Page) => page.locator(".already-decided");
+  const prompt = (page: Page) => page.locator("[data-already-decided]");
   const badge = (page: Page, n: number) =>
     page.locator(`[data-disagreement="${n}"]`).getAttribute("aria-label");
 
@@ -275,7 +281,9 @@ test("two curators decide one disagreement: the second sees the first's decision
   await expect
     .poll(() => badge(b, 1), { timeout: 2_000, interval: 50 })
     .toBe("Disagreement 1 of 3: label, resolved in gold");
-  await expect.poll(() => b.locator(".gold-list .hint").textContent()).toContain("accepted by Cora Curator");
+  await expect
+    .poll(() => b.locator("[data-gold-list] .hint").textContent())
+    .toContain("accepted by Cora Curator");
 
   // Carl accepts Bob's claim: he is asked first, and nothing changes until he says so
   await b.getByRole("button", { name: /^Accept version \d: claim by Bob$/ }).click();

@@ -40,7 +40,7 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
     (l) => !message.includes(l.what),
   );
   return (
-    <div className="error" role="alert">
+    <div className="g-error" role="alert">
       {title ? <strong>{title}: </strong> : null}
       {message}
       {lines.length > 0 ? (

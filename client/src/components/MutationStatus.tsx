@@ -38,11 +38,11 @@ export function MutationError(props: {
 export function MutationDone(props: { mutation: MutationLike; inline?: boolean; children: ReactNode }) {
   if (props.mutation.status !== "success") return null;
   return props.inline ? (
-    <span role="status" className="ok">
+    <span role="status" className="g-ok">
       {props.children}
     </span>
   ) : (
-    <p role="status" className="ok">
+    <p role="status" className="g-ok">
       {props.children}
     </p>
   );

@@ -60,7 +60,7 @@ export function SpanSidebar(props: SpanSidebarProps) {
         ) : null}
       </fieldset>
       {visible.length === 0 ? (
-        <p className="empty">
+        <p className="g-empty">
           {spans.length > 0
             ? "No span with these labels."
             : props.editable === false

@@ -97,7 +97,7 @@ function DocumentList({ projectId }: { projectId: number }) {
       ) : null}
       {list ? (
         list.length === 0 ? (
-          <p className="empty">{q || status ? "No document matches." : "No documents yet."}</p>
+          <p className="g-empty">{q || status ? "No document matches." : "No documents yet."}</p>
         ) : (
           <table className="doc-table" aria-busy={docs.isFetching}>
             <thead>

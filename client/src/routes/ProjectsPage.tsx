@@ -43,7 +43,7 @@ export function ProjectsPage() {
               </search>
             ) : null}
             {list.length === 0 ? (
-              <p className="empty">
+              <p className="g-empty">
                 {search
                   ? "No project matches."
                   : "No projects yet. Create one below, or ask a manager to add you to theirs."}

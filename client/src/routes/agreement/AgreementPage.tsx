@@ -158,7 +158,7 @@ function PairsSection({ report, names }: { report: AgreementReport; names: Reado
         </label>
       </div>
       {layers.length < 2 ? (
-        <p className="empty">Fewer than two annotators to compare.</p>
+        <p className="g-empty">Fewer than two annotators to compare.</p>
       ) : (
         <div className="chart-box">
           <PairHeatMap layers={layers} figureOf={figureOf} metric={metricName} />
@@ -185,7 +185,7 @@ function LabelsSection({ report, colors }: { report: AgreementReport; colors: Ma
     <section aria-labelledby="labels-title" className="agreement-section">
       <h2 id="labels-title">Per label</h2>
       {rows.length === 0 ? (
-        <p className="empty">No label to compare.</p>
+        <p className="g-empty">No label to compare.</p>
       ) : (
         <div className="chart-box">
           <LabelBars rows={rows} />

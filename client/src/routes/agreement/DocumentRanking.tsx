@@ -45,7 +45,7 @@ export function DocumentRanking(props: {
         </label>
       </search>
       {documents.length === 0 ? (
-        <p className="empty">
+        <p className="g-empty">
           {table.q ? "No compared document matches." : "No document has two or more annotators yet."}
         </p>
       ) : (

@@ -5,6 +5,7 @@
  */
 import type { AlreadyDecidedDetails, CurationDecisionBody, CurationSpanDto } from "@gloss/shared";
 import { ApiError } from "../../api/client";
+import styles from "./CurationPage.module.css";
 import type { DisagreementItem } from "./disagreements";
 
 export interface AlreadyDecided {
@@ -91,11 +92,9 @@ export function AlreadyDecidedPrompt(props: {
   onKeep(): void;
 }) {
   return (
-    <div className="already-decided" role="alert">
-      <p className="already-decided-line">{alreadyDecidedText(props.prompt.details)}</p>
-      <p className="already-decided-line hint">
-        The view now shows their decision. Replace it with yours, or keep theirs.
-      </p>
+    <div className={styles.alreadyDecided} role="alert" data-already-decided="">
+      <p>{alreadyDecidedText(props.prompt.details)}</p>
+      <p className="hint">The view now shows their decision. Replace it with yours, or keep theirs.</p>
       <div className="row">
         <button type="button" className="primary" disabled={props.busy} onClick={props.onReplace}>
           Replace

@@ -4,6 +4,7 @@
  */
 import type { AutoMergeResultDto, DocumentCurationDto, SkipReason } from "@gloss/shared";
 import { useState } from "react";
+import styles from "./CurationPage.module.css";
 
 const REASON_TEXT: Record<SkipReason | "invalid", string> = {
   "in-gold": "already in gold",
@@ -37,7 +38,7 @@ export function AutoMergePanel(props: {
   } | null>(null);
   const annotators = props.view?.annotators.length ?? 0;
   return (
-    <section className="automerge" aria-labelledby="automerge-title">
+    <section aria-labelledby="automerge-title">
       <h2 id="automerge-title" className="visually-hidden">
         Auto-merge
       </h2>
@@ -87,7 +88,7 @@ function MergeResult({
     groups.set(text, [...(groups.get(text) ?? []), describeKey(view, s.key)]);
   }
   return (
-    <div className="merge-result" role="status">
+    <div className={styles.mergeResult} role="status" data-merge-result="">
       <p>
         <strong>
           Merged {added} span{added === 1 ? "" : "s"}
@@ -102,7 +103,7 @@ function MergeResult({
         </button>
       </p>
       {added ? (
-        <ul className="merged">
+        <ul className={styles.merged} data-merged="">
           {result.added.spans.map((s) => (
             <li key={s.id}>
               {s.labelName} <q>{s.text}</q>

@@ -1,13 +1,16 @@
 /**
  * /documents/:documentId/curate (curators, managers): the annotators' spans in lanes under the text, each
  * disagreement marked by kind, J/K (or N/P) to move between them, and accept / edit / reject into gold;
- * auto-merge; the document's curation status. Gold is live: another curator's decisions re-read the view
- * and their presence shows beside the title and at the disagreement they are looking at.
+ * auto-merge; the document's curation status. Keys 1–9 accept the version of that lane (1 = the first
+ * lane, numbered beside its name), optionally stepping on to the next open disagreement; selecting text in
+ * the lanes writes the curator's own version. Gold is live: another curator's decisions re-read the view
+ * and their presence shows beside the title and at the disagreement they are looking at; so are the
+ * annotators' layers: a change to one (a reopened layer edited, say) re-reads the view too.
  */
 import type { AssignmentStatus, CurationDecisionBody } from "@gloss/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { invalidateGold, useAutoMerge, useCurationDecision, useSetCurationStatus } from "../../api/mutations";
 import { useDocumentCurationQuery } from "../../api/queries";
 import { userColor } from "../../collab/colors";
@@ -17,7 +20,9 @@ import { latestMutation, MutationError } from "../../components/MutationStatus";
 import { PresenceList } from "../../components/PresenceList";
 import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
+import type { TextRange } from "../../editor/snapping";
 import { useUser } from "../../session";
+import { type DocumentContext, useDocumentContext } from "../useDocumentContext";
 import {
   type AlreadyDecided,
   AlreadyDecidedPrompt,
@@ -27,17 +32,25 @@ import {
   replaceBody,
 } from "./AlreadyDecided";
 import { AutoMergePanel } from "./AutoMergePanel";
+import styles from "./CurationPage.module.css";
 import { DisagreementPanel } from "./DisagreementPanel";
-import { acceptBody, decisionText, listDisagreements, stepDisagreement, withExpected } from "./disagreements";
+import {
+  acceptBody,
+  decisionText,
+  listDisagreements,
+  stepDisagreement,
+  versionsOf,
+  withExpected,
+} from "./disagreements";
 import type { EditSeed } from "./EditForm";
-import { Lanes } from "./Lanes";
+import { Lanes, laneKey } from "./Lanes";
 import { buildLanes, layoutLanes } from "./lanes";
 import { RelationsPanel } from "./RelationsPanel";
 import { CurationCounts, StatusControl } from "./StatusControl";
+import { useAutoAdvance } from "./useAutoAdvance";
 import { useCurationKeys } from "./useCurationKeys";
 import { CURATING_FIELD, useCuratorsAt, useGoldRoom } from "./useGoldRoom";
-import "./curation.css";
-import { type DocumentContext, useDocumentContext } from "../useDocumentContext";
+import { useLayerWatch } from "./useLayerWatch";
 
 const route = getRouteApi("/_auth/documents/$documentId/curate");
 
@@ -65,6 +78,9 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
   );
   const { state, others, awareness } = useGoldRoom(doc.id, self, reload);
   const curatorsAt = useCuratorsAt(awareness, me.id);
+  // the annotators' layers, watched read-only: a change to one re-reads the view (issue 13)
+  const watched = useMemo(() => view.data?.annotators.map((a) => a.layer) ?? [], [view.data?.annotators]);
+  useLayerWatch(doc.id, watched, reload);
 
   const names = useMemo(
     () => new Map(members.map((m) => [m.userId, m.displayName || m.username])),
@@ -77,6 +93,15 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
   const lanes = useMemo(() => (v ? buildLanes(v, names) : []), [v, names]);
   const pieces = useMemo(() => layoutLanes(doc.text, lanes), [doc.text, lanes]);
   const layerNames = useMemo(() => new Map(lanes.map((l) => [l.id, l.name])), [lanes]);
+  const laneKeys = useMemo(() => {
+    const keys = new Map<string, string>();
+    lanes.forEach((l, i) => {
+      const k = laneKey(l, i);
+      if (k) keys.set(l.id, k);
+    });
+    return keys;
+  }, [lanes]);
+  const [autoAdvance, setAutoAdvance] = useAutoAdvance();
 
   const [currentKey, setCurrentKey] = useState<string | null>(null);
   const [openOnly, setOpenOnly] = useState(true);
@@ -124,12 +149,18 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     },
     [dismissFailures],
   );
-  const go = (dir: 1 | -1) => {
-    const key = stepDisagreement(items, currentKey, dir, openOnly);
-    if (key === null) {
-      setNotice(openOnly ? "No open disagreement left." : "No disagreement.");
-      return;
-    }
+  // text selected in the lanes: "your version" over it, with the label chosen so far (stable: the lanes take it)
+  const fallbackLabel = useRef<number | undefined>(undefined);
+  fallbackLabel.current = current?.candidates[0]?.label ?? labels[0]?.id;
+  const selectText = useCallback((r: TextRange) => {
+    setAsk(null);
+    setEditing((prev) => {
+      const label = prev?.label ?? fallbackLabel.current;
+      return label === undefined ? prev : { start: r.start, end: r.end, label };
+    });
+  }, []);
+  /** Makes `key` current and brings its region into view. */
+  const show = (key: string) => {
     select(key);
     const index = items.findIndex((i) => i.disagreement.key === key);
     // after React has marked it current: bring its region into view
@@ -139,11 +170,32 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
         ?.scrollIntoView({ block: "center", behavior: "smooth" }),
     );
   };
+  const go = (dir: 1 | -1) => {
+    const key = stepDisagreement(items, currentKey, dir, openOnly);
+    if (key === null) {
+      setNotice(openOnly ? "No open disagreement left." : "No disagreement.");
+      return;
+    }
+    show(key);
+  };
+  /** After accepting `from`: the next open disagreement, if another is left (the decision's message stays). */
+  const advanceFrom = (from: string) => {
+    const key = stepDisagreement(items, from, 1, true);
+    if (key !== null && key !== from) show(key);
+  };
 
   const send = (body: CurationDecisionBody) => {
     setNotice(null);
     setAsk(null);
-    decision.mutate(body, { onSuccess: () => setEditing(null) });
+    // auto-advance: an accepted version moves on to the next open disagreement (from the one decided)
+    const from = currentKey;
+    const advance = autoAdvance && body.action === "accept" && from ? () => advanceFrom(from) : null;
+    decision.mutate(body, {
+      onSuccess: () => {
+        setEditing(null);
+        advance?.();
+      },
+    });
   };
   /** Sends a decision on the current disagreement with its site as we see it (compare-and-set). */
   const decide = (body: CurationDecisionBody) => {
@@ -165,9 +217,14 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
     enabled: !busy,
     next: () => go(1),
     previous: () => go(-1),
+    // n is a lane (1 = the first lane), never a position in the panel's list of versions
     accept: (n) => {
-      const c = current?.candidates[n];
-      if (current && c && v && c.goldSpanIds.length === 0) decide(acceptBody(current, c, v.gold.spans));
+      const lane = lanes[n];
+      if (!current || !v || !lane || !laneKeys.has(lane.id)) return;
+      const c = versionsOf(current, lane.id)[0];
+      if (!c) setNotice(`${lane.name} has no version of disagreement ${current.index + 1}.`);
+      else if (c.goldSpanIds.length > 0) setNotice(`${lane.name}'s version is already in gold.`);
+      else decide(acceptBody(current, c, v.gold.spans, lane.id));
     },
     edit: () => {
       const c = current?.candidates[0];
@@ -181,6 +238,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
 
   return (
     <div
+      // curation-workspace: a name for tests and readers only (no global rule styles it)
       className="workspace curation-workspace"
       data-connection={state}
       data-view-ready={v ? "true" : undefined}
@@ -199,12 +257,14 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
           Open gold in the editor
         </Link>
       </div>
-      <p className="hint keys">
+      <p className="hint">
         <kbd>J</kbd>/<kbd>N</kbd> next and <kbd>K</kbd>/<kbd>P</kbd> previous disagreement; <kbd>1</kbd>–
-        <kbd>9</kbd> accept a version, <kbd>E</kbd> write your own, <kbd>R</kbd> reject.
+        <kbd>9</kbd> accept that lane's version (its number is beside the name), <kbd>E</kbd> or select text
+        in the lanes to write your own (snapped to words; hold <kbd>Alt</kbd> for exact characters),{" "}
+        <kbd>R</kbd> reject.
       </p>
       {v ? <CurationCounts view={v} names={names} /> : null}
-      <div className="curation-tools">
+      <div className={styles.tools}>
         <AutoMergePanel
           view={v}
           busy={busy}
@@ -214,7 +274,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
             return merge.mutateAsync(threshold).catch(() => null);
           }}
         />
-        <div className="row nav-buttons">
+        <div className={`row ${styles.navButtons}`}>
           <button type="button" onClick={() => go(-1)} aria-keyshortcuts="K P">
             ← Previous
           </button>
@@ -224,6 +284,10 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
           <label className="inline">
             <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
             Open ones only
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={autoAdvance} onChange={(e) => setAutoAdvance(e.target.checked)} />
+            Next disagreement after accepting
           </label>
         </div>
       </div>
@@ -246,13 +310,13 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
           }}
         />
       ) : null}
-      <p className="notice" role="status">
+      <p className={styles.notice} role="status" data-notice="">
         {notice ?? done ?? ""}
       </p>
       {view.error && !v ? <ErrorMessage error={view.error} title="Could not load the curation view" /> : null}
       {v ? (
-        <div className="curation-main">
-          <section className="lanes-pane" aria-label="Annotations aligned with the text">
+        <div className={styles.main}>
+          <section className={styles.lanesPane} aria-label="Annotations aligned with the text">
             <Lanes
               text={doc.text}
               lanes={lanes}
@@ -262,9 +326,10 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
               current={current}
               curatorsAt={curatorsAt}
               onSelect={select}
+              onSelectText={selectText}
             />
           </section>
-          <aside className="sidebar curation-side" aria-label="Current disagreement">
+          <aside className={`sidebar ${styles.side}`} aria-label="Current disagreement">
             <DisagreementPanel
               item={current}
               total={items.length}
@@ -274,6 +339,7 @@ function CurationWorkspace({ document: doc, project, members }: DocumentContext)
               labels={labels}
               names={names}
               layerNames={layerNames}
+              laneKeys={laneKeys}
               busy={busy}
               editing={editing}
               onEdit={setEditing}

@@ -8,14 +8,14 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useProjectCurationQuery } from "../../api/queries";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { SearchField, StatusFilter } from "../../components/Filters";
 import { Pager } from "../../components/Pager";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusChip } from "../../components/StatusChip";
 import { useDebounced } from "../../components/useDebounced";
 import { usePageTitle } from "../../components/usePageTitle";
-import "./curation.css";
-import { SearchField, StatusFilter } from "../../components/Filters";
 import { useProject } from "../useProjectResources";
+import styles from "./CurationPage.module.css";
 
 const route = getRouteApi("/_auth/projects/$projectId/curation");
 
@@ -54,7 +54,7 @@ export function CurationProgressPage() {
   const filtered = search !== "" || status !== "" || openOnly;
 
   return (
-    <div className="page curation-progress">
+    <div className="page">
       <div className="page-title">
         <h1>Curation</h1>
         <span className="row">
@@ -77,7 +77,7 @@ export function CurationProgressPage() {
               <h2 id="progress-title">Progress</h2>
               <button
                 type="button"
-                className="primary next-doc"
+                className={`primary ${styles.nextDoc}`}
                 disabled={nextId === null}
                 onClick={() =>
                   nextId !== null &&
@@ -119,7 +119,7 @@ export function CurationProgressPage() {
             </label>
           </search>
           {p.documents.length === 0 ? (
-            <p className="empty">{filtered ? "No document matches." : "No documents yet."}</p>
+            <p className="g-empty">{filtered ? "No document matches." : "No documents yet."}</p>
           ) : (
             <table className="curation-table" aria-busy={progress.isFetching}>
               <thead>

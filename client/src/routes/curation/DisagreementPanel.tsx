@@ -1,6 +1,7 @@
 /**
  * The current disagreement: its kinds in words, the competing versions with who marked them, what gold
- * holds for it (with provenance), and the decisions — accept a version (keys 1–9), edit (E), reject (R).
+ * holds for it (with provenance), and the decisions — accept a version (the key of a lane that has it,
+ * 1–9), edit (E), reject (R). Text selected in the lanes opens "your version" over it.
  */
 import {
   type CurationDecisionBody,
@@ -18,8 +19,10 @@ import {
   kindsText,
   RESOLUTION_TEXT,
   replacedGoldSpan,
+  versionsOf,
 } from "./disagreements";
 import { EditForm, type EditSeed } from "./EditForm";
+import styles from "./panel.module.css";
 
 export interface DisagreementPanelProps {
   item: DisagreementItem | null;
@@ -31,6 +34,8 @@ export interface DisagreementPanelProps {
   /** Display names by user id. */
   names: ReadonlyMap<number, string>;
   layerNames: ReadonlyMap<string, string>;
+  /** The key (1–9) of each annotator lane, by layer. */
+  laneKeys: ReadonlyMap<string, string>;
   busy: boolean;
   editing: EditSeed | null;
   onEdit(seed: EditSeed | null): void;
@@ -63,15 +68,30 @@ function provenanceText(s: CurationSpanDto, names: ReadonlyMap<number, string>):
 export function DisagreementPanel(props: DisagreementPanelProps) {
   const { item, view, labels, names, busy } = props;
   const map = useMemo(() => new OffsetMap(props.text), [props.text]);
+  const editForm = (replaces: string | undefined) =>
+    props.editing ? (
+      <EditForm
+        key={`${item?.disagreement.key}:${props.editing.start}:${props.editing.end}:${props.editing.label}`}
+        text={props.text}
+        labels={labels}
+        seed={props.editing}
+        replaces={replaces}
+        busy={busy}
+        onSubmit={props.onDecide}
+        onCancel={() => props.onEdit(null)}
+      />
+    ) : null;
   if (!item) {
     return (
-      <section className="dis-panel" aria-labelledby="dis-title">
+      <section className={styles.panel} aria-labelledby="dis-title">
         <h2 id="dis-title">Disagreements</h2>
         <p className="muted">
           {props.total === 0
             ? "The annotators agree everywhere: nothing to settle. Auto-merge writes their spans into gold."
-            : `${props.open} of ${props.total} open. Press J or “Next” to start.`}
+            : `${props.open} of ${props.total} open. Press J or “Next” to start.`}{" "}
+          Select text in the lanes to write a version of your own.
         </p>
+        {editForm(undefined)}
       </section>
     );
   }
@@ -82,44 +102,58 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
   const who = (c: (typeof item.candidates)[number]) =>
     c.annotators.map((a) => names.get(a.userId) ?? props.layerNames.get(a.layer) ?? a.layer).join(", ");
   const first = item.candidates[0];
+  // the keys that accept this version: of the lanes whose (first) version here it is
+  const keysOf = (c: (typeof item.candidates)[number]) =>
+    c.annotators
+      .filter((a) => versionsOf(item, a.layer)[0] === c)
+      .map((a) => props.laneKeys.get(a.layer))
+      .filter((k): k is string => !!k);
+  // a version written over other text is new: it replaces nothing of this disagreement's gold
+  const editing = props.editing;
+  const overSite = !!editing && editing.start < item.site.end && editing.end > item.site.start;
 
   return (
-    <section className="dis-panel" aria-labelledby="dis-title" data-disagreement-key={d.key}>
+    <section className={styles.panel} aria-labelledby="dis-title" data-disagreement-key={d.key}>
       <h2 id="dis-title">
         Disagreement {item.index + 1} of {props.total}
       </h2>
-      <p className="dis-kinds">
+      <p className={styles.kinds}>
         {d.kinds.map((k) => (
-          <span key={k} className={`kind-badge kind-${k}`} title={KIND_HINT[k]}>
+          <span key={k} className={styles.kindBadge} title={KIND_HINT[k]} data-kind={k}>
             {k}
           </span>
         ))}
-        <span className={`res-chip res-${d.resolution}`}>{RESOLUTION_TEXT[d.resolution]}</span>
+        <span className={`${styles.resChip} ${d.resolution === "gold" ? styles.resGold : ""}`}>
+          {RESOLUTION_TEXT[d.resolution]}
+        </span>
       </p>
       <p className="sr-status visually-hidden" aria-live="polite">
         Disagreement {item.index + 1}: {kindsText(d.kinds)}, {RESOLUTION_TEXT[d.resolution]}
       </p>
-      <blockquote className="site-text">{item.site.text}</blockquote>
+      <blockquote className={styles.siteText}>{item.site.text}</blockquote>
       {d.missingIn.length ? (
         <p className="hint">Missing in: {d.missingIn.map((l) => props.layerNames.get(l) ?? l).join(", ")}</p>
       ) : null}
       <h3>Versions</h3>
-      <ol className="candidates">
+      <ol className={styles.candidates}>
         {item.candidates.map((c, i) => {
           const inGold = c.goldSpanIds.length > 0;
           const body = acceptBody(item, c, view.gold.spans);
+          const keys = keysOf(c);
           return (
-            <li key={c.key} className="candidate">
-              <div className="candidate-head">
+            <li key={c.key} className={styles.candidate} data-candidate={i + 1}>
+              <div className={styles.candidateHead}>
                 <LabelBadge label={labelOf(labels, c.label, c.labelName)} />
                 <span className="muted">
                   characters {map.toCodePoint(c.start)}–{map.toCodePoint(c.end)}
                 </span>
               </div>
-              <q className="candidate-text">{c.text}</q>
-              <p className="candidate-who">
+              <q className={styles.candidateText} data-candidate-text="">
+                {c.text}
+              </q>
+              <p className={styles.candidateWho} data-candidate-who="">
                 Marked by {who(c)}
-                {inGold ? <strong className="ok"> · in gold ✓</strong> : null}
+                {inGold ? <strong className={styles.inGold}> · in gold ✓</strong> : null}
                 {c.rejected ? <span className="muted"> · rejected</span> : null}
               </p>
               <div className="row">
@@ -127,11 +161,14 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
                   type="button"
                   className={inGold ? undefined : "primary"}
                   disabled={busy || inGold}
-                  aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
+                  aria-keyshortcuts={keys.length ? keys.join(" ") : undefined}
                   aria-label={`Accept version ${i + 1}: ${c.labelName} by ${who(c)}`}
                   onClick={() => props.onDecide(body)}
                 >
-                  Accept {i < 9 ? <kbd>{i + 1}</kbd> : null}
+                  Accept
+                  {keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
                 </button>
                 <button
                   type="button"
@@ -150,7 +187,7 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
       {gold.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <ul className="gold-list">
+        <ul className={styles.goldList} data-gold-list="">
           {gold.map((g) => (
             <li key={g.id}>
               <LabelBadge label={labelOf(labels, g.label, g.labelName)} /> <q>{g.text}</q>
@@ -167,7 +204,7 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
           ))}
         </ul>
       )}
-      <div className="row decisions">
+      <div className={`row ${styles.decisions}`}>
         {d.resolution === "rejected" ? (
           <button
             type="button"
@@ -198,18 +235,7 @@ export function DisagreementPanel(props: DisagreementPanelProps) {
           </button>
         ) : null}
       </div>
-      {props.editing ? (
-        <EditForm
-          key={`${d.key}:${props.editing.start}:${props.editing.end}:${props.editing.label}`}
-          text={props.text}
-          labels={labels}
-          seed={props.editing}
-          replaces={replacedGoldSpan(d, view.gold.spans)}
-          busy={busy}
-          onSubmit={props.onDecide}
-          onCancel={() => props.onEdit(null)}
-        />
-      ) : null}
+      {editForm(overSite ? replacedGoldSpan(d, view.gold.spans) : undefined)}
     </section>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { type CurationDecisionBody, type LabelDto, OffsetMap } from "@gloss/shared";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import styles from "./panel.module.css";
 
 export interface EditSeed {
   /** UTF-16 offsets. */
@@ -44,7 +45,7 @@ export function EditForm(props: {
 
   return (
     <form
-      className="edit-form"
+      className={styles.editForm}
       aria-label="Edit the gold version"
       onSubmit={(e) => {
         e.preventDefault();
@@ -73,17 +74,17 @@ export function EditForm(props: {
           ))}
         </select>
       </label>
-      <div className="row boundaries">
+      <div className={`row ${styles.boundaries}`}>
         <Boundary name="Start" value={start} onChange={(v) => setStart(clamp(v))} />
         <Boundary name="End" value={end} onChange={(v) => setEnd(clamp(v))} />
       </div>
-      <p className="edit-preview" id={`${id}-preview`} aria-live="polite">
+      <p className={styles.preview} id={`${id}-preview`} aria-live="polite" data-preview="">
         {valid ? (
           <>
             Covers: <q>{preview}</q>
           </>
         ) : (
-          <span className="error-text">
+          <span className={styles.errorText}>
             The start must come before the end, inside the text ({length} characters).
           </span>
         )}
@@ -111,12 +112,12 @@ export function EditForm(props: {
 
 function Boundary({ name, value, onChange }: { name: string; value: number; onChange(v: number): void }) {
   return (
-    <span className="boundary">
+    <span className={styles.boundary}>
       <label>
         {name} (character)
         <input type="number" min={0} value={value} onChange={(e) => onChange(Number(e.target.value))} />
       </label>
-      <span className="row nudge">
+      <span className={`row ${styles.nudge}`}>
         <button
           type="button"
           aria-label={`${name} one character earlier`}

@@ -3,6 +3,7 @@
  * who drew it and whether gold has it; accept copies it (both ends must be in gold), reject records it.
  */
 import type { CurationDecisionBody, DocumentCurationDto } from "@gloss/shared";
+import styles from "./panel.module.css";
 
 /** The relations section (nothing when nobody drew a relation). */
 export function RelationsPanel(props: {
@@ -19,7 +20,7 @@ export function RelationsPanel(props: {
   const goldText = new Map(view.gold.spans.map((s) => [s.id, `${s.labelName} “${s.text}”`]));
   const candidateGold = new Set(view.relations.flatMap((r) => r.goldRelationIds));
   return (
-    <section className="relations-panel" aria-labelledby="relations-title">
+    <section className={styles.relations} aria-labelledby="relations-title">
       <h2 id="relations-title">Relations</h2>
       <ul>
         {view.relations.map((r) => {

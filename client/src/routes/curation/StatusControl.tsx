@@ -1,5 +1,6 @@
 /** The document's curation status control and the view's counts in words. */
 import type { AssignmentStatus, DocumentCurationDto } from "@gloss/shared";
+import styles from "./CurationPage.module.css";
 
 const STATUSES: Array<{ value: AssignmentStatus; text: string }> = [
   { value: "todo", text: "To do" },
@@ -14,7 +15,7 @@ export function StatusControl(props: {
   onChange(s: AssignmentStatus): void;
 }) {
   return (
-    <label className="inline status-control">
+    <label className={`inline ${styles.statusControl}`}>
       Curation status
       <select
         value={props.status}
@@ -46,7 +47,7 @@ export function CurationCounts({
     c.label ? `${c.label} label` : null,
   ].filter(Boolean);
   return (
-    <p className="meta curation-counts" data-open={c.open}>
+    <p className="meta" data-open={c.open}>
       <span>
         {view.annotators.length} annotator{view.annotators.length === 1 ? "" : "s"}:{" "}
         {view.annotators

@@ -94,13 +94,17 @@ export function replacedGoldSpan(
   return undefined;
 }
 
-/** The decision that accepts a candidate (the first annotator's copy of it), replacing gold's answer. */
+/**
+ * The decision that accepts a candidate (the copy of it in `layer`, else the first annotator's),
+ * replacing gold's answer.
+ */
 export function acceptBody(
   item: DisagreementItem,
   candidate: CandidateDto,
   goldSpans: ReadonlyArray<{ id: string; start: number; end: number; label: number }>,
+  layer?: string,
 ): CurationDecisionBody {
-  const who = candidate.annotators[0]!;
+  const who = candidate.annotators.find((a) => a.layer === layer) ?? candidate.annotators[0]!;
   const replaces = replacedGoldSpan(item.disagreement, goldSpans, candidate);
   return {
     action: "accept",
@@ -143,3 +147,7 @@ export function decisionText(r: CurationDecisionResultDto): string {
       return "Relation removed from gold.";
   }
 }
+
+/** The versions of a disagreement that one layer (a lane) holds, in the panel's order. */
+export const versionsOf = (item: DisagreementItem, layer: string) =>
+  item.candidates.filter((c) => c.annotators.some((a) => a.layer === layer));

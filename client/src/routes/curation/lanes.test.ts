@@ -101,6 +101,18 @@ describe("lane layout", () => {
     ]);
   });
 
+  it("orders the annotator lanes by user id, whatever order the view lists them in (keys 1–9 name lanes)", () => {
+    const view = {
+      annotators: [
+        { userId: 9, username: "zed", layer: "user-9" },
+        { userId: 2, username: "amy", layer: "user-2" },
+      ],
+      sites: [],
+      gold: { spans: [], relations: [] },
+    } as unknown as DocumentCurationDto;
+    expect(buildLanes(view).map((l) => l.id)).toEqual(["user-2", "user-9", "gold"]);
+  });
+
   it("shows line breaks inside a column as a mark", () => {
     expect(segmentText("a\r\nb")).toBe("a ⏎ b");
   });

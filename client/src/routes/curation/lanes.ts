@@ -52,12 +52,16 @@ export interface Region {
 
 export type Piece = { kind: "text"; start: number; end: number } | { kind: "region"; region: Region };
 
-/** The lanes of a curation view: one per annotator (in the view's order), then gold. */
+/**
+ * The lanes of a curation view: one per annotator, then gold. Annotators come in a fixed order (by user
+ * id), so a lane's key (1 = the first lane) names the same annotator however the view's list changes.
+ */
 export function buildLanes(
   view: DocumentCurationDto,
   names: ReadonlyMap<number, string> = new Map(),
 ): Lane[] {
-  const lanes: Lane[] = view.annotators.map((a) => ({
+  const annotators = [...view.annotators].sort((a, b) => a.userId - b.userId);
+  const lanes: Lane[] = annotators.map((a) => ({
     id: a.layer,
     name: names.get(a.userId) ?? a.username,
     userId: a.userId,

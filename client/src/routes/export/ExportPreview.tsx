@@ -55,7 +55,7 @@ function Preview({
   return (
     <div className="export-preview" aria-busy={loading} data-source={head.url}>
       {shown.length === 0 ? (
-        <p className="empty">Nothing to export with these choices.</p>
+        <p className="g-empty">Nothing to export with these choices.</p>
       ) : (
         <>
           <p className="hint">

@@ -122,7 +122,7 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
         </p>
       ) : null}
       {issues ? (
-        <div className="error" role="alert">
+        <div className="g-error" role="alert">
           <strong>{imp.error instanceof Error ? imp.error.message : "Nothing was imported."}</strong>
           <ol className="issue-list">
             {issues.messages.map((m, i) => (

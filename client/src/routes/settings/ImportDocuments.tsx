@@ -37,7 +37,7 @@ export function ImportDocuments({ projectId }: { projectId: number }) {
       <MutationError mutation={upload} title="Nothing was imported" />
       {result ? (
         <div role="status" className="import-result">
-          <p className="ok">
+          <p className="g-ok">
             Imported {result.imported.count.toLocaleString()} document{plural(result.imported.count)}
             {result.skipped.count
               ? `, skipped ${result.skipped.count.toLocaleString()} duplicate${plural(result.skipped.count)}`
