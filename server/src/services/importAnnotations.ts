@@ -160,7 +160,8 @@ const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex
 interface DocIndex {
   byId: Map<number, { sha256: string }>;
   byName: Map<string, number[]>;
-  bySha: Map<string, number>;
+  /** The documents with a text's sha256, in id order (identical texts may be several documents). */
+  bySha: Map<string, number[]>;
 }
 
 /** The queries run once per document of an import, prepared once per database. */
@@ -199,24 +200,28 @@ function* indexDocuments(store: Store, projectId: number): Gen<DocIndex> {
   for (const r of rows) {
     idx.byId.set(r.id, { sha256: r.sha256 });
     idx.byName.set(r.name, [...(idx.byName.get(r.name) ?? []), r.id]);
-    idx.bySha.set(r.sha256, r.id);
+    idx.bySha.set(r.sha256, [...(idx.bySha.get(r.sha256) ?? []), r.id]);
   }
   return idx;
 }
 
 /**
- * Finds the document a record names: by id, then by name, then by sha256 (given, or of the text it
- * carries). A candidate whose text differs from the text the record carries is not that document.
+ * Finds the document a record names: by id, then by sha256 (given, or of the text it carries), then by
+ * name — so a file exported from another project with the same texts lands on them although the ids
+ * differ (issue 13 item 17). A candidate whose text differs from the text the record carries is not that
+ * document; of several documents with the same text, the one of the record's name, else the first.
  */
 function matchDocument(ref: DocumentRef, idx: DocIndex): number | null {
   const sha = ref.sha256 ?? (ref.text !== undefined ? sha256(ref.text) : undefined);
   const consistent = (id: number) => !sha || idx.byId.get(id)!.sha256 === sha;
   if (ref.id !== undefined && idx.byId.has(ref.id) && consistent(ref.id)) return ref.id;
-  if (ref.name !== undefined) {
-    const named = (idx.byName.get(ref.name) ?? []).filter(consistent);
-    if (named.length === 1) return named[0]!;
+  const named = ref.name !== undefined ? (idx.byName.get(ref.name) ?? []).filter(consistent) : [];
+  if (sha) {
+    const same = idx.bySha.get(sha) ?? [];
+    if (same.length > 1 && named.length === 1) return named[0]!;
+    return same[0] ?? null;
   }
-  return sha ? (idx.bySha.get(sha) ?? null) : null;
+  return named.length === 1 ? named[0]! : null;
 }
 
 const describeRef = (r: DocumentRef) =>
