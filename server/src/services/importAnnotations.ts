@@ -235,7 +235,15 @@ const describeRef = (r: DocumentRef) =>
         : "",
   ]
     .filter(Boolean)
-    .join(", ") || "nothing that identifies a document";
+    .join(", ");
+
+/** Why a record found no document, in words (a record may name none at all: issue 13 item 18). */
+const unknownDocumentMessage = (r: DocumentRef) => {
+  const named = describeRef(r);
+  return named
+    ? `no document of the project matches ${named}`
+    : "the record does not say which document it is for: give the document's id, name or text";
+};
 
 /** The project's labels, id and name. */
 function* projectLabels(store: Store, projectId: number): Gen<Array<{ id: number; name: string }>> {
@@ -551,9 +559,7 @@ async function planSources(
     const doc = source.doc;
     const id = matchDocument(doc.ref, idx);
     if (id === null) {
-      issues.push(
-        issue("unknown_document", doc.pos, `no document of the project matches ${describeRef(doc.ref)}`),
-      );
+      issues.push(issue("unknown_document", doc.pos, unknownDocumentMessage(doc.ref)));
       continue;
     }
     const text = await call(store, documentText, id); // matched among the project's documents just above
