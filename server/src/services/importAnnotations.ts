@@ -98,6 +98,8 @@ export interface ImportResult {
   /** Spans and relations already in the layer (same offsets and label / ends and type), not added twice. */
   skipped: number;
   createdLabels: string[];
+  /** Lines of the file Gloss cannot carry, by kind (brat events, attributes, …); absent when none. */
+  notImported?: Record<string, number>;
 }
 
 /** Most issues listed in an error response (the total is given too). */
@@ -147,7 +149,11 @@ export function parseAnnotationFile(
       if (text !== null) files.set(name, text);
     }
     const parsed = readBrat(files);
-    return { documents: parsed.documents, issues: [...issues, ...parsed.issues] };
+    return {
+      documents: parsed.documents,
+      issues: [...issues, ...parsed.issues],
+      notImported: parsed.notImported,
+    };
   }
   const text = decode(bytes, fileName, issues);
   if (text === null) return { documents: [], issues };
@@ -376,14 +382,25 @@ export async function importAnnotations(
   const { store } = deps;
   // Planned in a call of its own: the parse (and the bytes, when given in a holder) live only in its frame,
   // whereas a local of this function could be kept alive across the awaits below (for the whole write).
-  const { project, planned, labelNames, unknownLabels } = await planImport(store, req, takeBytes(file));
+  const { project, planned, labelNames, unknownLabels, notImported } = await planImport(
+    store,
+    req,
+    takeBytes(file),
+  );
   const createdLabels = req.createLabels
     ? await call(store, createMissingLabels, req.projectId, unknownLabels)
     : [];
   const finalLabel = labelResolver(await call(store, projectLabels, req.projectId));
   // every name resolves: unknown ones failed validation or were just created
   const labelIds = labelNames.map((name) => finalLabel(name)!);
-  const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
+  const result: ImportResult = {
+    documents: 0,
+    spans: 0,
+    relations: 0,
+    skipped: 0,
+    createdLabels,
+    ...(notImported && Object.keys(notImported).length ? { notImported } : {}),
+  };
   for (const [id, plan] of planned) {
     planned.delete(id); // written: its plan can go
     const ctx = await call(store, layerContextOf, req.projectId, plan.text, project.relationTypes);
@@ -416,6 +433,8 @@ interface ImportPlan {
   labelNames: string[];
   /** Label names the project lacks (only when createLabels: otherwise they are an error). */
   unknownLabels: string[];
+  /** The parse's count of lines Gloss cannot carry, by kind. */
+  notImported?: Record<string, number>;
 }
 
 /**
@@ -512,7 +531,8 @@ async function planImport(store: Store, req: ImportRequest, bytes: Uint8Array): 
   parsed.documents = [];
   if (!records.length && !parsed.issues.length)
     parsed.issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
-  return (await planSources(store, req, project, parsedSources(records), parsed.issues))!;
+  const plan = (await planSources(store, req, project, parsedSources(records), parsed.issues))!;
+  return { ...plan, notImported: parsed.notImported };
 }
 
 /** The project's relation types; undefined when there is no such project. */
