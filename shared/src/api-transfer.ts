@@ -23,6 +23,8 @@ export const AnnotationImportResultDto = z
     /** Spans and relations already in the layer (same offsets and label / ends and type), not added twice. */
     skipped: z.number().int(),
     createdLabels: z.array(z.string()),
+    /** Lines of the file Gloss cannot carry, by kind: brat `{events, attributes, normalizations, …}`; absent when none. */
+    notImported: z.record(z.string(), z.number().int()).optional(),
   })
   .meta({ id: "AnnotationImportResult" });
 export type AnnotationImportResultDto = z.infer<typeof AnnotationImportResultDto>;

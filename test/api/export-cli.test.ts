@@ -36,9 +36,9 @@ describe("gloss export", () => {
     expect(r.stderr).toMatch(/^exporting: 7 documents in /m); // not a TTY: one summary line
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Exported 7 records (20 spans, 5 relations) to ${out}.`);
-    expect(r.stdout).toContain(
-      "Dropped spans: 1 (overlapping a kept span: 1, covering no token: 0) — by label: attribution 1",
-    );
+    // the fixture's spans overlap nothing once tokens are cut at span boundaries (the CJK 彼 used to be
+    // widened to its whole run and overlap a kept span: issue 13 item 15)
+    expect(r.stdout).toContain("Dropped spans: 0 (overlapping a kept span: 0, covering no token: 0)");
     const text = fs.readFileSync(out, "utf8");
     expect(text.match(/^-DOCSTART- -X- -X- O$/gm)).toHaveLength(7);
     expect(text).toContain("there -X- _ B-claim\n");
@@ -57,7 +57,7 @@ describe("gloss export", () => {
       "train.jsonl",
       "validation.jsonl",
     ]);
-    expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toContain("1 span(s) are not in the tags");
+    expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toContain("0 span(s) are not in the tags");
     const stdout = await runCli(
       [
         "export",

@@ -45,6 +45,8 @@ export interface ImportAnnotationsResult {
   relations: number;
   skipped: number;
   createdLabels: string[];
+  /** Lines of the file Gloss cannot carry, by kind (brat events, attributes, …); absent when none. */
+  notImported?: Record<string, number>;
 }
 
 /** The query of an annotation import (POST /api/projects/:id/annotations/import). */

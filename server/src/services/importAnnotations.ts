@@ -101,6 +101,8 @@ export interface ImportResult {
   /** Spans and relations already in the layer (same offsets and label / ends and type), not added twice. */
   skipped: number;
   createdLabels: string[];
+  /** Lines of the file Gloss cannot carry, by kind (brat events, attributes, …); absent when none. */
+  notImported?: Record<string, number>;
 }
 
 /** Most issues listed in an error response (the total is given too). */
@@ -162,7 +164,11 @@ export function parseAnnotationFile(
       if (text !== null) files.set(name, text);
     }
     const parsed = readBrat(files);
-    return { documents: parsed.documents, issues: [...issues, ...parsed.issues] };
+    return {
+      documents: parsed.documents,
+      issues: [...issues, ...parsed.issues],
+      notImported: parsed.notImported,
+    };
   }
   const text = decode(bytes, fileName, issues);
   if (text === null) return { documents: [], issues };
@@ -175,7 +181,8 @@ const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex
 interface DocIndex {
   byId: Map<number, { sha256: string }>;
   byName: Map<string, number[]>;
-  bySha: Map<string, number>;
+  /** The documents with a text's sha256, in id order (identical texts may be several documents). */
+  bySha: Map<string, number[]>;
 }
 
 /** The queries run once per document of an import, prepared once per database. */
@@ -214,24 +221,28 @@ function* indexDocuments(store: Store, projectId: number): Gen<DocIndex> {
   for (const r of rows) {
     idx.byId.set(r.id, { sha256: r.sha256 });
     idx.byName.set(r.name, [...(idx.byName.get(r.name) ?? []), r.id]);
-    idx.bySha.set(r.sha256, r.id);
+    idx.bySha.set(r.sha256, [...(idx.bySha.get(r.sha256) ?? []), r.id]);
   }
   return idx;
 }
 
 /**
- * Finds the document a record names: by id, then by name, then by sha256 (given, or of the text it
- * carries). A candidate whose text differs from the text the record carries is not that document.
+ * Finds the document a record names: by id, then by sha256 (given, or of the text it carries), then by
+ * name — so a file exported from another project with the same texts lands on them although the ids
+ * differ (issue 13 item 17). A candidate whose text differs from the text the record carries is not that
+ * document; of several documents with the same text, the one of the record's name, else the first.
  */
 function matchDocument(ref: DocumentRef, idx: DocIndex): number | null {
   const sha = ref.sha256 ?? (ref.text !== undefined ? sha256(ref.text) : undefined);
   const consistent = (id: number) => !sha || idx.byId.get(id)!.sha256 === sha;
   if (ref.id !== undefined && idx.byId.has(ref.id) && consistent(ref.id)) return ref.id;
-  if (ref.name !== undefined) {
-    const named = (idx.byName.get(ref.name) ?? []).filter(consistent);
-    if (named.length === 1) return named[0]!;
+  const named = ref.name !== undefined ? (idx.byName.get(ref.name) ?? []).filter(consistent) : [];
+  if (sha) {
+    const same = idx.bySha.get(sha) ?? [];
+    if (same.length > 1 && named.length === 1) return named[0]!;
+    return same[0] ?? null;
   }
-  return sha ? (idx.bySha.get(sha) ?? null) : null;
+  return named.length === 1 ? named[0]! : null;
 }
 
 const describeRef = (r: DocumentRef) =>
@@ -245,7 +256,15 @@ const describeRef = (r: DocumentRef) =>
         : "",
   ]
     .filter(Boolean)
-    .join(", ") || "nothing that identifies a document";
+    .join(", ");
+
+/** Why a record found no document, in words (a record may name none at all: issue 13 item 18). */
+const unknownDocumentMessage = (r: DocumentRef) => {
+  const named = describeRef(r);
+  return named
+    ? `no document of the project matches ${named}`
+    : "the record does not say which document it is for: give the document's id, name or text";
+};
 
 /** The project's labels, id and name. */
 function* projectLabels(store: Store, projectId: number): Gen<Array<{ id: number; name: string }>> {
@@ -378,14 +397,25 @@ export async function importAnnotations(
   const { store } = deps;
   // Planned in a call of its own: the parse (and the bytes, when given in a holder) live only in its frame,
   // whereas a local of this function could be kept alive across the awaits below (for the whole write).
-  const { project, planned, labelNames, unknownLabels } = await planImport(store, req, takeBytes(file));
+  const { project, planned, labelNames, unknownLabels, notImported } = await planImport(
+    store,
+    req,
+    takeBytes(file),
+  );
   const createdLabels = req.createLabels
     ? await call(store, createMissingLabels, req.projectId, unknownLabels)
     : [];
   const finalLabel = labelResolver(await call(store, projectLabels, req.projectId));
   // every name resolves: unknown ones failed validation or were just created
   const labelIds = labelNames.map((name) => finalLabel(name)!);
-  const result: ImportResult = { documents: 0, spans: 0, relations: 0, skipped: 0, createdLabels };
+  const result: ImportResult = {
+    documents: 0,
+    spans: 0,
+    relations: 0,
+    skipped: 0,
+    createdLabels,
+    ...(notImported && Object.keys(notImported).length ? { notImported } : {}),
+  };
   for (const [id, plan] of planned) {
     planned.delete(id); // written: its plan can go
     const ctx = await call(store, layerContextOf, req.projectId, plan.text, project.relationTypes);
@@ -421,6 +451,8 @@ interface ImportPlan {
   labelNames: string[];
   /** Label names the project lacks (only when createLabels: otherwise they are an error). */
   unknownLabels: string[];
+  /** The parse's count of lines Gloss cannot carry, by kind. */
+  notImported?: Record<string, number>;
 }
 
 /**
@@ -517,7 +549,8 @@ async function planImport(store: Store, req: ImportRequest, bytes: Uint8Array): 
   parsed.documents = [];
   if (!records.length && !parsed.issues.length)
     parsed.issues.push(issue("invalid_record", { file: req.fileName }, "no documents found"));
-  return (await planSources(store, req, project, parsedSources(records), parsed.issues))!;
+  const plan = (await planSources(store, req, project, parsedSources(records), parsed.issues))!;
+  return { ...plan, notImported: parsed.notImported };
 }
 
 /** The project's relation types; undefined when there is no such project. */
@@ -564,9 +597,7 @@ async function planSources(
     const doc = source.doc;
     const id = matchDocument(doc.ref, idx);
     if (id === null) {
-      issues.push(
-        issue("unknown_document", doc.pos, `no document of the project matches ${describeRef(doc.ref)}`),
-      );
+      issues.push(issue("unknown_document", doc.pos, unknownDocumentMessage(doc.ref)));
       continue;
     }
     const text = await call(store, documentText, id); // matched among the project's documents just above

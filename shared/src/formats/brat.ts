@@ -106,16 +106,34 @@ export function bratConf(ctx: Pick<ExportContext, "labels" | "relationTypes">): 
 }
 
 const T_LINE = /^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$/;
-const R_LINE = /^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$/;
-const NOTE_LINE = /^#\d+\tAnnotatorNotes (T\d+)\t(.*)$/;
+/** A relation: two arguments whatever their role names (Arg1/Arg2 by default, e.g. Anaphor:T1 Antecedent:T2). */
+const R_LINE = /^(R\d+)\t(\S+) [^\s:]+:([TER]\d+) [^\s:]+:([TER]\d+)\s*$/;
+const NOTE_LINE = /^#\d+\tAnnotatorNotes ([TERANM*]\S*)\t(.*)$/;
+
+/** The kinds of brat lines Gloss cannot carry, by their first character (standoff.html). */
+const NOT_CARRIED: Record<string, string> = {
+  E: "events",
+  A: "attributes",
+  M: "attributes", // brat's older name for attributes ("modifications")
+  N: "normalizations",
+  "*": "equivalences",
+};
 
 /**
- * Parses brat files: every `.ann` with its `.txt` (same base name). Event, attribute, normalisation and
- * equivalence lines have no Gloss counterpart and are skipped; a malformed T, R or note line is an error.
+ * Parses brat files: every `.ann` with its `.txt` (same base name). Text-bound annotations (T) become
+ * spans, relations (R) between two of them relations, AnnotatorNotes on a T the span's note. What Gloss
+ * cannot carry — events (E), attributes (A/M), normalisations (N), equivalences (*), relations with an
+ * event for an argument, notes on anything but a text-bound annotation, other comments — is counted by
+ * kind in `notImported`, never dropped silently (issue 13 item 16). A malformed T, R or note line is an
+ * error.
  */
 export function readBrat(files: Map<string, string>): ParseResult {
   const documents: ImportDocument[] = [];
   const issues: FormatIssue[] = [];
+  const notImported: Record<string, number> = {};
+  const skip = (kind: string) => {
+    notImported[kind] = (notImported[kind] ?? 0) + 1;
+  };
   const anns = [...files.keys()].filter((f) => f.endsWith(".ann") && !/(^|\/)(__MACOSX|\.)/.test(f)).sort();
   if (!anns.length) issues.push(issue("invalid_record", {}, "no .ann files found"));
   for (const file of anns) {
@@ -160,12 +178,17 @@ export function readBrat(files: Map<string, string>): ParseResult {
         byId.set(span.key!, span);
       } else if (line.startsWith("R")) {
         const m = R_LINE.exec(line);
-        if (m) doc.relations.push({ from: m[3]!, to: m[4]!, type: m[2]!, pos });
-        else issues.push(issue("parse_error", pos, "malformed relation (R) line"));
+        if (!m) issues.push(issue("parse_error", pos, "malformed relation (R) line"));
+        else if (m[3]!.startsWith("T") && m[4]!.startsWith("T"))
+          doc.relations.push({ from: m[3]!, to: m[4]!, type: m[2]!, pos });
+        else skip("relations"); // an argument is an event or a relation: not a span in Gloss
       } else if (line.startsWith("#")) {
         const m = NOTE_LINE.exec(line);
-        if (m) notes.push({ target: m[1]!, note: m[2]!, pos }); // other comment types carry nothing Gloss stores
-      } else if (!/^[EANM*]/.test(line)) {
+        if (m && m[1]!.startsWith("T")) notes.push({ target: m[1]!, note: m[2]!, pos });
+        else skip("notes"); // a note on an event, relation, …, or another kind of comment
+      } else if (NOT_CARRIED[line[0]!]) {
+        skip(NOT_CARRIED[line[0]!]!);
+      } else {
         issues.push(issue("parse_error", pos, "not a brat annotation line"));
       }
     }
@@ -176,7 +199,7 @@ export function readBrat(files: Map<string, string>): ParseResult {
     }
     documents.push(doc);
   }
-  return { documents, issues };
+  return { documents, issues, notImported };
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);

@@ -1,9 +1,10 @@
 /**
  * CoNLL-2003 style text: one token per line with placeholder POS/chunk columns, `token -X- _ TAG` (IOB2),
- * a blank line after each sentence (the tokenizer's sentences), and `-DOCSTART- -X- -X- O` plus a blank
+ * tokens cut at span boundaries (alignTokens.ts), a blank line after each sentence (the tokenizer's sentences), and `-DOCSTART- -X- -X- O` plus a blank
  * line before each document. Whitespace in label names becomes `_` so the columns stay four.
  */
 import { sentences, tokenize } from "../tokenize";
+import { alignRanges, alignTokens } from "./alignTokens";
 import { soundRecord } from "./sound";
 import { type DropCounts, tagNames, tagText } from "./tagging";
 import type { ExportRecord } from "./types";
@@ -21,12 +22,13 @@ export function conllDocument(
 ): string {
   const r = soundRecord(record);
   const text = r.document.text;
-  const tokens = tokenize(text);
+  const base = tokenize(text);
+  const { tokens, firstPiece } = alignTokens(text, r.spans, base);
   const { tags } = tagText(text, r.spans, opts.labels, opts.policy, drops, tokens);
   // the line ends per tag, built once per document rather than per token
   const ends = tagNames(opts.labels.map(conllLabel)).map((n) => ` -X- _ ${n}\n`);
   let out = CONLL_DOCSTART;
-  for (const { first, last } of sentences(text, tokens)) {
+  for (const { first, last } of alignRanges(sentences(text, base), firstPiece)) {
     for (let i = first; i <= last; i++) {
       let tag = tags[i]!;
       if (i === first && tag > 0 && tag % 2 === 0) tag--; // a span running on from the previous sentence

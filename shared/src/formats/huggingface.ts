@@ -8,6 +8,7 @@
 
 import { type SkippedRows, skippedReasons } from "../storedSpans";
 import { sentences, tokenize } from "../tokenize";
+import { alignRanges, alignTokens } from "./alignTokens";
 import { soundRecord } from "./sound";
 import { type DropCounts, type OverlapPolicy, tagNames, tagText, totalDropped } from "./tagging";
 import type { ExportRecord } from "./types";
@@ -42,10 +43,15 @@ export function hfLines(
 ): string[] {
   const r = soundRecord(record, skipped);
   const text = r.document.text;
-  const tokens = tokenize(text);
+  // cut at every span's boundaries (not only the config's labels'), so all configs share the tokens;
+  // sentences are Gloss's (a cut never starts or ends one), numbered as hfSentenceNumbers numbers them
+  const base = tokenize(text);
+  const { tokens, firstPiece } = alignTokens(text, r.spans, base);
   const { tags } = tagText(text, r.spans, opts.labels, opts.policy, drops, tokens);
   const ranges =
-    opts.granularity === "document" ? [{ first: 0, last: tokens.length - 1 }] : sentences(text, tokens);
+    opts.granularity === "document"
+      ? [{ first: 0, last: tokens.length - 1 }]
+      : alignRanges(sentences(text, base), firstPiece);
   const out: string[] = [];
   // the line is assembled by hand (same bytes as JSON.stringify of the object): tokens are quoted once
   const quoted = tokens.map((x) => JSON.stringify(x.text));

@@ -9,21 +9,47 @@ export interface JsonLine {
 /** Drops a UTF-8 byte order mark, which editors on Windows like to add. */
 export const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 
-/** Parses JSON Lines; every broken line becomes a `parse_error` naming its line number. */
+/**
+ * Parses JSON Lines; every broken line becomes a `parse_error` naming its line number — except for a
+ * pretty-printed JSON file (one document over several lines, or a first line that only opens an object or
+ * array), which gets one error saying so instead of one per line (issue 13 item 18).
+ */
 export function readJsonLines(input: string, file?: string): { lines: JsonLine[]; issues: FormatIssue[] } {
   const lines: JsonLine[] = [];
   const issues: FormatIssue[] = [];
-  const raw = stripBom(input).split("\n");
+  const body = stripBom(input);
+  const raw = body.split("\n");
+  let firstLine: string | undefined;
+  let firstBroken = false;
   raw.forEach((text, i) => {
     const t = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (!t.trim()) return;
+    const first = firstLine === undefined;
+    if (first) firstLine = t.trim();
     try {
       lines.push({ value: JSON.parse(t), line: i + 1 });
     } catch (e) {
+      if (first) firstBroken = true;
       issues.push(issue("parse_error", { file, line: i + 1 }, `not valid JSON (${(e as Error).message})`));
     }
   });
+  if (firstBroken && issues.length > 1 && (firstLine === "{" || firstLine === "[" || parsesWhole(body))) {
+    return { lines: [], issues: [issue("parse_error", { file }, PRETTY_PRINTED)] };
+  }
   return { lines, issues };
+}
+
+const PRETTY_PRINTED =
+  "this is pretty-printed JSON (one record spread over several lines), not JSON Lines: put each record " +
+  "on a line of its own, e.g. with jq -c '.[]' for an array or jq -c . for single objects";
+
+function parsesWhole(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface JsonObjectLine {

@@ -1,40 +1,41 @@
 /**
  * spaCy / Prodigy span JSONL (prodi.gy/docs/api-interfaces, `spans_manual`): `{text, tokens: [{text,
  * start, end, id, ws}], spans: [{start, end, token_start, token_end, label}]}` with `token_end`
- * inclusive, as Prodigy writes it. Overlapping spans are allowed; spans that cover no token are left out
- * and counted. Character offsets follow the export's unit (code points by default, as Python indexes).
+ * inclusive, as Prodigy writes it. The tokens are those of alignTokens.ts's `spacyTokens`: every span
+ * starts on a token start and ends on a token end (what `Doc.char_span(alignment_mode="strict")` and
+ * Prodigy accept), and the tokens with their `ws` flags rebuild the text exactly. Overlapping spans are
+ * allowed. Character offsets follow the export's unit (code points by default, as Python indexes).
  */
-import { tokenize } from "../tokenize";
+import { spacyTokens } from "./alignTokens";
 import { soundRecord } from "./sound";
-import { type DropCounts, tokenSpans } from "./tagging";
+import type { DropCounts } from "./tagging";
 import type { ExportContext, ExportRecord } from "./types";
 import { offsetWriter } from "./units";
 
-/** One Prodigy task line for a record. */
+/** One Prodigy task line for a record (`drops` is kept for the writers' signature: no span is dropped). */
 export function spacyLine(
   record: ExportRecord,
   ctx: Pick<ExportContext, "offsets">,
-  drops: DropCounts,
+  _drops: DropCounts,
 ): string {
   const r = soundRecord(record);
   const text = r.document.text;
   const at = offsetWriter(text, ctx.offsets);
-  const tokens = tokenize(text);
-  const ranges = tokenSpans(tokens, r.spans, drops);
+  const tokens = spacyTokens(text, r.spans);
+  const byStart = new Map<number, number>();
+  const byEnd = new Map<number, number>();
+  tokens.forEach((t, id) => {
+    byStart.set(t.start, id);
+    byEnd.set(t.end, id);
+  });
   return `${JSON.stringify({
     text,
-    tokens: tokens.map((t, id) => ({
-      text: t.text,
-      start: at(t.start),
-      end: at(t.end),
-      id,
-      ws: /^\s/.test(text.slice(t.end, t.end + 1)),
-    })),
-    spans: ranges.map(({ span, first, last }) => ({
+    tokens: tokens.map((t, id) => ({ text: t.text, start: at(t.start), end: at(t.end), id, ws: t.ws })),
+    spans: r.spans.map((span) => ({
       start: at(span.start),
       end: at(span.end),
-      token_start: first,
-      token_end: last,
+      token_start: byStart.get(span.start)!,
+      token_end: byEnd.get(span.end)!,
       label: span.label,
       text: text.slice(span.start, span.end),
     })),

@@ -1,9 +1,10 @@
 /**
  * Token-level tagging for the token formats (Hugging Face, CoNLL): spans become IOB2 tags over the one
- * tokenizer's tokens. One tag column cannot hold overlapping spans, so an overlap policy keeps some and
+ * tokenizer's tokens, cut where a span starts or ends inside one (alignTokens.ts). One tag column cannot hold overlapping spans, so an overlap policy keeps some and
  * counts the rest; spans that cover no token (only spaces) are counted too.
  */
-import { type Token, tokenize } from "../tokenize";
+import type { Token } from "../tokenize";
+import { alignTokens } from "./alignTokens";
 import type { ExportSpan } from "./types";
 
 export type OverlapPolicy = "keep-longest" | "keep-first" | "per-label";
@@ -52,7 +53,7 @@ function firstEndingAfter(tokens: Token[], offset: number): number {
   return lo;
 }
 
-/** The tokens each span overlaps (a span inside a word tags the whole word); token-less spans are counted. */
+/** The tokens each span overlaps (on aligned tokens, exactly its own); token-less spans are counted. */
 export function tokenSpans(tokens: Token[], spans: ExportSpan[], drops: DropCounts): TokenSpan[] {
   const out: TokenSpan[] = [];
   for (const span of spans) {
@@ -118,14 +119,17 @@ export function tagNames(labels: readonly string[]): string[] {
   return ["O", ...labels.flatMap((l) => [`B-${l}`, `I-${l}`])];
 }
 
-/** Tokens and IOB2 tag indexes of a text and its spans under a single-column policy. */
+/**
+ * Tokens and IOB2 tag indexes of a text and its spans under a single-column policy; `tokens` default to
+ * Gloss's tokens cut at every span boundary, so each kept span is exactly its tokens.
+ */
 export function tagText(
   text: string,
   spans: ExportSpan[],
   labels: readonly string[],
   policy: "keep-longest" | "keep-first",
   drops: DropCounts,
-  tokens: Token[] = tokenize(text),
+  tokens: Token[] = alignTokens(text, spans).tokens,
 ): { tokens: Token[]; tags: number[] } {
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const ranges = tokenSpans(

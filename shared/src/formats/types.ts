@@ -105,7 +105,7 @@ export interface ImportRelation {
   pos: SourcePosition;
 }
 
-/** How an imported record names its document; matched by id, then name, then sha256 (of `text`). */
+/** How an imported record names its document; matched by id, then sha256 (given, or of `text`), then name. */
 export interface DocumentRef {
   id?: number;
   name?: string;
@@ -126,6 +126,8 @@ export interface ImportDocument {
 export interface ParseResult {
   documents: ImportDocument[];
   issues: FormatIssue[];
+  /** Lines the file holds that Gloss cannot carry, counted by kind (brat: `{events: 3, attributes: 5}`). */
+  notImported?: Record<string, number>;
 }
 
 /** "file.ann line 3", "line 4, field label", "record 2": where an issue is, for messages. */

@@ -116,7 +116,7 @@ describe("W3C Web Annotation (always code points, as the model requires)", () =>
       const spans = page.items.filter((a: { motivation: string }) => a.motivation === "classifying");
       expect(spans).toHaveLength(covered.flat().length);
       for (const a of spans) {
-        const r = records.find((x) => a.target.source === `urn:gloss:document:${x.document.id}`)!;
+        const r = records.find((x) => a.target.source.id === `urn:gloss:document:${x.document.id}`)!;
         const [pos, quote] = a.target.selector;
         const text = r.document.text;
         expect(pos.type).toBe("TextPositionSelector");

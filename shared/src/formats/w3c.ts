@@ -5,11 +5,18 @@
  * `commenting` — and a `linking` Annotation per relation (target: the source span's annotation, body: the
  * target span's annotation plus a `tagging` body naming the type). The model counts TextPositionSelector
  * positions in code points (§4.2.3, w3c/web-annotation#206), so this format ignores `offsets=utf16`.
+ *
+ * The target's `source` is the document as an External Web Resource (§3.2.1) `{id, type: "Text", format:
+ * "text/plain", name, sha256}`: `name` and `sha256` (hex SHA-256 of the UTF-8 text) let an import into
+ * another project (or instance) with the same texts find the document although its id differs; the import
+ * matches a source by id, then by sha256, then by name (issue 13 item 17). A plain IRI source (older
+ * exports, other tools) is read too.
  */
 import { OffsetMap } from "../offsets";
 import { isInt, isObject, readJson } from "./json";
 import { soundRecord } from "./sound";
 import {
+  type DocumentRef,
   type ExportRecord,
   type FormatIssue,
   type ImportDocument,
@@ -37,7 +44,13 @@ export function w3cAnnotations(record: ExportRecord): Array<Record<string, unkno
   const r = soundRecord(record);
   const text = r.document.text;
   const map = new OffsetMap(text);
-  const source = w3cDocumentIri(r.document.id);
+  const source = {
+    id: w3cDocumentIri(r.document.id),
+    type: "Text",
+    format: "text/plain",
+    name: r.document.name,
+    sha256: r.document.sha256,
+  };
   const ids = new Set(r.spans.map((s) => s.id));
   const out: Array<Record<string, unknown>> = r.spans.map((s) => {
     const start = map.toCodePoint(s.start);
@@ -148,7 +161,8 @@ function readSpanAnnotation(
   issues: FormatIssue[],
 ) {
   const target = Array.isArray(a.target) ? a.target[0] : a.target;
-  const source = isObject(target) ? iriOf(target.source) : undefined;
+  const sourceValue = isObject(target) ? target.source : undefined;
+  const source = iriOf(sourceValue);
   const selectors = isObject(target)
     ? Array.isArray(target.selector)
       ? target.selector
@@ -181,9 +195,8 @@ function readSpanAnnotation(
     .map((b) => b.value);
   let doc = bySource.get(source);
   if (!doc) {
-    const m = /^urn:gloss:document:([1-9][0-9]*)$/.exec(source);
     doc = {
-      ref: m ? { id: Number(m[1]) } : { name: source },
+      ref: sourceRef(source, sourceValue),
       unit: "codepoint",
       spans: [],
       relations: [],
@@ -202,4 +215,21 @@ function readSpanAnnotation(
     note: notes.length ? notes.join("\n") : undefined,
     pos,
   });
+}
+
+/**
+ * How a target's source names its document: a Gloss IRI gives the id, a source object's `name` and
+ * `sha256` (a 64-digit hex string) are kept for matching by content; any other IRI is taken as a name.
+ */
+function sourceRef(iri: string, value: unknown): DocumentRef {
+  const ref: DocumentRef = {};
+  const m = /^urn:gloss:document:([1-9][0-9]{0,15})$/.exec(iri);
+  if (m) ref.id = Number(m[1]);
+  if (isObject(value)) {
+    if (typeof value.name === "string") ref.name = value.name;
+    if (typeof value.sha256 === "string" && /^[0-9a-f]{64}$/i.test(value.sha256))
+      ref.sha256 = value.sha256.toLowerCase();
+  }
+  if (!m && ref.name === undefined) ref.name = iri;
+  return ref;
 }

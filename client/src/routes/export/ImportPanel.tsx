@@ -27,6 +27,14 @@ export function importIssues(err: unknown): { messages: string[]; total: number 
   return { messages, total: typeof d.total === "number" ? d.total : messages.length };
 }
 
+/** What a file held that Gloss cannot carry, in words: "3 events, 5 attributes" ("" when nothing). */
+export function notImportedText(counts: Record<string, number> | undefined): string {
+  return Object.entries(counts ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} ${n === 1 ? kind.replace(/ies$/, "y").replace(/s$/, "") : kind}`)
+    .join(", ");
+}
+
 /** The import panel. */
 export function ImportPanel(props: { projectId: number; layers: readonly LayerChoice[] }) {
   const imp = useImportAnnotations(props.projectId);
@@ -119,6 +127,11 @@ export function ImportPanel(props: { projectId: number; layers: readonly LayerCh
           {result.documents === 1 ? "" : "s"}
           {result.skipped ? `; ${result.skipped} already there, skipped` : ""}.
           {result.createdLabels.length ? ` New labels: ${result.createdLabels.join(", ")}.` : ""}
+        </p>
+      ) : null}
+      {result && notImportedText(result.notImported) ? (
+        <p className="import-not-imported" role="status">
+          Not imported (Gloss cannot carry them): {notImportedText(result.notImported)}.
         </p>
       ) : null}
       {issues ? (
