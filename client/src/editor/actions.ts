@@ -222,11 +222,32 @@ export class EditorActions {
 
   /** Scrolls a span into the middle of the view (drawn or not). */
   scrollToSpan(id: string): void {
-    const span = this.s.span(id);
-    if (!span) return;
-    const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
-    const el = node instanceof Element ? node : node.parentElement;
-    el?.scrollIntoView({ block: "center", inline: "nearest" });
+    const center = (): Element | null => {
+      const span = this.s.span(id);
+      if (!span || this.s.view.isDestroyed) return null;
+      const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
+      const el = node instanceof Element ? node : node.parentElement;
+      el?.scrollIntoView({ block: "center", inline: "nearest" });
+      return el;
+    };
+    if (!center()) return;
+    // A long text's chunks have estimated heights until laid out: those this scroll brought near the screen
+    // take their real height a frame later and may push the span out of the text pane again. Watch it for a
+    // few frames and centre it again whenever it left (a short text is right the first time).
+    let frames = 0;
+    const settle = () => {
+      const span = this.s.span(id);
+      const scroller = this.s.scrollElement();
+      if (!span || !scroller || this.s.view.isDestroyed) return;
+      const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
+      const el = node instanceof Element ? node : node.parentElement;
+      if (!el) return;
+      const r = el.getBoundingClientRect();
+      const box = scroller.getBoundingClientRect();
+      if (r.top < box.top || r.bottom > box.bottom) center();
+      if (++frames < 20) requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
   }
 }
 

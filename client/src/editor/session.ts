@@ -104,6 +104,11 @@ export class EditorSession {
     return this.editor.view;
   }
 
+  /** The element that scrolls the text (null before it is mounted). */
+  scrollElement(): HTMLElement | null {
+    return this.scroller();
+  }
+
   private decorationContext(p: Appearance): DecorationContext {
     return {
       layout: this.layout,
