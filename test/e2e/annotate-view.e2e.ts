@@ -335,3 +335,68 @@ test("shared mode, two browsers: when the other person's concurrent edit of a sp
   expect(pageErrors(ctxB)).toEqual([]);
   await Promise.all([ctxA.close(), ctxB.close()]);
 });
+
+// The README's screenshot: two annotators in shared mode on the opening of a corpus article. Written to
+// docs/screenshots/ when GLOSS_README_SCREENSHOTS=1, to test-results/ otherwise.
+const ARTICLE =
+  "ISIS supporters in Gaza\nISIS supporters in GazaReuters\n\n" +
+  "Members of the Islamic State (ISIS) jihadist group have recently entered Gaza through tunnels from Egypt to undergo military training in the Hamas-ruled enclave, the Coordinator of Government Activities in the Territories, Maj. Gen. Yoav Mordechai, said Friday.\n\n" +
+  "Speaking to the Saudi news site Elaph and quoted by Haaretz, Mordechai said the ISIS members entered Gaza a few days ago with the support of a well-connected Hamas affiliate in the city of Rafah, adding that Hamas is helping the ISIS fighters receive medical care in Gaza's hospitals.\n\n" +
+  "According to the Israeli general, the operatives used ties with Sayid Abed El Aal, who is close to Hamas and holds sway in the border town of Rafah. Mordechai explained that Hamas' field commanders were informed, and its top military and political leaders were updated on the issue.\n\n" +
+  "Mordechai’s comments come just after Egypt reopened the Rafah crossing between Gaza and Sinai on Wednesday and Thursday for the first time in three months.";
+
+test("screenshot: two annotators, shared mode, label names above the spans (1280×800)", async () => {
+  const ada = seedUser(server.db, { displayName: "Ada Lovelace" });
+  const bob = seedUser(server.db, { displayName: "Bob Stone" });
+  const project = seedProject(server.db, {
+    name: "Gaza tunnels",
+    mode: "shared",
+    members: [
+      { user: ada, role: "annotator" },
+      { user: bob, role: "annotator" },
+    ],
+  });
+  const doc = seedDocument(server.db, project.id, ARTICLE, {
+    name: "000_3435766a64c56a35",
+    assignTo: [ada, bob],
+  });
+  await seedSpans(doc.id, "shared", ARTICLE, project, ada.id, [
+    ["have recently entered Gaza through tunnels from Egypt", "claim"],
+    ["the Coordinator of Government Activities in the Territories, Maj. Gen. Yoav Mordechai", "attribution"],
+    ["Hamas is helping the ISIS fighters receive medical care", "claim"],
+  ]);
+  await seedSpans(doc.id, "shared", ARTICLE, project, bob.id, [
+    ["to undergo military training", "speculation"],
+    ["Mordechai said", "attribution"],
+  ]);
+  const [ctxA, ctxB] = await Promise.all([
+    newContext(browser.browser, server, ada),
+    newContext(browser.browser, server, bob),
+  ]);
+  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
+  await pageB.setViewportSize({ width: 1280, height: 800 });
+  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  // Ada selects words Bob sees with her name; Bob has a span selected (the inspector at the right)
+  await dragSelect(pageA, "well-connected Hamas affiliate");
+  await pageB.locator('.ProseMirror .gl-remote-end[data-remote-name="Ada Lovelace"]').waitFor();
+  await expect
+    .poll(() =>
+      pageB.evaluate(() =>
+        Array.from(document.querySelectorAll(".ProseMirror .gl-remote"))
+          .map((e) => e.textContent)
+          .join(""),
+      ),
+    )
+    .toBe("well-connected Hamas affiliate");
+  await pageB.getByRole("button", { name: /^speculation: to undergo/ }).click();
+  await pageB.locator('.gl-inspector[aria-label="Selected span"]').waitFor();
+  await pageB.mouse.move(0, 0);
+  const path =
+    process.env.GLOSS_README_SCREENSHOTS === "1"
+      ? new URL("../../docs/screenshots/annotate-shared.png", import.meta.url).pathname
+      : screenshotPath("annotate-shared");
+  await pageB.screenshot({ path });
+  expect(pageErrors(ctxA)).toEqual([]);
+  expect(pageErrors(ctxB)).toEqual([]);
+  await Promise.all([ctxA.close(), ctxB.close()]);
+});
