@@ -328,9 +328,17 @@ test("shared mode, two browsers: when the other person's concurrent edit of a sp
   expect(await inViewport(loser, ".gl-notice")).toBe(true);
   // the person whose edit was kept is not told anything
   expect(await winner.locator(".gl-notice").count()).toBe(0);
-  // the notice can be dismissed
-  await loser.getByRole("button", { name: "Dismiss" }).click();
+  await loser.screenshot({ path: screenshotPath("annotate-concurrent-notice") });
+  // "Keep mine" puts the loser's version back, for both; that later edit is no conflict for anyone
+  await loser.getByRole("button", { name: "Keep mine" }).click();
   expect(await loser.locator(".gl-notice").count()).toBe(0);
+  const restored = [`${mine}: the bridge is safe, by Ada Lovelace`];
+  await expect.poll(() => sidebarSpans(loser)).toEqual(restored);
+  await expect.poll(() => sidebarSpans(winner)).toEqual(restored);
+  await expect
+    .poll(() => projectedSpans(server, doc.id, "shared").map((s) => s.labelId))
+    .toEqual([project.labels.find((l) => l.name === mine)!.id]);
+  expect(await winner.locator(".gl-notice").count()).toBe(0);
   expect(pageErrors(ctxA)).toEqual([]);
   expect(pageErrors(ctxB)).toEqual([]);
   await Promise.all([ctxA.close(), ctxB.close()]);

@@ -188,6 +188,14 @@ export const AnnotationEditor = forwardRef<EditorHandle, AnnotationEditorProps>(
               <Notice
                 key={ui.notice.id}
                 text={ui.notice.text}
+                onKeepMine={
+                  props.readOnly
+                    ? undefined
+                    : () => {
+                        open.actions.keepMine();
+                        open.session.view.focus();
+                      }
+                }
                 onDismiss={() => {
                   open.session.store.set({ notice: null });
                   open.session.view.focus();

@@ -122,6 +122,18 @@ export class EditorActions {
     });
   }
 
+  /** "Keep mine" on a notice: puts this user's version of the span back (one undoable step). */
+  keepMine(): void {
+    this.s.batch(() => {
+      const notice = this.s.store.get().notice;
+      if (!notice) return;
+      this.s.store.set({ notice: null });
+      if (!this.s.span(notice.spanId)) return this.s.say("That span was deleted meanwhile.");
+      const done = this.guard(() => this.s.writer.restore(notice.spanId, notice.mine));
+      if (done) this.s.say(`Your version is back: ${this.describe(notice.spanId)}.`);
+    });
+  }
+
   startRelation(): void {
     this.s.batch(() => {
       const id = this.s.store.get().selectedId;

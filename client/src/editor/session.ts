@@ -135,7 +135,7 @@ export class EditorSession {
   }
 
   /** Another person's concurrent edit of a span replaced ours: say who changed what (issue 13, item 8). */
-  private onReplaced({ mine, theirs, byClient }: ReplacedEdit): void {
+  private onReplaced({ spanId, mine, theirs, byClient }: ReplacedEdit): void {
     if (this.destroyed) return;
     const who = this.names.get(byClient) ?? "Someone else";
     const quote = (r: { start: number; end: number }) => `“${snippet(this.text, r.start, r.end)}”`;
@@ -152,7 +152,8 @@ export class EditorSession {
       changes.push(theirs.note ? `their note “${theirs.note}” replaced yours` : "your note was dropped");
     }
     const text = `${who} changed the span ${quote(theirs)} at the same time as you, and their edit was kept: ${changes.join("; ")}.`;
-    this.store.set({ notice: { id: (this.store.get().notice?.id ?? 0) + 1, text } });
+    const id = (this.store.get().notice?.id ?? 0) + 1;
+    this.store.set({ notice: { id, text, spanId, mine } });
     this.say(text);
   }
 

@@ -1,4 +1,5 @@
 /** The editor's UI state (what React renders around ProseMirror), as a tiny external store. */
+import type { SpanRecord } from "@gloss/shared";
 
 export interface EditorUiState {
   /** The selected span (click or Tab), null when none. */
@@ -15,7 +16,7 @@ export interface EditorUiState {
   /** The latest status, read out by a polite live region. */
   message: string;
   /** A notice shown until dismissed (another person's concurrent edit replaced ours); id changes per notice. */
-  notice: { id: number; text: string } | null;
+  notice: { id: number; text: string; spanId: string; mine: SpanRecord } | null;
   /** Bumped on every change of the spans map. */
   spansVersion: number;
   /** Bumped on every change of the relations map. */
