@@ -210,8 +210,7 @@ test("a 2 MB text: the sidebar scrolls to a span at the end, and text selected t
   await expect.poll(async () => (await highlightedTexts(page))[seeded]).toBe("Final words");
 
   // A mouse selection there, labelled with the hotkey, lands on exactly those characters of the text.
-  // Deselect first: the inspector below the text shrinks, which moves the text when the page is scrolled to
-  // its end; a drag must start on text that stays put.
+  // Deselect first (the drag starts from no selected span, as a user's would).
   await page.locator(".ProseMirror").focus();
   await page.keyboard.press("Escape");
   await expect.poll(() => page.locator(".gl-inspector.gl-hint").count()).toBe(1);

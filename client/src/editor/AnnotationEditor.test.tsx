@@ -302,10 +302,15 @@ describe("presence (awareness)", () => {
     await act(async () =>
       applyAwarenessUpdate(mine, encodeAwarenessUpdate(theirs, [theirs.clientID]), "remote"),
     );
-    const remote = ed.container.querySelector<HTMLElement>(".gl-remote");
-    expect(remote?.textContent).toBe("Officials");
+    // (the last letter is split off for the caret and name flag: the selection may be drawn in pieces)
+    const pieces = Array.from(ed.container.querySelectorAll<HTMLElement>(".gl-remote"));
+    expect(pieces.map((p) => p.textContent).join("")).toBe("Officials");
+    const remote = pieces[0];
     expect(remote?.title).toBe("Grace");
     expect(remote?.getAttribute("style")).toContain("#d55e00");
+    const end = ed.container.querySelector<HTMLElement>(".gl-remote-end");
+    expect(end?.textContent).toBe("s");
+    expect(end?.dataset.remoteName).toBe("Grace");
 
     // Malformed remote state is ignored, not drawn.
     theirs.setLocalState({

@@ -1,6 +1,7 @@
 /**
  * The annotation editor: the immutable document text in Tiptap, the layer's spans drawn over it, a docked
- * label palette above and the selected span's inspector below. The EditorSession (ProseMirror, Yjs
+ * label palette above and the selected span's inspector docked at the right (below, when the editor is
+ * narrow); only the text scrolls, so the tools and their hints stay in view. The EditorSession (ProseMirror, Yjs
  * observers, undo manager, awareness) lives in an effect with full teardown, so StrictMode's double mount
  * leaves nothing behind.
  *
@@ -21,6 +22,8 @@ import { HoverCard, type HoverState, hoverFromEvent } from "./HoverCard";
 import { Inspector } from "./Inspector";
 import { EditorInput } from "./input";
 import { KeyboardHelp } from "./KeyboardHelp";
+import { readCompactTags, writeCompactTags } from "./labelTags";
+import { Notice } from "./Notice";
 import { Palette } from "./Palette";
 import { RelationArcs } from "./RelationArcs";
 import { EditorSession } from "./session";
@@ -44,6 +47,11 @@ export const AnnotationEditor = forwardRef<EditorHandle, AnnotationEditorProps>(
     const propsRef = useRef(props);
     const [open, setOpen] = useState<Open | null>(null);
     const [hover, setHover] = useState<HoverState | null>(null);
+    const [compact, setCompact] = useState(readCompactTags);
+    const toggleCompact = () => {
+      writeCompactTags(!compact);
+      setCompact(!compact);
+    };
     const { text, doc } = props;
 
     useLayoutEffect(() => {
@@ -154,16 +162,49 @@ export const AnnotationEditor = forwardRef<EditorHandle, AnnotationEditorProps>(
     }, [open]);
 
     return (
-      <div className={`gl-editor${props.readOnly ? " gl-readonly" : ""}${showAuthors ? " gl-shared" : ""}`}>
-        {open && <Palette open={open} ui={ui} labels={labels} readOnly={!!props.readOnly} />}
-        <div className="gl-scroll" ref={scrollRef}>
-          <div className="gl-page" ref={pageRef}>
-            <div ref={hostRef} className="gl-host" />
-            {open && <RelationArcs session={open.session} ui={ui} pageRef={pageRef} />}
-            {open && hover && <HoverCard session={open.session} hover={hover} ui={ui} />}
+      <div
+        className={`gl-editor${props.readOnly ? " gl-readonly" : ""}${showAuthors ? " gl-shared" : ""}${compact ? " gl-compact" : " gl-names"}`}
+      >
+        {open && (
+          <Palette
+            open={open}
+            ui={ui}
+            labels={labels}
+            readOnly={!!props.readOnly}
+            compact={compact}
+            onToggleCompact={toggleCompact}
+          />
+        )}
+        <div className="gl-body">
+          <div className="gl-scroll" ref={scrollRef}>
+            <div className="gl-page" ref={pageRef}>
+              <div ref={hostRef} className="gl-host" />
+              {open && <RelationArcs session={open.session} ui={ui} pageRef={pageRef} />}
+              {open && hover && <HoverCard session={open.session} hover={hover} ui={ui} />}
+            </div>
+          </div>
+          <div className="gl-tools">
+            {open && ui.notice && (
+              <Notice
+                key={ui.notice.id}
+                text={ui.notice.text}
+                onKeepMine={
+                  props.readOnly
+                    ? undefined
+                    : () => {
+                        open.actions.keepMine();
+                        open.session.view.focus();
+                      }
+                }
+                onDismiss={() => {
+                  open.session.store.set({ notice: null });
+                  open.session.view.focus();
+                }}
+              />
+            )}
+            {open && <Inspector open={open} ui={ui} readOnly={!!props.readOnly} />}
           </div>
         </div>
-        {open && <Inspector open={open} ui={ui} readOnly={!!props.readOnly} />}
         <div className="gl-sr" role="status" aria-live="polite">
           {ui.message}
         </div>

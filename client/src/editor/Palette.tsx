@@ -1,7 +1,8 @@
 /**
  * The docked label palette: one button per label (its accessible name is the label's name; its hotkey is
  * shown and exposed as aria-keyshortcuts). A button labels the text selection, or relabels the selected span.
- * Alt+click labels the selection exactly, without word snapping.
+ * Alt+click labels the selection exactly, without word snapping. "Compact labels" switches the tags above the
+ * spans from the label's name to its initial (remembered on this device).
  */
 import type { LabelDto } from "@gloss/shared";
 import type { EditorActions } from "./actions";
@@ -14,9 +15,11 @@ interface Props {
   ui: EditorUiState;
   labels: readonly LabelDto[];
   readOnly: boolean;
+  compact: boolean;
+  onToggleCompact(): void;
 }
 
-export function Palette({ open, ui, labels, readOnly }: Props) {
+export function Palette({ open, ui, labels, readOnly, compact, onToggleCompact }: Props) {
   const { session, actions } = open;
   const looks = labelLooks(labels);
   const selected = session.span(ui.selectedId);
@@ -50,6 +53,16 @@ export function Palette({ open, ui, labels, readOnly }: Props) {
       })}
       <span className="gl-spacer" />
       {readOnly && <span className="gl-badge">Read only</span>}
+      <button
+        type="button"
+        className="gl-toggle"
+        aria-pressed={compact}
+        title="Show only each label's initial above the spans"
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={onToggleCompact}
+      >
+        Compact labels
+      </button>
       <button
         type="button"
         className="gl-icon-btn"

@@ -122,6 +122,18 @@ export class EditorActions {
     });
   }
 
+  /** "Keep mine" on a notice: puts this user's version of the span back (one undoable step). */
+  keepMine(): void {
+    this.s.batch(() => {
+      const notice = this.s.store.get().notice;
+      if (!notice) return;
+      this.s.store.set({ notice: null });
+      if (!this.s.span(notice.spanId)) return this.s.say("That span was deleted meanwhile.");
+      const done = this.guard(() => this.s.writer.restore(notice.spanId, notice.mine));
+      if (done) this.s.say(`Your version is back: ${this.describe(notice.spanId)}.`);
+    });
+  }
+
   startRelation(): void {
     this.s.batch(() => {
       const id = this.s.store.get().selectedId;
@@ -222,11 +234,32 @@ export class EditorActions {
 
   /** Scrolls a span into the middle of the view (drawn or not). */
   scrollToSpan(id: string): void {
-    const span = this.s.span(id);
-    if (!span) return;
-    const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
-    const el = node instanceof Element ? node : node.parentElement;
-    el?.scrollIntoView({ block: "center", inline: "nearest" });
+    const center = (): Element | null => {
+      const span = this.s.span(id);
+      if (!span || this.s.view.isDestroyed) return null;
+      const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
+      const el = node instanceof Element ? node : node.parentElement;
+      el?.scrollIntoView({ block: "center", inline: "nearest" });
+      return el;
+    };
+    if (!center()) return;
+    // A long text's chunks have estimated heights until laid out: those this scroll brought near the screen
+    // take their real height a frame later and may push the span out of the text pane again. Watch it for a
+    // few frames and centre it again whenever it left (a short text is right the first time).
+    let frames = 0;
+    const settle = () => {
+      const span = this.s.span(id);
+      const scroller = this.s.scrollElement();
+      if (!span || !scroller || this.s.view.isDestroyed) return;
+      const { node } = this.s.view.domAtPos(offsetToPos(this.s.layout, span.start, 1));
+      const el = node instanceof Element ? node : node.parentElement;
+      if (!el) return;
+      const r = el.getBoundingClientRect();
+      const box = scroller.getBoundingClientRect();
+      if (r.top < box.top || r.bottom > box.bottom) center();
+      if (++frames < 20) requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
   }
 }
 

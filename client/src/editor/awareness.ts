@@ -31,6 +31,16 @@ export function remoteSelections(awareness: Awareness, textLength: number): Remo
   return out;
 }
 
+/** The names other clients give in their awareness state, by Yjs client id (only string names). */
+export function clientNames(awareness: Awareness): Map<number, string> {
+  const out = new Map<number, string>();
+  awareness.getStates().forEach((state, clientId) => {
+    const name = (state as { user?: { name?: unknown } }).user?.name;
+    if (clientId !== awareness.clientID && typeof name === "string") out.set(clientId, name.slice(0, 100));
+  });
+  return out;
+}
+
 export interface AwarenessBinding {
   publish(selection: { start: number; end: number } | null): void;
   destroy(): void;

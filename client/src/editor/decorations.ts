@@ -3,7 +3,8 @@
  *
  * Each span is an inline wrapper (its own <span>, so nested and crossing spans each draw their own underline
  * in their lane) plus a start marker over its first character carrying the label's initial and, for screen
- * readers, the label's name. SpanDecorations holds the decorations it made per span id so a change removes exactly
+ * readers, the label's name (the name itself is written above the span unless the editor is in compact mode,
+ * editor.css). SpanDecorations holds the decorations it made per span id so a change removes exactly
  * those (DecorationSet.remove) and adds the replacements (DecorationSet.add): nothing is rebuilt per change.
  *
  * Only spans inside a window of the text (what is on screen plus a margin, moved as the user scrolls) get
@@ -55,6 +56,7 @@ export function spanDecorations(span: Span, lane: number, ctx: DecorationContext
     style: `--gl-c:${look.color}`,
     "data-start-for": span.id,
     "data-tag": look.initial,
+    "data-label": look.name,
     "data-name": `${look.name}: `,
   };
   if (ctx.showAuthors && span.author !== null) {

@@ -12,6 +12,7 @@ import {
   removeRelation,
   removeSpan,
   type Span,
+  type SpanRecord,
   spansOf,
   updateSpan,
 } from "@gloss/shared";
@@ -72,6 +73,12 @@ export class LayerWriter {
 
   relabel(id: string, labelId: number): Span | null {
     return updateSpan(this.doc, id, { label: labelId }, this.ctx(), this.origin);
+  }
+
+  /** Puts back what this user had set on a span (label, boundaries, note) over someone else's edit. */
+  restore(id: string, mine: Pick<SpanRecord, "start" | "end" | "label" | "note">): Span | null {
+    const { start, end, label, note } = mine;
+    return updateSpan(this.doc, id, { start, end, label, note: note ?? "" }, this.ctx(), this.origin);
   }
 
   setNote(id: string, note: string): Span | null {

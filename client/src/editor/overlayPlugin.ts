@@ -69,12 +69,19 @@ export function overlayDecorations(doc: PmNode, layout: TextLayout, o: OverlaySt
   for (const r of o.remote) {
     const at = range(layout, r);
     if (!at) continue;
+    const style = `--gl-rc:${safeColor(r.color)}`;
+    out.push(Decoration.inline(at[0], at[1], { nodeName: "span", class: "gl-remote", style, title: r.name }));
+    // Their caret at the selection's end, with their name on a flag above it: generated content (CSS
+    // attr(), so the name is text, never markup), no caret stop and never copied, like the label tags.
+    const code = layout.text.charCodeAt(r.end - 1);
+    const lastChar = r.end - (code >= 0xdc00 && code <= 0xdfff ? 2 : 1); // a whole astral character
+    const last = Math.min(Math.max(at[0], offsetToPos(layout, lastChar, 1)), at[1] - 1);
     out.push(
-      Decoration.inline(at[0], at[1], {
+      Decoration.inline(last, at[1], {
         nodeName: "span",
-        class: "gl-remote",
-        style: `--gl-rc:${safeColor(r.color)}`,
-        title: r.name,
+        class: "gl-remote-end",
+        style,
+        "data-remote-name": r.name,
       }),
     );
   }

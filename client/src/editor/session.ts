@@ -17,8 +17,10 @@ import { TextSelection, type Transaction } from "@tiptap/pm/state";
 import type { EditorView } from "@tiptap/pm/view";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
-import { type AwarenessBinding, bindAwareness } from "./awareness";
+import { snippet } from "./actions";
+import { type AwarenessBinding, bindAwareness, clientNames } from "./awareness";
 import { INTERNAL, TransactionBatch } from "./batch";
+import { type ReplacedEdit, watchReplacedEdits } from "./conflicts";
 import { type DecorationContext, SpanDecorations } from "./decorations";
 import { inputPlugin } from "./input";
 import { type LabelLook, labelLooks, unknownLabelLook } from "./labelStyle";
@@ -54,6 +56,8 @@ export class EditorSession {
   private overlay: OverlayState = emptyOverlay;
   private endpoints = new Set<string>();
   private awareness: AwarenessBinding | null = null;
+  /** Names of the Yjs clients seen in awareness (kept after they leave: their edits may arrive later). */
+  private readonly names = new Map<number, string>();
   private readonly cleanups: Array<() => void> = [];
   private appearanceKey: unknown[] = [];
   private destroyed = false;
@@ -100,6 +104,11 @@ export class EditorSession {
     return this.editor.view;
   }
 
+  /** The element that scrolls the text (null before it is mounted). */
+  scrollElement(): HTMLElement | null {
+    return this.scroller();
+  }
+
   private decorationContext(p: Appearance): DecorationContext {
     return {
       layout: this.layout,
@@ -122,6 +131,30 @@ export class EditorSession {
       spans.unobserve(onSpans);
       relations.unobserve(onRelations);
     });
+    this.cleanups.push(watchReplacedEdits(this.doc, (edit) => this.onReplaced(edit)));
+  }
+
+  /** Another person's concurrent edit of a span replaced ours: say who changed what (issue 13, item 8). */
+  private onReplaced({ spanId, mine, theirs, byClient }: ReplacedEdit): void {
+    if (this.destroyed) return;
+    const who = this.names.get(byClient) ?? "Someone else";
+    const quote = (r: { start: number; end: number }) => `“${snippet(this.text, r.start, r.end)}”`;
+    const changes: string[] = [];
+    if (theirs.label !== mine.label) {
+      changes.push(
+        `it is ${this.look(theirs.label).name} now, not ${this.look(mine.label).name} as you set it`,
+      );
+    }
+    if (theirs.start !== mine.start || theirs.end !== mine.end) {
+      changes.push(`it covers ${quote(theirs)}, not ${quote(mine)}`);
+    }
+    if ((theirs.note ?? "") !== (mine.note ?? "")) {
+      changes.push(theirs.note ? `their note “${theirs.note}” replaced yours` : "your note was dropped");
+    }
+    const text = `${who} changed the span ${quote(theirs)} at the same time as you, and their edit was kept: ${changes.join("; ")}.`;
+    const id = (this.store.get().notice?.id ?? 0) + 1;
+    this.store.set({ notice: { id, text, spanId, mine } });
+    this.say(text);
   }
 
   /** Only the changed spans (and those whose lane they moved) get new decorations. */
@@ -225,7 +258,9 @@ export class EditorSession {
     this.awareness = null;
     if (!awareness) return;
     this.awareness = bindAwareness(awareness, this.text.length, (remote) => {
-      if (!this.destroyed) this.refreshOverlay(remote);
+      if (this.destroyed) return;
+      for (const [client, name] of clientNames(awareness)) this.names.set(client, name);
+      this.refreshOverlay(remote);
     });
     this.publishSelection();
   }

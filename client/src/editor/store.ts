@@ -1,4 +1,5 @@
 /** The editor's UI state (what React renders around ProseMirror), as a tiny external store. */
+import type { SpanRecord } from "@gloss/shared";
 
 export interface EditorUiState {
   /** The selected span (click or Tab), null when none. */
@@ -14,6 +15,8 @@ export interface EditorUiState {
   noteRequest: number;
   /** The latest status, read out by a polite live region. */
   message: string;
+  /** A notice shown until dismissed (another person's concurrent edit replaced ours); id changes per notice. */
+  notice: { id: number; text: string; spanId: string; mine: SpanRecord } | null;
   /** Bumped on every change of the spans map. */
   spansVersion: number;
   /** Bumped on every change of the relations map. */
@@ -30,6 +33,7 @@ export const initialUiState: EditorUiState = {
   helpOpen: false,
   noteRequest: 0,
   message: "",
+  notice: null,
   spansVersion: 0,
   relationsVersion: 0,
   arcsVersion: 0,

@@ -103,10 +103,13 @@ export function Workspace(props: WorkspaceProps) {
   // A layer marked done is read-only (the server enforces it) until it is reopened.
   const editable = mayWrite && !done;
 
+  // One keyboard model (issue 13, item 6): a span picked in the sidebar is selected in the text and the focus
+  // goes back to the text, so Delete, the boundary keys and the label keys act on it at once.
   const selectFromSidebar = (id: string) => {
     setSelectedId(id);
     editorRef.current?.scrollToSpan(id);
     editorRef.current?.selectSpan(id);
+    editorRef.current?.focus();
   };
 
   return (
