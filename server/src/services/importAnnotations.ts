@@ -54,6 +54,7 @@ import {
 } from "@gloss/shared";
 import { count, eq, sql } from "drizzle-orm";
 import type { Collab, LayerWriter } from "../collab";
+import { layerContext } from "../collab/layerContext";
 import {
   all,
   allWith,
@@ -276,20 +277,6 @@ function* documentText(store: Store, id: number): Gen<string> {
   return (yield* getWith(importQueries(store).documentText, { id }))!.text;
 }
 
-/**
- * What validating the spans written into a document needs: its text, the project's labels as they are
- * now (read again per document, as collab/layerContext's loadLayerContext does) and its relation types.
- */
-function* layerContextOf(
-  store: Store,
-  projectId: number,
-  text: string,
-  relationTypes: string[],
-): Gen<LayerContext> {
-  const rows = yield* projectLabels(store, projectId);
-  return { text, labelIds: new Set(rows.map((r) => r.id)), relationTypes: new Set(relationTypes) };
-}
-
 /** Label name → id: exact, then ignoring case, then with `_` for whitespace (brat types). */
 function labelResolver(rows: Array<{ id: number; name: string }>) {
   const exact = new Map(rows.map((l) => [l.name, l.id]));
@@ -418,7 +405,13 @@ export async function importAnnotations(
   };
   for (const [id, plan] of planned) {
     planned.delete(id); // written: its plan can go
-    const ctx = await call(store, layerContextOf, req.projectId, plan.text, project.relationTypes);
+    // the project's labels as they are now (read again per document), as every layer write reads them
+    const { ctx } = await call(
+      store,
+      layerContext,
+      { text: plan.text, projectId: req.projectId },
+      { relationTypes: project.relationTypes },
+    );
     // between two batches: commit and project the one just written (a bounded piece of work, instead of
     // the whole document's projection rows at once when the room unloads), then let the loop run
     const pause = async () => {
