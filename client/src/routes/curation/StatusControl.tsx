@@ -53,7 +53,7 @@ export function CurationCounts({
         {view.annotators
           .map(
             (a) =>
-              `${names.get(a.userId) ?? a.username} (${a.spans} spans${a.status ? `, ${a.status.replace("_", " ")}` : ""})`,
+              `${names.get(a.userId) ?? a.username} (${a.spans} ${a.spans === 1 ? "span" : "spans"}${a.status ? `, ${a.status.replace("_", " ")}` : ""})`,
           )
           .join(", ") || "none yet"}
       </span>
