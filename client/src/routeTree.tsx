@@ -10,6 +10,7 @@ import {
   createRoute,
   createRouter,
   lazyRouteComponent,
+  Outlet,
   type RouterHistory,
   redirect,
 } from "@tanstack/react-router";
@@ -17,7 +18,7 @@ import { z } from "zod/mini";
 import { AppShell } from "./components/AppShell";
 import { NotFoundPage } from "./routes/NotFoundPage";
 import { nextPath } from "./routes/nextPath";
-import type { Session } from "./session";
+import { type Session, useSession } from "./session";
 
 /** Where a route shows up in the navigation header. */
 export interface NavEntry {
@@ -84,9 +85,19 @@ const guestRoute = createRoute({
   },
 });
 
+/**
+ * Pages behind `_auth` render only for a signed-in user: between the session turning out signed out and
+ * the guard's redirect (the router re-validates in an effect) the page would otherwise mount and send
+ * requests that can only be refused, each a 401 in the console (issue 13 item 11).
+ */
+function SignedInOnly() {
+  return useSession().status === "signed-in" ? <Outlet /> : null;
+}
+
 const authRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "_auth",
+  component: SignedInOnly,
   beforeLoad: ({ context, location }) => {
     if (context.session.status !== "signed-out") return;
     const next = location.pathname + location.searchStr;

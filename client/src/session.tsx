@@ -1,5 +1,5 @@
 /**
- * Who is signed in: read once from GET /api/auth/me, changed by sign in / register / sign out (their
+ * Who is signed in: read once from GET /api/auth/session, changed by sign in / register / sign out (their
  * mutations, api/mutations.ts, put the user in the same query).
  */
 import type { UserDto } from "@gloss/shared";
@@ -27,13 +27,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const me = useQuery({
     queryKey: queryKeys.me,
+    // GET /auth/session answers 200 with `user: null` for a visitor, so a signed-out load logs nothing
     queryFn: ({ signal }) =>
-      api.auth.me({ signal }).catch((err: unknown) => {
-        // 401 is the ordinary "not signed in"; anything else still leaves us signed out, with the page
-        // showing the sign-in form (which reports a network failure when the user tries).
-        if (!(err instanceof ApiError) || err.status !== 401) console.warn("GET /api/auth/me failed", err);
-        return null;
-      }),
+      api.auth
+        .session({ signal })
+        .then((s) => s.user)
+        .catch((err: unknown) => {
+          // anything else still leaves us signed out, with the page showing the sign-in form (which
+          // reports a network failure when the user tries)
+          if (!(err instanceof ApiError) || err.status !== 401) console.warn("GET /api/auth/session failed", err);
+          return null;
+        }),
     // read once: a page that lost its session says so itself (a 401, close code 4401) and keeps the
     // work on screen rather than jumping to the sign-in page
     staleTime: Number.POSITIVE_INFINITY,

@@ -26,3 +26,7 @@ export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 /** GET /api/users: a page of accounts by username; `total` counts every match. */
 export const UserListDto = page("users", UserDto).meta({ id: "UserList" });
 export type UserListDto = z.infer<typeof UserListDto>;
+
+/** GET /api/auth/session: who is signed in, `null` when nobody is (a 200 either way, unlike /auth/me's 401). */
+export const SessionDto = z.object({ user: UserDto.nullable() }).meta({ id: "Session" });
+export type SessionDto = z.infer<typeof SessionDto>;

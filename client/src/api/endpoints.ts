@@ -33,6 +33,7 @@ import type {
   RegisterBody,
   Role,
   SpanDto,
+  SessionDto,
   UserDto,
   UserListDto,
 } from "@gloss/shared";
@@ -85,6 +86,8 @@ export function createEndpoints(api: Api) {
   return {
     auth: {
       me: (o?: RequestOptions) => api.get<UserDto>("/api/auth/me", o),
+      /** Who is signed in (`user: null` when nobody is): a 200 either way. */
+      session: (o?: RequestOptions) => api.get<SessionDto>("/api/auth/session", o),
       login: (body: LoginBody) => api.post<UserDto>("/api/auth/login", body),
       register: (body: RegisterBody) => api.post<UserDto>("/api/auth/register", body),
       logout: () => api.post<void>("/api/auth/logout"),

@@ -1,6 +1,6 @@
 /** Register, sign in, sign out, who am I. */
 
-import { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
+import { LoginBody, RegisterBody, SessionDto, UserDto } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
@@ -70,6 +70,16 @@ const meRoute = createRoute({
   tags: ["auth"],
   summary: "Who the caller is",
   responses: { 200: json(UserDto, "The signed-in user"), 401: errors[401] },
+});
+
+const sessionRoute = createRoute({
+  method: "get",
+  path: "/auth/session",
+  operationId: "getSession",
+  tags: ["auth"],
+  summary: "Who the caller is, or `user: null` when not signed in",
+  security: [],
+  responses: { 200: json(SessionDto, "The signed-in user, or null") },
 });
 
 /** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
@@ -157,6 +167,10 @@ export function sessionRoutes(deps: Deps) {
     if (!user) throw unauthorized();
     return c.json(user, 200);
   });
+
+  // The app's first request on every load: a signed-out visitor is an ordinary answer here, not a 401
+  // (which the browser logs as a console error on every page load; issue 13 item 11).
+  app.openapi(sessionRoute, (c) => c.json({ user: c.get("user") }, 200));
 
   return app;
 }
