@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Password, UserDto, Username } from "./api";
 import { PageQuery, page } from "./api-pages";
+import { UserId } from "./api-params";
 
 /** POST /api/users (instance admins): a password may be omitted, and one is generated and returned once. */
 export const CreateUserBody = z.object({
@@ -23,10 +24,30 @@ export type CreatedUserDto = z.infer<typeof CreatedUserDto>;
 export const ListUsersQuery = PageQuery.extend({ q: z.string().max(200).optional() });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 
+/** An account as the administrator's Users page sees it: when it was created, and whether it is disabled. */
+export const AdminUserDto = UserDto.extend({
+  createdAt: z.number().int(),
+  /** When an administrator disabled it (ms since the epoch), or null: a disabled account cannot sign in. */
+  disabledAt: z.number().int().nullable(),
+}).meta({ id: "AdminUser" });
+export type AdminUserDto = z.infer<typeof AdminUserDto>;
+
 /** GET /api/users: a page of accounts by username; `total` counts every match. */
-export const UserListDto = page("users", UserDto).meta({ id: "UserList" });
+export const UserListDto = page("users", AdminUserDto).meta({ id: "UserList" });
 export type UserListDto = z.infer<typeof UserListDto>;
 
 /** GET /api/auth/session: who is signed in, `null` when nobody is (a 200 either way, unlike /auth/me's 401). */
 export const SessionDto = z.object({ user: UserDto.nullable() }).meta({ id: "Session" });
 export type SessionDto = z.infer<typeof SessionDto>;
+
+/** /api/users/{id}/…: the account an administrator acts on. */
+export const UserParams = z.object({ id: UserId });
+export type UserParams = z.infer<typeof UserParams>;
+
+/** PATCH /api/users/{id}: disable an account (its sessions and tokens end at once) or enable it again. */
+export const PatchUserBody = z.object({ disabled: z.boolean() });
+export type PatchUserBody = z.infer<typeof PatchUserBody>;
+
+/** POST /api/users/{id}/password: the new, generated password (shown once; the account's sessions end). */
+export const ResetPasswordDto = z.object({ password: z.string() }).meta({ id: "ResetPassword" });
+export type ResetPasswordDto = z.infer<typeof ResetPasswordDto>;

@@ -41,6 +41,8 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   isAdmin: boolean("is_admin").notNull().default(false),
   createdAt: ms("created_at").notNull().default(now),
+  /** When an administrator disabled the account (null: active); a disabled account cannot sign in. */
+  disabledAt: ms("disabled_at"),
 });
 
 /** Server-side sessions; `id` is the sha256 of the cookie value, never the value itself. */

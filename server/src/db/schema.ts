@@ -12,6 +12,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
+  /** When an administrator disabled the account (null: active); a disabled account cannot sign in. */
+  disabledAt: integer("disabled_at"),
 });
 
 /** Server-side sessions; `id` is the sha256 of the cookie value, never the value itself. */

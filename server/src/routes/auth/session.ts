@@ -52,6 +52,7 @@ const loginRoute = createRoute({
     200: { ...json(UserDto, "Signed in"), headers: { "Set-Cookie": signedIn } },
     400: errors[400],
     401: errors[401],
+    403: errors[403],
     429: errors[429],
   },
 });
@@ -150,6 +151,8 @@ export function sessionRoutes(deps: Deps) {
       log.warn("sign-in failed", { username: body.username, ip });
       throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
     }
+    // told only to whoever knows the password: a disabled account exists, but cannot be used
+    if (user.disabledAt) throw new HttpError(403, "account_disabled", "This account is disabled: ask an administrator");
     await signIn(c, user.id);
     log.debug("signed in", { userId: user.id, ip });
     return c.json(toUserDto(user), 200);
