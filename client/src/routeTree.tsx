@@ -43,6 +43,7 @@ export interface RouterContext {
   session: Pick<Session, "status">;
 }
 
+const admins = ({ role }: { role: string | null }) => role === "admin";
 const managers = ({ role }: { role: string | null }) => role === "manager" || role === "admin";
 const curators = ({ role }: { role: string | null }) => role === "curator" || managers({ role });
 
@@ -122,6 +123,12 @@ const projectsRoute = createRoute({
   staticData: { nav: { label: "Projects", scope: "global" } },
   component: lazyRouteComponent(() => import("./routes/ProjectsPage"), "ProjectsPage"),
 });
+const usersRoute = createRoute({
+  getParentRoute: () => authRoute,
+  path: "/users",
+  staticData: { nav: { label: "Users", scope: "global", visible: admins } },
+  component: lazyRouteComponent(() => import("./routes/users/UsersPage"), "UsersPage"),
+});
 const projectRoute = createRoute({
   getParentRoute: () => authRoute,
   path: "/projects/$projectId",
@@ -179,6 +186,7 @@ export const routeTree = rootRoute.addChildren([
   guestRoute.addChildren([signInRoute, registerRoute]),
   authRoute.addChildren([
     projectsRoute,
+    usersRoute,
     projectRoute,
     settingsRoute,
     agreementRoute,

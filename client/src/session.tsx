@@ -35,7 +35,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         .catch((err: unknown) => {
           // anything else still leaves us signed out, with the page showing the sign-in form (which
           // reports a network failure when the user tries)
-          if (!(err instanceof ApiError) || err.status !== 401) console.warn("GET /api/auth/session failed", err);
+          if (!(err instanceof ApiError) || err.status !== 401)
+            console.warn("GET /api/auth/session failed", err);
           return null;
         }),
     // read once: a page that lost its session says so itself (a 401, close code 4401) and keeps the

@@ -34,7 +34,12 @@ describe("account administration: disable, enable, reset a password", () => {
       password: DEFAULT_PASSWORD,
     });
     const admin = await loginUser(ctx.server.url, adminRow.username);
-    const created = await admin.json<CreatedUserDto>("POST", "/api/users", { username: uniqueName("bo") }, 201);
+    const created = await admin.json<CreatedUserDto>(
+      "POST",
+      "/api/users",
+      { username: uniqueName("bo") },
+      201,
+    );
     expect(created.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     return { admin, adminId: adminRow.id, user: created, password: created.password! };
   }
@@ -72,7 +77,12 @@ describe("account administration: disable, enable, reset a password", () => {
     });
     await socket.synced();
 
-    const disabled = await admin.json<AdminUserDto>("PATCH", `/api/users/${user.id}`, { disabled: true }, 200);
+    const disabled = await admin.json<AdminUserDto>(
+      "PATCH",
+      `/api/users/${user.id}`,
+      { disabled: true },
+      200,
+    );
     expect(disabled.disabledAt).toBeGreaterThan(0);
     expect((await session.request("GET", "/api/auth/me")).status).toBe(401);
     expect((await scripted.request("GET", "/api/auth/me")).status).toBe(401);
@@ -92,7 +102,12 @@ describe("account administration: disable, enable, reset a password", () => {
     expect(self.status).toBe(409);
     expect((await errorOf(self)).message).toBe("You cannot disable your own account");
 
-    const enabled = await admin.json<AdminUserDto>("PATCH", `/api/users/${user.id}`, { disabled: false }, 200);
+    const enabled = await admin.json<AdminUserDto>(
+      "PATCH",
+      `/api/users/${user.id}`,
+      { disabled: false },
+      200,
+    );
     expect(enabled.disabledAt).toBeNull();
     await loginUser(ctx.server.url, user.username, password);
     // the revoked token stays revoked
@@ -101,7 +116,9 @@ describe("account administration: disable, enable, reset a password", () => {
 
     const audit = await rows(ctx.server.store, (s) => s.q.select().from(s.t.auditLog));
     expect(
-      audit.filter((a) => a.target === `user:${user.id}` && a.action.startsWith("user.")).map((a) => [a.action, a.userId]),
+      audit
+        .filter((a) => a.target === `user:${user.id}` && a.action.startsWith("user."))
+        .map((a) => [a.action, a.userId]),
     ).toEqual([
       ["user.create", adminId],
       ["user.disable", adminId],
@@ -112,7 +129,12 @@ describe("account administration: disable, enable, reset a password", () => {
   it("a reset password is returned once; the old one and the account's sessions stop working", async () => {
     const { admin, adminId, user, password } = await world();
     const session = await loginUser(ctx.server.url, user.username, password);
-    const reset = await admin.json<{ password: string }>("POST", `/api/users/${user.id}/password`, undefined, 200);
+    const reset = await admin.json<{ password: string }>(
+      "POST",
+      `/api/users/${user.id}/password`,
+      undefined,
+      200,
+    );
     expect(reset.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(reset.password).not.toBe(password);
     expect((await session.request("GET", "/api/auth/me")).status).toBe(401);

@@ -32,7 +32,9 @@ async function consoleErrorsOn(ctx: BrowserContext, paths: string[]): Promise<st
 test("no console errors on any page, signed out or signed in", async () => {
   const admin = seedUser(server.db, { admin: true, displayName: "Ada Admin" });
   const project = seedProject(server.db, { members: [{ user: admin, role: "manager" }] });
-  const doc = seedDocument(server.db, project.id, "Officials said the bridge is safe.", { assignTo: [admin] });
+  const doc = seedDocument(server.db, project.id, "Officials said the bridge is safe.", {
+    assignTo: [admin],
+  });
   const pages = [
     "/",
     `/projects/${project.id}`,

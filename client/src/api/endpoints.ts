@@ -4,6 +4,7 @@
  * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
+  AdminUserDto,
   AgreementReportPage,
   AssignmentDto,
   AssignmentPageDto,
@@ -11,7 +12,9 @@ import type {
   AssignmentsBody,
   AutoMergeBody,
   AutoMergeResultDto,
+  CreatedUserDto,
   CreateProjectBody,
+  CreateUserBody,
   CurationDecisionBody,
   CurationDecisionResultDto,
   DocumentCurationDto,
@@ -31,9 +34,10 @@ import type {
   ProjectListDto,
   QueueDto,
   RegisterBody,
+  ResetPasswordDto,
   Role,
-  SpanDto,
   SessionDto,
+  SpanDto,
   UserDto,
   UserListDto,
 } from "@gloss/shared";
@@ -172,6 +176,13 @@ export function createEndpoints(api: Api) {
       /** A page of accounts (instance admins; `q`, `limit`, `offset`); `total` counts every match. */
       list: (query: PageParams = {}, o?: RequestOptions) =>
         api.get<UserListDto>("/api/users", { ...o, query }),
+      /** Creates an account; without a password, the generated one comes back once (`password`). */
+      create: (body: CreateUserBody) => api.post<CreatedUserDto>("/api/users", body),
+      /** Disables (its sessions and tokens end) or enables an account. */
+      setDisabled: (id: number, disabled: boolean) =>
+        api.patch<AdminUserDto>(`/api/users/${id}`, { disabled }),
+      /** A new generated password for the account, returned once. */
+      resetPassword: (id: number) => api.post<ResetPasswordDto>(`/api/users/${id}/password`),
     },
     agreement: {
       report: (projectId: number, query: AgreementQueryParams, o?: RequestOptions) =>

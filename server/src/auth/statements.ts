@@ -17,7 +17,9 @@ function build(store: Store) {
         .select({ user: users, tokenId: apiTokens.id })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, p("hash")), isNull(apiTokens.revokedAt), isNull(users.disabledAt))),
+        .where(
+          and(eq(apiTokens.tokenHash, p("hash")), isNull(apiTokens.revokedAt), isNull(users.disabledAt)),
+        ),
     ),
     userByTokenId: prepare(
       store,

@@ -152,7 +152,8 @@ export function sessionRoutes(deps: Deps) {
       throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
     }
     // told only to whoever knows the password: a disabled account exists, but cannot be used
-    if (user.disabledAt) throw new HttpError(403, "account_disabled", "This account is disabled: ask an administrator");
+    if (user.disabledAt)
+      throw new HttpError(403, "account_disabled", "This account is disabled: ask an administrator");
     await signIn(c, user.id);
     log.debug("signed in", { userId: user.id, ip });
     return c.json(toUserDto(user), 200);
