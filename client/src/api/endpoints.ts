@@ -88,6 +88,8 @@ export type PageParams = Record<string, string | number | undefined>;
 export function createEndpoints(api: Api) {
   const enc = encodeURIComponent;
   return {
+    /** Liveness: answers once the server is up (the app's recovery probe, api/recovery.tsx). */
+    health: (o?: RequestOptions) => api.get<{ ok: true }>("/api/health", o),
     auth: {
       me: (o?: RequestOptions) => api.get<UserDto>("/api/auth/me", o),
       /** Who is signed in (`user: null` when nobody is): a 200 either way. */
