@@ -155,7 +155,7 @@ test("REST pages (project, settings, agreement) recover by themselves after a se
   };
   try {
     const mia = seedUser(gloss.db, { displayName: "Mia" });
-    const alpha = seedProject(gloss.db, { name: "Alpha", members: [{ user: mia, role: "manager" }] });
+    seedProject(gloss.db, { name: "Alpha", members: [{ user: mia, role: "manager" }] });
     seedProject(gloss.db, { name: "Beta", members: [{ user: mia, role: "manager" }] });
     const ctx = await newContext(browser.browser, gloss, mia);
     const page = await ctx.newPage();
