@@ -8,6 +8,7 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo } from 
 import { ApiError } from "./api/client";
 import { useApi } from "./api/context";
 import { becomeUser } from "./api/mutations";
+import { withOfflineCopy } from "./api/offlineCopy";
 import { queryKeys } from "./api/queries";
 
 export type SessionStatus = "loading" | "signed-in" | "signed-out";
@@ -29,8 +30,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     queryKey: queryKeys.me,
     // GET /auth/session answers 200 with `user: null` for a visitor, so a signed-out load logs nothing
     queryFn: ({ signal }) =>
-      api.auth
-        .session({ signal })
+      // offline, the user this browser last saw signed in (the page then opens from what it keeps)
+      withOfflineCopy("session", () => api.auth.session({ signal }))
         .then((s) => s.user)
         .catch((err: unknown) => {
           // anything else still leaves us signed out, with the page showing the sign-in form (which
