@@ -106,7 +106,19 @@ const MATRIX: Row[] = [
   },
   { route: "POST /api/auth/logout", expect: PUBLIC(204) },
   { route: "GET /api/auth/me", expect: SIGNED_IN(200) },
+  { route: "GET /api/auth/session", expect: PUBLIC(200) },
   { route: "GET /api/users", expect: ADMIN_ONLY(200) },
+  {
+    route: "PATCH /api/users/:id",
+    params: async (c) => ({ id: (await addUser(c.store)).id }),
+    body: () => ({ disabled: true }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    route: "POST /api/users/:id/password",
+    params: async (c) => ({ id: (await addUser(c.store)).id }),
+    expect: ADMIN_ONLY(200),
+  },
   {
     route: "POST /api/users",
     body: () => ({ username: uniqueName(), password: DEFAULT_PASSWORD }),
