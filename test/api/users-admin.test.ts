@@ -19,7 +19,7 @@ import {
   useServer,
 } from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
-import { rows } from "../helpers/query";
+import { exec, rows } from "../helpers/query";
 import { addDocument } from "../helpers/seed";
 
 const errorOf = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
@@ -148,6 +148,68 @@ describe("account administration: disable, enable, reset a password", () => {
     const entry = audit.find((a) => a.action === "user.password_reset");
     expect(entry).toMatchObject({ userId: adminId, target: `user:${user.id}` });
     expect(JSON.stringify(audit)).not.toContain(reset.password);
+  });
+
+  it("an invite link lets the invitee set their own password, once, before it expires", async () => {
+    const { admin, adminId } = await world();
+    const both = await admin.request("POST", "/api/users", {
+      username: uniqueName("both"),
+      password: DEFAULT_PASSWORD,
+      invite: true,
+    });
+    expect(both.status).toBe(400);
+    expect((await errorOf(both)).message).toBe("Give a password or an invite, not both");
+
+    const invited = await admin.json<CreatedUserDto>(
+      "POST",
+      "/api/users",
+      { username: uniqueName("inv"), displayName: "Ivy", invite: true },
+      201,
+    );
+    expect(invited.password).toBeUndefined();
+    const token = invited.invite!.token;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(invited.invite!.expiresAt).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000);
+    const visitor = new ApiClient(ctx.server.url);
+    expect(await visitor.get(`/api/auth/invites/${token}`)).toMatchObject({
+      username: invited.username,
+      displayName: "Ivy",
+    });
+    const short = await visitor.request("POST", `/api/auth/invites/${token}`, { password: "short" });
+    expect(short.status).toBe(400);
+    const me = await visitor.json<{ id: number }>(
+      "POST",
+      `/api/auth/invites/${token}`,
+      { password: DEFAULT_PASSWORD },
+      200,
+    );
+    expect(me.id).toBe(invited.id);
+    // signed in by it, and it is used up
+    expect((await visitor.get<{ id: number }>("/api/auth/me")).id).toBe(invited.id);
+    const again = await new ApiClient(ctx.server.url).request("POST", `/api/auth/invites/${token}`, {
+      password: DEFAULT_PASSWORD,
+    });
+    expect(again.status).toBe(404);
+    expect((await errorOf(again)).code).toBe("invite_invalid");
+    await loginUser(ctx.server.url, invited.username);
+
+    // an expired one works no more
+    const late = await admin.json<CreatedUserDto>(
+      "POST",
+      "/api/users",
+      { username: uniqueName("late"), invite: true },
+      201,
+    );
+    await exec(ctx.server.store, (s) => s.q.update(s.t.invites).set({ expiresAt: Date.now() - 1 }));
+    expect((await visitor.request("GET", `/api/auth/invites/${late.invite!.token}`)).status).toBe(404);
+
+    const audit = await rows(ctx.server.store, (s) => s.q.select().from(s.t.auditLog));
+    expect(audit.filter((a) => a.target === `user:${invited.id}`).map((a) => [a.action, a.userId])).toEqual([
+      ["user.create", adminId],
+      ["user.invite", adminId],
+      ["user.invite_accept", invited.id],
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(token);
   });
 
   it("only an instance admin may: others get 403, anonymous callers 401", async () => {

@@ -59,6 +59,22 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
+/** Invite links for new accounts (see schema.ts); `id` is the sha256 of the link's token. */
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: ms("created_at").notNull().default(now),
+    expiresAt: ms("expires_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [index("invites_user_idx").on(t.userId)],
+);
+
 /** Personal API tokens; only the sha256 is stored, the token is shown once. */
 export const apiTokens = pgTable(
   "api_tokens",

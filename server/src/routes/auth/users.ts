@@ -19,6 +19,7 @@ import { toUserDto } from "../../auth/sessions";
 import type { Deps } from "../../context";
 import { call } from "../../db/store";
 import { forbidden, unauthorized } from "../../errors";
+import { createInvite } from "../../services/invites";
 import {
   createUser,
   generatePassword,
@@ -49,7 +50,8 @@ const createUserRoute = createRoute({
   path: "/users",
   operationId: "createUser",
   tags: ["users"],
-  summary: "Create an account (instance admins); without a password, one is generated and returned once",
+  summary:
+    "Create an account (instance admins): with a password, an invite link (`invite: true`), or a generated password returned once",
   middleware: readJson(),
   request: jsonBody(CreateUserBody),
   responses: {
@@ -110,11 +112,13 @@ export function userRoutes({ store, log }: Deps) {
   app.openapi(createUserRoute, async (c) => {
     const admin = requireAdmin(c.get("user"));
     const body = c.req.valid("json");
+    // an invitee's account gets a random password nobody ever sees, until they set their own
     const password = body.password ?? generatePassword();
     const row = await createUser(store, { ...body, password }, admin.id);
     log.info("user created by admin", { userId: row.id, username: row.username, by: admin.id });
     const dto: CreatedUserDto = toUserDto(row);
-    if (!body.password) dto.password = password;
+    if (body.invite) dto.invite = await call(store, createInvite, row.id, admin.id);
+    else if (!body.password) dto.password = password;
     return c.json(dto, 201);
   });
 
