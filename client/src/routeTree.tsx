@@ -117,6 +117,12 @@ const registerRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/SignInPage"), "RegisterPage"),
 });
 
+/** An invite link (signed in or not: whoever holds the link sets that account's password). */
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/invite/$token",
+  component: lazyRouteComponent(() => import("./routes/users/InvitePage"), "InvitePage"),
+});
 const projectsRoute = createRoute({
   getParentRoute: () => authRoute,
   path: "/",
@@ -184,6 +190,7 @@ const curateRoute = createRoute({
 /** The route tree. */
 export const routeTree = rootRoute.addChildren([
   guestRoute.addChildren([signInRoute, registerRoute]),
+  inviteRoute,
   authRoute.addChildren([
     projectsRoute,
     usersRoute,

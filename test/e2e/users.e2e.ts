@@ -42,7 +42,7 @@ test("an admin creates, disables, enables an account and resets its password fro
     await page.getByRole("button", { name: "Create account" }).click();
     const notice = page.getByRole("status", { name: "One-time password" });
     await notice.waitFor();
-    const password = (await notice.getByTestId("one-time-password").textContent())!;
+    const password = (await notice.getByTestId("one-time-secret").textContent())!;
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     await page.screenshot({ path: screenshotPath("users-created") });
     await notice.getByRole("button", { name: "Done" }).click();
@@ -78,11 +78,40 @@ test("an admin creates, disables, enables an account and resets its password fro
     await row(page, "newbie").getByText("Active").waitFor();
     await page.getByRole("button", { name: "Reset the password of newbie" }).click();
     await notice.waitFor();
-    const fresh = (await notice.getByTestId("one-time-password").textContent())!;
+    const fresh = (await notice.getByTestId("one-time-secret").textContent())!;
     expect(fresh).not.toBe(password);
     await page.screenshot({ path: screenshotPath("users-reset") });
     await signInThroughUi(userPage, closed, { username: "newbie", password: fresh });
     await userPage.getByRole("heading", { name: "Projects", level: 1 }).waitFor();
+
+    // an invite link instead of a password: the invitee sets their own, once
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByLabel("Username").fill("ivy");
+    await page.getByLabel("Invite link (the user sets their own)").check();
+    await page.getByRole("button", { name: "Create account" }).click();
+    const invite = page.getByRole("status", { name: "Invite link" });
+    const link = (await invite.getByTestId("one-time-secret").textContent())!;
+    expect(link).toMatch(new RegExp(`^${closed.url}/invite/[A-Za-z0-9_-]{43}$`));
+    const ivyCtx = await newContext(browser.browser, closed);
+    const ivyPage = await ivyCtx.newPage();
+    await ivyPage.goto(link);
+    await ivyPage.getByText("Choose the password you will sign in with as ivy").waitFor();
+    await ivyPage.getByLabel("Password", { exact: true }).fill("ivy's own passphrase");
+    await ivyPage.getByRole("button", { name: "Set password and sign in" }).click();
+    await ivyPage.getByRole("heading", { name: "Projects", level: 1 }).waitFor();
+    await ivyPage.goto(link);
+    await ivyPage
+      .getByRole("alert")
+      .getByText(/This invite link does not work/)
+      .waitFor();
+    const elsewhere = await newContext(browser.browser, closed);
+    await signInThroughUi(await elsewhere.newPage(), closed, {
+      username: "ivy",
+      password: "ivy's own passphrase",
+    });
+    await elsewhere.close();
+    expect(pageErrors(ivyCtx)).toEqual([]);
+    await ivyCtx.close();
 
     expect(pageErrors(adminCtx)).toEqual([]);
     expect(pageErrors(userCtx)).toEqual([]);

@@ -4,6 +4,7 @@
  * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
+  AcceptInviteBody,
   AdminUserDto,
   AgreementReportPage,
   AssignmentDto,
@@ -21,6 +22,7 @@ import type {
   DocumentDto,
   DocumentListDto,
   ImportResultDto,
+  InviteDto,
   LabelDto,
   LabelInput,
   LabelPatch,
@@ -97,6 +99,11 @@ export function createEndpoints(api: Api) {
       login: (body: LoginBody) => api.post<UserDto>("/api/auth/login", body),
       register: (body: RegisterBody) => api.post<UserDto>("/api/auth/register", body),
       logout: () => api.post<void>("/api/auth/logout"),
+      /** Whom an invite link is for (404 when it no longer works). */
+      invite: (token: string, o?: RequestOptions) => api.get<InviteDto>(`/api/auth/invites/${enc(token)}`, o),
+      /** Sets the invitee's password through the link and signs them in. */
+      acceptInvite: (token: string, body: AcceptInviteBody) =>
+        api.post<UserDto>(`/api/auth/invites/${enc(token)}`, body),
     },
     projects: {
       /** A page of the caller's projects (`q` in the name, `limit`, `offset`), newest first; `total` counts every match. */

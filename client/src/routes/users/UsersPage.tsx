@@ -21,7 +21,9 @@ const PAGE = 50;
 /** A password the server generated, for the administrator to pass on: shown once, never again. */
 interface OneTimeSecret {
   username: string;
-  password: string;
+  /** A generated password, or the invite link through which the user sets their own. */
+  password?: string;
+  inviteUrl?: string;
   why: "created" | "reset";
 }
 
@@ -49,16 +51,24 @@ export function UsersPage() {
 }
 
 function SecretNotice({ secret, onDismiss }: { secret: OneTimeSecret; onDismiss(): void }) {
+  const label = secret.inviteUrl ? "Invite link" : "One-time password";
   return (
-    <section className={styles.secret} role="status" aria-label="One-time password">
+    <section className={styles.secret} role="status" aria-label={label}>
+      {secret.inviteUrl ? (
+        <p>
+          Account <strong>{secret.username}</strong> created. Send them this invite link (shown only now; it
+          works once, for 7 days) to set their own password:
+        </p>
+      ) : (
+        <p>
+          {secret.why === "created" ? "Account " : "New password for "}
+          <strong>{secret.username}</strong>
+          {secret.why === "created" ? " created. Its password" : ""} (shown only now: pass it on, the user can
+          sign in with it):
+        </p>
+      )}
       <p>
-        {secret.why === "created" ? "Account " : "New password for "}
-        <strong>{secret.username}</strong>
-        {secret.why === "created" ? " created. Its password" : ""} (shown only now: pass it on, the user can
-        sign in with it):
-      </p>
-      <p>
-        <code data-testid="one-time-password">{secret.password}</code>
+        <code data-testid="one-time-secret">{secret.inviteUrl ?? secret.password}</code>
       </p>
       <button type="button" onClick={onDismiss}>
         Done
@@ -191,6 +201,7 @@ function UserRow(props: {
 
 function CreateUserForm({ onSecret }: { onSecret(s: OneTimeSecret): void }) {
   const create = useCreateUser();
+  const [how, setHow] = useState<"password" | "invite">("password");
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const formEl = e.currentTarget;
@@ -199,10 +210,14 @@ function CreateUserForm({ onSecret }: { onSecret(s: OneTimeSecret): void }) {
     const displayName = String(form.get("displayName") ?? "").trim();
     if (displayName) body.displayName = displayName;
     if (form.get("isAdmin") === "on") body.isAdmin = true;
+    if (how === "invite") body.invite = true;
     create.mutate(body, {
       onSuccess: (user) => {
         formEl.reset();
-        if (user.password) onSecret({ username: user.username, password: user.password, why: "created" });
+        const inviteUrl = user.invite ? `${location.origin}/invite/${user.invite.token}` : undefined;
+        if (user.password || inviteUrl) {
+          onSecret({ username: user.username, password: user.password, inviteUrl, why: "created" });
+        }
       },
     });
   };
@@ -223,7 +238,17 @@ function CreateUserForm({ onSecret }: { onSecret(s: OneTimeSecret): void }) {
         <label className="inline">
           <input type="checkbox" name="isAdmin" /> Administrator
         </label>
-        <p className="muted">A password is generated and shown once, for you to pass on.</p>
+        <fieldset>
+          <legend>Password</legend>
+          <label className="inline">
+            <input type="radio" name="how" checked={how === "password"} onChange={() => setHow("password")} />{" "}
+            Generate one (shown once, for you to pass on)
+          </label>
+          <label className="inline">
+            <input type="radio" name="how" checked={how === "invite"} onChange={() => setHow("invite")} />{" "}
+            Invite link (the user sets their own)
+          </label>
+        </fieldset>
         <MutationError mutation={create} />
         <div>
           <button type="submit" className="primary" disabled={create.isPending}>
