@@ -22,7 +22,7 @@ test("a signed-out visitor is sent to sign in, sees the server's error, then lan
   window.history.replaceState(null, "", "/projects/4");
   let attempts = 0;
   const { fetcher, calls } = fakeFetch({
-    "GET /api/auth/me": () => json(401, { error: { code: "unauthorized", message: "Sign in first" } }),
+    "GET /api/auth/session": () => json(200, { user: null }),
     "POST /api/auth/login": () =>
       ++attempts === 1
         ? json(401, { error: { code: "invalid_credentials", message: "Wrong username or password" } })
@@ -74,7 +74,7 @@ test("a signed-out visitor is sent to sign in, sees the server's error, then lan
 test("a signed-in user sent to /signin?next=… goes straight there; only local paths are followed", async () => {
   window.history.replaceState(null, "", "/signin?next=%2Fprojects%2F4");
   const { fetcher } = fakeFetch({
-    "GET /api/auth/me": () => json(200, me),
+    "GET /api/auth/session": () => json(200, { user: me }),
     "GET /api/projects/4": () => json(404, { error: { code: "not_found", message: "No such project" } }),
     "GET /api/projects/4/queue": () =>
       json(404, { error: { code: "not_found", message: "No such project" } }),

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { Fetcher } from "./api/client";
 import { ApiProvider } from "./api/context";
 import { createQueryClient } from "./api/queryClient";
+import { ServerRecovery } from "./api/recovery";
 import { CurrentProjectProvider } from "./components/CurrentProject";
 import { createAppRouter } from "./routeTree";
 import { SessionProvider, useSession } from "./session";
@@ -28,6 +29,7 @@ export function App({ fetcher, history }: { fetcher?: Fetcher; history?: RouterH
   return (
     <ApiProvider fetcher={fetcher}>
       <QueryClientProvider client={queryClient}>
+        <ServerRecovery />
         <SessionProvider>
           <CurrentProjectProvider>
             <Routes history={history} />

@@ -60,14 +60,14 @@ async function app(
 ) {
   const history = createMemoryHistory({ initialEntries: [path] });
   const { fetcher, calls } = fakeFetch({
-    "GET /api/auth/me": typeof me === "function" ? me : () => me.clone(),
+    "GET /api/auth/session": typeof me === "function" ? me : () => me.clone(),
     ...routes,
   });
   const r = await render(<App fetcher={fetcher} history={history} />);
   return { r, history, calls };
 }
 
-const signedOut = () => json(401, { error: { code: "unauthorized", message: "Sign in first" } });
+const signedOut = () => json(200, { user: null });
 const heading = (r: { container: HTMLElement }) => r.container.querySelector("main h1")?.textContent ?? null;
 
 describe("auth redirect", () => {
@@ -87,7 +87,7 @@ describe("auth redirect", () => {
   });
 
   test("signing out sends the user to sign in", async () => {
-    const { r, history } = await app("/", json(200, ada), {
+    const { r, history } = await app("/", json(200, { user: ada }), {
       "GET /api/projects": () => json(200, { projects: [] }),
       "POST /api/auth/logout": () => new Response(null, { status: 204 }),
     });
@@ -105,7 +105,7 @@ describe("auth redirect", () => {
 describe("not found", () => {
   test("an unknown path, or a path with a bad id, shows the not-found page inside the app's frame", async () => {
     for (const path of ["/somewhere/else", "/projects/abc", "/documents/0/curate", "/documents/5/curate/x"]) {
-      const { r } = await app(path, json(200, ada));
+      const { r } = await app(path, json(200, { user: ada }));
       await until(() => heading(r) === "Page not found");
       expect(r.container.querySelector("header nav")).not.toBeNull();
       await r.unmount();
@@ -139,7 +139,7 @@ describe("navigation", () => {
     ]);
 
   test("the header lists the global and project entries the role may see, the current one marked", async () => {
-    const manager = await app("/projects/4", json(200, ada), projectRoutes("manager"));
+    const manager = await app("/projects/4", json(200, { user: ada }), projectRoutes("manager"));
     await until(() => heading(manager.r) === "Bridges");
     expect(navLinks(manager.r)).toEqual([
       ["Projects", "/", null],
@@ -151,7 +151,7 @@ describe("navigation", () => {
     ]);
     await manager.r.unmount();
 
-    const annotator = await app("/projects/4", json(200, ada), projectRoutes("annotator"));
+    const annotator = await app("/projects/4", json(200, { user: ada }), projectRoutes("annotator"));
     await until(() => heading(annotator.r) === "Bridges");
     expect(navLinks(annotator.r)).toEqual([
       ["Projects", "/", null],
@@ -161,7 +161,7 @@ describe("navigation", () => {
   });
 
   test("a link navigates in-app on a plain click and leaves modified clicks to the browser", async () => {
-    const { r, history } = await app("/projects/4", json(200, ada), {
+    const { r, history } = await app("/projects/4", json(200, { user: ada }), {
       ...projectRoutes("manager"),
       "GET /api/projects": () => json(200, { projects: [] }),
     });

@@ -10,6 +10,7 @@ import {
   createRoute,
   createRouter,
   lazyRouteComponent,
+  Outlet,
   type RouterHistory,
   redirect,
 } from "@tanstack/react-router";
@@ -17,7 +18,7 @@ import { z } from "zod/mini";
 import { AppShell } from "./components/AppShell";
 import { NotFoundPage } from "./routes/NotFoundPage";
 import { nextPath } from "./routes/nextPath";
-import type { Session } from "./session";
+import { type Session, useSession } from "./session";
 
 /** Where a route shows up in the navigation header. */
 export interface NavEntry {
@@ -42,6 +43,7 @@ export interface RouterContext {
   session: Pick<Session, "status">;
 }
 
+const admins = ({ role }: { role: string | null }) => role === "admin";
 const managers = ({ role }: { role: string | null }) => role === "manager" || role === "admin";
 const curators = ({ role }: { role: string | null }) => role === "curator" || managers({ role });
 
@@ -84,9 +86,19 @@ const guestRoute = createRoute({
   },
 });
 
+/**
+ * Pages behind `_auth` render only for a signed-in user: between the session turning out signed out and
+ * the guard's redirect (the router re-validates in an effect) the page would otherwise mount and send
+ * requests that can only be refused, each a 401 in the console (issue 13 item 11).
+ */
+function SignedInOnly() {
+  return useSession().status === "signed-in" ? <Outlet /> : null;
+}
+
 const authRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "_auth",
+  component: SignedInOnly,
   beforeLoad: ({ context, location }) => {
     if (context.session.status !== "signed-out") return;
     const next = location.pathname + location.searchStr;
@@ -105,11 +117,23 @@ const registerRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/SignInPage"), "RegisterPage"),
 });
 
+/** An invite link (signed in or not: whoever holds the link sets that account's password). */
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/invite/$token",
+  component: lazyRouteComponent(() => import("./routes/users/InvitePage"), "InvitePage"),
+});
 const projectsRoute = createRoute({
   getParentRoute: () => authRoute,
   path: "/",
   staticData: { nav: { label: "Projects", scope: "global" } },
   component: lazyRouteComponent(() => import("./routes/ProjectsPage"), "ProjectsPage"),
+});
+const usersRoute = createRoute({
+  getParentRoute: () => authRoute,
+  path: "/users",
+  staticData: { nav: { label: "Users", scope: "global", visible: admins } },
+  component: lazyRouteComponent(() => import("./routes/users/UsersPage"), "UsersPage"),
 });
 const projectRoute = createRoute({
   getParentRoute: () => authRoute,
@@ -166,8 +190,10 @@ const curateRoute = createRoute({
 /** The route tree. */
 export const routeTree = rootRoute.addChildren([
   guestRoute.addChildren([signInRoute, registerRoute]),
+  inviteRoute,
   authRoute.addChildren([
     projectsRoute,
+    usersRoute,
     projectRoute,
     settingsRoute,
     agreementRoute,

@@ -1,5 +1,5 @@
 /**
- * Who is signed in: read once from GET /api/auth/me, changed by sign in / register / sign out (their
+ * Who is signed in: read once from GET /api/auth/session, changed by sign in / register / sign out (their
  * mutations, api/mutations.ts, put the user in the same query).
  */
 import type { UserDto } from "@gloss/shared";
@@ -8,6 +8,7 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo } from 
 import { ApiError } from "./api/client";
 import { useApi } from "./api/context";
 import { becomeUser } from "./api/mutations";
+import { withOfflineCopy } from "./api/offlineCopy";
 import { queryKeys } from "./api/queries";
 
 export type SessionStatus = "loading" | "signed-in" | "signed-out";
@@ -27,13 +28,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const me = useQuery({
     queryKey: queryKeys.me,
+    // GET /auth/session answers 200 with `user: null` for a visitor, so a signed-out load logs nothing
     queryFn: ({ signal }) =>
-      api.auth.me({ signal }).catch((err: unknown) => {
-        // 401 is the ordinary "not signed in"; anything else still leaves us signed out, with the page
-        // showing the sign-in form (which reports a network failure when the user tries).
-        if (!(err instanceof ApiError) || err.status !== 401) console.warn("GET /api/auth/me failed", err);
-        return null;
-      }),
+      // offline, the user this browser last saw signed in (the page then opens from what it keeps)
+      withOfflineCopy("session", () => api.auth.session({ signal }))
+        .then((s) => s.user)
+        .catch((err: unknown) => {
+          // anything else still leaves us signed out, with the page showing the sign-in form (which
+          // reports a network failure when the user tries)
+          if (!(err instanceof ApiError) || err.status !== 401)
+            console.warn("GET /api/auth/session failed", err);
+          return null;
+        }),
     // read once: a page that lost its session says so itself (a 401, close code 4401) and keeps the
     // work on screen rather than jumping to the sign-in page
     staleTime: Number.POSITIVE_INFINITY,

@@ -23,7 +23,7 @@ export const projectDto = (id: number, name: string, labels: unknown[] = []) => 
 /** Renders the app at `path`, signed in as Ada, over the fake API `routes`; records every call. */
 export async function renderApp(path: string, routes: Parameters<typeof fakeFetch>[0]) {
   const history = createMemoryHistory({ initialEntries: [path] });
-  const api = fakeFetch({ "GET /api/auth/me": () => json(200, ada), ...routes });
+  const api = fakeFetch({ "GET /api/auth/session": () => json(200, { user: ada }), ...routes });
   const r = await render(<App fetcher={api.fetcher} history={history} />);
   return { r, history, calls: api.calls };
 }

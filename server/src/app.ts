@@ -147,6 +147,20 @@ export function createApp(deps: Deps) {
   app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), CLIENT_DIST) }));
   // A missing build file (an old chunk after a rebuild, a source map not built) is a 404, never the page.
   app.get("/assets/*", (c) => c.text("Not found", 404));
+  // The service worker (client/public/sw.js) at the root, so its scope is the whole app; never cached by
+  // the browser's HTTP cache, so a deploy's new worker is seen on the next load.
+  const serviceWorker = path.join(CLIENT_DIST, "sw.js");
+  app.get("/sw.js", async (c) => {
+    try {
+      const body = await fs.promises.readFile(serviceWorker, "utf8");
+      return c.body(body, 200, {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "no-cache",
+      });
+    } catch {
+      return c.text("Not found", 404);
+    }
+  });
   app.get("*", async (c) => {
     try {
       return c.html(await fs.promises.readFile(indexFile, "utf8"));

@@ -1,3 +1,4 @@
+import { humanIssues } from "@gloss/shared";
 import type { ZodError } from "zod";
 
 /** An error that becomes `{ error: { code, message, details? } }` with its HTTP status. */
@@ -22,16 +23,18 @@ export const conflict = (message: string, details?: unknown) =>
   new HttpError(409, "conflict", message, details);
 
 /**
- * A 400 `invalid_input` from a failed check of the request: `message` names the first field
- * (`where` when the issue is about the whole of it), `details` lists every issue as `{ path, message }`.
+ * A 400 `invalid_input` from a failed check of the request; `details` lists every issue as
+ * `{ path, message }`. A body's issues are sentences naming the field as a person would ("Label 3's name
+ * is longer than 64 characters": shared/validation.ts), the first one the `message`; a query or path
+ * parameter is named as the URL spells it (`limit: …`), since that is what its caller typed.
  */
 export function invalidInput(error: ZodError, where = "body"): HttpError {
-  const details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  const first = details[0];
-  return new HttpError(
-    400,
-    "invalid_input",
-    first ? `${first.path || where}: ${first.message}` : "Invalid input",
-    details,
-  );
+  const inBody = where === "body" || where === "form";
+  const details = inBody
+    ? humanIssues(error.issues, "The request body")
+    : error.issues.map((i) => {
+        const path = i.path.join(".");
+        return { path, message: `${path || where}: ${i.message}` };
+      });
+  return new HttpError(400, "invalid_input", details[0]?.message ?? "Invalid input", details);
 }

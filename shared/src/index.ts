@@ -18,3 +18,4 @@ export * from "./permissions";
 export * from "./rooms";
 export * from "./storedSpans";
 export * from "./tokenize";
+export * from "./validation";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LabelInput } from "./api";
+import { appearsTwice } from "./validation";
 
 /**
  * The default label set for news discourse: what is asserted, denied, who says it, and what is only guessed.
@@ -53,7 +54,7 @@ export const MAX_LABELS_PER_PROJECT = 200;
 /**
  * A project's relation types: the one schema for them, in request bodies and in the stored
  * `projects.relation_types` JSON column. Names are trimmed, 1–64 characters, at most 50, none repeated
- * (a repeat is reported at its index, naming the index of the first).
+ * (a repeat is reported at its index: "'a' appears twice among the relation types").
  */
 export const RelationTypes = z
   .array(z.string().trim().min(1).max(64))
@@ -61,7 +62,7 @@ export const RelationTypes = z
   .superRefine((types, ctx) => {
     types.forEach((t, i) => {
       const first = types.indexOf(t);
-      if (first < i) ctx.addIssue({ code: "custom", path: [i], message: `'${t}' repeats item ${first}` });
+      if (first < i) ctx.addIssue({ code: "custom", path: [i], message: appearsTwice(t, "relation types") });
     });
   });
 export type RelationTypes = z.infer<typeof RelationTypes>;

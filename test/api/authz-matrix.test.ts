@@ -10,6 +10,7 @@ import { createApp } from "@gloss/server/app";
 import { createApiToken, createSession, SESSION_COOKIE } from "@gloss/server/auth/sessions";
 import type { Collab } from "@gloss/server/collab/index";
 import { call, type Store } from "@gloss/server/db/store";
+import { createInvite } from "@gloss/server/services/invites";
 import { createUser } from "@gloss/server/services/users";
 import { addRelation, addSpan, type LayerName, userLayer } from "@gloss/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,9 @@ interface Cell {
 const docFor = (c: Cell) => addDocument(c.store, c.project.id, DOC_TEXT, { assignTo: [c.cast.annotator] });
 const DOC_TEXT = "The bridge is safe, officials said.";
 const labelId = (c: Cell) => c.project.labels[0]!.id;
+/** The token of a fresh account's invite link (made by the admin). */
+const inviteFor = async (c: Cell) =>
+  (await call(c.store, createInvite, (await addUser(c.store)).id, c.cast.admin.id)).token;
 
 /** Puts spans into a layer through its live document (as the socket or the REST API would). */
 async function seedSpans(c: Cell, documentId: number, layer: LayerName, n: number): Promise<string[]> {
@@ -106,7 +110,30 @@ const MATRIX: Row[] = [
   },
   { route: "POST /api/auth/logout", expect: PUBLIC(204) },
   { route: "GET /api/auth/me", expect: SIGNED_IN(200) },
+  { route: "GET /api/auth/session", expect: PUBLIC(200) },
+  {
+    route: "GET /api/auth/invites/:token",
+    params: async (c) => ({ token: await inviteFor(c) }),
+    expect: PUBLIC(200),
+  },
+  {
+    route: "POST /api/auth/invites/:token",
+    params: async (c) => ({ token: await inviteFor(c) }),
+    body: () => ({ password: DEFAULT_PASSWORD }),
+    expect: PUBLIC(200),
+  },
   { route: "GET /api/users", expect: ADMIN_ONLY(200) },
+  {
+    route: "PATCH /api/users/:id",
+    params: async (c) => ({ id: (await addUser(c.store)).id }),
+    body: () => ({ disabled: true }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    route: "POST /api/users/:id/password",
+    params: async (c) => ({ id: (await addUser(c.store)).id }),
+    expect: ADMIN_ONLY(200),
+  },
   {
     route: "POST /api/users",
     body: () => ({ username: uniqueName(), password: DEFAULT_PASSWORD }),

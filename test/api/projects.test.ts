@@ -101,23 +101,27 @@ describe("POST /projects", () => {
     expect(empty.labels).toEqual([]);
   });
 
-  it("refuses repeated label names or hotkeys with 400 naming the index, storing nothing", async () => {
+  it("refuses repeated label names or hotkeys with 400 naming the labels in words, storing nothing", async () => {
     const { client } = await registerUser(ctx.server.url);
     const cases: Array<[unknown[], RegExp]> = [
       [
         [{ name: "claim" }, { name: "other" }, { name: "Claim" }],
-        /^labels\.2\.name: 'Claim' repeats labels\.0/,
+        /^'Claim' appears twice among the labels \(labels 1 and 3\)$/,
       ],
       [
         [
           { name: "x", hotkey: "q" },
           { name: "y", hotkey: "q" },
         ],
-        /^labels\.1\.hotkey: 'q' repeats labels\.0/,
+        /^The hotkey 'q' appears twice among the labels \(labels 1 and 2\)$/,
       ],
-      [[{ name: "x", hotkey: "Q" }], /^labels\.0\.hotkey:/],
-      [[{ name: "x", color: "red" }], /^labels\.0\.color:/],
-      [[{ name: " " }], /^labels\.0\.name:/],
+      [[{ name: "x", hotkey: "Q" }], /^Label 1's hotkey must be one digit or lower-case letter$/],
+      [[{ name: "x", color: "red" }], /^Label 1's colour must be a colour like #1f77b4$/],
+      [[{ name: " " }], /^Label 1's name is empty$/],
+      [
+        [{ name: "a" }, { name: "b" }, { name: "x".repeat(65) }],
+        /^Label 3's name is longer than 64 characters$/,
+      ],
     ];
     for (const [labelsBody, message] of cases) {
       const res = await client.request("POST", "/api/projects", { name: "p", labels: labelsBody });
@@ -137,7 +141,7 @@ describe("POST /projects", () => {
       name: "p",
       relationTypes: ["a", "b", "a"],
     });
-    expect((await errorOf(repeated)).message).toBe("relationTypes.2: 'a' repeats item 0");
+    expect((await errorOf(repeated)).message).toBe("'a' appears twice among the relation types");
     expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.projects))).toEqual([]);
     expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.labels))).toEqual([]);
   });

@@ -21,6 +21,7 @@ import {
   sidebarSpans,
 } from "../helpers/e2e";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
+import { startServer, type TestServer } from "../helpers/server";
 
 useBrowserWorld();
 
@@ -143,4 +144,62 @@ test("a transient close (1011, the server failed) is retried until connected aga
   expect(refused).toBe(2);
   expect(pageErrors(ctx)).toEqual([]);
   await ctx.close();
+});
+
+test("REST pages (project, settings, agreement) recover by themselves after a server restart", async () => {
+  // a server on a database file, restarted on the same port with the same data (sessions included)
+  let gloss: TestServer = await startServer({ file: true });
+  const { dataDir, port } = gloss;
+  const restart = async () => {
+    gloss = await startServer({ dataDir, config: { port } });
+  };
+  try {
+    const mia = seedUser(gloss.db, { displayName: "Mia" });
+    seedProject(gloss.db, { name: "Alpha", members: [{ user: mia, role: "manager" }] });
+    seedProject(gloss.db, { name: "Beta", members: [{ user: mia, role: "manager" }] });
+    const ctx = await newContext(browser.browser, gloss, mia);
+    const page = await ctx.newPage();
+    // each page once while the server is up, in the app (so its code is loaded), then back to the list
+    await page.goto(gloss.url);
+    await page.getByRole("link", { name: "Alpha" }).click();
+    await page.getByRole("heading", { name: "Alpha", level: 1 }).waitFor();
+    const nav = (project: string, name: string) =>
+      page.getByRole("list", { name: `Project ${project}` }).getByRole("link", { name });
+    await nav("Alpha", "Settings").click();
+    await page.getByRole("heading", { name: "Settings — Alpha", level: 1 }).waitFor();
+    await nav("Alpha", "Agreement").click();
+    await page.getByRole("link", { name: "Curation progress" }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await page.getByRole("link", { name: "Beta" }).waitFor();
+    const main = page.locator("main");
+
+    /** With the server down, `go` opens a page; it shows the failure; the server comes back; so does the page. */
+    const recovers = async (go: () => Promise<void>, ready: () => Promise<unknown>) => {
+      await gloss.close();
+      await go();
+      await main.getByRole("alert").first().waitFor({ timeout: 15_000 });
+      await restart();
+      await ready();
+      // every read of the page is done again, not only the one it waited for
+      await expect.poll(() => main.getByRole("alert").count(), { timeout: 10_000 }).toBe(0);
+    };
+
+    await recovers(
+      () => page.getByRole("link", { name: "Beta" }).click(),
+      () => page.getByRole("heading", { name: "Beta", level: 1 }).waitFor({ timeout: 20_000 }),
+    );
+    await recovers(
+      () => nav("Beta", "Settings").click(),
+      () => page.getByRole("heading", { name: "Settings — Beta", level: 1 }).waitFor({ timeout: 20_000 }),
+    );
+    await recovers(
+      () => nav("Beta", "Agreement").click(),
+      () => page.getByRole("link", { name: "Curation progress" }).waitFor({ timeout: 20_000 }),
+    );
+    await page.screenshot({ path: screenshotPath("reconnect-rest-recovered") });
+    expect(pageErrors(ctx)).toEqual([]);
+    await ctx.close();
+  } finally {
+    await gloss.close();
+  }
 });

@@ -4,6 +4,8 @@
  * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
+  AcceptInviteBody,
+  AdminUserDto,
   AgreementReportPage,
   AssignmentDto,
   AssignmentPageDto,
@@ -11,13 +13,16 @@ import type {
   AssignmentsBody,
   AutoMergeBody,
   AutoMergeResultDto,
+  CreatedUserDto,
   CreateProjectBody,
+  CreateUserBody,
   CurationDecisionBody,
   CurationDecisionResultDto,
   DocumentCurationDto,
   DocumentDto,
   DocumentListDto,
   ImportResultDto,
+  InviteDto,
   LabelDto,
   LabelInput,
   LabelPatch,
@@ -31,7 +36,9 @@ import type {
   ProjectListDto,
   QueueDto,
   RegisterBody,
+  ResetPasswordDto,
   Role,
+  SessionDto,
   SpanDto,
   UserDto,
   UserListDto,
@@ -85,11 +92,20 @@ export type PageParams = Record<string, string | number | undefined>;
 export function createEndpoints(api: Api) {
   const enc = encodeURIComponent;
   return {
+    /** Liveness: answers once the server is up (the app's recovery probe, api/recovery.tsx). */
+    health: (o?: RequestOptions) => api.get<{ ok: true }>("/api/health", o),
     auth: {
       me: (o?: RequestOptions) => api.get<UserDto>("/api/auth/me", o),
+      /** Who is signed in (`user: null` when nobody is): a 200 either way. */
+      session: (o?: RequestOptions) => api.get<SessionDto>("/api/auth/session", o),
       login: (body: LoginBody) => api.post<UserDto>("/api/auth/login", body),
       register: (body: RegisterBody) => api.post<UserDto>("/api/auth/register", body),
       logout: () => api.post<void>("/api/auth/logout"),
+      /** Whom an invite link is for (404 when it no longer works). */
+      invite: (token: string, o?: RequestOptions) => api.get<InviteDto>(`/api/auth/invites/${enc(token)}`, o),
+      /** Sets the invitee's password through the link and signs them in. */
+      acceptInvite: (token: string, body: AcceptInviteBody) =>
+        api.post<UserDto>(`/api/auth/invites/${enc(token)}`, body),
     },
     projects: {
       /** A page of the caller's projects (`q` in the name, `limit`, `offset`), newest first; `total` counts every match. */
@@ -171,6 +187,13 @@ export function createEndpoints(api: Api) {
       /** A page of accounts (instance admins; `q`, `limit`, `offset`); `total` counts every match. */
       list: (query: PageParams = {}, o?: RequestOptions) =>
         api.get<UserListDto>("/api/users", { ...o, query }),
+      /** Creates an account; without a password, the generated one comes back once (`password`). */
+      create: (body: CreateUserBody) => api.post<CreatedUserDto>("/api/users", body),
+      /** Disables (its sessions and tokens end) or enables an account. */
+      setDisabled: (id: number, disabled: boolean) =>
+        api.patch<AdminUserDto>(`/api/users/${id}`, { disabled }),
+      /** A new generated password for the account, returned once. */
+      resetPassword: (id: number) => api.post<ResetPasswordDto>(`/api/users/${id}/password`),
     },
     agreement: {
       report: (projectId: number, query: AgreementQueryParams, o?: RequestOptions) =>

@@ -23,10 +23,13 @@ import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-q
 import { ApiError } from "./client";
 import { useApi } from "./context";
 import type { Endpoints, ImportAnnotationsQuery } from "./endpoints";
+import { clearOfflineCopies, keepOfflineCopy } from "./offlineCopy";
 import { invalidate, queryKeys } from "./queries";
 
 /** Switches the cache to `user` (null: signed out): nothing read as one user is shown to the next. */
 export function becomeUser(client: QueryClient, user: UserDto | null): void {
+  // nothing kept for one user is shown to the next; the new one is who opens offline from now on
+  void clearOfflineCopies().then(() => (user ? keepOfflineCopy("session", { user }) : undefined));
   client.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
   client.setQueryData(queryKeys.me, user);
 }

@@ -32,7 +32,7 @@ test("the page reads its data again when the browser comes back online", async (
   await until(() => r.container.querySelector(".project-list")?.textContent?.includes("Tunnels"));
   expect(count(calls, "GET", "/api/projects")).toBe(2);
   // the session is read once: a page that lost it says so itself instead of jumping to sign in
-  expect(count(calls, "GET", "/api/auth/me")).toBe(1);
+  expect(count(calls, "GET", "/api/auth/session")).toBe(1);
   await r.unmount();
 });
 

@@ -8,6 +8,7 @@ import type { MemberDto } from "@gloss/shared";
 import { type QueryClient, queryOptions, useQuery } from "@tanstack/react-query";
 import { useApi } from "./context";
 import type { AgreementQueryParams, Endpoints, PageParams } from "./endpoints";
+import { withOfflineCopy } from "./offlineCopy";
 import { readHead } from "./readHead";
 
 /** The documents filter of a list request. */
@@ -203,18 +204,22 @@ export function useDocumentContextQuery(documentId: number) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.documentContext(documentId),
-    queryFn: async ({ signal }) => {
-      const document = await api.documents.get(documentId, { signal });
-      const [project, members] = await Promise.all([
-        api.projects.get(document.projectId, { signal }),
-        // empty when the caller may not list members
-        api.members.list(document.projectId, { limit: 1000 }, { signal }).then(
-          (r) => r.members,
-          () => [] as MemberDto[],
-        ),
-      ]);
-      return { document, project, members };
-    },
+    // offline, the copy kept when it was last opened: the page opens with its layers from IndexedDB
+    queryFn: ({ signal }) =>
+      withOfflineCopy(`document:${documentId}`, () => readDocumentContext(api, documentId, signal)),
     ...LIVE_PAGE,
   });
+}
+
+async function readDocumentContext(api: Endpoints, documentId: number, signal: AbortSignal) {
+  const document = await api.documents.get(documentId, { signal });
+  const [project, members] = await Promise.all([
+    api.projects.get(document.projectId, { signal }),
+    // empty when the caller may not list members
+    api.members.list(document.projectId, { limit: 1000 }, { signal }).then(
+      (r) => r.members,
+      () => [] as MemberDto[],
+    ),
+  ]);
+  return { document, project, members };
 }

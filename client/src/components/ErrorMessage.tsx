@@ -7,7 +7,7 @@ export interface DetailLine {
   what: string;
 }
 
-/** The lines of an error's details: `{ file, line, field, reason }`, `{ path, message }`, or plain strings. */
+/** The lines of an error's details: `{ file, line, field, reason }`, `{ path, message }` (the message alone), or plain strings. */
 export function detailLines(details: unknown): DetailLine[] {
   if (details == null) return [];
   const items = Array.isArray(details) ? details : [details];
@@ -19,7 +19,9 @@ export function detailLines(details: unknown): DetailLine[] {
       const parts = [
         typeof o.file === "string" ? o.file : null,
         typeof o.line === "number" ? `line ${o.line}` : null,
-        typeof o.path === "string" && o.path ? o.path : typeof o.field === "string" ? o.field : null,
+        // a zod issue's `{ path, message }`: the message names its field in words (the server's
+        // invalid_input, shared/validation.ts), so the machine path is never shown
+        typeof o.field === "string" ? o.field : null,
       ].filter((p): p is string => !!p);
       const what = o.reason ?? o.message;
       if (typeof what === "string") out.push({ place: parts.length ? parts.join(", ") : null, what });

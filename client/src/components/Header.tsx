@@ -23,7 +23,11 @@ export function Header() {
     const nav = r.options.staticData?.nav;
     return nav ? [{ id: r.id as string, path: r.fullPath as string, nav }] : [];
   });
-  const global = routes.filter((r) => r.nav.scope === "global");
+  // global entries follow the instance role (the Users page: administrators), whatever the project
+  const instanceRole = user?.isAdmin ? "admin" : null;
+  const global = routes.filter(
+    (r) => r.nav.scope === "global" && (r.nav.visible?.({ role: instanceRole }) ?? true),
+  );
   const projectItems = project
     ? routes.filter((r) => r.nav.scope === "project" && (r.nav.visible?.({ role }) ?? true))
     : [];

@@ -1,6 +1,7 @@
 /** The keyboard shortcuts popover (the map itself is keyboard.ts; keep the two in step). */
 import type { EditorView } from "@tiptap/pm/view";
 import { useEffect, useRef } from "react";
+import styles from "./KeyboardHelp.module.css";
 
 const SHORTCUTS: Array<[string, string]> = [
   ["Shift + ← → ↑ ↓, Shift + Home / End", "Select text"],
@@ -28,7 +29,7 @@ export function KeyboardHelp({ onClose, view }: { onClose(): void; view: EditorV
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.focus();
+    ref.current?.focus({ preventScroll: true });
     return () => {
       if (returnTo?.isConnected) returnTo.focus();
       else view.focus();
@@ -37,7 +38,7 @@ export function KeyboardHelp({ onClose, view }: { onClose(): void; view: EditorV
   return (
     <div
       ref={ref}
-      className="gl-help"
+      className={`gl-help ${styles.help}`}
       role="dialog"
       aria-label="Keyboard shortcuts"
       tabIndex={-1}

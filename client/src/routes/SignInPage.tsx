@@ -28,11 +28,11 @@ export function SignInPage() {
       <form onSubmit={onSubmit} className="stack">
         <label>
           Username
-          <input name="username" autoComplete="username" required autoFocus />
+          <input name="username" autoComplete="username" required autoFocus maxLength={64} />
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input name="password" type="password" autoComplete="current-password" required maxLength={1024} />
         </label>
         <MutationError mutation={signIn} />
         <button type="submit" className="primary" disabled={busy}>
@@ -74,14 +74,14 @@ export function RegisterPage() {
       <form onSubmit={onSubmit} className="stack">
         <label>
           Username
-          <input name="username" autoComplete="username" required autoFocus />
+          <input name="username" autoComplete="username" required autoFocus maxLength={64} />
           <span className="hint">Letters, digits, “_”, “.” and “-”.</span>
         </label>
         <label>
           <span>
             Display name <span className="muted">(optional)</span>
           </span>
-          <input name="displayName" autoComplete="name" />
+          <input name="displayName" autoComplete="name" maxLength={128} />
         </label>
         <label>
           Password

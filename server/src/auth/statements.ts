@@ -17,7 +17,9 @@ function build(store: Store) {
         .select({ user: users, tokenId: apiTokens.id })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, p("hash")), isNull(apiTokens.revokedAt))),
+        .where(
+          and(eq(apiTokens.tokenHash, p("hash")), isNull(apiTokens.revokedAt), isNull(users.disabledAt)),
+        ),
     ),
     userByTokenId: prepare(
       store,
@@ -26,7 +28,7 @@ function build(store: Store) {
         .select({ user: users })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.id, p("id")), isNull(apiTokens.revokedAt))),
+        .where(and(eq(apiTokens.id, p("id")), isNull(apiTokens.revokedAt), isNull(users.disabledAt))),
     ),
     touchToken: prepare(
       store,
@@ -43,7 +45,7 @@ function build(store: Store) {
         .select({ user: users })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.id, p("id")), gt(sessions.expiresAt, p("now")))),
+        .where(and(eq(sessions.id, p("id")), gt(sessions.expiresAt, p("now")), isNull(users.disabledAt))),
     ),
     role: prepare(
       store,

@@ -41,6 +41,8 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   isAdmin: boolean("is_admin").notNull().default(false),
   createdAt: ms("created_at").notNull().default(now),
+  /** When an administrator disabled the account (null: active); a disabled account cannot sign in. */
+  disabledAt: ms("disabled_at"),
 });
 
 /** Server-side sessions; `id` is the sha256 of the cookie value, never the value itself. */
@@ -55,6 +57,22 @@ export const sessions = pgTable(
     expiresAt: ms("expires_at").notNull(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Invite links for new accounts (see schema.ts); `id` is the sha256 of the link's token. */
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: ms("created_at").notNull().default(now),
+    expiresAt: ms("expires_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [index("invites_user_idx").on(t.userId)],
 );
 
 /** Personal API tokens; only the sha256 is stored, the token is shown once. */

@@ -12,6 +12,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
+  /** When an administrator disabled the account (null: active); a disabled account cannot sign in. */
+  disabledAt: integer("disabled_at"),
 });
 
 /** Server-side sessions; `id` is the sha256 of the cookie value, never the value itself. */
@@ -26,6 +28,25 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Invite links an administrator made for a new account: the invitee sets their own password through it,
+ * once, before it expires. `id` is the sha256 of the link's token, never the token itself.
+ */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("invites_user_idx").on(t.userId)],
 );
 
 /** Personal API tokens; only the sha256 is stored, the token is shown once. */

@@ -4,6 +4,7 @@
  * its own transaction.
  */
 import {
+  appearsTwice,
   DEFAULT_LABELS,
   LABEL_PALETTE,
   type LabelDto,
@@ -51,17 +52,20 @@ export function* listLabels(store: Store, projectId: number): Gen<LabelRow[]> {
 /**
  * The labels a new project starts with: the default set, or the given ones with colours from the palette
  * in turn and hotkeys 1–9 (skipping those named explicitly) for the first nine that do not give one
- * (`hotkey: null` means none). A repeated name or hotkey → 400 naming both indexes.
+ * (`hotkey: null` means none). A repeated name or hotkey → 400 naming both labels (counted from 1).
  */
 export function resolveInitialLabels(inputs: LabelInput[] | undefined): LabelFields[] {
   if (!inputs) return DEFAULT_LABELS.map((l) => ({ ...l }));
   inputs.forEach((l, i) => {
     const j = inputs.findIndex((o) => sameName(o.name, l.name));
-    if (j < i)
-      throw badRequest(`labels.${i}.name: '${l.name}' repeats labels.${j}`, { path: `labels.${i}.name` });
+    if (j < i) {
+      throw badRequest(`${appearsTwice(l.name, "labels")} (labels ${j + 1} and ${i + 1})`, {
+        path: `labels.${i}.name`,
+      });
+    }
     const k = l.hotkey ? inputs.findIndex((o) => o.hotkey === l.hotkey) : i;
     if (k < i) {
-      throw badRequest(`labels.${i}.hotkey: '${l.hotkey}' repeats labels.${k}`, {
+      throw badRequest(`The hotkey ${appearsTwice(l.hotkey!, "labels")} (labels ${k + 1} and ${i + 1})`, {
         path: `labels.${i}.hotkey`,
       });
     }

@@ -2,6 +2,7 @@
 import {
   type CreateProjectBody,
   DEFAULT_RELATION_TYPES,
+  humanMessage,
   type ListProjectsQuery,
   type PatchProjectBody,
   type ProjectDto,
@@ -20,13 +21,13 @@ import { insertLabels, type LabelRow, listLabels, resolveInitialLabels, toLabelD
 
 export type ProjectStats = NonNullable<ProjectDto["stats"]>;
 
-/** The RelationTypes schema's verdict; a 400 naming the index (and the first) when a type repeats. */
+/** The RelationTypes schema's verdict; a 400 in words ("'a' appears twice among the relation types"). */
 function checkRelationTypes(types: string[], field: string): RelationTypes {
   const parsed = RelationTypes.safeParse(types);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const path = [field, ...issue.path].join(".");
-  throw badRequest(`${path}: ${issue.message}`, { path });
+  const path = [field, ...issue.path];
+  throw badRequest(humanMessage({ ...issue, path }), { path: path.join(".") });
 }
 
 /** Creates a project with its labels; the creator becomes its manager. One transaction. */

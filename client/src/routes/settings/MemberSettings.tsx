@@ -123,7 +123,7 @@ export function MemberSettings(props: { projectId: number; selfId: number }) {
       <form className="row wrap" aria-label="Add member" onSubmit={onAdd}>
         <label>
           Username
-          <input name="username" required autoComplete="off" />
+          <input name="username" required autoComplete="off" maxLength={64} />
         </label>
         <label>
           Role

@@ -1,6 +1,6 @@
 /** Register, sign in, sign out, who am I. */
 
-import { LoginBody, RegisterBody, UserDto } from "@gloss/shared";
+import { LoginBody, RegisterBody, SessionDto, UserDto } from "@gloss/shared";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DUMMY_HASH, verifyPassword } from "../../auth/passwords";
@@ -52,6 +52,7 @@ const loginRoute = createRoute({
     200: { ...json(UserDto, "Signed in"), headers: { "Set-Cookie": signedIn } },
     400: errors[400],
     401: errors[401],
+    403: errors[403],
     429: errors[429],
   },
 });
@@ -70,6 +71,16 @@ const meRoute = createRoute({
   tags: ["auth"],
   summary: "Who the caller is",
   responses: { 200: json(UserDto, "The signed-in user"), 401: errors[401] },
+});
+
+const sessionRoute = createRoute({
+  method: "get",
+  path: "/auth/session",
+  operationId: "getSession",
+  tags: ["auth"],
+  summary: "Who the caller is, or `user: null` when not signed in",
+  security: [],
+  responses: { 200: json(SessionDto, "The signed-in user, or null") },
 });
 
 /** One message for an unknown user and a wrong password, so sign-in never tells which accounts exist. */
@@ -140,6 +151,9 @@ export function sessionRoutes(deps: Deps) {
       log.warn("sign-in failed", { username: body.username, ip });
       throw new HttpError(401, "invalid_credentials", BAD_CREDENTIALS);
     }
+    // told only to whoever knows the password: a disabled account exists, but cannot be used
+    if (user.disabledAt)
+      throw new HttpError(403, "account_disabled", "This account is disabled: ask an administrator");
     await signIn(c, user.id);
     log.debug("signed in", { userId: user.id, ip });
     return c.json(toUserDto(user), 200);
@@ -157,6 +171,10 @@ export function sessionRoutes(deps: Deps) {
     if (!user) throw unauthorized();
     return c.json(user, 200);
   });
+
+  // The app's first request on every load: a signed-out visitor is an ordinary answer here, not a 401
+  // (which the browser logs as a console error on every page load; issue 13 item 11).
+  app.openapi(sessionRoute, (c) => c.json({ user: c.get("user") }, 200));
 
   return app;
 }
