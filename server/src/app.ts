@@ -20,6 +20,7 @@ import { exportRoutes } from "./routes/export";
 import { layerRoutes } from "./routes/layers";
 import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
+import { ticketRoutes } from "./routes/tickets";
 import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";
@@ -102,6 +103,7 @@ export function createApp(deps: Deps) {
     });
     c.set("user", resolved?.user ?? null);
     c.set("authVia", resolved?.via ?? null);
+    c.set("credential", resolved?.credential ?? null);
     // CSRF: a state-changing request that is not token-authenticated must come from our own origin when
     // it carries an Origin header or a cookie (a browser always sends Origin on such requests).
     if (!SAFE_METHODS.has(c.req.method) && resolved?.via !== "token") {
@@ -127,6 +129,7 @@ export function createApp(deps: Deps) {
   for (const routes of [
     authRoutes,
     tokenRoutes,
+    ticketRoutes,
     projectRoutes,
     documentRoutes,
     layerRoutes,

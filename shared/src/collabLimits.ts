@@ -52,6 +52,8 @@ export interface CollabLimits {
    * expires while its socket is open is closed (4401) within this long.
    */
   credentialSweepMs: number;
+  /** How long a socket ticket (POST /api/socket-ticket) stays valid; it opens one socket, once. */
+  socketTicketTtlMs: number;
 }
 
 /** The defaults; the server accepts overrides per instance. */
@@ -77,4 +79,5 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   unloadDelayMs: 0,
   externalPollMs: 200,
   credentialSweepMs: 60_000,
+  socketTicketTtlMs: 15_000,
 });

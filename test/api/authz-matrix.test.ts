@@ -124,6 +124,9 @@ const MATRIX: Row[] = [
     expect: SIGNED_IN(204),
   },
 
+  // a socket ticket names a room but grants nothing: the upgrade decides the room (test/collab/tickets.test.ts)
+  { route: "POST /api/socket-ticket", body: () => ({ room: "doc/1/gold" }), expect: SIGNED_IN(201) },
+
   // ───────────── projects ─────────────
   { route: "GET /api/projects", expect: SIGNED_IN(200) },
   { route: "POST /api/projects", body: () => ({ name: "matrix project" }), expect: SIGNED_IN(201) },
