@@ -327,7 +327,7 @@ export class Room implements CommitSink, ProjectedRoom {
     const retried = this.retrying === conn;
     if (retried) this.retrying = null;
     try {
-      validateClientUpdate(this.doc, update, cached, this.env.limits);
+      validateClientUpdate(this.doc, update, cached, this.env.limits, { userId: conn.grant.user.id });
     } catch (err) {
       if (!(err instanceof LayerValidationError) || retried || !RULES_CURE.has(err.field)) throw err;
       // A label or relation type added a moment ago is not in the cached rules yet: check once more against
@@ -338,7 +338,7 @@ export class Room implements CommitSink, ProjectedRoom {
         this.retrying = conn;
         throw HOLD_FRAME;
       }
-      validateClientUpdate(this.doc, update, fresh, this.env.limits);
+      validateClientUpdate(this.doc, update, fresh, this.env.limits, { userId: conn.grant.user.id });
     }
     let failure: unknown = null;
     try {
