@@ -87,6 +87,8 @@ interface Row {
 const MATRIX: Row[] = [
   // ───────────── public ─────────────
   { route: "GET /api/health", expect: PUBLIC(200) },
+  // the figures are for operators (test/api/health-metrics.test.ts: also the GLOSS_METRICS_TOKEN)
+  { route: "GET /api/metrics", expect: ADMIN_ONLY(200) },
   // the API's contract and its reference page: not a secret (a client generator fetches it without a token)
   { route: "GET /api/openapi.json", expect: PUBLIC(200) },
   { route: "GET /api/docs", expect: PUBLIC(200) },
