@@ -33,6 +33,11 @@ export interface CollabLimits {
   maxSpansPerLayer: number;
   /** Relations one layer may hold. */
   maxRelationsPerLayer: number;
+  /**
+   * The storage quota of one layer: the bytes of its spans and relations (their ids and JSON records). A
+   * write that would pass it is refused: a socket update with 4422, a REST write with 409 quota_exceeded.
+   */
+  maxLayerBytes: number;
   /** Longest span note, in UTF-16 code units. */
   maxNoteChars: number;
   /** Compact a room's update log into its snapshot once it holds this many rows… */
@@ -71,6 +76,7 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   maxAwarenessStateBytes: 8 * 1024,
   maxSpansPerLayer: 200_000,
   maxRelationsPerLayer: 200_000,
+  maxLayerBytes: 64 * 1024 * 1024,
   maxNoteChars: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 1024 * 1024,

@@ -373,6 +373,63 @@ function removedStamps(doc: Y.Doc) {
   return removed;
 }
 
+/** The bytes one record costs against the layer quota: its id and its JSON (UTF-16 units, ≈ bytes). */
+export const recordBytes = (key: string, value: unknown): number => key.length + JSON.stringify(value).length;
+
+/** Running totals of a live doc's record bytes, kept by observing its maps (computed once per room). */
+const bytesByDoc = new WeakMap<Y.Doc, { bytes: number }>();
+
+/** The bytes of a layer's spans and relations (see `maxLayerBytes`), kept current as the doc changes. */
+export function layerBytes(doc: Y.Doc): number {
+  let total = bytesByDoc.get(doc);
+  if (total) return total.bytes;
+  const made = { bytes: 0 };
+  for (const map of [spansOf(doc), relationsOf(doc)] as Y.Map<unknown>[]) {
+    map.forEach((value, key) => {
+      made.bytes += recordBytes(key, value);
+    });
+    map.observe((event) => {
+      for (const [key, change] of event.changes.keys) {
+        if (change.action !== "add") made.bytes -= recordBytes(key, change.oldValue);
+        if (change.action !== "delete") made.bytes += recordBytes(key, map.get(key));
+      }
+    });
+  }
+  bytesByDoc.set(doc, made);
+  total = made;
+  return total.bytes;
+}
+
+/**
+ * The quota a write of `added` records (and `bytes` more) would pass, as a message naming the limit, or
+ * null: for server-side writes (REST), checked before they touch the doc.
+ */
+export function quotaRefusal(
+  doc: Y.Doc,
+  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer" | "maxLayerBytes">,
+  added: { spans?: number; relations?: number; bytes: number },
+): { message: string; limit: keyof CollabLimits; max: number } | null {
+  if (spansOf(doc).size + (added.spans ?? 0) > limits.maxSpansPerLayer)
+    return {
+      message: `this layer is full: it holds at most ${limits.maxSpansPerLayer} spans (maxSpansPerLayer)`,
+      limit: "maxSpansPerLayer",
+      max: limits.maxSpansPerLayer,
+    };
+  if (relationsOf(doc).size + (added.relations ?? 0) > limits.maxRelationsPerLayer)
+    return {
+      message: `this layer is full: it holds at most ${limits.maxRelationsPerLayer} relations (maxRelationsPerLayer)`,
+      limit: "maxRelationsPerLayer",
+      max: limits.maxRelationsPerLayer,
+    };
+  if (layerBytes(doc) + added.bytes > limits.maxLayerBytes)
+    return {
+      message: `this layer is full: its spans and relations may take at most ${limits.maxLayerBytes} bytes (maxLayerBytes)`,
+      limit: "maxLayerBytes",
+      max: limits.maxLayerBytes,
+    };
+  return null;
+}
+
 /** A live doc's layer maps by type (a room's doc keeps them for its lifetime). */
 const rootsByDoc = new WeakMap<Y.Doc, Map<unknown, string>>();
 
@@ -381,7 +438,8 @@ export function validateClientUpdate(
   doc: Y.Doc,
   update: Uint8Array,
   rules: RoomRules,
-  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer">,
+  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer"> &
+    Partial<Pick<CollabLimits, "maxLayerBytes">>,
   writer: Writer | null = null,
 ): void {
   const structs = readItems(update);
@@ -442,12 +500,35 @@ export function validateClientUpdate(
     } else validateRejectedRecord(target.key, value);
   }
   if (knownSpanKeys.size + newSpanKeys > limits.maxSpansPerLayer)
-    throw new LayerValidationError(`a layer holds at most ${limits.maxSpansPerLayer} spans`, "spans");
+    throw new LayerValidationError(
+      `a layer holds at most ${limits.maxSpansPerLayer} spans (maxSpansPerLayer)`,
+      "spans",
+    );
   if (knownRelationKeys.size + newRelationKeys > limits.maxRelationsPerLayer)
     throw new LayerValidationError(
-      `a layer holds at most ${limits.maxRelationsPerLayer} relations`,
+      `a layer holds at most ${limits.maxRelationsPerLayer} relations (maxRelationsPerLayer)`,
       "relations",
     );
+  if (limits.maxLayerBytes !== undefined) {
+    // the quota in bytes: what the written records add, less what they replace (last write of a key wins)
+    let delta = 0;
+    const relationValues = new Map(relationsWritten);
+    for (const [written, current] of [
+      [newSpans, spans],
+      [relationValues, relationsOf(doc)],
+    ] as const) {
+      for (const [key, value] of written) {
+        delta += recordBytes(key, value);
+        if ((current as Y.Map<unknown>).has(key))
+          delta -= recordBytes(key, (current as Y.Map<unknown>).get(key));
+      }
+    }
+    if (delta > 0 && layerBytes(doc) + delta > limits.maxLayerBytes)
+      throw new LayerValidationError(
+        `the layer's storage quota is ${limits.maxLayerBytes} bytes of spans and relations (maxLayerBytes)`,
+        "quota",
+      );
+  }
   if (relationsWritten.length === 0) return;
   const spanExists = (id: string) => newSpans.has(id) || spans.has(id);
   const relations = relationsOf(doc);
