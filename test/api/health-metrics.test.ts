@@ -41,7 +41,10 @@ describe("health and metrics", () => {
       expect((await get({ authorization: "Bearer not-the-metrics-secret-but-as-long-as-it" })).status).toBe(
         401,
       );
-      for (const headers of [{ cookie: admin.cookie }, { authorization: `Bearer ${SCRAPER_SECRET}` }]) {
+      for (const headers of [
+        { cookie: admin.cookie },
+        { authorization: `Bearer ${SCRAPER_SECRET}` },
+      ] as Array<Record<string, string>>) {
         const res = await get(headers);
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
