@@ -25,7 +25,7 @@ import {
   ProtocolError,
 } from "./protocol";
 import type { TimerRegistry } from "./timers";
-import { type RoomRules, validateClientUpdate, validateTransaction } from "./validate";
+import { type RoomRules, trackRemovedRecords, validateClientUpdate, validateTransaction } from "./validate";
 
 /** An awareness update over the room's bounds: the socket is closed with 4430. */
 export class AwarenessLimitError extends Error {
@@ -197,6 +197,8 @@ export class Room implements CommitSink, ProjectedRoom {
     this.logBytes = stored.bytes;
     for (const id of stored.ids) this.appliedIds.add(id);
     this.snapshotVersion = stored.snapshotVersion;
+    // an offline edit of a record removed meanwhile keeps the author it had (validate.ts, issue 17)
+    trackRemovedRecords(this.doc);
     this.status = "ready";
     this.unwatch = this.env.projector.watch(this);
     const early = this.early;

@@ -351,6 +351,9 @@ function checkClaims(
  */
 const removedByDoc = new WeakMap<Y.Doc, { spans: Map<string, Stamped>; relations: Map<string, Stamped> }>();
 
+/** Starts keeping the stamps of records removed from a room's doc (call once its stored state is applied). */
+export const trackRemovedRecords = (doc: Y.Doc): void => void removedStamps(doc);
+
 function removedStamps(doc: Y.Doc) {
   let removed = removedByDoc.get(doc);
   if (removed) return removed;
