@@ -273,6 +273,8 @@ async function measureIdleFanout(
   const rssBefore = await Promise.all(children.map(async (c) => (await c.memory()).rss));
   const rooms: BenchClient[][] = roomIds.map(() => []);
   const clients: BenchClient[] = [];
+  // the server refuses a new span that names anyone but its writer (issue 17)
+  const authorOf = new Map<BenchClient, number | null>();
   try {
     for (let i = 0; i < total; i += 100) {
       const batch = Array.from({ length: Math.min(100, total - i) }, (_, j) => {
@@ -284,6 +286,7 @@ async function measureIdleFanout(
           auth[x % auth.length],
         );
         rooms[x % roomIds.length]!.push(c);
+        authorOf.set(c, auth[x % auth.length]?.userId ?? null);
         return c;
       });
       clients.push(...batch);
@@ -324,7 +327,11 @@ async function measureIdleFanout(
       delivered.push(
         new Promise<void>((done) => {
           pending.set(id, { t0: performance.now(), left: room.length - 1, done });
-          addSpan(writer.doc, { id, start, end: start + 12, label, author: null }, ctx);
+          addSpan(
+            writer.doc,
+            { id, start, end: start + 12, label, author: authorOf.get(writer) ?? null },
+            ctx,
+          );
         }),
       );
     }

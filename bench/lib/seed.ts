@@ -23,7 +23,7 @@ export type LatencyKey = "two" | "twenty" | "twoHundred" | "spread";
 
 export interface BenchWorld {
   /** Credentials of each client (one annotator per client; half use a cookie, half a token). */
-  auth: Array<{ cookie?: string; token?: string }>;
+  auth: Array<{ cookie?: string; token?: string; userId: number }>;
   labelIds: number[];
   /**
    * Latency documents per run and workload. Each run has its own: the in-memory reference server drops a
@@ -60,7 +60,9 @@ export function seedBenchWorld(dataDir: string, users: number, latencyRuns = 1):
       for (const id of all) for (const u of people) assign.run(id, u.id);
     })();
     return {
-      auth: people.map((u, i) => (i % 2 ? { token: u.token } : { cookie: u.cookie })),
+      auth: people.map((u, i) =>
+        i % 2 ? { token: u.token, userId: u.id } : { cookie: u.cookie, userId: u.id },
+      ),
       labelIds: project.labels.map((l) => l.id),
       latency,
       docs,
@@ -103,7 +105,9 @@ export async function seedBenchWorldPg(url: string, users: number, latencyRuns =
       [all, people.map((u) => u.id)],
     );
     return {
-      auth: people.map((u, i) => (i % 2 ? { token: u.token } : { cookie: u.cookie })),
+      auth: people.map((u, i) =>
+        i % 2 ? { token: u.token, userId: u.id } : { cookie: u.cookie, userId: u.id },
+      ),
       labelIds: project.labels.map((l) => l.id),
       latency,
       docs,

@@ -59,7 +59,7 @@ async function connectAll(
   target: BenchTarget,
   docIds: number[],
   perDoc: number,
-): Promise<Array<Array<{ client: BenchClient; at: number }>>> {
+): Promise<Array<Array<{ client: BenchClient; at: number; author: number | null }>>> {
   const protocol = target.protocol ?? "y-websocket";
   await prepareClients(protocol);
   const urls = target.urls ?? [target.url];
@@ -68,7 +68,9 @@ async function connectAll(
     Array.from({ length: perDoc }, (_, j) => {
       const at = (i + j) % urls.length;
       const auth = target.auth[k++ % target.auth.length];
-      return { at, client: connectBenchClient(protocol, urls[at]!, documentId, auth) };
+      // the server refuses a new span that names anyone but its writer (issue 17)
+      const author = auth?.userId ?? null;
+      return { at, author, client: connectBenchClient(protocol, urls[at]!, documentId, auth) };
     }),
   );
   const all = groups.flat().map((c) => c.client);
@@ -134,7 +136,7 @@ export async function measureLatency(
           const id = newId();
           const start = (r * 7) % (ctx.text.length - 20);
           pending.set(id, { t0: performance.now(), at: writer.at, left: group.length - 1, done });
-          addSpan(writer.client.doc, { id, start, end: start + 12, label, author: null }, ctx);
+          addSpan(writer.client.doc, { id, start, end: start + 12, label, author: writer.author }, ctx);
         }),
     );
     await within(Promise.all(round), 30_000, `round ${r} on ${target.name}`);
@@ -202,15 +204,16 @@ export async function measureDurable(
 ): Promise<DurableResult> {
   const hocuspocus = target.protocol === "hocuspocus";
   const label = [...ctx.labelIds][0]!;
-  const streams = docIds.map((id) => {
+  const streams = docIds.map((id, k) => {
+    // socket k writes as target.auth[k] (openRaw), and must name that account as author
+    const author = hocuspocus ? null : (target.auth[k % target.auth.length]?.userId ?? null);
     const d = new Y.Doc();
     const out: Uint8Array[] = [];
     const name = hocuspocusName(id);
     d.on("update", (u: Uint8Array) =>
       out.push(hocuspocus ? hocuspocusFrames.wrap(name, frames.update(u)) : frames.update(u)),
     );
-    for (let i = 0; i < perRoom; i++)
-      addSpan(d, { start: i % 400, end: (i % 400) + 9, label, author: null }, ctx);
+    for (let i = 0; i < perRoom; i++) addSpan(d, { start: i % 400, end: (i % 400) + 9, label, author }, ctx);
     d.destroy();
     return out;
   });

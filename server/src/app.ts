@@ -18,8 +18,10 @@ import { DOCS_CSP, mountDocs } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { exportRoutes } from "./routes/export";
 import { layerRoutes } from "./routes/layers";
+import { metricsRoutes } from "./routes/metrics";
 import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
+import { ticketRoutes } from "./routes/tickets";
 import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";
@@ -31,13 +33,10 @@ const healthRoute = createRoute({
   path: "/health",
   operationId: "getHealth",
   tags: ["health"],
-  summary: "Liveness and the collaboration service's figures",
+  summary: "Liveness: the server is up (figures are at GET /api/metrics, for operators)",
   security: [],
   responses: {
-    200: json(
-      z.object({ ok: z.literal(true), rooms: z.number().int(), connections: z.number().int() }),
-      "Up, with the rooms loaded and the sockets open",
-    ),
+    200: json(z.object({ ok: z.literal(true) }), "Up"),
   },
 });
 
@@ -102,6 +101,7 @@ export function createApp(deps: Deps) {
     });
     c.set("user", resolved?.user ?? null);
     c.set("authVia", resolved?.via ?? null);
+    c.set("credential", resolved?.credential ?? null);
     // CSRF: a state-changing request that is not token-authenticated must come from our own origin when
     // it carries an Origin header or a cookie (a browser always sends Origin on such requests).
     if (!SAFE_METHODS.has(c.req.method) && resolved?.via !== "token") {
@@ -120,13 +120,15 @@ export function createApp(deps: Deps) {
     }
   });
 
-  app.openapi({ ...healthRoute, path: "/api/health" }, (c) =>
-    c.json({ ok: true as const, ...deps.collab.stats() }, 200),
-  );
+  // Anonymous callers learn only that the server is up (issue 17): how many rooms and sockets are open
+  // tells an outsider when a team works; operators read it at /api/metrics.
+  app.openapi({ ...healthRoute, path: "/api/health" }, (c) => c.json({ ok: true as const }, 200));
   // Each resource's router defines its full paths under /api (one folder per resource).
   for (const routes of [
     authRoutes,
     tokenRoutes,
+    ticketRoutes,
+    metricsRoutes,
     projectRoutes,
     documentRoutes,
     layerRoutes,

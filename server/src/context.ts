@@ -1,6 +1,6 @@
 import type { UserDto } from "@gloss/shared";
 import type { Redis } from "ioredis";
-import type { AuthVia } from "./auth/sessions";
+import type { AuthVia, CredentialRef } from "./auth/sessions";
 import type { Collab } from "./collab";
 import type { Store } from "./db/store";
 import type { Config } from "./env";
@@ -22,5 +22,7 @@ export interface AppEnv {
   Variables: {
     user: UserDto | null;
     authVia: AuthVia | null;
+    /** The session or token that authenticated the request (never the secret), e.g. to mint socket tickets. */
+    credential: CredentialRef | null;
   };
 }

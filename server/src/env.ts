@@ -57,6 +57,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
     .optional(),
+  /** A secret for GET /api/metrics (`Authorization: Bearer …`), for a Prometheus scraper; admins need none. */
+  GLOSS_METRICS_TOKEN: z.string().min(32, "at least 32 characters").optional(),
   /** The prefix of Gloss's Redis channels (servers of one deployment share it). */
   GLOSS_REDIS_PREFIX: z
     .string()
@@ -107,6 +109,8 @@ export interface Config {
   /** PostgreSQL (GLOSS_DATABASE_URL) instead of the SQLite file `dbFile`; null: SQLite. Never logged. */
   databaseUrl: string | null;
   databasePool: number;
+  /** The scraper's secret for GET /api/metrics (GLOSS_METRICS_TOKEN), or null: admins only. Never logged. */
+  metricsToken?: string | null;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -142,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.GLOSS_REDIS_PREFIX,
     databaseUrl: e.GLOSS_DATABASE_URL ?? null,
     databasePool: e.GLOSS_DATABASE_POOL,
+    metricsToken: e.GLOSS_METRICS_TOKEN ?? null,
   };
 }
 
@@ -166,6 +171,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     redisPrefix: "gloss",
     databaseUrl: null,
     databasePool: 4,
+    metricsToken: null,
     ...overrides,
   };
 }

@@ -25,7 +25,14 @@ export const Username = z
   .min(2)
   .max(64)
   .regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, '_', '.', '-' only");
-export const Password = z.string().min(8, "at least 8 characters").max(1024);
+/** The password rule (issue 17): the server also refuses the most common passwords (a maintained list). */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_RULE = `At least ${PASSWORD_MIN_LENGTH} characters, not only spaces, and not one of the most common passwords.`;
+export const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(1024)
+  .refine((p) => p.trim() !== "", "not only whitespace");
 
 export const RegisterBody = z.object({
   username: Username,

@@ -33,6 +33,11 @@ export interface CollabLimits {
   maxSpansPerLayer: number;
   /** Relations one layer may hold. */
   maxRelationsPerLayer: number;
+  /**
+   * The storage quota of one layer: the bytes of its spans and relations (their ids and JSON records). A
+   * write that would pass it is refused: a socket update with 4422, a REST write with 409 quota_exceeded.
+   */
+  maxLayerBytes: number;
   /** Longest span note, in UTF-16 code units. */
   maxNoteChars: number;
   /** Compact a room's update log into its snapshot once it holds this many rows… */
@@ -52,6 +57,8 @@ export interface CollabLimits {
    * expires while its socket is open is closed (4401) within this long.
    */
   credentialSweepMs: number;
+  /** How long a socket ticket (POST /api/socket-ticket) stays valid; it opens one socket, once. */
+  socketTicketTtlMs: number;
 }
 
 /** The defaults; the server accepts overrides per instance. */
@@ -69,6 +76,7 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   maxAwarenessStateBytes: 8 * 1024,
   maxSpansPerLayer: 200_000,
   maxRelationsPerLayer: 200_000,
+  maxLayerBytes: 64 * 1024 * 1024,
   maxNoteChars: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 1024 * 1024,
@@ -77,4 +85,5 @@ export const DEFAULT_COLLAB_LIMITS: Readonly<CollabLimits> = Object.freeze({
   unloadDelayMs: 0,
   externalPollMs: 200,
   credentialSweepMs: 60_000,
+  socketTicketTtlMs: 15_000,
 });

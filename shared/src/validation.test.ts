@@ -35,7 +35,7 @@ describe("human validation messages", () => {
     ]);
     expect(messages(RegisterBody, { password: "short" })).toEqual([
       "The username is missing",
-      "The password is shorter than 8 characters",
+      "The password is shorter than 12 characters",
     ]);
     expect(
       messages(RegisterBody, { username: "bad name!", password: "long enough", displayName: 3 }),

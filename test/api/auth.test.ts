@@ -71,7 +71,7 @@ describe("register", () => {
   it("validates the body and names the field (400)", async () => {
     const client = new ApiClient(ctx.server.url);
     const cases: Array<[unknown, string]> = [
-      [{ username: "ok_name", password: "short" }, "The password is shorter than 8 characters"],
+      [{ username: "ok_name", password: "short" }, "The password is shorter than 12 characters"],
       [
         { username: "bad name!", password: DEFAULT_PASSWORD },
         "The username must be letters, digits, '_', '.', '-' only",
@@ -246,6 +246,58 @@ describe("CSRF: cookie-authenticated writes must come from our origin", () => {
 });
 
 // sign-in throttling and trusted proxy headers: test/api/throttle.test.ts
+
+describe("password rule (issue 17)", () => {
+  const ctx = useServer({ config: { throttle: { registrationTaken: { points: 2, windowSec: 3600 } } } });
+  const register = (username: string, password: string) =>
+    new ApiClient(ctx.server.url).request("POST", "/api/auth/register", { username, password });
+
+  it("at least 12 characters, not only whitespace, not a common password (any case, any spacing)", async () => {
+    const refused: Array<[string, string]> = [
+      ["elevenchars", "invalid_input"],
+      [" ".repeat(16), "invalid_input"],
+      ["\t\n".repeat(8), "invalid_input"],
+      ["password1234", "weak_password"],
+      ["Password 1234", "weak_password"],
+      ["QWERTYUIOP123", "weak_password"],
+    ];
+    for (const [password, code] of refused) {
+      const res = await register(uniqueName("pw"), password);
+      expect(res.status, JSON.stringify(password)).toBe(400);
+      const err = await errorOf(res);
+      expect(err.code, JSON.stringify(password)).toBe(code);
+      expect(err.message).toMatch(/password|12 characters|whitespace/i);
+    }
+    expect(await rows(ctx.server.store, (s) => s.q.select().from(s.t.users))).toHaveLength(0);
+    // the first account (the admin), with a password of exactly 12 characters
+    const { client: admin, user } = await registerUser(ctx.server.url, { password: "twelve chars" });
+    expect(user.isAdmin).toBe(true);
+    // an admin creating an account is held to the same rule
+    const weak = await admin.request("POST", "/api/users", {
+      username: uniqueName("pw"),
+      password: "password1234",
+    });
+    expect(weak.status).toBe(400);
+    expect((await errorOf(weak)).code).toBe("weak_password");
+  });
+
+  it("a taken name is told apart only with an acceptable password, and only a few times per address", async () => {
+    const { username } = await registerUser(ctx.server.url);
+    const free = uniqueName("free");
+    // with a password the rule refuses, a taken name and a free one get the same answer
+    for (const name of [username, free]) {
+      const res = await register(name, "password1234");
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).code).toBe("weak_password");
+    }
+    // sign-up must say a name is taken, but not without limit (registrationTaken: 2 here)
+    for (let i = 0; i < 2; i++) expect((await register(username, DEFAULT_PASSWORD)).status).toBe(409);
+    const limited = await register(username.toUpperCase(), DEFAULT_PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await errorOf(limited)).toMatchObject({ code: "rate_limited" });
+  });
+});
 
 describe("registration rate limit", { timeout: 120_000 }, () => {
   const ctx = useServer();
@@ -425,7 +477,14 @@ describe("CLI: gloss user add", () => {
     }
     const short = await runCli(["user", "add", "dave", "--password-stdin"], { dataDir, input: "short\n" });
     expect(short.code).toBe(2);
-    expect(short.stderr).toMatch(/password: at least 8 characters/);
+    expect(short.stderr).toMatch(/password: at least 12 characters/);
+    // the common-password list applies to the CLI too (createUser checks it for every caller)
+    const common = await runCli(["user", "add", "dave", "--password-stdin"], {
+      dataDir,
+      input: "password1234\n",
+    });
+    expect(common.code).not.toBe(0);
+    expect(common.stderr).toMatch(/most common passwords/);
     expect((await runCli(["user", "add", "dave"], { dataDir })).code).toBe(0);
     const dup = await runCli(["user", "add", "Dave"], { dataDir });
     expect(dup.code).toBe(1);

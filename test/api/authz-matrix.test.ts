@@ -91,6 +91,8 @@ interface Row {
 const MATRIX: Row[] = [
   // ───────────── public ─────────────
   { route: "GET /api/health", expect: PUBLIC(200) },
+  // the figures are for operators (test/api/health-metrics.test.ts: also the GLOSS_METRICS_TOKEN)
+  { route: "GET /api/metrics", expect: ADMIN_ONLY(200) },
   // the API's contract and its reference page: not a secret (a client generator fetches it without a token)
   { route: "GET /api/openapi.json", expect: PUBLIC(200) },
   { route: "GET /api/docs", expect: PUBLIC(200) },
@@ -150,6 +152,9 @@ const MATRIX: Row[] = [
     }),
     expect: SIGNED_IN(204),
   },
+
+  // a socket ticket names a room but grants nothing: the upgrade decides the room (test/collab/tickets.test.ts)
+  { route: "POST /api/socket-ticket", body: () => ({ room: "doc/1/gold" }), expect: SIGNED_IN(201) },
 
   // ───────────── projects ─────────────
   { route: "GET /api/projects", expect: SIGNED_IN(200) },

@@ -117,7 +117,7 @@ describe("the server bundle", () => {
 
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, rooms: 0, connections: 0 });
+    expect(await health.json()).toEqual({ ok: true });
 
     const indexFile = path.join(REPO_ROOT, "client/dist/index.html");
     const page = await fetch(`${url}/`);

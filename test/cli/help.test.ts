@@ -42,6 +42,7 @@ const EXPECTED: Record<string, string[]> = {
     "--status <todo,in_progress,done>",
     "--include-uncurated [true|false]",
     "--offsets <unit>",
+    "--raw-csv",
     "--split <0.8,0.1,0.1>",
     "--seed <n>",
     "--granularity <unit>",

@@ -43,10 +43,11 @@ async function setup(limits: Parameters<typeof Object.assign>[1] = {}) {
   return { user, other, project, doc, ctx, good, label: project.labels[0]!.id };
 }
 
-function validFrames(label: number): Uint8Array[] {
+/** Valid frames written by `author` (the server refuses a new span that names anyone but its writer). */
+function validFrames(label: number, author: number): Uint8Array[] {
   const d = new Y.Doc();
-  d.getMap("spans").set("s1", { start: 0, end: 6, label, author: null, createdAt: 1 });
-  d.getMap("spans").set("s2", { start: 7, end: 10, label, author: null, createdAt: 2 });
+  d.getMap("spans").set("s1", { start: 0, end: 6, label, author, createdAt: 1 });
+  d.getMap("spans").set("s2", { start: 7, end: 10, label, author, createdAt: 2 });
   const aw = encoding.createEncoder();
   encoding.writeVarUint(aw, 1);
   const inner = encoding.createEncoder();
@@ -77,9 +78,9 @@ function hostileFrame(rand: () => number, valid: Uint8Array[], maxFrame: number)
 describe("adversarial peers", () => {
   it("10,000 random or truncated frames over raw sockets: closed with 4400/1009, the server keeps serving", async () => {
     const maxFrameBytes = 16 * 1024;
-    const { user, doc, ctx, good, label } = await setup({ maxFrameBytes });
+    const { user, other, doc, ctx, good, label } = await setup({ maxFrameBytes });
     const rand = seededRandom(20260301);
-    const valid = validFrames(label);
+    const valid = validFrames(label, user.id);
     const probe = frames.queryAwareness(); // answered while the good client's awareness state exists
     const TOTAL = 10_000;
     const BURST = 8;
@@ -120,7 +121,7 @@ describe("adversarial peers", () => {
     // The good client was served throughout and still is; a newcomer syncs the same state.
     expect(good.provider.wsconnected).toBe(true);
     expect(good.closes).toEqual([]);
-    const s = addSpan(good.doc, { start: 0, end: 6, label, author: null }, ctx);
+    const s = addSpan(good.doc, { start: 0, end: 6, label, author: other.id }, ctx);
     const late = connectClient(server, { documentId: doc.id, layer: "shared", auth: { token: user.token } });
     clients.push(late);
     await expect.poll(() => listSpans(late.doc).map((x) => x.id)).toContain(s.id);
@@ -128,7 +129,7 @@ describe("adversarial peers", () => {
   }, 120_000);
 
   it("each of 10,000 hostile frames is decoded by the room core without harm", async () => {
-    const { user, doc, good, label, ctx } = await setup();
+    const { user, other, doc, good, label, ctx } = await setup();
     const auth = await call(
       server.store,
       authorizeLayer,
@@ -138,7 +139,7 @@ describe("adversarial peers", () => {
     );
     if (!auth.ok) throw new Error(auth.message);
     const rand = seededRandom(7);
-    const valid = validFrames(label);
+    const valid = validFrames(label, user.id);
     const codes = new Map<number, number>();
     // On PostgreSQL the room reads its rules asynchronously and holds inbound frames meanwhile (at its first
     // check, and again when an update fails against the cached rules): the frame is decided once they are
@@ -168,7 +169,7 @@ describe("adversarial peers", () => {
     ]);
     expect(codes.get(CloseCode.MalformedFrame)).toBeGreaterThan(5000);
     // Whatever the accepted ones did, they were CRDT updates like any other; the good client still converges.
-    const s = addSpan(good.doc, { start: 7, end: 10, label, author: null }, ctx);
+    const s = addSpan(good.doc, { start: 7, end: 10, label, author: other.id }, ctx);
     await expect
       .poll(async () => server.deps.collab.withDoc(doc.id, "shared", (d) => d.getMap("spans").has(s.id)))
       .toBe(true);
@@ -190,7 +191,7 @@ describe("adversarial peers", () => {
   });
 
   it("a client that stops reading is dropped with 4413 and resyncs when it reconnects", async () => {
-    const { user, doc, ctx, label, good } = await setup({ maxBufferedBytes: 64 * 1024 });
+    const { user, other, doc, ctx, label, good } = await setup({ maxBufferedBytes: 64 * 1024 });
     const slow = connectClient(server, {
       documentId: doc.id,
       layer: "shared",
@@ -203,7 +204,7 @@ describe("adversarial peers", () => {
     // Big updates (long notes) until the server gives up on the paused client; bounded.
     const note = "n".repeat(9 * 1024);
     for (let i = 0; i < 2000 && server.deps.collab.metrics().slowConsumers === 0; i++) {
-      addSpan(good.doc, { start: 0, end: 6, label, author: null, note }, ctx);
+      addSpan(good.doc, { start: 0, end: 6, label, author: other.id, note }, ctx);
       await new Promise((r) => setImmediate(r));
     }
     expect(server.deps.collab.metrics().slowConsumers).toBe(1);

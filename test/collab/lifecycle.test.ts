@@ -131,9 +131,10 @@ function collabOver(db: Store, store: ReturnType<typeof gatedStore>, limits = {}
   return collab;
 }
 
-const spanUpdate = (key: string) => {
+/** A span update by `author` (the server refuses a new span that names anyone but its writer). */
+const spanUpdate = (key: string, author: number | null = null) => {
   const d = new Y.Doc();
-  d.getMap("spans").set(key, { start: 0, end: 4, label: 1, author: null, createdAt: 1 });
+  d.getMap("spans").set(key, { start: 0, end: 4, label: 1, author, createdAt: 1 });
   return { doc: d, update: Y.encodeStateAsUpdate(d) };
 };
 
@@ -152,7 +153,7 @@ describe("room lifecycle", () => {
 
     const a = new HandSocket();
     const connA = collab.connect(a, grantA)!;
-    const mine = spanUpdate("mine");
+    const mine = spanUpdate("mine", grantA.user.id);
     connA.receive(frames.syncStep1(mine.doc));
     connA.receive(frames.update(mine.update));
     const b = new HandSocket();
@@ -254,11 +255,11 @@ describe("room lifecycle", () => {
     const d = new Y.Doc();
     d.on("update", (u: Uint8Array) => c.send(frames.update(u)));
     for (let i = 0; i < 25; i++)
-      d.getMap("spans").set(`s${i}`, { start: 0, end: 1, label: 1, author: null, createdAt: i });
+      d.getMap("spans").set(`s${i}`, { start: 0, end: 1, label: 1, author: user.id, createdAt: i });
     await expect.poll(() => server.deps.collab.metrics().persisted).toBe(25);
     await expect.poll(rows).toBe(0);
     expect(server.deps.collab.metrics().rooms).toBe(1);
-    d.getMap("spans").set("after", { start: 0, end: 1, label: 1, author: null, createdAt: 99 });
+    d.getMap("spans").set("after", { start: 0, end: 1, label: 1, author: user.id, createdAt: 99 });
     await expect.poll(rows).toBe(1);
     const keys = await server.deps.collab.withDoc(doc.id, "shared", (x) => x.getMap("spans").size);
     expect(keys).toBe(26);

@@ -58,12 +58,13 @@ test("4401: the session ends; the page asks to sign in again and does not retry"
   await ctx.setOffline(false);
   await expect.poll(() => connectionLabel(page)).toBe("Signed out");
   await page.getByRole("alert").getByRole("link", { name: "Sign in again" }).waitFor();
-  expect(sockets).toHaveLength(2);
-  expect(sockets[1]!.closed).toBe(true);
+  // the next attempt asked for a socket ticket first (issue 17) and was refused (401): the client stops as
+  // for 4401, without opening a socket at all
+  expect(sockets).toHaveLength(1);
 
   // a minute of backoff timers later: still no new attempt
   await page.clock.runFor(60_000);
-  expect(sockets).toHaveLength(2);
+  expect(sockets).toHaveLength(1);
   expect(await connectionLabel(page)).toBe("Signed out");
   await page.screenshot({ path: screenshotPath("reconnect-4401") });
 

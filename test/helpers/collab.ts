@@ -22,6 +22,8 @@ export interface CollabTarget {
 export interface ClientAuth {
   cookie?: string;
   token?: string;
+  /** The account's id, for writers that must name themselves as a span's author (never sent). */
+  userId?: number;
 }
 
 export interface ClientOptions {

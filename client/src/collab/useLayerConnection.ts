@@ -12,6 +12,7 @@ import { Awareness } from "y-protocols/awareness";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { type ConnectionFacts, type ConnectionState, connectionState } from "./connectionState";
+import { ticketWebSocket } from "./ticketSocket";
 
 export interface LayerConnection {
   doc: Y.Doc;
@@ -68,6 +69,8 @@ export function useLayerConnection(opts: {
     const persistence = persist ? new IndexeddbPersistence(offlineDbName(room, userId), doc) : null;
     let terminalCode: number | null = null;
     const provider = new WebsocketProvider(collabServerUrl(), room, doc, {
+      // each connection attempt first gets a single-use ticket: no secret in the socket URL (issue 17)
+      WebSocketPolyfill: ticketWebSocket(),
       connect: navigator.onLine,
       awareness,
       shouldReconnect,

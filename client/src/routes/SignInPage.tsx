@@ -1,4 +1,6 @@
 /** Sign in and create an account. The first account on an instance becomes its administrator. */
+
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from "@gloss/shared";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useRegister, useSignIn } from "../api/mutations";
@@ -85,8 +87,17 @@ export function RegisterPage() {
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="new-password" required />
-          <span className="hint">At least 8 characters.</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN_LENGTH}
+            aria-describedby="password-rule"
+          />
+          <span className="hint" id="password-rule">
+            {PASSWORD_RULE}
+          </span>
         </label>
         <MutationError mutation={register} />
         <button type="submit" className="primary" disabled={busy}>

@@ -46,6 +46,11 @@ export interface ThrottleRules {
    * sign-up page must not be a way to keep the server busy.
    */
   registration: WindowRule;
+  /**
+   * Registrations per client IP refused because the name is taken: sign-up must say so, but an anonymous
+   * caller may learn it only this often (issue 17); past it, every taken name is a 429 until the window ends.
+   */
+  registrationTaken: WindowRule;
 }
 
 const MINUTE = 60;
@@ -67,6 +72,7 @@ export const THROTTLE_RULES: ThrottleRules = {
     levelMemorySec: 24 * 60 * MINUTE,
   },
   registration: { points: 30, windowSec: 60 * MINUTE },
+  registrationTaken: { points: 10, windowSec: 60 * MINUTE },
 };
 
 /** Makes one counter store; the seam for a shared (Redis) store. */

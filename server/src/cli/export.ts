@@ -138,7 +138,8 @@ type ExportOptions = { out?: string } & Record<string, string | true | undefined
  * progress bar on a TTY (stderr) and the dropped-span counts printed at the end.
  */
 async function runExport(projectId: number, opts: ExportOptions): Promise<void> {
-  const { out: outOption, ...rest } = opts;
+  const { out: outOption, rawCsv, ...rest } = opts;
+  if (rawCsv !== undefined) rest.raw = rawCsv;
   const query = parseOptions(
     ExportQuery,
     Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === true ? "true" : v])),
@@ -201,6 +202,7 @@ export const exportCommand = () =>
       trueOrFalse,
     )
     .option("--offsets <unit>", "codepoint (default) | utf16")
+    .option("--raw-csv", "csv: cells exactly as stored (default: formulas neutralised with a leading ')")
     .option("--split <0.8,0.1,0.1>", "huggingface: train, validation and test ratios")
     .option("--seed <n>", "huggingface: the seed of the split (default: 42)")
     .option("--granularity <unit>", "huggingface: sentence (default) | document")

@@ -1,11 +1,12 @@
 /**
  * Who may open which layer: one rule for the socket and the REST span routes.
  *
- * The socket is authenticated on the upgrade request, before any Y.Doc exists (STYLE 7): a session cookie
- * or an `Authorization: Bearer` API token (scripts in Node may pass the token as `?token=`, since browsers
- * cannot set headers on a WebSocket). The Origin check stops cross-site WebSocket hijacking: a present
+ * The socket is authenticated on the upgrade request, before any Y.Doc exists (STYLE 7): a single-use
+ * `?ticket=` from `POST /api/socket-ticket` (what the browser uses), a session cookie, or an
+ * `Authorization: Bearer` API token (scripts). An API token in the URL (`?token=`) is refused: URLs end up
+ * in proxy and access logs (issue 17). The Origin check stops cross-site WebSocket hijacking: a present
  * Origin must be ours; a cookie without an Origin is refused (browsers always send one on a handshake);
- * a bearer token without an Origin is a script and is allowed.
+ * a bearer token or a ticket without an Origin is a script and is allowed.
  */
 import type { IncomingMessage } from "node:http";
 import {
@@ -24,6 +25,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { type DocumentAccess, documentAccess } from "../auth/access";
 import { isAllowedOrigin } from "../auth/origin";
 import { type CredentialRef, resolveCredential, resolveUser } from "../auth/sessions";
+import { consumeSocketTicket } from "../auth/tickets";
 import { type Gen, getWith, perStore, prepare, type Store } from "../db/store";
 import type { Config } from "../env";
 import { HttpError } from "../errors";
@@ -214,10 +216,20 @@ export function* authorizeUpgrade(
   const origin = header(req, "origin");
   if (origin !== undefined && !isAllowedOrigin(origin, header(req, "host"), config))
     return { ok: false, code: CloseCode.Forbidden, reason: "cross-origin socket refused" };
-  const queryToken = url.searchParams.get("token");
-  let authorization = header(req, "authorization");
-  if (!authorization && queryToken) authorization = `Bearer ${queryToken}`;
-  const resolved = yield* resolveUser(store, { cookie: header(req, "cookie"), authorization });
+  if (url.searchParams.has("token"))
+    return {
+      ok: false,
+      code: CloseCode.Unauthorized,
+      reason: "no API token in a URL: use a header or a ticket",
+    };
+  const ticket = url.searchParams.get("ticket");
+  const resolved =
+    ticket !== null
+      ? yield* ticketUser(store, ticket, roomName(parsed.documentId, parsed.layer))
+      : yield* resolveUser(store, {
+          cookie: header(req, "cookie"),
+          authorization: header(req, "authorization"),
+        });
   if (!resolved) return { ok: false, code: CloseCode.Unauthorized, reason: "sign in first" };
   if (resolved.via === "cookie" && origin === undefined)
     return { ok: false, code: CloseCode.Forbidden, reason: "a cookie-authenticated socket needs an Origin" };
@@ -225,4 +237,10 @@ export function* authorizeUpgrade(
   if (!auth.ok) return { ok: false, code: CLOSE_BY_STATUS[auth.status], reason: auth.message.slice(0, 100) };
   auth.grant.credential = resolved.credential;
   return auth;
+}
+
+/** The caller a socket ticket stands for (consumed, whatever the outcome), as `resolveUser` answers. */
+function* ticketUser(store: Store, ticket: string, room: string) {
+  const consumed = yield* consumeSocketTicket(store, ticket, room);
+  return consumed ? { user: consumed.user, via: "ticket" as const, credential: consumed.credential } : null;
 }

@@ -25,7 +25,7 @@ import {
   ProtocolError,
 } from "./protocol";
 import type { TimerRegistry } from "./timers";
-import { type RoomRules, validateClientUpdate, validateTransaction } from "./validate";
+import { type RoomRules, trackRemovedRecords, validateClientUpdate, validateTransaction } from "./validate";
 
 /** An awareness update over the room's bounds: the socket is closed with 4430. */
 export class AwarenessLimitError extends Error {
@@ -197,6 +197,8 @@ export class Room implements CommitSink, ProjectedRoom {
     this.logBytes = stored.bytes;
     for (const id of stored.ids) this.appliedIds.add(id);
     this.snapshotVersion = stored.snapshotVersion;
+    // an offline edit of a record removed meanwhile keeps the author it had (validate.ts, issue 17)
+    trackRemovedRecords(this.doc);
     this.status = "ready";
     this.unwatch = this.env.projector.watch(this);
     const early = this.early;
@@ -327,7 +329,7 @@ export class Room implements CommitSink, ProjectedRoom {
     const retried = this.retrying === conn;
     if (retried) this.retrying = null;
     try {
-      validateClientUpdate(this.doc, update, cached, this.env.limits);
+      validateClientUpdate(this.doc, update, cached, this.env.limits, { userId: conn.grant.user.id });
     } catch (err) {
       if (!(err instanceof LayerValidationError) || retried || !RULES_CURE.has(err.field)) throw err;
       // A label or relation type added a moment ago is not in the cached rules yet: check once more against
@@ -338,7 +340,7 @@ export class Room implements CommitSink, ProjectedRoom {
         this.retrying = conn;
         throw HOLD_FRAME;
       }
-      validateClientUpdate(this.doc, update, fresh, this.env.limits);
+      validateClientUpdate(this.doc, update, fresh, this.env.limits, { userId: conn.grant.user.id });
     }
     let failure: unknown = null;
     try {

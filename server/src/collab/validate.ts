@@ -8,6 +8,13 @@
  * that REST, import, curation and the editor use. Counts are bounded too. An update that fails is refused
  * as a whole: nothing of it is applied, stored, projected or relayed.
  *
+ * Authorship is the server's word (issue 17): given the writer, a span or relation a socket creates must
+ * name the writer as its `author` and may not be dated in the future (beyond CLOCK_SKEW_MS); one it rewrites
+ * keeps the `author` and `createdAt` it has; `provenance` (how a curated or imported span got into gold) is
+ * written only by the server, so a socket may carry a span's provenance along unchanged but never set it.
+ * A claim is refused (4422) rather than overwritten: a Yjs update is applied as the client encoded it, and
+ * rewriting its values would fork the client's copy from the room's (the client keeps its own item).
+ *
  * Cost: one lean read of the update (no Y.Item objects; measured in `pnpm bench:sync`) and checks per
  * inserted item.
  */
@@ -290,6 +297,142 @@ function resolve(r: Resolver, item: RawItem, depth: number): Target | "gc" {
   return result;
 }
 
+/** How far in the future a socket may date a new span or relation (clients' clocks drift). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Who is writing through a socket: the authenticated user (null: no identity checks, e.g. unit tests). */
+export interface Writer {
+  userId: number;
+}
+
+/** The same JSON value (records decoded from an update: plain objects, arrays, scalars). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+type Stamped = { author: number | null; createdAt: number; provenance?: unknown };
+
+/** Refuses a record whose author, time or provenance the writer may not claim (see the module comment). */
+function checkClaims(
+  kind: "span" | "relation",
+  key: string,
+  value: Stamped,
+  before: Stamped | undefined,
+  w: Writer,
+) {
+  if (before === undefined) {
+    if (value.author !== w.userId)
+      throw new LayerValidationError(
+        `a new ${kind} must name its writer (user ${w.userId}) as author`,
+        "author",
+      );
+    if (value.createdAt > Date.now() + CLOCK_SKEW_MS)
+      throw new LayerValidationError(`${kind} ${key} is dated in the future`, "createdAt");
+    if (value.provenance !== undefined)
+      throw new LayerValidationError("provenance is written by the server only", "provenance");
+    return;
+  }
+  if (value.author !== before.author || value.createdAt !== before.createdAt)
+    throw new LayerValidationError(`${kind} ${key} keeps its author and createdAt`, "author");
+  if (!sameJson(value.provenance, before.provenance))
+    throw new LayerValidationError("provenance is written by the server only", "provenance");
+}
+
+/**
+ * The stamps of records removed from a live doc, by map and key: a client that edited a span offline while
+ * someone removed it brings the span back (a Yjs map set wins over a concurrent delete), and its author is
+ * still the one it had. Kept for the room's lifetime (one small entry per removed key).
+ */
+const removedByDoc = new WeakMap<Y.Doc, { spans: Map<string, Stamped>; relations: Map<string, Stamped> }>();
+
+/** Starts keeping the stamps of records removed from a room's doc (call once its stored state is applied). */
+export const trackRemovedRecords = (doc: Y.Doc): void => void removedStamps(doc);
+
+function removedStamps(doc: Y.Doc) {
+  let removed = removedByDoc.get(doc);
+  if (removed) return removed;
+  const made = { spans: new Map<string, Stamped>(), relations: new Map<string, Stamped>() };
+  for (const [map, into] of [
+    [spansOf(doc), made.spans],
+    [relationsOf(doc), made.relations],
+  ] as const) {
+    map.observe((event) => {
+      for (const [key, change] of event.changes.keys) {
+        const old = change.oldValue as Stamped | undefined;
+        if (change.action === "delete" && old && typeof old === "object")
+          into.set(key, { author: old.author, createdAt: old.createdAt, provenance: old.provenance });
+        else if (change.action === "add") into.delete(key);
+      }
+    });
+  }
+  removedByDoc.set(doc, made);
+  removed = made;
+  return removed;
+}
+
+/** The bytes one record costs against the layer quota: its id and its JSON (UTF-16 units, ≈ bytes). */
+export const recordBytes = (key: string, value: unknown): number => key.length + JSON.stringify(value).length;
+
+/** Running totals of a live doc's record bytes, kept by observing its maps (computed once per room). */
+const bytesByDoc = new WeakMap<Y.Doc, { bytes: number }>();
+
+/** The bytes of a layer's spans and relations (see `maxLayerBytes`), kept current as the doc changes. */
+export function layerBytes(doc: Y.Doc): number {
+  let total = bytesByDoc.get(doc);
+  if (total) return total.bytes;
+  const made = { bytes: 0 };
+  for (const map of [spansOf(doc), relationsOf(doc)] as Y.Map<unknown>[]) {
+    map.forEach((value, key) => {
+      made.bytes += recordBytes(key, value);
+    });
+    map.observe((event) => {
+      for (const [key, change] of event.changes.keys) {
+        if (change.action !== "add") made.bytes -= recordBytes(key, change.oldValue);
+        if (change.action !== "delete") made.bytes += recordBytes(key, map.get(key));
+      }
+    });
+  }
+  bytesByDoc.set(doc, made);
+  total = made;
+  return total.bytes;
+}
+
+/**
+ * The quota a write of `added` records (and `bytes` more) would pass, as a message naming the limit, or
+ * null: for server-side writes (REST), checked before they touch the doc.
+ */
+export function quotaRefusal(
+  doc: Y.Doc,
+  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer" | "maxLayerBytes">,
+  added: { spans?: number; relations?: number; bytes: number },
+): { message: string; limit: keyof CollabLimits; max: number } | null {
+  if (spansOf(doc).size + (added.spans ?? 0) > limits.maxSpansPerLayer)
+    return {
+      message: `this layer is full: it holds at most ${limits.maxSpansPerLayer} spans (maxSpansPerLayer)`,
+      limit: "maxSpansPerLayer",
+      max: limits.maxSpansPerLayer,
+    };
+  if (relationsOf(doc).size + (added.relations ?? 0) > limits.maxRelationsPerLayer)
+    return {
+      message: `this layer is full: it holds at most ${limits.maxRelationsPerLayer} relations (maxRelationsPerLayer)`,
+      limit: "maxRelationsPerLayer",
+      max: limits.maxRelationsPerLayer,
+    };
+  if (layerBytes(doc) + added.bytes > limits.maxLayerBytes)
+    return {
+      message: `this layer is full: its spans and relations may take at most ${limits.maxLayerBytes} bytes (maxLayerBytes)`,
+      limit: "maxLayerBytes",
+      max: limits.maxLayerBytes,
+    };
+  return null;
+}
+
 /** A live doc's layer maps by type (a room's doc keeps them for its lifetime). */
 const rootsByDoc = new WeakMap<Y.Doc, Map<unknown, string>>();
 
@@ -298,7 +441,9 @@ export function validateClientUpdate(
   doc: Y.Doc,
   update: Uint8Array,
   rules: RoomRules,
-  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer">,
+  limits: Pick<CollabLimits, "maxSpansPerLayer" | "maxRelationsPerLayer"> &
+    Partial<Pick<CollabLimits, "maxLayerBytes">>,
+  writer: Writer | null = null,
 ): void {
   const structs = readItems(update);
   if (structs.length === 0) return;
@@ -319,6 +464,7 @@ export function validateClientUpdate(
     else byClient.set(s.id.client, [s]);
   }
   const where: Resolver = { doc, roots, byClient, memo: new Map() };
+  const removed = writer ? removedStamps(doc) : null;
   const spans = spansOf(doc);
   const newSpans = new Map<string, unknown>();
   const relationsWritten: Array<[string, unknown]> = [];
@@ -341,6 +487,14 @@ export function validateClientUpdate(
     const value = s.arr[0];
     if (target.root === "spans") {
       validateSpanRecord(target.key, value, rules.ctx);
+      if (writer)
+        checkClaims(
+          "span",
+          target.key,
+          value,
+          spans.get(target.key) ?? removed?.spans.get(target.key),
+          writer,
+        );
       if (!knownSpanKeys.has(target.key) && !newSpans.has(target.key)) newSpanKeys++;
       newSpans.set(target.key, value);
     } else if (target.root === "relations") {
@@ -349,15 +503,42 @@ export function validateClientUpdate(
     } else validateRejectedRecord(target.key, value);
   }
   if (knownSpanKeys.size + newSpanKeys > limits.maxSpansPerLayer)
-    throw new LayerValidationError(`a layer holds at most ${limits.maxSpansPerLayer} spans`, "spans");
+    throw new LayerValidationError(
+      `a layer holds at most ${limits.maxSpansPerLayer} spans (maxSpansPerLayer)`,
+      "spans",
+    );
   if (knownRelationKeys.size + newRelationKeys > limits.maxRelationsPerLayer)
     throw new LayerValidationError(
-      `a layer holds at most ${limits.maxRelationsPerLayer} relations`,
+      `a layer holds at most ${limits.maxRelationsPerLayer} relations (maxRelationsPerLayer)`,
       "relations",
     );
+  if (limits.maxLayerBytes !== undefined) {
+    // the quota in bytes: what the written records add, less what they replace (last write of a key wins)
+    let delta = 0;
+    const relationValues = new Map(relationsWritten);
+    for (const [written, current] of [
+      [newSpans, spans],
+      [relationValues, relationsOf(doc)],
+    ] as const) {
+      for (const [key, value] of written) {
+        delta += recordBytes(key, value);
+        if ((current as Y.Map<unknown>).has(key))
+          delta -= recordBytes(key, (current as Y.Map<unknown>).get(key));
+      }
+    }
+    if (delta > 0 && layerBytes(doc) + delta > limits.maxLayerBytes)
+      throw new LayerValidationError(
+        `the layer's storage quota is ${limits.maxLayerBytes} bytes of spans and relations (maxLayerBytes)`,
+        "quota",
+      );
+  }
   if (relationsWritten.length === 0) return;
   const spanExists = (id: string) => newSpans.has(id) || spans.has(id);
-  for (const [id, value] of relationsWritten) validateRelationRecord(id, value, rules.ctx, spanExists);
+  const relations = relationsOf(doc);
+  for (const [id, value] of relationsWritten) {
+    validateRelationRecord(id, value, rules.ctx, spanExists);
+    if (writer) checkClaims("relation", id, value, relations.get(id) ?? removed?.relations.get(id), writer);
+  }
 }
 
 /**

@@ -67,6 +67,25 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
 
+/**
+ * Single-use socket tickets (issue 17): a browser opens the collaboration socket with `?ticket=`, never a
+ * long-lived secret in the URL. `id` is the sha256 of the ticket; `credential` is the session or token that
+ * asked for it (re-checked for as long as the socket stays open); consumed by one atomic delete.
+ */
+export const socketTickets = sqliteTable(
+  "socket_tickets",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credential: text("credential").notNull(),
+    room: text("room").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("socket_tickets_expires_idx").on(t.expiresAt)],
+);
+
 export const projects = sqliteTable("projects", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull(),

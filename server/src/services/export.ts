@@ -282,7 +282,7 @@ export function* planExport(
   } else {
     stats.totalWork = documents;
     const policy = q.overlap === "keep-first" ? "keep-first" : "keep-longest";
-    const writer = createTextWriter(q.format, { ...ctx, policy, layer: q.layer });
+    const writer = createTextWriter(q.format, { ...ctx, policy, layer: q.layer, rawCsv: q.raw });
     body = function* () {
       yield writer.begin();
       for (const r of counted(src.records())) yield r instanceof Read ? r : writer.write(r);

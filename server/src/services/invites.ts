@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { hashPassword } from "../auth/passwords";
+import { checkPasswordPolicy } from "../auth/passwordPolicy";
 import { sha256 } from "../auth/sessions";
 import { execute, type Gen, get, run, type Store, transaction } from "../db/store";
 import { HttpError } from "../errors";
@@ -64,6 +65,7 @@ export function* findInvite(
 
 /** Sets the invitee's password and uses the invite up (one transaction, re-checked inside); audited. */
 export async function acceptInvite(store: Store, token: string, password: string): Promise<UserRow> {
+  checkPasswordPolicy(password);
   const passwordHash = await hashPassword(password);
   return execute(
     store,

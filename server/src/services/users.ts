@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { AdminUserDto, ListUsersQuery, UserListDto } from "@gloss/shared";
 import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
+import { checkPasswordPolicy } from "../auth/passwordPolicy";
 import { hashPassword } from "../auth/passwords";
 import { toUserDto } from "../auth/sessions";
 import type { users } from "../db/schema";
@@ -66,7 +67,9 @@ export async function createUser(
   input: NewUser,
   actorId: number | null = null,
 ): Promise<UserRow> {
-  // hashed before the transaction: it is slow and async, and takes no lock meanwhile
+  // the rule first (before the name is looked at: a probe for a taken name must bring a password that
+  // would be accepted), then hashed before the transaction: it is slow and async, and takes no lock meanwhile
+  checkPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password);
   return execute(store, insertUser(store, input, passwordHash, actorId));
 }

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CSV_COLUMNS, csvHeader, csvRows, readCsv } from "./csv";
+import { CSV_COLUMNS, csvHeader, csvRows, neutraliseCell, readCsv } from "./csv";
 import { context, fixtureRecords } from "./fixtures.testutil";
 import { soundRecord } from "./sound";
 import type { ExportRecord } from "./types";
@@ -66,13 +66,41 @@ describe("CSV export writer", () => {
             relations: [],
           };
           fc.pre(soundRecord(record) === record); // a stored span is sound (the writers skip others)
-          const out = csvRows(record, { offsets: "utf16" });
+          const out = csvRows(record, { offsets: "utf16", raw: true });
           expect(out).toBe(cellsOf(record).map(rfc4180).join(""));
           const [, row] = readCsv(csvHeader() + out);
           expect(row).toEqual(cellsOf(record)[0]!.map((c) => (c === null ? "" : String(c))));
         },
       ),
     );
+  });
+
+  it("neutralises cells a spreadsheet would run as formulas, unless raw (OWASP CSV injection, issue 17)", () => {
+    const [base] = fixtureRecords();
+    const hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"];
+    for (const cell of hostile) {
+      const text = `${cell} tail`;
+      const record: ExportRecord = {
+        ...base!,
+        document: { ...base!.document, name: cell, text },
+        spans: [{ id: "s1", start: 0, end: text.length, label: cell, author: 7, note: cell, extra: null }],
+        relations: [],
+      };
+      const [, safe] = readCsv(csvHeader() + csvRows(record, { offsets: "utf16" }));
+      const at = (row: string[] | undefined, col: (typeof CSV_COLUMNS)[number]) =>
+        row![CSV_COLUMNS.indexOf(col)];
+      for (const col of ["document_name", "label", "text", "note"] as const) {
+        expect(at(safe, col)!.startsWith("'"), `${col} of ${JSON.stringify(cell)}`).toBe(true);
+        expect(at(safe, col)!.slice(1)).toBe(col === "text" ? text : cell);
+      }
+      const [, raw] = readCsv(csvHeader() + csvRows(record, { offsets: "utf16", raw: true }));
+      expect(at(raw, "text")).toBe(text);
+      expect(at(raw, "label")).toBe(cell);
+    }
+    // ordinary cells are untouched, and numbers (offsets, author) are never prefixed
+    expect(neutraliseCell("a claim")).toBe("a claim");
+    expect(neutraliseCell("'quoted")).toBe("'quoted");
+    expect(neutraliseCell("")).toBe("");
   });
 
   it("writes nothing for a record without spans", () => {

@@ -1,8 +1,12 @@
 /**
  * CSV, one row per span (RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted and its
  * quotes doubled), written by csv-stringify and read back by csv-parse. Columns: document_id, document_name,
- * layer, span_id, start, end, label, text, author, note. Cells are written exactly as stored (no
- * spreadsheet escaping), so offsets still cut `text`.
+ * layer, span_id, start, end, label, text, author, note.
+ *
+ * Safe to open in a spreadsheet by default (issue 17): a text cell that starts with =, +, -, @, tab or CR
+ * would run as a formula in Excel, LibreOffice or Google Sheets, so it is prefixed with a single quote
+ * (OWASP's rule for CSV injection) — `text` then no longer matches its offsets for those rows. `raw: true`
+ * (`?raw=true`, `gloss export --raw-csv`) writes every cell exactly as stored, for pipelines.
  * The browser builds of both: they run in Node too, and shared/ is also bundled into the client.
  */
 
@@ -27,6 +31,12 @@ export const CSV_COLUMNS = [
 
 type Cell = string | number | null;
 
+/** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell made inert for spreadsheets: prefixed with a single quote when it could start a formula. */
+export const neutraliseCell = (cell: string): string => (FORMULA_START.test(cell) ? `'${cell}` : cell);
+
 /** csv-stringify's defaults quote a field with a comma or a quote; CR and LF are asked for (`quote_record_delimiter`). */
 const rows = (cells: Cell[][]) =>
   stringify(cells, { record_delimiter: "\r\n", quote_record_delimiter: true });
@@ -35,22 +45,26 @@ const rows = (cells: Cell[][]) =>
 export const csvHeader = () => rows([[...CSV_COLUMNS]]);
 
 /** The rows of one record's spans. */
-export function csvRows(record: ExportRecord, ctx: Pick<ExportContext, "offsets">): string {
+export function csvRows(
+  record: ExportRecord,
+  ctx: Pick<ExportContext, "offsets"> & { raw?: boolean },
+): string {
   const r = soundRecord(record);
   const at = offsetWriter(r.document.text, ctx.offsets);
+  const text = ctx.raw ? (c: string) => c : neutraliseCell;
   const cells: Cell[][] = [];
   for (const s of r.spans) {
     cells.push([
       r.document.id,
-      r.document.name,
+      text(r.document.name),
       r.layer,
-      s.id,
+      text(s.id),
       at(s.start),
       at(s.end),
-      s.label,
-      r.document.text.slice(s.start, s.end),
+      text(s.label),
+      text(r.document.text.slice(s.start, s.end)),
       s.author,
-      s.note,
+      s.note === undefined || s.note === null ? s.note : text(s.note),
     ]);
   }
   return cells.length ? rows(cells) : "";

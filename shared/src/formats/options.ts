@@ -161,6 +161,14 @@ export const ExportQuery = z
       .default(false),
     /** Hugging Face: one example per sentence or per document. */
     granularity: z.enum(["sentence", "document"]).default("sentence"),
+    /**
+     * CSV: the cells exactly as stored. By default a cell that a spreadsheet would run as a formula (it
+     * starts with =, +, -, @, tab or CR) is prefixed with a single quote (OWASP, CSV injection).
+     */
+    raw: z
+      .enum(["true", "false", "1", "0"])
+      .transform((v) => v === "true" || v === "1")
+      .default(false),
   })
   .superRefine((q, ctx) => {
     if (q.overlap === "per-label" && q.format !== "huggingface") {

@@ -32,6 +32,8 @@ export interface WriterOptions extends ExportContext {
   policy: "keep-longest" | "keep-first";
   /** The layer choice, for the W3C page id. */
   layer: string;
+  /** CSV: write cells exactly as stored, without neutralising formulas (see csv.ts). */
+  rawCsv?: boolean;
 }
 
 /** A JSON array written item by item (Label Studio, W3C). */
@@ -83,7 +85,7 @@ export function createTextWriter(format: ExportFormat, opts: WriterOptions): Tex
     case "spacy":
       return lines((r) => spacyLine(r, opts, drops));
     case "csv":
-      return lines((r) => csvRows(r, opts), csvHeader());
+      return lines((r) => csvRows(r, { offsets: opts.offsets, raw: opts.rawCsv }), csvHeader());
     case "conll":
       return lines((r) => conllDocument(r, { labels, policy: opts.policy }, drops));
     case "labelstudio":

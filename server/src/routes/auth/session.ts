@@ -110,6 +110,7 @@ export function sessionRoutes(deps: Deps) {
   const make = deps.redis ? redisLimiters(deps.redis, config.redisPrefix) : memoryLimiters;
   const logins = new LoginThrottle(rules, make);
   const registrations = new WindowThrottle("register:ip", rules.registration, make);
+  const takenNames = new WindowThrottle("register:taken", rules.registrationTaken, make);
   /** The rate-limit bucket of the caller (X-Forwarded-For only when GLOSS_TRUST_PROXY says so). */
   const bucketOf = (c: Context<AppEnv>) => ipBucket(clientIp(c, config.trustProxy));
   const app = createRouter();
@@ -127,9 +128,20 @@ export function sessionRoutes(deps: Deps) {
       throw new HttpError(403, "signup_closed", "Sign-up is closed on this instance: ask an administrator");
     }
     const body = c.req.valid("json");
-    const refused = await registrations.take(bucketOf(c));
+    const ip = bucketOf(c);
+    const refused = await registrations.take(ip);
     if (refused) return rateLimited(c, refused.retryAfterMs, "Too many accounts created from this address");
-    const row = await createUser(store, body);
+    // createUser checks the password rule before it looks at the name, so a probe needs an acceptable one
+    const row = await createUser(store, body).catch(async (err: unknown) => {
+      if (!(err instanceof HttpError) || err.code !== "username_taken") throw err;
+      const over = await takenNames.take(ip);
+      if (over) {
+        log.warn("registration of taken names rate limited", { ip });
+        return rateLimited(c, over.retryAfterMs, "Too many sign-up attempts from this address");
+      }
+      throw err;
+    });
+    if (row instanceof Response) return row;
     await signIn(c, row.id);
     log.info("user registered", { userId: row.id, username: row.username, isAdmin: row.isAdmin });
     return c.json(toUserDto(row), 201);

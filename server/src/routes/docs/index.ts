@@ -170,12 +170,13 @@ function registerCollabSocket(root: OpenAPIHono<AppEnv>) {
     tags: ["collab"],
     summary: "The collaboration WebSocket of one layer (Yjs sync and awareness, y-websocket protocol)",
     description:
-      "Upgrade with `Connection: Upgrade`, `Upgrade: websocket`; authenticated by the session cookie or `?token=`/a bearer token before the upgrade. Frames are binary y-protocols messages. The server closes with a named code (shared/src/closeCodes.ts), e.g. 4401 unauthorised, 4403 forbidden, 4404 not found, 4422 invalid update, 1009 too big.",
+      "Upgrade with `Connection: Upgrade`, `Upgrade: websocket`; authenticated before the upgrade by a single-use `?ticket=` (POST /api/socket-ticket), the session cookie or an `Authorization: Bearer` token; an API token in the URL (`?token=`) is refused. Frames are binary y-protocols messages. The server closes with a named code (shared/src/closeCodes.ts), e.g. 4401 unauthorised, 4403 forbidden, 4404 not found, 4422 invalid update, 1009 too big.",
     request: {
       params: z.object({
         documentId: z.string().regex(/^[1-9][0-9]{0,15}$/),
         layer: z.string().regex(/^(?:user-[1-9][0-9]{0,15}|shared|gold)$/),
       }),
+      query: z.object({ ticket: z.string().optional() }),
     },
     responses: {
       101: {

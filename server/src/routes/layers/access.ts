@@ -4,7 +4,10 @@
  * validated by the route's OffsetsQuery).
  */
 import { canManage, type LayerName, OffsetMap, type OffsetUnit, type UserDto } from "@gloss/shared";
+import type * as Y from "yjs";
 import { authorizeLayer, type LayerGrant, type LayerWriteContext, layerContext } from "../../collab";
+import type { CollabLimits } from "../../collab/limits";
+import { quotaRefusal } from "../../collab/validate";
 import type { Gen, Store } from "../../db/store";
 import { conflict, forbidden, HttpError, notFound, unauthorized } from "../../errors";
 
@@ -83,3 +86,23 @@ export function* openLayer(
 /** A 400 naming the offending field. */
 export const fieldError = (field: string, message: string) =>
   new HttpError(400, "invalid_input", `${field}: ${message}`, { field });
+
+/**
+ * Refuses a REST write that would pass the layer's quota (spans, relations, bytes: `maxLayerBytes` and the
+ * counts of the collaboration limits) with 409 quota_exceeded naming the limit, before it touches the doc
+ * (a server-side write that broke the layer after the fact would fail the room). Returns undefined, so a
+ * caller writes `assertQuota(…) ?? write()`. `bytes`: an upper bound of what the write adds.
+ */
+export function assertQuota(
+  doc: Y.Doc,
+  limits: CollabLimits,
+  added: { spans?: number; relations?: number; bytes: number },
+): undefined {
+  const refused = quotaRefusal(doc, limits, added);
+  if (refused)
+    throw new HttpError(409, "quota_exceeded", `Refused: ${refused.message}`, {
+      limit: refused.limit,
+      max: refused.max,
+    });
+  return undefined;
+}

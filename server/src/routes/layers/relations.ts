@@ -18,7 +18,7 @@ import type { Deps } from "../../context";
 import { call } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
-import { openLayer, REST_ORIGIN } from "./access";
+import { assertQuota, openLayer, REST_ORIGIN } from "./access";
 import { validated } from "./spans";
 
 const tags = ["layers"];
@@ -88,8 +88,12 @@ export function relationRoutes(deps: Deps) {
     );
     const body = c.req.valid("json");
     const relation = await validated(() =>
-      deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
-        addRelation(doc, { ...body, author: layer.user.id }, layer.ctx, REST_ORIGIN),
+      deps.collab.withDoc(
+        layer.documentId,
+        layer.layer,
+        (doc) =>
+          assertQuota(doc, deps.collab.limits, { relations: 1, bytes: 160 }) ??
+          addRelation(doc, { ...body, author: layer.user.id }, layer.ctx, REST_ORIGIN),
       ),
     );
     return c.json(relationDto(relation), 201);

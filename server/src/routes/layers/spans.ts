@@ -20,7 +20,7 @@ import type { Deps } from "../../context";
 import { call } from "../../db/store";
 import { notFound } from "../../errors";
 import { createRouter, errors, json, jsonBody, memberErrors, readJson } from "../openapi";
-import { fieldError, openLayer, REST_ORIGIN } from "./access";
+import { assertQuota, fieldError, openLayer, REST_ORIGIN } from "./access";
 import { inboundOffset, resolveLabel, toSpanDto } from "./dto";
 
 const tags = ["layers"];
@@ -125,8 +125,12 @@ export function spanRoutes(deps: Deps) {
     const end = inboundOffset(layer, body.end, "end");
     const label = resolveLabel(layer, body.label);
     const span = await validated(() =>
-      deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
-        addSpan(doc, { start, end, label, author: layer.user.id, note: body.note }, layer.ctx, REST_ORIGIN),
+      deps.collab.withDoc(
+        layer.documentId,
+        layer.layer,
+        (doc) =>
+          assertQuota(doc, deps.collab.limits, { spans: 1, bytes: 160 + (body.note?.length ?? 0) }) ??
+          addSpan(doc, { start, end, label, author: layer.user.id, note: body.note }, layer.ctx, REST_ORIGIN),
       ),
     );
     const dto = toSpanDto(layer, span);
@@ -147,8 +151,12 @@ export function spanRoutes(deps: Deps) {
       note: body.note,
     };
     const span = await validated(() =>
-      deps.collab.withDoc(layer.documentId, layer.layer, (doc) =>
-        updateSpan(doc, id, patch, layer.ctx, REST_ORIGIN),
+      deps.collab.withDoc(
+        layer.documentId,
+        layer.layer,
+        (doc) =>
+          assertQuota(doc, deps.collab.limits, { bytes: patch.note?.length ?? 0 }) ??
+          updateSpan(doc, id, patch, layer.ctx, REST_ORIGIN),
       ),
     );
     const dto = span && toSpanDto(layer, span);
