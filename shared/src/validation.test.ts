@@ -38,7 +38,7 @@ describe("human validation messages", () => {
       "The password is shorter than 12 characters",
     ]);
     expect(
-      messages(RegisterBody, { username: "bad name!", password: "long enough", displayName: 3 }),
+      messages(RegisterBody, { username: "bad name!", password: "long enough pw", displayName: 3 }),
     ).toEqual(["The username must be letters, digits, '_', '.', '-' only", "The display name must be text"]);
     expect(messages(z.object({ n: z.number().max(5) }).strict(), { n: 6, extra: 1 })).toEqual([
       "The n must be at most 5",
