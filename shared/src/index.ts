@@ -5,6 +5,7 @@ export * from "./api-agreement";
 export * from "./api-layers";
 export * from "./api-pages";
 export * from "./api-params";
+export * from "./api-suggestions";
 export * from "./api-transfer";
 export * from "./closeCodes";
 export * from "./collabLimits";

@@ -16,6 +16,7 @@ import {
   LayerValidationError,
   rejectedOf,
   relationsOf,
+  type SpanRecord,
   spansOf,
   stateOf,
   validateRejectedRecord,
@@ -290,6 +291,12 @@ function resolve(r: Resolver, item: RawItem, depth: number): Target | "gc" {
   return result;
 }
 
+/** Whether `value` carries exactly the provenance the stored span `key` already has. */
+function keepsProvenance(spans: Y.Map<SpanRecord>, key: string, value: unknown): boolean {
+  const before = spans.get(key)?.provenance;
+  return !!before && JSON.stringify(before) === JSON.stringify((value as SpanRecord).provenance);
+}
+
 /** A live doc's layer maps by type (a room's doc keeps them for its lifetime). */
 const rootsByDoc = new WeakMap<Y.Doc, Map<unknown, string>>();
 
@@ -341,6 +348,13 @@ export function validateClientUpdate(
     const value = s.arr[0];
     if (target.root === "spans") {
       validateSpanRecord(target.key, value, rules.ctx);
+      // An accepted suggestion's provenance is written by the server only (issue 14): a client may keep the
+      // one its span already has (moving or relabelling it), never mint one.
+      if (
+        (value as SpanRecord).provenance?.via === "suggestion" &&
+        !keepsProvenance(spans, target.key, value)
+      )
+        throw new LayerValidationError("only the server writes a suggestion's provenance", "provenance");
       if (!knownSpanKeys.has(target.key) && !newSpans.has(target.key)) newSpanKeys++;
       newSpans.set(target.key, value);
     } else if (target.root === "relations") {
