@@ -20,6 +20,7 @@ import { exportRoutes } from "./routes/export";
 import { layerRoutes } from "./routes/layers";
 import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
+import { suggestionRoutes } from "./routes/suggestions";
 import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";
@@ -133,6 +134,7 @@ export function createApp(deps: Deps) {
     agreementRoutes,
     curationRoutes,
     exportRoutes,
+    suggestionRoutes,
   ]) {
     app.route("/api", routes(deps));
   }
