@@ -3,7 +3,7 @@
  * on the sync loop), and its quality on held-out documents of the project.
  */
 import type { LayerName, ProjectMode, RecommenderQualityDto, StringMatchConfig } from "@gloss/shared";
-import { and, asc, eq, like, ne, not, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, ne, not, or, type SQL } from "drizzle-orm";
 import { all, type Gen, inIds, type Store } from "../../db/store";
 import { type Example, type Prediction, StringMatcher } from "./stringMatch";
 
@@ -23,6 +23,12 @@ export interface TrainingQuery {
   /** A document of which only the `annotators` layer is read (the one being annotated: no peeking at gold). */
   ownOnlyDocument?: { id: number; layer: LayerName };
 }
+
+/**
+ * Most spans one training reads (the newest documents' first): bounds a request's work, since it reads the
+ * texts of the documents they are in. A dictionary kept up to date from the projection is the next step.
+ */
+export const MAX_TRAINING_SPANS = 50_000;
 
 interface SpanRow {
   documentId: number;
@@ -51,7 +57,8 @@ function* trainingRows(store: Store, q: TrainingQuery): Gen<SpanRow[]> {
       .select({ documentId: a.documentId, layer: a.layer, start: a.start, end: a.end, labelId: a.labelId })
       .from(a)
       .where(and(...where))
-      .orderBy(asc(a.documentId)),
+      .orderBy(desc(a.documentId))
+      .limit(MAX_TRAINING_SPANS),
   );
 }
 
