@@ -290,7 +290,7 @@ describe("Label Studio ML backend recommenders", () => {
     });
     stubs.push(stub);
     await addRecommender(team, stub.url);
-    const docs = [];
+    const docs: number[] = [];
     for (let i = 0; i < 6; i++) docs.push(await addDoc(team, `Document number ${i}.`));
     await Promise.all(docs.map((d) => suggestionsOf(team.annotator, d)));
     for (const d of docs) await settled(team.annotator, d);

@@ -9,12 +9,21 @@ import {
   type RecommenderDto,
   type RecommenderQualityDto,
   type SpanDto,
+  type SpanRecord,
   type SuggestionListDto,
   userLayer,
 } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { type ApiUser, createTeam, type Team, useServer } from "../helpers/factories";
+import { describe, expect, it, vi } from "vitest";
+import { connectClient } from "../helpers/collab";
+import {
+  type ApiUser,
+  addMember,
+  createTeam,
+  registerUser,
+  type Team,
+  useServer,
+} from "../helpers/factories";
 import { ApiClient } from "../helpers/http";
 import { row, rows } from "../helpers/query";
 import { addDocument } from "../helpers/seed";
@@ -296,6 +305,58 @@ describe("suggestions", () => {
     expect((await suggestionsOf(team.annotator, doc)).suggestions).toEqual([]);
   });
 
+  it("in shared mode: suggestions for the shared layer, an accept seen live by a connected editor, rejections per person", async () => {
+    const team = await createTeam(ctx.server.url, { mode: "shared" });
+    const second = await registerUser(ctx.server.url);
+    await addMember(team.manager.client, team.project.id, second.username, "annotator");
+    const rec = await stringMatcher(team);
+    const doc = await addDoc(team, "Rain, rain and more rain.", [team.annotator, second]);
+    await addSpan(team.annotator, doc, "shared", 0, 4, "claim"); // "Rain": case-sensitive, "rain" differs
+    await team.manager.client.json(
+      "PATCH",
+      `${recommendersPath(team)}/${rec.id}`,
+      { config: { caseSensitive: false } },
+      200,
+    );
+    const editor = connectClient(ctx.server, {
+      documentId: doc,
+      layer: "shared",
+      auth: { cookie: second.client.cookie ?? undefined },
+    });
+    try {
+      await editor.synced();
+      const seen = await suggestionsOf(second, doc);
+      expect(seen.suggestions.map((s) => [s.start, s.text])).toEqual([
+        [6, "rain"],
+        [20, "rain"],
+      ]);
+      await team.annotator.client.json(
+        "POST",
+        `/api/documents/${doc}/suggestions/accept`,
+        { recommender: rec.id, start: 6, end: 10, label: "claim" },
+        201,
+      );
+      await vi.waitFor(() => {
+        const spans = [...editor.doc.getMap<SpanRecord>("spans").values()];
+        expect(spans.find((s) => s.start === 6)?.provenance).toMatchObject({
+          via: "suggestion",
+          recommender: rec.id,
+        });
+      });
+      // the shared layer has it now, for both; a rejection is the rejecter's alone
+      await team.annotator.client.json(
+        "POST",
+        `/api/documents/${doc}/suggestions/reject`,
+        { recommender: rec.id, start: 20, end: 24, label: "claim" },
+        204,
+      );
+      expect((await suggestionsOf(team.annotator, doc)).suggestions).toEqual([]);
+      expect((await suggestionsOf(second, doc)).suggestions.map((s) => s.start)).toEqual([20]);
+    } finally {
+      editor.destroy();
+    }
+  });
+
   it("refuses a socket client that mints a suggestion's provenance (only the server writes it)", async () => {
     const team = await createTeam(ctx.server.url);
     const labels = await team.manager.client.get<{ labels: Array<{ id: number }> }>(
@@ -352,7 +413,7 @@ describe("suggestions", () => {
       "Brown said nothing.",
       "Smith met Brown and Jones.",
     ];
-    const docs = [];
+    const docs: number[] = [];
     for (const t of texts) docs.push(await addDoc(team, t, []));
     const gold = async (i: number, word: string, label: string) => {
       for (let at = texts[i]!.indexOf(word); at >= 0; at = texts[i]!.indexOf(word, at + 1))
