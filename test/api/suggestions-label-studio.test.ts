@@ -204,12 +204,19 @@ describe("Label Studio ML backend recommenders", () => {
 
   it("reports broken answers and timeouts without waiting for them, and retries with backoff", async () => {
     const team = await createTeam(ctx.server.url);
-    let mode: "junk" | "no-results" | "hang" | "flaky" = "junk";
+    let mode: "junk" | "no-results" | "huge" | "hang" | "flaky" = "junk";
     let flaky = 0;
     const stub = await startStub(async (call, res) => {
       if (call.path === "/setup") return send(res, 200, {});
       if (mode === "junk") return send(res, 200, "<html>oops</html>");
       if (mode === "no-results") return send(res, 200, { predictions: [] });
+      if (mode === "huge") {
+        // streamed without a length: refused once it passes the limit
+        res.writeHead(200, { "content-type": "application/json" });
+        const chunk = "x".repeat(1024 * 1024);
+        for (let i = 0; i < 20 && !res.destroyed; i++) res.write(chunk);
+        return void res.end();
+      }
       if (mode === "hang") {
         await sleep(3000);
         return send(res, 200, { results: [] });
@@ -239,6 +246,15 @@ describe("Label Studio ML backend recommenders", () => {
     expect(await failure(await addDoc(team, "Junk one."))).toMatch(/not JSON/);
     mode = "no-results";
     expect(await failure(await addDoc(team, "Junk two."))).toMatch(/results/);
+    mode = "huge";
+    expect(await failure(await addDoc(team, "Huge one."))).toMatch(/more than 16777216 bytes/);
+    // three failures in a row opened the circuit: a new configuration starts afresh
+    await team.manager.client.json(
+      "PATCH",
+      `/api/projects/${team.project.id}/recommenders/${rec.id}`,
+      { config: { url: stub.url, timeoutMs: 300, retries: 0 } },
+      200,
+    );
     mode = "hang";
     const slowDoc = await addDoc(team, "Slow one.");
     const started = Date.now();

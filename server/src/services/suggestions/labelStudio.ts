@@ -39,6 +39,40 @@ export function labelConfig(labels: readonly LabelStudioLabel[]): string {
   return `<View><Labels name="label" toName="text">${items}</Labels><Text name="text" value="$text"/></View>`;
 }
 
+/** Largest answer read from a backend (a broken or hostile one must not fill the server's memory). */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** The body as text, refused beyond MAX_ANSWER_BYTES; a failure while reading (the deadline) is retryable. */
+async function readCapped(res: Response, timeoutMs: number): Promise<string> {
+  const declared = Number(res.headers.get("content-length") ?? "0");
+  if (declared > MAX_ANSWER_BYTES) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new Error(`answered more than ${MAX_ANSWER_BYTES} bytes`);
+  }
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw new Error(`answered more than ${MAX_ANSWER_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if ((err as Error).message?.startsWith("answered more")) throw err;
+    throw new RetryableError(
+      (err as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "the answer broke off",
+    );
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** One HTTP call with a deadline: a network error, a timeout, 5xx or 429 is retryable, other 4xx not. */
 async function callJson(url: string, init: RequestInit, timeoutMs: number): Promise<unknown> {
   let res: Response;
@@ -50,9 +84,15 @@ async function callJson(url: string, init: RequestInit, timeoutMs: number): Prom
       name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : `unreachable: ${name}`,
     );
   }
-  const body = await res.text().catch(() => "");
-  if (res.status >= 500 || res.status === 429) throw new RetryableError(`answered ${res.status}`);
-  if (!res.ok) throw new Error(`answered ${res.status}`);
+  if (res.status >= 500 || res.status === 429) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new RetryableError(`answered ${res.status}`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new Error(`answered ${res.status}`);
+  }
+  const body = await readCapped(res, timeoutMs);
   try {
     return JSON.parse(body);
   } catch {
