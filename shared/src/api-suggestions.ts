@@ -36,6 +36,11 @@ export const LabelStudioConfig = z
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     /** Further attempts after a failed call (network error, timeout, 5xx, 429), with exponential backoff. */
     retries: z.number().int().min(0).max(5).default(2),
+    /**
+     * How often the backend's /setup is called again to learn whether its model version changed (a retrained
+     * model): answers cached for an older version are then fetched anew.
+     */
+    versionCheckMs: z.number().int().min(100).max(86_400_000).default(300_000),
   })
   .strict();
 export type LabelStudioConfig = z.infer<typeof LabelStudioConfig>;

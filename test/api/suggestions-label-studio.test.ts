@@ -297,6 +297,41 @@ describe("Label Studio ML backend recommenders", () => {
     expect(stub.calls.length).toBe(3);
   });
 
+  it("checks the model version again after versionCheckMs: a retrained model's answers replace the cached ones", async () => {
+    const team = await createTeam(ctx.server.url);
+    let version = "v1";
+    const stub = await startStub((call, res) => {
+      if (call.path === "/setup") return send(res, 200, { model_version: version });
+      const t = (call.body!.tasks as Array<{ data: { text: string } }>)[0]!.data.text;
+      const word = version === "v1" ? "Smith" : "bridge";
+      send(res, 200, { results: [{ model_version: version, result: [region(t, word, "claim", 0.5)] }] });
+    });
+    stubs.push(stub);
+    await addRecommender(team, stub.url, { versionCheckMs: 200 });
+    const doc = await addDoc(team, "Smith crossed the bridge.");
+    expect((await settled(team.annotator, doc)).suggestions.map((s) => [s.text, s.model_version])).toEqual([
+      ["Smith", "v1"],
+    ]);
+    version = "v2";
+    // within versionCheckMs: the cache answers, nothing is called
+    expect((await suggestionsOf(team.annotator, doc)).suggestions.map((s) => s.model_version)).toEqual([
+      "v1",
+    ]);
+    expect(stub.calls.map((c) => c.path)).toEqual(["/setup", "/predict"]);
+    await sleep(250);
+    await expect
+      .poll(
+        async () =>
+          (await suggestionsOf(team.annotator, doc)).suggestions.map((s) => [s.text, s.model_version]),
+        {
+          timeout: 10_000,
+          interval: 50,
+        },
+      )
+      .toEqual([["bridge", "v2"]]);
+    expect(stub.calls.map((c) => c.path)).toEqual(["/setup", "/predict", "/setup", "/predict"]);
+  });
+
   it("runs at most two calls at once per project", async () => {
     const team = await createTeam(ctx.server.url);
     const stub = await startStub(async (call, res) => {

@@ -70,7 +70,12 @@ describe("suggestions", () => {
       { name: "ner", kind: "label-studio-ml", config: { url: "http://127.0.0.1:9/" } },
       201,
     );
-    expect(ls.config).toEqual({ url: "http://127.0.0.1:9/", timeoutMs: 10_000, retries: 2 });
+    expect(ls.config).toEqual({
+      url: "http://127.0.0.1:9/",
+      timeoutMs: 10_000,
+      retries: 2,
+      versionCheckMs: 300_000,
+    });
     for (const who of [team.annotator, team.curator, team.manager]) {
       const list = await who.client.get<{ recommenders: RecommenderDto[] }>(path);
       expect(list.recommenders.map((r) => r.id)).toEqual([rec.id, ls.id]);

@@ -48,8 +48,10 @@ export class ExternalRecommenders {
   private readonly breakers = new Map<number, CircuitBreaker>();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly lastError = new Map<string, string>();
-  /** Recommender id → the configuration its backend was last set up with. */
-  private readonly setUp = new Map<number, string>();
+  /** Recommender id → the configuration its backend was last set up with, and when. */
+  private readonly setUp = new Map<number, { config: string; at: number }>();
+  /** Recommenders whose model version is being checked now. */
+  private readonly checking = new Set<number>();
   private readonly opts: ExternalOptions;
 
   constructor(
@@ -67,7 +69,11 @@ export class ExternalRecommenders {
     labels: LabelStudioLabel[],
   ): Promise<ExternalAnswer> {
     const cached = await call(this.store, cachedSuggestions, doc.id, rec.id, rec.modelVersion ?? "");
-    if (cached) return { status: "ready", modelVersion: rec.modelVersion ?? "", ...cached };
+    if (cached) {
+      // served as it is; a stale model version is checked in the background for the next request
+      this.checkVersion(rec, doc.projectId, labels);
+      return { status: "ready", modelVersion: rec.modelVersion ?? "", ...cached };
+    }
     const key = `${doc.id}:${rec.id}`;
     if (this.inflight.has(key)) return { status: "pending" };
     const error = this.lastError.get(key);
@@ -80,6 +86,47 @@ export class ExternalRecommenders {
     const fetching = this.fetch(rec, doc, labels, key).finally(() => this.inflight.delete(key));
     this.inflight.set(key, fetching);
     return { status: "pending" };
+  }
+
+  /**
+   * Calls /setup again when the last one is older than `versionCheckMs`, and records the model version it
+   * reports: answers cached for another version are no longer read.
+   */
+  private checkVersion(rec: RecommenderRow, projectId: number, labels: LabelStudioLabel[]): void {
+    const config = rec.config as LabelStudioConfig;
+    const last = this.setUp.get(rec.id);
+    const fresh =
+      last && last.config === JSON.stringify(config) && Date.now() - last.at < config.versionCheckMs;
+    if (fresh || this.checking.has(rec.id) || this.breakerOf(rec.id).state === "open") return;
+    this.checking.add(rec.id);
+    const check = this.semaphoreOf(projectId)
+      .run(() => this.breakerOf(rec.id).run(() => this.setup(rec, projectId, labels)))
+      .then(async (version) => {
+        if (version !== null && version !== (rec.modelVersion ?? ""))
+          await call(this.store, setModelVersion, rec.id, version);
+      })
+      .catch((err) =>
+        this.log.warn("recommender version check failed", {
+          recommender: rec.id,
+          error: String(err?.message ?? err),
+        }),
+      )
+      .finally(() => {
+        this.checking.delete(rec.id);
+        this.inflight.delete(`version:${rec.id}`);
+      });
+    this.inflight.set(`version:${rec.id}`, check);
+  }
+
+  private async setup(
+    rec: RecommenderRow,
+    projectId: number,
+    labels: LabelStudioLabel[],
+  ): Promise<string | null> {
+    const config = rec.config as LabelStudioConfig;
+    const version = await setup(config.url, `${projectId}.${rec.id}`, labels, config.timeoutMs);
+    this.setUp.set(rec.id, { config: JSON.stringify(config), at: Date.now() });
+    return version;
   }
 
   /** Forgets what is known of a recommender (its configuration changed, or it was deleted). */
@@ -127,16 +174,8 @@ export class ExternalRecommenders {
           withRetries(
             async () => {
               let setupVersion: string | null = null;
-              const configKey = JSON.stringify(config);
-              if (this.setUp.get(rec.id) !== configKey) {
-                setupVersion = await setup(
-                  config.url,
-                  `${doc.projectId}.${rec.id}`,
-                  labels,
-                  config.timeoutMs,
-                );
-                this.setUp.set(rec.id, configKey);
-              }
+              if (this.setUp.get(rec.id)?.config !== JSON.stringify(config))
+                setupVersion = await this.setup(rec, doc.projectId, labels);
               const predicted = await predict(
                 config.url,
                 { id: doc.id, text: doc.text },
