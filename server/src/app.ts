@@ -22,6 +22,7 @@ import { metricsRoutes } from "./routes/metrics";
 import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
 import { ticketRoutes } from "./routes/tickets";
+import { suggestionRoutes } from "./routes/suggestions";
 import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";
@@ -135,6 +136,7 @@ export function createApp(deps: Deps) {
     agreementRoutes,
     curationRoutes,
     exportRoutes,
+    suggestionRoutes,
   ]) {
     app.route("/api", routes(deps));
   }

@@ -7,7 +7,7 @@
 import type { RightsScope } from "./collab";
 
 const CONTENT_WRITE =
-  /^\/api\/documents\/\d+\/(layers\/[^/]+\/(spans|relations)|curation\/(decisions|auto-merge))(\/|$)/;
+  /^\/api\/documents\/\d+\/(layers\/[^/]+\/(spans|relations)|curation\/(decisions|auto-merge)|suggestions)(\/|$)/;
 const DOCUMENT = /^\/api\/documents\/(\d+)(\/|$)/;
 const PROJECT = /^\/api\/projects\/(\d+)(\/|$)/;
 const OWN_CREDENTIALS = /^\/api\/(auth|tokens)(\/|$)/;
@@ -31,6 +31,6 @@ export function rightsScopeOf(path: string, userId: number | null): RightsScope 
  * them — one place, so no handler has to remember to.
  */
 const FRESH_READ =
-  /^\/api\/(projects\/\d+\/(agreement|export|curation|documents|assignments|queue)|documents\/\d+\/(curation|layers))(\/|$)/;
+  /^\/api\/(projects\/\d+\/(agreement|export|curation|documents|assignments|queue)|documents\/\d+\/(curation|layers|suggestions))(\/|$)/;
 
 export const readsProjection = (path: string): boolean => FRESH_READ.test(path);

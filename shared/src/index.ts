@@ -6,6 +6,7 @@ export * from "./api-layers";
 export * from "./api-pages";
 export * from "./api-params";
 export * from "./api-tickets";
+export * from "./api-suggestions";
 export * from "./api-transfer";
 export * from "./closeCodes";
 export * from "./collabLimits";

@@ -22,7 +22,13 @@ export interface SpanProvenance {
   decidedBy: number | null;
   decidedAt: number;
   /** How it got here. */
-  via: "auto-merge" | "accept" | "edit" | "manual" | "import";
+  via: "auto-merge" | "accept" | "edit" | "manual" | "import" | "suggestion";
+  /** `via: "suggestion"` (issue 14; written by the server only): the recommender whose suggestion was accepted. */
+  recommender?: number;
+  /** `via: "suggestion"`: the model version that made it. */
+  model_version?: string;
+  /** `via: "suggestion"`: its score. */
+  score?: number;
 }
 
 export interface SpanRecord {
@@ -82,7 +88,9 @@ export const MAX_RECORD_ID_CHARS = 64;
 export const MAX_RELATION_TYPE_CHARS = 64;
 /** Most annotator ids a gold span's provenance may list. */
 export const MAX_PROVENANCE_ANNOTATORS = 1000;
-const PROVENANCE_VIA = new Set(["auto-merge", "accept", "edit", "manual", "import"]);
+const PROVENANCE_VIA = new Set(["auto-merge", "accept", "edit", "manual", "import", "suggestion"]);
+const PROVENANCE_FIELDS = new Set(["annotators", "decidedBy", "decidedAt", "via"]);
+const SUGGESTION_PROVENANCE_FIELDS = new Set([...PROVENANCE_FIELDS, "recommender", "model_version", "score"]);
 const SPAN_FIELDS = new Set([
   "start",
   "end",
@@ -206,8 +214,13 @@ export function validateSpanRecord(
 
 function validateProvenance(p: unknown): void {
   if (!isPlainObject(p)) throw new LayerValidationError("provenance must be an object", "provenance");
-  rejectUnknownFields(p, new Set(["annotators", "decidedBy", "decidedAt", "via"]), "provenance");
+  rejectUnknownFields(
+    p,
+    p.via === "suggestion" ? SUGGESTION_PROVENANCE_FIELDS : PROVENANCE_FIELDS,
+    "provenance",
+  );
   const { annotators, decidedBy, decidedAt, via } = p;
+  if (via === "suggestion") validateSuggestionProvenance(p);
   if (
     !Array.isArray(annotators) ||
     annotators.length > MAX_PROVENANCE_ANNOTATORS ||
@@ -223,6 +236,18 @@ function validateProvenance(p: unknown): void {
     throw new LayerValidationError("provenance.decidedAt must be a time in ms", "provenance.decidedAt");
   if (typeof via !== "string" || !PROVENANCE_VIA.has(via))
     throw new LayerValidationError("provenance.via is not a known origin", "provenance.via");
+}
+
+function validateSuggestionProvenance(p: Record<string, unknown>): void {
+  if (!isRowId(p.recommender))
+    throw new LayerValidationError(
+      "provenance.recommender must be a recommender id",
+      "provenance.recommender",
+    );
+  if (typeof p.model_version !== "string" || p.model_version.length > 200)
+    throw new LayerValidationError("provenance.model_version must be a string", "provenance.model_version");
+  if (typeof p.score !== "number" || !Number.isFinite(p.score))
+    throw new LayerValidationError("provenance.score must be a finite number", "provenance.score");
 }
 
 /**

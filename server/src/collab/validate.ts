@@ -23,6 +23,7 @@ import {
   LayerValidationError,
   rejectedOf,
   relationsOf,
+  type SpanRecord,
   spansOf,
   stateOf,
   validateRejectedRecord,

@@ -402,3 +402,67 @@ export const layerStates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.documentId, t.layer] })],
 );
+
+/** A project's recommenders (issue 14); see schema.ts. */
+export const recommenders = pgTable(
+  "recommenders",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["string-match", "label-studio-ml"] }).notNull(),
+    config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    enabled: boolean("enabled").notNull().default(true),
+    modelVersion: text("model_version"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: ms("created_at").notNull().default(now),
+  },
+  (t) => [index("recommenders_project_idx").on(t.projectId, t.id)],
+);
+
+/** Rejected suggestions; see schema.ts. */
+export const suggestionRejections = pgTable(
+  "suggestion_rejections",
+  {
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    recommenderId: integer("recommender_id")
+      .notNull()
+      .references(() => recommenders.id, { onDelete: "cascade" }),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    labelId: integer("label_id").notNull(),
+    at: ms("at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.documentId, t.userId, t.recommenderId, t.start, t.end, t.labelId],
+    }),
+  ],
+);
+
+/** External recommenders' answers per (document, recommender, model version); see schema.ts. */
+export const suggestionCache = pgTable(
+  "suggestion_cache",
+  {
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    recommenderId: integer("recommender_id")
+      .notNull()
+      .references(() => recommenders.id, { onDelete: "cascade" }),
+    modelVersion: text("model_version").notNull(),
+    suggestions: jsonb("suggestions")
+      .$type<Array<{ start: number; end: number; label: number; score: number }>>()
+      .notNull(),
+    dropped: integer("dropped").notNull().default(0),
+    at: ms("at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.recommenderId, t.modelVersion] })],
+);

@@ -372,3 +372,78 @@ export const layerStates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.documentId, t.layer] })],
 );
+
+/**
+ * A project's recommenders (issue 14): what proposes spans to its annotators. `config` is the kind's
+ * configuration, written only through its schema (shared/src/api-suggestions.ts).
+ */
+export const recommenders = sqliteTable(
+  "recommenders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["string-match", "label-studio-ml"] }).notNull(),
+    config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** The model version the backend last reported (null: not yet known). */
+    modelVersion: text("model_version"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("recommenders_project_idx").on(t.projectId, t.id)],
+);
+
+/**
+ * Suggestions an annotator rejected: never proposed to them again by that recommender. Offsets in UTF-16
+ * code units, end-exclusive, as in the layer.
+ */
+export const suggestionRejections = sqliteTable(
+  "suggestion_rejections",
+  {
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    recommenderId: integer("recommender_id")
+      .notNull()
+      .references(() => recommenders.id, { onDelete: "cascade" }),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    labelId: integer("label_id").notNull(),
+    at: integer("at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.documentId, t.userId, t.recommenderId, t.start, t.end, t.labelId],
+    }),
+  ],
+);
+
+/**
+ * An external recommender's answer for a document, per model version (what it predicts does not depend on
+ * who asks): `suggestions` holds them already converted to UTF-16 and checked against the text.
+ */
+export const suggestionCache = sqliteTable(
+  "suggestion_cache",
+  {
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    recommenderId: integer("recommender_id")
+      .notNull()
+      .references(() => recommenders.id, { onDelete: "cascade" }),
+    modelVersion: text("model_version").notNull(),
+    suggestions: text("suggestions", { mode: "json" })
+      .$type<Array<{ start: number; end: number; label: number; score: number }>>()
+      .notNull(),
+    /** Suggestions the backend made whose offsets did not match their text (or named no label of the project). */
+    dropped: integer("dropped").notNull().default(0),
+    at: integer("at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.recommenderId, t.modelVersion] })],
+);

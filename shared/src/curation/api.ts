@@ -89,7 +89,11 @@ const Provenance = z
     annotators: z.array(z.number().int()),
     decidedBy: z.number().int().nullable(),
     decidedAt: z.number(),
-    via: z.enum(["auto-merge", "accept", "edit", "manual", "import"]),
+    via: z.enum(["auto-merge", "accept", "edit", "manual", "import", "suggestion"]),
+    /** `via: "suggestion"` (issue 14): the accepted suggestion's recommender, model version and score. */
+    recommender: z.number().int().optional(),
+    model_version: z.string().optional(),
+    score: z.number().optional(),
   })
   .meta({ id: "SpanProvenance" }) satisfies z.ZodType<SpanProvenance>;
 

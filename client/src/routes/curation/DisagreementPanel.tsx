@@ -51,6 +51,7 @@ const VIA_TEXT = {
   edit: "edited",
   manual: "written",
   import: "imported",
+  suggestion: "accepted model suggestion",
 };
 
 /** "accepted by Cora · had by Ann, Bob · 14:02" */
