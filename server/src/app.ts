@@ -21,8 +21,8 @@ import { layerRoutes } from "./routes/layers";
 import { metricsRoutes } from "./routes/metrics";
 import { json, validationHook } from "./routes/openapi";
 import { projectRoutes } from "./routes/projects";
-import { ticketRoutes } from "./routes/tickets";
 import { suggestionRoutes } from "./routes/suggestions";
+import { ticketRoutes } from "./routes/tickets";
 import { tokenRoutes } from "./routes/tokens";
 
 export type { AppEnv, Deps } from "./context";

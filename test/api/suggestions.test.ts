@@ -407,7 +407,9 @@ describe("suggestions", () => {
     ).not.toThrow();
     moved.getMap("spans").set("s1", { ...span, provenance: { ...span.provenance, score: 0.1 } });
     const forged = Y.encodeStateAsUpdate(moved, Y.encodeStateVector(live));
-    expect(() => validateClientUpdate(live, forged, rules, limits, writer)).toThrow(/provenance is written by the server only/);
+    expect(() => validateClientUpdate(live, forged, rules, limits, writer)).toThrow(
+      /provenance is written by the server only/,
+    );
   });
 
   it("reports precision, recall and F1 per label on held-out documents", async () => {

@@ -23,7 +23,6 @@ import {
   LayerValidationError,
   rejectedOf,
   relationsOf,
-  type SpanRecord,
   spansOf,
   stateOf,
   validateRejectedRecord,

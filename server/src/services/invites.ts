@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { hashPassword } from "../auth/passwords";
 import { checkPasswordPolicy } from "../auth/passwordPolicy";
+import { hashPassword } from "../auth/passwords";
 import { sha256 } from "../auth/sessions";
 import { execute, type Gen, get, run, type Store, transaction } from "../db/store";
 import { HttpError } from "../errors";
