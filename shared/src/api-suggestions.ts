@@ -113,6 +113,11 @@ export const SuggestionDto = z
   .meta({ id: "Suggestion" });
 export type SuggestionDto = z.infer<typeof SuggestionDto>;
 
+/** Recommenders a project may have (creating more is refused with 409 `too_many_recommenders`). */
+export const MAX_RECOMMENDERS_PER_PROJECT = 20;
+/** Suggestions one recommender may show for one document (the highest-scored; the rest are counted). */
+export const MAX_SUGGESTIONS_PER_RECOMMENDER = 5_000;
+
 export const SuggestionListDto = z
   .object({
     suggestions: z.array(SuggestionDto),
@@ -122,6 +127,11 @@ export const SuggestionListDto = z
     failed: z.array(z.object({ recommender: z.number().int(), error: z.string() })),
     /** Suggestions dropped per recommender because their offsets did not match their text. */
     dropped: z.record(z.string(), z.number().int()),
+    /**
+     * Suggestions left out per recommender past MAX_SUGGESTIONS_PER_RECOMMENDER for one document (the
+     * list is bounded: recommenders ≤ MAX_RECOMMENDERS_PER_PROJECT × that); the highest-scored are kept.
+     */
+    truncated: z.record(z.string(), z.number().int()),
   })
   .meta({ id: "SuggestionList" });
 export type SuggestionListDto = z.infer<typeof SuggestionListDto>;

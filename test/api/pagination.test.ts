@@ -263,6 +263,13 @@ const BOUNDED_BY_CONSTRUCTION: Record<string, string> = {
   // a project's labels: creating past MAX_LABELS_PER_PROJECT is refused (409), at creation and after
   listLabels: "labels ≤ MAX_LABELS_PER_PROJECT (200)",
   getProject: "labels ≤ MAX_LABELS_PER_PROJECT (200), relationTypes ≤ 50",
+  // a project's recommenders: creating past MAX_RECOMMENDERS_PER_PROJECT is refused (409)
+  listRecommenders: "recommenders ≤ MAX_RECOMMENDERS_PER_PROJECT (20)",
+  // one document's suggestions: at most MAX_SUGGESTIONS_PER_RECOMMENDER per recommender (the rest counted)
+  listSuggestions:
+    "suggestions ≤ 20 recommenders × MAX_SUGGESTIONS_PER_RECOMMENDER (5,000); pending, failed ≤ 20",
+  // a recommender's quality: a row per label
+  recommenderQuality: "labels ≤ MAX_LABELS_PER_PROJECT (200)",
 };
 
 /**

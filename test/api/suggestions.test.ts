@@ -6,6 +6,8 @@
  */
 import {
   type ApiErrorBody,
+  MAX_RECOMMENDERS_PER_PROJECT,
+  MAX_SUGGESTIONS_PER_RECOMMENDER,
   type RecommenderDto,
   type RecommenderQualityDto,
   type SpanDto,
@@ -119,6 +121,30 @@ describe("suggestions", () => {
       "recommender.update",
       "recommender.delete",
     ]);
+  });
+
+  it("is bounded: a project holds at most MAX_RECOMMENDERS_PER_PROJECT recommenders, a document shows at most MAX_SUGGESTIONS_PER_RECOMMENDER per recommender (the rest counted)", async () => {
+    const team = await createTeam(ctx.server.url);
+    const made: RecommenderDto[] = [];
+    for (let i = 0; i < MAX_RECOMMENDERS_PER_PROJECT; i++) made.push(await stringMatcher(team));
+    const over = await team.manager.client.request("POST", recommendersPath(team), {
+      name: "one too many",
+      kind: "string-match",
+      config: {},
+    });
+    expect(over.status).toBe(409);
+    expect((await errorOf(over)).code).toBe("too_many_recommenders");
+    for (const r of made.slice(1))
+      expect((await team.manager.client.request("DELETE", `${recommendersPath(team)}/${r.id}`)).status).toBe(
+        204,
+      );
+    // one learned word that recurs more often than a document may show
+    const n = MAX_SUGGESTIONS_PER_RECOMMENDER + 7;
+    const doc = await addDoc(team, Array.from({ length: n + 1 }, () => "bridge").join(" "));
+    await addSpan(team.annotator, doc, userLayer(team.annotator.user.id), 0, 6, "claim");
+    const listed = await suggestionsOf(team.annotator, doc);
+    expect(listed.suggestions).toHaveLength(MAX_SUGGESTIONS_PER_RECOMMENDER);
+    expect(listed.truncated).toEqual({ [String(made[0]!.id)]: 7 });
   });
 
   it("proposes every learned text where it recurs, as code points with their text, not where the caller has a span", async () => {

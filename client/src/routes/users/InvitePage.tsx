@@ -1,4 +1,5 @@
 /** The page of an invite link: the invitee sets their own password, and is signed in (issue 13 item 9). */
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from "@gloss/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useParams } from "@tanstack/react-router";
 import type { FormEvent } from "react";
@@ -43,8 +44,19 @@ export function InvitePage() {
             </p>
             <label>
               Password
-              <input name="password" type="password" autoComplete="new-password" required maxLength={1024} />
+              <input
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={PASSWORD_MIN_LENGTH}
+                maxLength={1024}
+                aria-describedby="invite-password-rule"
+              />
             </label>
+            <span className="hint" id="invite-password-rule">
+              {PASSWORD_RULE}
+            </span>
             <MutationError mutation={accept} />
             <button type="submit" className="primary" disabled={accept.isPending || accept.isSuccess}>
               {accept.isPending ? "Saving…" : "Set password and sign in"}

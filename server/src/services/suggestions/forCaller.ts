@@ -4,7 +4,12 @@
  * from the other annotators' (blind, like their layer) — minus those at offsets where the caller already has
  * a span and those they rejected.
  */
-import type { LayerName, ProjectMode, StringMatchConfig } from "@gloss/shared";
+import {
+  type LayerName,
+  MAX_SUGGESTIONS_PER_RECOMMENDER,
+  type ProjectMode,
+  type StringMatchConfig,
+} from "@gloss/shared";
 import { call, type Store } from "../../db/store";
 import type { ExternalRecommenders } from "./external";
 import { listRecommenders, rejectedKeys, suggestionKey } from "./recommenders";
@@ -38,6 +43,7 @@ export interface CallerSuggestions {
   pending: number[];
   failed: Array<{ recommender: number; error: string }>;
   dropped: Record<string, number>;
+  truncated: Record<string, number>;
 }
 
 /** Every suggestion the caller may see now; external recommenders without an answer yet are `pending`. */
@@ -48,7 +54,7 @@ export async function callerSuggestions(
 ): Promise<CallerSuggestions> {
   const recs = await call(store, listRecommenders, doc.projectId, true);
   const rejected = await call(store, rejectedKeys, doc.documentId, doc.userId);
-  const out: CallerSuggestions = { suggestions: [], pending: [], failed: [], dropped: {} };
+  const out: CallerSuggestions = { suggestions: [], pending: [], failed: [], dropped: {}, truncated: {} };
   const labels = [...doc.labels].map(([id, name]) => ({ id, name }));
   for (const rec of recs) {
     let found: Array<Omit<Suggestion, "recommender" | "modelVersion">>;
@@ -87,13 +93,21 @@ export async function callerSuggestions(
       if (answer.dropped > 0) out.dropped[String(rec.id)] = answer.dropped;
     }
     const seen = new Set<string>();
+    const kept: typeof out.suggestions = [];
     for (const s of found) {
       const key = suggestionKey(rec.id, s.start, s.end, s.label);
       if (seen.has(key) || rejected.has(key) || !doc.labels.has(s.label)) continue;
       if (doc.ownOffsets.has(`${s.start}:${s.end}`)) continue;
       seen.add(key);
-      out.suggestions.push({ recommender: rec.id, modelVersion, ...s });
+      kept.push({ recommender: rec.id, modelVersion, ...s });
     }
+    // bounded per recommender and document: the highest-scored, the rest counted
+    if (kept.length > MAX_SUGGESTIONS_PER_RECOMMENDER) {
+      kept.sort((a, b) => b.score - a.score);
+      out.truncated[String(rec.id)] = kept.length - MAX_SUGGESTIONS_PER_RECOMMENDER;
+      kept.length = MAX_SUGGESTIONS_PER_RECOMMENDER;
+    }
+    for (const s of kept) out.suggestions.push(s);
   }
   out.suggestions.sort((a, b) => a.start - b.start || b.end - a.end || b.score - a.score);
   return out;

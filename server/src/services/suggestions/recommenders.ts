@@ -5,13 +5,14 @@
  */
 import {
   LabelStudioConfig,
+  MAX_RECOMMENDERS_PER_PROJECT,
   type RecommenderDto,
   type RecommenderInput,
   type RecommenderKind,
   type RecommenderPatch,
   StringMatchConfig,
 } from "@gloss/shared";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import type { recommenders, suggestionCache } from "../../db/schema";
 import { all, type Gen, get, run, type Store, transaction } from "../../db/store";
 import { HttpError, notFound } from "../../errors";
@@ -79,6 +80,15 @@ export function* createRecommender(
 ): Gen<RecommenderRow> {
   const config = parseConfig(input.kind, input.config);
   return yield* transaction(function* (tx) {
+    const [{ n }] = (yield* all(
+      tx.q.select({ n: count() }).from(tx.t.recommenders).where(eq(tx.t.recommenders.projectId, projectId)),
+    )) as [{ n: number }];
+    if (Number(n) >= MAX_RECOMMENDERS_PER_PROJECT)
+      throw new HttpError(
+        409,
+        "too_many_recommenders",
+        `A project has at most ${MAX_RECOMMENDERS_PER_PROJECT} recommenders: delete one first`,
+      );
     const row = (yield* get(
       tx.q
         .insert(tx.t.recommenders)
