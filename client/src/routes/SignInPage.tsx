@@ -1,10 +1,10 @@
 /** Sign in and create an account. The first account on an instance becomes its administrator. */
 
-import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from "@gloss/shared";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useRegister, useSignIn } from "../api/mutations";
 import { MutationError } from "../components/MutationStatus";
+import { NewPasswordField } from "../components/NewPasswordField";
 import { usePageTitle } from "../components/usePageTitle";
 import { nextPath } from "./nextPath";
 
@@ -85,20 +85,7 @@ export function RegisterPage() {
           </span>
           <input name="displayName" autoComplete="name" maxLength={128} />
         </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN_LENGTH}
-            aria-describedby="password-rule"
-          />
-          <span className="hint" id="password-rule">
-            {PASSWORD_RULE}
-          </span>
-        </label>
+        <NewPasswordField ruleId="password-rule" />
         <MutationError mutation={register} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Creating…" : "Create account"}

@@ -1,11 +1,11 @@
 /** The page of an invite link: the invitee sets their own password, and is signed in (issue 13 item 9). */
-import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from "@gloss/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useParams } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useApi } from "../../api/context";
 import { becomeUser } from "../../api/mutations";
 import { MutationError } from "../../components/MutationStatus";
+import { NewPasswordField } from "../../components/NewPasswordField";
 import { QueryView } from "../../components/QueryView";
 import { usePageTitle } from "../../components/usePageTitle";
 
@@ -42,21 +42,7 @@ export function InvitePage() {
               Welcome, <strong>{i.displayName}</strong>. Choose the password you will sign in with as{" "}
               <strong>{i.username}</strong>.
             </p>
-            <label>
-              Password
-              <input
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={PASSWORD_MIN_LENGTH}
-                maxLength={1024}
-                aria-describedby="invite-password-rule"
-              />
-            </label>
-            <span className="hint" id="invite-password-rule">
-              {PASSWORD_RULE}
-            </span>
+            <NewPasswordField ruleId="invite-password-rule" />
             <MutationError mutation={accept} />
             <button type="submit" className="primary" disabled={accept.isPending || accept.isSuccess}>
               {accept.isPending ? "Saving…" : "Set password and sign in"}
