@@ -128,3 +128,58 @@ test("a manager enables string matching; the annotator accepts one ghost suggest
   await ctx.close();
   await managerCtx.close();
 });
+
+test("suggestions hide and show per recommender, and 'accept all' takes a label's suggestions above a score", async () => {
+  const ada = seedUser(server.db, { displayName: "Ada" });
+  const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
+  const earlier = seedDocument(server.db, project.id, "The bridge is safe.", { assignTo: [ada] });
+  const doc = seedDocument(server.db, project.id, "A bridge, then the bridge, then a bridge.", {
+    assignTo: [ada],
+  });
+  const api = apiAs(server, ada);
+  await api.json(
+    "POST",
+    `/api/documents/${earlier.id}/layers/user-${ada.id}/spans`,
+    { start: 4, end: 10, label: "claim" },
+    201,
+  );
+  // the project's recommender, added through the API by an instance admin (Settings is the first test's)
+  const admin = seedUser(server.db, { admin: true });
+  await apiAs(server, admin).json(
+    "POST",
+    `/api/projects/${project.id}/recommenders`,
+    { name: "words", kind: "string-match" },
+    201,
+  );
+  const ctx = await newContext(browser.browser, server, ada);
+  const page = await ctx.newPage();
+  await openDocument(page, server, doc.id);
+  await expect.poll(async () => (await ghosts(page)).length, { timeout: 10_000 }).toBe(3);
+
+  const show = page.getByRole("group", { name: "Show suggestions from" }).getByLabel("words");
+  await show.uncheck();
+  await expect.poll(async () => (await ghosts(page)).length).toBe(0);
+  await show.check();
+  await expect.poll(async () => (await ghosts(page)).length).toBe(3);
+
+  const form = page.getByRole("form", { name: "Accept all suggestions above a score" });
+  await form.getByLabel("Accept all").selectOption({ label: "claim" });
+  await form.getByLabel("scoring at least").fill("0.5");
+  await form.getByRole("button", { name: "Accept" }).click();
+  await expect.poll(() => page.getByText("Accepted 3 suggestions.").count()).toBe(1);
+  await expect
+    .poll(() => sidebarSpans(page))
+    .toEqual([
+      "claim: bridge (accepted suggestion from words)",
+      "claim: bridge (accepted suggestion from words)",
+      "claim: bridge (accepted suggestion from words)",
+    ]);
+  await expect.poll(async () => (await ghosts(page)).length).toBe(0);
+  expect(projectedSpans(server, doc.id, `user-${ada.id}`).map((s) => [s.start, s.end])).toEqual([
+    [2, 8],
+    [19, 25],
+    [34, 40],
+  ]);
+  expect(pageErrors(ctx)).toEqual([]);
+  await ctx.close();
+});

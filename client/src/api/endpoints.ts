@@ -245,7 +245,7 @@ export function createEndpoints(api: Api) {
       reject: (documentId: number, body: SuggestionKey) =>
         api.post<void>(`/api/documents/${documentId}/suggestions/reject`, body, { query: UTF16 }),
       acceptAll: (documentId: number, body: AcceptAllBody) =>
-        api.post<{ accepted: number }>(`/api/documents/${documentId}/suggestions/accept-all`, body, {
+        api.post<{ accepted: SpanDto[] }>(`/api/documents/${documentId}/suggestions/accept-all`, body, {
           query: UTF16,
         }),
     },

@@ -75,15 +75,14 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
       )}
       {editable && sg.all.length > 0 ? <AcceptAll labels={labels} suggestions={sg} /> : null}
       <MutationError mutation={last} />
-      {last === sg.acceptAll ? (
-        <MutationDone mutation={sg.acceptAll}>
-          Accepted {sg.acceptAll.data?.accepted ?? 0} suggestion{sg.acceptAll.data?.accepted === 1 ? "" : "s"}
-          .
-        </MutationDone>
+      {last === sg.acceptAll && sg.acceptAll.data ? (
+        <MutationDone mutation={sg.acceptAll}>{acceptedText(sg.acceptAll.data.accepted.length)}</MutationDone>
       ) : null}
     </section>
   );
 }
+
+const acceptedText = (n: number) => `Accepted ${n} suggestion${n === 1 ? "" : "s"}.`;
 
 function SuggestionItem(props: {
   s: EditorSuggestion;
