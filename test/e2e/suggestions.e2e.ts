@@ -161,6 +161,13 @@ test("suggestions hide and show per recommender, and 'accept all' takes a label'
   await expect.poll(async () => (await ghosts(page)).length).toBe(0);
   await show.check();
   await expect.poll(async () => (await ghosts(page)).length).toBe(3);
+  // a click on a ghost span selects that suggestion (a real mouse click at its centre: Playwright's own
+  // actionability check takes the line for the target, which the browser's hit test does not)
+  const box = (await page.locator(".gl-suggestion").nth(1).boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect.poll(async () => (await ghosts(page)).map((g) => g.selected)).toEqual([false, true, false]);
+  await page.keyboard.press("Escape");
+  await expect.poll(async () => (await ghosts(page)).map((g) => g.selected)).toEqual([false, false, false]);
 
   const form = page.getByRole("form", { name: "Accept all suggestions above a score" });
   await form.getByLabel("Accept all").selectOption({ label: "claim" });

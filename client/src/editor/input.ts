@@ -122,7 +122,14 @@ export class EditorInput {
   private clickInner(view: EditorView, event: MouseEvent): boolean {
     if (!view.state.selection.empty) return false;
     const ids = spanIdsAt(event.target);
-    if (ids.length === 0) return false;
+    if (ids.length === 0) {
+      // a click on a ghost span (and on no real one) selects that suggestion (issue 14)
+      const ghost = event.target instanceof Element ? event.target.closest("[data-suggestion]") : null;
+      const key = ghost?.getAttribute("data-suggestion");
+      if (!key) return false;
+      this.s.ghosts.select(key);
+      return true;
+    }
     const spans = ids.map((id) => this.s.span(id)).filter((s) => s !== null);
     spans.sort((a, b) => a.end - a.start - (b.end - b.start));
     const prev = spans.findIndex((s) => s.id === this.s.selectedAtPointerDown);

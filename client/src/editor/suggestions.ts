@@ -126,7 +126,10 @@ export class SuggestionGhosts {
     if (s) {
       const pos = offsetToPos(this.host.layout, s.start, 1);
       this.host.change((tr) => tr.setSelection(TextSelection.create(tr.doc, pos)).scrollIntoView());
-      this.host.say(`“${s.labelName}” ${describeSuggestion(s)}. Enter accepts it; Delete or X rejects it.`);
+      const quote = this.host.layout.text.slice(s.start, s.end);
+      this.host.say(
+        `Suggestion “${quote}”: ${describeSuggestion(s)}. Enter accepts it; Delete or X rejects it.`,
+      );
     }
     this.redraw();
     this.onSelect(next);
