@@ -68,6 +68,25 @@ test("a manager enables string matching; the annotator accepts one ghost suggest
     "Recall",
     "F1",
   ]);
+  // a Label Studio ML backend by its URL, then disabled again (nobody runs one here)
+  await form.getByLabel("Kind").selectOption({ label: "Label Studio ML backend" });
+  await form.getByLabel("Name").fill("ls");
+  await form.getByLabel("Backend URL").fill("http://127.0.0.1:9/ml");
+  await form.getByRole("button", { name: "Add recommender" }).click();
+  const lsRow = row.filter({ hasText: "Label Studio ML backend" });
+  await expect.poll(() => lsRow.textContent()).toContain("http://127.0.0.1:9/ml");
+  await lsRow.getByLabel("Enabled").click();
+  await expect.poll(() => lsRow.getByLabel("Enabled").isChecked()).toBe(false);
+  const recommenders = () =>
+    apiAs(server, mia).get<{ recommenders: Array<{ name: string; kind: string; enabled: boolean }> }>(
+      `/api/projects/${project.id}/recommenders`,
+    );
+  await expect
+    .poll(async () => (await recommenders()).recommenders.map((r) => [r.name, r.kind, r.enabled]))
+    .toEqual([
+      ["strings", "string-match", true],
+      ["ls", "label-studio-ml", false],
+    ]);
 
   // the annotator opens the document: two ghost suggestions, never drawn as spans
   const ctx = await newContext(browser.browser, server, ada);
