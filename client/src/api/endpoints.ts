@@ -4,6 +4,7 @@
  * what the server validates. Pages reach these through the query hooks of api/queries.ts.
  */
 import type {
+  AcceptAllBody,
   AcceptInviteBody,
   AdminUserDto,
   AgreementReportPage,
@@ -35,11 +36,17 @@ import type {
   ProjectDto,
   ProjectListDto,
   QueueDto,
+  RecommenderDto,
+  RecommenderInput,
+  RecommenderPatch,
+  RecommenderQualityDto,
   RegisterBody,
   ResetPasswordDto,
   Role,
   SessionDto,
   SpanDto,
+  SuggestionKey,
+  SuggestionListDto,
   UserDto,
   UserListDto,
 } from "@gloss/shared";
@@ -218,6 +225,29 @@ export function createEndpoints(api: Api) {
       /** A page of the project's curation progress (`q`, `status`, `open`, `sort`, `limit`, `offset`). */
       project: (projectId: number, query: PageParams = {}, o?: RequestOptions) =>
         api.get<ProjectCurationDto>(`/api/projects/${projectId}/curation`, { ...o, query }),
+    },
+    /** Recommenders and their suggestions (issue 14); suggestions in UTF-16 offsets, like the layer. */
+    suggestions: {
+      recommenders: (projectId: number, o?: RequestOptions) =>
+        api.get<{ recommenders: RecommenderDto[] }>(`/api/projects/${projectId}/recommenders`, o),
+      createRecommender: (projectId: number, body: RecommenderInput) =>
+        api.post<RecommenderDto>(`/api/projects/${projectId}/recommenders`, body),
+      updateRecommender: (projectId: number, id: number, body: RecommenderPatch) =>
+        api.patch<RecommenderDto>(`/api/projects/${projectId}/recommenders/${id}`, body),
+      removeRecommender: (projectId: number, id: number) =>
+        api.delete<void>(`/api/projects/${projectId}/recommenders/${id}`),
+      quality: (projectId: number, id: number, o?: RequestOptions) =>
+        api.get<RecommenderQualityDto>(`/api/projects/${projectId}/recommenders/${id}/quality`, o),
+      list: (documentId: number, o?: RequestOptions) =>
+        api.get<SuggestionListDto>(`/api/documents/${documentId}/suggestions`, { ...o, query: UTF16 }),
+      accept: (documentId: number, body: SuggestionKey) =>
+        api.post<SpanDto>(`/api/documents/${documentId}/suggestions/accept`, body, { query: UTF16 }),
+      reject: (documentId: number, body: SuggestionKey) =>
+        api.post<void>(`/api/documents/${documentId}/suggestions/reject`, body, { query: UTF16 }),
+      acceptAll: (documentId: number, body: AcceptAllBody) =>
+        api.post<{ accepted: SpanDto[] }>(`/api/documents/${documentId}/suggestions/accept-all`, body, {
+          query: UTF16,
+        }),
     },
     annotations: {
       /** All or nothing: the counts, or a 422 whose details list every problem with its file and line. */

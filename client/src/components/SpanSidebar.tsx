@@ -23,6 +23,8 @@ export interface SpanSidebarProps {
   users?: ReadonlyMap<number, { name: string }>;
   /** False for a read-only layer (changes the empty-state hint). */
   editable?: boolean;
+  /** Recommender names, for spans that were accepted suggestions (issue 14). */
+  recommenderNames?: ReadonlyMap<number, string>;
 }
 
 /** The sidebar's span section. */
@@ -75,13 +77,19 @@ export function SpanSidebar(props: SpanSidebarProps) {
             const author =
               showAuthors && s.author != null ? (users?.get(s.author)?.name ?? `user ${s.author}`) : null;
             const snip = snippet(text, s.start, s.end);
+            // an accepted suggestion says so (issue 14): it came from a model, not from the annotator's eye
+            const p = s.provenance;
+            const fromModel =
+              p?.via === "suggestion"
+                ? `accepted suggestion${p.recommender !== undefined ? ` from ${props.recommenderNames?.get(p.recommender) ?? "a model"}` : ""}`
+                : null;
             return (
               <li key={s.id} data-span-id={s.id}>
                 <button
                   type="button"
                   className="span-item"
                   aria-current={s.id === selectedId ? "true" : undefined}
-                  aria-label={`${name}: ${snip}${author ? `, by ${author}` : ""}`}
+                  aria-label={`${name}: ${snip}${author ? `, by ${author}` : ""}${fromModel ? ` (${fromModel})` : ""}`}
                   onClick={() => onSelect(s.id)}
                 >
                   <LabelBadge label={label ?? { name: "?", color: "#777777" }} compact />
@@ -90,6 +98,7 @@ export function SpanSidebar(props: SpanSidebarProps) {
                     {author ? <span className="span-author">{author}</span> : null}
                     <span className="span-snippet">{snip}</span>
                     {s.note ? <span className="span-note">{s.note}</span> : null}
+                    {fromModel ? <span className="span-origin">{fromModel}</span> : null}
                   </span>
                 </button>
               </li>

@@ -97,6 +97,11 @@ export const AnnotationEditor = forwardRef<EditorHandle, AnnotationEditorProps>(
       open?.session.setAppearance({ labels, showAuthors, users, labelFilter });
     }, [open, labels, showAuthors, users, labelFilter]);
 
+    const { suggestions } = props;
+    useEffect(() => {
+      open?.session.batch(() => open.session.ghosts.set(suggestions ?? []));
+    }, [open, suggestions]);
+
     useEffect(() => {
       if (!open) return;
       open.session.setAwareness(awareness ?? null);
@@ -109,6 +114,7 @@ export const AnnotationEditor = forwardRef<EditorHandle, AnnotationEditorProps>(
         scrollToSpan: (id) => open?.actions.scrollToSpan(id),
         selectSpan: (id) =>
           open?.session.batch(() => open.session.select(id, { caret: id !== null, scroll: id !== null })),
+        selectSuggestion: (key) => open?.session.batch(() => open.session.ghosts.select(key)),
         focus: () => open?.session.view.focus(),
         undo: () => open?.actions.undo(),
         redo: () => open?.actions.redo(),

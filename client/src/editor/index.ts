@@ -2,6 +2,7 @@
 export { AnnotationEditor } from "./AnnotationEditor";
 export { layoutOverlaps, SpanIndex } from "./overlap";
 export { snapExact, snapRange, snapToCharacters, snapToWords, stepBoundary } from "./snapping";
+export { describeSuggestion, type EditorSuggestion, suggestionKey } from "./suggestions";
 export {
   buildPmDoc,
   layoutText,

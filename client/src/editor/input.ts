@@ -5,8 +5,9 @@
 import { Plugin } from "@tiptap/pm/state";
 import type { EditorView } from "@tiptap/pm/view";
 import type { EditorActions } from "./actions";
-import { type KeyAction, resolveKey } from "./keyboard";
+import { type KeyAction, resolveKey, resolveSuggestionKey, type SuggestionKeyAction } from "./keyboard";
 import type { EditorSession, SessionHooks } from "./session";
+import { posToOffset } from "./textLayout";
 
 const NAV_KEYS = /^(Arrow|Home|End|Page)/;
 
@@ -42,12 +43,34 @@ export class EditorInput {
     if (this.s.view.composing) return false;
     if (NAV_KEYS.test(event.key)) this.s.exactPointer = false;
     const ui = this.s.store.get();
+    const ghost = resolveSuggestionKey(event, ui.suggestionKey !== null);
+    if (ghost) return this.s.batch(() => this.performSuggestion(ghost));
     const action = resolveKey(event, {
       hotkeys: this.s.hotkeys,
       spanSelected: ui.selectedId !== null,
       choosingRelationType: ui.relationTargetId ? this.s.props().relationTypes.length : 0,
     });
     return action ? this.s.batch(() => this.perform(action)) : false;
+  }
+
+  private performSuggestion(a: SuggestionKeyAction): boolean {
+    const g = this.s.ghosts;
+    if (a === "next" || a === "previous") {
+      return g.step(a === "next" ? 1 : -1, posToOffset(this.s.layout, this.s.view.state.selection.head));
+    }
+    const selected = g.selected;
+    if (a === "deselect" || !selected) {
+      g.select(null);
+      return true;
+    }
+    if (this.s.props().readOnly) {
+      this.s.say("This layer is read-only.");
+      return true;
+    }
+    g.select(null);
+    this.s.props().onSuggestion?.(a, selected);
+    this.s.say(`${a === "accept" ? "Accepted" : "Rejected"} the suggestion ${selected.labelName}.`);
+    return true;
   }
 
   private perform(a: KeyAction): boolean {
@@ -99,7 +122,14 @@ export class EditorInput {
   private clickInner(view: EditorView, event: MouseEvent): boolean {
     if (!view.state.selection.empty) return false;
     const ids = spanIdsAt(event.target);
-    if (ids.length === 0) return false;
+    if (ids.length === 0) {
+      // a click on a ghost span (and on no real one) selects that suggestion (issue 14)
+      const ghost = event.target instanceof Element ? event.target.closest("[data-suggestion]") : null;
+      const key = ghost?.getAttribute("data-suggestion");
+      if (!key) return false;
+      this.s.ghosts.select(key);
+      return true;
+    }
     const spans = ids.map((id) => this.s.span(id)).filter((s) => s !== null);
     spans.sort((a, b) => a.end - a.start - (b.end - b.start));
     const prev = spans.findIndex((s) => s.id === this.s.selectedAtPointerDown);

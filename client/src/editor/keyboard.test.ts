@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { hotkeyChar, type KeyContext, type KeyLike, resolveKey } from "./keyboard";
+import { hotkeyChar, type KeyContext, type KeyLike, resolveKey, resolveSuggestionKey } from "./keyboard";
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -101,5 +101,23 @@ describe("resolveKey", () => {
     expect(resolveKey(key("Enter"), ctx())).toEqual({ type: "enter" });
     expect(resolveKey(key("Escape"), ctx())).toEqual({ type: "escape" });
     expect(resolveKey(key("?", { shiftKey: true }), ctx())).toEqual({ type: "help" });
+  });
+});
+
+describe("resolveSuggestionKey", () => {
+  test("Shift+S walks the suggestions; with one selected Enter accepts, Delete/Backspace/X reject, Escape lets go", () => {
+    expect(resolveSuggestionKey(key("S", { shiftKey: true, code: "KeyS" }), false)).toBe("next");
+    expect(resolveSuggestionKey(key("Í", { shiftKey: true, altKey: true, code: "KeyS" }), false)).toBe(
+      "previous",
+    );
+    expect(resolveSuggestionKey(key("Enter"), true)).toBe("accept");
+    for (const k of ["Delete", "Backspace", "x", "X"])
+      expect(resolveSuggestionKey(key(k), true)).toBe("reject");
+    expect(resolveSuggestionKey(key("Escape"), true)).toBe("deselect");
+    // nothing selected: Enter, Delete and X are the editor's as before
+    for (const k of ["Enter", "Delete", "x", "Escape"])
+      expect(resolveSuggestionKey(key(k), false)).toBeNull();
+    expect(resolveSuggestionKey(key("s", { code: "KeyS" }), false)).toBeNull();
+    expect(resolveSuggestionKey(key("S", { shiftKey: true, ctrlKey: true, code: "KeyS" }), false)).toBeNull();
   });
 });

@@ -45,6 +45,23 @@ export function hotkeyChar(e: KeyLike): string {
   return e.key.length === 1 ? e.key : "";
 }
 
+export type SuggestionKeyAction = "next" | "previous" | "accept" | "reject" | "deselect";
+
+/**
+ * The suggestion keys (issue 14), resolved before the others: Shift+S / Alt+Shift+S walk the suggestions;
+ * with one selected, Enter accepts it, Delete, Backspace or X rejects it (X wins over a label hotkey "x"
+ * only then) and Escape lets go of it.
+ */
+export function resolveSuggestionKey(e: KeyLike, suggestionSelected: boolean): SuggestionKeyAction | null {
+  if (e.ctrlKey || e.metaKey) return null;
+  if (e.shiftKey && e.code === "KeyS") return e.altKey ? "previous" : "next";
+  if (!suggestionSelected || e.altKey) return null;
+  if (e.key === "Enter" && !e.shiftKey) return "accept";
+  if (e.key === "Delete" || e.key === "Backspace" || e.key === "x" || e.key === "X") return "reject";
+  if (e.key === "Escape") return "deselect";
+  return null;
+}
+
 /** Resolves a keydown to an editor action, or null to let the browser and ProseMirror have it. */
 export function resolveKey(e: KeyLike, ctx: KeyContext): KeyAction | null {
   const mod = e.ctrlKey || e.metaKey;

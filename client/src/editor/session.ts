@@ -28,6 +28,7 @@ import { LayerWriter } from "./layerWriter";
 import { emptyOverlay, type OverlayState, overlayKey, overlayPlugin, overlayState } from "./overlayPlugin";
 import { type SpanDecorationStep, spanDecorationsKey, spanDecorationsPlugin } from "./spanPlugin";
 import { UiStore } from "./store";
+import { SuggestionGhosts, suggestionKeyPlugin, suggestionPlugin } from "./suggestions";
 import { createTextEditor } from "./textEditor";
 import { layoutText, offsetToPos, posToOffset, type TextLayout } from "./textLayout";
 import type { AnnotationEditorProps } from "./types";
@@ -49,6 +50,8 @@ export class EditorSession {
   looks: Map<number, LabelLook>;
   hotkeys = new Map<string, number>();
   decorations: SpanDecorations;
+  /** The suggestions drawn as ghost spans (issue 14). */
+  readonly ghosts: SuggestionGhosts;
   /** Alt was held when the mouse selection was made: label it exactly. */
   exactPointer = false;
   /** The span selected when the mouse went down (for cycling through stacked spans with repeated clicks). */
@@ -63,7 +66,11 @@ export class EditorSession {
   private destroyed = false;
   private readonly batching = new TransactionBatch(
     () => this.view,
-    (tr) => tr.selectionSet || !!tr.getMeta(spanDecorationsKey) || !!tr.getMeta(overlayKey),
+    (tr) =>
+      tr.selectionSet ||
+      !!tr.getMeta(spanDecorationsKey) ||
+      !!tr.getMeta(overlayKey) ||
+      !!tr.getMeta(suggestionKeyPlugin),
   );
 
   constructor(
@@ -93,9 +100,16 @@ export class EditorSession {
       plugins: () => [
         spanDecorationsPlugin((pmDoc) => this.decorations.build(pmDoc)),
         overlayPlugin(this.layout),
+        suggestionPlugin(this.layout, (label) => this.look(label).color),
         inputPlugin(this, hooks),
       ],
       onSelectionUpdate: (tr) => this.onSelectionUpdate(tr),
+    });
+    // a suggestion and a span are never selected at once: choosing one lets go of the other
+    this.ghosts = new SuggestionGhosts(this, (key) => {
+      this.store.set({ suggestionKey: key });
+      if (key && this.store.get().selectedId) this.select(null);
+      this.props().onSelectSuggestion?.(key);
     });
     this.observe();
   }
@@ -195,6 +209,7 @@ export class EditorSession {
     const empty = this.view.state.selection.empty;
     this.store.set({ hasTextSelection: !empty });
     if (!tr.getMeta(INTERNAL) && this.store.get().selectedId) this.select(null);
+    if (!tr.getMeta(INTERNAL) && this.store.get().suggestionKey) this.ghosts.select(null);
     this.publishSelection();
   }
 
@@ -212,6 +227,7 @@ export class EditorSession {
   /** Selects a span (null: none), optionally moving the caret to its start and scrolling to it. */
   select(id: string | null, opts: { caret?: boolean; scroll?: boolean } = {}): void {
     const span = this.span(id);
+    if (span && this.store.get().suggestionKey) this.ghosts.select(null);
     this.store.set({ selectedId: span?.id ?? null });
     if (span && (opts.caret || opts.scroll)) {
       const pos = offsetToPos(this.layout, span.start, 1);

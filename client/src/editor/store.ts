@@ -4,6 +4,8 @@ import type { SpanRecord } from "@gloss/shared";
 export interface EditorUiState {
   /** The selected span (click or Tab), null when none. */
   selectedId: string | null;
+  /** The selected suggestion (a ghost span, issue 14), null when none; never set with selectedId. */
+  suggestionKey: string | null;
   /** A non-empty text selection exists (the palette labels it). */
   hasTextSelection: boolean;
   /** A relation is being drawn from this span. */
@@ -27,6 +29,7 @@ export interface EditorUiState {
 
 export const initialUiState: EditorUiState = {
   selectedId: null,
+  suggestionKey: null,
   hasTextSelection: false,
   relationSourceId: null,
   relationTargetId: null,

@@ -2,6 +2,7 @@
 import type { LabelDto } from "@gloss/shared";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
+import type { EditorSuggestion } from "./suggestions";
 
 export interface EditorUser {
   id: number;
@@ -32,6 +33,12 @@ export interface AnnotationEditorProps {
   /** Only draw these labels (sidebar filter); null = all. */
   labelFilter?: ReadonlySet<number> | null;
   onSelectSpan?(spanId: string | null): void;
+  /** Suggestions to draw as ghost spans (issue 14); keep the array stable between renders. */
+  suggestions?: readonly EditorSuggestion[];
+  /** A suggestion was accepted (Enter) or rejected (Delete, Backspace or X) with the keyboard. */
+  onSuggestion?(action: "accept" | "reject", suggestion: EditorSuggestion): void;
+  /** The selected suggestion changed (null: none). */
+  onSelectSuggestion?(key: string | null): void;
   /** First paint done (for the benchmark and tests). */
   onReady?(): void;
 }
@@ -39,6 +46,8 @@ export interface AnnotationEditorProps {
 export interface EditorHandle {
   scrollToSpan(id: string): void;
   selectSpan(id: string | null): void;
+  /** Selects a suggestion by key (null: none). */
+  selectSuggestion(key: string | null): void;
   focus(): void;
   undo(): void;
   redo(): void;

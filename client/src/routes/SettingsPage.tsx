@@ -10,6 +10,7 @@ import { GeneralSettings } from "./settings/GeneralSettings";
 import { ImportDocuments } from "./settings/ImportDocuments";
 import { LabelSettings } from "./settings/LabelSettings";
 import { MemberSettings } from "./settings/MemberSettings";
+import { SuggestionSettings } from "./settings/SuggestionSettings";
 import { useProject } from "./useProjectResources";
 
 const route = getRouteApi("/_auth/projects/$projectId/settings");
@@ -51,12 +52,14 @@ function Settings({ project: p }: { project: ProjectDto }) {
         <a href="#members">Members</a>
         <a href="#assignment">Assignment</a>
         <a href="#import">Import documents</a>
+        <a href="#suggestions">Suggestions</a>
       </nav>
       <GeneralSettings project={p} />
       <LabelSettings projectId={p.id} labels={p.labels} />
       <MemberSettings projectId={p.id} selfId={user.id} />
       <AssignmentSettings project={p} members={annotators.data ?? []} />
       <ImportDocuments projectId={p.id} />
+      <SuggestionSettings projectId={p.id} />
     </div>
   );
 }

@@ -29,6 +29,8 @@ import { AnnotationEditor, type EditorHandle, type EditorUser } from "../../edit
 import { useUser } from "../../session";
 import type { LayerOption } from "./layers";
 import { NextDocumentButton } from "./NextDocumentButton";
+import { SuggestionPanel } from "./SuggestionPanel";
+import { useSuggestions } from "./useSuggestions";
 
 export interface WorkspaceProps {
   document: DocumentDto;
@@ -102,6 +104,14 @@ export function Workspace(props: WorkspaceProps) {
   const mayWrite = !readOnly && state !== "forbidden" && state !== "not-found" && state !== "refused";
   // A layer marked done is read-only (the server enforces it) until it is reopened.
   const editable = mayWrite && !done;
+  // Suggestions are for the caller's own layer only (issue 14): their user layer, or the shared one.
+  const ownLayer = layer === `user-${me.id}` || (project.mode === "shared" && layer === "shared");
+  const suggestions = useSuggestions(doc.id, project.id, ownLayer && !readOnly, spans);
+  const [suggestionKey, setSuggestionKey] = useState<string | null>(null);
+  const selectSuggestion = (key: string) => {
+    editorRef.current?.selectSuggestion(key);
+    editorRef.current?.focus();
+  };
 
   // One keyboard model (issue 13, item 6): a span picked in the sidebar is selected in the text and the focus
   // goes back to the text, so Delete, the boundary keys and the label keys act on it at once.
@@ -194,6 +204,9 @@ export function Workspace(props: WorkspaceProps) {
               awareness={connection.awareness}
               labelFilter={filter}
               onSelectSpan={setSelectedId}
+              suggestions={editable ? suggestions.shown : undefined}
+              onSuggestion={(action, s) => suggestions.settle(s, action)}
+              onSelectSuggestion={setSuggestionKey}
               onReady={() => setReady(true)}
             />
           ) : (
@@ -224,10 +237,21 @@ export function Workspace(props: WorkspaceProps) {
                 showAuthors={showAuthors}
                 users={users}
                 editable={editable}
+                recommenderNames={suggestions.names}
               />
             ) : (
               <GuidelinesPanel labels={labels} />
             )}
+            {tab === "spans" && ownLayer && !readOnly ? (
+              <SuggestionPanel
+                text={doc.text}
+                labels={labels}
+                suggestions={suggestions}
+                selectedKey={suggestionKey}
+                onSelect={selectSuggestion}
+                editable={editable}
+              />
+            ) : null}
           </div>
         </aside>
       </div>
