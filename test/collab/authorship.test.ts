@@ -196,6 +196,29 @@ describe("authorship over the socket", () => {
     expect(a.closes.map((c) => c.code)).not.toContain(CloseCode.InvalidUpdate);
   });
 
+  it("…also when the room was unloaded and reloaded since the removal (its stamps gone): the edit is kept, not refused", async () => {
+    const { ada, bob, doc, ctx, label } = await world();
+    const made = await server.deps.collab.withDoc(doc.id, "shared", (d) =>
+      addSpan(d, { start: 0, end: 3, label, author: bob.id }, ctx),
+    );
+    const a = await open(doc.id, ada);
+    await expect.poll(() => a.doc.getMap("spans").has(made.id)).toBe(true);
+    a.provider.disconnect();
+    updateSpan(a.doc, made.id, { end: 12 }, ctx); // offline: ada moves bob's span…
+    const api = new ApiClient(server.url);
+    api.cookie = bob.cookie;
+    expect(
+      (await api.request("DELETE", `/api/documents/${doc.id}/layers/shared/spans/${made.id}`)).status,
+    ).toBe(204);
+    // …and the room unloads (nobody in it) before she comes back: the removed span's stamps are gone
+    await expect.poll(() => server.deps.collab.metrics().rooms, { timeout: 10_000 }).toBe(0);
+    a.provider.connect();
+    await expect
+      .poll(() => server.deps.collab.withDoc(doc.id, "shared", (d) => d.getMap("spans").get(made.id)))
+      .toMatchObject({ author: bob.id, end: 12 });
+    expect(a.closes.map((c) => c.code)).not.toContain(CloseCode.InvalidUpdate);
+  });
+
   it("an annotator cannot write provenance into their own layer (independent mode)", async () => {
     const ann = await addUser(server.store);
     const project = await addProject(server.store, {

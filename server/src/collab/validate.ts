@@ -318,6 +318,30 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 type Stamped = { author: number | null; createdAt: number; provenance?: unknown };
 
+/**
+ * A key the doc had and lost: its latest item is deleted (Yjs keeps a root map's last item per key, its
+ * content dropped, also after a reload). A record written there again is an offline edit of a record removed
+ * meanwhile (a map set wins over a concurrent delete); when the room was reloaded since the removal, its
+ * stamps are gone with the content, and the record's own are the only ones left: they are kept (refusing
+ * would lose the editor's work, and its other edits with it).
+ */
+function wasRemoved(map: Y.Map<unknown>, key: string): boolean {
+  const item = (map as unknown as { _map: Map<string, { deleted: boolean }> })._map.get(key);
+  return item?.deleted === true;
+}
+
+/** The stamps a written record is held to: the live record's, a removed one's, or none (a new key). */
+function stampsBefore(
+  map: Y.Map<unknown>,
+  removed: Map<string, Stamped> | undefined,
+  key: string,
+  value: Stamped,
+): Stamped | undefined {
+  const before = (map.get(key) as Stamped | undefined) ?? removed?.get(key);
+  if (before !== undefined || !wasRemoved(map, key)) return before;
+  return value;
+}
+
 /** Refuses a record whose author, time or provenance the writer may not claim (see the module comment). */
 function checkClaims(
   kind: "span" | "relation",
@@ -492,7 +516,7 @@ export function validateClientUpdate(
           "span",
           target.key,
           value,
-          spans.get(target.key) ?? removed?.spans.get(target.key),
+          stampsBefore(spans as Y.Map<unknown>, removed?.spans, target.key, value),
           writer,
         );
       if (!knownSpanKeys.has(target.key) && !newSpans.has(target.key)) newSpanKeys++;
@@ -537,7 +561,14 @@ export function validateClientUpdate(
   const relations = relationsOf(doc);
   for (const [id, value] of relationsWritten) {
     validateRelationRecord(id, value, rules.ctx, spanExists);
-    if (writer) checkClaims("relation", id, value, relations.get(id) ?? removed?.relations.get(id), writer);
+    if (writer)
+      checkClaims(
+        "relation",
+        id,
+        value,
+        stampsBefore(relations as Y.Map<unknown>, removed?.relations, id, value),
+        writer,
+      );
   }
 }
 
