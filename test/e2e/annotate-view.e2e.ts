@@ -3,7 +3,6 @@
  * keyboard model after picking a span in the sidebar, label names above the spans and named remote
  * selections, and a notice when another person's concurrent edit of a span replaced yours.
  */
-import { addSpan } from "@gloss/shared";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { screenshotPath } from "../helpers/browser";
@@ -18,28 +17,10 @@ import {
   projectedSpans,
   sidebarSpans,
 } from "../helpers/e2e";
+import { openAsEach, seededProse, seedSpans, seedTwoAnnotators } from "../helpers/e2eWorld";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 useBrowserWorld();
-
-/** Seeds spans through the server's live layer; returns their ids, in order. */
-async function seedSpans(
-  documentId: number,
-  layer: "shared" | `user-${number}`,
-  text: string,
-  project: { labels: Array<{ id: number; name: string }> },
-  author: number,
-  wanted: Array<[string, string]>,
-): Promise<string[]> {
-  return server.deps.collab.withDoc(documentId, layer, (ydoc) =>
-    wanted.map(([part, label]) => {
-      const start = text.lastIndexOf(part);
-      const ctx = { text, labelIds: new Set(project.labels.map((l) => l.id)) };
-      const labelId = project.labels.find((l) => l.name === label)!.id;
-      return addSpan(ydoc, { start, end: start + part.length, label: labelId, author }, ctx).id;
-    }),
-  );
-}
 
 /** Whether the element's box lies wholly inside the window's viewport. */
 const inViewport = (page: Page, selector: string) =>
@@ -57,26 +38,12 @@ const scrollState = (page: Page) =>
   }));
 
 test("a 300 KB document: after selecting a span far down, the inspector, the note field and the linking hint are in view, and only the text pane scrolled", async () => {
-  const words = "the minister said council vote delayed court ruled lawyers appeal decision weeks".split(" ");
-  let seed = 11;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed >>> 16;
-  };
-  const paragraphs: string[] = [];
-  let size = 0;
-  while (size < 300_000) {
-    const n = 40 + (next() % 80);
-    const p = Array.from({ length: n }, () => words[next() % words.length]).join(" ");
-    paragraphs.push(`${p[0]!.toUpperCase()}${p.slice(1)}.`);
-    size += p.length + 3;
-  }
-  const text = `${paragraphs.join("\n\n")}\n\nThe harbour bridge closed again, officials said.`;
+  const text = seededProse(300_000, 11, "The harbour bridge closed again, officials said.");
   const ada = seedUser(server.db, { displayName: "Ada" });
   const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
   const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
   const layer = `user-${ada.id}` as const;
-  const [far] = await seedSpans(doc.id, layer, text, project, ada.id, [["harbour bridge", "claim"]]);
+  const [far] = await seedSpans(server, doc.id, layer, text, project, ada.id, [["harbour bridge", "claim"]]);
 
   const ctx = await newContext(browser.browser, server, ada);
   const page = await ctx.newPage();
@@ -116,7 +83,7 @@ test("a span picked in the sidebar takes Delete, the boundary keys and the label
   const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
   const doc = seedDocument(server.db, project.id, text, { assignTo: [ada] });
   const layer = `user-${ada.id}` as const;
-  await seedSpans(doc.id, layer, text, project, ada.id, [
+  await seedSpans(server, doc.id, layer, text, project, ada.id, [
     ["Officials", "attribution"],
     ["the bridge", "claim"],
   ]);
@@ -175,27 +142,15 @@ test("shared mode: label names above the spans (compact mode remembered), and a 
   const text =
     "Officials said the bridge is safe, according to a statement.\n" +
     "Critics deny it and say the repairs may take years.";
-  const ada = seedUser(server.db, { displayName: "Ada Lovelace" });
-  const bob = seedUser(server.db, { displayName: "Bob Stone" });
-  const project = seedProject(server.db, {
-    mode: "shared",
-    members: [
-      { user: ada, role: "annotator" },
-      { user: bob, role: "annotator" },
-    ],
-  });
-  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada, bob] });
-  const [claimId, denialId] = await seedSpans(doc.id, "shared", text, project, ada.id, [
+  const { ada, bob, project, doc } = seedTwoAnnotators(server, text);
+  const [claimId, denialId] = await seedSpans(server, doc.id, "shared", text, project, ada.id, [
     ["the bridge is safe", "claim"],
     ["deny it", "denial"],
   ]);
-  const [ctxA, ctxB] = await Promise.all([
-    newContext(browser.browser, server, ada),
-    newContext(browser.browser, server, bob),
-  ]);
-  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
-  await pageA.setViewportSize({ width: 1280, height: 800 });
-  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  const {
+    contexts: [ctxA, ctxB],
+    pages: [pageA, pageB],
+  } = await openAsEach(browser.browser, server, doc.id, [ada, bob], [{ width: 1280, height: 800 }]);
 
   // the label's name (and its author's initials) is written above the span's first word, readable
   const marker = `.ProseMirror [data-start-for="${claimId}"]`;
@@ -261,23 +216,14 @@ test("shared mode: label names above the spans (compact mode remembered), and a 
 
 test("shared mode, two browsers: when the other person's concurrent edit of a span won, the loser is told who changed what", async () => {
   const text = "Officials said the bridge is safe, according to a statement.";
-  const ada = seedUser(server.db, { displayName: "Ada Lovelace" });
-  const bob = seedUser(server.db, { displayName: "Bob Stone" });
-  const project = seedProject(server.db, {
-    mode: "shared",
-    members: [
-      { user: ada, role: "annotator" },
-      { user: bob, role: "annotator" },
-    ],
-  });
-  const doc = seedDocument(server.db, project.id, text, { assignTo: [ada, bob] });
-  const [id] = await seedSpans(doc.id, "shared", text, project, ada.id, [["the bridge is safe", "claim"]]);
-  const [ctxA, ctxB] = await Promise.all([
-    newContext(browser.browser, server, ada),
-    newContext(browser.browser, server, bob),
+  const { ada, bob, project, doc } = seedTwoAnnotators(server, text);
+  const [id] = await seedSpans(server, doc.id, "shared", text, project, ada.id, [
+    ["the bridge is safe", "claim"],
   ]);
-  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
-  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  const {
+    contexts: [ctxA, ctxB],
+    pages: [pageA, pageB],
+  } = await openAsEach(browser.browser, server, doc.id, [ada, bob]);
   await expect.poll(() => pageA.locator(".presence li").allTextContents()).toEqual(["BSBob Stone is here"]);
   await expect
     .poll(() => pageB.locator(".presence li").allTextContents())
@@ -354,36 +300,29 @@ const ARTICLE =
   "Mordechai’s comments come just after Egypt reopened the Rafah crossing between Gaza and Sinai on Wednesday and Thursday for the first time in three months.";
 
 test("screenshot: two annotators, shared mode, label names above the spans (1280×800)", async () => {
-  const ada = seedUser(server.db, { displayName: "Ada Lovelace" });
-  const bob = seedUser(server.db, { displayName: "Bob Stone" });
-  const project = seedProject(server.db, {
-    name: "Gaza tunnels",
-    mode: "shared",
-    members: [
-      { user: ada, role: "annotator" },
-      { user: bob, role: "annotator" },
-    ],
+  const { ada, bob, project, doc } = seedTwoAnnotators(server, ARTICLE, {
+    projectName: "Gaza tunnels",
+    documentName: "000_3435766a64c56a35",
   });
-  const doc = seedDocument(server.db, project.id, ARTICLE, {
-    name: "000_3435766a64c56a35",
-    assignTo: [ada, bob],
-  });
-  await seedSpans(doc.id, "shared", ARTICLE, project, ada.id, [
+  await seedSpans(server, doc.id, "shared", ARTICLE, project, ada.id, [
     ["have recently entered Gaza through tunnels from Egypt", "claim"],
     ["the Coordinator of Government Activities in the Territories, Maj. Gen. Yoav Mordechai", "attribution"],
     ["Hamas is helping the ISIS fighters receive medical care", "claim"],
   ]);
-  await seedSpans(doc.id, "shared", ARTICLE, project, bob.id, [
+  await seedSpans(server, doc.id, "shared", ARTICLE, project, bob.id, [
     ["to undergo military training", "speculation"],
     ["Mordechai said", "attribution"],
   ]);
-  const [ctxA, ctxB] = await Promise.all([
-    newContext(browser.browser, server, ada),
-    newContext(browser.browser, server, bob),
-  ]);
-  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
-  await pageB.setViewportSize({ width: 1280, height: 800 });
-  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  const {
+    contexts: [ctxA, ctxB],
+    pages: [pageA, pageB],
+  } = await openAsEach(
+    browser.browser,
+    server,
+    doc.id,
+    [ada, bob],
+    [undefined, { width: 1280, height: 800 }],
+  );
   // Ada selects words Bob sees with her name; Bob has a span selected (the inspector at the right)
   await dragSelect(pageA, "well-connected Hamas affiliate");
   await pageB.locator('.ProseMirror .gl-remote-end[data-remote-name="Ada Lovelace"]').waitFor();

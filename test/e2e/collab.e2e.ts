@@ -16,6 +16,7 @@ import {
   projectedSpans,
   sidebarSpans,
 } from "../helpers/e2e";
+import { openAsEach, seedTwoAnnotators } from "../helpers/e2eWorld";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 const TEXT =
@@ -28,22 +29,11 @@ useBrowserWorld();
 const span = (part: string) => ({ start: TEXT.indexOf(part), end: TEXT.indexOf(part) + part.length });
 
 test("shared mode: a span labelled by one annotator appears for the other within 2 s, with presence", async () => {
-  const ada = seedUser(server.db, { displayName: "Ada Lovelace" });
-  const bob = seedUser(server.db, { displayName: "Bob Stone" });
-  const project = seedProject(server.db, {
-    mode: "shared",
-    members: [
-      { user: ada, role: "annotator" },
-      { user: bob, role: "annotator" },
-    ],
-  });
-  const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ada, bob] });
-  const [ctxA, ctxB] = await Promise.all([
-    newContext(browser.browser, server, ada),
-    newContext(browser.browser, server, bob),
-  ]);
-  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
-  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  const { ada, bob, doc } = seedTwoAnnotators(server, TEXT);
+  const {
+    contexts: [ctxA, ctxB],
+    pages: [pageA, pageB],
+  } = await openAsEach(browser.browser, server, doc.id, [ada, bob]);
 
   // each sees the other in the presence row
   const presence = (page: typeof pageA) => page.locator(".presence li").allTextContents();
@@ -112,12 +102,10 @@ test("independent mode: neither annotator sees the other's spans; a curator read
     ],
   });
   const doc = seedDocument(server.db, project.id, TEXT, { assignTo: [ada, bob] });
-  const [ctxA, ctxB] = await Promise.all([
-    newContext(browser.browser, server, ada),
-    newContext(browser.browser, server, bob),
-  ]);
-  const [pageA, pageB] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
-  await Promise.all([openDocument(pageA, server, doc.id), openDocument(pageB, server, doc.id)]);
+  const {
+    contexts: [ctxA, ctxB],
+    pages: [pageA, pageB],
+  } = await openAsEach(browser.browser, server, doc.id, [ada, bob]);
 
   await dragSelect(pageA, "the bridge is safe");
   await pageA.keyboard.press("1");

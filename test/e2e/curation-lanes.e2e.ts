@@ -8,81 +8,45 @@
  * (3) "write my own" by selecting text in the lanes (word-snapped; Alt keeps the exact characters);
  * (4) an annotator who reopens their layer and changes it changes the curator's open view, live.
  */
-import { addSpan, type LayerContext, userLayer } from "@gloss/shared";
+import { userLayer } from "@gloss/shared";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { screenshotPath } from "../helpers/browser";
 import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
-import { apiAs, connectionLabel, dragSelect, newContext, openDocument, pageErrors } from "../helpers/e2e";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import {
+  at,
+  curationNotice as notice,
+  openCount,
+  openCuration as openCurationOn,
+  panelTitle,
+  seedCurationWorld,
+} from "../helpers/curationWorld";
+import { apiAs, dragSelect, newContext, openDocument, pageErrors } from "../helpers/e2e";
 
 useBrowserWorld();
 
-const TEXT = "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so.";
-const at = (s: string) => TEXT.indexOf(s);
-const range = (s: string, extra = 0) => [at(s), at(s) + s.length + extra] as const;
-
-interface World {
-  project: SeededProject;
-  label: Record<"claim" | "denial" | "attribution" | "speculation", number>;
-  curator: SeededUser;
-  ann: SeededUser;
-  bob: SeededUser;
-  documentId: number;
-}
-
 /**
- * Ann and Bob (in that order: Ann is lane 1). Ann has nested and overlapping spans of her own; the label
- * mismatch lists Bob's claim first among its versions (versions are in label order), Ann's denial second.
+ * Ann has nested and overlapping spans of her own; the label mismatch lists Bob's claim first among its
+ * versions (versions are in label order), Ann's denial second.
  */
-async function world(name: string): Promise<World> {
-  const curator = seedUser(server.db, { displayName: "Cora Curator" });
-  const ann = seedUser(server.db, { displayName: "Ann" });
-  const bob = seedUser(server.db, { displayName: "Bob" });
-  const project = seedProject(server.db, {
-    members: [
-      { user: curator, role: "curator" },
-      { user: ann, role: "annotator" },
-      { user: bob, role: "annotator" },
+const world = (name: string) =>
+  seedCurationWorld(server, {
+    name,
+    ann: [
+      ["The minister said taxes will rise", "attribution"],
+      ["taxes will rise", "claim"], // inside her attribution
+      ["said taxes", "speculation"], // overlaps both
+      ["Critics denied it", "denial"],
+      ["Prices may fall", "speculation"],
+    ],
+    bob: [
+      ["taxes will rise", "claim"],
+      ["Critics denied it", "claim"],
+      ["Prices may fall", "speculation", 1], // with the full stop
     ],
   });
-  const id = (n: string) => project.labels.find((l) => l.name === n)!.id;
-  const label = {
-    claim: id("claim"),
-    denial: id("denial"),
-    attribution: id("attribution"),
-    speculation: id("speculation"),
-  };
-  const doc = seedDocument(server.db, project.id, TEXT, { name, assignTo: [ann, bob] });
-  const ctx: LayerContext = { text: TEXT, labelIds: new Set(Object.values(label)) };
-  const write = (user: SeededUser, spans: Array<readonly [number, number, number]>) =>
-    server.deps.collab.withDoc(doc.id, userLayer(user.id), (ydoc) => {
-      for (const [start, end, l] of spans) addSpan(ydoc, { start, end, label: l, author: user.id }, ctx);
-    });
-  await write(ann, [
-    [...range("The minister said taxes will rise"), label.attribution],
-    [...range("taxes will rise"), label.claim], // inside her attribution
-    [...range("said taxes"), label.speculation], // overlaps both
-    [...range("Critics denied it"), label.denial],
-    [...range("Prices may fall"), label.speculation],
-  ]);
-  await write(bob, [
-    [...range("taxes will rise"), label.claim],
-    [...range("Critics denied it"), label.claim],
-    [...range("Prices may fall", 1), label.speculation], // with the full stop
-  ]);
-  return { project, label, curator, ann, bob, documentId: doc.id };
-}
+const openCuration = (page: Page, documentId: number) => openCurationOn(page, server, documentId);
 
-async function openCuration(page: Page, documentId: number) {
-  await page.goto(`${server.url}/documents/${documentId}/curate`);
-  await page.locator(".curation-workspace[data-view-ready]").waitFor();
-  await expect.poll(() => connectionLabel(page), { timeout: 10_000 }).toBe("Connected");
-}
-
-const panelTitle = (page: Page) => page.locator("#dis-title").textContent();
-const notice = (page: Page) => page.locator("[data-notice]").textContent();
-const openCount = (page: Page) => page.locator("[data-open]").getAttribute("data-open");
 /** Goes to a disagreement by its badge (1-based). */
 async function goTo(page: Page, n: number) {
   await page.locator(`[data-disagreement="${n}"]`).click();

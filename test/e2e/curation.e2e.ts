@@ -8,85 +8,45 @@
  * plus the project's curation progress page with its "next document".
  */
 import { annotations } from "@gloss/server/db/schema";
-import {
-  addSpan,
-  type DocumentCurationDto,
-  type LayerContext,
-  type ProjectCurationDto,
-  userLayer,
-} from "@gloss/shared";
+import type { DocumentCurationDto, ProjectCurationDto } from "@gloss/shared";
 import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { screenshotPath } from "../helpers/browser";
 import { browser, server, useBrowserWorld } from "../helpers/browserWorld";
-import { apiAs, connectionLabel, newContext, pageErrors } from "../helpers/e2e";
-import { type SeededProject, type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
+import {
+  at,
+  curationNotice as notice,
+  openCount,
+  openCuration as openCurationOn,
+  panelTitle,
+  range,
+  seedCurationWorld,
+} from "../helpers/curationWorld";
+import { apiAs, newContext, pageErrors } from "../helpers/e2e";
+import { type SeededUser, seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 useBrowserWorld();
 
-// An astral character first: the page must keep UTF-16 (layers) and code points (API) apart.
-const TEXT = "😀 The minister said taxes will rise. Critics denied it. Prices may fall. Sources say so.";
-const at = (s: string) => TEXT.indexOf(s);
-const range = (s: string, extra = 0) => [at(s), at(s) + s.length + extra] as const;
-
-interface World {
-  project: SeededProject;
-  label: Record<"claim" | "denial" | "attribution" | "speculation", number>;
-  curator: SeededUser;
-  ann: SeededUser;
-  bob: SeededUser;
-  documentId: number;
-}
-
 /** Two annotators with one agreed span, a label, a boundary and a missing disagreement. */
-async function world(curators: SeededUser[], name = "bulletin"): Promise<World> {
-  const ann = seedUser(server.db, { displayName: "Ann" });
-  const bob = seedUser(server.db, { displayName: "Bob" });
-  const project = seedProject(server.db, {
-    members: [
-      ...curators.map((user) => ({ user, role: "curator" as const })),
-      { user: ann, role: "annotator" },
-      { user: bob, role: "annotator" },
+const world = (curators: SeededUser[], name = "bulletin") =>
+  seedCurationWorld(server, {
+    curators,
+    name,
+    ann: [
+      ["taxes will rise", "claim"],
+      ["Critics denied it", "denial"],
+      ["Prices may fall", "speculation"],
+      ["Sources", "attribution"],
+    ],
+    bob: [
+      ["taxes will rise", "claim"],
+      ["Critics denied it", "claim"],
+      ["Prices may fall", "speculation", 1], // with the full stop
     ],
   });
-  const id = (n: string) => project.labels.find((l) => l.name === n)!.id;
-  const label = {
-    claim: id("claim"),
-    denial: id("denial"),
-    attribution: id("attribution"),
-    speculation: id("speculation"),
-  };
-  const doc = seedDocument(server.db, project.id, TEXT, { name, assignTo: [ann, bob] });
-  const ctx: LayerContext = { text: TEXT, labelIds: new Set(Object.values(label)) };
-  const write = (user: SeededUser, spans: Array<readonly [number, number, number]>) =>
-    server.deps.collab.withDoc(doc.id, userLayer(user.id), (ydoc) => {
-      for (const [start, end, l] of spans) addSpan(ydoc, { start, end, label: l, author: user.id }, ctx);
-    });
-  await write(ann, [
-    [...range("taxes will rise"), label.claim],
-    [...range("Critics denied it"), label.denial],
-    [...range("Prices may fall"), label.speculation],
-    [...range("Sources"), label.attribution],
-  ]);
-  await write(bob, [
-    [...range("taxes will rise"), label.claim],
-    [...range("Critics denied it"), label.claim],
-    [...range("Prices may fall", 1), label.speculation], // with the full stop
-  ]);
-  return { project, label, curator: curators[0]!, ann, bob, documentId: doc.id };
-}
+const openCuration = (page: Page, documentId: number) => openCurationOn(page, server, documentId);
 
-/** Opens the curation view and waits for the aligned layers and the live gold room. */
-async function openCuration(page: Page, documentId: number) {
-  await page.goto(`${server.url}/documents/${documentId}/curate`);
-  await page.locator(".curation-workspace[data-view-ready]").waitFor();
-  await expect.poll(() => connectionLabel(page), { timeout: 10_000 }).toBe("Connected");
-}
-
-const panelTitle = (page: Page) => page.locator("#dis-title").textContent();
-const openCount = (page: Page) => page.locator("[data-open]").getAttribute("data-open");
-const notice = (page: Page) => page.locator("[data-notice]").textContent();
 /** The labels drawn in the gold lane, in reading order (one per span: its first cell). */
 const goldLane = (page: Page) =>
   page

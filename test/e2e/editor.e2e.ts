@@ -15,6 +15,7 @@ import {
   projectedSpans,
   sidebarSpans,
 } from "../helpers/e2e";
+import { seededProse } from "../helpers/e2eWorld";
 import { seedDocument, seedProject, seedUser } from "../helpers/seed";
 
 useBrowserWorld();
@@ -162,22 +163,8 @@ test("a text with <script>, emoji, combining marks and CRLF renders as text with
 
 test("a 2 MB text: the sidebar scrolls to a span at the end, and text selected there is labelled exactly", async () => {
   // Seeded prose in paragraphs, then a last paragraph with the phrases the test works with.
-  const words = "the minister said council vote delayed court ruled lawyers appeal decision weeks".split(" ");
-  let seed = 7;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed >>> 16;
-  };
-  const paragraphs: string[] = [];
-  let size = 0;
-  while (size < 2_000_000) {
-    const n = 40 + (next() % 80);
-    const p = Array.from({ length: n }, () => words[next() % words.length]).join(" ");
-    paragraphs.push(`${p[0]!.toUpperCase()}${p.slice(1)}.`);
-    size += p.length + 3;
-  }
   const last = "Near the end, the harbour bridge closed again. Final words of the text.";
-  const text = `${paragraphs.join("\n\n")}\n\n${last}`;
+  const text = seededProse(2_000_000, 7, last);
   const ada = seedUser(server.db, { displayName: "Ada" });
   const project = seedProject(server.db, { members: [{ user: ada, role: "annotator" }] });
   const claim = project.labels.find((l) => l.name === "claim")!;
