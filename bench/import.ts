@@ -184,7 +184,7 @@ async function main() {
 
     const server = await startChild<{ url: string }>("glossServer.ts", {
       GLOSS_BENCH_DATA_DIR: dir,
-      ...(o.source ? {} : { GLOSS_BENCH_BUILT: "1" }),
+      ...(o.source ? { GLOSS_BENCH_SOURCE: "1" } : {}),
     });
     const pid = server.proc.pid!;
     const auth = { authorization: `Bearer ${user.token}` };

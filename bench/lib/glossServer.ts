@@ -2,17 +2,17 @@
  * Benchmark child: a real Gloss server (API + collaboration on one port) over a file database that the
  * parent has seeded (GLOSS_BENCH_DATA_DIR). Prints `{ url }` when listening; SIGTERM shuts it down cleanly.
  * GLOSS_REDIS_URL / GLOSS_REDIS_PREFIX make it one of several servers over that file, or over the PostgreSQL
- * database of GLOSS_DATABASE_URL (bench:scale-out). GLOSS_BENCH_BUILT=1 starts the built bundle instead of the
- * sources (bench:import measures memory: the TypeScript loader alone holds ≈55 MB in a server started from sources).
+ * database of GLOSS_DATABASE_URL (bench:scale-out). It runs the built bundle `pnpm start` runs
+ * (server/dist/server.js: the bench scripts build the server first); GLOSS_BENCH_SOURCE=1 runs the TypeScript
+ * sources instead (the loader alone holds ≈55 MB of a server started from sources, and compiles on first use).
  */
 import path from "node:path";
 import { serveBenchRequests } from "./ipc";
 
 type Library = typeof import("../../server/src/library");
-// GLOSS_BENCH_BUILT=1: the bundle `pnpm start` runs (server/dist/server.js, built first), not the sources
-const { startGloss, testConfig }: Library = process.env.GLOSS_BENCH_BUILT
-  ? await import(path.join(import.meta.dirname, "../../server/dist/server.js"))
-  : await import("../../server/src/library");
+const { startGloss, testConfig }: Library = process.env.GLOSS_BENCH_SOURCE
+  ? await import("../../server/src/library")
+  : await import(path.join(import.meta.dirname, "../../server/dist/server.js"));
 
 const dataDir = process.env.GLOSS_BENCH_DATA_DIR;
 if (!dataDir) throw new Error("GLOSS_BENCH_DATA_DIR is required");
