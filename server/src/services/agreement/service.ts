@@ -3,26 +3,17 @@
  * report is computed in the worker thread (pool.ts), requests for the same one while it runs share that
  * computation, and the serialized result is kept (LRU, bounded in entries and bytes) until the project's
  * data changes. A `:memory:` database (tests) has no file a worker could open: it computes on the main thread.
- * On PostgreSQL the worker connects to the same database (its own small pool); reports are not cached there
- * (what a report stands on is only tracked for SQLite: `projectionVersion` is this process's count of its
- * projection writes, and PostgreSQL has no `data_version`), but requests for the same one still share a
- * running computation only on SQLite — each PostgreSQL request computes its report.
+ * On PostgreSQL the worker connects to the same database (its own small pool), and what a report stands on
+ * is read from the database itself — the sum of the project's curation stamps, which triggers bump on every
+ * change of its spans, relations, layer states, gold rejections, assignments and labels, whichever server
+ * made it — so the cache is right with several servers over one database. On SQLite the version also
+ * counts this process's projection writes and `PRAGMA data_version` (a commit by another process).
  */
 import type { AgreementQuery } from "@gloss/shared";
-import { count, eq, max, sql } from "drizzle-orm";
+import { count, eq, max, sql, sum } from "drizzle-orm";
 import { projectionVersion } from "../../collab/projection";
 import type { Db } from "../../db/client";
-import {
-  allWith,
-  databaseOf,
-  execute,
-  executeSync,
-  getWith,
-  perStore,
-  type SqliteStore,
-  type Store,
-  storeOf,
-} from "../../db/store";
+import { allWith, databaseOf, execute, getWith, perStore, type Store, storeOf } from "../../db/store";
 import type { Logger } from "../../log";
 import { agreementOutcome } from "./compute";
 import { AgreementWorker } from "./pool";
@@ -103,10 +94,16 @@ export function reportPage(o: AgreementOutcome, page: DocumentPage): string {
   return `${o.head.slice(0, -1)},"total":${order.length},"perDocument":[${rows.join(",")}]}`;
 }
 
-/** The reads behind a report's version, prepared once per database (SQLite: reports are cached there). */
+/** The reads behind a report's version, prepared once per database. */
 const statements = perStore((store) => {
-  const { documents, labels } = store.t;
+  const { documents, labels, curationStamps } = store.t;
   return {
+    stamps: store.q
+      .select({ n: count(), sum: sum(curationStamps.n) })
+      .from(curationStamps)
+      .innerJoin(documents, eq(documents.id, curationStamps.documentId))
+      .where(eq(documents.projectId, sql.placeholder("project")))
+      .prepare(),
     documents: store.q
       .select({ n: count(), last: max(documents.id) })
       .from(documents)
@@ -153,13 +150,8 @@ export class AgreementService {
 
   /** The report of `projectId` for `query` (validated: a bad filter rejects with a 400 HttpError). */
   async report(projectId: number, query: Partial<AgreementQuery>): Promise<AgreementAnswer> {
-    if (this.store.dialect === "pg") {
-      // not cached on PostgreSQL (see the module comment)
-      const outcome = await this.compute(projectId, query);
-      return { outcome, cached: false };
-    }
     const key = `${projectId} ${queryKey(query)}`;
-    const version = this.version(this.store, projectId);
+    const version = await this.version(projectId);
     const hit = this.cache.get(key);
     if (hit?.version === version) {
       // most recently used last
@@ -195,18 +187,34 @@ export class AgreementService {
   }
 
   /**
-   * What a report stands on, changing whenever it may: the projection's writes to the project (spans, layer
-   * states), a commit by another process (`PRAGMA data_version`: `gloss rebuild`, an import), and the
-   * project's documents and labels (added, deleted, renamed or reordered through the API).
+   * What a report stands on, changing whenever it may: the project's curation stamps (bumped by triggers on
+   * every change of what agreement reads: spans, relations, layer states, assignments, labels), its
+   * documents (added or deleted) and labels (renamed or reordered); on SQLite also the projection's writes
+   * to the project by this process and a commit by another one (`PRAGMA data_version`: `gloss rebuild`, an
+   * import). Read before the computation: a change while it runs leaves the report under the older version,
+   * so the next request computes again.
    */
-  private version(store: SqliteStore, projectId: number): string {
-    const sqlite = store.sqlite;
+  private async version(projectId: number): Promise<string> {
+    const store = this.store;
     const read = statements(store);
-    const docs = executeSync(store, getWith(read.documents, { project: projectId }));
-    const labelRows = executeSync(store, allWith(read.labels, { project: projectId }));
+    const [stamps, docs, labelRows] = await execute(
+      store,
+      (function* () {
+        return [
+          yield* getWith(read.stamps, { project: projectId }),
+          yield* getWith(read.documents, { project: projectId }),
+          yield* allWith(read.labels, { project: projectId }),
+        ] as const;
+      })(),
+    );
+    const local =
+      store.dialect === "sqlite"
+        ? [projectionVersion(store.sqlite, projectId), store.sqlite.pragma("data_version", { simple: true })]
+        : [];
     return JSON.stringify([
-      projectionVersion(sqlite, projectId),
-      sqlite.pragma("data_version", { simple: true }),
+      ...local,
+      Number(stamps?.n ?? 0),
+      Number(stamps?.sum ?? 0),
       docs?.n ?? 0,
       docs?.last ?? 0,
       labelRows,
